@@ -1,0 +1,73 @@
+#include "engine/earned_formula.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ratesim {
+
+std::vector<ParamSpec> EarnedFormula::Params() {
+  return {
+      {"base_rpm", ParamKind::kNumber, 60.0, 0.0, true,
+       "floor of the rate in requests per minute: what a new org gets"},
+      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true, "floor of the rate in tokens per minute"},
+      {"ceiling_rpm", ParamKind::kNumber, 1e9, 0.0, true, "absolute cap in requests per minute"},
+      {"ceiling_tpm", ParamKind::kNumber, 1e12, 0.0, true, "absolute cap in tokens per minute"},
+      {"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,
+       "cap as a share of the model's live capacity (1 = all of it)"},
+      {"headroom", ParamKind::kNumber, 2.0, 1.0, false,
+       "target rate = headroom x recent successful usage"},
+      {"window", ParamKind::kDuration, 600.0, 0.0, true,
+       "time constant of the trailing average of successful usage"},
+      {"growth_per_minute", ParamKind::kNumber, 1.5, 1.0, false,
+       "largest factor by which the rate may rise in one minute"},
+  };
+}
+
+EarnedFormula::EarnedFormula(const ParamValues& params)
+    : base_requests_(params.at("base_rpm") / 60.0),
+      base_tokens_(params.at("base_tpm") / 60.0),
+      ceiling_requests_(params.at("ceiling_rpm") / 60.0),
+      ceiling_tokens_(params.at("ceiling_tpm") / 60.0),
+      capacity_share_(params.at("capacity_share")),
+      headroom_(params.at("headroom")),
+      window_s_(params.at("window")),
+      growth_per_s_(std::log(params.at("growth_per_minute")) / 60.0) {}
+
+EarnedFormula::Bounds EarnedFormula::RequestBounds(const ModelCapacity& capacity) const {
+  double ceiling = ceiling_requests_;
+  if (capacity.requests_per_s > 0) ceiling = std::min(ceiling, capacity_share_ * capacity.requests_per_s);
+  return {base_requests_, std::max(base_requests_, ceiling)};
+}
+
+EarnedFormula::Bounds EarnedFormula::TokenBounds(const ModelCapacity& capacity) const {
+  double ceiling = ceiling_tokens_;
+  if (capacity.tokens_per_s > 0) ceiling = std::min(ceiling, capacity_share_ * capacity.tokens_per_s);
+  return {base_tokens_, std::max(base_tokens_, ceiling)};
+}
+
+RateState EarnedFormula::Initial(const ModelCapacity& capacity) const {
+  return RateState{RequestBounds(capacity).floor, TokenBounds(capacity).floor, 0.0, 0.0};
+}
+
+void EarnedFormula::Advance(RateState& state, double elapsed_s, const ModelCapacity& capacity) const {
+  const double decay = std::exp(-elapsed_s / window_s_);
+  const double growth = std::exp(growth_per_s_ * elapsed_s);
+  state.usage_requests *= decay;
+  state.usage_tokens *= decay;
+  const Bounds requests = RequestBounds(capacity);
+  const Bounds tokens = TokenBounds(capacity);
+  const double request_target =
+      std::clamp(headroom_ * state.usage_requests, requests.floor, requests.ceiling);
+  const double token_target = std::clamp(headroom_ * state.usage_tokens, tokens.floor, tokens.ceiling);
+  state.request_rate = std::min(state.request_rate * growth, request_target);
+  state.token_rate = std::min(state.token_rate * growth, token_target);
+}
+
+void EarnedFormula::RecordSuccess(RateState& state, double tokens, bool within_rate) const {
+  if (!within_rate) return;
+  // An impulse of 1/window is what makes the exponential average of a steady stream of r/s equal r.
+  state.usage_requests += 1.0 / window_s_;
+  state.usage_tokens += tokens / window_s_;
+}
+
+}  // namespace ratesim

@@ -1,0 +1,48 @@
+#include "engine/fifo_policy.h"
+
+namespace ratesim {
+
+std::vector<ParamSpec> FifoPolicy::Params() {
+  return {
+      {"max_depth", ParamKind::kCount, 1000.0, 0.0, false,
+       "most requests waiting in the buffer; an arrival beyond it fails at once"},
+      {"max_wait", ParamKind::kDuration, 30.0, 0.0, true,
+       "longest a request waits for a slot before it fails"},
+  };
+}
+
+FifoPolicy::FifoPolicy(const ParamValues& params)
+    : max_depth_(static_cast<size_t>(params.at("max_depth"))),
+      max_wait_(FromSeconds(params.at("max_wait"))) {}
+
+SmoothingPolicy::Admission FifoPolicy::OnArrival(const Ticket& ticket, bool slot_free, Nanos now,
+                                                 FailReason* reason) {
+  // A free slot with requests still waiting cannot happen: the engine refills slots from the buffer
+  // as soon as they free. So a free slot means the buffer is empty and the arrival goes first.
+  if (slot_free) return Admission::kServe;
+  if (buffer_.size() >= max_depth_) {
+    *reason = FailReason::kBufferFull;
+    return Admission::kRejected;
+  }
+  buffer_.push_back(ticket);
+  return Admission::kBuffered;
+}
+
+bool FifoPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
+  Expire(now, expired);
+  if (buffer_.empty()) return false;
+  *next = buffer_.pop_front();
+  return true;
+}
+
+void FifoPolicy::Expire(Nanos now, std::vector<Ticket>* expired) {
+  while (!buffer_.empty() && buffer_.front().arrival + max_wait_ <= now) {
+    expired->push_back(buffer_.pop_front());
+  }
+}
+
+Nanos FifoPolicy::NextDeadline() const {
+  return buffer_.empty() ? kNever : buffer_.front().arrival + max_wait_;
+}
+
+}  // namespace ratesim

@@ -1,0 +1,37 @@
+// `fifo`: one first-in first-out buffer per model, at most `max_depth` deep. A request that finds no
+// free slot waits; one that finds the buffer full fails at once; one that has waited `max_wait` fails
+// then.
+//
+// Invariants: requests leave in arrival order; since every request gets the same max_wait, the
+// front of the buffer always holds the earliest deadline.
+#ifndef RATESIM_ENGINE_FIFO_POLICY_H_
+#define RATESIM_ENGINE_FIFO_POLICY_H_
+
+#include <vector>
+
+#include "engine/smoothing_policy.h"
+#include "engine/ticket_ring.h"
+
+namespace ratesim {
+
+class FifoPolicy final : public SmoothingPolicy {
+ public:
+  static std::vector<ParamSpec> Params();
+  // REQUIRES: `params` resolved against Params().
+  explicit FifoPolicy(const ParamValues& params);
+
+  Admission OnArrival(const Ticket& ticket, bool slot_free, Nanos now, FailReason* reason) override;
+  bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) override;
+  void Expire(Nanos now, std::vector<Ticket>* expired) override;
+  Nanos NextDeadline() const override;
+  size_t Depth() const override { return buffer_.size(); }
+
+ private:
+  size_t max_depth_;
+  Nanos max_wait_;
+  TicketRing buffer_;
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_ENGINE_FIFO_POLICY_H_

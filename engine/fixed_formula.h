@@ -1,0 +1,28 @@
+// `fixed`: the classic static tier. The rate is the configured RPM/TPM, whatever the usage.
+#ifndef RATESIM_ENGINE_FIXED_FORMULA_H_
+#define RATESIM_ENGINE_FIXED_FORMULA_H_
+
+#include <vector>
+
+#include "engine/limit_formula.h"
+
+namespace ratesim {
+
+class FixedFormula final : public LimitFormula {
+ public:
+  static std::vector<ParamSpec> Params();
+  // REQUIRES: `params` resolved against Params().
+  explicit FixedFormula(const ParamValues& params);
+
+  RateState Initial(const ModelCapacity& capacity) const override;
+  void Advance(RateState& state, double elapsed_s, const ModelCapacity& capacity) const override {}
+  void RecordSuccess(RateState& state, double tokens, bool within_rate) const override {}
+
+ private:
+  double request_rate_;  // requests/s
+  double token_rate_;    // tokens/s
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_ENGINE_FIXED_FORMULA_H_

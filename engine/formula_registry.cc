@@ -1,0 +1,31 @@
+// The registry of limit formulas by name: the one place that knows every built-in formula.
+#include "engine/earned_formula.h"
+#include "engine/fixed_formula.h"
+#include "engine/limit_formula.h"
+
+namespace ratesim {
+namespace {
+
+template <typename Formula>
+std::unique_ptr<LimitFormula> Make(const ParamValues& resolved) {
+  return std::make_unique<Formula>(resolved);
+}
+
+}  // namespace
+
+const std::vector<FormulaInfo>& Formulas() {
+  static const std::vector<FormulaInfo>* const formulas = new std::vector<FormulaInfo>{
+      {"earned",
+       "headroom x trailing successful usage, clamped to [base, ceiling], bounded growth (default)",
+       EarnedFormula::Params(), &Make<EarnedFormula>},
+      {"fixed", "a static limit in RPM and TPM", FixedFormula::Params(), &Make<FixedFormula>},
+  };
+  return *formulas;
+}
+
+absl::StatusOr<std::unique_ptr<LimitFormula>> MakeFormula(std::string_view name,
+                                                          const ParamValues& params) {
+  return MakeByName<LimitFormula>(Formulas(), "limit formula", name, params);
+}
+
+}  // namespace ratesim

@@ -1,0 +1,29 @@
+// `none`: no smoothing. A request is served if a slot is free and fails at once otherwise.
+#ifndef RATESIM_ENGINE_NONE_POLICY_H_
+#define RATESIM_ENGINE_NONE_POLICY_H_
+
+#include <vector>
+
+#include "engine/smoothing_policy.h"
+
+namespace ratesim {
+
+class NonePolicy final : public SmoothingPolicy {
+ public:
+  static std::vector<ParamSpec> Params() { return {}; }
+  explicit NonePolicy(const ParamValues&) {}
+
+  Admission OnArrival(const Ticket&, bool slot_free, Nanos, FailReason* reason) override {
+    if (slot_free) return Admission::kServe;
+    *reason = FailReason::kNoCapacity;
+    return Admission::kRejected;
+  }
+  bool Next(Nanos, Ticket*, std::vector<Ticket>*) override { return false; }
+  void Expire(Nanos, std::vector<Ticket>*) override {}
+  Nanos NextDeadline() const override { return kNever; }
+  size_t Depth() const override { return 0; }
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_ENGINE_NONE_POLICY_H_

@@ -1,0 +1,64 @@
+// The parameters a pluggable part (limit formula, smoothing policy) accepts, declared once so that a
+// scenario loader can validate them, suggest a misspelt name, and a --help can list them.
+#ifndef RATESIM_ENGINE_PARAM_SPEC_H_
+#define RATESIM_ENGINE_PARAM_SPEC_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+
+namespace ratesim {
+
+enum class ParamKind {
+  kNumber,    // a plain number, in the unit its name states (base_rpm, headroom, ...)
+  kCount,     // a whole number >= 0
+  kDuration,  // written "500ms", "30s", "10m", "1h" in a scenario; held in seconds
+};
+
+struct ParamSpec {
+  std::string name;
+  ParamKind kind = ParamKind::kNumber;
+  double default_value = 0.0;
+  double min_value = 0.0;     // smallest accepted value (inclusive unless min_exclusive)
+  bool min_exclusive = false; // true: the value must be strictly greater than min_value
+  std::string help;           // one line: what it does and its unit
+};
+
+// Parameter values by name; durations in seconds.
+using ParamValues = absl::flat_hash_map<std::string, double>;
+
+// Returns `values` completed with the defaults of `specs`. Fails (InvalidArgument) on a name that
+// `specs` does not declare or a value below its minimum; the message names the parameter.
+absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,
+                                          const ParamValues& values);
+
+// InvalidArgument "unknown <what> '<name>'; expected one of: a, b, c".
+absl::Status UnknownNameError(std::string_view what, std::string_view name,
+                              const std::vector<std::string>& known);
+
+// The registry lookup shared by formulas and policies: the entry of `infos` called `name`, with
+// `params` resolved against its spec, made into an instance.
+template <typename Instance, typename Info>
+absl::StatusOr<std::unique_ptr<Instance>> MakeByName(const std::vector<Info>& infos,
+                                                     std::string_view what, std::string_view name,
+                                                     const ParamValues& params) {
+  std::vector<std::string> known;
+  for (const Info& info : infos) {
+    if (info.name != name) {
+      known.push_back(info.name);
+      continue;
+    }
+    absl::StatusOr<ParamValues> resolved = ResolveParams(info.params, params);
+    if (!resolved.ok()) return resolved.status();
+    return info.make(*resolved);
+  }
+  return UnknownNameError(what, name, known);
+}
+
+}  // namespace ratesim
+
+#endif  // RATESIM_ENGINE_PARAM_SPEC_H_

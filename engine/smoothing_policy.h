@@ -1,0 +1,69 @@
+// The seam between arrivals and a model's capacity: a smoothing policy owns the buffer in front of one
+// model's concurrency slots. On arrival it serves, buffers or rejects; when a slot frees it picks the
+// next request; it gives up requests whose wait reached their deadline.
+//
+// Thread-safety: none; one policy instance serves one model of one engine.
+#ifndef RATESIM_ENGINE_SMOOTHING_POLICY_H_
+#define RATESIM_ENGINE_SMOOTHING_POLICY_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/param_spec.h"
+#include "engine/ticket.h"
+#include "engine/time.h"
+
+namespace ratesim {
+
+class SmoothingPolicy {
+ public:
+  enum class Admission { kServe, kBuffered, kRejected };
+
+  virtual ~SmoothingPolicy() = default;
+
+  // A request arrives. `slot_free` tells whether one of the model's slots is idle now.
+  // Returns kServe only if slot_free: the caller starts the request at once. kBuffered: the policy
+  // keeps the ticket until Next or Expire gives it back. kRejected: the caller fails it now
+  // (*reason says why).
+  virtual Admission OnArrival(const Ticket& ticket, bool slot_free, Nanos now,
+                              FailReason* reason) = 0;
+
+  // A slot is free at `now`. Returns true and sets *next to the buffered request to start, or false
+  // if none should start. Buffered requests found past their deadline on the way are appended to
+  // *expired.
+  virtual bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) = 0;
+
+  // Appends to *expired every buffered request whose deadline is at or before `now`, removing it.
+  virtual void Expire(Nanos now, std::vector<Ticket>* expired) = 0;
+
+  // The earliest deadline among buffered requests, or kNever when the buffer is empty.
+  virtual Nanos NextDeadline() const = 0;
+
+  // Requests buffered now.
+  virtual size_t Depth() const = 0;
+};
+
+// A policy by name, as a scenario file or a command line names it.
+struct PolicyInfo {
+  std::string name;
+  std::string summary;
+  std::vector<ParamSpec> params;
+  // REQUIRES: `resolved` holds every parameter of `params`.
+  std::unique_ptr<SmoothingPolicy> (*make)(const ParamValues& resolved);
+};
+
+// Every registered policy, in a stable order.
+const std::vector<PolicyInfo>& Policies();
+
+// A new policy instance. Fails with InvalidArgument on an unknown name (the message lists the known
+// ones) or a parameter its spec rejects.
+absl::StatusOr<std::unique_ptr<SmoothingPolicy>> MakePolicy(std::string_view name,
+                                                            const ParamValues& params);
+
+}  // namespace ratesim
+
+#endif  // RATESIM_ENGINE_SMOOTHING_POLICY_H_

@@ -1,0 +1,38 @@
+// A request as the engine's buffers hold it: a small plain struct, copied by value, never allocated
+// on its own.
+#ifndef RATESIM_ENGINE_TICKET_H_
+#define RATESIM_ENGINE_TICKET_H_
+
+#include <cstdint>
+
+#include "engine/attribution.h"
+#include "engine/ids.h"
+#include "engine/time.h"
+
+namespace ratesim {
+
+struct Ticket {
+  uint64_t request = 0;  // the caller's handle for the request; the engine only carries it
+  Nanos arrival = 0;
+  KeyId key = 0;
+  OrgId org = 0;
+  ModelId model = 0;
+  RateClass rate_class = RateClass::kWithin;
+};
+
+// Why a request left the engine without being served.
+enum class FailReason : uint8_t {
+  kNoCapacity,  // no slot free and the policy does not buffer
+  kBufferFull,  // the policy's buffer was at its maximum depth
+  kExpired,     // waited in the buffer until its deadline
+};
+
+struct Failure {
+  Ticket ticket;
+  FailReason reason;
+  Attribution attribution;
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_ENGINE_TICKET_H_

@@ -1,0 +1,7 @@
+#include "sim/version.h"
+
+namespace ratesim {
+
+std::string_view Version() { return RATESIM_VERSION; }
+
+}  // namespace ratesim
