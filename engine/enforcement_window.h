@@ -1,0 +1,42 @@
+// The one-second enforcement window, kept as a token bucket per dimension.
+//
+// DESIGN.md 1.1 asks: a request is within rate if, counting it, the key's within-rate requests in the
+// last second do not exceed rate × 1 s (and likewise for tokens). A token bucket of depth rate × 1 s,
+// refilled continuously at the rate, is that rule without keeping a log of timestamps: O(1) state,
+// O(1) work, and it composes exactly under lazy refill. Two details:
+//  - A request costing more than the whole depth (a slow key: 30 RPM is 0.5 requests per second; a
+//    request larger than one second of tokens) fits when the bucket is full and leaves it in debt,
+//    so it is never starved and the long-run rate is still the rate.
+//  - Only within-rate requests draw from the bucket: an over-rate request does not consume the
+//    budget of the requests after it.
+#ifndef RATESIM_ENGINE_ENFORCEMENT_WINDOW_H_
+#define RATESIM_ENGINE_ENFORCEMENT_WINDOW_H_
+
+#include <algorithm>
+
+namespace ratesim {
+
+inline constexpr double kEnforcementWindowSeconds = 1.0;
+
+// Absorbs rounding in level arithmetic, so that a request exactly at the boundary counts as within
+// whatever order the additions were made in. Far below one token or one request.
+inline constexpr double kLevelTolerance = 1e-9;
+
+// How much a bucket for `rate` per second can hold.
+inline double WindowDepth(double rate) { return rate * kEnforcementWindowSeconds; }
+
+// The bucket level after `elapsed_s` seconds of refill at `rate`.
+inline double Refill(double level, double rate, double elapsed_s) {
+  return std::min(WindowDepth(rate), level + rate * elapsed_s);
+}
+
+// The level a request of `cost` needs to be within rate.
+inline double LevelNeeded(double cost, double rate) { return std::min(cost, WindowDepth(rate)); }
+
+inline bool Fits(double level, double cost, double rate) {
+  return level + kLevelTolerance >= LevelNeeded(cost, rate);
+}
+
+}  // namespace ratesim
+
+#endif  // RATESIM_ENGINE_ENFORCEMENT_WINDOW_H_

@@ -1,0 +1,139 @@
+#include "engine/engine.h"
+
+#include <cmath>
+#include <utility>
+
+#include "engine/enforcement_window.h"
+
+namespace ratesim {
+
+ModelId Engine::AddModel(std::string_view name, int64_t slots, ModelCapacity capacity,
+                         std::unique_ptr<SmoothingPolicy> policy) {
+  const ModelId model = registry_.InternModel(name);
+  models_.push_back(ModelState{slots, 0, capacity, std::move(policy)});
+  return model;
+}
+
+FormulaId Engine::AddFormula(std::unique_ptr<LimitFormula> formula) {
+  formulas_.push_back(std::move(formula));
+  return static_cast<FormulaId>(formulas_.size() - 1);
+}
+
+KeyId Engine::AddKey(std::string_view org_name, ModelId model, FormulaId formula, Nanos now) {
+  const OrgId org = registry_.InternOrg(org_name);
+  const KeyId key = registry_.InternKey(org, model);
+  if (key < keys_.size()) return key;
+  const RateState rate = formulas_[formula]->Initial(models_[model].capacity);
+  // A new key starts with a full window: its first second of traffic is within rate.
+  keys_.push_back(KeyState{rate, WindowDepth(rate.request_rate), WindowDepth(rate.token_rate), now,
+                           formula, model, org});
+  return key;
+}
+
+void Engine::SetCapacity(ModelId model, int64_t slots, ModelCapacity capacity, Nanos now,
+                         Effects* out) {
+  models_[model].slots = slots;
+  models_[model].capacity = capacity;
+  FillSlots(model, now, out);
+}
+
+void Engine::CatchUp(KeyState& state, Nanos now) const {
+  if (now <= state.updated) return;
+  const double elapsed_s = ToSeconds(now - state.updated);
+  state.request_level = Refill(state.request_level, state.rate.request_rate, elapsed_s);
+  state.token_level = Refill(state.token_level, state.rate.token_rate, elapsed_s);
+  formulas_[state.formula]->Advance(state.rate, elapsed_s, models_[state.model].capacity);
+  // A lower rate means a shallower window: what no longer fits in it is gone.
+  state.request_level = std::min(state.request_level, WindowDepth(state.rate.request_rate));
+  state.token_level = std::min(state.token_level, WindowDepth(state.rate.token_rate));
+  state.updated = now;
+}
+
+Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_estimate, Nanos now,
+                                     Effects* out) {
+  KeyState& state = keys_[key];
+  CatchUp(state, now);
+  const double tokens = static_cast<double>(token_estimate);
+  RateClass rate_class = RateClass::kWithin;
+  if (!Fits(state.request_level, 1.0, state.rate.request_rate)) {
+    rate_class = RateClass::kOverRequests;
+  } else if (!Fits(state.token_level, tokens, state.rate.token_rate)) {
+    rate_class = RateClass::kOverTokens;
+  } else {
+    state.request_level -= 1.0;
+    state.token_level -= tokens;
+  }
+
+  const Ticket ticket{request, now, key, state.org, state.model, rate_class};
+  ModelState& model = models_[state.model];
+  FailReason reason = FailReason::kNoCapacity;
+  const SmoothingPolicy::Admission admission =
+      model.policy->OnArrival(ticket, model.busy < model.slots, now, &reason);
+  switch (admission) {
+    case SmoothingPolicy::Admission::kServe:
+      ++model.busy;
+      out->started.push_back(ticket);
+      break;
+    case SmoothingPolicy::Admission::kRejected:
+      out->failed.push_back(Failure{ticket, reason, AttributeFailure(rate_class)});
+      break;
+    case SmoothingPolicy::Admission::kBuffered:
+      break;
+  }
+  return {rate_class, admission};
+}
+
+void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Effects* out) {
+  KeyState& state = keys_[ticket.key];
+  CatchUp(state, now);
+  formulas_[state.formula]->RecordSuccess(state.rate, static_cast<double>(actual_tokens),
+                                          ticket.rate_class == RateClass::kWithin);
+  --models_[ticket.model].busy;
+  FillSlots(ticket.model, now, out);
+}
+
+void Engine::Expire(ModelId model, Nanos now, Effects* out) {
+  models_[model].policy->Expire(now, &expired_scratch_);
+  FailExpired(out);
+}
+
+void Engine::FillSlots(ModelId model_id, Nanos now, Effects* out) {
+  ModelState& model = models_[model_id];
+  Ticket next;
+  while (model.busy < model.slots && model.policy->Next(now, &next, &expired_scratch_)) {
+    ++model.busy;
+    out->started.push_back(next);
+  }
+  FailExpired(out);
+}
+
+void Engine::FailExpired(Effects* out) {
+  for (const Ticket& ticket : expired_scratch_) {
+    out->failed.push_back(Failure{ticket, FailReason::kExpired, AttributeFailure(ticket.rate_class)});
+  }
+  expired_scratch_.clear();
+}
+
+RateState Engine::RateAt(KeyId key, Nanos now) const {
+  KeyState state = keys_[key];
+  CatchUp(state, now);
+  return state.rate;
+}
+
+RateLimitHeaders Engine::Headers(KeyId key, Nanos now) const {
+  KeyState state = keys_[key];
+  CatchUp(state, now);
+  const double request_rate = state.rate.request_rate;
+  const double missing = LevelNeeded(1.0, request_rate) - state.request_level;
+  RateLimitHeaders headers;
+  headers.limit_rpm = request_rate * 60.0;
+  headers.remaining = static_cast<int64_t>(std::floor(std::max(0.0, state.request_level) +
+                                                      kLevelTolerance));
+  headers.reset_s = missing > kLevelTolerance ? missing / request_rate : 0.0;
+  headers.token_limit_tpm = state.rate.token_rate * 60.0;
+  headers.token_remaining =
+      static_cast<int64_t>(std::floor(std::max(0.0, state.token_level) + kLevelTolerance));
+  return headers;
+}
+
+}  // namespace ratesim

@@ -1,0 +1,128 @@
+// The server-side engine: for each (org, model) key a dynamic rate from a limit formula; for each model
+// a number of concurrency slots and a smoothing policy in front of them; for each request a
+// classification at arrival and, if it fails, its attribution (503 within rate, 429 over it).
+//
+// A gateway or the simulator drives it with three calls: Arrive when a request comes in, Complete
+// when a started request finishes, Expire when a policy deadline (NextDeadline) is reached. Each
+// call reports what happened through an Effects: the requests that start now and those that fail.
+// Time is always an argument; the engine reads no clock.
+//
+// Setup (AddModel, AddFormula, AddKey) allocates; the request path (Arrive, Complete, Expire) does not,
+// once the caller's Effects and the policies' buffers have grown to their working size.
+//
+// Thread-safety: none; one engine per thread.
+#ifndef RATESIM_ENGINE_ENGINE_H_
+#define RATESIM_ENGINE_ENGINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "engine/ids.h"
+#include "engine/key_registry.h"
+#include "engine/limit_formula.h"
+#include "engine/rate_limit_headers.h"
+#include "engine/smoothing_policy.h"
+#include "engine/ticket.h"
+
+namespace ratesim {
+
+using FormulaId = uint32_t;
+
+// What one engine call caused. The caller clears it between calls (or not, to batch).
+struct Effects {
+  std::vector<Ticket> started;   // hold a slot from now until the caller's Complete
+  std::vector<Failure> failed;   // left without service, attributed
+  void Clear() {
+    started.clear();
+    failed.clear();
+  }
+};
+
+class Engine {
+ public:
+  Engine() = default;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // --- Setup -------------------------------------------------------------------------------------
+  // A model with `slots` concurrency slots (replicas × slots per replica), the nominal capacity the
+  // formulas see, and its smoothing policy. REQUIRES: a new name, slots >= 0.
+  ModelId AddModel(std::string_view name, int64_t slots, ModelCapacity capacity,
+                   std::unique_ptr<SmoothingPolicy> policy);
+  FormulaId AddFormula(std::unique_ptr<LimitFormula> formula);
+  // The key for (org, model), created on first call with `formula` and its initial rate.
+  // REQUIRES: `model` and `formula` were returned by AddModel and AddFormula.
+  KeyId AddKey(std::string_view org, ModelId model, FormulaId formula, Nanos now);
+
+  // Changes a model's live slots and capacity at `now` (an outage, a scale-up). More slots start
+  // buffered requests at once (reported in *out). Fewer slots take effect as running requests end.
+  void SetCapacity(ModelId model, int64_t slots, ModelCapacity capacity, Nanos now, Effects* out);
+
+  // --- Request path --------------------------------------------------------------------------------
+  struct ArrivalResult {
+    RateClass rate_class;
+    SmoothingPolicy::Admission admission;
+  };
+  // A request of `key` with `token_estimate` = input tokens + max output tokens arrives at `now`.
+  // `request` is the caller's handle, carried in the ticket. Served now: its ticket is appended to
+  // out->started. Rejected: its failure to out->failed. Buffered: it appears in a later call's Effects.
+  // REQUIRES: now is not before the previous call's now.
+  ArrivalResult Arrive(KeyId key, uint64_t request, int64_t token_estimate, Nanos now, Effects* out);
+
+  // A started request ends successfully at `now` having used `actual_tokens` (input + output). Frees
+  // its slot, records the usage, and starts buffered requests on free slots.
+  void Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Effects* out);
+
+  // Fails every buffered request of `model` whose deadline is at or before `now`.
+  void Expire(ModelId model, Nanos now, Effects* out);
+
+  // The earliest deadline among `model`'s buffered requests; kNever if none.
+  Nanos NextDeadline(ModelId model) const { return models_[model].policy->NextDeadline(); }
+
+  // --- Observing (const: nothing observed changes later decisions) -------------------------------
+  // The key's rate state as of `now`. REQUIRES: now not before the key's last update.
+  RateState RateAt(KeyId key, Nanos now) const;
+  RateLimitHeaders Headers(KeyId key, Nanos now) const;
+
+  int64_t slots(ModelId model) const { return models_[model].slots; }
+  int64_t busy(ModelId model) const { return models_[model].busy; }
+  size_t buffered(ModelId model) const { return models_[model].policy->Depth(); }
+  const ModelCapacity& capacity(ModelId model) const { return models_[model].capacity; }
+  const KeyRegistry& registry() const { return registry_; }
+
+ private:
+  // Everything the engine keeps per key: 72 bytes, in one flat array indexed by KeyId.
+  struct KeyState {
+    RateState rate;
+    double request_level;  // enforcement bucket, requests
+    double token_level;    // enforcement bucket, tokens
+    Nanos updated;         // time to which `rate` and the levels are current
+    FormulaId formula;
+    ModelId model;
+    OrgId org;
+  };
+  struct ModelState {
+    int64_t slots;
+    int64_t busy;
+    ModelCapacity capacity;
+    std::unique_ptr<SmoothingPolicy> policy;
+  };
+
+  // `state` brought forward to `now`: bucket refill at the rate in force, then the formula.
+  void CatchUp(KeyState& state, Nanos now) const;
+  // Starts buffered requests on free slots of `model`.
+  void FillSlots(ModelId model, Nanos now, Effects* out);
+  void FailExpired(Effects* out);
+
+  KeyRegistry registry_;
+  std::vector<KeyState> keys_;
+  std::vector<ModelState> models_;
+  std::vector<std::unique_ptr<LimitFormula>> formulas_;
+  std::vector<Ticket> expired_scratch_;  // reused so that expiry allocates nothing
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_ENGINE_ENGINE_H_

@@ -1,0 +1,71 @@
+#include "engine/rate_limit_headers.h"
+
+#include <cmath>
+
+#include "fmt/format.h"
+
+namespace ratesim {
+namespace {
+
+// JSON string content: the model name is the only text that comes from outside.
+std::string JsonEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string FailureMessage(const Attribution& attribution, const RateLimitHeaders& headers,
+                           std::string_view model) {
+  switch (attribution.error_type) {
+    case ErrorType::kDynamicRequestLimited:
+      return fmt::format(
+          "Request rate above your dynamic limit of {:.0f} RPM for {} while the model was busy. "
+          "Spread requests evenly, retry after {:.3f} s; sustained successful use raises the limit.",
+          headers.limit_rpm, model, headers.reset_s);
+    case ErrorType::kDynamicTokenLimited:
+      return fmt::format(
+          "Token rate above your dynamic limit of {:.0f} TPM for {} while the model was busy. "
+          "Lower max_tokens or spread requests; sustained successful use raises the limit.",
+          headers.token_limit_tpm, model);
+    case ErrorType::kModelOverloaded:
+    case ErrorType::kNone:
+      break;
+  }
+  return fmt::format(
+      "{} is overloaded. Your request was within your dynamic limit of {:.0f} RPM; retry with "
+      "backoff.",
+      model, headers.limit_rpm);
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> HeaderLines(const RateLimitHeaders& headers) {
+  return {
+      {"x-ratelimit-limit", fmt::format("{:.0f}", std::floor(headers.limit_rpm))},
+      {"x-ratelimit-remaining", fmt::format("{}", headers.remaining)},
+      {"x-ratelimit-reset", fmt::format("{:.3f}", headers.reset_s)},
+      {"x-tokenlimit-limit", fmt::format("{:.0f}", std::floor(headers.token_limit_tpm))},
+      {"x-tokenlimit-remaining", fmt::format("{}", headers.token_remaining)},
+  };
+}
+
+std::string ErrorBody(const Attribution& attribution, const RateLimitHeaders& headers,
+                      std::string_view model) {
+  return fmt::format(R"({{"error":{{"message":"{}","type":"{}","code":{}}}}})",
+                     JsonEscape(FailureMessage(attribution, headers, model)),
+                     ErrorTypeName(attribution.error_type), static_cast<int>(attribution.status));
+}
+
+}  // namespace ratesim

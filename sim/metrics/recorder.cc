@@ -1,0 +1,117 @@
+#include "sim/metrics/recorder.h"
+
+#include <utility>
+
+namespace ratesim {
+
+MetricsRecorder::MetricsRecorder(const Engine& engine)
+    : engine_(engine),
+      metrics_(engine.registry().org_count(), engine.registry().model_count()),
+      interval_(engine.registry().key_count()),
+      levels_(engine.registry().model_count()) {
+  for (ModelId model = 0; model < levels_.size(); ++model) {
+    levels_[model].slots = engine.slots(model);
+  }
+}
+
+void MetricsRecorder::Offered(KeyId key) {
+  const KeyRegistry& keys = engine_.registry();
+  ++metrics_.overall.counts.offered;
+  ++metrics_.per_org[keys.key_org(key)].counts.offered;
+  ++metrics_.per_model[keys.key_model(key)].counts.offered;
+  ++interval_[key].offered;
+}
+
+void MetricsRecorder::Started(KeyId key, Nanos queue_wait) {
+  const KeyRegistry& keys = engine_.registry();
+  metrics_.overall.queue_wait.Record(queue_wait);
+  metrics_.per_org[keys.key_org(key)].queue_wait.Record(queue_wait);
+  metrics_.per_model[keys.key_model(key)].queue_wait.Record(queue_wait);
+  ++metrics_.model_usage[keys.key_model(key)].started;
+}
+
+void MetricsRecorder::Succeeded(KeyId key, Nanos latency) {
+  const KeyRegistry& keys = engine_.registry();
+  for (SliceMetrics* slice : {&metrics_.overall, &metrics_.per_org[keys.key_org(key)],
+                              &metrics_.per_model[keys.key_model(key)]}) {
+    ++slice->counts.ok;
+    slice->latency.Record(latency);
+  }
+  ++interval_[key].ok;
+}
+
+void MetricsRecorder::Failed(KeyId key, ErrorType type) {
+  const KeyRegistry& keys = engine_.registry();
+  metrics_.overall.counts.CountFailure(type);
+  metrics_.per_org[keys.key_org(key)].counts.CountFailure(type);
+  metrics_.per_model[keys.key_model(key)].counts.CountFailure(type);
+  ++(type == ErrorType::kModelOverloaded ? interval_[key].r503 : interval_[key].r429);
+}
+
+void MetricsRecorder::StillInFlight(KeyId key) {
+  const KeyRegistry& keys = engine_.registry();
+  ++metrics_.overall.counts.in_flight;
+  ++metrics_.per_org[keys.key_org(key)].counts.in_flight;
+  ++metrics_.per_model[keys.key_model(key)].counts.in_flight;
+}
+
+void MetricsRecorder::Occupancy(ModelId model, Nanos now) {
+  ModelLevels& level = levels_[model];
+  ModelUsage& usage = metrics_.model_usage[model];
+  const double span = static_cast<double>(now - level.since);
+  const double busy_ns = span * static_cast<double>(level.busy);
+  const double slot_ns = span * static_cast<double>(level.slots);
+  usage.busy_slot_ns += busy_ns;
+  usage.slot_ns += slot_ns;
+  usage.buffered_ns += span * static_cast<double>(level.buffered);
+  level.interval_busy_ns += busy_ns;
+  level.interval_slot_ns += slot_ns;
+  level.since = now;
+  level.busy = engine_.busy(model);
+  level.slots = engine_.slots(model);
+  level.buffered = engine_.buffered(model);
+}
+
+void MetricsRecorder::Sample(Nanos now) {
+  const KeyRegistry& keys = engine_.registry();
+  for (KeyId key = 0; key < interval_.size(); ++key) {
+    const OrgId org = keys.key_org(key);
+    const ModelId model = keys.key_model(key);
+    const IntervalCounts& counts = interval_[key];
+    const RateState rate = engine_.RateAt(key, now);
+    auto add = [&](SeriesMetric metric, double value) {
+      metrics_.series.push_back(SeriesPoint{now, metric, org, model, value});
+    };
+    add(SeriesMetric::kOffered, static_cast<double>(counts.offered));
+    add(SeriesMetric::kOk, static_cast<double>(counts.ok));
+    add(SeriesMetric::kRejected429, static_cast<double>(counts.r429));
+    add(SeriesMetric::kRejected503, static_cast<double>(counts.r503));
+    add(SeriesMetric::kRateRpm, rate.request_rate * 60.0);
+    add(SeriesMetric::kRateTpm, rate.token_rate * 60.0);
+    interval_[key] = IntervalCounts{};
+  }
+  for (ModelId model = 0; model < levels_.size(); ++model) {
+    Occupancy(model, now);
+    ModelLevels& level = levels_[model];
+    const double utilisation =
+        level.interval_slot_ns > 0 ? level.interval_busy_ns / level.interval_slot_ns : 0.0;
+    metrics_.series.push_back(SeriesPoint{now, SeriesMetric::kUtilisation, kNoOrg, model, utilisation});
+    metrics_.series.push_back(SeriesPoint{now, SeriesMetric::kBuffered, kNoOrg, model,
+                                          static_cast<double>(level.buffered)});
+    metrics_.series.push_back(
+        SeriesPoint{now, SeriesMetric::kSlots, kNoOrg, model, static_cast<double>(level.slots)});
+    level.interval_busy_ns = 0.0;
+    level.interval_slot_ns = 0.0;
+  }
+}
+
+RunMetrics MetricsRecorder::Finish(Nanos end) {
+  for (ModelId model = 0; model < levels_.size(); ++model) {
+    Occupancy(model, end);
+    metrics_.model_usage[model].slots = levels_[model].slots;
+  }
+  metrics_.end_time = end;
+  return std::move(metrics_);
+}
+
+}  // namespace ratesim

@@ -1,0 +1,60 @@
+// Turns what happens in a run into RunMetrics: outcome counts and distributions per slice, occupancy
+// integrals per model, and the time series. The simulator calls it at each event; it never looks at
+// the clock itself.
+#ifndef RATESIM_SIM_METRICS_RECORDER_H_
+#define RATESIM_SIM_METRICS_RECORDER_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/engine.h"
+#include "sim/metrics/run_metrics.h"
+
+namespace ratesim {
+
+class MetricsRecorder {
+ public:
+  // REQUIRES: every key, org and model of the run is registered in `engine` already.
+  explicit MetricsRecorder(const Engine& engine);
+
+  void Offered(KeyId key);
+  void Started(KeyId key, Nanos queue_wait);
+  void Succeeded(KeyId key, Nanos latency);
+  void Failed(KeyId key, ErrorType type);
+  void StillInFlight(KeyId key);
+
+  // The model's slots, busy slots or buffer changed at `now` (or may have): integrates the previous
+  // levels up to `now` and takes the new ones from the engine.
+  void Occupancy(ModelId model, Nanos now);
+
+  // Appends the series rows of the interval that ends at `now`.
+  void Sample(Nanos now);
+
+  // The metrics of the run, which ended at `end`. The recorder is spent afterwards.
+  RunMetrics Finish(Nanos end);
+
+ private:
+  struct IntervalCounts {
+    int64_t offered = 0;
+    int64_t ok = 0;
+    int64_t r429 = 0;
+    int64_t r503 = 0;
+  };
+  struct ModelLevels {
+    Nanos since = 0;
+    int64_t busy = 0;
+    int64_t slots = 0;
+    size_t buffered = 0;
+    double interval_busy_ns = 0.0;  // since the last sample
+    double interval_slot_ns = 0.0;
+  };
+
+  const Engine& engine_;
+  RunMetrics metrics_;
+  std::vector<IntervalCounts> interval_;  // per key, since the last sample
+  std::vector<ModelLevels> levels_;       // per model
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_METRICS_RECORDER_H_

@@ -1,0 +1,34 @@
+#include "sim/metrics/run_metrics.h"
+
+namespace ratesim {
+namespace {
+
+// Overall and per-model distributions are few and get 1/128 relative error; per-org ones can number
+// in the thousands and get 1/32, which keeps each under a few KB.
+constexpr int kFineBits = 7;
+constexpr int kOrgBits = 5;
+
+}  // namespace
+
+std::string_view SeriesMetricName(SeriesMetric metric) {
+  switch (metric) {
+    case SeriesMetric::kOffered: return "offered";
+    case SeriesMetric::kOk: return "ok";
+    case SeriesMetric::kRejected429: return "429";
+    case SeriesMetric::kRejected503: return "503";
+    case SeriesMetric::kRateRpm: return "rate_rpm";
+    case SeriesMetric::kRateTpm: return "rate_tpm";
+    case SeriesMetric::kUtilisation: return "utilisation";
+    case SeriesMetric::kBuffered: return "buffered";
+    case SeriesMetric::kSlots: return "slots";
+  }
+  return "";
+}
+
+RunMetrics::RunMetrics(size_t orgs, size_t models)
+    : overall(kFineBits),
+      per_org(orgs, SliceMetrics(kOrgBits)),
+      per_model(models, SliceMetrics(kFineBits)),
+      model_usage(models) {}
+
+}  // namespace ratesim

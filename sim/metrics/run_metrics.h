@@ -1,0 +1,116 @@
+// What one simulated run measured: outcome counts and latency distributions overall, per org and per
+// model; slot and buffer occupancy per model; and a time series at the scenario's resolution.
+// Plain data: the simulator fills it, the reports read it.
+#ifndef RATESIM_SIM_METRICS_RUN_METRICS_H_
+#define RATESIM_SIM_METRICS_RUN_METRICS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/attribution.h"
+#include "engine/time.h"
+#include "sim/metrics/histogram.h"
+
+namespace ratesim {
+
+// Every offered request ends in exactly one of ok, the 429s, 503, or is still in flight when the run
+// stops: offered == ok + r429_request + r429_token + r503 + in_flight.
+struct OutcomeCounts {
+  int64_t offered = 0;
+  int64_t ok = 0;            // 200
+  int64_t r429_request = 0;  // 429 dynamic_request_limited
+  int64_t r429_token = 0;    // 429 dynamic_token_limited
+  int64_t r503 = 0;          // 503 model_overloaded
+  int64_t in_flight = 0;     // buffered or running when a run without drain stopped
+
+  int64_t r429() const { return r429_request + r429_token; }
+  int64_t finished() const { return ok + r429() + r503; }
+  // ok / finished; 0 when nothing finished (never NaN).
+  double success_rate() const {
+    return finished() == 0 ? 0.0 : static_cast<double>(ok) / static_cast<double>(finished());
+  }
+  void CountFailure(ErrorType type) {
+    switch (type) {
+      case ErrorType::kDynamicRequestLimited: ++r429_request; break;
+      case ErrorType::kDynamicTokenLimited: ++r429_token; break;
+      case ErrorType::kModelOverloaded: ++r503; break;
+      case ErrorType::kNone: ++ok; break;
+    }
+  }
+  void Add(const OutcomeCounts& other) {
+    offered += other.offered;
+    ok += other.ok;
+    r429_request += other.r429_request;
+    r429_token += other.r429_token;
+    r503 += other.r503;
+    in_flight += other.in_flight;
+  }
+};
+
+// Outcomes and distributions of one slice of traffic (everything, one org, one model).
+struct SliceMetrics {
+  explicit SliceMetrics(int histogram_bits) : latency(histogram_bits), queue_wait(histogram_bits) {}
+  OutcomeCounts counts;
+  LogHistogram latency;     // arrival to completion of successful requests, ns
+  LogHistogram queue_wait;  // arrival to start of service of started requests, ns
+};
+
+// Occupancy of one model over the run, as time integrals (slot-nanoseconds, request-nanoseconds).
+struct ModelUsage {
+  int64_t slots = 0;            // slots at the end of the run
+  double busy_slot_ns = 0.0;    // integral of busy slots over time
+  double slot_ns = 0.0;         // integral of available slots over time
+  double buffered_ns = 0.0;     // integral of buffered requests over time
+  int64_t started = 0;          // requests that started service
+  double utilisation() const { return slot_ns > 0 ? busy_slot_ns / slot_ns : 0.0; }
+};
+
+// One row of the long-form time series: `metric` of (org, model) or of a model (org empty) over the
+// interval ending at `time`.
+enum class SeriesMetric : uint8_t {
+  kOffered,       // per key, requests in the interval
+  kOk,            // per key
+  kRejected429,   // per key
+  kRejected503,   // per key
+  kRateRpm,       // per key, dynamic request rate at `time`, per minute
+  kRateTpm,       // per key, dynamic token rate at `time`, per minute
+  kUtilisation,   // per model, mean busy share of slots over the interval
+  kBuffered,      // per model, requests buffered at `time`
+  kSlots,         // per model, live slots at `time`
+};
+std::string_view SeriesMetricName(SeriesMetric metric);
+
+inline constexpr uint32_t kNoOrg = UINT32_MAX;
+
+struct SeriesPoint {
+  Nanos time;
+  SeriesMetric metric;
+  uint32_t org;    // kNoOrg for per-model metrics
+  uint32_t model;
+  double value;
+};
+
+struct RunMetrics {
+  RunMetrics(size_t orgs, size_t models);
+
+  SliceMetrics overall;
+  std::vector<SliceMetrics> per_org;
+  std::vector<SliceMetrics> per_model;
+  std::vector<ModelUsage> model_usage;
+  std::vector<SeriesPoint> series;
+  Nanos end_time = 0;  // when the run stopped (after draining, if it drains)
+};
+
+// The result of one run of one policy on one scenario.
+struct RunResult {
+  std::string policy;  // the policy's label
+  uint64_t seed = 0;
+  std::vector<std::string> org_names;    // index = org id in RunMetrics
+  std::vector<std::string> model_names;  // index = model id
+  RunMetrics metrics;
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_METRICS_RUN_METRICS_H_

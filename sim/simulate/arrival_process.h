@@ -1,0 +1,40 @@
+// When one traffic stream's requests arrive. Every shape is a rate function λ(t) and a way of
+// placing arrivals on it: evenly spaced (the n-th arrival where ∫λ = n) or Poisson (where ∫λ reaches
+// a sum of unit exponentials). Bursts are placed directly.
+//
+// Thread-safety: none; each stream owns one.
+#ifndef RATESIM_SIM_SIMULATE_ARRIVAL_PROCESS_H_
+#define RATESIM_SIM_SIMULATE_ARRIVAL_PROCESS_H_
+
+#include <cstdint>
+
+#include "engine/time.h"
+#include "sim/des/random.h"
+#include "sim/scenario/scenario.h"
+
+namespace ratesim {
+
+class ArrivalProcess {
+ public:
+  // Arrivals of `shape` strictly before `end` (the run's duration or the shape's stop, if earlier).
+  ArrivalProcess(const TrafficShape& shape, Nanos end);
+
+  // The next arrival time, never earlier than the previous one; kNever once the stream is over.
+  // Draws from `rng` only for Poisson placements.
+  Nanos Next(Rng& rng);
+
+ private:
+  // ∫λ from the shape's start over `elapsed_s` seconds, and its inverse; for the rate-function shapes.
+  double Cumulative(double elapsed_s) const;
+  double InverseCumulative(double area) const;  // +inf when the stream never accumulates `area`
+
+  TrafficShape shape_;
+  Nanos end_;
+  bool poisson_;
+  double area_ = 0.0;   // ∫λ up to the last arrival, rate-function shapes
+  int64_t count_ = 0;   // arrivals so far
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_SIMULATE_ARRIVAL_PROCESS_H_

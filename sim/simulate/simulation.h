@@ -1,0 +1,24 @@
+// One discrete-event run: the scenario's traffic through an engine under one policy, from time 0 to
+// the scenario's duration (and on until the last request ends, when the run drains).
+//
+// Events are ordered by int64 nanoseconds, ties by the order they were scheduled, so the same
+// scenario, policy and seed always produce the same result. Each traffic stream draws from its own
+// generator (seed, stream index), so every policy sees identical requests.
+#ifndef RATESIM_SIM_SIMULATE_SIMULATION_H_
+#define RATESIM_SIM_SIMULATE_SIMULATION_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "sim/metrics/run_metrics.h"
+#include "sim/scenario/scenario.h"
+
+namespace ratesim {
+
+// REQUIRES: `policy` is one of scenario.policies or built like them. Fails (InvalidArgument) only on
+// what the scenario loader validates.
+absl::StatusOr<RunResult> Simulate(const Scenario& scenario, const PolicySpec& policy, uint64_t seed);
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_SIMULATE_SIMULATION_H_
