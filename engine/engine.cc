@@ -127,8 +127,10 @@ RateLimitHeaders Engine::Headers(KeyId key, Nanos now) const {
   const double missing = LevelNeeded(1.0, request_rate) - state.request_level;
   RateLimitHeaders headers;
   headers.limit_rpm = request_rate * 60.0;
-  headers.remaining = static_cast<int64_t>(std::floor(std::max(0.0, state.request_level) +
-                                                      kLevelTolerance));
+  // A slow key's window holds less than one request, yet a full window admits one: count it.
+  const double whole = std::floor(std::max(0.0, state.request_level) + kLevelTolerance);
+  headers.remaining = static_cast<int64_t>(
+      Fits(state.request_level, 1.0, request_rate) ? std::max(1.0, whole) : whole);
   headers.reset_s = missing > kLevelTolerance ? missing / request_rate : 0.0;
   headers.token_limit_tpm = state.rate.token_rate * 60.0;
   headers.token_remaining =

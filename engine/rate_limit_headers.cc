@@ -49,14 +49,18 @@ std::string FailureMessage(const Attribution& attribution, const RateLimitHeader
       model, headers.limit_rpm);
 }
 
+// A limit is shown as the whole number the client may count on: rounded down, but a rate configured
+// as 123 RPM and held as 123/60 per second must not show as 122.
+double WholeLimit(double per_minute) { return std::floor(per_minute + 1e-6); }
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> HeaderLines(const RateLimitHeaders& headers) {
   return {
-      {"x-ratelimit-limit", fmt::format("{:.0f}", std::floor(headers.limit_rpm))},
+      {"x-ratelimit-limit", fmt::format("{:.0f}", WholeLimit(headers.limit_rpm))},
       {"x-ratelimit-remaining", fmt::format("{}", headers.remaining)},
       {"x-ratelimit-reset", fmt::format("{:.3f}", headers.reset_s)},
-      {"x-tokenlimit-limit", fmt::format("{:.0f}", std::floor(headers.token_limit_tpm))},
+      {"x-tokenlimit-limit", fmt::format("{:.0f}", WholeLimit(headers.token_limit_tpm))},
       {"x-tokenlimit-remaining", fmt::format("{}", headers.token_remaining)},
   };
 }

@@ -1,7 +1,6 @@
-// The `ratesim` command. The real dispatcher lands with sim/cli/commands.
-#include <cstdio>
+// The `ratesim` command; everything it does is in sim/cli/cli.h.
+#include <iostream>
 
-int main(int argc, char** argv) {
-  std::fputs("usage: ratesim run|compare|validate SCENARIO\n", stderr);
-  return 2;
-}
+#include "sim/cli/cli.h"
+
+int main(int argc, char** argv) { return ratesim::RunCli(argc, argv, std::cout, std::cerr); }

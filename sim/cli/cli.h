@@ -1,0 +1,28 @@
+// The `ratesim` command line: subcommands run, compare, validate, policies and formulas, plus
+// --help (overall and per command) and --version. main() only forwards to RunCli, so tests run the
+// whole command in-process.
+//
+// Exit codes (command.h): 0 success; 2 a usage or scenario error (printed to `err`, nothing
+// written); 1 results could not be written.
+#ifndef RATESIM_SIM_CLI_CLI_H_
+#define RATESIM_SIM_CLI_CLI_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "sim/cli/command.h"
+
+namespace ratesim {
+
+// Every subcommand, in the order --help lists them.
+const std::vector<Command>& Commands();
+
+// Runs the command line `argv` (argv[0] is the program) and returns the exit code. Results and help
+// go to `out`, errors to `err`.
+int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err);
+int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err);
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_CLI_CLI_H_

@@ -1,0 +1,112 @@
+#include "sim/cli/flags.h"
+
+#include <algorithm>
+
+#include "fmt/format.h"
+
+namespace ratesim {
+namespace {
+
+// Levenshtein distance: insertions, deletions and substitutions each cost 1.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+const FlagSpec* FindSpec(const std::vector<FlagSpec>& specs, std::string_view name) {
+  for (const FlagSpec& spec : specs) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+absl::Status UnknownFlag(std::string_view name, const std::vector<FlagSpec>& specs) {
+  std::vector<std::string> names;
+  for (const FlagSpec& spec : specs) names.push_back(spec.name);
+  const std::string nearest = NearestName(name, names);
+  if (!nearest.empty()) {
+    return absl::InvalidArgumentError(
+        fmt::format("unknown flag '{}'; did you mean '{}'?", name, nearest));
+  }
+  std::string known;
+  for (const std::string& candidate : names) known += (known.empty() ? "" : ", ") + candidate;
+  return absl::InvalidArgumentError(
+      fmt::format("unknown flag '{}'; expected one of: {}", name, known));
+}
+
+}  // namespace
+
+std::string NearestName(std::string_view name, const std::vector<std::string>& candidates) {
+  const size_t limit = std::max<size_t>(2, name.size() / 3);
+  std::string best;
+  size_t best_distance = limit + 1;
+  for (const std::string& candidate : candidates) {
+    const size_t distance = EditDistance(name, candidate);
+    if (distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+std::string ParsedArgs::Value(const std::string& name, const std::string& fallback) const {
+  const auto it = flags.find(name);
+  return it == flags.end() ? fallback : it->second.back();
+}
+
+std::vector<std::string> ParsedArgs::Values(const std::string& name) const {
+  const auto it = flags.find(name);
+  return it == flags.end() ? std::vector<std::string>() : it->second;
+}
+
+absl::StatusOr<ParsedArgs> ParseFlags(const std::vector<std::string>& args,
+                                      const std::vector<FlagSpec>& specs) {
+  ParsedArgs parsed;
+  bool flags_ended = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (flags_ended || arg.size() < 2 || arg[0] != '-') {
+      parsed.positional.push_back(arg);  // "-" alone is a positional too, as by convention
+      continue;
+    }
+    if (arg == "--") {
+      flags_ended = true;
+      continue;
+    }
+    const size_t equals = arg.find('=');
+    const std::string name = arg.substr(0, equals);
+    const FlagSpec* spec = FindSpec(specs, name);
+    if (spec == nullptr) return UnknownFlag(name, specs);
+    if (!spec->repeated && parsed.Has(name)) {
+      return absl::InvalidArgumentError(fmt::format("flag '{}' given more than once", name));
+    }
+    std::string value;
+    if (spec->value_name.empty()) {
+      if (equals != std::string::npos) {
+        return absl::InvalidArgumentError(fmt::format("flag '{}' takes no value", name));
+      }
+    } else if (equals != std::string::npos) {
+      value = arg.substr(equals + 1);
+    } else if (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) {
+      value = args[++i];
+    } else {
+      return absl::InvalidArgumentError(
+          fmt::format("flag '{}' needs a value: {} {}", name, name, spec->value_name));
+    }
+    parsed.flags[name].push_back(std::move(value));
+  }
+  return parsed;
+}
+
+}  // namespace ratesim

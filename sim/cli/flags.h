@@ -1,0 +1,49 @@
+// Command-line flags, declared in a table per command and parsed by one function: `--name VALUE`,
+// `--name=VALUE`, switches without a value, repeatable flags, and positional arguments. `--` ends the
+// flags. An unknown flag is an error that names the nearest declared one.
+#ifndef RATESIM_SIM_CLI_FLAGS_H_
+#define RATESIM_SIM_CLI_FLAGS_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace ratesim {
+
+struct FlagSpec {
+  std::string name;        // with its dashes: "--policy"
+  std::string value_name;  // "LABEL" for a flag that takes a value; empty for a switch
+  bool repeated = false;   // may be given more than once (each value is kept, in order)
+  std::string help;        // one line
+};
+
+struct ParsedArgs {
+  std::vector<std::string> positional;
+  // Values by flag name, in the order given; a switch holds one empty string.
+  std::map<std::string, std::vector<std::string>> flags;
+
+  bool Has(const std::string& name) const { return flags.count(name) > 0; }
+  // The flag's (last) value, or `fallback` when absent.
+  std::string Value(const std::string& name, const std::string& fallback = "") const;
+  // Every value of a repeated flag; empty when absent.
+  std::vector<std::string> Values(const std::string& name) const;
+};
+
+// Parses `args` (without the program and command names) against `specs`. Fails with
+// InvalidArgument on an unknown flag ("unknown flag '--polcy'; did you mean '--policy'?"), a missing
+// value, a value given to a switch, or a non-repeatable flag given twice. A separate value that
+// starts with "--" is taken for a forgotten value, not as one (`--out --seed 3`); write
+// `--name=--value` to pass such a value.
+absl::StatusOr<ParsedArgs> ParseFlags(const std::vector<std::string>& args,
+                                      const std::vector<FlagSpec>& specs);
+
+// The candidate nearest to `name` by edit distance, if close enough to be a plausible typo (at most
+// max(2, length / 3) edits); empty otherwise.
+std::string NearestName(std::string_view name, const std::vector<std::string>& candidates);
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_CLI_FLAGS_H_

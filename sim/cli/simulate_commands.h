@@ -1,0 +1,18 @@
+// The commands that read a scenario: `run` (one policy), `compare` (several on identical traffic)
+// and `validate` (read and check only). Each prints scenario errors to the error stream and returns
+// kExitUsage before writing anything; `run` and `compare` print the comparison table and, with
+// --out, write the reports atomically (kExitIoError if that fails).
+#ifndef RATESIM_SIM_CLI_SIMULATE_COMMANDS_H_
+#define RATESIM_SIM_CLI_SIMULATE_COMMANDS_H_
+
+#include "sim/cli/command.h"
+
+namespace ratesim {
+
+int RunCommand(const ParsedArgs& args, const CommandContext& context);
+int CompareCommand(const ParsedArgs& args, const CommandContext& context);
+int ValidateCommand(const ParsedArgs& args, const CommandContext& context);
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_CLI_SIMULATE_COMMANDS_H_

@@ -1,0 +1,121 @@
+#include "sim/report/comparison_table.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "fmt/format.h"
+#include "sim/report/human_units.h"
+#include "sim/report/text_table.h"
+
+namespace ratesim {
+namespace {
+
+using Align = TextTable::Align;
+
+std::string Count(int64_t value) { return fmt::format("{}", value); }
+
+// A latency quantile, or "-" when nothing was recorded (so an empty slice does not read as 0ms).
+std::string Quantile(const LogHistogram& histogram, double q) {
+  return histogram.Count() == 0 ? "-" : FormatLatency(histogram.Quantile(q));
+}
+
+std::string Success(const OutcomeCounts& counts) {
+  return counts.finished() == 0 ? "-" : FormatPercent(counts.success_rate());
+}
+
+std::string PolicyTable(const std::vector<RunResult>& runs) {
+  const bool any_in_flight = std::any_of(runs.begin(), runs.end(), [](const RunResult& run) {
+    return run.metrics.overall.counts.in_flight > 0;
+  });
+  std::vector<TextTable::Column> columns = {
+      {"policy", Align::kLeft}, {"offered"}, {"200"}, {"429 req"}, {"429 tok"}, {"503"}};
+  if (any_in_flight) columns.push_back({"in flight"});
+  for (const char* header : {"success", "p50", "p99", "p99 wait", "util"}) {
+    columns.push_back({header});
+  }
+  TextTable table(std::move(columns));
+  for (const RunResult& run : runs) {
+    const SliceMetrics& overall = run.metrics.overall;
+    const OutcomeCounts& counts = overall.counts;
+    std::vector<std::string> row = {run.policy,
+                                    Count(counts.offered),
+                                    Count(counts.ok),
+                                    Count(counts.r429_request),
+                                    Count(counts.r429_token),
+                                    Count(counts.r503)};
+    if (any_in_flight) row.push_back(Count(counts.in_flight));
+    row.push_back(Success(counts));
+    row.push_back(Quantile(overall.latency, 0.5));
+    row.push_back(Quantile(overall.latency, 0.99));
+    row.push_back(Quantile(overall.queue_wait, 0.99));
+    row.push_back(FormatPercent(OverallUtilisation(run.metrics)));
+    table.AddRow(std::move(row));
+  }
+  return table.Render();
+}
+
+// Ids of the orgs to show: all of them if they fit, else the `max_orgs` busiest, in id order.
+std::vector<size_t> OrgsToShow(const RunResult& run, size_t max_orgs) {
+  std::vector<size_t> orgs(run.metrics.per_org.size());
+  std::iota(orgs.begin(), orgs.end(), 0);
+  if (orgs.size() <= max_orgs) return orgs;
+  std::stable_sort(orgs.begin(), orgs.end(), [&](size_t a, size_t b) {
+    return run.metrics.per_org[a].counts.offered > run.metrics.per_org[b].counts.offered;
+  });
+  orgs.resize(max_orgs);
+  std::sort(orgs.begin(), orgs.end());
+  return orgs;
+}
+
+std::string OrgName(const RunResult& run, size_t org) {
+  return org < run.org_names.size() ? run.org_names[org] : fmt::format("org#{}", org);
+}
+
+std::string OrgTable(const std::vector<RunResult>& runs, size_t max_orgs) {
+  const size_t org_count = runs.front().metrics.per_org.size();
+  if (max_orgs == 0 || org_count < 2) return "";
+  const std::vector<size_t> orgs = OrgsToShow(runs.front(), max_orgs);
+  TextTable table({{"org", Align::kLeft},
+                   {"policy", Align::kLeft},
+                   {"offered"},
+                   {"200"},
+                   {"429"},
+                   {"503"},
+                   {"success"},
+                   {"p99"}});
+  for (const size_t org : orgs) {
+    for (const RunResult& run : runs) {
+      if (org >= run.metrics.per_org.size()) continue;
+      const SliceMetrics& slice = run.metrics.per_org[org];
+      table.AddRow({OrgName(run, org), run.policy, Count(slice.counts.offered),
+                    Count(slice.counts.ok), Count(slice.counts.r429()), Count(slice.counts.r503),
+                    Success(slice.counts), Quantile(slice.latency, 0.99)});
+    }
+  }
+  std::string out = "\nper org:\n" + table.Render();
+  if (orgs.size() < org_count) {
+    out += fmt::format("({} more orgs with less traffic not shown; summary.json has every org)\n",
+                       org_count - orgs.size());
+  }
+  return out;
+}
+
+}  // namespace
+
+double OverallUtilisation(const RunMetrics& metrics) {
+  double busy = 0.0;
+  double slots = 0.0;
+  for (const ModelUsage& usage : metrics.model_usage) {
+    busy += usage.busy_slot_ns;
+    slots += usage.slot_ns;
+  }
+  return slots > 0.0 ? busy / slots : 0.0;
+}
+
+std::string ComparisonTable(const std::vector<RunResult>& runs,
+                            const ComparisonTableOptions& options) {
+  if (runs.empty()) return "";
+  return PolicyTable(runs) + OrgTable(runs, options.max_orgs);
+}
+
+}  // namespace ratesim

@@ -1,0 +1,49 @@
+#include "sim/report/human_units.h"
+
+#include <cmath>
+
+#include "fmt/format.h"
+
+namespace ratesim {
+namespace {
+
+// `value` with three significant digits for values in [0, 1000).
+std::string ThreeDigits(double value) {
+  if (value < 9.995) return fmt::format("{:.2f}", value);
+  if (value < 99.95) return fmt::format("{:.1f}", value);
+  return fmt::format("{:.0f}", value);
+}
+
+}  // namespace
+
+std::string FormatLatency(Nanos ns) {
+  const double ms = static_cast<double>(ns) / static_cast<double>(kNanosPerMillisecond);
+  // Rounding at 999.5ms and up would print "1000ms": switch to seconds there instead.
+  if (ms < 999.5) return ThreeDigits(ms) + "ms";
+  const double s = ms / 1000.0;
+  if (s >= 999.5) return fmt::format("{:.0f}s", s);
+  return ThreeDigits(s) + "s";
+}
+
+std::string FormatPercent(double share) {
+  if (!std::isfinite(share)) return "-";
+  double percent = std::round(share * 1000.0) / 10.0;
+  if (percent >= 100.0 && share < 1.0) percent = 99.9;
+  if (percent <= 0.0 && share > 0.0) percent = 0.1;
+  return fmt::format("{:.1f}%", percent);
+}
+
+std::string FormatDuration(Nanos ns) {
+  constexpr Nanos kMinute = 60 * kNanosPerSecond;
+  constexpr Nanos kHour = 60 * kMinute;
+  if (ns == 0) return "0s";
+  if (ns % kHour == 0) return fmt::format("{}h", ns / kHour);
+  if (ns % kMinute == 0) return fmt::format("{}m", ns / kMinute);
+  const double value = static_cast<double>(ns);
+  if (ns >= kNanosPerSecond) return fmt::format("{}s", value / 1e9);
+  if (ns >= kNanosPerMillisecond) return fmt::format("{}ms", value / 1e6);
+  if (ns >= 1000) return fmt::format("{}us", value / 1e3);
+  return fmt::format("{}ns", ns);
+}
+
+}  // namespace ratesim

@@ -1,0 +1,28 @@
+// Numbers as a person reads them in a terminal: latencies in ms or s with three significant digits,
+// shares as percentages, and durations in the units a scenario file uses.
+#ifndef RATESIM_SIM_REPORT_HUMAN_UNITS_H_
+#define RATESIM_SIM_REPORT_HUMAN_UNITS_H_
+
+#include <string>
+
+#include "engine/time.h"
+
+namespace ratesim {
+
+// A latency: "0.42ms", "12.5ms", "340ms", "1.25s", "12.5s", "125s". Always ms below one second and s
+// from one second on.
+std::string FormatLatency(Nanos ns);
+
+// A share in [0, 1] as "97.3%". One decimal, rounded, except that a share below 1 never shows as
+// "100.0%" and one above 0 never as "0.0%" (they show "99.9%" and "0.1%"), so that a run with a
+// single failure or a single success does not read as perfect or as total loss.
+std::string FormatPercent(double share);
+
+// A duration as a scenario file accepts it, in the largest unit that keeps it short: whole hours or
+// minutes ("2h", "10m", "90m"), else seconds, ms or us with decimals as needed ("90s", "2.5s",
+// "500ms", "1.5ms", "250us").
+std::string FormatDuration(Nanos ns);
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_REPORT_HUMAN_UNITS_H_

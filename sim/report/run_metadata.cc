@@ -1,0 +1,101 @@
+#include "sim/report/run_metadata.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <memory>
+
+#include "fmt/format.h"
+#include "sim/report/json_writer.h"
+#include "sim/version.h"
+
+namespace ratesim {
+namespace {
+
+constexpr uint64_t kFnvOffsetBasis = 0xcbf29ce484222325ULL;
+constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
+
+uint64_t Fnv1a64Update(uint64_t hash, const char* bytes, size_t size) {
+  for (size_t i = 0; i < size; ++i) {
+    hash ^= static_cast<unsigned char>(bytes[i]);
+    hash *= kFnvPrime;
+  }
+  return hash;
+}
+
+void WriteStrings(const std::vector<std::string>& values, JsonWriter& json) {
+  json.BeginArray();
+  for (const std::string& value : values) json.String(value);
+  json.EndArray();
+}
+
+}  // namespace
+
+uint64_t Fnv1a64(std::string_view bytes) {
+  return Fnv1a64Update(kFnvOffsetBasis, bytes.data(), bytes.size());
+}
+
+absl::StatusOr<uint64_t> HashFile(const std::string& path) {
+  struct Closer {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+  };
+  errno = 0;
+  std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
+  if (file == nullptr) return absl::ErrnoToStatus(errno, fmt::format("cannot read '{}'", path));
+  uint64_t hash = kFnvOffsetBasis;
+  char buffer[1 << 16];
+  size_t read;
+  while ((read = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
+    hash = Fnv1a64Update(hash, buffer, read);
+  }
+  if (std::ferror(file.get())) {
+    return absl::ErrnoToStatus(errno, fmt::format("cannot read '{}'", path));
+  }
+  return hash;
+}
+
+absl::StatusOr<RunMetadata> DescribeRun(const Scenario& scenario, std::vector<std::string> policies,
+                                        std::vector<std::string> overrides,
+                                        std::vector<std::string> command_line) {
+  absl::StatusOr<uint64_t> hash = HashFile(scenario.path);
+  if (!hash.ok()) return hash.status();
+  RunMetadata metadata;
+  metadata.scenario_path = scenario.path;
+  metadata.scenario_title = scenario.title;
+  metadata.scenario_fnv1a64 = *hash;
+  metadata.seed = scenario.run.seed;
+  metadata.duration = scenario.run.duration;
+  metadata.policies = std::move(policies);
+  metadata.overrides = std::move(overrides);
+  metadata.command_line = std::move(command_line);
+  return metadata;
+}
+
+std::string RunJson(const RunMetadata& metadata) {
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("version");
+  json.String(Version());
+  json.Key("scenario");
+  json.BeginObject();
+  json.Key("path");
+  json.String(metadata.scenario_path);
+  json.Key("title");
+  json.String(metadata.scenario_title);
+  json.Key("fnv1a64");
+  json.String(fmt::format("{:016x}", metadata.scenario_fnv1a64));
+  json.EndObject();
+  json.Key("seed");
+  json.Uint(metadata.seed);
+  json.Key("duration_s");
+  json.Double(ToSeconds(metadata.duration));
+  json.Key("policies");
+  WriteStrings(metadata.policies, json);
+  json.Key("overrides");
+  WriteStrings(metadata.overrides, json);
+  json.Key("command_line");
+  WriteStrings(metadata.command_line, json);
+  json.EndObject();
+  return json.Take();
+}
+
+}  // namespace ratesim

@@ -1,0 +1,68 @@
+// Errors found while reading a scenario, each with the place it points at, collected so that one run
+// reports every error at once; and the "did you mean" suggestion for a misspelt name.
+#ifndef RATESIM_SIM_SCENARIO_DIAGNOSTICS_H_
+#define RATESIM_SIM_SCENARIO_DIAGNOSTICS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace ratesim {
+namespace scenario_internal {
+
+// Where an error points: a file position, or an origin with no position such as "<--set run.seed=x>".
+struct Location {
+  std::string origin;  // a file path, or a label in angle brackets
+  int line = 0;        // 1-based; 0: no position, print the origin alone
+  int column = 0;
+};
+
+// "origin:line:column" or "origin" alone when there is no line.
+std::string FormatLocation(const Location& location);
+
+// Collects errors. Not thread-safe.
+class Diagnostics {
+ public:
+  // `path` is the scenario file's name: errors inside it are sorted by position, after errors from
+  // other origins (overrides), which keep the order they were found in.
+  explicit Diagnostics(std::string path) : path_(std::move(path)) {}
+
+  // Records "<location>: error: <message>". `message` reads "<what is wrong>; <what to do>".
+  void Error(const Location& location, std::string message);
+
+  bool ok() const { return errors_.empty(); }
+  size_t count() const { return errors_.size(); }
+  const std::string& path() const { return path_; }
+
+  // OkStatus if no error was recorded; else InvalidArgument listing every error, one per line.
+  absl::Status ToStatus() const;
+
+ private:
+  struct Entry {
+    Location location;
+    std::string message;
+  };
+  std::string path_;
+  std::vector<Entry> errors_;
+};
+
+// Optimal-string-alignment edit distance (insertions, deletions, substitutions and transpositions of
+// neighbours each cost 1), case-insensitive.
+int EditDistance(std::string_view a, std::string_view b);
+
+// The candidate nearest to `name`, if close enough to be a plausible typo: distance at most
+// max(2, length / 3) and less than the longer of the two lengths. Ties go to the earlier candidate.
+std::optional<std::string> NearestName(std::string_view name, const std::vector<std::string>& candidates);
+
+// "; did you mean 'x'?" when a candidate is near, else "; expected one of: a, b, c" (or, with no
+// candidates at all, "; remove it"). With `always_list`, the list follows the suggestion.
+std::string SuggestionFor(std::string_view name, const std::vector<std::string>& candidates,
+                          bool always_list = false);
+
+}  // namespace scenario_internal
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_SCENARIO_DIAGNOSTICS_H_

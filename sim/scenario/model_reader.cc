@@ -1,0 +1,76 @@
+// Reading [[models]]: capacity (replicas x concurrency slots) and the service-time distribution.
+#include <string>
+#include <vector>
+
+#include "fmt/format.h"
+#include "sim/scenario/section_readers.h"
+
+namespace ratesim {
+namespace scenario_internal {
+namespace {
+
+const std::vector<std::string>& ServiceDists() {
+  static const std::vector<std::string>* const dists =
+      new std::vector<std::string>{"constant", "exponential", "tokens"};
+  return *dists;
+}
+
+ServiceTime ReadService(TableReader& reader) {
+  ServiceTime service;
+  const std::optional<std::string> dist = reader.String("dist", Need::kRequired);
+  if (!dist) {
+    reader.AcceptAllKeys();
+    return service;
+  }
+  if (*dist == "constant" || *dist == "exponential") {
+    service.kind = *dist == "constant" ? ServiceTime::Kind::kConstant : ServiceTime::Kind::kExponential;
+    service.mean = reader.Duration("mean", Need::kRequired, Bound::kPositive).value_or(service.mean);
+  } else if (*dist == "tokens") {
+    service.kind = ServiceTime::Kind::kTokens;
+    service.overhead = reader.Duration("overhead", Need::kOptional, Bound::kNonNegative).value_or(0);
+    service.prefill_tokens_per_s =
+        reader.Number("prefill_tps", Need::kRequired, Bound::kPositive).value_or(0.0);
+    service.decode_tokens_per_s =
+        reader.Number("decode_tps", Need::kRequired, Bound::kPositive).value_or(0.0);
+  } else {
+    reader.ValueError("dist", fmt::format("unknown service time distribution '{}'{}", *dist,
+                                          SuggestionFor(*dist, ServiceDists(), true)));
+    reader.AcceptAllKeys();
+  }
+  reader.ReportUnknownKeys();
+  return service;
+}
+
+}  // namespace
+
+std::vector<ModelSpec> ReadModels(TableReader& root) {
+  std::vector<ModelSpec> models;
+  UniqueNames names("model name", "give each [[models]] its own name");
+  ForEachTable(
+      root, "models", "[[models]]", Need::kRequired,
+      "no [[models]]; add at least one, with name, concurrency and service", [&](TableReader& reader) {
+        ModelSpec model;
+        model.pos = reader.pos();
+        if (std::optional<std::string> name = reader.String("name", Need::kRequired)) {
+          model.name = *name;
+          if (name->empty()) {
+            reader.ValueError("name", "got an empty string; expected a model name such as \"llama-70b\"");
+          } else {
+            names.Add(*name, reader, "name");
+          }
+        }
+        model.replicas = reader.Integer("replicas", Need::kOptional, 1).value_or(1);
+        model.concurrency = reader.Integer("concurrency", Need::kRequired, 1).value_or(1);
+        if (const toml::table* service = reader.Table(
+                "service", Need::kRequired, "a table such as { dist = \"constant\", mean = \"2s\" }")) {
+          TableReader service_reader = reader.Child(*service, "'service' of [[models]]");
+          model.service = ReadService(service_reader);
+        }
+        reader.ReportUnknownKeys();
+        models.push_back(std::move(model));
+      });
+  return models;
+}
+
+}  // namespace scenario_internal
+}  // namespace ratesim

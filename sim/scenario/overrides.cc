@@ -1,0 +1,184 @@
+#include "sim/scenario/overrides.h"
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "fmt/format.h"
+#include "sim/scenario/toml_reader.h"
+
+namespace ratesim {
+namespace scenario_internal {
+namespace {
+
+std::string_view Trimmed(std::string_view text) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!text.empty() && space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::vector<std::string_view> SplitDots(std::string_view path) {
+  std::vector<std::string_view> parts;
+  for (size_t start = 0;;) {
+    const size_t dot = path.find('.', start);
+    if (dot == std::string_view::npos) {
+      parts.push_back(path.substr(start));
+      return parts;
+    }
+    parts.push_back(path.substr(start, dot - start));
+    start = dot + 1;
+  }
+}
+
+// `text` as a TOML basic string literal.
+std::string Quoted(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\u{:04X}", u);
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// The value of an override as a one-entry table {v = value}: parsed as TOML, or else as a string.
+std::optional<toml::table> ParseValue(std::string_view value, const std::string& origin) {
+  absl::StatusOr<toml::table> parsed = ParseToml(fmt::format("v = {}", value), origin);
+  if (parsed.ok() && parsed->size() == 1 && parsed->contains("v")) return std::move(*parsed);
+  parsed = ParseToml(fmt::format("v = {}", Quoted(value)), origin);
+  if (parsed.ok()) return std::move(*parsed);
+  return std::nullopt;  // not even valid as a string (invalid UTF-8)
+}
+
+// A decimal array index, or nullopt for anything else (a key, a sign, an index too large to exist).
+std::optional<size_t> Index(std::string_view segment) {
+  if (segment.empty() || segment.size() > 9) return std::nullopt;
+  size_t index = 0;
+  for (char c : segment) {
+    if (c < '0' || c > '9') return std::nullopt;
+    index = index * 10 + static_cast<size_t>(c - '0');
+  }
+  return index;
+}
+
+std::vector<std::string> KeysOf(const toml::table& table) {
+  std::vector<std::string> keys;
+  for (const auto& [key, node] : table) keys.emplace_back(key.str());
+  return keys;
+}
+
+class Applier {
+ public:
+  Applier(toml::table& root, std::string_view text, Diagnostics& diags)
+      : root_(root), text_(text), origin_(fmt::format("{}{}>", kOverrideOriginPrefix, text)), diags_(diags) {}
+
+  void Apply() {
+    const size_t eq = text_.find('=');
+    const std::string_view path = Trimmed(text_.substr(0, eq));
+    if (eq == std::string_view::npos || path.empty()) {
+      return Error("expected dotted.key=value; write e.g. --set run.seed=7");
+    }
+    const std::vector<std::string_view> segments = SplitDots(path);
+    for (std::string_view s : segments) {
+      if (s.empty())
+        return Error(fmt::format(
+            "empty key in '{}'; write keys joined by single dots, e.g. models.0.concurrency", path));
+    }
+    std::optional<toml::table> value = ParseValue(Trimmed(text_.substr(eq + 1)), origin_);
+    if (!value) return Error("the value is not valid UTF-8 text; write a TOML value or plain text");
+
+    toml::node* current = &root_;
+    for (size_t i = 0; i + 1 < segments.size(); ++i) {
+      current = Step(*current, segments, i);
+      if (current == nullptr) return;
+    }
+    Place(*current, segments, std::move(*value->get("v")));
+  }
+
+ private:
+  void Error(std::string message) { diags_.Error(Location{origin_, 0, 0}, std::move(message)); }
+
+  static std::string Joined(const std::vector<std::string_view>& segments, size_t count) {
+    std::string joined;
+    for (size_t i = 0; i < count; ++i) {
+      if (i > 0) joined += '.';
+      joined += segments[i];
+    }
+    return joined;
+  }
+
+  // The element of `node` named by segments[i], or nullptr after reporting why there is none.
+  toml::node* Step(toml::node& node, const std::vector<std::string_view>& segments, size_t i) {
+    const std::string_view segment = segments[i];
+    const std::string parent = Joined(segments, i);
+    if (toml::table* table = node.as_table()) {
+      if (toml::node* child = table->get(segment)) return child;
+      const std::optional<std::string> near = NearestName(segment, KeysOf(*table));
+      const std::string where = parent.empty() ? "the scenario" : fmt::format("'{}'", parent);
+      Error(fmt::format("{} has no '{}' to set '{}' in; {}", where, segment, segments.back(),
+                        near ? fmt::format("did you mean '{}'?", *near)
+                             : fmt::format("add [{}] to the file first", Joined(segments, i + 1))));
+      return nullptr;
+    }
+    if (toml::array* array = node.as_array()) {
+      const std::optional<size_t> index = Index(segment);
+      if (!index) {
+        Error(fmt::format("'{}' is an array; address an element by its index, e.g. {}.0", parent, parent));
+        return nullptr;
+      }
+      if (*index >= array->size()) {
+        Error(fmt::format("'{}' has {} element(s); there is no index {} (indices start at 0)", parent,
+                          array->size(), *index));
+        return nullptr;
+      }
+      return array->get(*index);
+    }
+    Error(fmt::format("'{}' is {}, not a table; it has no key '{}'", parent, TypeName(node), segment));
+    return nullptr;
+  }
+
+  void Place(toml::node& parent, const std::vector<std::string_view>& segments, toml::node&& value) {
+    const std::string_view last = segments.back();
+    if (toml::table* table = parent.as_table()) {
+      const toml::source_region source = value.source();
+      std::move(value).visit([&](auto&& v) {
+        table->insert_or_assign(toml::key(last, toml::source_region(source)), std::move(v));
+      });
+      return;
+    }
+    // An existing element may be replaced; step to it to report a bad index the same way.
+    if (parent.is_array()) {
+      std::vector<std::string_view> path = segments;
+      if (Step(parent, path, path.size() - 1) == nullptr) return;
+      toml::array& array = *parent.as_array();
+      const size_t index = *Index(last);
+      std::move(value).visit([&](auto&& v) { array.replace(array.cbegin() + index, std::move(v)); });
+      return;
+    }
+    const std::string where = Joined(segments, segments.size() - 1);
+    Error(fmt::format("'{}' is {}, not a table; it has no key '{}'", where, TypeName(parent), last));
+  }
+
+  toml::table& root_;
+  std::string_view text_;
+  std::string origin_;
+  Diagnostics& diags_;
+};
+
+}  // namespace
+
+void ApplyOverrides(toml::table& root, const std::vector<std::string>& overrides, Diagnostics& diags) {
+  for (const std::string& text : overrides) Applier(root, text, diags).Apply();
+}
+
+}  // namespace scenario_internal
+}  // namespace ratesim

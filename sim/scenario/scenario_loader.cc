@@ -1,0 +1,91 @@
+#include "sim/scenario/scenario_loader.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "fmt/format.h"
+#include "sim/scenario/diagnostics.h"
+#include "sim/scenario/overrides.h"
+#include "sim/scenario/section_readers.h"
+#include "sim/scenario/toml_reader.h"
+
+namespace ratesim {
+namespace scenario_internal {
+
+void UniqueNames::Add(const std::string& name, TableReader& reader, std::string_view key) {
+  const Location here = reader.ValueLocation(key);
+  const auto [it, inserted] = first_.emplace(name, here);
+  if (inserted) return;
+  const Location& first = it->second;
+  const std::string where = first.origin == reader.diags().path() && first.line > 0
+                                ? fmt::format("line {}", first.line)
+                                : FormatLocation(first);
+  reader.ValueError(key, fmt::format("duplicate {} '{}', first used at {}; {}", what_, name, where, fix_));
+}
+
+RunSpec ReadRun(TableReader& root) {
+  RunSpec run;
+  const toml::table* table = root.Table("run", Need::kOptional, "a table");
+  if (table == nullptr) {
+    if (root.Find("run") == nullptr) root.TableError("missing [run]; add [run] with duration = \"10m\"");
+    return run;
+  }
+  TableReader reader = root.Child(*table, "[run]");
+  run.duration = reader.Duration("duration", Need::kRequired, Bound::kPositive).value_or(0);
+  run.seed = static_cast<uint64_t>(reader.Integer("seed", Need::kOptional, 0).value_or(1));
+  run.resolution = reader.Duration("resolution", Need::kOptional, Bound::kPositive).value_or(run.resolution);
+  run.drain = reader.Bool("drain", Need::kOptional).value_or(true);
+  reader.ReportUnknownKeys();
+  return run;
+}
+
+}  // namespace scenario_internal
+
+absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view path,
+                                       const std::vector<std::string>& overrides) {
+  using namespace scenario_internal;
+  absl::StatusOr<toml::table> root = ParseToml(text, path);
+  if (!root.ok()) return root.status();
+
+  Diagnostics diags{std::string(path)};
+  ApplyOverrides(*root, overrides, diags);
+
+  TableReader reader(*root, "the top-level table", diags, Location{std::string(path), 1, 1});
+  Scenario scenario;
+  scenario.path = std::string(path);
+  scenario.title = reader.String("title", Need::kOptional).value_or("");
+  scenario.run = ReadRun(reader);
+  const FormulaInfo* formula = nullptr;
+  scenario.limits = ReadLimits(reader, &formula);
+  scenario.models = ReadModels(reader);
+  scenario.orgs = ReadOrgs(reader, scenario.models, formula);
+  scenario.policies = ReadPolicies(reader);
+  reader.ReportUnknownKeys();
+
+  if (!diags.ok()) return diags.ToStatus();
+  return scenario;
+}
+
+absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
+                                          const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return absl::NotFoundError(fmt::format("cannot open scenario file '{}': it is a directory", path));
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return absl::NotFoundError(fmt::format("cannot open scenario file '{}': {}", path, std::strerror(errno)));
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (file.bad()) {
+    return absl::NotFoundError(fmt::format("cannot read scenario file '{}': {}", path, std::strerror(errno)));
+  }
+  return ParseScenario(text.str(), path, overrides);
+}
+
+}  // namespace ratesim

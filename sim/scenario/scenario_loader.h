@@ -1,0 +1,43 @@
+// Reading a scenario file into the Scenario model: parse, apply --set overrides, validate everything,
+// and either return the whole scenario or every error found, each with its file:line:column.
+//
+// The file format (durations "250us" ... "1h", rates "60rpm" / "2.5rps"):
+//   title = "..."                                  optional
+//   [run]      duration (required), seed = 1, resolution = "10s", drain = true
+//   [limits]   formula = "earned", and that formula's parameters (optional table)
+//   [[models]] name, replicas = 1, concurrency, service = { dist = constant|exponential, mean } or
+//              { dist = "tokens", overhead, prefill_tps, decode_tps }
+//   [[orgs]]   name, limits = { <formula parameter overrides> }, and [[orgs.traffic]]: model, shape =
+//              constant|poisson (rate) | bursts (count, window, every) | ramp (from, to, over, arrivals),
+//              start, stop, input_tokens, max_output_tokens, output_tokens (integers or
+//              { dist = "lognormal", mean, cv, min, max })
+//   [[policies]] type, name = type, and that policy's parameters
+// tests/data/scenarios/ holds complete examples.
+#ifndef RATESIM_SIM_SCENARIO_SCENARIO_LOADER_H_
+#define RATESIM_SIM_SCENARIO_SCENARIO_LOADER_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "sim/scenario/scenario.h"
+
+namespace ratesim {
+
+// Reads and validates the scenario file at `path`. `overrides` are "dotted.key=value" strings from
+// --set (`run.seed=7`, `models.0.concurrency=16`, `run.duration=5m`), applied before validation.
+// Fails with NotFound if the file cannot be read, else as ParseScenario.
+absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
+                                          const std::vector<std::string>& overrides = {});
+
+// Same from text; `path` is only used in messages and stored in Scenario::path.
+// Fails with InvalidArgument whose message lists every error, one per line, each
+// "<path>:<line>:<column>: error: <what is wrong>; <what to do>" ("<--set key=value>: error: ..." for
+// an error in an override's value or path). A TOML syntax error stops reading and is the only one.
+absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view path,
+                                       const std::vector<std::string>& overrides = {});
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_SCENARIO_SCENARIO_LOADER_H_

@@ -1,0 +1,62 @@
+// The readers of each part of a scenario file, one per section, shared by the loader. Each reads its
+// keys through a TableReader, reports every error to the reader's Diagnostics and returns what it could
+// read; the loader returns a Scenario only if no error was reported.
+#ifndef RATESIM_SIM_SCENARIO_SECTION_READERS_H_
+#define RATESIM_SIM_SCENARIO_SECTION_READERS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "engine/limit_formula.h"
+#include "engine/param_spec.h"
+#include "sim/scenario/diagnostics.h"
+#include "sim/scenario/scenario.h"
+#include "sim/scenario/toml_reader.h"
+
+namespace ratesim {
+namespace scenario_internal {
+
+// Remembers names already used in one section, to report a duplicate where it repeats.
+class UniqueNames {
+ public:
+  // `what` names them in messages ("model name"); `fix` says what to do about a duplicate.
+  UniqueNames(std::string what, std::string fix) : what_(std::move(what)), fix_(std::move(fix)) {}
+  // Records `name`, read from `key` of `reader`; reports a duplicate at its value.
+  void Add(const std::string& name, TableReader& reader, std::string_view key);
+
+ private:
+  std::string what_;
+  std::string fix_;
+  absl::flat_hash_map<std::string, Location> first_;
+};
+
+// [run]: required.
+RunSpec ReadRun(TableReader& root);
+
+// [limits]: optional. Returns the spec with every parameter resolved; *formula is set to the chosen
+// formula's registry entry, or nullptr if its name is unknown (already reported).
+LimitSpec ReadLimits(TableReader& root, const FormulaInfo** formula);
+
+// [[models]]: at least one.
+std::vector<ModelSpec> ReadModels(TableReader& root);
+
+// [[orgs]] and their [[orgs.traffic]]: at least one org, each with at least one stream to a model in
+// `models`. `formula` (nullptr if unknown) validates each org's `limits` overrides.
+std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& models,
+                              const FormulaInfo* formula);
+
+// [[policies]]: at least one.
+std::vector<PolicySpec> ReadPolicies(TableReader& root);
+
+// Reads the keys of `reader` that `specs` declares, typed by ParamKind (kNumber a number, kCount an
+// integer, kDuration a duration string, held in seconds), each checked alone with ResolveParams so
+// every bad value gets its own positioned error. `owner` names the part in messages ("limit formula
+// 'earned'"). Returns only the values present, not the defaults.
+ParamValues ReadParams(TableReader& reader, const std::vector<ParamSpec>& specs, std::string_view owner);
+
+}  // namespace scenario_internal
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_SCENARIO_SECTION_READERS_H_

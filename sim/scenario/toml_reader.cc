@@ -1,0 +1,333 @@
+#include "sim/scenario/toml_reader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "fmt/format.h"
+#include "sim/scenario/units.h"
+
+namespace ratesim {
+namespace scenario_internal {
+namespace {
+
+std::string IntegerExpectation(int64_t min) {
+  if (min == INT64_MIN) return "an integer";
+  return fmt::format("an integer >= {}", min);
+}
+
+std::string NumberExpectation(Bound bound) {
+  switch (bound) {
+    case Bound::kAny:
+      return "a number";
+    case Bound::kNonNegative:
+      return "a number >= 0";
+    case Bound::kPositive:
+      return "a number > 0";
+  }
+  return "a number";
+}
+
+std::string DurationExpectation(Bound bound) {
+  return bound == Bound::kPositive ? "a duration > 0 such as \"30s\"" : "a duration such as \"30s\"";
+}
+
+std::string RateExpectation(Bound bound) {
+  return bound == Bound::kPositive ? "a rate > 0 such as \"60rpm\" or \"1rps\""
+                                   : "a rate such as \"60rpm\" or \"1rps\"";
+}
+
+bool Violates(double value, Bound bound) {
+  switch (bound) {
+    case Bound::kAny:
+      return false;
+    case Bound::kNonNegative:
+      return !(value >= 0.0);
+    case Bound::kPositive:
+      return !(value > 0.0);
+  }
+  return false;
+}
+
+// A bare number's text, for a hint like `write "30s"`; empty when the hint would not help.
+std::string BareNumber(const toml::node& node) {
+  if (const auto* i = node.as_integer(); i && i->get() >= 0) return fmt::format("{}", i->get());
+  if (const auto* f = node.as_floating_point(); f && f->get() >= 0 && std::isfinite(f->get())) {
+    return fmt::format("{}", f->get());
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view source_path) {
+  try {
+    return toml::parse(text, source_path);
+  } catch (const toml::parse_error& e) {
+    const Location at = LocationOf(e.source(), Location{std::string(source_path), 0, 0});
+    return absl::InvalidArgumentError(fmt::format("{}: error: {}", FormatLocation(at), e.description()));
+  }
+}
+
+Location LocationOf(const toml::source_region& source, const Location& fallback) {
+  if (source.path &&
+      std::string_view(*source.path).substr(0, kOverrideOriginPrefix.size()) == kOverrideOriginPrefix) {
+    return Location{*source.path, 0, 0};
+  }
+  if (source.begin.line == 0) return fallback;
+  return Location{source.path ? *source.path : fallback.origin, static_cast<int>(source.begin.line),
+                  static_cast<int>(source.begin.column)};
+}
+
+std::string TypeName(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    case toml::node_type::none:
+      break;
+  }
+  return "nothing";
+}
+
+std::string Written(const toml::node& node) {
+  if (const auto* s = node.as_string()) return fmt::format("\"{}\"", s->get());
+  if (const auto* i = node.as_integer()) return fmt::format("{}", i->get());
+  if (const auto* f = node.as_floating_point()) {
+    const double v = f->get();
+    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return fmt::format("{:.1f}", v);
+    return fmt::format("{}", v);
+  }
+  if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
+  return TypeName(node);
+}
+
+TableReader::TableReader(const toml::table& table, std::string context, Diagnostics& diags,
+                         const Location& fallback)
+    : table_(&table),
+      context_(std::move(context)),
+      diags_(&diags),
+      location_(LocationOf(table.source(), fallback)) {}
+
+TableReader TableReader::Child(const toml::table& table, std::string context) const {
+  return TableReader(table, std::move(context), *diags_, location_);
+}
+
+const toml::node* TableReader::Find(std::string_view key) {
+  Allow(key);
+  return table_->get(key);
+}
+
+void TableReader::Allow(std::string_view key) {
+  if (std::find(valid_.begin(), valid_.end(), key) == valid_.end()) valid_.emplace_back(key);
+}
+
+void TableReader::Missing(std::string_view key, std::string_view expected) {
+  TableError(fmt::format("missing key '{}' in {}; expected {}", key, context_, expected));
+}
+
+std::optional<std::string> TableReader::String(std::string_view key, Need need) {
+  const toml::node* node = Find(key);
+  if (node == nullptr) {
+    if (need == Need::kRequired) Missing(key, "a string");
+    return std::nullopt;
+  }
+  if (const auto* s = node->as_string()) return s->get();
+  ValueError(key, fmt::format("got {}; expected a string", TypeName(*node)));
+  return std::nullopt;
+}
+
+std::optional<bool> TableReader::Bool(std::string_view key, Need need) {
+  const toml::node* node = Find(key);
+  if (node == nullptr) {
+    if (need == Need::kRequired) Missing(key, "true or false");
+    return std::nullopt;
+  }
+  if (const auto* b = node->as_boolean()) return b->get();
+  ValueError(key, fmt::format("got {}; expected true or false", TypeName(*node)));
+  return std::nullopt;
+}
+
+std::optional<int64_t> TableReader::Integer(std::string_view key, Need need, int64_t min) {
+  const toml::node* node = Find(key);
+  const std::string expected = IntegerExpectation(min);
+  if (node == nullptr) {
+    if (need == Need::kRequired) Missing(key, expected);
+    return std::nullopt;
+  }
+  if (const auto* i = node->as_integer()) {
+    if (i->get() >= min) return i->get();
+    ValueError(key, fmt::format("got {}; expected {}", i->get(), expected));
+  } else if (node->is_floating_point()) {
+    ValueError(key, fmt::format("got {}, not an integer; expected {}", Written(*node), expected));
+  } else {
+    ValueError(key, fmt::format("got {}; expected {}", TypeName(*node), expected));
+  }
+  return std::nullopt;
+}
+
+std::optional<double> TableReader::Number(std::string_view key, Need need, Bound bound) {
+  const toml::node* node = Find(key);
+  const std::string expected = NumberExpectation(bound);
+  if (node == nullptr) {
+    if (need == Need::kRequired) Missing(key, expected);
+    return std::nullopt;
+  }
+  double value = 0.0;
+  if (const auto* i = node->as_integer()) {
+    value = static_cast<double>(i->get());
+  } else if (const auto* f = node->as_floating_point()) {
+    value = f->get();
+  } else {
+    ValueError(key, fmt::format("got {}; expected {}", TypeName(*node), expected));
+    return std::nullopt;
+  }
+  if (!std::isfinite(value)) {
+    ValueError(key, fmt::format("got {}; expected a finite number", Written(*node)));
+    return std::nullopt;
+  }
+  if (Violates(value, bound)) {
+    ValueError(key, fmt::format("got {}; expected {}", Written(*node), expected));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<Nanos> TableReader::Duration(std::string_view key, Need need, Bound bound) {
+  const toml::node* node = Find(key);
+  const std::string expected = DurationExpectation(bound);
+  if (node == nullptr) {
+    if (need == Need::kRequired) Missing(key, expected);
+    return std::nullopt;
+  }
+  const auto* s = node->as_string();
+  if (s == nullptr) {
+    const std::string bare = BareNumber(*node);
+    if (!bare.empty()) {
+      ValueError(key,
+                 fmt::format("got the bare number {}; write \"{}s\" (or another unit: ns, us, ms, s, m, h)",
+                             bare, bare));
+    } else {
+      ValueError(key, fmt::format("got {}; expected {}", Written(*node), expected));
+    }
+    return std::nullopt;
+  }
+  absl::StatusOr<Nanos> nanos = ParseDuration(s->get());
+  if (!nanos.ok()) {
+    ValueError(key, std::string(nanos.status().message()));
+    return std::nullopt;
+  }
+  if (Violates(static_cast<double>(*nanos), bound)) {
+    ValueError(key, fmt::format("got {}; expected {}", Written(*node), expected));
+    return std::nullopt;
+  }
+  return *nanos;
+}
+
+std::optional<double> TableReader::Rate(std::string_view key, Need need, Bound bound) {
+  const toml::node* node = Find(key);
+  const std::string expected = RateExpectation(bound);
+  if (node == nullptr) {
+    if (need == Need::kRequired) Missing(key, expected);
+    return std::nullopt;
+  }
+  const auto* s = node->as_string();
+  if (s == nullptr) {
+    const std::string bare = BareNumber(*node);
+    if (!bare.empty()) {
+      ValueError(key, fmt::format("got the bare number {}; write \"{}rpm\" or \"{}rps\"", bare, bare, bare));
+    } else {
+      ValueError(key, fmt::format("got {}; expected {}", Written(*node), expected));
+    }
+    return std::nullopt;
+  }
+  absl::StatusOr<double> rate = ParseRate(s->get());
+  if (!rate.ok()) {
+    ValueError(key, std::string(rate.status().message()));
+    return std::nullopt;
+  }
+  if (Violates(*rate, bound)) {
+    ValueError(key, fmt::format("got {}; expected {}", Written(*node), expected));
+    return std::nullopt;
+  }
+  return *rate;
+}
+
+const toml::table* TableReader::Table(std::string_view key, Need need, std::string_view expected) {
+  const toml::node* node = Find(key);
+  if (node == nullptr) {
+    if (need == Need::kRequired) Missing(key, expected);
+    return nullptr;
+  }
+  if (const auto* t = node->as_table()) return t;
+  ValueError(key, fmt::format("got {}; expected {}", TypeName(*node), expected));
+  return nullptr;
+}
+
+void TableReader::ValueError(std::string_view key, std::string_view message) {
+  diags_->Error(ValueLocation(key), fmt::format("'{}' in {}: {}", key, context_, message));
+}
+
+void TableReader::TableError(std::string message) { diags_->Error(location_, std::move(message)); }
+
+Location TableReader::ValueLocation(std::string_view key) const {
+  const toml::node* node = table_->get(key);
+  return node == nullptr ? location_ : LocationOf(node->source(), location_);
+}
+
+void TableReader::ReportUnknownKeys() {
+  if (accept_all_) return;
+  for (const auto& [key, node] : *table_) {
+    const std::string_view name = key.str();
+    if (std::find(valid_.begin(), valid_.end(), name) != valid_.end()) continue;
+    // A key added by --set has no position of its own; its value's origin names the override.
+    const Location value_at = LocationOf(node.source(), location_);
+    const Location at = value_at.line == 0 ? value_at : LocationOf(key.source(), value_at);
+    diags_->Error(at, fmt::format("unknown key '{}' in {}{}", name, context_, SuggestionFor(name, valid_)));
+  }
+}
+
+void ForEachTable(TableReader& parent, std::string_view key, std::string_view element_context, Need need,
+                  std::string_view missing_message, const std::function<void(TableReader&)>& read) {
+  const toml::node* node = parent.Find(key);
+  const toml::array* array = node == nullptr ? nullptr : node->as_array();
+  if (node != nullptr && array == nullptr) {
+    parent.ValueError(key, fmt::format("got {}; expected an array of tables, written {}", TypeName(*node),
+                                       element_context));
+    return;
+  }
+  if (array == nullptr || array->empty()) {
+    if (need == Need::kRequired) parent.TableError(std::string(missing_message));
+    return;
+  }
+  const Location array_at = LocationOf(array->source(), parent.location());
+  for (size_t i = 0; i < array->size(); ++i) {
+    const toml::node& element = *array->get(i);
+    if (const toml::table* table = element.as_table()) {
+      TableReader reader = parent.Child(*table, std::string(element_context));
+      read(reader);
+      continue;
+    }
+    parent.diags().Error(LocationOf(element.source(), array_at),
+                         fmt::format("element {} of '{}' in {}: got {}; expected a table", i, key,
+                                     parent.context(), TypeName(element)));
+  }
+}
+
+}  // namespace scenario_internal
+}  // namespace ratesim

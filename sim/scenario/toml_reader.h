@@ -1,0 +1,112 @@
+// Reading a parsed toml table the way the scenario loader needs: every key read is typed, checked and
+// marked as valid, a bad value becomes a positioned error (not an exception, not the end of reading),
+// and what is left over is reported as an unknown key with the nearest valid one as a suggestion.
+// The one place that calls the toml parser is here too (toml++ throws; ParseToml catches).
+#ifndef RATESIM_SIM_SCENARIO_TOML_READER_H_
+#define RATESIM_SIM_SCENARIO_TOML_READER_H_
+
+#include <toml++/toml.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/time.h"
+#include "sim/scenario/diagnostics.h"
+#include "sim/scenario/scenario.h"
+
+namespace ratesim {
+namespace scenario_internal {
+
+// Parses TOML text. `source_path` becomes the origin of every node's location. On a syntax error,
+// fails with InvalidArgument "<source_path>:<line>:<column>: error: <description>".
+absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view source_path);
+
+// Origins of nodes made from a --set value are labelled "<--set ...>"; their toml position (inside
+// the one-line value) means nothing to the user, so such a location carries no line.
+inline constexpr std::string_view kOverrideOriginPrefix = "<--set ";
+
+// The location of a toml source region; `fallback` when the region has none.
+Location LocationOf(const toml::source_region& source, const Location& fallback);
+
+// "a string", "an integer", ... for messages.
+std::string TypeName(const toml::node& node);
+// The value as a user wrote it, for messages: 2.5, "10 sec", true, a table.
+std::string Written(const toml::node& node);
+
+enum class Need { kOptional, kRequired };
+enum class Bound { kAny, kNonNegative, kPositive };  // for numbers, durations and rates
+
+// Reads one table. Errors go to the Diagnostics; a getter that finds a bad or missing value reports
+// it and returns nullopt, so callers fall back to a default and reading goes on.
+class TableReader {
+ public:
+  // `context` names the table in messages: "[run]", "[[models]]", "'service' of [[models]]".
+  // `fallback` is used for the table's location if toml recorded none.
+  TableReader(const toml::table& table, std::string context, Diagnostics& diags, const Location& fallback);
+
+  const std::string& context() const { return context_; }
+  const Location& location() const { return location_; }
+  SourcePos pos() const { return {location_.line, location_.column}; }
+  Diagnostics& diags() const { return *diags_; }
+
+  // A reader for `table`, a value in this one, named `context` in messages.
+  TableReader Child(const toml::table& table, std::string context) const;
+
+  // The node under `key` or nullptr. Either way `key` becomes valid here.
+  const toml::node* Find(std::string_view key);
+  // Makes `key` valid here without reading it.
+  void Allow(std::string_view key);
+
+  std::optional<std::string> String(std::string_view key, Need need);
+  std::optional<bool> Bool(std::string_view key, Need need);
+  // An integer (a float, even 2.0, is an error) of at least `min`.
+  std::optional<int64_t> Integer(std::string_view key, Need need, int64_t min = INT64_MIN);
+  // A finite integer or float.
+  std::optional<double> Number(std::string_view key, Need need, Bound bound);
+  // A duration string ("30s"), in nanoseconds.
+  std::optional<Nanos> Duration(std::string_view key, Need need, Bound bound);
+  // A rate string ("60rpm", "1rps"), in requests per second.
+  std::optional<double> Rate(std::string_view key, Need need, Bound bound);
+  // A table (inline or not). `expected` describes it in a message when missing or of another type.
+  const toml::table* Table(std::string_view key, Need need, std::string_view expected);
+
+  // Reports "'<key>' in <context>: <message>" at the value of `key`.
+  // REQUIRES: `key` is present.
+  void ValueError(std::string_view key, std::string_view message);
+  // Reports `message` at the table itself.
+  void TableError(std::string message);
+  // Where the value of `key` is, or the table's location if absent.
+  Location ValueLocation(std::string_view key) const;
+
+  // Reports every key present that was never made valid, suggesting the nearest valid key.
+  void ReportUnknownKeys();
+  // Makes every key valid: after an error (an unknown `type`, say) that leaves the valid keys unknown.
+  void AcceptAllKeys() { accept_all_ = true; }
+
+ private:
+  void Missing(std::string_view key, std::string_view expected);
+
+  const toml::table* table_;
+  std::string context_;
+  Diagnostics* diags_;
+  Location location_;
+  std::vector<std::string> valid_;  // in the order made valid, for suggestions
+  bool accept_all_ = false;
+};
+
+// For each element of the array of tables under `key` in `parent` (written [[key]] or key = [{...}]),
+// calls `read` with a reader named `element_context`. A missing or empty array is reported with
+// `missing_message` when `need` is kRequired; a value that is not an array, or an element that is not
+// a table, is reported and skipped.
+void ForEachTable(TableReader& parent, std::string_view key, std::string_view element_context, Need need,
+                  std::string_view missing_message, const std::function<void(TableReader&)>& read);
+
+}  // namespace scenario_internal
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_SCENARIO_TOML_READER_H_

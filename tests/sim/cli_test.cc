@@ -1,0 +1,376 @@
+// Tests for the `ratesim` command line, run in-process through RunCli (and once through the built
+// binary): usage errors exit 2 with a message naming the problem and write nothing, help exits 0,
+// `validate` prints positioned errors, and `run` / `compare` print the table and write the reports.
+#include "sim/cli/cli.h"
+
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "engine/limit_formula.h"
+#include "engine/smoothing_policy.h"
+#include "sim/version.h"
+
+namespace ratesim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// gmock is not linked: a plain predicate that prints both strings when it fails.
+::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "'" << part << "' not found in:\n" << text;
+}
+::testing::AssertionResult Lacks(const std::string& text, const std::string& part) {
+  if (text.find(part) == std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "'" << part << "' unexpectedly found in:\n" << text;
+}
+
+// Two orgs (one steady, one bursty) on a model with 2 slots, under two policies: small enough to run
+// in milliseconds, busy enough that the policies differ.
+constexpr char kTinyScenario[] = R"(title = "tiny"
+
+[run]
+duration = "20s"
+seed = 3
+resolution = "5s"
+
+[[models]]
+name = "m"
+concurrency = 2
+service = { dist = "constant", mean = "1s" }
+
+[[orgs]]
+name = "steady"
+
+  [[orgs.traffic]]
+  model = "m"
+  shape = "constant"
+  rate = "1rps"
+
+[[orgs]]
+name = "bursty"
+
+  [[orgs.traffic]]
+  model = "m"
+  shape = "bursts"
+  count = 10
+  window = "1s"
+  every = "10s"
+
+[[policies]]
+type = "none"
+
+[[policies]]
+type = "fifo"
+name = "fifo-5s"
+max_wait = "5s"
+)";
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Result Cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "ratesim");
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = RunCli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = ::testing::TempDir() + "ratesim_cli_XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    tiny_ = Write("tiny.toml", kTinyScenario);
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+
+  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
+  std::string Write(const std::string& name, const std::string& text) const {
+    std::ofstream(Path(name), std::ios::binary) << text;
+    return Path(name);
+  }
+  static std::string Read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  // Everything in the temp dir but the scenario files, so a test can check nothing was written.
+  std::vector<std::string> Outputs() const {
+    std::vector<std::string> names;
+    for (const fs::directory_entry& entry : fs::directory_iterator(dir_)) {
+      if (entry.path().extension() != ".toml") names.push_back(entry.path().filename().string());
+    }
+    return names;
+  }
+
+  std::string dir_;
+  std::string tiny_;
+};
+
+// --- help and usage errors ---------------------------------------------------------------------------
+
+TEST(Cli, NoCommandIsAUsageError) {
+  const Result r = Cli({});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "no command given"));
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Cli, HelpListsEveryCommandAndExitsZero) {
+  for (const char* flag : {"--help", "-h"}) {
+    const Result r = Cli({flag});
+    EXPECT_EQ(r.code, 0);
+    for (const Command& command : Commands()) EXPECT_TRUE(Contains(r.out, "  " + command.name));
+    EXPECT_TRUE(Contains(r.out, "example: ratesim"));
+    EXPECT_EQ(r.err, "");
+  }
+}
+
+TEST(Cli, VersionPrintsTheBuildVersion) {
+  const Result r = Cli({"--version"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "ratesim " + std::string(Version()) + "\n");
+}
+
+TEST(Cli, CommandHelpShowsItsUsageFlagsAndAnExample) {
+  const Result r = Cli({"compare", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_TRUE(Contains(r.out, "usage: ratesim compare SCENARIO [--policies A,B,C] [--out DIR]"));
+  EXPECT_TRUE(Contains(r.out, "--threads N"));
+  EXPECT_TRUE(Contains(r.out, "example: ratesim compare "));
+  // Help wins even over a bad flag on the same line.
+  EXPECT_EQ(Cli({"run", "--bogus", "--help"}).code, 0);
+}
+
+TEST(Cli, UnknownCommandSuggestsTheNearestOne) {
+  const Result r = Cli({"comapre", "x.toml"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "unknown command 'comapre'; did you mean 'compare'?"));
+  const Result far = Cli({"frobnicate"});
+  EXPECT_EQ(far.code, 2);
+  EXPECT_TRUE(Contains(far.err, "expected one of: run, compare, validate, policies, formulas"));
+}
+
+TEST(Cli, UnknownFlagNamesItAndTheNearestValidFlag) {
+  const Result r = Cli({"compare", "x.toml", "--polcies", "a"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "unknown flag '--polcies'; did you mean '--policies'?"));
+  EXPECT_TRUE(Contains(r.err, "usage: ratesim compare SCENARIO"));
+  // A flag of another command is unknown here: validate has no --out.
+  EXPECT_TRUE(Contains(Cli({"validate", "x.toml", "--out", "d"}).err, "unknown flag '--out'"));
+  EXPECT_TRUE(Contains(Cli({"--verison"}).err, "did you mean '--version'?"));
+}
+
+TEST(Cli, MalformedFlagsAreUsageErrors) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"run"}, "'ratesim run' needs SCENARIO"},
+      {{"run", "a.toml", "b.toml"}, "unexpected argument 'b.toml'"},
+      {{"run", "a.toml", "--out"}, "flag '--out' needs a value: --out DIR"},
+      {{"run", "a.toml", "--out", "--seed", "3"}, "flag '--out' needs a value"},
+      {{"run", "a.toml", "--policy", "a", "--policy", "b"}, "flag '--policy' given more than once"},
+      {{"run", "a.toml", "--help=yes"}, "flag '--help' takes no value"},
+      {{"policies", "extra"}, "unexpected argument 'extra'"},
+  };
+  for (const Case& c : cases) {
+    const Result r = Cli(c.args);
+    EXPECT_EQ(r.code, 2) << c.message;
+    EXPECT_TRUE(Contains(r.err, c.message));
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+TEST_F(CliTest, BadFlagValuesAreUsageErrorsAndWriteNothing) {
+  const std::string out = Path("out");
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"run", tiny_, "--seed", "-1", "--out", out}, "'--seed' needs a whole number >= 0, got '-1'"},
+      {{"run", tiny_, "--seed=x1", "--out", out}, "'--seed' needs a whole number >= 0, got 'x1'"},
+      {{"run", tiny_, "--set", "run.seed", "--out", out}, "'--set' needs key=value, got 'run.seed'"},
+      {{"compare", tiny_, "--threads", "many", "--out", out}, "'--threads' needs a whole number"},
+      {{"compare", tiny_, "--policies", "none,,fifo-5s", "--out", out}, "comma-separated list"},
+      {{"compare", tiny_, "--policies", "none, none", "--out", out},
+       "'--policies' lists 'none' more than once"},
+      {{"compare", tiny_, "--out="}, "flag '--out' needs a directory"},
+      {{"run", tiny_, "--policy", "fifo", "--out", out},
+       "unknown policy 'fifo': " + tiny_ + " declares the policies none, fifo-5s"},
+      {{"compare", tiny_, "--policies", "none,lifo", "--out", out}, "unknown policy 'lifo'"},
+  };
+  for (const Case& c : cases) {
+    const Result r = Cli(c.args);
+    EXPECT_EQ(r.code, 2) << c.message;
+    EXPECT_TRUE(Contains(r.err, c.message));
+    EXPECT_EQ(r.out, "");
+  }
+  EXPECT_TRUE(Outputs().empty());
+}
+
+// --- validate ----------------------------------------------------------------------------------------
+
+TEST_F(CliTest, ValidateSummarisesAGoodScenario) {
+  const Result r = Cli({"validate", tiny_});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "OK: " + tiny_ + ": 1 models, 2 orgs, 2 traffic streams, 2 policies, 20s\n");
+}
+
+TEST_F(CliTest, ValidateAppliesOverrides) {
+  const Result r = Cli({"validate", tiny_, "--set", "run.duration=90m"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "2 policies, 90m\n"));
+}
+
+TEST_F(CliTest, ValidatePrintsEveryErrorWithFileLineAndColumn) {
+  std::string text = kTinyScenario;
+  text.replace(text.find("concurrency = 2"), 15, "concurrency = \"two\"");
+  text.replace(text.find("seed = 3"), 8, "sed = 3");
+  const std::string bad = Write("bad.toml", text);
+  const Result r = Cli({"validate", bad});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(Contains(r.err, bad + ":5:1: error: unknown key 'sed'"));
+  EXPECT_TRUE(Contains(r.err, bad + ":10:15: error: 'concurrency'"));
+}
+
+TEST_F(CliTest, ValidateReportsASyntaxErrorAndAMissingFile) {
+  const std::string broken = Write("broken.toml", "[run\n");
+  const Result syntax = Cli({"validate", broken});
+  EXPECT_EQ(syntax.code, 2);
+  EXPECT_TRUE(Contains(syntax.err, broken + ":1:"));
+  const Result missing = Cli({"validate", Path("absent.toml")});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_TRUE(Contains(missing.err, "error: cannot open scenario file '" + Path("absent.toml")));
+}
+
+// --- policies and formulas ---------------------------------------------------------------------------
+
+TEST(Cli, PoliciesListsEveryRegisteredPolicyWithItsParameters) {
+  const Result r = Cli({"policies"});
+  EXPECT_EQ(r.code, 0);
+  for (const PolicyInfo& info : Policies()) {
+    EXPECT_TRUE(Contains(r.out, info.name + "  "));
+    for (const ParamSpec& param : info.params) {
+      EXPECT_TRUE(Contains(r.out, param.name));
+      EXPECT_TRUE(Contains(r.out, param.help));
+    }
+  }
+}
+
+TEST(Cli, FormulasListsEveryRegisteredFormulaWithItsDefaults) {
+  const Result r = Cli({"formulas"});
+  EXPECT_EQ(r.code, 0);
+  for (const FormulaInfo& info : Formulas()) {
+    EXPECT_TRUE(Contains(r.out, info.name));
+    for (const ParamSpec& param : info.params) {
+      EXPECT_TRUE(Contains(r.out, param.name));
+      EXPECT_TRUE(Contains(r.out, param.help));
+    }
+  }
+  // Defaults as a scenario writes them: the earned formula's window is a duration.
+  EXPECT_TRUE(Contains(r.out, "window             duration            10m"));
+}
+
+// --- run and compare ---------------------------------------------------------------------------------
+
+TEST_F(CliTest, CompareRunsEveryPolicyAndPrintsOneTable) {
+  const Result r = Cli({"compare", tiny_});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(Contains(r.out, tiny_ + " (tiny): seed 3, duration 20s"));
+  EXPECT_TRUE(Contains(r.out, "\nnone "));
+  EXPECT_TRUE(Contains(r.out, "\nfifo-5s "));
+  EXPECT_TRUE(Contains(r.out, "per org:"));
+  EXPECT_TRUE(Contains(r.out, "\nbursty  fifo-5s "));
+  EXPECT_TRUE(Lacks(r.out, "wrote"));
+  EXPECT_TRUE(Outputs().empty());
+}
+
+TEST_F(CliTest, CompareWithOutWritesTheThreeReports) {
+  const std::string out = Path("results");
+  const Result r = Cli({"compare", tiny_, "--policies", "fifo-5s, none", "--threads", "2", "--out",
+                        out});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "wrote summary.json, timeseries.csv, run.json to " + out));
+  // The asked order, not the file order.
+  EXPECT_LT(r.out.find("\nfifo-5s "), r.out.find("\nnone "));
+  const std::string summary = Read(out + "/summary.json");
+  EXPECT_LT(summary.find("\"fifo-5s\": {"), summary.find("\"none\": {"));
+  EXPECT_TRUE(Contains(summary, "\"bursty\": {"));
+  const std::string csv = Read(out + "/timeseries.csv");
+  EXPECT_EQ(csv.rfind("policy,time_s,metric,org,model,value\n", 0), 0u);
+  EXPECT_TRUE(Contains(csv, "\nnone,5,offered,steady,m,"));
+  EXPECT_TRUE(Contains(csv, "\nfifo-5s,5,utilisation,,m,"));
+  const std::string run = Read(out + "/run.json");
+  EXPECT_TRUE(Contains(run, "\"path\": \"" + tiny_ + "\""));
+  EXPECT_TRUE(Contains(run, "\"seed\": 3,"));
+  EXPECT_TRUE(Contains(run, "\"--threads\",\n    \"2\""));
+  EXPECT_EQ(Outputs(), std::vector<std::string>{"results"});  // no temporary directory left
+}
+
+TEST_F(CliTest, RunDefaultsToTheFirstPolicyAndSeedOverridesTheScenario) {
+  const std::string out = Path("run");
+  const Result r = Cli({"run", tiny_, "--seed", "11", "--out", out});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "seed 11, duration 20s"));
+  EXPECT_TRUE(Contains(r.out, "\nnone "));
+  EXPECT_TRUE(Lacks(r.out, "fifo-5s"));
+  EXPECT_TRUE(Contains(Read(out + "/run.json"), "\"seed\": 11,"));
+  EXPECT_TRUE(Contains(Read(out + "/summary.json"), "\"seed\": 11,"));
+}
+
+TEST_F(CliTest, RunPicksAPolicyByLabel) {
+  const Result r = Cli({"run", tiny_, "--policy=fifo-5s", "--set", "run.duration=10s"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "\nfifo-5s "));
+  EXPECT_TRUE(Contains(r.out, "duration 10s"));
+  EXPECT_TRUE(Lacks(r.out, "\nnone "));
+}
+
+TEST_F(CliTest, AnUnwritableOutputDirectoryIsAnIoError) {
+  Write("file", "x");
+  const Result r = Cli({"run", tiny_, "--out", Path("file/out")});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(Contains(r.err, "error: cannot create directory '" + Path("file/out.tmp-")));
+  EXPECT_TRUE(Contains(r.err, "Not a directory"));
+  EXPECT_EQ(Read(Path("file")), "x");
+  EXPECT_EQ(Outputs(), std::vector<std::string>{"file"});
+}
+
+TEST_F(CliTest, TheBuiltBinaryReturnsTheSameExitCodes) {
+  const std::string binary = RATESIM_BINARY;
+  const auto exit_code = [](const std::string& command) {
+    const int status = std::system((command + " >/dev/null 2>&1").c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  EXPECT_EQ(exit_code(binary + " --version"), 0);
+  EXPECT_EQ(exit_code(binary + " validate '" + tiny_ + "'"), 0);
+  EXPECT_EQ(exit_code(binary + " validate '" + Path("absent.toml") + "'"), 2);
+  EXPECT_EQ(exit_code(binary), 2);
+}
+
+}  // namespace
+}  // namespace ratesim

@@ -1,0 +1,105 @@
+#include "sim/scenario/units.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace ratesim {
+namespace {
+
+// Passes if `text` contains `part`; shows both otherwise.
+::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "\"" << text << "\" does not contain \"" << part << "\"";
+}
+
+std::string Message(const absl::Status& status) { return std::string(status.message()); }
+
+TEST(ParseDuration, ReadsEveryUnit) {
+  EXPECT_EQ(*ParseDuration("7ns"), 7);
+  EXPECT_EQ(*ParseDuration("250us"), 250'000);
+  EXPECT_EQ(*ParseDuration("500ms"), 500'000'000);
+  EXPECT_EQ(*ParseDuration("30s"), 30 * kNanosPerSecond);
+  EXPECT_EQ(*ParseDuration("10m"), 600 * kNanosPerSecond);
+  EXPECT_EQ(*ParseDuration("1h"), 3600 * kNanosPerSecond);
+  EXPECT_EQ(*ParseDuration("0s"), 0);
+  EXPECT_EQ(*ParseDuration("007s"), 7 * kNanosPerSecond);
+}
+
+TEST(ParseDuration, ReadsDecimalsExactly) {
+  EXPECT_EQ(*ParseDuration("1.5s"), 1'500'000'000);
+  EXPECT_EQ(*ParseDuration("0.1s"), 100'000'000);
+  EXPECT_EQ(*ParseDuration("1.25h"), 4500 * kNanosPerSecond);
+  EXPECT_EQ(*ParseDuration("0.001ms"), 1'000);
+  EXPECT_EQ(*ParseDuration("2.5m"), 150 * kNanosPerSecond);
+  // Through a double, 1.000000001 x 1e9 truncates to 1'000'000'000; decimal arithmetic does not.
+  EXPECT_EQ(*ParseDuration("1.000000001s"), 1'000'000'001);
+  EXPECT_EQ(*ParseDuration("0.999999999s"), 999'999'999);
+  EXPECT_EQ(*ParseDuration("1.000000000000000001h"), 3600 * kNanosPerSecond);
+}
+
+TEST(ParseDuration, RoundsBelowANanosecondToNearest) {
+  EXPECT_EQ(*ParseDuration("1.5ns"), 2);
+  EXPECT_EQ(*ParseDuration("1.4999ns"), 1);
+  EXPECT_EQ(*ParseDuration("0.0000000025s"), 3);
+  EXPECT_EQ(*ParseDuration("0.0000000024s"), 2);
+}
+
+TEST(ParseDuration, AcceptsTheLongestThatFitsAndRejectsLonger) {
+  EXPECT_EQ(*ParseDuration("2562047h"), int64_t{2562047} * 3600 * kNanosPerSecond);
+  EXPECT_EQ(*ParseDuration("9223372036854775807ns"), kNever);
+  for (const char* text : {"2562048h", "9223372036854775808ns", "99999999999999999999999s"}) {
+    absl::StatusOr<Nanos> d = ParseDuration(text);
+    ASSERT_FALSE(d.ok()) << text;
+    EXPECT_TRUE(Contains(Message(d.status()), "too large")) << text;
+  }
+}
+
+TEST(ParseDuration, RejectsMalformedForms) {
+  for (const char* text : {"s", "10 sec", "1e3s", "10S", " 10s", "10s ", ".5s", "5.s", "+5s", "1.5.2s",
+                           "10ms5", "10sec", "1,5s", "ten s", "10d"}) {
+    absl::StatusOr<Nanos> d = ParseDuration(text);
+    ASSERT_FALSE(d.ok()) << text;
+    EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_TRUE(Contains(Message(d.status()), "malformed duration")) << text;
+    EXPECT_TRUE(Contains(Message(d.status()), "\"30s\"")) << text;
+  }
+}
+
+TEST(ParseDuration, ExplainsEmptyNegativeAndUnitless) {
+  EXPECT_TRUE(Contains(Message(ParseDuration("").status()), "empty duration"));
+  EXPECT_TRUE(Contains(Message(ParseDuration("-5s").status()), "negative duration \"-5s\""));
+  const absl::Status unitless = ParseDuration("10").status();
+  EXPECT_TRUE(Contains(Message(unitless), "has no unit"));
+  EXPECT_TRUE(Contains(Message(unitless), "write \"10s\""));
+  EXPECT_TRUE(Contains(Message(ParseDuration("1.0000000000000000001s").status()), "decimal places"));
+}
+
+TEST(ParseRate, ReadsPerMinuteAndPerSecond) {
+  EXPECT_DOUBLE_EQ(*ParseRate("60rpm"), 1.0);
+  EXPECT_DOUBLE_EQ(*ParseRate("90rpm"), 1.5);
+  EXPECT_DOUBLE_EQ(*ParseRate("1rps"), 1.0);
+  EXPECT_DOUBLE_EQ(*ParseRate("2.5rps"), 2.5);
+  EXPECT_DOUBLE_EQ(*ParseRate("0.5rpm"), 0.5 / 60.0);
+  EXPECT_EQ(*ParseRate("0rpm"), 0.0);
+}
+
+TEST(ParseRate, RejectsMalformedForms) {
+  for (const char* text : {"rps", "60 rpm", "60rph", "1e2rps", "60RPM", "60/s", " 1rps", "1.rps", "60r"}) {
+    absl::StatusOr<double> r = ParseRate(text);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_TRUE(Contains(Message(r.status()), "malformed rate")) << text;
+    EXPECT_TRUE(Contains(Message(r.status()), "\"60rpm\" or \"1rps\"")) << text;
+  }
+}
+
+TEST(ParseRate, ExplainsEmptyNegativeAndUnitless) {
+  EXPECT_TRUE(Contains(Message(ParseRate("").status()), "empty rate"));
+  EXPECT_TRUE(Contains(Message(ParseRate("-1rps").status()), "negative rate \"-1rps\""));
+  const absl::Status unitless = ParseRate("60").status();
+  EXPECT_TRUE(Contains(Message(unitless), "has no unit"));
+  EXPECT_TRUE(Contains(Message(unitless), "write \"60rpm\" or \"60rps\""));
+}
+
+}  // namespace
+}  // namespace ratesim
