@@ -5,6 +5,7 @@
 #include "fmt/format.h"
 #include "sim/cli/list_commands.h"
 #include "sim/cli/simulate_commands.h"
+#include "sim/util/nearest_name.h"
 #include "sim/version.h"
 
 namespace ratesim {
@@ -140,13 +141,13 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream
     names.push_back(command.name);
   }
   if (!name.empty() && name[0] == '-') {
-    const std::string nearest = NearestName(name, {"--help", "--version"});
+    const std::string nearest = NearestName(name, {"--help", "--version"}).value_or("");
     return UsageError(fmt::format("unknown flag '{}'{}", name,
                                   nearest.empty() ? "; a command comes first"
                                                   : fmt::format("; did you mean '{}'?", nearest)),
                       top_hint, err);
   }
-  const std::string nearest = NearestName(name, names);
+  const std::string nearest = NearestName(name, names).value_or("");
   std::string known;
   for (const std::string& candidate : names) known += (known.empty() ? "" : ", ") + candidate;
   return UsageError(fmt::format("unknown command '{}'; {}", name,

@@ -1,27 +1,13 @@
 #include "sim/cli/flags.h"
 
+#include "sim/util/nearest_name.h"
+
 #include <algorithm>
 
 #include "fmt/format.h"
 
 namespace ratesim {
 namespace {
-
-// Levenshtein distance: insertions, deletions and substitutions each cost 1.
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 const FlagSpec* FindSpec(const std::vector<FlagSpec>& specs, std::string_view name) {
   for (const FlagSpec& spec : specs) {
@@ -33,10 +19,10 @@ const FlagSpec* FindSpec(const std::vector<FlagSpec>& specs, std::string_view na
 absl::Status UnknownFlag(std::string_view name, const std::vector<FlagSpec>& specs) {
   std::vector<std::string> names;
   for (const FlagSpec& spec : specs) names.push_back(spec.name);
-  const std::string nearest = NearestName(name, names);
-  if (!nearest.empty()) {
+  const std::optional<std::string> nearest = NearestName(name, names);
+  if (nearest) {
     return absl::InvalidArgumentError(
-        fmt::format("unknown flag '{}'; did you mean '{}'?", name, nearest));
+        fmt::format("unknown flag '{}'; did you mean '{}'?", name, *nearest));
   }
   std::string known;
   for (const std::string& candidate : names) known += (known.empty() ? "" : ", ") + candidate;
@@ -45,20 +31,6 @@ absl::Status UnknownFlag(std::string_view name, const std::vector<FlagSpec>& spe
 }
 
 }  // namespace
-
-std::string NearestName(std::string_view name, const std::vector<std::string>& candidates) {
-  const size_t limit = std::max<size_t>(2, name.size() / 3);
-  std::string best;
-  size_t best_distance = limit + 1;
-  for (const std::string& candidate : candidates) {
-    const size_t distance = EditDistance(name, candidate);
-    if (distance < best_distance) {
-      best = candidate;
-      best_distance = distance;
-    }
-  }
-  return best;
-}
 
 std::string ParsedArgs::Value(const std::string& name, const std::string& fallback) const {
   const auto it = flags.find(name);

@@ -40,10 +40,6 @@ struct ParsedArgs {
 absl::StatusOr<ParsedArgs> ParseFlags(const std::vector<std::string>& args,
                                       const std::vector<FlagSpec>& specs);
 
-// The candidate nearest to `name` by edit distance, if close enough to be a plausible typo (at most
-// max(2, length / 3) edits); empty otherwise.
-std::string NearestName(std::string_view name, const std::vector<std::string>& candidates);
-
 }  // namespace ratesim
 
 #endif  // RATESIM_SIM_CLI_FLAGS_H_

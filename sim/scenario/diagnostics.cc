@@ -45,44 +45,6 @@ absl::Status Diagnostics::ToStatus() const {
   return absl::InvalidArgumentError(text);
 }
 
-int EditDistance(std::string_view a, std::string_view b) {
-  const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-  const size_t n = a.size();
-  const size_t m = b.size();
-  // d[i][j]: distance between a[0, i) and b[0, j), three rows kept.
-  std::vector<int> before(m + 1), previous(m + 1), current(m + 1);
-  for (size_t j = 0; j <= m; ++j) previous[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= n; ++i) {
-    current[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= m; ++j) {
-      const int cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      int best = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1])) {
-        best = std::min(best, before[j - 2] + 1);
-      }
-      current[j] = best;
-    }
-    std::swap(before, previous);
-    std::swap(previous, current);
-  }
-  return previous[m];
-}
-
-std::optional<std::string> NearestName(std::string_view name, const std::vector<std::string>& candidates) {
-  const int limit = std::max(2, static_cast<int>(name.size()) / 3);
-  std::optional<std::string> best;
-  int best_distance = limit + 1;
-  for (const std::string& candidate : candidates) {
-    const int d = EditDistance(name, candidate);
-    const int longer = static_cast<int>(std::max(name.size(), candidate.size()));
-    if (d < best_distance && d < longer) {
-      best = candidate;
-      best_distance = d;
-    }
-  }
-  return best;
-}
-
 std::string SuggestionFor(std::string_view name, const std::vector<std::string>& candidates,
                           bool always_list) {
   const std::optional<std::string> nearest = NearestName(name, candidates);

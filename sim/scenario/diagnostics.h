@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "sim/util/nearest_name.h"
 
 namespace ratesim {
 namespace scenario_internal {
@@ -49,13 +50,7 @@ class Diagnostics {
   std::vector<Entry> errors_;
 };
 
-// Optimal-string-alignment edit distance (insertions, deletions, substitutions and transpositions of
-// neighbours each cost 1), case-insensitive.
-int EditDistance(std::string_view a, std::string_view b);
 
-// The candidate nearest to `name`, if close enough to be a plausible typo: distance at most
-// max(2, length / 3) and less than the longer of the two lengths. Ties go to the earlier candidate.
-std::optional<std::string> NearestName(std::string_view name, const std::vector<std::string>& candidates);
 
 // "; did you mean 'x'?" when a candidate is near, else "; expected one of: a, b, c" (or, with no
 // candidates at all, "; remove it"). With `always_list`, the list follows the suggestion.

@@ -574,8 +574,8 @@ TEST(ScenarioOverrides, ChecksOverriddenValuesLikeFileValues) {
 // ---- suggestions ----
 
 TEST(ScenarioDiagnostics, SuggestsOnlyNearNames) {
-  using scenario_internal::EditDistance;
-  using scenario_internal::NearestName;
+  using ::ratesim::EditDistance;
+  using ::ratesim::NearestName;
   EXPECT_EQ(EditDistance("max_dept", "max_depth"), 1);
   EXPECT_EQ(EditDistance("max_dpeth", "max_depth"), 1);  // a transposition costs 1
   EXPECT_EQ(EditDistance("Rate", "rate"), 0);
