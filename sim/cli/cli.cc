@@ -61,7 +61,7 @@ void PrintHelp(std::ostream& out) {
     out << fmt::format("  {:<{}}  {}\n", command.name, width, command.summary);
   }
   out << "\nexit codes: 0 ok, 1 results could not be written, 2 bad command line or scenario\n"
-         "example: ratesim compare scenarios/burst.toml --out results/burst\n";
+         "example: ratesim compare scenarios/quickstart.toml --out results/quickstart\n";
 }
 
 int UsageError(const std::string& message, const std::string& hint, std::ostream& err) {
@@ -99,19 +99,19 @@ int RunCommandLine(const Command& command, const std::vector<std::string>& argv,
 const std::vector<Command>& Commands() {
   static const std::vector<Command>* const commands = new std::vector<Command>{
       {"run", "SCENARIO", "run one policy of a scenario and print its results",
-       "ratesim run scenarios/burst.toml --policy fifo --out results/burst",
+       "ratesim run scenarios/quickstart.toml --policy fifo --out results/quickstart",
        {{"--policy", "LABEL", false, "the policy to run (default: the scenario's first)"},
         kOutFlag, kSeedFlag, kSetFlag, kHelpFlag},
        &RunCommand},
       {"compare", "SCENARIO", "run several policies on identical traffic and compare them",
-       "ratesim compare scenarios/burst.toml --policies none,fifo --threads 4",
+       "ratesim compare scenarios/quickstart.toml --policies none,fifo --threads 4",
        {{"--policies", "A,B,C", false, "the policies to run (default: all, in file order)"},
         kOutFlag, kSeedFlag, kSetFlag,
         {"--threads", "N", false, "run policies on up to N threads (default 0: one per core)"},
         kHelpFlag},
        &CompareCommand},
       {"validate", "SCENARIO", "check a scenario file and print every error with file:line:column",
-       "ratesim validate scenarios/burst.toml --set run.duration=5m",
+       "ratesim validate scenarios/quickstart.toml --set run.duration=5m",
        {kSetFlag, kHelpFlag},
        &ValidateCommand},
       {"policies", "", "list the smoothing policies and their parameters", "ratesim policies",
