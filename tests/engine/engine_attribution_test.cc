@@ -301,6 +301,9 @@ TEST_P(EngineConservation, EveryRequestEndsExactlyOnceStartedOrFailed) {
     const Nanos arrival = arrived < kRequests ? next_arrival : kNever;
     if (next_deadline <= next_completion && next_deadline <= arrival) {
       engine.Expire(model, next_deadline, &effects);
+      // Expire at a deadline must remove what was due, or this loop would never advance.
+      ASSERT_TRUE(!effects.failed.empty() || engine.NextDeadline(model) > next_deadline)
+          << "Expire at the next deadline " << next_deadline << " removed nothing";
       absorb(next_deadline);
     } else if (next_completion <= arrival) {
       const Running done = running.top();
