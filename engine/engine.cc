@@ -64,11 +64,17 @@ Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_
     state.token_level -= tokens;
   }
 
-  const Ticket ticket{request, now, key, state.org, state.model, rate_class};
+  const Ticket ticket{request, now, key, state.org, state.model, rate_class, token_estimate};
   ModelState& model = models_[state.model];
+  // Deadlines that fall at this instant are met before the arrival: whether an expiring request
+  // still holds its buffer place must not depend on the order the caller delivers events in.
+  model.policy->Expire(now, &expired_scratch_);
+  FailExpired(out);
+  KeyView view{state.rate.request_rate, state.rate.token_rate, now};
+  if (rate_class != RateClass::kWithin) view.fits_at = FitsAt(state, tokens, now);
   FailReason reason = FailReason::kNoCapacity;
   const SmoothingPolicy::Admission admission =
-      model.policy->OnArrival(ticket, model.busy < model.slots, now, &reason);
+      model.policy->OnArrival(ticket, view, model.busy < model.slots, now, &reason);
   switch (admission) {
     case SmoothingPolicy::Admission::kServe:
       ++model.busy;
@@ -83,6 +89,16 @@ Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_
   return {rate_class, admission};
 }
 
+Nanos Engine::FitsAt(const KeyState& state, double tokens, Nanos now) {
+  auto wait_s = [](double level, double cost, double rate) {
+    const double missing = LevelNeeded(cost, rate) - level;
+    return missing > kLevelTolerance ? missing / rate : 0.0;
+  };
+  const double wait = std::max(wait_s(state.request_level, 1.0, state.rate.request_rate),
+                               wait_s(state.token_level, tokens, state.rate.token_rate));
+  return now + FromSeconds(wait);
+}
+
 void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Effects* out) {
   KeyState& state = keys_[ticket.key];
   CatchUp(state, now);
@@ -92,9 +108,10 @@ void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Ef
   FillSlots(ticket.model, now, out);
 }
 
-void Engine::Expire(ModelId model, Nanos now, Effects* out) {
+void Engine::Wake(ModelId model, Nanos now, Effects* out) {
   models_[model].policy->Expire(now, &expired_scratch_);
   FailExpired(out);
+  FillSlots(model, now, out);
 }
 
 void Engine::FillSlots(ModelId model_id, Nanos now, Effects* out) {

@@ -3,7 +3,7 @@
 // classification at arrival and, if it fails, its attribution (503 within rate, 429 over it).
 //
 // A gateway or the simulator drives it with three calls: Arrive when a request comes in, Complete
-// when a started request finishes, Expire when a policy deadline (NextDeadline) is reached. Each
+// when a started request finishes, Wake when a model's policy asked for it (NextWakeup). Each
 // call reports what happened through an Effects: the requests that start now and those that fail.
 // Time is always an argument; the engine reads no clock.
 //
@@ -75,11 +75,13 @@ class Engine {
   // its slot, records the usage, and starts buffered requests on free slots.
   void Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Effects* out);
 
-  // Fails every buffered request of `model` whose deadline is at or before `now`.
-  void Expire(ModelId model, Nanos now, Effects* out);
+  // Time has reached `now` for `model`: fails buffered requests whose deadline is at or before
+  // `now`, and starts those that became eligible on free slots.
+  void Wake(ModelId model, Nanos now, Effects* out);
 
-  // The earliest deadline among `model`'s buffered requests; kNever if none.
-  Nanos NextDeadline(ModelId model) const { return models_[model].policy->NextDeadline(); }
+  // When `model` next needs a Wake: the earliest deadline or pacing release of its buffer; kNever
+  // if none.
+  Nanos NextWakeup(ModelId model) const { return models_[model].policy->NextWakeup(); }
 
   // --- Observing (const: nothing observed changes later decisions) -------------------------------
   // The key's rate state as of `now`. REQUIRES: now not before the key's last update.
@@ -112,6 +114,8 @@ class Engine {
 
   // `state` brought forward to `now`: bucket refill at the rate in force, then the formula.
   void CatchUp(KeyState& state, Nanos now) const;
+  // When a request of `tokens` would fit `state`'s windows, at the current rates.
+  static Nanos FitsAt(const KeyState& state, double tokens, Nanos now);
   // Starts buffered requests on free slots of `model`.
   void FillSlots(ModelId model, Nanos now, Effects* out);
   void FailExpired(Effects* out);

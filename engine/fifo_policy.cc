@@ -15,8 +15,8 @@ FifoPolicy::FifoPolicy(const ParamValues& params)
     : max_depth_(static_cast<size_t>(params.at("max_depth"))),
       max_wait_(FromSeconds(params.at("max_wait"))) {}
 
-SmoothingPolicy::Admission FifoPolicy::OnArrival(const Ticket& ticket, bool slot_free, Nanos now,
-                                                 FailReason* reason) {
+SmoothingPolicy::Admission FifoPolicy::OnArrival(const Ticket& ticket, const KeyView&, bool slot_free,
+                                                 Nanos now, FailReason* reason) {
   // A free slot with requests still waiting cannot happen: the engine refills slots from the buffer
   // as soon as they free. So a free slot means the buffer is empty and the arrival goes first.
   if (slot_free) return Admission::kServe;
@@ -41,7 +41,7 @@ void FifoPolicy::Expire(Nanos now, std::vector<Ticket>* expired) {
   }
 }
 
-Nanos FifoPolicy::NextDeadline() const {
+Nanos FifoPolicy::NextWakeup() const {
   return buffer_.empty() ? kNever : buffer_.front().arrival + max_wait_;
 }
 

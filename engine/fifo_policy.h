@@ -20,10 +20,11 @@ class FifoPolicy final : public SmoothingPolicy {
   // REQUIRES: `params` resolved against Params().
   explicit FifoPolicy(const ParamValues& params);
 
-  Admission OnArrival(const Ticket& ticket, bool slot_free, Nanos now, FailReason* reason) override;
+  Admission OnArrival(const Ticket& ticket, const KeyView& key, bool slot_free, Nanos now,
+                      FailReason* reason) override;
   bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) override;
   void Expire(Nanos now, std::vector<Ticket>* expired) override;
-  Nanos NextDeadline() const override;
+  Nanos NextWakeup() const override;
   size_t Depth() const override { return buffer_.size(); }
 
  private:

@@ -13,14 +13,15 @@ class NonePolicy final : public SmoothingPolicy {
   static std::vector<ParamSpec> Params() { return {}; }
   explicit NonePolicy(const ParamValues&) {}
 
-  Admission OnArrival(const Ticket&, bool slot_free, Nanos, FailReason* reason) override {
+  Admission OnArrival(const Ticket&, const KeyView&, bool slot_free, Nanos,
+                      FailReason* reason) override {
     if (slot_free) return Admission::kServe;
     *reason = FailReason::kNoCapacity;
     return Admission::kRejected;
   }
   bool Next(Nanos, Ticket*, std::vector<Ticket>*) override { return false; }
   void Expire(Nanos, std::vector<Ticket>*) override {}
-  Nanos NextDeadline() const override { return kNever; }
+  Nanos NextWakeup() const override { return kNever; }
   size_t Depth() const override { return 0; }
 };
 

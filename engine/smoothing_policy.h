@@ -19,17 +19,25 @@
 
 namespace ratesim {
 
+// What the engine knows of an arriving request's key, for policies that pace or prioritise.
+struct KeyView {
+  double request_rate = 0.0;  // the key's dynamic rate, requests/s
+  double token_rate = 0.0;    // tokens/s
+  Nanos fits_at = 0;          // earliest time this request would be within rate (now if it is)
+};
+
 class SmoothingPolicy {
  public:
   enum class Admission { kServe, kBuffered, kRejected };
 
   virtual ~SmoothingPolicy() = default;
 
-  // A request arrives. `slot_free` tells whether one of the model's slots is idle now.
+  // A request arrives. `key` is what the engine knows of its key; `slot_free` tells whether one of
+  // the model's slots is idle now.
   // Returns kServe only if slot_free: the caller starts the request at once. kBuffered: the policy
   // keeps the ticket until Next or Expire gives it back. kRejected: the caller fails it now
   // (*reason says why).
-  virtual Admission OnArrival(const Ticket& ticket, bool slot_free, Nanos now,
+  virtual Admission OnArrival(const Ticket& ticket, const KeyView& key, bool slot_free, Nanos now,
                               FailReason* reason) = 0;
 
   // A slot is free at `now`. Returns true and sets *next to the buffered request to start, or false
@@ -37,11 +45,14 @@ class SmoothingPolicy {
   // *expired.
   virtual bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) = 0;
 
-  // Appends to *expired every buffered request whose deadline is at or before `now`, removing it.
+  // Time has reached `now`: appends to *expired every buffered request whose deadline is at or
+  // before `now`, removing it, and does whatever else the policy timed for `now` (a paced request
+  // becoming eligible to start).
   virtual void Expire(Nanos now, std::vector<Ticket>* expired) = 0;
 
-  // The earliest deadline among buffered requests, or kNever when the buffer is empty.
-  virtual Nanos NextDeadline() const = 0;
+  // The earliest time at which the policy needs Expire called (a deadline, a paced request becoming
+  // eligible), or kNever when nothing is timed.
+  virtual Nanos NextWakeup() const = 0;
 
   // Requests buffered now.
   virtual size_t Depth() const = 0;

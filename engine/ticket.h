@@ -18,6 +18,7 @@ struct Ticket {
   OrgId org = 0;
   ModelId model = 0;
   RateClass rate_class = RateClass::kWithin;
+  int64_t token_estimate = 0;  // input + max output tokens, as classified
 };
 
 // Why a request left the engine without being served.

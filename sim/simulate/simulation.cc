@@ -120,7 +120,7 @@ class Simulation {
     if (armed_[model] != now) return;  // superseded by an earlier deadline, already handled
     armed_[model] = kNever;
     effects_.Clear();
-    engine_.Expire(model, now, &effects_);
+    engine_.Wake(model, now, &effects_);
     Apply(model, now);
   }
 
@@ -138,7 +138,7 @@ class Simulation {
       FreeSlot(failure.ticket.request);
     }
     recorder_.Occupancy(model, now);
-    const Nanos deadline = engine_.NextDeadline(model);
+    const Nanos deadline = engine_.NextWakeup(model);
     if (deadline < armed_[model] || armed_[model] < now) {
       armed_[model] = deadline;
       if (deadline != kNever) events_.Push(std::max(deadline, now), kExpiry, model, 0);

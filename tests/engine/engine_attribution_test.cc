@@ -125,18 +125,19 @@ TEST(EngineAttribution, ExpiredBufferedRequestIsAttributedByItsClassAtArrival) {
   EXPECT_EQ(m.engine_.Arrive(m.key_, 1, 10, 0, &m.effects_).admission,
             SmoothingPolicy::Admission::kBuffered);
   EXPECT_EQ(m.engine_.Arrive(m.key_, 2, 10, 0, &m.effects_).rate_class, RateClass::kOverRequests);
-  // At 0.5 s only half a request has refilled: request 3 is over requests too. At 1 s the request
-  // window is full again and the 100-token window too: request 4 (95 tokens) is within.
+  // At 0.5 s only half a request has refilled: request 3 is over requests too.
   EXPECT_EQ(m.engine_.Arrive(m.key_, 3, 10, Ms(500), &m.effects_).rate_class,
             RateClass::kOverRequests);
-  EXPECT_EQ(m.engine_.Arrive(m.key_, 4, 95, Sec(1), &m.effects_).rate_class, RateClass::kWithin);
   EXPECT_TRUE(m.effects_.failed.empty());
-  EXPECT_EQ(m.engine_.NextDeadline(m.model_), Sec(kMaxWaitS));
+  EXPECT_EQ(m.engine_.NextWakeup(m.model_), Sec(kMaxWaitS));
 
   // Deadline of 1 and 2: arrival + max_wait, and not a nanosecond before.
-  m.engine_.Expire(m.model_, Sec(kMaxWaitS) - 1, &m.effects_);
+  m.engine_.Wake(m.model_, Sec(kMaxWaitS) - 1, &m.effects_);
   EXPECT_TRUE(m.effects_.failed.empty());
-  m.engine_.Expire(m.model_, Sec(kMaxWaitS), &m.effects_);
+  // An arrival at that very instant meets the deadlines first. At 1 s the request window is full
+  // again and the 100-token window too: request 4 (95 tokens) is within.
+  EXPECT_EQ(m.engine_.Arrive(m.key_, 4, 95, Sec(kMaxWaitS), &m.effects_).rate_class,
+            RateClass::kWithin);
   ASSERT_EQ(m.effects_.failed.size(), 2u);
   EXPECT_EQ(m.effects_.failed[0].ticket.request, 1u);
   EXPECT_EQ(m.effects_.failed[0].reason, FailReason::kExpired);
@@ -147,7 +148,7 @@ TEST(EngineAttribution, ExpiredBufferedRequestIsAttributedByItsClassAtArrival) {
   // The key's window is full again by now: still a 429, because it was over when it arrived.
   ExpectAttribution(m.effects_.failed[1], HttpStatus::kTooManyRequests,
                     ErrorType::kDynamicRequestLimited);
-  EXPECT_EQ(m.engine_.NextDeadline(m.model_), Ms(500) + Sec(kMaxWaitS));
+  EXPECT_EQ(m.engine_.NextWakeup(m.model_), Ms(500) + Sec(kMaxWaitS));
   EXPECT_EQ(m.engine_.buffered(m.model_), 2u);
 }
 
@@ -156,7 +157,7 @@ TEST(EngineAttribution, ExpiredOverTokenRequestIs429DynamicTokenLimited) {
               /*tpm=*/6000);
   m.engine_.Arrive(m.key_, 1, 80, 0, &m.effects_);
   EXPECT_EQ(m.engine_.Arrive(m.key_, 2, 80, 0, &m.effects_).rate_class, RateClass::kOverTokens);
-  m.engine_.Expire(m.model_, Sec(2), &m.effects_);
+  m.engine_.Wake(m.model_, Sec(2), &m.effects_);
   ASSERT_EQ(m.effects_.failed.size(), 2u);
   EXPECT_EQ(m.effects_.failed[1].ticket.request, 2u);
   EXPECT_EQ(m.effects_.failed[1].reason, FailReason::kExpired);
@@ -295,14 +296,14 @@ TEST_P(EngineConservation, EveryRequestEndsExactlyOnceStartedOrFailed) {
 
   Nanos next_arrival = 0;
   int arrived = 0;
-  while (arrived < kRequests || !running.empty() || engine.NextDeadline(model) != kNever) {
+  while (arrived < kRequests || !running.empty() || engine.NextWakeup(model) != kNever) {
     const Nanos next_completion = running.empty() ? kNever : running.top().first;
-    const Nanos next_deadline = engine.NextDeadline(model);
+    const Nanos next_deadline = engine.NextWakeup(model);
     const Nanos arrival = arrived < kRequests ? next_arrival : kNever;
     if (next_deadline <= next_completion && next_deadline <= arrival) {
-      engine.Expire(model, next_deadline, &effects);
+      engine.Wake(model, next_deadline, &effects);
       // Expire at a deadline must remove what was due, or this loop would never advance.
-      ASSERT_TRUE(!effects.failed.empty() || engine.NextDeadline(model) > next_deadline)
+      ASSERT_TRUE(!effects.failed.empty() || engine.NextWakeup(model) > next_deadline)
           << "Expire at the next deadline " << next_deadline << " removed nothing";
       absorb(next_deadline);
     } else if (next_completion <= arrival) {

@@ -37,7 +37,7 @@ Ticket At(uint64_t request, Nanos arrival) {
 Admission Offer(FifoPolicy& fifo, const Ticket& ticket, bool slot_free = false,
                 FailReason* reason_out = nullptr) {
   FailReason reason = FailReason::kNoCapacity;
-  const Admission admission = fifo.OnArrival(ticket, slot_free, ticket.arrival, &reason);
+  const Admission admission = fifo.OnArrival(ticket, KeyView{}, slot_free, ticket.arrival, &reason);
   if (reason_out != nullptr) *reason_out = reason;
   return admission;
 }
@@ -46,7 +46,7 @@ TEST(FifoPolicy, ServesAtOnceWhenASlotIsFree) {
   FifoPolicy fifo = MakeFifo(4);
   EXPECT_EQ(Offer(fifo, At(1, 0), /*slot_free=*/true), Admission::kServe);
   EXPECT_EQ(fifo.Depth(), 0u);
-  EXPECT_EQ(fifo.NextDeadline(), kNever);
+  EXPECT_EQ(fifo.NextWakeup(), kNever);
 }
 
 TEST(FifoPolicy, ReleasesBufferedRequestsInArrivalOrder) {
@@ -132,18 +132,18 @@ TEST(FifoPolicy, NextSkipsAndReportsRequestsPastTheirDeadline) {
   EXPECT_EQ(expired[1].request, 2u);
 }
 
-TEST(FifoPolicy, NextDeadlineIsTheOldestArrivalPlusMaxWait) {
+TEST(FifoPolicy, NextWakeupIsTheOldestArrivalPlusMaxWait) {
   FifoPolicy fifo = MakeFifo(10);
-  EXPECT_EQ(fifo.NextDeadline(), kNever);
+  EXPECT_EQ(fifo.NextWakeup(), kNever);
   ASSERT_EQ(Offer(fifo, At(1, 500)), Admission::kBuffered);
   ASSERT_EQ(Offer(fifo, At(2, 900)), Admission::kBuffered);
-  EXPECT_EQ(fifo.NextDeadline(), 500 + kMaxWait);
+  EXPECT_EQ(fifo.NextWakeup(), 500 + kMaxWait);
   std::vector<Ticket> expired;
   Ticket next;
   ASSERT_TRUE(fifo.Next(600, &next, &expired));
-  EXPECT_EQ(fifo.NextDeadline(), 900 + kMaxWait);
+  EXPECT_EQ(fifo.NextWakeup(), 900 + kMaxWait);
   fifo.Expire(900 + kMaxWait, &expired);
-  EXPECT_EQ(fifo.NextDeadline(), kNever);
+  EXPECT_EQ(fifo.NextWakeup(), kNever);
 }
 
 // The oracle: a std::deque, a linear scan for the deadline, nothing clever.
@@ -224,7 +224,7 @@ TEST(FifoPolicy, MatchesANaiveDequeOverALongRandomSequence) {
         const bool slot_free = oracle.Depth() == 0 && choice % 4 == 0;
         FailReason reason = FailReason::kNoCapacity;
         FailReason oracle_reason = FailReason::kNoCapacity;
-        const Admission admission = fifo.OnArrival(ticket, slot_free, now, &reason);
+        const Admission admission = fifo.OnArrival(ticket, KeyView{}, slot_free, now, &reason);
         ASSERT_EQ(admission, oracle.OnArrival(ticket, slot_free, &oracle_reason)) << "step " << step;
         if (admission == Admission::kRejected) {
           ASSERT_EQ(reason, oracle_reason);
@@ -245,7 +245,7 @@ TEST(FifoPolicy, MatchesANaiveDequeOverALongRandomSequence) {
       ASSERT_EQ(Requests(expired), Requests(oracle_expired)) << "step " << step;
       expirations += static_cast<int>(expired.size());
       ASSERT_EQ(fifo.Depth(), oracle.Depth()) << "step " << step;
-      ASSERT_EQ(fifo.NextDeadline(), oracle.NextDeadline()) << "step " << step;
+      ASSERT_EQ(fifo.NextWakeup(), oracle.NextDeadline()) << "step " << step;
     }
     // The run exercised every path.
     EXPECT_GT(rejections, 0);
