@@ -16,6 +16,7 @@ std::string_view SeriesMetricName(SeriesMetric metric) {
     case SeriesMetric::kOk: return "ok";
     case SeriesMetric::kRejected429: return "429";
     case SeriesMetric::kRejected503: return "503";
+    case SeriesMetric::kRetries: return "retries";
     case SeriesMetric::kRateRpm: return "rate_rpm";
     case SeriesMetric::kRateTpm: return "rate_tpm";
     case SeriesMetric::kUtilisation: return "utilisation";

@@ -22,7 +22,8 @@ struct OutcomeCounts {
   int64_t r429_request = 0;  // 429 dynamic_request_limited
   int64_t r429_token = 0;    // 429 dynamic_token_limited
   int64_t r503 = 0;          // 503 model_overloaded
-  int64_t in_flight = 0;     // buffered or running when a run without drain stopped
+  int64_t in_flight = 0;     // buffered, running or waiting to retry when a run without drain stopped
+  int64_t retries = 0;       // attempts after the first; not requests: offered counts requests
 
   int64_t r429() const { return r429_request + r429_token; }
   int64_t finished() const { return ok + r429() + r503; }
@@ -45,6 +46,7 @@ struct OutcomeCounts {
     r429_token += other.r429_token;
     r503 += other.r503;
     in_flight += other.in_flight;
+    retries += other.retries;
   }
 };
 
@@ -73,6 +75,7 @@ enum class SeriesMetric : uint8_t {
   kOk,            // per key
   kRejected429,   // per key
   kRejected503,   // per key
+  kRetries,       // per key, retry attempts sent in the interval
   kRateRpm,       // per key, dynamic request rate at `time`, per minute
   kRateTpm,       // per key, dynamic token rate at `time`, per minute
   kUtilisation,   // per model, mean busy share of slots over the interval

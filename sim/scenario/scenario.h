@@ -43,12 +43,52 @@ struct ServiceTime {
   double decode_tokens_per_s = 0.0;   // kTokens, > 0
 };
 
+// From `at` on, the model has `replicas` replicas (an outage: 0; a drop; a recovery). An autoscaler,
+// if any, keeps working from the new count.
+struct CapacityChange {
+  Nanos at = 0;
+  int64_t replicas = 0;  // >= 0
+  SourcePos pos;
+};
+
+// Follows sustained load: every `interval` it looks at the mean utilisation of the last `window`
+// and asks for ceil(replicas × utilisation / target) replicas, within [min, max]. Replicas asked for
+// arrive after `provisioning_delay`; it removes replicas only when the last change is at least
+// `scale_down_cooldown` old. Replicas being removed finish their running requests first.
+struct AutoscalerSpec {
+  bool enabled = false;
+  double target_utilisation = 0.7;  // (0, 1]
+  Nanos interval = 30 * kNanosPerSecond;
+  Nanos window = 120 * kNanosPerSecond;
+  Nanos provisioning_delay = 120 * kNanosPerSecond;
+  int64_t min_replicas = 1;
+  int64_t max_replicas = 1;  // >= min_replicas
+  Nanos scale_down_cooldown = 300 * kNanosPerSecond;
+};
+
 struct ModelSpec {
   std::string name;
-  int64_t replicas = 1;
+  int64_t replicas = 1;     // at time 0; >= 1 (>= 0 with a schedule that adds replicas later)
   int64_t concurrency = 1;  // slots per replica
   ServiceTime service;
+  std::vector<CapacityChange> schedule;  // sorted by `at`, strictly increasing
+  AutoscalerSpec autoscaler;
   SourcePos pos;
+};
+
+// What a client does when an attempt fails (429 or 503).
+struct ClientSpec {
+  enum class OnFailure {
+    kGiveUp,      // the request ends with the failure
+    kBackoff,     // retry after min(max_backoff, base_backoff × multiplier^(attempt-1)), jittered
+    kHonorReset,  // retry after x-ratelimit-reset seconds (backoff when the header says 0)
+  };
+  OnFailure on_failure = OnFailure::kGiveUp;
+  int64_t max_attempts = 1;   // attempts in all, the first included; >= 1
+  Nanos base_backoff = kNanosPerSecond;
+  double multiplier = 2.0;    // >= 1
+  Nanos max_backoff = 60 * kNanosPerSecond;
+  double jitter = 1.0;        // [0, 1]: the delay is drawn uniformly from [(1 - jitter) × d, d]
 };
 
 // When one traffic stream sends requests.
@@ -59,6 +99,11 @@ struct TrafficShape {
     kBursts,    // `burst_count` requests evenly spread over `burst_window`, every `burst_period`
     kRamp,      // rate rising (or falling) linearly from `ramp_from_per_s` to `ramp_to_per_s` over
                 // `ramp_over`, then staying at `ramp_to_per_s`
+    kStep,      // `rate_per_s` until `step_at`, then `step_to_per_s`
+    kOnOff,     // `rate_per_s` for `on_duration`, nothing for `off_duration`, repeated
+    kDiurnal,   // rate_per_s × (1 + amplitude × sin(2π (t + phase) / period))
+    kClosedLoop,  // `workers` clients, each sending its next request `think_time` after its last
+                  // one ended (its final attempt)
   };
   Kind kind = Kind::kConstant;
   double rate_per_s = 0.0;
@@ -69,6 +114,16 @@ struct TrafficShape {
   double ramp_to_per_s = 0.0;
   Nanos ramp_over = 0;
   bool ramp_poisson = true;  // kRamp: Poisson arrivals (true) or evenly spaced (false)
+  bool poisson = false;      // kStep, kOnOff, kDiurnal: Poisson arrivals (true) or evenly spaced
+  double step_to_per_s = 0.0;
+  Nanos step_at = 0;
+  Nanos on_duration = 0;
+  Nanos off_duration = 0;
+  double diurnal_amplitude = 0.0;  // [0, 1]
+  Nanos diurnal_period = 24 * 3600 * kNanosPerSecond;
+  Nanos diurnal_phase = 0;
+  int64_t workers = 0;       // kClosedLoop, >= 1
+  Nanos think_time = 0;      // kClosedLoop, >= 0
   Nanos start = 0;           // first arrival no earlier than this
   Nanos stop = kNever;       // no arrival at or after this (the run's duration bounds it anyway)
 };
@@ -79,6 +134,18 @@ struct TrafficSpec {
   TokenCount input_tokens;       // prompt tokens
   TokenCount max_output_tokens;  // what the request asks for; part of the estimate at arrival
   TokenCount output_tokens;      // what the model actually produces (clamped to max_output_tokens)
+  ClientSpec client;
+  SourcePos pos;
+};
+
+// A recorded trace replayed as traffic: a CSV file with the header
+// `time,org,model,input_tokens,output_tokens` (time as a duration from the start of the run, e.g.
+// "12.5s", or plain seconds), rows in time order. Read as the run goes, never loaded whole. Its orgs
+// need not be declared in [[orgs]]; a declared org's limit overrides apply.
+struct TraceSpec {
+  std::string path;  // resolved against the scenario file's folder
+  int64_t max_output_tokens = 0;  // 0: each request asks for exactly its output tokens
+  ClientSpec client;
   SourcePos pos;
 };
 
@@ -115,6 +182,7 @@ struct Scenario {
   LimitSpec limits;
   std::vector<ModelSpec> models;
   std::vector<OrgSpec> orgs;
+  std::vector<TraceSpec> traces;
   std::vector<PolicySpec> policies;  // in file order; at least one
 };
 

@@ -181,7 +181,8 @@ class Simulation {
 
 }  // namespace
 
-absl::StatusOr<RunResult> Simulate(const Scenario& scenario, const PolicySpec& policy, uint64_t seed) {
+absl::StatusOr<RunResult> Simulate(const Scenario& scenario, const PolicySpec& policy, uint64_t seed,
+                                   const SimulationOptions& options) {
   absl::StatusOr<std::unique_ptr<Platform>> platform = BuildPlatform(scenario, policy);
   if (!platform.ok()) return platform.status();
   RunResult result{policy.label, seed, {}, {}, RunMetrics(0, 0)};

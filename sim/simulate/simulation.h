@@ -12,12 +12,19 @@
 #include "absl/status/statusor.h"
 #include "sim/metrics/run_metrics.h"
 #include "sim/scenario/scenario.h"
+#include "sim/simulate/attempt_record.h"
 
 namespace ratesim {
 
-// REQUIRES: `policy` is one of scenario.policies or built like them. Fails (InvalidArgument) only on
-// what the scenario loader validates.
-absl::StatusOr<RunResult> Simulate(const Scenario& scenario, const PolicySpec& policy, uint64_t seed);
+struct SimulationOptions {
+  // Receives every ended attempt (the per-request audit). Not owned; null: no audit, no cost.
+  AttemptObserver* observer = nullptr;
+};
+
+// REQUIRES: `policy` is one of scenario.policies or built like them. Fails (InvalidArgument) on what
+// the scenario loader validates, and on a malformed trace row (naming file and line).
+absl::StatusOr<RunResult> Simulate(const Scenario& scenario, const PolicySpec& policy, uint64_t seed,
+                                   const SimulationOptions& options = {});
 
 }  // namespace ratesim
 
