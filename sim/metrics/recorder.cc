@@ -22,6 +22,14 @@ void MetricsRecorder::Offered(KeyId key) {
   ++interval_[key].offered;
 }
 
+void MetricsRecorder::Retried(KeyId key) {
+  const KeyRegistry& keys = engine_.registry();
+  ++metrics_.overall.counts.retries;
+  ++metrics_.per_org[keys.key_org(key)].counts.retries;
+  ++metrics_.per_model[keys.key_model(key)].counts.retries;
+  ++interval_[key].retries;
+}
+
 void MetricsRecorder::Started(KeyId key, Nanos queue_wait) {
   const KeyRegistry& keys = engine_.registry();
   metrics_.overall.queue_wait.Record(queue_wait);
@@ -86,6 +94,7 @@ void MetricsRecorder::Sample(Nanos now) {
     add(SeriesMetric::kOk, static_cast<double>(counts.ok));
     add(SeriesMetric::kRejected429, static_cast<double>(counts.r429));
     add(SeriesMetric::kRejected503, static_cast<double>(counts.r503));
+    add(SeriesMetric::kRetries, static_cast<double>(counts.retries));
     add(SeriesMetric::kRateRpm, rate.request_rate * 60.0);
     add(SeriesMetric::kRateTpm, rate.token_rate * 60.0);
     interval_[key] = IntervalCounts{};

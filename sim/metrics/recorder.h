@@ -18,6 +18,7 @@ class MetricsRecorder {
   explicit MetricsRecorder(const Engine& engine);
 
   void Offered(KeyId key);
+  void Retried(KeyId key);
   void Started(KeyId key, Nanos queue_wait);
   void Succeeded(KeyId key, Nanos latency);
   void Failed(KeyId key, ErrorType type);
@@ -26,6 +27,9 @@ class MetricsRecorder {
   // The model's slots, busy slots or buffer changed at `now` (or may have): integrates the previous
   // levels up to `now` and takes the new ones from the engine.
   void Occupancy(ModelId model, Nanos now);
+
+  // The model's occupancy integrals so far (up to its last Occupancy call).
+  const ModelUsage& usage(ModelId model) const { return metrics_.model_usage[model]; }
 
   // Appends the series rows of the interval that ends at `now`.
   void Sample(Nanos now);
@@ -39,6 +43,7 @@ class MetricsRecorder {
     int64_t ok = 0;
     int64_t r429 = 0;
     int64_t r503 = 0;
+    int64_t retries = 0;
   };
   struct ModelLevels {
     Nanos since = 0;

@@ -1,6 +1,7 @@
-// When one traffic stream's requests arrive. Every shape is a rate function λ(t) and a way of
-// placing arrivals on it: evenly spaced (the n-th arrival where ∫λ = n) or Poisson (where ∫λ reaches
-// a sum of unit exponentials). Bursts are placed directly.
+// When one open-loop traffic stream's requests arrive. Every shape but bursts is a rate function λ(t)
+// and a way of placing arrivals on it: evenly spaced (the n-th arrival where ∫λ = n) or Poisson
+// (where ∫λ reaches a sum of unit exponentials: the time-change theorem). Bursts are placed directly;
+// closed-loop streams have no clock of their own (Next is kNever).
 //
 // Thread-safety: none; each stream owns one.
 #ifndef RATESIM_SIM_SIMULATE_ARRIVAL_PROCESS_H_
@@ -23,14 +24,16 @@ class ArrivalProcess {
   // Draws from `rng` only for Poisson placements.
   Nanos Next(Rng& rng);
 
- private:
-  // ∫λ from the shape's start over `elapsed_s` seconds, and its inverse; for the rate-function shapes.
+  // ∫λ from the shape's start over `elapsed_s` seconds, and its inverse (+inf when the stream never
+  // accumulates `area`); for the rate-function shapes.
   double Cumulative(double elapsed_s) const;
-  double InverseCumulative(double area) const;  // +inf when the stream never accumulates `area`
+  double InverseCumulative(double area) const;
+
+ private:
 
   TrafficShape shape_;
   Nanos end_;
-  bool poisson_;
+  bool poisson_ = false;
   double area_ = 0.0;   // ∫λ up to the last arrival, rate-function shapes
   int64_t count_ = 0;   // arrivals so far
 };

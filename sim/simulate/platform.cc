@@ -1,7 +1,7 @@
 #include "sim/simulate/platform.h"
 
-#include "absl/container/flat_hash_map.h"
 #include "fmt/format.h"
+#include "sim/scenario/trace_reader.h"
 #include "sim/simulate/request_sampler.h"
 
 namespace ratesim {
@@ -13,9 +13,79 @@ double MeanServiceSeconds(const ServiceTime& service, double input, double outpu
          output / service.decode_tokens_per_s;
 }
 
+// Builds formulas on demand: the scenario's own, shared by every org without overrides, and one
+// per org that overrides its parameters.
+class FormulaBook {
+ public:
+  FormulaBook(const Scenario& scenario, Engine& engine) : scenario_(scenario), engine_(engine) {}
+
+  absl::StatusOr<FormulaId> For(std::string_view org_name) {
+    const OrgSpec* org = nullptr;
+    for (const OrgSpec& candidate : scenario_.orgs) {
+      if (candidate.name == org_name) org = &candidate;
+    }
+    const bool own = org != nullptr && !org->limit_overrides.empty();
+    const std::string book_key = own ? std::string(org_name) : std::string();
+    if (auto it = ids_.find(book_key); it != ids_.end()) return it->second;
+    ParamValues params = scenario_.limits.params;
+    if (own) {
+      for (const auto& [name, value] : org->limit_overrides) params[name] = value;
+    }
+    absl::StatusOr<std::unique_ptr<LimitFormula>> formula =
+        MakeFormula(scenario_.limits.formula, params);
+    if (!formula.ok()) {
+      return absl::InvalidArgumentError(
+          fmt::format("org '{}': {}", org_name, std::string(formula.status().message())));
+    }
+    return ids_[book_key] = engine_.AddFormula(*std::move(formula));
+  }
+
+ private:
+  const Scenario& scenario_;
+  Engine& engine_;
+  absl::flat_hash_map<std::string, FormulaId> ids_;  // "" is the scenario's own
+};
+
+absl::Status AddTraceKeys(const TraceSpec& trace, Nanos now, FormulaBook& formulas,
+                          const absl::flat_hash_map<std::string, ModelId>& model_ids,
+                          Platform& platform) {
+  absl::StatusOr<TraceReader> reader = TraceReader::Open(trace.path);
+  if (!reader.ok()) return reader.status();
+  TraceRow row;
+  int64_t line = 1;
+  while (true) {
+    absl::StatusOr<bool> more = reader->Next(&row);
+    if (!more.ok()) return more.status();
+    if (!*more) return absl::OkStatus();
+    ++line;
+    const std::string name = TraceKeyName(row.org, row.model);
+    if (platform.trace_keys.contains(name)) continue;
+    auto model = model_ids.find(row.model);
+    if (model == model_ids.end()) {
+      return absl::InvalidArgumentError(fmt::format(
+          "{}:{}: error: unknown model '{}'; add it to the scenario's [[models]]", trace.path, line,
+          row.model));
+    }
+    absl::StatusOr<FormulaId> formula = formulas.For(row.org);
+    if (!formula.ok()) return formula.status();
+    platform.trace_keys[name] = platform.engine.AddKey(row.org, model->second, *formula, now);
+  }
+}
+
 }  // namespace
 
-ModelCapacity NominalCapacity(const Scenario& scenario, const ModelSpec& model) {
+std::string TraceKeyName(std::string_view org, std::string_view model) {
+  std::string name(org);
+  name += '\0';
+  name += model;
+  return name;
+}
+
+KeyId Platform::TraceKey(std::string_view org, std::string_view model) const {
+  return trace_keys.at(TraceKeyName(org, model));
+}
+
+ModelCapacity NominalCapacityPerReplica(const Scenario& scenario, const ModelSpec& model) {
   double input = 0.0;
   double output = 0.0;
   int streams = 0;
@@ -32,9 +102,9 @@ ModelCapacity NominalCapacity(const Scenario& scenario, const ModelSpec& model) 
     output /= streams;
   }
   const double mean_service_s = MeanServiceSeconds(model.service, input, output);
-  const double slots = static_cast<double>(model.replicas * model.concurrency);
   ModelCapacity capacity;
-  capacity.requests_per_s = mean_service_s > 0 ? slots / mean_service_s : 0.0;
+  capacity.requests_per_s =
+      mean_service_s > 0 ? static_cast<double>(model.concurrency) / mean_service_s : 0.0;
   capacity.tokens_per_s = capacity.requests_per_s * (input + output);
   return capacity;
 }
@@ -47,37 +117,33 @@ absl::StatusOr<std::unique_ptr<Platform>> BuildPlatform(const Scenario& scenario
   for (const ModelSpec& model : scenario.models) {
     absl::StatusOr<std::unique_ptr<SmoothingPolicy>> instance = MakePolicy(policy.type, policy.params);
     if (!instance.ok()) return instance.status();
+    const ModelCapacity per_replica = NominalCapacityPerReplica(scenario, model);
     model_ids[model.name] =
         engine.AddModel(model.name, model.replicas * model.concurrency,
-                        NominalCapacity(scenario, model), *std::move(instance));
+                        Scaled(per_replica, model.replicas), *std::move(instance));
+    platform->models.push_back(&model);
+    platform->capacity_per_replica.push_back(per_replica);
   }
 
-  absl::StatusOr<std::unique_ptr<LimitFormula>> base =
-      MakeFormula(scenario.limits.formula, scenario.limits.params);
-  if (!base.ok()) return base.status();
-  const FormulaId base_formula = engine.AddFormula(*std::move(base));
-
+  FormulaBook formulas(scenario, engine);
   for (const OrgSpec& org : scenario.orgs) {
-    FormulaId formula = base_formula;
-    if (!org.limit_overrides.empty()) {
-      ParamValues params = scenario.limits.params;
-      for (const auto& [name, value] : org.limit_overrides) params[name] = value;
-      absl::StatusOr<std::unique_ptr<LimitFormula>> own = MakeFormula(scenario.limits.formula, params);
-      if (!own.ok()) {
-        return absl::InvalidArgumentError(fmt::format("org '{}': {}", org.name, std::string(own.status().message())));
-      }
-      formula = engine.AddFormula(*std::move(own));
-    }
+    absl::StatusOr<FormulaId> formula = formulas.For(org.name);
+    if (!formula.ok()) return formula.status();
     for (const TrafficSpec& traffic : org.traffic) {
       auto model = model_ids.find(traffic.model);
       if (model == model_ids.end()) {
         return absl::InvalidArgumentError(
             fmt::format("org '{}' sends to unknown model '{}'", org.name, traffic.model));
       }
-      const KeyId key = engine.AddKey(org.name, model->second, formula, 0);
-      const ServiceTime* service = &scenario.models[model->second].service;
-      platform->streams.push_back(StreamSpec{&traffic, service, key, model->second});
+      const KeyId key = engine.AddKey(org.name, model->second, *formula, 0);
+      platform->streams.push_back(StreamSpec{&traffic, nullptr, &traffic.client, key, model->second});
     }
+  }
+  for (const TraceSpec& trace : scenario.traces) {
+    if (absl::Status status = AddTraceKeys(trace, 0, formulas, model_ids, *platform); !status.ok()) {
+      return status;
+    }
+    platform->streams.push_back(StreamSpec{nullptr, &trace, &trace.client, 0, 0});
   }
   return platform;
 }

@@ -4,33 +4,52 @@
 #define RATESIM_SIM_SIMULATE_PLATFORM_H_
 
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "engine/engine.h"
 #include "sim/scenario/scenario.h"
 
 namespace ratesim {
 
-// One (org, traffic) entry of the scenario, resolved to ids.
+// One source of requests, resolved to ids: an (org, traffic) entry of the scenario, or a trace.
 struct StreamSpec {
-  const TrafficSpec* traffic;    // points into the Scenario, which outlives the platform
-  const ServiceTime* service;    // of the stream's model
-  KeyId key;
-  ModelId model;
+  const TrafficSpec* traffic = nullptr;  // generated traffic (open or closed loop), or
+  const TraceSpec* trace = nullptr;      // a recorded trace whose rows name their own keys
+  const ClientSpec* client = nullptr;
+  KeyId key = 0;      // generated traffic only
+  ModelId model = 0;  // generated traffic only
 };
 
+// Everything here points into the Scenario, which outlives the platform.
 struct Platform {
   Engine engine;
-  std::vector<StreamSpec> streams;  // in scenario order: orgs, then each org's traffic
+  std::vector<StreamSpec> streams;  // orgs' traffic in scenario order, then the traces
+  std::vector<const ModelSpec*> models;              // by ModelId
+  std::vector<ModelCapacity> capacity_per_replica;   // by ModelId
+  absl::flat_hash_map<std::string, KeyId> trace_keys;  // TraceKeyName(org, model) -> key
+
+  // The key of a trace row's (org, model). REQUIRES: the pair was seen when the platform was built.
+  KeyId TraceKey(std::string_view org, std::string_view model) const;
 };
 
-// The nominal throughput of `model` that the formulas see: slots / mean service time, and that
-// times the mean tokens per request of the traffic sent to it.
-ModelCapacity NominalCapacity(const Scenario& scenario, const ModelSpec& model);
+std::string TraceKeyName(std::string_view org, std::string_view model);
 
-// REQUIRES: `scenario` outlives the result. Fails (InvalidArgument) on an unknown formula, policy or
-// model name or a rejected parameter: what the scenario loader checks.
+// The nominal throughput of one replica of `model` that the formulas see: concurrency / mean service
+// time, and that times the mean tokens per request of the traffic sent to it.
+ModelCapacity NominalCapacityPerReplica(const Scenario& scenario, const ModelSpec& model);
+
+inline ModelCapacity Scaled(const ModelCapacity& per_replica, int64_t replicas) {
+  const double n = static_cast<double>(replicas);
+  return ModelCapacity{per_replica.requests_per_s * n, per_replica.tokens_per_s * n};
+}
+
+// REQUIRES: `scenario` outlives the result. Reads every trace once for its (org, model) names, in
+// constant memory in the trace's length. Fails (InvalidArgument) on an unknown formula, policy or
+// model name or a rejected parameter (what the loader checks), and on a malformed trace.
 absl::StatusOr<std::unique_ptr<Platform>> BuildPlatform(const Scenario& scenario,
                                                         const PolicySpec& policy);
 

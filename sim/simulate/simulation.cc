@@ -1,13 +1,17 @@
 #include "sim/simulate/simulation.h"
 
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "sim/des/event_queue.h"
 #include "sim/des/random.h"
 #include "sim/metrics/recorder.h"
+#include "sim/scenario/trace_reader.h"
 #include "sim/simulate/arrival_process.h"
+#include "sim/simulate/capacity_controller.h"
+#include "sim/simulate/client_retry.h"
 #include "sim/simulate/platform.h"
 #include "sim/simulate/request_sampler.h"
 
@@ -15,65 +19,86 @@ namespace ratesim {
 namespace {
 
 enum EventKind : uint32_t {
-  kArrival,     // a = stream
-  kCompletion,  // b = request slot
-  kExpiry,      // a = model
-  kSample,      // time-series boundary
+  kArrival,         // a = stream: a new request
+  kRetry,           // b = request slot: its next attempt
+  kCompletion,      // b = request slot
+  kWake,            // a = model: a deadline or pacing release of its policy
+  kSample,          // time-series boundary
+  kCapacityChange,  // a = model, b = index in its schedule
+  kAutoscale,       // a = model
+  kReplicasReady,   // a = model, b = generation << 32 | count
 };
 
-// A request between its arrival and its outcome. Slots are reused, so memory follows the requests in
-// flight, not the requests of the run.
+// A request between its arrival and its outcome, across its attempts. Slots are reused, so memory
+// follows the requests in flight, not the requests of the run.
 struct InFlight {
-  Ticket ticket;
-  Nanos started = 0;
-  Nanos service = 0;
-  int64_t actual_tokens = 0;
+  Ticket ticket;  // of the current attempt
+  uint64_t id = 0;
+  uint32_t stream = 0;
+  int64_t attempt = 1;
+  Nanos first_arrival = 0;
+  Nanos started = -1;
+  KeyId key = 0;
+  ModelId model = 0;
+  RequestDraw draw{};
+  SmoothingPolicy::Admission admission = SmoothingPolicy::Admission::kServe;
 };
 
 class Simulation {
  public:
-  Simulation(const Scenario& scenario, std::unique_ptr<Platform> platform, uint64_t seed)
+  Simulation(const Scenario& scenario, std::unique_ptr<Platform> platform, uint64_t seed,
+             const SimulationOptions& options)
       : run_(scenario.run),
         platform_(std::move(platform)),
         engine_(platform_->engine),
         recorder_(engine_),
+        observer_(options.observer),
         armed_(engine_.registry().model_count(), kNever) {
     const std::vector<StreamSpec>& specs = platform_->streams;
     streams_.reserve(specs.size());
     for (size_t i = 0; i < specs.size(); ++i) {
-      streams_.push_back(Stream{ArrivalProcess(specs[i].traffic->shape, run_.duration),
-                                Rng::ForStream(seed, i)});
+      // Retries draw from their own generator so that, whatever a policy does, the first attempts
+      // of every stream are identical across policies.
+      const TrafficShape shape = specs[i].traffic ? specs[i].traffic->shape : TrafficShape{};
+      streams_.push_back(Stream{ArrivalProcess(shape, run_.duration), Rng::ForStream(seed, 2 * i),
+                                Rng::ForStream(seed, 2 * i + 1), std::nullopt, TraceRow{}});
     }
+    for (const ModelSpec* model : platform_->models) controllers_.emplace_back(*model);
   }
 
-  RunMetrics Run() {
-    for (uint32_t i = 0; i < streams_.size(); ++i) ScheduleArrival(i);
+  absl::StatusOr<RunMetrics> Run() {
+    if (absl::Status status = Start(); !status.ok()) return status;
     Nanos next_sample = run_.resolution;
     events_.Push(next_sample, kSample, 0, 0);
     Nanos now = 0;
-    // Once no arrival is pending and nothing is in flight, what remains in the queue (samples, timers
-    // of requests that already left) cannot change the outcome.
+    // Once no arrival is pending and nothing is in flight, what remains in the queue (samples,
+    // timers of requests that already left, capacity changes) cannot change any outcome.
     while (!events_.Empty() && (pending_arrivals_ > 0 || in_flight_ > 0)) {
       if (!run_.drain && events_.Top().time > run_.duration) break;
       const Event event = events_.Pop();
       now = event.time;
       switch (event.kind) {
-        case kArrival: Arrive(event.a, now); break;
+        case kArrival: NewRequest(event.a, now); break;
+        case kRetry: Attempt(event.b, now); break;
         case kCompletion: Complete(event.b, now); break;
-        case kExpiry: ExpireModel(event.a, now); break;
+        case kWake: Wake(event.a, now); break;
         case kSample:
           recorder_.Sample(now);
           next_sample = now + run_.resolution;
           events_.Push(next_sample, kSample, 0, 0);
           break;
+        case kCapacityChange: ScheduledChange(event.a, event.b, now); break;
+        case kAutoscale: Autoscale(event.a, now); break;
+        case kReplicasReady: ReplicasReady(event.a, event.b, now); break;
       }
+      if (!error_.ok()) return error_;
     }
     const Nanos end = run_.drain ? std::max(now, run_.duration) : run_.duration;
     // The series covers the whole run at its resolution, plus the partial interval at the end.
     for (; next_sample <= end; next_sample += run_.resolution) recorder_.Sample(next_sample);
     if (next_sample - run_.resolution < end) recorder_.Sample(end);
     for (uint64_t slot = 0; slot < requests_.size(); ++slot) {
-      if (in_use_[slot]) recorder_.StillInFlight(requests_[slot].ticket.key);
+      if (in_use_[slot]) recorder_.StillInFlight(requests_[slot].key);
     }
     return recorder_.Finish(end);
   }
@@ -81,47 +106,170 @@ class Simulation {
  private:
   struct Stream {
     ArrivalProcess arrivals;
-    Rng rng;
+    Rng rng;        // arrivals and request draws
+    Rng retry_rng;  // retry jitter
+    std::optional<TraceReader> trace;
+    TraceRow next_row;  // the row of the pending arrival, trace streams
   };
 
-  void ScheduleArrival(uint32_t stream) {
-    const Nanos t = streams_[stream].arrivals.Next(streams_[stream].rng);
-    if (t == kNever) return;
+  absl::Status Start() {
+    for (uint32_t i = 0; i < streams_.size(); ++i) {
+      const StreamSpec& spec = platform_->streams[i];
+      if (spec.trace != nullptr) {
+        absl::StatusOr<TraceReader> reader = TraceReader::Open(spec.trace->path);
+        if (!reader.ok()) return reader.status();
+        streams_[i].trace.emplace(*std::move(reader));
+        ScheduleArrival(i);
+      } else if (spec.traffic->shape.kind == TrafficShape::Kind::kClosedLoop) {
+        const TrafficShape& shape = spec.traffic->shape;
+        for (int64_t w = 0; w < shape.workers; ++w) PushArrival(i, shape.start);
+      } else {
+        ScheduleArrival(i);
+      }
+      if (!error_.ok()) return error_;
+    }
+    for (ModelId model = 0; model < platform_->models.size(); ++model) {
+      const ModelSpec& spec = *platform_->models[model];
+      for (size_t i = 0; i < spec.schedule.size(); ++i) {
+        events_.Push(spec.schedule[i].at, kCapacityChange, model, i);
+      }
+      if (spec.autoscaler.enabled) events_.Push(spec.autoscaler.interval, kAutoscale, model, 0);
+    }
+    return absl::OkStatus();
+  }
+
+  // --- Requests --------------------------------------------------------------------------------
+
+  void PushArrival(uint32_t stream, Nanos t) {
+    const TrafficShape& shape = platform_->streams[stream].traffic->shape;
+    if (t >= run_.duration || t >= shape.stop) return;
     events_.Push(t, kArrival, stream, 0);
     ++pending_arrivals_;
   }
 
-  void Arrive(uint32_t stream_index, Nanos now) {
+  void ScheduleArrival(uint32_t stream_index) {
+    Stream& stream = streams_[stream_index];
+    Nanos t = kNever;
+    if (stream.trace.has_value()) {
+      absl::StatusOr<bool> more = stream.trace->Next(&stream.next_row);
+      if (!more.ok()) {
+        error_ = more.status();
+        return;
+      }
+      if (*more && stream.next_row.time < run_.duration) t = stream.next_row.time;
+    } else {
+      t = stream.arrivals.Next(stream.rng);
+    }
+    if (t == kNever) return;
+    events_.Push(t, kArrival, stream_index, 0);
+    ++pending_arrivals_;
+  }
+
+  void NewRequest(uint32_t stream_index, Nanos now) {
     --pending_arrivals_;
     const StreamSpec& spec = platform_->streams[stream_index];
-    const RequestDraw draw = DrawRequest(*spec.traffic, *spec.service, streams_[stream_index].rng);
+    Stream& stream = streams_[stream_index];
     const uint64_t slot = AllocateSlot();
-    requests_[slot].service = draw.service;
-    requests_[slot].actual_tokens = draw.actual_tokens();
-    requests_[slot].ticket.key = spec.key;
-    recorder_.Offered(spec.key);
+    InFlight& request = requests_[slot];
+    request = InFlight{};
+    request.id = next_request_id_++;
+    request.stream = stream_index;
+    request.first_arrival = now;
+    if (spec.trace != nullptr) {
+      const TraceRow& row = stream.next_row;
+      request.key = platform_->TraceKey(row.org, row.model);
+      request.model = engine_.registry().key_model(request.key);
+      request.draw.input_tokens = row.input_tokens;
+      request.draw.output_tokens = row.output_tokens;
+      request.draw.max_output_tokens = std::max(row.output_tokens, spec.trace->max_output_tokens);
+      request.draw.service = DrawService(platform_->models[request.model]->service,
+                                         row.input_tokens, row.output_tokens, stream.rng);
+    } else {
+      request.key = spec.key;
+      request.model = spec.model;
+      request.draw = DrawRequest(*spec.traffic, platform_->models[spec.model]->service, stream.rng);
+    }
+    recorder_.Offered(request.key);
+    Attempt(slot, now);
+    if (spec.traffic == nullptr || spec.traffic->shape.kind != TrafficShape::Kind::kClosedLoop) {
+      ScheduleArrival(stream_index);
+    }
+  }
+
+  void Attempt(uint64_t slot, Nanos now) {
+    InFlight& request = requests_[slot];
+    if (request.attempt > 1) recorder_.Retried(request.key);
     effects_.Clear();
-    engine_.Arrive(spec.key, slot, draw.token_estimate(), now, &effects_);
-    Apply(spec.model, now);
-    ScheduleArrival(stream_index);
+    request.admission =
+        engine_.Arrive(request.key, slot, request.draw.token_estimate(), now, &effects_).admission;
+    Apply(request.model, now);
   }
 
   void Complete(uint64_t slot, Nanos now) {
     const InFlight& request = requests_[slot];
-    recorder_.Succeeded(request.ticket.key, now - request.ticket.arrival);
+    recorder_.Succeeded(request.key, now - request.first_arrival);
+    Audit(request, now, HttpStatus::kOk, ErrorType::kNone, FailReason::kNoCapacity, true);
     effects_.Clear();
-    engine_.Complete(request.ticket, request.actual_tokens, now, &effects_);
-    const ModelId model = request.ticket.model;
-    FreeSlot(slot);
+    engine_.Complete(request.ticket, request.draw.actual_tokens(), now, &effects_);
+    const ModelId model = request.model;
+    EndRequest(slot, now);
     Apply(model, now);
   }
 
-  void ExpireModel(ModelId model, Nanos now) {
-    if (armed_[model] != now) return;  // superseded by an earlier deadline, already handled
-    armed_[model] = kNever;
-    effects_.Clear();
-    engine_.Wake(model, now, &effects_);
-    Apply(model, now);
+  // A failed attempt: the client retries or the request ends with this failure.
+  void Fail(const Failure& failure, Nanos now) {
+    const uint64_t slot = failure.ticket.request;
+    InFlight& request = requests_[slot];
+    request.ticket = failure.ticket;
+    const ClientSpec& client = *platform_->streams[request.stream].client;
+    const double reset_s = client.on_failure == ClientSpec::OnFailure::kHonorReset
+                               ? engine_.Headers(request.key, now).reset_s
+                               : 0.0;
+    const Nanos delay =
+        RetryDelay(client, request.attempt, reset_s, streams_[request.stream].retry_rng);
+    const bool final = delay == kNever;
+    Audit(request, now, failure.attribution.status, failure.attribution.error_type, failure.reason,
+          final);
+    if (final) {
+      recorder_.Failed(request.key, failure.attribution.error_type);
+      EndRequest(slot, now);
+      return;
+    }
+    ++request.attempt;
+    request.started = -1;
+    events_.Push(now + delay, kRetry, 0, slot);
+  }
+
+  // The request has its outcome: a closed-loop worker thinks, then sends its next one.
+  void EndRequest(uint64_t slot, Nanos now) {
+    const StreamSpec& spec = platform_->streams[requests_[slot].stream];
+    if (spec.traffic != nullptr && spec.traffic->shape.kind == TrafficShape::Kind::kClosedLoop) {
+      PushArrival(requests_[slot].stream, now + spec.traffic->shape.think_time);
+    }
+    FreeSlot(slot);
+  }
+
+  void Audit(const InFlight& request, Nanos now, HttpStatus status, ErrorType type,
+             FailReason reason, bool final) {
+    if (observer_ == nullptr) return;
+    AttemptRecord record;
+    record.request = request.id;
+    record.attempt = request.attempt;
+    record.final = final;
+    record.key = request.key;
+    record.org = engine_.registry().key_org(request.key);
+    record.model = request.model;
+    record.arrival = request.ticket.arrival;
+    record.started = request.started;
+    record.ended = now;
+    record.rate_class = request.ticket.rate_class;
+    record.admission = request.admission;
+    record.status = status;
+    record.error_type = type;
+    record.reason = reason;
+    record.input_tokens = request.draw.input_tokens;
+    record.output_tokens = request.draw.output_tokens;
+    observer_->OnAttemptEnd(record, engine_.registry());
   }
 
   // Acts on what the last engine call on `model` caused.
@@ -131,19 +279,62 @@ class Simulation {
       request.ticket = ticket;
       request.started = now;
       recorder_.Started(ticket.key, now - ticket.arrival);
-      events_.Push(now + request.service, kCompletion, 0, ticket.request);
+      events_.Push(now + request.draw.service, kCompletion, 0, ticket.request);
     }
-    for (const Failure& failure : effects_.failed) {
-      recorder_.Failed(failure.ticket.key, failure.attribution.error_type);
-      FreeSlot(failure.ticket.request);
-    }
+    for (const Failure& failure : effects_.failed) Fail(failure, now);
     recorder_.Occupancy(model, now);
-    const Nanos deadline = engine_.NextWakeup(model);
-    if (deadline < armed_[model] || armed_[model] < now) {
-      armed_[model] = deadline;
-      if (deadline != kNever) events_.Push(std::max(deadline, now), kExpiry, model, 0);
+    const Nanos wakeup = engine_.NextWakeup(model);
+    if (wakeup < armed_[model] || armed_[model] < now) {
+      armed_[model] = wakeup;
+      if (wakeup != kNever) events_.Push(std::max(wakeup, now), kWake, model, 0);
     }
   }
+
+  void Wake(ModelId model, Nanos now) {
+    if (armed_[model] != now) return;  // superseded by an earlier wake-up, already handled
+    armed_[model] = kNever;
+    effects_.Clear();
+    engine_.Wake(model, now, &effects_);
+    Apply(model, now);
+  }
+
+  // --- Capacity ------------------------------------------------------------------------------------
+
+  void SetReplicas(ModelId model, Nanos now) {
+    const int64_t replicas = controllers_[model].replicas();
+    effects_.Clear();
+    engine_.SetCapacity(model, replicas * platform_->models[model]->concurrency,
+                        Scaled(platform_->capacity_per_replica[model], replicas), now, &effects_);
+    Apply(model, now);
+  }
+
+  void ScheduledChange(ModelId model, uint64_t index, Nanos now) {
+    controllers_[model].Set(platform_->models[model]->schedule[index].replicas, now);
+    SetReplicas(model, now);
+  }
+
+  void Autoscale(ModelId model, Nanos now) {
+    const AutoscalerSpec& spec = platform_->models[model]->autoscaler;
+    recorder_.Occupancy(model, now);
+    const ModelUsage& usage = recorder_.usage(model);
+    CapacityController& controller = controllers_[model];
+    const CapacityController::Decision decision =
+        controller.Evaluate(now, usage.busy_slot_ns, usage.slot_ns);
+    if (decision.order > 0) {
+      events_.Push(now + spec.provisioning_delay, kReplicasReady, model,
+                   controller.generation() << 32 | static_cast<uint64_t>(decision.order));
+    }
+    if (decision.remove > 0) SetReplicas(model, now);
+    events_.Push(now + spec.interval, kAutoscale, model, 0);
+  }
+
+  void ReplicasReady(ModelId model, uint64_t packed, Nanos now) {
+    if (controllers_[model].Ready(static_cast<int64_t>(packed & 0xffffffffu), packed >> 32, now)) {
+      SetReplicas(model, now);
+    }
+  }
+
+  // --- Request slots -------------------------------------------------------------------------------
 
   uint64_t AllocateSlot() {
     ++in_flight_;
@@ -168,15 +359,19 @@ class Simulation {
   std::unique_ptr<Platform> platform_;
   Engine& engine_;
   MetricsRecorder recorder_;
+  AttemptObserver* observer_;
   EventQueue events_;
   std::vector<Stream> streams_;
+  std::vector<CapacityController> controllers_;  // by ModelId
   std::vector<InFlight> requests_;
   std::vector<bool> in_use_;
   std::vector<uint64_t> free_slots_;
-  std::vector<Nanos> armed_;  // per model: the time of the pending expiry event, kNever if none
-  int64_t in_flight_ = 0;         // requests between arrival and outcome
-  int64_t pending_arrivals_ = 0;  // streams with an arrival in the queue
+  std::vector<Nanos> armed_;  // per model: the time of the pending wake-up, kNever if none
+  int64_t in_flight_ = 0;         // requests between arrival and outcome, retries pending included
+  int64_t pending_arrivals_ = 0;  // new-request events in the queue
+  uint64_t next_request_id_ = 0;
   Effects effects_;
+  absl::Status error_;  // a malformed trace row stops the run
 };
 
 }  // namespace
@@ -191,8 +386,10 @@ absl::StatusOr<RunResult> Simulate(const Scenario& scenario, const PolicySpec& p
   for (ModelId model = 0; model < names.model_count(); ++model) {
     result.model_names.push_back(names.model_name(model));
   }
-  Simulation simulation(scenario, *std::move(platform), seed);
-  result.metrics = simulation.Run();
+  Simulation simulation(scenario, *std::move(platform), seed, options);
+  absl::StatusOr<RunMetrics> metrics = simulation.Run();
+  if (!metrics.ok()) return metrics.status();
+  result.metrics = *std::move(metrics);
   return result;
 }
 
