@@ -14,53 +14,44 @@ MetricsRecorder::MetricsRecorder(const Engine& engine)
   }
 }
 
-void MetricsRecorder::Offered(KeyId key) {
+template <typename Update>
+void MetricsRecorder::ForEachSlice(KeyId key, Update update) {
   const KeyRegistry& keys = engine_.registry();
-  ++metrics_.overall.counts.offered;
-  ++metrics_.per_org[keys.key_org(key)].counts.offered;
-  ++metrics_.per_model[keys.key_model(key)].counts.offered;
+  update(metrics_.overall);
+  update(metrics_.per_org[keys.key_org(key)]);
+  update(metrics_.per_model[keys.key_model(key)]);
+}
+
+void MetricsRecorder::Offered(KeyId key) {
+  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.offered; });
   ++interval_[key].offered;
 }
 
 void MetricsRecorder::Retried(KeyId key) {
-  const KeyRegistry& keys = engine_.registry();
-  ++metrics_.overall.counts.retries;
-  ++metrics_.per_org[keys.key_org(key)].counts.retries;
-  ++metrics_.per_model[keys.key_model(key)].counts.retries;
+  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.retries; });
   ++interval_[key].retries;
 }
 
 void MetricsRecorder::Started(KeyId key, Nanos queue_wait) {
-  const KeyRegistry& keys = engine_.registry();
-  metrics_.overall.queue_wait.Record(queue_wait);
-  metrics_.per_org[keys.key_org(key)].queue_wait.Record(queue_wait);
-  metrics_.per_model[keys.key_model(key)].queue_wait.Record(queue_wait);
-  ++metrics_.model_usage[keys.key_model(key)].started;
+  ForEachSlice(key, [&](SliceMetrics& slice) { slice.queue_wait.Record(queue_wait); });
+  ++metrics_.model_usage[engine_.registry().key_model(key)].started;
 }
 
 void MetricsRecorder::Succeeded(KeyId key, Nanos latency) {
-  const KeyRegistry& keys = engine_.registry();
-  for (SliceMetrics* slice : {&metrics_.overall, &metrics_.per_org[keys.key_org(key)],
-                              &metrics_.per_model[keys.key_model(key)]}) {
-    ++slice->counts.ok;
-    slice->latency.Record(latency);
-  }
+  ForEachSlice(key, [&](SliceMetrics& slice) {
+    ++slice.counts.ok;
+    slice.latency.Record(latency);
+  });
   ++interval_[key].ok;
 }
 
 void MetricsRecorder::Failed(KeyId key, ErrorType type) {
-  const KeyRegistry& keys = engine_.registry();
-  metrics_.overall.counts.CountFailure(type);
-  metrics_.per_org[keys.key_org(key)].counts.CountFailure(type);
-  metrics_.per_model[keys.key_model(key)].counts.CountFailure(type);
+  ForEachSlice(key, [&](SliceMetrics& slice) { slice.counts.CountFailure(type); });
   ++(type == ErrorType::kModelOverloaded ? interval_[key].r503 : interval_[key].r429);
 }
 
 void MetricsRecorder::StillInFlight(KeyId key) {
-  const KeyRegistry& keys = engine_.registry();
-  ++metrics_.overall.counts.in_flight;
-  ++metrics_.per_org[keys.key_org(key)].counts.in_flight;
-  ++metrics_.per_model[keys.key_model(key)].counts.in_flight;
+  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.in_flight; });
 }
 
 void MetricsRecorder::Occupancy(ModelId model, Nanos now) {

@@ -54,6 +54,10 @@ class MetricsRecorder {
     double interval_slot_ns = 0.0;
   };
 
+  // Applies `update` to the slices `key` belongs to: overall, its org, its model.
+  template <typename Update>
+  void ForEachSlice(KeyId key, Update update);
+
   const Engine& engine_;
   RunMetrics metrics_;
   std::vector<IntervalCounts> interval_;  // per key, since the last sample
