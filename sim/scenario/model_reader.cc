@@ -1,4 +1,5 @@
-// Reading [[models]]: capacity (replicas x concurrency slots) and the service-time distribution.
+// Reading [[models]]: capacity (replicas x concurrency slots, and how it changes: ReadCapacity), the
+// service-time distribution, and a smoothing policy of its own, if it keeps one.
 #include <string>
 #include <vector>
 
@@ -59,12 +60,22 @@ std::vector<ModelSpec> ReadModels(TableReader& root) {
             names.Add(*name, reader, "name");
           }
         }
-        model.replicas = reader.Integer("replicas", Need::kOptional, 1).value_or(1);
+        const std::optional<int64_t> replicas = reader.Integer("replicas", Need::kOptional, 0);
+        model.replicas = replicas.value_or(1);
+        const bool replicas_ok = replicas || reader.Find("replicas") == nullptr;
         model.concurrency = reader.Integer("concurrency", Need::kRequired, 1).value_or(1);
         if (const toml::table* service = reader.Table(
                 "service", Need::kRequired, "a table such as { dist = \"constant\", mean = \"2s\" }")) {
           TableReader service_reader = reader.Child(*service, "'service' of [[models]]");
           model.service = ReadService(service_reader);
+        }
+        ReadCapacity(reader, replicas_ok, model);
+        if (const toml::table* policy = reader.Table(
+                "policy", Need::kOptional,
+                "a table such as { type = \"fifo\", max_depth = 100000, max_wait = \"24h\" }")) {
+          TableReader policy_reader = reader.Child(*policy, "'policy' of [[models]]");
+          model.own_policy = ReadPolicy(policy_reader);
+          policy_reader.ReportUnknownKeys();
         }
         reader.ReportUnknownKeys();
         models.push_back(std::move(model));

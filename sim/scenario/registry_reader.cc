@@ -128,36 +128,39 @@ LimitSpec ReadLimits(TableReader& root, const FormulaInfo** formula) {
   return spec;
 }
 
+PolicySpec ReadPolicy(TableReader& reader) {
+  PolicySpec policy;
+  policy.pos = reader.pos();
+  const std::optional<std::string> type = reader.String("type", Need::kRequired);
+  const std::optional<std::string> label = reader.String("name", Need::kOptional);
+  if (type) {
+    policy.type = *type;
+    if (const PolicyInfo* info = FindByName(Policies(), *type)) {
+      const std::string owner = fmt::format("policy '{}'", *type);
+      policy.params = Resolve(reader, info->params, ReadParams(reader, info->params, owner), owner);
+    } else {
+      reader.ValueError("type", fmt::format("unknown policy type '{}'{}", *type,
+                                            SuggestionFor(*type, NamesOf(Policies()), true)));
+      reader.AcceptAllKeys();
+    }
+  } else {
+    reader.AcceptAllKeys();  // without a type, no key can be judged
+  }
+  policy.label = label.value_or(policy.type);
+  if (label && label->empty()) {
+    reader.ValueError("name", "got an empty string; expected a label, or leave 'name' out to use the type");
+  }
+  return policy;
+}
+
 std::vector<PolicySpec> ReadPolicies(TableReader& root) {
   std::vector<PolicySpec> policies;
   UniqueNames labels("policy label", "give each [[policies]] its own 'name'");
   ForEachTable(
       root, "policies", "[[policies]]", Need::kRequired,
       "no [[policies]]; add at least one, e.g. [[policies]] with type = \"fifo\"", [&](TableReader& reader) {
-        PolicySpec policy;
-        policy.pos = reader.pos();
-        const std::optional<std::string> type = reader.String("type", Need::kRequired);
-        const std::optional<std::string> label = reader.String("name", Need::kOptional);
-        if (type) {
-          policy.type = *type;
-          if (const PolicyInfo* info = FindByName(Policies(), *type)) {
-            const std::string owner = fmt::format("policy '{}'", *type);
-            policy.params = Resolve(reader, info->params, ReadParams(reader, info->params, owner), owner);
-          } else {
-            reader.ValueError("type", fmt::format("unknown policy type '{}'{}", *type,
-                                                  SuggestionFor(*type, NamesOf(Policies()), true)));
-            reader.AcceptAllKeys();
-          }
-        } else {
-          reader.AcceptAllKeys();  // without a type, no key can be judged
-        }
-        policy.label = label.value_or(policy.type);
-        if (label && label->empty()) {
-          reader.ValueError("name",
-                            "got an empty string; expected a label, or leave 'name' out to use the type");
-        } else if (!policy.label.empty()) {
-          labels.Add(policy.label, reader, label ? "name" : "type");
-        }
+        PolicySpec policy = ReadPolicy(reader);
+        if (!policy.label.empty()) labels.Add(policy.label, reader, reader.Find("name") ? "name" : "type");
         reader.ReportUnknownKeys();
         policies.push_back(std::move(policy));
       });

@@ -43,6 +43,13 @@ struct ServiceTime {
   double decode_tokens_per_s = 0.0;   // kTokens, > 0
 };
 
+struct PolicySpec {
+  std::string label;  // the name shown in reports; defaults to `type`; unique within a scenario
+  std::string type;   // a registered policy name
+  ParamValues params; // complete: defaults filled in, validated against the policy's spec
+  SourcePos pos;
+};
+
 // From `at` on, the model has `replicas` replicas (an outage: 0; a drop; a recovery). An autoscaler,
 // if any, keeps working from the new count.
 struct CapacityChange {
@@ -73,6 +80,9 @@ struct ModelSpec {
   ServiceTime service;
   std::vector<CapacityChange> schedule;  // sorted by `at`, strictly increasing
   AutoscalerSpec autoscaler;
+  // A model that keeps its own smoothing policy whatever policy a run compares (a batch lane with
+  // a day-long queue, a dedicated deployment): its `type` is empty when it has none.
+  PolicySpec own_policy;
   SourcePos pos;
 };
 
@@ -161,12 +171,6 @@ struct LimitSpec {
   ParamValues params;  // complete: defaults filled in, validated against the formula's spec
 };
 
-struct PolicySpec {
-  std::string label;  // the name shown in reports; defaults to `type`; unique within a scenario
-  std::string type;   // a registered policy name
-  ParamValues params; // complete: defaults filled in, validated against the policy's spec
-  SourcePos pos;
-};
 
 struct RunSpec {
   Nanos duration = 0;             // arrivals happen in [0, duration)

@@ -62,7 +62,9 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view p
   const FormulaInfo* formula = nullptr;
   scenario.limits = ReadLimits(reader, &formula);
   scenario.models = ReadModels(reader);
-  scenario.orgs = ReadOrgs(reader, scenario.models, formula);
+  scenario.traces = ReadTraces(reader, path);
+  scenario.orgs =
+      ReadOrgs(reader, scenario.models, formula, scenario.traces.empty() ? Need::kRequired : Need::kOptional);
   scenario.policies = ReadPolicies(reader);
   reader.ReportUnknownKeys();
 

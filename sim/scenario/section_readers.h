@@ -42,13 +42,36 @@ LimitSpec ReadLimits(TableReader& root, const FormulaInfo** formula);
 // [[models]]: at least one.
 std::vector<ModelSpec> ReadModels(TableReader& root);
 
-// [[orgs]] and their [[orgs.traffic]]: at least one org, each with at least one stream to a model in
-// `models`. `formula` (nullptr if unknown) validates each org's `limits` overrides.
+// A model's `schedule` and `autoscaler`, into `model` (whose name and replicas are read already;
+// `replicas_ok` is false if its `replicas` was invalid, which skips the checks against it), and the
+// check that the model has replicas at some time.
+void ReadCapacity(TableReader& reader, bool replicas_ok, ModelSpec& model);
+
+// [[orgs]] and their [[orgs.traffic]]: at least one org when `need` is kRequired (no [[traces]]), each
+// with at least one stream to a model in `models`. `formula` (nullptr if unknown) validates each
+// org's `limits` overrides.
 std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& models,
-                              const FormulaInfo* formula);
+                              const FormulaInfo* formula, Need need);
+
+// One [[orgs.traffic]] stream; `model_names` are the declared models.
+TrafficSpec ReadTraffic(TableReader& reader, const std::vector<std::string>& model_names);
+
+// The `shape` of a traffic stream and its shape's keys (not start and stop).
+void ReadShape(TableReader& reader, TrafficShape& shape);
+
+// The optional `client = { ... }` of a traffic stream or a trace; defaults when absent.
+ClientSpec ReadClient(TableReader& owner);
+
+// [[traces]]: optional. A relative `path` is resolved against the folder of `scenario_path`; the file
+// is opened and its header checked, never its rows.
+std::vector<TraceSpec> ReadTraces(TableReader& root, std::string_view scenario_path);
 
 // [[policies]]: at least one.
 std::vector<PolicySpec> ReadPolicies(TableReader& root);
+
+// One policy table: `type`, the optional `name` label, and that policy's parameters. Leaves unknown
+// keys to the caller's ReportUnknownKeys.
+PolicySpec ReadPolicy(TableReader& reader);
 
 // Reads the keys of `reader` that `specs` declares, typed by ParamKind (kNumber a number, kCount an
 // integer, kDuration a duration string, held in seconds), each checked alone with ResolveParams so

@@ -115,7 +115,8 @@ absl::StatusOr<std::unique_ptr<Platform>> BuildPlatform(const Scenario& scenario
   Engine& engine = platform->engine;
   absl::flat_hash_map<std::string, ModelId> model_ids;
   for (const ModelSpec& model : scenario.models) {
-    absl::StatusOr<std::unique_ptr<SmoothingPolicy>> instance = MakePolicy(policy.type, policy.params);
+    const PolicySpec& chosen = model.own_policy.type.empty() ? policy : model.own_policy;
+    absl::StatusOr<std::unique_ptr<SmoothingPolicy>> instance = MakePolicy(chosen.type, chosen.params);
     if (!instance.ok()) return instance.status();
     const ModelCapacity per_replica = NominalCapacityPerReplica(scenario, model);
     model_ids[model.name] =

@@ -125,25 +125,45 @@ TEST(ScenarioLoader, ReadsEveryFieldOfAFullScenario) {
   EXPECT_EQ(llama.service.mean, 2 * kNanosPerSecond);
   EXPECT_EQ(llama.pos.line, 17);
   EXPECT_EQ(llama.pos.column, 1);
+  ASSERT_EQ(llama.schedule.size(), 2u);
+  EXPECT_EQ(llama.schedule[0].at, 300 * kNanosPerSecond);
+  EXPECT_EQ(llama.schedule[0].replicas, 0);
+  EXPECT_EQ(llama.schedule[0].pos.line, 22);
+  EXPECT_EQ(llama.schedule[0].pos.column, 14);
+  EXPECT_EQ(llama.schedule[1].at, 480 * kNanosPerSecond);
+  EXPECT_EQ(llama.schedule[1].replicas, 2);
+  const AutoscalerSpec& autoscaler = llama.autoscaler;
+  EXPECT_TRUE(autoscaler.enabled);
+  EXPECT_EQ(autoscaler.target_utilisation, 0.6);
+  EXPECT_EQ(autoscaler.interval, 15 * kNanosPerSecond);
+  EXPECT_EQ(autoscaler.window, 60 * kNanosPerSecond);
+  EXPECT_EQ(autoscaler.provisioning_delay, 90 * kNanosPerSecond);
+  EXPECT_EQ(autoscaler.min_replicas, 1);
+  EXPECT_EQ(autoscaler.max_replicas, 6);
+  EXPECT_EQ(autoscaler.scale_down_cooldown, 0);
   const ModelSpec& mistral = s->models[1];
-  EXPECT_EQ(mistral.replicas, 1);
+  EXPECT_EQ(mistral.replicas, 0);  // raised by its schedule
+  ASSERT_EQ(mistral.schedule.size(), 1u);
+  EXPECT_EQ(mistral.schedule[0].at, 60 * kNanosPerSecond);
+  EXPECT_EQ(mistral.schedule[0].replicas, 1);
+  EXPECT_FALSE(mistral.autoscaler.enabled);
   EXPECT_EQ(mistral.concurrency, 4);
   EXPECT_EQ(mistral.service.kind, ServiceTime::Kind::kTokens);
   EXPECT_EQ(mistral.service.overhead, 150 * kNanosPerMillisecond);
   EXPECT_EQ(mistral.service.prefill_tokens_per_s, 8000.0);
   EXPECT_EQ(mistral.service.decode_tokens_per_s, 60.0);
-  EXPECT_EQ(mistral.pos.line, 23);
+  EXPECT_EQ(mistral.pos.line, 25);
 
   ASSERT_EQ(s->orgs.size(), 2u);
   const OrgSpec& steady = s->orgs[0];
   EXPECT_EQ(steady.name, "steady");
-  EXPECT_EQ(steady.pos.line, 28);
+  EXPECT_EQ(steady.pos.line, 32);
   ASSERT_EQ(steady.limit_overrides.size(), 1u);
   EXPECT_EQ(steady.limit_overrides.at("base_rpm"), 240.0);
-  ASSERT_EQ(steady.traffic.size(), 2u);
+  ASSERT_EQ(steady.traffic.size(), 5u);
   const TrafficSpec& constant = steady.traffic[0];
   EXPECT_EQ(constant.model, "llama-70b");
-  EXPECT_EQ(constant.pos.line, 32);
+  EXPECT_EQ(constant.pos.line, 36);
   EXPECT_EQ(constant.pos.column, 3);
   EXPECT_EQ(constant.shape.kind, TrafficShape::Kind::kConstant);
   EXPECT_DOUBLE_EQ(constant.shape.rate_per_s, 1.0);
@@ -157,6 +177,12 @@ TEST(ScenarioLoader, ReadsEveryFieldOfAFullScenario) {
   EXPECT_EQ(constant.output_tokens.cv, 0.5);
   EXPECT_EQ(constant.output_tokens.min, 1);
   EXPECT_EQ(constant.output_tokens.max, 300);
+  EXPECT_EQ(constant.client.on_failure, ClientSpec::OnFailure::kBackoff);
+  EXPECT_EQ(constant.client.max_attempts, 4);
+  EXPECT_EQ(constant.client.base_backoff, 500 * kNanosPerMillisecond);
+  EXPECT_EQ(constant.client.multiplier, 3.0);
+  EXPECT_EQ(constant.client.max_backoff, 20 * kNanosPerSecond);
+  EXPECT_EQ(constant.client.jitter, 0.5);
   const TrafficSpec& ramp = steady.traffic[1];
   EXPECT_EQ(ramp.model, "mistral-7b");
   EXPECT_EQ(ramp.shape.kind, TrafficShape::Kind::kRamp);
@@ -169,22 +195,60 @@ TEST(ScenarioLoader, ReadsEveryFieldOfAFullScenario) {
   EXPECT_EQ(ramp.max_output_tokens.mean, 256.0);  // default
   EXPECT_EQ(ramp.output_tokens.kind, TokenCount::Kind::kFixed);
   EXPECT_EQ(ramp.output_tokens.mean, 256.0);  // defaults to max_output_tokens
+  EXPECT_EQ(ramp.client.on_failure, ClientSpec::OnFailure::kGiveUp);  // default
+  EXPECT_EQ(ramp.client.max_attempts, 1);
+  const TrafficSpec& step = steady.traffic[2];
+  EXPECT_EQ(step.shape.kind, TrafficShape::Kind::kStep);
+  EXPECT_DOUBLE_EQ(step.shape.rate_per_s, 0.5);
+  EXPECT_DOUBLE_EQ(step.shape.step_to_per_s, 2.0);
+  EXPECT_EQ(step.shape.step_at, 240 * kNanosPerSecond);
+  EXPECT_TRUE(step.shape.poisson);
+  EXPECT_EQ(step.client.on_failure, ClientSpec::OnFailure::kHonorReset);
+  EXPECT_EQ(step.client.max_attempts, 5);  // the default for a client that retries
+  EXPECT_EQ(step.client.base_backoff, kNanosPerSecond);
+  const TrafficShape& onoff = steady.traffic[3].shape;
+  EXPECT_EQ(onoff.kind, TrafficShape::Kind::kOnOff);
+  EXPECT_DOUBLE_EQ(onoff.rate_per_s, 3.0);
+  EXPECT_EQ(onoff.on_duration, 20 * kNanosPerSecond);
+  EXPECT_EQ(onoff.off_duration, 40 * kNanosPerSecond);
+  EXPECT_FALSE(onoff.poisson);  // default: even
+  const TrafficShape& diurnal = steady.traffic[4].shape;
+  EXPECT_EQ(diurnal.kind, TrafficShape::Kind::kDiurnal);
+  EXPECT_DOUBLE_EQ(diurnal.rate_per_s, 1.5);
+  EXPECT_EQ(diurnal.diurnal_amplitude, 0.8);
+  EXPECT_EQ(diurnal.diurnal_period, 600 * kNanosPerSecond);
+  EXPECT_EQ(diurnal.diurnal_phase, 150 * kNanosPerSecond);
+  EXPECT_FALSE(diurnal.poisson);
 
   const OrgSpec& bursty = s->orgs[1];
   EXPECT_TRUE(bursty.limit_overrides.empty());
-  ASSERT_EQ(bursty.traffic.size(), 1u);
+  ASSERT_EQ(bursty.traffic.size(), 2u);
   const TrafficShape& bursts = bursty.traffic[0].shape;
   EXPECT_EQ(bursts.kind, TrafficShape::Kind::kBursts);
   EXPECT_EQ(bursts.burst_count, 50);
   EXPECT_EQ(bursts.burst_window, kNanosPerSecond);
   EXPECT_EQ(bursts.burst_period, 60 * kNanosPerSecond);
   EXPECT_EQ(bursts.start, 30 * kNanosPerSecond);
+  const TrafficSpec& closed = bursty.traffic[1];
+  EXPECT_EQ(closed.shape.kind, TrafficShape::Kind::kClosedLoop);
+  EXPECT_EQ(closed.shape.workers, 12);
+  EXPECT_EQ(closed.shape.think_time, 1500 * kNanosPerMillisecond);
+  EXPECT_EQ(closed.client.on_failure, ClientSpec::OnFailure::kBackoff);
+  EXPECT_EQ(closed.client.max_attempts, 5);
+
+  ASSERT_EQ(s->traces.size(), 1u);
+  const TraceSpec& trace = s->traces[0];
+  EXPECT_EQ(trace.path, std::string(RATESIM_SOURCE_DIR) + "/tests/data/scenarios/traces/sample.csv");
+  EXPECT_EQ(trace.max_output_tokens, 512);
+  EXPECT_EQ(trace.client.on_failure, ClientSpec::OnFailure::kGiveUp);
+  EXPECT_EQ(trace.client.max_attempts, 1);
+  EXPECT_EQ(trace.pos.line, 98);
 
   ASSERT_EQ(s->policies.size(), 2u);
   EXPECT_EQ(s->policies[0].type, "none");
   EXPECT_EQ(s->policies[0].label, "none");
   EXPECT_TRUE(s->policies[0].params.empty());
-  EXPECT_EQ(s->policies[0].pos.line, 61);
+  EXPECT_EQ(s->policies[0].pos.line, 103);
   EXPECT_EQ(s->policies[1].type, "fifo");
   EXPECT_EQ(s->policies[1].label, "fifo-30s");
   EXPECT_EQ(s->policies[1].params.at("max_depth"), 256.0);
@@ -343,7 +407,8 @@ TEST(ScenarioLoader, ReportsMissingSections) {
   const std::vector<std::string> errors = ErrorLines("title = \"empty\"\n");
   EXPECT_TRUE(HasError(errors, "s.toml:1:1: error: missing [run]; add [run] with duration"));
   EXPECT_TRUE(HasError(errors, "s.toml:1:1: error: no [[models]]; add at least one"));
-  EXPECT_TRUE(HasError(errors, "s.toml:1:1: error: no [[orgs]]; add at least one"));
+  EXPECT_TRUE(HasError(errors, "s.toml:1:1: error: no [[orgs]] and no [[traces]]; add at least one [[orgs]]",
+                       {"or a [[traces]] with a path"}));
   EXPECT_TRUE(HasError(errors, "s.toml:1:1: error: no [[policies]]; add at least one"));
   EXPECT_EQ(errors.size(), 4u) << Joined(errors);
   EXPECT_TRUE(HasError(ErrorLines(Minimal({{11, ""}, {12, ""}, {13, ""}, {14, ""}})),
@@ -509,6 +574,395 @@ TEST(ScenarioLoader, ReportsADirectoryAsNotAFile) {
   EXPECT_NE(std::string(s.status().message()).find("is a directory"), std::string::npos);
 }
 
+// ---- capacity over time: schedule and autoscaler ----
+
+TEST(ScenarioCapacity, ReadsAScheduleThatRaisesReplicasFromZero) {
+  absl::StatusOr<Scenario> s = Parse(Minimal(
+      {{8, "replicas = 0\nschedule = [{ at = \"30s\", replicas = 4 }, { at = \"45s\", replicas = 0 }]"}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  const ModelSpec& m = s->models[0];
+  EXPECT_EQ(m.replicas, 0);
+  ASSERT_EQ(m.schedule.size(), 2u);
+  EXPECT_EQ(m.schedule[0].at, 30 * kNanosPerSecond);
+  EXPECT_EQ(m.schedule[0].replicas, 4);
+  EXPECT_EQ(m.schedule[0].pos.line, 9);
+  EXPECT_EQ(m.schedule[0].pos.column, 13);
+  EXPECT_EQ(m.schedule[1].at, 45 * kNanosPerSecond);
+  EXPECT_EQ(m.schedule[1].replicas, 0);
+  EXPECT_FALSE(m.autoscaler.enabled);
+  // Without either key: no changes, no autoscaler.
+  s = Parse(Minimal());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->models[0].schedule.empty());
+  EXPECT_FALSE(s->models[0].autoscaler.enabled);
+}
+
+TEST(ScenarioCapacity, DefaultsTheAutoscalerBoundsToTheModelsReplicas) {
+  absl::StatusOr<Scenario> s = Parse(Minimal({{8, "replicas = 3\nautoscaler = {}"}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  const AutoscalerSpec& a = s->models[0].autoscaler;
+  EXPECT_TRUE(a.enabled);
+  EXPECT_EQ(a.target_utilisation, 0.7);
+  EXPECT_EQ(a.interval, 30 * kNanosPerSecond);
+  EXPECT_EQ(a.window, 120 * kNanosPerSecond);
+  EXPECT_EQ(a.provisioning_delay, 120 * kNanosPerSecond);
+  EXPECT_EQ(a.scale_down_cooldown, 300 * kNanosPerSecond);
+  EXPECT_EQ(a.min_replicas, 3);
+  EXPECT_EQ(a.max_replicas, 3);
+  s = Parse(Minimal({{8, "replicas = 3\nautoscaler = { max_replicas = 8 }"}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->models[0].autoscaler.min_replicas, 3);
+  EXPECT_EQ(s->models[0].autoscaler.max_replicas, 8);
+  s = Parse(Minimal({{8, "replicas = 3\nautoscaler = { min_replicas = 1 }"}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->models[0].autoscaler.min_replicas, 1);
+  EXPECT_EQ(s->models[0].autoscaler.max_replicas, 3);
+}
+
+TEST(ScenarioCapacity, RejectsAScheduleOutOfOrderAndItsBadEntries) {
+  std::vector<std::string> errors = ErrorLines(Minimal(
+      {{8, "schedule = [{ at = \"5m\", replicas = 0 }, { at = \"5m\", replicas = 2 }, "
+           "{ at = \"1m\", replicas = -1 }, { replicas = 1, when = \"2m\" }]"}}));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:8:49: error: 'at' in 'schedule' of [[models]]: got \"5m\", not after the "
+                       "previous entry's at = \"5m\"; expected each 'at' later than the one before"));
+  EXPECT_TRUE(HasError(errors, "s.toml:8:78: error: 'at' in 'schedule' of [[models]]: got \"1m\", not after",
+                       {"at = \"5m\""}));
+  EXPECT_TRUE(HasError(
+      errors, "s.toml:8:95: error: 'replicas' in 'schedule' of [[models]]: got -1; expected an integer >= 0"));
+  EXPECT_TRUE(HasError(errors, "s.toml:8:101: error: missing key 'at' in 'schedule' of [[models]]; expected a "
+                               "duration such as \"30s\""));
+  EXPECT_TRUE(HasError(errors, "s.toml:8:117: error: unknown key 'when' in 'schedule' of [[models]]",
+                       {"expected one of: at, replicas"}));
+  EXPECT_EQ(errors.size(), 5u) << Joined(errors);
+  EXPECT_EQ(ErrorLines(Minimal({{8, "schedule = 3"}})),
+            std::vector<std::string>{"s.toml:8:12: error: 'schedule' in [[models]]: got an integer; expected "
+                                     "an array of tables such as [{ at = \"5m\", replicas = 0 }, { at = "
+                                     "\"8m\", replicas = 2 }]"});
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{8, "schedule = [3]"}})),
+                       "s.toml:8:13: error: element 0 of 'schedule' in [[models]]: got an integer; expected "
+                       "a table"));
+}
+
+TEST(ScenarioCapacity, RejectsAModelThatNeverHasReplicas) {
+  const std::string never =
+      "s.toml:8:12: error: 'replicas' in [[models]]: model 'llama-70b' has no replicas ever; set replicas "
+      ">= 1, or add a schedule entry that raises it, such as schedule = [{ at = \"1m\", replicas = 1 }]";
+  EXPECT_EQ(ErrorLines(Minimal({{8, "replicas = 0"}})), std::vector<std::string>{never});
+  // A schedule that keeps it at 0 does not help.
+  EXPECT_EQ(ErrorLines(Minimal({{8, "replicas = 0\nschedule = [{ at = \"1m\", replicas = 0 }]"}})),
+            std::vector<std::string>{never});
+  // A negative count is reported as such, and only once.
+  EXPECT_EQ(ErrorLines(Minimal({{8, "replicas = -1"}})),
+            std::vector<std::string>{
+                "s.toml:8:12: error: 'replicas' in [[models]]: got -1; expected an integer >= 0"});
+}
+
+TEST(ScenarioCapacity, ChecksTheAutoscalersValues) {
+  std::vector<std::string> errors = ErrorLines(Minimal(
+      {{8, "autoscaler = { target_utilisation = 1.5, interval = \"0s\", window = \"-1m\", "
+           "provisioning_delay = \"0s\", scale_down_cooldown = 5, min_replicas = 0, target_utilization = 1 }"}}));
+  const std::string at = "' in 'autoscaler' of [[models]]: ";
+  EXPECT_TRUE(HasError(errors, "s.toml:8:37: error: 'target_utilisation" + at + "got 1.5; expected a number in "
+                                                                                "(0, 1]"));
+  EXPECT_TRUE(HasError(errors, "s.toml:8:53: error: 'interval" + at + "got \"0s\"; expected a duration > 0"));
+  EXPECT_TRUE(HasError(errors, "s.toml:8:68: error: 'window" + at + "negative duration \"-1m\""));
+  EXPECT_TRUE(HasError(errors, "s.toml:8:124: error: 'scale_down_cooldown" + at + "got the bare number 5",
+                       {"write \"5s\""}));
+  EXPECT_TRUE(HasError(errors, "s.toml:8:142: error: 'min_replicas" + at + "got 0; expected an integer >= 1"));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:8:145: error: unknown key 'target_utilization' in 'autoscaler' of [[models]]; "
+                       "did you mean 'target_utilisation'?"));
+  EXPECT_EQ(errors.size(), 6u) << Joined(errors);  // provisioning_delay = "0s" is valid
+
+  EXPECT_EQ(ErrorLines(Minimal({{8, "replicas = 4\nautoscaler = { min_replicas = 3, max_replicas = 2 }"}})),
+            std::vector<std::string>{"s.toml:9:49: error: 'max_replicas" + at +
+                                     "got 2, below min_replicas = 3; expected min_replicas <= max_replicas"});
+  EXPECT_EQ(ErrorLines(Minimal({{8, "replicas = 2\nautoscaler = { min_replicas = 3 }"}})),
+            std::vector<std::string>{"s.toml:9:31: error: 'min_replicas" + at +
+                                     "got 3, above the model's replicas = 2; expected min_replicas <= "
+                                     "replicas (the count at the start)"});
+  EXPECT_EQ(ErrorLines(Minimal({{8, "replicas = 4\nautoscaler = { max_replicas = 2 }"}})),
+            std::vector<std::string>{"s.toml:9:31: error: 'max_replicas" + at +
+                                     "got 2, below the model's replicas = 4; expected max_replicas >= "
+                                     "replicas (the count at the start)"});
+  EXPECT_EQ(ErrorLines(Minimal({{8, "replicas = 0\nschedule = [{ at = \"1m\", replicas = 2 }]\n"
+                                    "autoscaler = { max_replicas = 4 }"}})),
+            std::vector<std::string>{
+                "s.toml:10:14: error: 'autoscaler' in [[models]]: model 'llama-70b' starts with replicas = 0, "
+                "but an autoscaler keeps at least min_replicas >= 1; set replicas >= 1 (a schedule entry can "
+                "still drop it to 0 later)"});
+}
+
+// ---- traffic shapes ----
+
+TEST(ScenarioTraffic, ReadsStepOnOffDiurnalAndClosedShapes) {
+  absl::StatusOr<Scenario> s = Parse(
+      Minimal({{13, "  shape = \"step\""}, {14, "  rate = \"0rpm\""}, {15, "  to = \"120rpm\"\n  at = \"30s\""}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  TrafficShape shape = s->orgs[0].traffic[0].shape;
+  EXPECT_EQ(shape.kind, TrafficShape::Kind::kStep);
+  EXPECT_EQ(shape.rate_per_s, 0.0);
+  EXPECT_DOUBLE_EQ(shape.step_to_per_s, 2.0);
+  EXPECT_EQ(shape.step_at, 30 * kNanosPerSecond);
+  EXPECT_FALSE(shape.poisson);  // default: even
+
+  s = Parse(Minimal({{13, "  shape = \"onoff\""}, {15, "  on = \"10s\"\n  off = \"1m\"\n  arrivals = \"poisson\""}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  shape = s->orgs[0].traffic[0].shape;
+  EXPECT_EQ(shape.kind, TrafficShape::Kind::kOnOff);
+  EXPECT_DOUBLE_EQ(shape.rate_per_s, 1.0);
+  EXPECT_EQ(shape.on_duration, 10 * kNanosPerSecond);
+  EXPECT_EQ(shape.off_duration, 60 * kNanosPerSecond);
+  EXPECT_TRUE(shape.poisson);
+
+  s = Parse(Minimal({{13, "  shape = \"diurnal\""}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  shape = s->orgs[0].traffic[0].shape;
+  EXPECT_EQ(shape.kind, TrafficShape::Kind::kDiurnal);
+  EXPECT_DOUBLE_EQ(shape.rate_per_s, 1.0);
+  EXPECT_EQ(shape.diurnal_amplitude, 0.5);
+  EXPECT_EQ(shape.diurnal_period, 24 * 3600 * kNanosPerSecond);
+  EXPECT_EQ(shape.diurnal_phase, 0);
+  EXPECT_TRUE(shape.poisson);  // default: poisson
+
+  s = Parse(Minimal({{13, "  shape = \"closed\""}, {14, "  workers = 3\n  start = \"10s\""}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  shape = s->orgs[0].traffic[0].shape;
+  EXPECT_EQ(shape.kind, TrafficShape::Kind::kClosedLoop);
+  EXPECT_EQ(shape.workers, 3);
+  EXPECT_EQ(shape.think_time, 0);
+  EXPECT_EQ(shape.start, 10 * kNanosPerSecond);
+
+  s = Parse(Minimal({{13, "  shape = \"ramp\""}, {14, "  from = \"0rpm\"\n  to = \"1rps\"\n  over = \"1m\""}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->orgs[0].traffic[0].shape.ramp_poisson);  // ramp keeps its own default
+}
+
+TEST(ScenarioTraffic, ChecksStepAndOnOffKeys) {
+  std::vector<std::string> errors =
+      ErrorLines(Minimal({{13, "  shape = \"step\""}, {14, "  rate = \"0rpm\""}, {15, "  to = \"0rps\""}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:15:8: error: 'to' in [[orgs.traffic]]: rate and to are both 0; expected "
+                               "at least one of them > 0"));
+  EXPECT_TRUE(HasError(errors, "s.toml:11:3: error: missing key 'at' in [[orgs.traffic]]; expected a duration"));
+  EXPECT_EQ(errors.size(), 2u) << Joined(errors);
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{13, "  shape = \"step\""}, {15, "  to = \"-1rps\"\n  at = \"1m\""}})),
+                       "s.toml:15:8: error: 'to' in [[orgs.traffic]]: negative rate \"-1rps\""));
+  errors = ErrorLines(Minimal({{13, "  shape = \"onoff\""}, {15, "  on = \"0s\""}}));
+  EXPECT_TRUE(
+      HasError(errors, "s.toml:15:8: error: 'on' in [[orgs.traffic]]: got \"0s\"; expected a duration > 0"));
+  EXPECT_TRUE(HasError(errors, "s.toml:11:3: error: missing key 'off' in [[orgs.traffic]]; expected a duration "
+                               "> 0"));
+  EXPECT_EQ(errors.size(), 2u) << Joined(errors);
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{13, "  shape = \"onoff\""}, {14, "  rate = \"0rps\""},
+                                           {15, "  on = \"1s\"\n  off = \"1s\""}})),
+                       "s.toml:14:10: error: 'rate' in [[orgs.traffic]]: got \"0rps\"; expected a rate > 0"));
+}
+
+TEST(ScenarioTraffic, ChecksDiurnalAndClosedKeys) {
+  EXPECT_EQ(ErrorLines(Minimal({{13, "  shape = \"diurnal\""}, {15, "  amplitude = 1.5"}})),
+            std::vector<std::string>{"s.toml:15:15: error: 'amplitude' in [[orgs.traffic]]: got 1.5; expected "
+                                     "a number in [0, 1] (1: the rate falls to 0 at the trough)"});
+  std::vector<std::string> errors = ErrorLines(Minimal(
+      {{13, "  shape = \"diurnal\""}, {15, "  period = \"0s\"\n  phase = \"-1h\"\n  arrivals = \"uniform\""}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:15:12: error: 'period' in [[orgs.traffic]]: got \"0s\"; expected a "
+                               "duration > 0"));
+  EXPECT_TRUE(HasError(errors, "s.toml:16:11: error: 'phase' in [[orgs.traffic]]: negative duration \"-1h\""));
+  EXPECT_TRUE(HasError(errors, "s.toml:17:14: error: 'arrivals' in [[orgs.traffic]]: unknown arrival process "
+                               "'uniform'; expected one of: poisson, even"));
+  EXPECT_EQ(errors.size(), 3u) << Joined(errors);
+
+  errors = ErrorLines(Minimal({{13, "  shape = \"closed\""}, {14, "  workers = 0"}, {15, "  think = \"-1s\""}}));
+  EXPECT_TRUE(
+      HasError(errors, "s.toml:14:13: error: 'workers' in [[orgs.traffic]]: got 0; expected an integer >= 1"));
+  EXPECT_TRUE(HasError(errors, "s.toml:15:11: error: 'think' in [[orgs.traffic]]: negative duration \"-1s\""));
+  EXPECT_EQ(errors.size(), 2u) << Joined(errors);
+  // A closed loop has no rate: its workers set the pace.
+  errors = ErrorLines(Minimal({{13, "  shape = \"closed\""}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:11:3: error: missing key 'workers' in [[orgs.traffic]]; expected an "
+                               "integer >= 1"));
+  EXPECT_TRUE(HasError(errors, "s.toml:14:3: error: unknown key 'rate' in [[orgs.traffic]]"));
+  EXPECT_EQ(errors.size(), 2u) << Joined(errors);
+}
+
+TEST(ScenarioTraffic, AcceptsArrivalsOnlyWhereTheShapeHasAChoice) {
+  EXPECT_EQ(ErrorLines(Minimal({{15, "  arrivals = \"even\""}})),
+            std::vector<std::string>{"s.toml:15:3: error: unknown key 'arrivals' in [[orgs.traffic]]; "
+                                     "expected one of: model, shape, rate, start, stop, input_tokens, "
+                                     "max_output_tokens, output_tokens, client"});
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{13, "  shape = \"diurnl\""}})),
+                       "s.toml:13:11: error: 'shape' in [[orgs.traffic]]: unknown traffic shape 'diurnl'; did "
+                       "you mean 'diurnal'? expected one of: constant, poisson, bursts, ramp, step, onoff, "
+                       "diurnal, closed"));
+}
+
+// ---- clients ----
+
+TEST(ScenarioClient, DefaultsMaxAttemptsByFailureHandling) {
+  absl::StatusOr<Scenario> s = Parse(Minimal({{15, "  client = { on_failure = \"backoff\" }"}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  ClientSpec client = s->orgs[0].traffic[0].client;
+  EXPECT_EQ(client.on_failure, ClientSpec::OnFailure::kBackoff);
+  EXPECT_EQ(client.max_attempts, 5);
+  EXPECT_EQ(client.base_backoff, kNanosPerSecond);
+  EXPECT_EQ(client.multiplier, 2.0);
+  EXPECT_EQ(client.max_backoff, 60 * kNanosPerSecond);
+  EXPECT_EQ(client.jitter, 1.0);
+
+  s = Parse(Minimal({{15, "  client = { on_failure = \"give_up\" }"}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->orgs[0].traffic[0].client.max_attempts, 1);
+
+  s = Parse(Minimal({{15, "  client = { on_failure = \"honor_reset\", max_attempts = 2, jitter = 0, "
+                          "multiplier = 1, base_backoff = \"5s\", max_backoff = \"5s\" }"}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  client = s->orgs[0].traffic[0].client;
+  EXPECT_EQ(client.on_failure, ClientSpec::OnFailure::kHonorReset);
+  EXPECT_EQ(client.max_attempts, 2);
+  EXPECT_EQ(client.jitter, 0.0);
+  EXPECT_EQ(client.multiplier, 1.0);
+  EXPECT_EQ(client.base_backoff, 5 * kNanosPerSecond);
+  EXPECT_EQ(client.max_backoff, 5 * kNanosPerSecond);
+}
+
+TEST(ScenarioClient, RejectsRetriesForAClientThatGivesUp) {
+  EXPECT_EQ(ErrorLines(Minimal({{15, "  client = { on_failure = \"give_up\", max_attempts = 3 }"}})),
+            std::vector<std::string>{
+                "s.toml:15:53: error: 'max_attempts' in 'client' of [[orgs.traffic]]: got 3, but on_failure = "
+                "\"give_up\" never retries; set on_failure = \"backoff\" or \"honor_reset\", or max_attempts = 1"});
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{15, "  client = { max_attempts = 3 }"}})),
+                       "s.toml:15:29: error: 'max_attempts' in 'client' of [[orgs.traffic]]: got 3, but "
+                       "on_failure = \"give_up\" (the default) never retries"));
+}
+
+TEST(ScenarioClient, ChecksEveryValue) {
+  const std::vector<std::string> errors = ErrorLines(Minimal(
+      {{15, "  client = { on_failure = \"retry\", max_attempts = 0, multiplier = 0.5, jitter = 1.5, "
+            "base_backoff = \"0s\", colour = 1 }"}}));
+  const std::string in = "' in 'client' of [[orgs.traffic]]: ";
+  EXPECT_TRUE(HasError(errors, "s.toml:15:27: error: 'on_failure" + in +
+                                   "unknown failure handling 'retry'; expected one of: give_up, backoff, "
+                                   "honor_reset"));
+  EXPECT_TRUE(HasError(errors, "s.toml:15:51: error: 'max_attempts" + in + "got 0; expected an integer >= 1"));
+  EXPECT_TRUE(HasError(errors, "s.toml:15:67: error: 'multiplier" + in + "got 0.5; expected a number >= 1"));
+  EXPECT_TRUE(HasError(errors, "s.toml:15:81: error: 'jitter" + in + "got 1.5; expected a number in [0, 1]"));
+  EXPECT_TRUE(HasError(errors, "s.toml:15:101: error: 'base_backoff" + in + "got \"0s\"; expected a duration > 0"));
+  EXPECT_TRUE(HasError(errors, "s.toml:15:107: error: unknown key 'colour' in 'client' of [[orgs.traffic]]"));
+  EXPECT_EQ(errors.size(), 6u) << Joined(errors);
+
+  EXPECT_EQ(ErrorLines(Minimal({{15, "  client = { on_failure = \"backoff\", base_backoff = \"2s\", "
+                                     "max_backoff = \"1s\" }"}})),
+            std::vector<std::string>{"s.toml:15:73: error: 'max_backoff" + in +
+                                     "got \"1s\", shorter than base_backoff = \"2s\"; expected max_backoff >= "
+                                     "base_backoff"});
+  EXPECT_EQ(ErrorLines(Minimal({{15, "  client = { on_failure = \"backoff\", base_backoff = \"2m\" }"}})),
+            std::vector<std::string>{"s.toml:15:53: error: 'base_backoff" + in +
+                                     "got \"2m\", longer than max_backoff = \"60s\" (the default); expected "
+                                     "base_backoff <= max_backoff, so raise max_backoff too"});
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{15, "  client = \"backoff\""}})),
+                       "s.toml:15:12: error: 'client' in [[orgs.traffic]]: got a string; expected a table such "
+                       "as { on_failure = \"backoff\", max_attempts = 5 }"));
+}
+
+TEST(ScenarioClient, LetsAClosedLoopStreamRetry) {
+  absl::StatusOr<Scenario> s =
+      Parse(Minimal({{13, "  shape = \"closed\""},
+                     {14, "  workers = 4"},
+                     {15, "  client = { on_failure = \"backoff\", max_attempts = 3 }"}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  const TrafficSpec& t = s->orgs[0].traffic[0];
+  EXPECT_EQ(t.shape.kind, TrafficShape::Kind::kClosedLoop);
+  EXPECT_EQ(t.client.on_failure, ClientSpec::OnFailure::kBackoff);
+  EXPECT_EQ(t.client.max_attempts, 3);
+}
+
+// ---- traces ----
+
+std::string SampleTrace() {
+  return std::string(RATESIM_SOURCE_DIR) + "/tests/data/scenarios/traces/sample.csv";
+}
+
+// The minimal scenario without its org, replaying `trace_lines` from line 18 on.
+std::string TraceOnly(const std::vector<std::string>& trace_lines) {
+  std::vector<std::string> extra = {"[[traces]]"};
+  extra.insert(extra.end(), trace_lines.begin(), trace_lines.end());
+  return Minimal({{9, ""}, {10, ""}, {11, ""}, {12, ""}, {13, ""}, {14, ""}}, extra);
+}
+
+// Writes `text` to a new file named `name` in the test's temporary folder; returns its path.
+std::string WriteTempFile(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "scenario_loader_" + name;
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  EXPECT_NE(file, nullptr) << path;
+  if (file == nullptr) return path;
+  std::fwrite(text.data(), 1, text.size(), file);
+  std::fclose(file);
+  return path;
+}
+
+TEST(ScenarioTraces, AScenarioMayReplayATraceInsteadOfOrgs) {
+  absl::StatusOr<Scenario> s = Parse(TraceOnly({"path = \"" + SampleTrace() + "\""}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->orgs.empty());
+  ASSERT_EQ(s->traces.size(), 1u);
+  const TraceSpec& t = s->traces[0];
+  EXPECT_EQ(t.path, SampleTrace());
+  EXPECT_EQ(t.max_output_tokens, 0);
+  EXPECT_EQ(t.client.on_failure, ClientSpec::OnFailure::kGiveUp);
+  EXPECT_EQ(t.pos.line, 18);
+
+  s = Parse(TraceOnly({"path = \"" + SampleTrace() + "\"", "max_output_tokens = 1024",
+                       "client = { on_failure = \"honor_reset\", max_attempts = 3 }"}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->traces[0].max_output_tokens, 1024);
+  EXPECT_EQ(s->traces[0].client.on_failure, ClientSpec::OnFailure::kHonorReset);
+  EXPECT_EQ(s->traces[0].client.max_attempts, 3);
+}
+
+TEST(ScenarioTraces, ResolvesARelativePathAgainstTheScenarioFolder) {
+  const std::string folder = std::string(RATESIM_SOURCE_DIR) + "/tests/data/scenarios";
+  absl::StatusOr<Scenario> s =
+      ParseScenario(TraceOnly({"path = \"traces/../traces/sample.csv\""}), folder + "/unsaved.toml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->traces[0].path, SampleTrace());
+
+  s = ParseScenario(TraceOnly({"path = \"missing.csv\""}), "dir/s.toml");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(),
+            "dir/s.toml:19:8: error: 'path' in [[traces]]: cannot open trace file 'dir/missing.csv': No such "
+            "file or directory; check the path (a relative one is read from the scenario file's folder)");
+}
+
+TEST(ScenarioTraces, ChecksTheFilesHeaderButNotItsRows) {
+  const std::string bad_header = WriteTempFile("bad_header.csv", "t,org,model\n1,a,b\n");
+  EXPECT_EQ(ErrorLines(TraceOnly({"path = \"" + bad_header + "\""})),
+            std::vector<std::string>{"s.toml:19:8: error: 'path' in [[traces]]: bad trace file: " + bad_header +
+                                     ":1: error: the header line is \"t,org,model\"; expected exactly "
+                                     "\"time,org,model,input_tokens,output_tokens\""});
+  // A bad row is the simulator's to find, as it streams the file.
+  const std::string bad_row =
+      WriteTempFile("bad_row.csv", "time,org,model,input_tokens,output_tokens\n1,a,b,-5,x\n");
+  EXPECT_TRUE(Parse(TraceOnly({"path = \"" + bad_row + "\""})).ok());
+  EXPECT_TRUE(HasError(ErrorLines(TraceOnly({"path = \"" + ::testing::TempDir() + "\""})),
+                       "s.toml:19:8: error: 'path' in [[traces]]: cannot open trace file", {"it is a directory"}));
+}
+
+TEST(ScenarioTraces, ChecksItsKeys) {
+  std::vector<std::string> errors = ErrorLines(TraceOnly(
+      {"file = \"x.csv\"", "max_output_tokens = -1", "client = { on_failure = \"give_up\", max_attempts = 2 }"}));
+  EXPECT_TRUE(HasError(errors, "s.toml:18:1: error: missing key 'path' in [[traces]]; expected a string"));
+  EXPECT_TRUE(HasError(errors, "s.toml:19:1: error: unknown key 'file' in [[traces]]; expected one of: path, "
+                               "max_output_tokens, client"));
+  EXPECT_TRUE(HasError(errors, "s.toml:20:21: error: 'max_output_tokens' in [[traces]]: got -1; expected an "
+                               "integer >= 0"));
+  EXPECT_TRUE(HasError(errors, "s.toml:21:51: error: 'max_attempts' in 'client' of [[traces]]: got 2, but "
+                               "on_failure = \"give_up\" never retries"));
+  EXPECT_EQ(errors.size(), 4u) << Joined(errors);
+  EXPECT_EQ(ErrorLines(TraceOnly({"path = \"\""})),
+            std::vector<std::string>{"s.toml:19:8: error: 'path' in [[traces]]: got an empty string; expected a "
+                                     "CSV file such as \"traces/day1.csv\""});
+}
+
 // ---- overrides ----
 
 TEST(ScenarioOverrides, SetScalarsAndArrayElements) {
@@ -571,6 +1025,22 @@ TEST(ScenarioOverrides, ChecksOverriddenValuesLikeFileValues) {
   EXPECT_EQ(errors[3], "s.toml:6:15: error: 'concurrency' in [[models]]: got 0; expected an integer >= 1");
 }
 
+TEST(ScenarioOverrides, SetKeysOfTheNewForms) {
+  absl::StatusOr<Scenario> s = Parse(
+      Minimal({{8, "autoscaler = { max_replicas = 2 }"}, {15, "  client = { on_failure = \"backoff\" }"}}),
+      {"models.0.autoscaler.max_replicas=4", "models.0.schedule=[{ at = \"30s\", replicas = 2 }]",
+       "orgs.0.traffic.0.client.max_attempts=7", "orgs.0.traffic.0.client.max_backoff=2m"});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->models[0].autoscaler.max_replicas, 4);
+  ASSERT_EQ(s->models[0].schedule.size(), 1u);
+  EXPECT_EQ(s->models[0].schedule[0].at, 30 * kNanosPerSecond);
+  EXPECT_EQ(s->orgs[0].traffic[0].client.max_attempts, 7);
+  EXPECT_EQ(s->orgs[0].traffic[0].client.max_backoff, 120 * kNanosPerSecond);
+  EXPECT_EQ(ErrorLines(Minimal({{8, "autoscaler = { max_replicas = 2 }"}}), {"models.0.autoscaler.max_replicas=0"}),
+            std::vector<std::string>{"<--set models.0.autoscaler.max_replicas=0>: error: 'max_replicas' in "
+                                     "'autoscaler' of [[models]]: got 0; expected an integer >= 1"});
+}
+
 // ---- suggestions ----
 
 TEST(ScenarioDiagnostics, SuggestsOnlyNearNames) {
@@ -588,6 +1058,33 @@ TEST(ScenarioDiagnostics, SuggestsOnlyNearNames) {
   // distance 4 is within length / 3 for a 12-letter key, but not for an 8-letter one
   EXPECT_EQ(NearestName("growth_per_m", {"growth_per_minute"}), std::nullopt);
   EXPECT_EQ(NearestName("capacity_shar", {"capacity_share"}), "capacity_share");
+}
+
+TEST(ScenarioModels, AModelMayKeepItsOwnPolicy) {
+  absl::StatusOr<Scenario> scenario = Parse(Minimal(
+      {{7, "service = { dist = \"constant\", mean = \"1s\" }\n"
+           "policy = { type = \"fifo\", name = \"batch\", max_depth = 100000, max_wait = \"24h\" }"}}));
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  const PolicySpec& own = scenario->models[0].own_policy;
+  EXPECT_EQ(own.type, "fifo");
+  EXPECT_EQ(own.label, "batch");
+  EXPECT_EQ(own.params.at("max_depth"), 100000);
+  EXPECT_EQ(own.params.at("max_wait"), 24 * 3600);
+  EXPECT_TRUE(Parse(Minimal()).value().models[0].own_policy.type.empty());
+}
+
+TEST(ScenarioModels, AModelsOwnPolicyIsCheckedLikeAnyPolicy) {
+  const std::string errors = Joined(ErrorLines(
+      Minimal({{7, "service = { dist = \"constant\", mean = \"1s\" }\n"
+                   "policy = { type = \"fifa\", max_wait = \"1h\" }"}})));
+  EXPECT_NE(errors.find("s.toml:8:"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("unknown policy type 'fifa'; did you mean 'fifo'?"), std::string::npos) << errors;
+  const std::string typo = Joined(ErrorLines(
+      Minimal({{7, "service = { dist = \"constant\", mean = \"1s\" }\n"
+                   "policy = { type = \"fifo\", max_wiat = \"1h\" }"}})));
+  EXPECT_NE(typo.find("unknown key 'max_wiat' in 'policy' of [[models]]; did you mean 'max_wait'?"),
+            std::string::npos)
+      << typo;
 }
 
 }  // namespace

@@ -1,0 +1,103 @@
+// Reading `client = { ... }`: what a client does when an attempt fails (give up, back off, or wait
+// for the reset the limiter announced), shared by [[orgs.traffic]] and [[traces]].
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "fmt/format.h"
+#include "sim/scenario/section_readers.h"
+
+namespace ratesim {
+namespace scenario_internal {
+namespace {
+
+const std::vector<std::string>& OnFailureNames() {
+  static const std::vector<std::string>* const names =
+      new std::vector<std::string>{"give_up", "backoff", "honor_reset"};
+  return *names;
+}
+
+constexpr int64_t kRetryingAttempts = 5;  // max_attempts' default when the client retries
+
+// A number in [`low`, `high`] under `key`, or nullopt (reported if present and out of range).
+std::optional<double> NumberIn(TableReader& reader, std::string_view key, double low, double high,
+                               std::string_view range) {
+  const std::optional<double> value = reader.Number(key, Need::kOptional, Bound::kAny);
+  if (value && (*value < low || *value > high)) {
+    reader.ValueError(key, fmt::format("got {}; expected {}", Written(*reader.Find(key)), range));
+    return std::nullopt;
+  }
+  return value;
+}
+
+// "\"60s\"" as written, or "\"60s\" (the default)" for a key left out.
+std::string WrittenOrDefault(TableReader& reader, std::string_view key, std::string_view fallback) {
+  const toml::node* node = reader.Find(key);
+  return node != nullptr ? Written(*node) : fmt::format("\"{}\" (the default)", fallback);
+}
+
+}  // namespace
+
+ClientSpec ReadClient(TableReader& owner) {
+  ClientSpec client;
+  const toml::table* table = owner.Table(
+      "client", Need::kOptional, "a table such as { on_failure = \"backoff\", max_attempts = 5 }");
+  if (table == nullptr) return client;
+  TableReader reader = owner.Child(*table, fmt::format("'client' of {}", owner.context()));
+
+  bool on_failure_known = true;
+  if (std::optional<std::string> on_failure = reader.String("on_failure", Need::kOptional)) {
+    if (*on_failure == "give_up") {
+      client.on_failure = ClientSpec::OnFailure::kGiveUp;
+    } else if (*on_failure == "backoff") {
+      client.on_failure = ClientSpec::OnFailure::kBackoff;
+    } else if (*on_failure == "honor_reset") {
+      client.on_failure = ClientSpec::OnFailure::kHonorReset;
+    } else {
+      on_failure_known = false;
+      reader.ValueError("on_failure", fmt::format("unknown failure handling '{}'{}", *on_failure,
+                                                  SuggestionFor(*on_failure, OnFailureNames(), true)));
+    }
+  } else if (reader.Find("on_failure") != nullptr) {
+    on_failure_known = false;  // of the wrong type, reported
+  }
+  const bool gives_up = client.on_failure == ClientSpec::OnFailure::kGiveUp;
+  const std::optional<int64_t> attempts = reader.Integer("max_attempts", Need::kOptional, 1);
+  client.max_attempts = attempts.value_or(gives_up ? 1 : kRetryingAttempts);
+  if (attempts && *attempts > 1 && gives_up && on_failure_known) {
+    reader.ValueError("max_attempts",
+                      fmt::format("got {}, but on_failure = \"give_up\"{} never retries; set on_failure = "
+                                  "\"backoff\" or \"honor_reset\", or max_attempts = 1",
+                                  *attempts, reader.Find("on_failure") != nullptr ? "" : " (the default)"));
+  }
+
+  const std::optional<Nanos> base = reader.Duration("base_backoff", Need::kOptional, Bound::kPositive);
+  const std::optional<Nanos> max = reader.Duration("max_backoff", Need::kOptional, Bound::kPositive);
+  client.base_backoff = base.value_or(client.base_backoff);
+  client.max_backoff = max.value_or(client.max_backoff);
+  const bool both_valid = (base || reader.Find("base_backoff") == nullptr) &&
+                          (max || reader.Find("max_backoff") == nullptr);
+  if (both_valid && client.max_backoff < client.base_backoff) {
+    if (max) {
+      reader.ValueError("max_backoff",
+                        fmt::format("got {}, shorter than base_backoff = {}; expected max_backoff >= "
+                                    "base_backoff",
+                                    Written(*reader.Find("max_backoff")),
+                                    WrittenOrDefault(reader, "base_backoff", "1s")));
+    } else {
+      reader.ValueError("base_backoff",
+                        fmt::format("got {}, longer than max_backoff = \"60s\" (the default); expected "
+                                    "base_backoff <= max_backoff, so raise max_backoff too",
+                                    Written(*reader.Find("base_backoff"))));
+    }
+  }
+  client.multiplier = NumberIn(reader, "multiplier", 1.0, std::numeric_limits<double>::infinity(), "a number >= 1 (1: a constant delay)")
+                          .value_or(client.multiplier);
+  client.jitter = NumberIn(reader, "jitter", 0.0, 1.0, "a number in [0, 1] (0: no jitter)")
+                      .value_or(client.jitter);
+  reader.ReportUnknownKeys();
+  return client;
+}
+
+}  // namespace scenario_internal
+}  // namespace ratesim

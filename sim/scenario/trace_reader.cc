@@ -1,0 +1,213 @@
+#include "sim/scenario/trace_reader.h"
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <utility>
+
+#include "fmt/format.h"
+#include "sim/scenario/units.h"
+
+namespace ratesim {
+namespace {
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+constexpr size_t kFields = 5;
+constexpr std::string_view kFieldNames[kFields] = {"time", "org", "model", "input_tokens", "output_tokens"};
+constexpr std::string_view kTimeForm = "seconds such as \"12.5\" or a duration such as \"12.5s\" or \"250ms\"";
+
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
+// Reads one line into *text without its line ending; false at the end of the file or on a failure.
+bool ReadLine(std::istream& in, std::string* text) {
+  if (!std::getline(in, *text)) return false;
+  if (!text->empty() && text->back() == '\r') text->pop_back();
+  return true;
+}
+
+// A line as shown in a message: quoted, and cut short if long.
+std::string Shown(std::string_view text) {
+  constexpr size_t kMax = 60;
+  if (text.size() <= kMax) return fmt::format("\"{}\"", text);
+  return fmt::format("\"{}...\"", text.substr(0, kMax));
+}
+
+enum class CountParse { kOk, kNegative, kMalformed };
+
+// A whole number of digits that fits in int64_t.
+CountParse ParseCount(std::string_view text, int64_t* value) {
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) text.remove_prefix(1);
+  if (text.empty()) return CountParse::kMalformed;
+  int64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return CountParse::kMalformed;
+    const int digit = c - '0';
+    if (n > (INT64_MAX - digit) / 10) return CountParse::kMalformed;
+    n = n * 10 + digit;
+  }
+  if (negative && n != 0) return CountParse::kNegative;
+  *value = n;
+  return CountParse::kOk;
+}
+
+}  // namespace
+
+TraceReader::TraceReader(std::string path, std::unique_ptr<std::ifstream> in)
+    : path_(std::move(path)), in_(std::move(in)), fields_(kFields) {}
+
+absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return absl::NotFoundError(fmt::format("cannot open trace file '{}': it is a directory", path));
+  }
+  auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*in) {
+    return absl::NotFoundError(fmt::format("cannot open trace file '{}': {}", path, std::strerror(errno)));
+  }
+  TraceReader reader(path, std::move(in));
+  if (!ReadLine(*reader.in_, &reader.text_)) {
+    if (reader.in_->bad()) {
+      return absl::NotFoundError(fmt::format("cannot read trace file '{}': {}", path, std::strerror(errno)));
+    }
+    return absl::InvalidArgumentError(
+        fmt::format("{}:1: error: the file is empty; expected the header line \"{}\"", path, kHeader));
+  }
+  reader.line_ = 1;
+  std::string_view header = reader.text_;
+  if (header.substr(0, kByteOrderMark.size()) == kByteOrderMark) header.remove_prefix(kByteOrderMark.size());
+  if (header != kHeader) {
+    return absl::InvalidArgumentError(fmt::format("{}:1: error: the header line is {}; expected exactly \"{}\"",
+                                                  path, Shown(header), kHeader));
+  }
+  return absl::StatusOr<TraceReader>(std::move(reader));
+}
+
+absl::Status TraceReader::Fail(std::string message) {
+  error_ = absl::InvalidArgumentError(fmt::format("{}:{}: error: {}", path_, line_, message));
+  return error_;
+}
+
+absl::StatusOr<bool> TraceReader::Next(TraceRow* row) {
+  if (!error_.ok()) return error_;
+  do {
+    if (!ReadLine(*in_, &text_)) {
+      if (!in_->bad()) return false;
+      error_ = absl::DataLossError(
+          fmt::format("{}:{}: error: reading failed: {}", path_, line_ + 1, std::strerror(errno)));
+      return error_;
+    }
+    ++line_;
+  } while (text_.empty());
+  absl::Status parsed = ParseRow(row);
+  if (!parsed.ok()) return parsed;
+  return true;
+}
+
+std::string TraceReader::Split() {
+  field_count_ = 0;
+  const std::string& s = text_;
+  size_t i = 0;
+  while (true) {
+    if (field_count_ == fields_.size()) fields_.emplace_back();
+    std::string& field = fields_[field_count_++];
+    field.clear();
+    while (i < s.size() && IsBlank(s[i])) ++i;
+    if (i < s.size() && s[i] == '"') {
+      bool closed = false;
+      for (++i; i < s.size(); ++i) {
+        if (s[i] != '"') {
+          field += s[i];
+        } else if (i + 1 < s.size() && s[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          closed = true;
+          ++i;
+          break;
+        }
+      }
+      if (!closed) {
+        return fmt::format("field {} has no closing quote; expected \"...\" on one line, with \"\" for a "
+                           "quote inside",
+                           field_count_);
+      }
+      while (i < s.size() && IsBlank(s[i])) ++i;
+      if (i < s.size() && s[i] != ',') {
+        return fmt::format("field {} has text after its closing quote; expected a comma next", field_count_);
+      }
+    } else {
+      const size_t start = i;
+      for (; i < s.size() && s[i] != ','; ++i) {
+        if (s[i] == '"') {
+          return fmt::format("field {} has a quote inside an unquoted value; expected the whole field "
+                             "quoted, with \"\" for a quote inside",
+                             field_count_);
+        }
+      }
+      size_t end = i;
+      while (end > start && IsBlank(s[end - 1])) --end;
+      field.assign(s, start, end - start);
+    }
+    if (i >= s.size()) return "";
+    ++i;  // past the comma
+  }
+}
+
+absl::Status TraceReader::ParseRow(TraceRow* row) {
+  if (std::string problem = Split(); !problem.empty()) return Fail(std::move(problem));
+  if (field_count_ != kFields) {
+    return Fail(fmt::format("got {} field(s); expected {}: {}", field_count_, kFields, kHeader));
+  }
+
+  // The time: a duration, or plain seconds read as a duration in seconds (exact in decimal).
+  std::string& time_text = fields_[0];
+  const size_t written = time_text.size();
+  const bool plain = written > 0 && (std::isdigit(static_cast<unsigned char>(time_text.back())) ||
+                                     time_text.back() == '.');
+  if (plain) time_text += 's';
+  const absl::StatusOr<Nanos> time = ParseDuration(time_text);
+  time_text.resize(written);
+  if (!time.ok()) {
+    const bool negative = written > 0 && time_text[0] == '-';
+    return Fail(fmt::format("{} time {}; expected {}", negative ? "negative" : "bad", Shown(time_text),
+                            negative ? fmt::format("a time >= 0: {}", kTimeForm) : std::string(kTimeForm)));
+  }
+  if (previous_line_ > 0 && *time < previous_time_) {
+    return Fail(fmt::format("time {} is before the previous row's {} (line {}); expected rows in time "
+                            "order",
+                            Shown(time_text), Shown(previous_time_text_), previous_line_));
+  }
+
+  for (size_t i : {size_t{1}, size_t{2}}) {
+    if (fields_[i].empty()) {
+      return Fail(fmt::format("empty {}; expected a name such as \"{}\"", kFieldNames[i],
+                              i == 1 ? "acme" : "llama-70b"));
+    }
+  }
+  int64_t tokens[2] = {0, 0};
+  for (size_t i : {size_t{3}, size_t{4}}) {
+    switch (ParseCount(fields_[i], &tokens[i - 3])) {
+      case CountParse::kOk:
+        break;
+      case CountParse::kNegative:
+        return Fail(fmt::format("negative {} {}; expected an integer >= 0", kFieldNames[i], fields_[i]));
+      case CountParse::kMalformed:
+        return Fail(
+            fmt::format("bad {} {}; expected an integer >= 0", kFieldNames[i], Shown(fields_[i])));
+    }
+  }
+
+  row->time = *time;
+  row->org = fields_[1];
+  row->model = fields_[2];
+  row->input_tokens = tokens[0];
+  row->output_tokens = tokens[1];
+  previous_time_ = *time;
+  previous_time_text_ = time_text;
+  previous_line_ = line_;
+  return absl::OkStatus();
+}
+
+}  // namespace ratesim

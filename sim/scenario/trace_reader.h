@@ -1,0 +1,84 @@
+// Reading a recorded trace (a [[traces]] file) row by row, so that a trace larger than memory can be
+// replayed: the reader holds one line at a time, never the file.
+//
+// The format is CSV with the header line `time,org,model,input_tokens,output_tokens`, then one
+// request per line:
+//   - time: when the request arrives, from the start of the run: plain seconds ("12.5") or a
+//     duration ("12.5s", "250ms"); rows in time order (equal times allowed)
+//   - org, model: non-empty names; a field may be quoted ("a,b"), with "" for a quote inside
+//   - input_tokens, output_tokens: integers >= 0
+// Line endings may be \n or \r\n; empty lines are skipped; a field cannot span lines.
+#ifndef RATESIM_SIM_SCENARIO_TRACE_READER_H_
+#define RATESIM_SIM_SCENARIO_TRACE_READER_H_
+
+#include <cstdint>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "engine/time.h"
+
+namespace ratesim {
+
+struct TraceRow {
+  Nanos time = 0;
+  std::string org;
+  std::string model;
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+};
+
+// Streams a trace file. Memory is O(longest line), not O(file). Not thread-safe.
+class TraceReader {
+ public:
+  // The header line every trace starts with.
+  static constexpr std::string_view kHeader = "time,org,model,input_tokens,output_tokens";
+
+  // Opens `path` and checks its header line. Fails with NotFound "cannot open trace file '<path>':
+  // <reason>" if the file cannot be read (missing, a directory, no permission), or with
+  // InvalidArgument "<path>:1: error: ...; expected ..." if the header is wrong or missing.
+  static absl::StatusOr<TraceReader> Open(const std::string& path);
+
+  TraceReader(TraceReader&&) = default;
+  TraceReader& operator=(TraceReader&&) = default;
+
+  // Reads the next row into *row (reusing its strings' storage) and returns true; returns false at the
+  // end of the file. A malformed row (wrong field count, bad time or number, negative tokens, a time
+  // before the previous row's, an empty org or model) fails with InvalidArgument
+  // "<path>:<line>: error: <what is wrong>; expected <what is valid>"; a read failure fails with
+  // DataLoss. After a failure, every later call returns the same failure.
+  // REQUIRES: row != nullptr.
+  absl::StatusOr<bool> Next(TraceRow* row);
+
+  const std::string& path() const { return path_; }
+  // The 1-based number of the line read last (1 after Open).
+  int64_t line() const { return line_; }
+
+ private:
+  TraceReader(std::string path, std::unique_ptr<std::ifstream> in);
+
+  // Records and returns InvalidArgument "<path>:<line>: error: <message>" at the current line.
+  absl::Status Fail(std::string message);
+  // Splits text_ into fields_[0, field_count_); returns what is wrong, or "".
+  std::string Split();
+  absl::Status ParseRow(TraceRow* row);
+
+  std::string path_;
+  std::unique_ptr<std::ifstream> in_;
+  int64_t line_ = 0;
+  std::string text_;                 // the current line, its storage reused
+  std::vector<std::string> fields_;  // its fields, their storage reused
+  size_t field_count_ = 0;
+  Nanos previous_time_ = 0;
+  std::string previous_time_text_;
+  int64_t previous_line_ = 0;  // 0: no row yet
+  absl::Status error_;         // sticky
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_SCENARIO_TRACE_READER_H_

@@ -1,0 +1,90 @@
+// Reading one [[orgs.traffic]] stream: its model, active interval, token sizes and client behaviour
+// (its arrival shape is read by ReadShape).
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "fmt/format.h"
+#include "sim/scenario/section_readers.h"
+
+namespace ratesim {
+namespace scenario_internal {
+namespace {
+
+constexpr std::string_view kTokenForms =
+    "an integer >= {} or a table such as "
+    "{{ dist = \"lognormal\", mean = 500, cv = 0.5 }}";
+
+// A token count: an integer >= `floor`, or a lognormal table. Absent: `fallback`.
+TokenCount ReadTokenCount(TableReader& reader, std::string_view key, int64_t floor,
+                          const TokenCount& fallback) {
+  const toml::node* node = reader.Find(key);
+  if (node == nullptr) return fallback;
+  TokenCount count;
+  if (node->is_integer() || node->is_floating_point()) {
+    count.kind = TokenCount::Kind::kFixed;
+    count.mean = static_cast<double>(reader.Integer(key, Need::kOptional, floor).value_or(floor));
+    return count;
+  }
+  const toml::table* table = node->as_table();
+  if (table == nullptr) {
+    reader.ValueError(key,
+                      fmt::format("got {}; expected {}", TypeName(*node), fmt::format(kTokenForms, floor)));
+    return fallback;
+  }
+  TableReader dist_reader = reader.Child(*table, fmt::format("'{}' of {}", key, reader.context()));
+  const std::optional<std::string> dist = dist_reader.String("dist", Need::kRequired);
+  if (dist && *dist != "lognormal") {
+    dist_reader.ValueError("dist", fmt::format("unknown token distribution '{}'{}", *dist,
+                                               SuggestionFor(*dist, {"lognormal"}, true)));
+  }
+  count.kind = TokenCount::Kind::kLognormal;
+  count.mean = dist_reader.Number("mean", Need::kRequired, Bound::kPositive).value_or(1.0);
+  count.cv = dist_reader.Number("cv", Need::kRequired, Bound::kNonNegative).value_or(0.0);
+  count.min = dist_reader.Integer("min", Need::kOptional, floor).value_or(floor);
+  count.max = dist_reader.Integer("max", Need::kOptional, floor).value_or(INT64_MAX);
+  if (count.max < count.min) {
+    dist_reader.ValueError("max",
+                           fmt::format("got {}, below min = {}; expected max >= min", count.max, count.min));
+  }
+  dist_reader.ReportUnknownKeys();
+  return count;
+}
+
+}  // namespace
+
+TrafficSpec ReadTraffic(TableReader& reader, const std::vector<std::string>& model_names) {
+  TrafficSpec traffic;
+  traffic.pos = reader.pos();
+  if (std::optional<std::string> model = reader.String("model", Need::kRequired)) {
+    traffic.model = *model;
+    const bool known = std::find(model_names.begin(), model_names.end(), *model) != model_names.end();
+    if (!known && !model_names.empty()) {
+      reader.ValueError(
+          "model", fmt::format("unknown model '{}'{}", *model, SuggestionFor(*model, model_names, true)));
+    }
+  }
+  ReadShape(reader, traffic.shape);
+  const std::optional<Nanos> start = reader.Duration("start", Need::kOptional, Bound::kNonNegative);
+  const std::optional<Nanos> stop = reader.Duration("stop", Need::kOptional, Bound::kAny);
+  traffic.shape.start = start.value_or(0);
+  traffic.shape.stop = stop.value_or(kNever);
+  if (stop && *stop <= traffic.shape.start) {
+    reader.ValueError("stop", fmt::format("got {}, not after start = {}; expected stop > start",
+                                          Written(*reader.Find("stop")),
+                                          start ? Written(*reader.Find("start")) : "\"0s\""));
+  }
+  TokenCount input;
+  input.mean = 500;
+  TokenCount max_output;
+  max_output.mean = 256;
+  traffic.input_tokens = ReadTokenCount(reader, "input_tokens", 0, input);
+  traffic.max_output_tokens = ReadTokenCount(reader, "max_output_tokens", 1, max_output);
+  traffic.output_tokens = ReadTokenCount(reader, "output_tokens", 0, traffic.max_output_tokens);
+  traffic.client = ReadClient(reader);
+  reader.ReportUnknownKeys();
+  return traffic;
+}
+
+}  // namespace scenario_internal
+}  // namespace ratesim

@@ -1,0 +1,182 @@
+#include "sim/scenario/trace_reader.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace ratesim {
+namespace {
+
+constexpr char kHeaderLine[] = "time,org,model,input_tokens,output_tokens\n";
+
+// Writes `text` to a new file named `name` in the test's temporary folder; returns its path.
+std::string WriteTrace(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "trace_reader_" + name;
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  EXPECT_NE(file, nullptr) << path;
+  if (file == nullptr) return path;
+  std::fwrite(text.data(), 1, text.size(), file);
+  std::fclose(file);
+  return path;
+}
+
+// Every row of the trace at `path`, or the first error's message.
+struct ReadAll {
+  std::vector<TraceRow> rows;
+  std::string error;
+};
+
+ReadAll Read(const std::string& path) {
+  ReadAll result;
+  absl::StatusOr<TraceReader> reader = TraceReader::Open(path);
+  if (!reader.ok()) {
+    result.error = std::string(reader.status().message());
+    return result;
+  }
+  TraceRow row;
+  while (true) {
+    absl::StatusOr<bool> more = reader->Next(&row);
+    if (!more.ok()) {
+      EXPECT_EQ(more.status().code(), absl::StatusCode::kInvalidArgument);
+      result.error = std::string(more.status().message());
+      return result;
+    }
+    if (!*more) return result;
+    result.rows.push_back(row);
+  }
+}
+
+TEST(TraceReader, ReadsEveryRowAndForm) {
+  const std::string path = WriteTrace(
+      "valid.csv", std::string(kHeaderLine) +
+                       "0,acme,llama-70b,800,200\r\n"
+                       "12.5,\"beta, inc.\",mistral-7b,0,0\n"
+                       "\n"
+                       "12.5s, \"say \"\"hi\"\"\" ,m,1,2\n"
+                       "13000ms,acme,llama-70b,9223372036854775807,3");  // no final line ending
+  const ReadAll all = Read(path);
+  ASSERT_EQ(all.error, "");
+  ASSERT_EQ(all.rows.size(), 4u);
+  EXPECT_EQ(all.rows[0].time, 0);
+  EXPECT_EQ(all.rows[0].org, "acme");
+  EXPECT_EQ(all.rows[0].model, "llama-70b");
+  EXPECT_EQ(all.rows[0].input_tokens, 800);
+  EXPECT_EQ(all.rows[0].output_tokens, 200);
+  EXPECT_EQ(all.rows[1].time, 12'500'000'000);
+  EXPECT_EQ(all.rows[1].org, "beta, inc.");
+  EXPECT_EQ(all.rows[1].model, "mistral-7b");
+  EXPECT_EQ(all.rows[1].output_tokens, 0);
+  EXPECT_EQ(all.rows[2].time, 12'500'000'000);  // equal times are in order
+  EXPECT_EQ(all.rows[2].org, "say \"hi\"");
+  EXPECT_EQ(all.rows[3].time, 13 * kNanosPerSecond);
+  EXPECT_EQ(all.rows[3].input_tokens, INT64_MAX);
+}
+
+TEST(TraceReader, ReportsTheLineOfEachMalformedRow) {
+  struct Case {
+    std::string row;
+    std::string error;  // after "<path>:3: error: "
+  };
+  const std::vector<Case> cases = {
+      {"2,acme,m,1", "got 4 field(s); expected 5: time,org,model,input_tokens,output_tokens"},
+      {"2,acme,m,1,2,", "got 6 field(s); expected 5"},
+      {"2s5,acme,m,1,2", "bad time \"2s5\"; expected seconds such as \"12.5\" or a duration such as \"12.5s\""},
+      {"-2,acme,m,1,2", "negative time \"-2\"; expected a time >= 0"},
+      {",acme,m,1,2", "bad time \"\""},
+      {"0.5,acme,m,1,2", "time \"0.5\" is before the previous row's \"1s\" (line 2); expected rows in time order"},
+      {"2,,m,1,2", "empty org; expected a name such as \"acme\""},
+      {"2,acme,\"\",1,2", "empty model; expected a name such as \"llama-70b\""},
+      {"2,acme,m,-1,2", "negative input_tokens -1; expected an integer >= 0"},
+      {"2,acme,m,1,2.5", "bad output_tokens \"2.5\"; expected an integer >= 0"},
+      {"2,acme,m,1,99999999999999999999", "bad output_tokens \"99999999999999999999\""},
+      {"2,\"acme,m,1,2", "field 2 has no closing quote"},
+      {"2,\"acme\"x,m,1,2", "field 2 has text after its closing quote; expected a comma next"},
+      {"2,ac\"me,m,1,2", "field 2 has a quote inside an unquoted value"},
+  };
+  for (const Case& c : cases) {
+    const std::string path = WriteTrace("bad.csv", std::string(kHeaderLine) + "1s,acme,m,1,2\n" + c.row + "\n");
+    const ReadAll all = Read(path);
+    EXPECT_EQ(all.rows.size(), 1u) << c.row;
+    const std::string prefix = path + ":3: error: " + c.error;
+    EXPECT_EQ(all.error.substr(0, prefix.size()), prefix) << c.row;
+  }
+}
+
+TEST(TraceReader, KeepsReturningTheFirstError) {
+  const std::string path = WriteTrace("sticky.csv", std::string(kHeaderLine) + "x,a,b,1,2\n1,a,b,1,2\n");
+  absl::StatusOr<TraceReader> reader = TraceReader::Open(path);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  TraceRow row;
+  const absl::StatusOr<bool> first = reader->Next(&row);
+  ASSERT_FALSE(first.ok());
+  const absl::StatusOr<bool> second = reader->Next(&row);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status(), first.status());
+  EXPECT_EQ(reader->line(), 2);
+}
+
+TEST(TraceReader, ChecksTheHeader) {
+  EXPECT_EQ(Read(WriteTrace("h1.csv", "time,org,model,input,output\n")).error,
+            ::testing::TempDir() +
+                "trace_reader_h1.csv:1: error: the header line is \"time,org,model,input,output\"; expected "
+                "exactly \"time,org,model,input_tokens,output_tokens\"");
+  EXPECT_EQ(Read(WriteTrace("h2.csv", "")).error,
+            ::testing::TempDir() +
+                "trace_reader_h2.csv:1: error: the file is empty; expected the header line "
+                "\"time,org,model,input_tokens,output_tokens\"");
+  // A byte-order mark and \r\n line endings are accepted; a header alone is an empty trace.
+  const ReadAll bom = Read(WriteTrace("h3.csv", "\xEF\xBB\xBFtime,org,model,input_tokens,output_tokens\r\n"));
+  EXPECT_EQ(bom.error, "");
+  EXPECT_TRUE(bom.rows.empty());
+}
+
+TEST(TraceReader, ReportsAFileThatCannotBeOpened) {
+  absl::StatusOr<TraceReader> missing = TraceReader::Open("/nonexistent/trace.csv");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(),
+            "cannot open trace file '/nonexistent/trace.csv': No such file or directory");
+  absl::StatusOr<TraceReader> folder = TraceReader::Open(::testing::TempDir());
+  ASSERT_FALSE(folder.ok());
+  EXPECT_EQ(folder.status().code(), absl::StatusCode::kNotFound);
+}
+
+// 200k rows stream through one reused row; the checks are on every row's values, against the
+// formula that generated them.
+TEST(TraceReader, StreamsALargeTrace) {
+  constexpr int kRows = 200'000;
+  const std::string path = ::testing::TempDir() + "trace_reader_large.csv";
+  {
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(file, nullptr);
+    std::fputs(kHeaderLine, file);
+    for (int i = 0; i < kRows; ++i) {
+      std::fprintf(file, "%d.%03ds,org-%d,model-%d,%d,%d\n", i / 1000, i % 1000, i % 7, i % 3, i, 2 * i);
+    }
+    std::fclose(file);
+  }
+  absl::StatusOr<TraceReader> reader = TraceReader::Open(path);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  TraceRow row;
+  int64_t count = 0;
+  int64_t mismatches = 0;
+  while (true) {
+    absl::StatusOr<bool> more = reader->Next(&row);
+    ASSERT_TRUE(more.ok()) << more.status();
+    if (!*more) break;
+    const int64_t i = count++;
+    const bool as_generated = row.time == i * kNanosPerMillisecond && row.input_tokens == i &&
+                              row.output_tokens == 2 * i && row.org == "org-" + std::to_string(i % 7) &&
+                              row.model == "model-" + std::to_string(i % 3);
+    if (!as_generated) ++mismatches;
+  }
+  EXPECT_EQ(count, kRows);
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_EQ(reader->line(), kRows + 1);
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace ratesim
