@@ -58,8 +58,8 @@ struct CapacityChange {
   SourcePos pos;
 };
 
-// Follows sustained load: every `interval` it looks at the mean utilisation of the last `window`
-// and asks for ceil(replicas × utilisation / target) replicas, within [min, max]. Replicas asked for
+// Follows sustained load: every `interval` it looks at the mean number of busy slots over the last
+// `window` and asks for ceil(busy / (target × concurrency)) replicas, within [min, max]. Replicas asked for
 // arrive after `provisioning_delay`; it removes replicas only when the last change is at least
 // `scale_down_cooldown` old. Replicas being removed finish their running requests first.
 struct AutoscalerSpec {

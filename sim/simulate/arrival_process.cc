@@ -85,13 +85,16 @@ double DiurnalInverse(const TrafficShape& shape, double area) {
   double low = std::max(0.0, area / mean - slack);
   double high = area / mean + slack;
   double t = area / mean;
+  // Newton converges quadratically; stop when a step no longer moves t by more than rounding.
   for (int i = 0; i < 100; ++i) {
     const double error = DiurnalCumulative(shape, t) - area;
-    if (std::abs(error) < 1e-9 * std::max(1.0, area)) break;
+    if (error == 0) break;
     (error > 0 ? high : low) = t;
     const double rate = mean * (1.0 + a * std::sin(kTwoPi * (t + phase) / period));
     const double next = rate > 0 ? t - error / rate : low - 1.0;
+    const double previous = t;
     t = (next > low && next < high) ? next : 0.5 * (low + high);
+    if (std::abs(t - previous) <= 1e-13 * std::max(1.0, t)) break;
   }
   return t;
 }

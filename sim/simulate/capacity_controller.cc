@@ -6,7 +6,9 @@
 namespace ratesim {
 
 CapacityController::CapacityController(const ModelSpec& spec)
-    : spec_(spec.autoscaler), replicas_(spec.replicas) {}
+    : spec_(spec.autoscaler), concurrency_(spec.concurrency), replicas_(spec.replicas) {
+  history_.push_back(Snapshot{0, 0.0, 0.0});  // the run starts with nothing measured
+}
 
 void CapacityController::Set(int64_t replicas, Nanos now) {
   replicas_ = replicas;
@@ -33,11 +35,16 @@ CapacityController::Decision CapacityController::Evaluate(Nanos now, double busy
   // Sustained load only: until a whole window has been seen, or while the model has no slots at
   // all (an outage), there is nothing to follow.
   if (oldest.time > now - spec_.window || window_slots <= 0) return decision;
-  last_utilisation_ = (busy_slot_ns - oldest.busy_slot_ns) / window_slots;
+  const double busy = busy_slot_ns - oldest.busy_slot_ns;
+  last_utilisation_ = busy / window_slots;
 
+  // Size for the work measured, not for the replicas that happened to do it: the mean number of busy
+  // slots over the window, at the target utilisation. (Scaling the replica count by its utilisation
+  // instead overshoots as soon as new replicas join a window measured before them.)
   const int64_t planned = replicas_ + pending_;
-  const double wanted = std::ceil(static_cast<double>(replicas_) * last_utilisation_ /
-                                  spec_.target_utilisation - 1e-9);
+  const double mean_busy_slots = busy / static_cast<double>(now - oldest.time);
+  const double wanted = std::ceil(mean_busy_slots / (spec_.target_utilisation *
+                                                     static_cast<double>(concurrency_)) - 1e-9);
   const int64_t desired = std::clamp(static_cast<int64_t>(wanted), spec_.min_replicas,
                                      spec_.max_replicas);
   if (desired > planned) {

@@ -49,6 +49,7 @@ class CapacityController {
   };
 
   AutoscalerSpec spec_;
+  int64_t concurrency_;  // slots per replica
   int64_t replicas_;
   int64_t pending_ = 0;
   uint64_t generation_ = 0;

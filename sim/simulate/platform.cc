@@ -52,18 +52,16 @@ absl::Status AddTraceKeys(const TraceSpec& trace, Nanos now, FormulaBook& formul
   absl::StatusOr<TraceReader> reader = TraceReader::Open(trace.path);
   if (!reader.ok()) return reader.status();
   TraceRow row;
-  int64_t line = 1;
   while (true) {
     absl::StatusOr<bool> more = reader->Next(&row);
     if (!more.ok()) return more.status();
     if (!*more) return absl::OkStatus();
-    ++line;
     const std::string name = TraceKeyName(row.org, row.model);
     if (platform.trace_keys.contains(name)) continue;
     auto model = model_ids.find(row.model);
     if (model == model_ids.end()) {
       return absl::InvalidArgumentError(fmt::format(
-          "{}:{}: error: unknown model '{}'; add it to the scenario's [[models]]", trace.path, line,
+          "{}:{}: error: unknown model '{}'; add it to the scenario's [[models]]", trace.path, reader->line(),
           row.model));
     }
     absl::StatusOr<FormulaId> formula = formulas.For(row.org);

@@ -5,6 +5,7 @@
 
 #include "fmt/format.h"
 #include "fmt/ranges.h"
+#include "sim/simulate/replication.h"
 #include "sim/simulate/simulation.h"
 
 namespace ratesim {
@@ -15,7 +16,11 @@ absl::StatusOr<RunResult> RunPolicy(const Scenario& scenario, const PolicySpec& 
 
 absl::StatusOr<std::vector<RunResult>> RunComparison(const Scenario& scenario,
                                                      const std::vector<std::string>& labels,
-                                                     int threads) {
+                                                     const ComparisonOptions& options) {
+  if (options.replications < 1) {
+    return absl::InvalidArgumentError(
+        fmt::format("replications must be 1 or more, got {}", options.replications));
+  }
   std::vector<const PolicySpec*> chosen;
   if (labels.empty()) {
     for (const PolicySpec& policy : scenario.policies) chosen.push_back(&policy);
@@ -32,15 +37,26 @@ absl::StatusOr<std::vector<RunResult>> RunComparison(const Scenario& scenario,
     chosen.push_back(&*it);
   }
 
-  // Runs are independent: each owns its engine, generators and metrics. Worker w takes runs w,
-  // w + workers, ...; results land in their own slots, so the output is the same for any count.
-  std::vector<absl::StatusOr<RunResult>> results(chosen.size(),
-                                                 absl::UnknownError("not run"));
+  // Runs are independent: each owns its engine, generators, metrics and observer. Run i is
+  // replication i % replications of policy i / replications. Worker w takes runs w, w + workers,
+  // ...; results land in their own slots, so the output is the same for any count.
+  const int replications = options.replications;
+  const std::vector<uint64_t> seeds = ReplicationSeeds(scenario.run.seed, replications);
+  const size_t runs = chosen.size() * static_cast<size_t>(replications);
+  if (runs == 0) return std::vector<RunResult>();
+  std::vector<absl::StatusOr<RunResult>> results(runs, absl::UnknownError("not run"));
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int workers = std::clamp(threads > 0 ? threads : cores, 1, static_cast<int>(chosen.size()));
+  const int workers = static_cast<int>(
+      std::min<size_t>(static_cast<size_t>(options.threads > 0 ? options.threads : cores), runs));
   auto work = [&](int worker) {
-    for (size_t i = worker; i < chosen.size(); i += workers) {
-      results[i] = Simulate(scenario, *chosen[i], scenario.run.seed);
+    for (size_t i = worker; i < runs; i += workers) {
+      const size_t policy = i / replications;
+      const int replication = static_cast<int>(i % replications);
+      std::unique_ptr<AttemptObserver> observer;
+      if (options.observers) observer = options.observers(policy, replication);
+      SimulationOptions simulation;
+      simulation.observer = observer.get();
+      results[i] = Simulate(scenario, *chosen[policy], seeds[replication], simulation);
     }
   };
   std::vector<std::thread> pool;
@@ -49,11 +65,20 @@ absl::StatusOr<std::vector<RunResult>> RunComparison(const Scenario& scenario,
   for (std::thread& thread : pool) thread.join();
 
   std::vector<RunResult> out;
+  out.reserve(runs);
   for (absl::StatusOr<RunResult>& result : results) {
     if (!result.ok()) return result.status();
     out.push_back(*std::move(result));
   }
   return out;
+}
+
+absl::StatusOr<std::vector<RunResult>> RunComparison(const Scenario& scenario,
+                                                     const std::vector<std::string>& labels,
+                                                     int threads) {
+  ComparisonOptions options;
+  options.threads = threads;
+  return RunComparison(scenario, labels, options);
 }
 
 }  // namespace ratesim

@@ -18,6 +18,9 @@
 namespace ratesim {
 namespace {
 
+// The least time between a closed-loop worker's request ending and its next one: a round trip.
+constexpr Nanos kClientTurnaround = kNanosPerMillisecond;
+
 enum EventKind : uint32_t {
   kArrival,         // a = stream: a new request
   kRetry,           // b = request slot: its next attempt
@@ -244,7 +247,10 @@ class Simulation {
   void EndRequest(uint64_t slot, Nanos now) {
     const StreamSpec& spec = platform_->streams[requests_[slot].stream];
     if (spec.traffic != nullptr && spec.traffic->shape.kind == TrafficShape::Kind::kClosedLoop) {
-      PushArrival(requests_[slot].stream, now + spec.traffic->shape.think_time);
+      // No client sends again within the same instant its previous request ended: a worker with no
+      // think time whose requests fail at once would otherwise never let the clock move.
+      PushArrival(requests_[slot].stream,
+                  now + std::max(spec.traffic->shape.think_time, kClientTurnaround));
     }
     FreeSlot(slot);
   }
