@@ -61,7 +61,8 @@ struct CapacityChange {
 // Follows sustained load: every `interval` it looks at the mean number of busy slots over the last
 // `window` and asks for ceil(busy / (target × concurrency)) replicas, within [min, max]. Replicas asked for
 // arrive after `provisioning_delay`; it removes replicas only when the last change is at least
-// `scale_down_cooldown` old. Replicas being removed finish their running requests first.
+// `scale_down_cooldown` old. Replicas being removed finish their running requests first. It does not
+// act while a scheduled change holds the model at 0 replicas (an outage).
 struct AutoscalerSpec {
   bool enabled = false;
   double target_utilisation = 0.7;  // (0, 1]
@@ -110,6 +111,7 @@ struct TrafficShape {
     kRamp,      // rate rising (or falling) linearly from `ramp_from_per_s` to `ramp_to_per_s` over
                 // `ramp_over`, then staying at `ramp_to_per_s`
     kStep,      // `rate_per_s` until `step_at`, then `step_to_per_s`
+                // (step_at, like diurnal_phase and the on/off cycle, counts from `start`)
     kOnOff,     // `rate_per_s` for `on_duration`, nothing for `off_duration`, repeated
     kDiurnal,   // rate_per_s × (1 + amplitude × sin(2π (t + phase) / period))
     kClosedLoop,  // `workers` clients, each sending its next request `think_time` after its last

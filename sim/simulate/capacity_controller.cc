@@ -32,9 +32,10 @@ CapacityController::Decision CapacityController::Evaluate(Nanos now, double busy
   const Snapshot& oldest = history_.front();
   const double window_slots = slot_ns - oldest.slot_ns;
   Decision decision;
-  // Sustained load only: until a whole window has been seen, or while the model has no slots at
-  // all (an outage), there is nothing to follow.
-  if (oldest.time > now - spec_.window || window_slots <= 0) return decision;
+  // Sustained load only: until a whole window has been seen there is nothing to follow. A model with
+  // no replicas is down (a scheduled outage), not idle: the autoscaler leaves it alone until the
+  // schedule brings it back.
+  if (oldest.time > now - spec_.window || window_slots <= 0 || replicas_ == 0) return decision;
   const double busy = busy_slot_ns - oldest.busy_slot_ns;
   last_utilisation_ = busy / window_slots;
 
