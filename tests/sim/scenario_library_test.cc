@@ -1,0 +1,180 @@
+// Each file in scenarios/ states a question and the answer its run gives. These tests run each file
+// and check that answer, so a change to the engine or the simulator that changes an answer fails
+// here until the file's comment is brought up to date.
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/simulate/runner.h"
+
+namespace ratesim {
+namespace {
+
+class Library {
+ public:
+  explicit Library(const std::string& file, const std::vector<std::string>& overrides = {}) {
+    absl::StatusOr<Scenario> scenario =
+        LoadScenarioFile(std::string(RATESIM_SOURCE_DIR) + "/scenarios/" + file, overrides);
+    EXPECT_TRUE(scenario.ok()) << scenario.status();
+    if (!scenario.ok()) return;
+    absl::StatusOr<std::vector<RunResult>> results = RunComparison(*scenario, {});
+    EXPECT_TRUE(results.ok()) << results.status();
+    if (results.ok()) results_ = *std::move(results);
+  }
+
+  const RunResult& Policy(const std::string& label) const {
+    for (const RunResult& result : results_) {
+      if (result.policy == label) return result;
+    }
+    ADD_FAILURE() << "no policy " << label;
+    return results_.front();
+  }
+
+  const SliceMetrics& Org(const std::string& policy, const std::string& org) const {
+    const RunResult& result = Policy(policy);
+    for (size_t i = 0; i < result.org_names.size(); ++i) {
+      if (result.org_names[i] == org) return result.metrics.per_org[i];
+    }
+    ADD_FAILURE() << "no org " << org;
+    return result.metrics.overall;
+  }
+
+  const OutcomeCounts& Counts(const std::string& policy, const std::string& org) const {
+    return Org(policy, org).counts;
+  }
+
+  // The series value of `metric` for `org` (or a model, with org empty) at the last sample at or
+  // before `time_s`.
+  double SeriesAt(const std::string& policy, SeriesMetric metric, const std::string& org,
+                  const std::string& model, double time_s) const {
+    const RunResult& result = Policy(policy);
+    double value = -1;
+    for (const SeriesPoint& point : result.metrics.series) {
+      if (point.metric != metric || ToSeconds(point.time) > time_s + 1e-9) continue;
+      const bool org_matches = org.empty() ? point.org == kNoOrg
+                                           : point.org != kNoOrg && result.org_names[point.org] == org;
+      if (org_matches && (model.empty() || result.model_names[point.model] == model)) value = point.value;
+    }
+    return value;
+  }
+
+  bool ok() const { return !results_.empty(); }
+
+ private:
+  std::vector<RunResult> results_;
+};
+
+double P99(const SliceMetrics& slice) { return ToSeconds(slice.latency.Quantile(0.99)); }
+
+TEST(ScenarioLibrary, OverloadGives503ToOrgsWithinTheirRateAnd429ToTheOrgAbove) {
+  const Library run("overload_attribution.toml");
+  ASSERT_TRUE(run.ok());
+  for (const std::string policy : {"none", "fifo"}) {
+    for (const std::string org : {"within-a", "within-b"}) {
+      EXPECT_EQ(run.Counts(policy, org).r429(), 0) << policy << " " << org;
+      EXPECT_GT(run.Counts(policy, org).r503, 0) << policy << " " << org;
+    }
+    EXPECT_GT(run.Counts(policy, "over").r429_request, 5 * run.Counts(policy, "over").r503) << policy;
+  }
+  // Serving within-rate traffic first protects the orgs within their rate completely.
+  for (const std::string org : {"within-a", "within-b"}) {
+    EXPECT_EQ(run.Counts("within_first", org).ok, run.Counts("within_first", org).offered) << org;
+  }
+  EXPECT_LT(run.Counts("within_first", "over").success_rate(), run.Counts("fifo", "over").success_rate());
+}
+
+TEST(ScenarioLibrary, TokenHeavyRequestsAreTokenLimited) {
+  const Library run("token_heavy.toml");
+  ASSERT_TRUE(run.ok());
+  const OutcomeCounts& heavy = run.Counts("none", "long-context");
+  EXPECT_GT(heavy.r429_token, 3 * (heavy.r429_request + heavy.r503));
+  EXPECT_LT(10 * run.Counts("none", "chat").r429_token, heavy.r429_token);
+  EXPECT_GT(run.Counts("none", "chat").r503, 0);  // chat is within rate: its failures are capacity's
+  EXPECT_EQ(run.Counts("fifo", "long-context").ok, run.Counts("fifo", "long-context").offered);
+}
+
+TEST(ScenarioLibrary, AGradualRampEarnsAHigherRateAndBetterSuccessThanAJump) {
+  const Library run("ramp_vs_jump.toml");
+  ASSERT_TRUE(run.ok());
+  const double ramp_at_jump = run.SeriesAt("within_first", SeriesMetric::kRateRpm, "ramp", "", 1800);
+  const double jump_at_jump = run.SeriesAt("within_first", SeriesMetric::kRateRpm, "jump", "", 1800);
+  EXPECT_GT(ramp_at_jump, 3 * jump_at_jump);
+  EXPECT_DOUBLE_EQ(jump_at_jump, 60.0);  // a Poisson org at exactly its rate earns nothing
+  for (const std::string policy : {"within_first", "fifo"}) {
+    EXPECT_GT(run.Counts(policy, "ramp").success_rate(), run.Counts(policy, "jump").success_rate())
+        << policy;
+  }
+  EXPECT_GT(run.Counts("within_first", "ramp").success_rate(), 0.97);
+}
+
+TEST(ScenarioLibrary, SteadyLoadLetsTheAutoscalerMakeRoomForALaterBurst) {
+  const Library run("autoscale_headroom.toml");
+  ASSERT_TRUE(run.ok());
+  EXPECT_GT(run.SeriesAt("fifo", SeriesMetric::kSlots, "", "autoscaled", 1199), 16);
+  EXPECT_EQ(run.SeriesAt("fifo", SeriesMetric::kSlots, "", "fixed", 1199), 16);
+  EXPECT_GT(run.Counts("fifo", "burst-a").success_rate(), run.Counts("fifo", "burst-f").success_rate() + 0.1);
+  EXPECT_LT(P99(run.Org("fifo", "steady-a")), P99(run.Org("fifo", "steady-f")));
+}
+
+TEST(ScenarioLibrary, FairQueueingShieldsSteadyOrgsFromANoisyNeighbour) {
+  const Library run("noisy_neighbour.toml");
+  ASSERT_TRUE(run.ok());
+  for (const std::string org : {"steady-1", "steady-2", "steady-3"}) {
+    EXPECT_EQ(run.Counts("fair", org).ok, run.Counts("fair", org).offered) << org;
+    EXPECT_LT(run.Counts("fifo", org).success_rate(), 1.0) << org;
+    EXPECT_LT(2 * P99(run.Org("fair", org)), P99(run.Org("fifo", org))) << org;
+  }
+  EXPECT_LT(run.Counts("fair", "noisy").success_rate(), run.Counts("fifo", "noisy").success_rate());
+}
+
+TEST(ScenarioLibrary, AnOutageDoesNotSpiralTheEarnedRatesDown) {
+  const Library run("outage_spiral.toml");
+  ASSERT_TRUE(run.ok());
+  for (const std::string org : {"steady", "growing"}) {
+    const double before = run.SeriesAt("fifo", SeriesMetric::kRateRpm, org, "", 20 * 60);
+    const double during = run.SeriesAt("fifo", SeriesMetric::kRateRpm, org, "", 22 * 60);
+    const double after = run.SeriesAt("fifo", SeriesMetric::kRateRpm, org, "", 26 * 60);
+    EXPECT_LT(during, before) << org;  // 503s cut the successes the rate is earned from ...
+    EXPECT_GT(after, before) << org;   // ... but four minutes after recovery it is higher than before
+    for (int minute = 24; minute <= 60; ++minute) {
+      EXPECT_EQ(run.SeriesAt("fifo", SeriesMetric::kRejected429, org, "", minute * 60), 0) << minute;
+    }
+  }
+  // With a one-minute window the rates fall to the base during the outage, and still recover.
+  const Library short_window("outage_spiral.toml", {"limits.window=1m"});
+  ASSERT_TRUE(short_window.ok());
+  EXPECT_DOUBLE_EQ(short_window.SeriesAt("fifo", SeriesMetric::kRateRpm, "steady", "", 22 * 60), 60.0);
+  EXPECT_DOUBLE_EQ(short_window.SeriesAt("fifo", SeriesMetric::kRateRpm, "steady", "", 30 * 60), 240.0);
+}
+
+TEST(ScenarioLibrary, BackoffWithJitterBeatsImmediateRetries) {
+  const Library run("retry_storm.toml");
+  ASSERT_TRUE(run.ok());
+  for (const std::string policy : {"none", "fifo"}) {
+    const OutcomeCounts& hammer = run.Counts(policy, "hammer");
+    const OutcomeCounts& polite = run.Counts(policy, "polite");
+    EXPECT_GT(polite.success_rate(), hammer.success_rate()) << policy;
+    // Immediate retries use up the attempts in 100 ms, while the surge lasts: more requests end failed.
+    EXPECT_GT(hammer.r429() + hammer.r503, 2 * (polite.r429() + polite.r503)) << policy;
+    // Retrying at once pushes the client over its own rate: its failures become 429s, its fault.
+    EXPECT_GT(hammer.r429(), 5 * hammer.r503) << policy;
+  }
+}
+
+TEST(ScenarioLibrary, BatchLaneAndDedicatedDeploymentProtectInteractiveTraffic) {
+  const Library run("batch_and_dedicated.toml");
+  ASSERT_TRUE(run.ok());
+  const double shared = run.Counts("none", "interactive-1").success_rate();
+  EXPECT_GT(run.Counts("none", "interactive-2").success_rate(), shared + 0.05);
+  EXPECT_GT(run.Counts("none", "interactive-3").success_rate(), shared + 0.05);
+  // The batch lane serves all of the volume, late; a dedicated deployment sized for the average
+  // fails the bursts unless they are smoothed.
+  EXPECT_EQ(run.Counts("none", "volume-2").ok, run.Counts("none", "volume-2").offered);
+  EXPECT_GT(P99(run.Org("none", "volume-2")), P99(run.Org("none", "interactive-2")));
+  EXPECT_LT(run.Counts("none", "volume-3").success_rate(), run.Counts("none", "volume-1").success_rate());
+  EXPECT_EQ(run.Counts("fifo", "volume-3").ok, run.Counts("fifo", "volume-3").offered);
+}
+
+}  // namespace
+}  // namespace ratesim
