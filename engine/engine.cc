@@ -66,10 +66,11 @@ Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_
 
   const Ticket ticket{request, now, key, state.org, state.model, rate_class, token_estimate};
   ModelState& model = models_[state.model];
-  // Deadlines that fall at this instant are met before the arrival: whether an expiring request
-  // still holds its buffer place must not depend on the order the caller delivers events in.
+  // What is timed for this instant happens before the arrival: expiring requests leave the buffer
+  // and requests released now start first, whatever order the caller delivers events in.
   model.policy->Expire(now, &expired_scratch_);
   FailExpired(out);
+  FillSlots(state.model, now, out);
   KeyView view{state.rate.request_rate, state.rate.token_rate, now};
   if (rate_class != RateClass::kWithin) view.fits_at = FitsAt(state, tokens, now);
   FailReason reason = FailReason::kNoCapacity;

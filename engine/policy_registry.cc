@@ -1,7 +1,11 @@
 // The registry of smoothing policies by name: the one place that knows every built-in policy.
+#include "engine/codel_policy.h"
+#include "engine/fair_policy.h"
 #include "engine/fifo_policy.h"
 #include "engine/none_policy.h"
+#include "engine/pacing_policy.h"
 #include "engine/smoothing_policy.h"
+#include "engine/within_first_policy.h"
 
 namespace ratesim {
 namespace {
@@ -19,6 +23,14 @@ const std::vector<PolicyInfo>& Policies() {
        &Make<NonePolicy>},
       {"fifo", "one first-in first-out buffer with a max depth and a max wait", FifoPolicy::Params(),
        &Make<FifoPolicy>},
+      {"fair", "one FIFO per org, served by deficit round robin over token cost",
+       FairPolicy::Params(), &Make<FairPolicy>},
+      {"pacing", "over-rate bursts spread out at the key's rate instead of failed, up to a max wait",
+       PacingPolicy::Params(), &Make<PacingPolicy>},
+      {"within_first", "within-rate requests first; over-rate ones only get spare capacity",
+       WithinFirstPolicy::Params(), &Make<WithinFirstPolicy>},
+      {"codel", "CoDel-style delay control: FIFO normally, LIFO and drops past target in overload",
+       CodelPolicy::Params(), &Make<CodelPolicy>},
   };
   return *policies;
 }

@@ -1,0 +1,83 @@
+#include "engine/codel_policy.h"
+
+namespace ratesim {
+
+std::vector<ParamSpec> CodelPolicy::Params() {
+  return {
+      {"max_depth", ParamKind::kCount, 1000.0, 0.0, false,
+       "most requests waiting; an arrival beyond it fails at once"},
+      {"max_wait", ParamKind::kDuration, 60.0, 0.0, true,
+       "hard limit on any wait, overloaded or not"},
+      {"target", ParamKind::kDuration, 5.0, 0.0, true,
+       "acceptable standing delay; in overload, the longest a request may wait"},
+      {"interval", ParamKind::kDuration, 30.0, 0.0, true,
+       "how long the standing delay must stay above target before the queue counts as overloaded"},
+  };
+}
+
+CodelPolicy::CodelPolicy(const ParamValues& params)
+    : max_depth_(static_cast<size_t>(params.at("max_depth"))),
+      max_wait_(FromSeconds(params.at("max_wait"))),
+      target_(FromSeconds(params.at("target"))),
+      interval_(FromSeconds(params.at("interval"))) {}
+
+SmoothingPolicy::Admission CodelPolicy::OnArrival(const Ticket& ticket, const KeyView&,
+                                                  bool slot_free, Nanos, FailReason* reason) {
+  // A free slot means the buffer is empty (the engine refills slots as soon as they free).
+  if (slot_free) return Admission::kServe;
+  if (buffer_.size() >= max_depth_) {
+    *reason = FailReason::kBufferFull;
+    return Admission::kRejected;
+  }
+  buffer_.push_back(ticket);
+  return Admission::kBuffered;
+}
+
+bool CodelPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
+  Expire(now, expired);
+  if (buffer_.empty()) return false;
+
+  // CoDel samples the standing delay at dequeue. In FIFO order this is the sojourn of the request
+  // being dequeued, as in RFC 8289; taking the oldest keeps the signal meaningful under LIFO too.
+  const Nanos standing = now - buffer_.front().arrival;
+  if (standing <= target_) {
+    first_above_ = kNever;
+  } else if (first_above_ == kNever) {
+    first_above_ = now + interval_;
+  } else if (now >= first_above_) {
+    overloaded_ = true;
+  }
+
+  if (!overloaded_) {
+    *next = buffer_.pop_front();
+  } else {
+    while (!buffer_.empty() && now - buffer_.front().arrival > target_) {
+      expired->push_back(buffer_.pop_front());
+    }
+    if (buffer_.empty()) {
+      Drained();
+      return false;
+    }
+    *next = buffer_.pop_back();
+  }
+  if (buffer_.empty()) Drained();
+  return true;
+}
+
+void CodelPolicy::Expire(Nanos now, std::vector<Ticket>* expired) {
+  while (!buffer_.empty() && buffer_.front().arrival + max_wait_ <= now) {
+    expired->push_back(buffer_.pop_front());
+  }
+  if (buffer_.empty()) Drained();
+}
+
+Nanos CodelPolicy::NextWakeup() const {
+  return buffer_.empty() ? kNever : buffer_.front().arrival + max_wait_;
+}
+
+void CodelPolicy::Drained() {
+  overloaded_ = false;
+  first_above_ = kNever;
+}
+
+}  // namespace ratesim

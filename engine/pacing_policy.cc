@@ -1,0 +1,140 @@
+#include "engine/pacing_policy.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace ratesim {
+namespace {
+
+// Heap orders: std::push_heap keeps the greatest on top, so "greater" gives a min-heap.
+struct LaterEligible {
+  template <typename P>
+  bool operator()(const P& a, const P& b) const {
+    return a.eligible != b.eligible ? a.eligible > b.eligible : a.seq > b.seq;
+  }
+};
+struct LaterArrival {
+  template <typename P>
+  bool operator()(const P& a, const P& b) const {
+    return a.ticket.arrival != b.ticket.arrival ? a.ticket.arrival > b.ticket.arrival
+                                                : a.seq > b.seq;
+  }
+};
+
+constexpr Nanos kNoRelease = std::numeric_limits<Nanos>::min();
+// Spacing is capped so that schedule arithmetic cannot overflow: ~31 years is "never" for a buffer.
+constexpr double kMaxSpacing = 1e18;
+
+Nanos SaturatingAdd(Nanos a, Nanos b) {
+  return a > std::numeric_limits<Nanos>::max() - b ? std::numeric_limits<Nanos>::max() : a + b;
+}
+
+}  // namespace
+
+std::vector<ParamSpec> PacingPolicy::Params() {
+  return {
+      {"max_depth", ParamKind::kCount, 1000.0, 0.0, false,
+       "most requests waiting, paced or not; an arrival beyond it fails at once"},
+      {"max_wait", ParamKind::kDuration, 30.0, 0.0, true,
+       "longest a request waits (for its pacing slot, then for capacity) before it fails"},
+      {"burst", ParamKind::kNumber, 0.0, 0.0, false,
+       "over-rate requests per key let through unpaced before pacing starts; refills at the rate"},
+  };
+}
+
+PacingPolicy::PacingPolicy(const ParamValues& params)
+    : max_depth_(static_cast<size_t>(params.at("max_depth"))),
+      max_wait_(FromSeconds(params.at("max_wait"))),
+      burst_(params.at("burst")) {}
+
+SmoothingPolicy::Admission PacingPolicy::OnArrival(const Ticket& ticket, const KeyView& key,
+                                                   bool slot_free, Nanos now, FailReason* reason) {
+  if (ticket.rate_class == RateClass::kWithin) return Ready(ticket, slot_free, reason);
+  if (!(key.request_rate > 0.0)) {
+    *reason = FailReason::kBufferFull;
+    return Admission::kRejected;
+  }
+  if (ticket.key >= next_release_.size()) next_release_.resize(ticket.key + size_t{1}, kNoRelease);
+  Nanos& next_release = next_release_[ticket.key];
+  const double spacing_ns =
+      std::min(kMaxSpacing, static_cast<double>(kNanosPerSecond) / key.request_rate);
+  const Nanos spacing = std::max<Nanos>(1, static_cast<Nanos>(spacing_ns));
+
+  // The burst allowance: fewer than `burst` of this key's requests ahead in the schedule.
+  const Nanos scheduled = std::max(now, next_release);
+  if (static_cast<double>(scheduled - now) < burst_ * static_cast<double>(spacing)) {
+    const Admission admission = Ready(ticket, slot_free, reason);
+    if (admission != Admission::kRejected) next_release = SaturatingAdd(scheduled, spacing);
+    return admission;
+  }
+
+  const Nanos eligible = std::max(key.fits_at, next_release);
+  if (eligible >= ticket.arrival + max_wait_ || Depth() >= max_depth_) {
+    *reason = FailReason::kBufferFull;
+    return Admission::kRejected;
+  }
+  next_release = SaturatingAdd(eligible, spacing);
+  if (eligible <= now) return Ready(ticket, slot_free, reason);
+  pacing_.push_back(Paced{ticket, eligible, seq_++});
+  std::push_heap(pacing_.begin(), pacing_.end(), LaterEligible{});
+  return Admission::kBuffered;
+}
+
+SmoothingPolicy::Admission PacingPolicy::Ready(const Ticket& ticket, bool slot_free,
+                                               FailReason* reason) {
+  if (slot_free) {
+    // A free slot means nothing startable waits, unless this arrival's own Expire just released
+    // paced requests. They are older and go first: the arrival queues behind them and the engine
+    // is asked to Wake now. With no room to queue, it takes the slot rather than fail beside it.
+    if (released_.empty() || Depth() >= max_depth_) return Admission::kServe;
+    fill_at_ = ticket.arrival;
+  } else if (Depth() >= max_depth_) {
+    *reason = FailReason::kBufferFull;
+    return Admission::kRejected;
+  }
+  ready_.push_back(ticket);
+  return Admission::kBuffered;
+}
+
+bool PacingPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
+  Expire(now, expired);
+  // Oldest arrival first; at equal arrival the never-paced request goes first.
+  if (!ready_.empty() &&
+      (released_.empty() || ready_.front().arrival <= released_.front().ticket.arrival)) {
+    *next = ready_.pop_front();
+    return true;
+  }
+  if (released_.empty()) return false;
+  std::pop_heap(released_.begin(), released_.end(), LaterArrival{});
+  *next = released_.back().ticket;
+  released_.pop_back();
+  return true;
+}
+
+void PacingPolicy::Expire(Nanos now, std::vector<Ticket>* expired) {
+  fill_at_ = kNever;
+  while (!pacing_.empty() && pacing_.front().eligible <= now) {
+    std::pop_heap(pacing_.begin(), pacing_.end(), LaterEligible{});
+    released_.push_back(pacing_.back());
+    pacing_.pop_back();
+    std::push_heap(released_.begin(), released_.end(), LaterArrival{});
+  }
+  while (!ready_.empty() && ready_.front().arrival + max_wait_ <= now) {
+    expired->push_back(ready_.pop_front());
+  }
+  while (!released_.empty() && released_.front().ticket.arrival + max_wait_ <= now) {
+    std::pop_heap(released_.begin(), released_.end(), LaterArrival{});
+    expired->push_back(released_.back().ticket);
+    released_.pop_back();
+  }
+}
+
+Nanos PacingPolicy::NextWakeup() const {
+  Nanos wakeup = fill_at_;
+  if (!ready_.empty()) wakeup = std::min(wakeup, ready_.front().arrival + max_wait_);
+  if (!released_.empty()) wakeup = std::min(wakeup, released_.front().ticket.arrival + max_wait_);
+  if (!pacing_.empty()) wakeup = std::min(wakeup, pacing_.front().eligible);
+  return wakeup;
+}
+
+}  // namespace ratesim

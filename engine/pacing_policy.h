@@ -1,0 +1,82 @@
+// `pacing`: a burst above an org's dynamic rate is spread out at that rate instead of failed, up to
+// a max wait: a leaky bucket per key with a burst allowance (GCRA, the "virtual scheduling" form).
+//
+// A within-rate request goes straight to the FIFO. An over-rate request of key k is given an
+// eligibility time
+//     eligible = max(KeyView::fits_at, next_release[k]),   next_release[k] = eligible + 1/rate
+// so consecutive over-rate requests of a key start at least 1/rate apart (rate = the key's dynamic
+// request rate at the request's arrival). It waits in a heap until `eligible`, then joins the
+// requests that may start. If `eligible` is at or past its deadline (arrival + max_wait) it could
+// never start, and fails at once with kBufferFull: the interface has no "would wait too long"
+// reason, and "the buffer has no room for it in time" is the closest. A key whose rate is 0 cannot
+// be paced: its over-rate requests fail the same way.
+//
+// Burst allowance: an over-rate request passes unpaced (straight to the FIFO) while fewer than
+// `burst` of its key's requests are ahead of it in the pacing schedule (next_release[k] - now <
+// burst / rate); it still takes its place in the schedule. A quiet key so regains its allowance at
+// its rate, and sustained over-rate traffic is paced at the rate whatever `burst` is.
+//
+// Requests that may start are served oldest arrival first. Two sources feed them: the FIFO of
+// requests that never waited for eligibility (arrival order) and a heap of released paced requests
+// ordered by arrival. Both are ordered by arrival, hence by deadline, so the earliest deadline is
+// one of two fronts.
+//
+// Invariants:
+//  - Every paced request has eligible < arrival + max_wait, so it is released before its deadline
+//    and expires, if at all, from the released heap.
+//  - After Expire(now) the pacing heap holds only requests with eligible > now.
+//  - Depth() = FIFO + released + pacing heap, at most max_depth.
+#ifndef RATESIM_ENGINE_PACING_POLICY_H_
+#define RATESIM_ENGINE_PACING_POLICY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "engine/smoothing_policy.h"
+#include "engine/ticket_ring.h"
+
+namespace ratesim {
+
+class PacingPolicy final : public SmoothingPolicy {
+ public:
+  static std::vector<ParamSpec> Params();
+  // REQUIRES: `params` resolved against Params().
+  explicit PacingPolicy(const ParamValues& params);
+
+  Admission OnArrival(const Ticket& ticket, const KeyView& key, bool slot_free, Nanos now,
+                      FailReason* reason) override;
+  bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) override;
+  void Expire(Nanos now, std::vector<Ticket>* expired) override;
+  Nanos NextWakeup() const override;
+  size_t Depth() const override { return ready_.size() + released_.size() + pacing_.size(); }
+
+ private:
+  // A paced request. `seq` (admission order) breaks ties, so that the order never depends on the
+  // heap's internals.
+  struct Paced {
+    Ticket ticket;
+    Nanos eligible;
+    uint64_t seq;
+  };
+
+  // Queues `ticket` to start as soon as a slot frees (or at once if one is free).
+  Admission Ready(const Ticket& ticket, bool slot_free, FailReason* reason);
+
+  size_t max_depth_;
+  Nanos max_wait_;
+  double burst_;
+
+  TicketRing ready_;                 // may start now, never paced: arrival order
+  std::vector<Paced> released_;      // paced, now eligible: min-heap by (arrival, seq)
+  std::vector<Paced> pacing_;        // paced, not yet eligible: min-heap by (eligible, seq)
+  std::vector<Nanos> next_release_;  // by KeyId, grown on demand
+  uint64_t seq_ = 0;
+  // Set when an arrival found a free slot while released requests were waiting: the engine does
+  // not fill slots after an arrival, so NextWakeup asks for a Wake at that instant.
+  Nanos fill_at_ = kNever;
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_ENGINE_PACING_POLICY_H_

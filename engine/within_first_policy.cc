@@ -1,0 +1,74 @@
+#include "engine/within_first_policy.h"
+
+#include <algorithm>
+
+namespace ratesim {
+
+std::vector<ParamSpec> WithinFirstPolicy::Params() {
+  return {
+      {"max_depth", ParamKind::kCount, 1000.0, 0.0, false,
+       "most requests waiting, both classes together; over-rate ones make room for within-rate"},
+      {"max_wait", ParamKind::kDuration, 30.0, 0.0, true,
+       "longest a within-rate request waits for a slot before it fails (503)"},
+      {"max_wait_over", ParamKind::kDuration, 10.0, 0.0, true,
+       "longest an over-rate request waits for spare capacity before it fails (429)"},
+  };
+}
+
+WithinFirstPolicy::WithinFirstPolicy(const ParamValues& params)
+    : max_depth_(static_cast<size_t>(params.at("max_depth"))),
+      max_wait_(FromSeconds(params.at("max_wait"))),
+      max_wait_over_(FromSeconds(params.at("max_wait_over"))) {}
+
+SmoothingPolicy::Admission WithinFirstPolicy::OnArrival(const Ticket& ticket, const KeyView&,
+                                                        bool slot_free, Nanos now,
+                                                        FailReason* reason) {
+  // A free slot means both FIFOs are empty (the engine refills slots as soon as they free): the
+  // arrival, of either class, is spare-capacity work that no one else wants.
+  if (slot_free) return Admission::kServe;
+  const bool within = ticket.rate_class == RateClass::kWithin;
+  if (Depth() >= max_depth_) {
+    if (!within || over_.empty()) {
+      *reason = FailReason::kBufferFull;
+      return Admission::kRejected;
+    }
+    if (displaced_.empty()) displaced_at_ = now;
+    displaced_.push_back(over_.pop_back());
+  }
+  (within ? within_ : over_).push_back(ticket);
+  return Admission::kBuffered;
+}
+
+bool WithinFirstPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
+  Expire(now, expired);
+  if (!within_.empty()) {
+    *next = within_.pop_front();
+    return true;
+  }
+  if (!over_.empty()) {
+    *next = over_.pop_front();
+    return true;
+  }
+  return false;
+}
+
+void WithinFirstPolicy::Expire(Nanos now, std::vector<Ticket>* expired) {
+  expired->insert(expired->end(), displaced_.begin(), displaced_.end());
+  displaced_.clear();
+  displaced_at_ = kNever;
+  while (!within_.empty() && within_.front().arrival + max_wait_ <= now) {
+    expired->push_back(within_.pop_front());
+  }
+  while (!over_.empty() && over_.front().arrival + max_wait_over_ <= now) {
+    expired->push_back(over_.pop_front());
+  }
+}
+
+Nanos WithinFirstPolicy::NextWakeup() const {
+  Nanos wakeup = displaced_at_;
+  if (!within_.empty()) wakeup = std::min(wakeup, within_.front().arrival + max_wait_);
+  if (!over_.empty()) wakeup = std::min(wakeup, over_.front().arrival + max_wait_over_);
+  return wakeup;
+}
+
+}  // namespace ratesim
