@@ -1,13 +1,13 @@
 #include "engine/codel_policy.h"
 
+#include "engine/buffer_params.h"
+
 namespace ratesim {
 
 std::vector<ParamSpec> CodelPolicy::Params() {
   return {
-      {"max_depth", ParamKind::kCount, 1000.0, 0.0, false,
-       "most requests waiting; an arrival beyond it fails at once"},
-      {"max_wait", ParamKind::kDuration, 60.0, 0.0, true,
-       "hard limit on any wait, overloaded or not"},
+      MaxDepthParam(),
+      MaxWaitParam(60.0),
       {"target", ParamKind::kDuration, 5.0, 0.0, true,
        "acceptable standing delay; in overload, the longest a request may wait"},
       {"interval", ParamKind::kDuration, 30.0, 0.0, true,
@@ -16,8 +16,8 @@ std::vector<ParamSpec> CodelPolicy::Params() {
 }
 
 CodelPolicy::CodelPolicy(const ParamValues& params)
-    : max_depth_(static_cast<size_t>(params.at("max_depth"))),
-      max_wait_(FromSeconds(params.at("max_wait"))),
+    : max_depth_(MaxDepth(params)),
+      max_wait_(MaxWait(params)),
       target_(FromSeconds(params.at("target"))),
       interval_(FromSeconds(params.at("interval"))) {}
 

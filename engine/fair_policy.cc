@@ -1,5 +1,7 @@
 #include "engine/fair_policy.h"
 
+#include "engine/buffer_params.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -8,10 +10,8 @@ namespace ratesim {
 
 std::vector<ParamSpec> FairPolicy::Params() {
   return {
-      {"max_depth", ParamKind::kCount, 1000.0, 0.0, false,
-       "most requests waiting over all orgs; an arrival beyond it fails at once"},
-      {"max_wait", ParamKind::kDuration, 30.0, 0.0, true,
-       "longest a request waits for a slot before it fails"},
+      MaxDepthParam(),
+      MaxWaitParam(30.0),
       {"quantum", ParamKind::kNumber, 4096.0, 0.0, true,
        "tokens (of input + max output) each org may send per round; rounded up to a whole token"},
       {"max_depth_per_org", ParamKind::kCount, 0.0, 0.0, false,
@@ -20,9 +20,9 @@ std::vector<ParamSpec> FairPolicy::Params() {
 }
 
 FairPolicy::FairPolicy(const ParamValues& params)
-    : max_depth_(static_cast<size_t>(params.at("max_depth"))),
+    : max_depth_(MaxDepth(params)),
       max_depth_per_org_(static_cast<size_t>(params.at("max_depth_per_org"))),
-      max_wait_(FromSeconds(params.at("max_wait"))),
+      max_wait_(MaxWait(params)),
       quantum_(std::max<int64_t>(1, static_cast<int64_t>(std::ceil(params.at("quantum"))))) {}
 
 SmoothingPolicy::Admission FairPolicy::OnArrival(const Ticket& ticket, const KeyView&,

@@ -1,19 +1,19 @@
 #include "engine/fifo_policy.h"
 
+#include "engine/buffer_params.h"
+
 namespace ratesim {
 
 std::vector<ParamSpec> FifoPolicy::Params() {
   return {
-      {"max_depth", ParamKind::kCount, 1000.0, 0.0, false,
-       "most requests waiting in the buffer; an arrival beyond it fails at once"},
-      {"max_wait", ParamKind::kDuration, 30.0, 0.0, true,
-       "longest a request waits for a slot before it fails"},
+      MaxDepthParam(),
+      MaxWaitParam(30.0),
   };
 }
 
 FifoPolicy::FifoPolicy(const ParamValues& params)
-    : max_depth_(static_cast<size_t>(params.at("max_depth"))),
-      max_wait_(FromSeconds(params.at("max_wait"))) {}
+    : max_depth_(MaxDepth(params)),
+      max_wait_(MaxWait(params)) {}
 
 SmoothingPolicy::Admission FifoPolicy::OnArrival(const Ticket& ticket, const KeyView&, bool slot_free,
                                                  Nanos now, FailReason* reason) {

@@ -1,5 +1,7 @@
 #include "engine/pacing_policy.h"
 
+#include "engine/buffer_params.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -33,18 +35,16 @@ Nanos SaturatingAdd(Nanos a, Nanos b) {
 
 std::vector<ParamSpec> PacingPolicy::Params() {
   return {
-      {"max_depth", ParamKind::kCount, 1000.0, 0.0, false,
-       "most requests waiting, paced or not; an arrival beyond it fails at once"},
-      {"max_wait", ParamKind::kDuration, 30.0, 0.0, true,
-       "longest a request waits (for its pacing slot, then for capacity) before it fails"},
+      MaxDepthParam(),
+      MaxWaitParam(30.0),
       {"burst", ParamKind::kNumber, 0.0, 0.0, false,
        "over-rate requests per key let through unpaced before pacing starts; refills at the rate"},
   };
 }
 
 PacingPolicy::PacingPolicy(const ParamValues& params)
-    : max_depth_(static_cast<size_t>(params.at("max_depth"))),
-      max_wait_(FromSeconds(params.at("max_wait"))),
+    : max_depth_(MaxDepth(params)),
+      max_wait_(MaxWait(params)),
       burst_(params.at("burst")) {}
 
 SmoothingPolicy::Admission PacingPolicy::OnArrival(const Ticket& ticket, const KeyView& key,

@@ -1,23 +1,23 @@
 #include "engine/within_first_policy.h"
 
+#include "engine/buffer_params.h"
+
 #include <algorithm>
 
 namespace ratesim {
 
 std::vector<ParamSpec> WithinFirstPolicy::Params() {
   return {
-      {"max_depth", ParamKind::kCount, 1000.0, 0.0, false,
-       "most requests waiting, both classes together; over-rate ones make room for within-rate"},
-      {"max_wait", ParamKind::kDuration, 30.0, 0.0, true,
-       "longest a within-rate request waits for a slot before it fails (503)"},
+      MaxDepthParam(),
+      MaxWaitParam(30.0),
       {"max_wait_over", ParamKind::kDuration, 10.0, 0.0, true,
        "longest an over-rate request waits for spare capacity before it fails (429)"},
   };
 }
 
 WithinFirstPolicy::WithinFirstPolicy(const ParamValues& params)
-    : max_depth_(static_cast<size_t>(params.at("max_depth"))),
-      max_wait_(FromSeconds(params.at("max_wait"))),
+    : max_depth_(MaxDepth(params)),
+      max_wait_(MaxWait(params)),
       max_wait_over_(FromSeconds(params.at("max_wait_over"))) {}
 
 SmoothingPolicy::Admission WithinFirstPolicy::OnArrival(const Ticket& ticket, const KeyView&,
