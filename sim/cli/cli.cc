@@ -17,6 +17,11 @@ const FlagSpec kSetFlag = {"--set", "KEY=VALUE", true,
 const FlagSpec kSeedFlag = {"--seed", "N", false, "random seed (same as --set run.seed=N)"};
 const FlagSpec kOutFlag = {"--out", "DIR", false,
                            "write summary.json, timeseries.csv, run.json into DIR"};
+const FlagSpec kReplicationsFlag = {
+    "--replications", "N", false,
+    "run each policy N times with derived seeds; report means and 95% intervals (default 1)"};
+const FlagSpec kAuditFlag = {"--audit", "", false,
+                             "also write audit.csv into DIR: one row per request attempt"};
 
 bool IsHelp(const std::string& arg) { return arg == "--help" || arg == "-h"; }
 
@@ -101,14 +106,17 @@ const std::vector<Command>& Commands() {
       {"run", "SCENARIO", "run one policy of a scenario and print its results",
        "ratesim run scenarios/quickstart.toml --policy fifo --out results/quickstart",
        {{"--policy", "LABEL", false, "the policy to run (default: the scenario's first)"},
-        kOutFlag, kSeedFlag, kSetFlag, kHelpFlag},
+        kOutFlag, kSeedFlag, kSetFlag, kReplicationsFlag,
+        {"--threads", "N", false, "run replications on up to N threads (default 0: one per core)"},
+        kAuditFlag, kHelpFlag},
        &RunCommand},
       {"compare", "SCENARIO", "run several policies on identical traffic and compare them",
-       "ratesim compare scenarios/quickstart.toml --policies none,fifo --threads 4",
+       "ratesim compare scenarios/quickstart.toml --policies none,fifo --replications 10",
        {{"--policies", "A,B,C", false, "the policies to run (default: all, in file order)"},
-        kOutFlag, kSeedFlag, kSetFlag,
-        {"--threads", "N", false, "run policies on up to N threads (default 0: one per core)"},
-        kHelpFlag},
+        kOutFlag, kSeedFlag, kSetFlag, kReplicationsFlag,
+        {"--threads", "N", false,
+         "run policies and replications on up to N threads (default 0: one per core)"},
+        kAuditFlag, kHelpFlag},
        &CompareCommand},
       {"validate", "SCENARIO", "check a scenario file and print every error with file:line:column",
        "ratesim validate scenarios/quickstart.toml --set run.duration=5m",

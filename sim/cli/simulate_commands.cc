@@ -2,20 +2,26 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
 #include "absl/status/statusor.h"
 #include "fmt/format.h"
+#include "sim/report/audit_csv.h"
 #include "sim/report/comparison_table.h"
 #include "sim/report/human_units.h"
 #include "sim/report/report_writer.h"
+#include "sim/report/output_dir.h"
 #include "sim/report/run_metadata.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/simulate/runner.h"
 
 namespace ratesim {
 namespace {
+
+// More would only be a typo: 10000 replications of a one-second scenario already take a while.
+constexpr int kMaxReplications = 10000;
 
 int Fail(const CommandContext& context, int code, std::string_view message) {
   context.err << "error: " << message << '\n';
@@ -116,43 +122,116 @@ absl::StatusOr<std::vector<std::string>> SplitList(std::string_view flag, std::s
   }
 }
 
-std::string Describe(const Scenario& scenario) {
+std::string Describe(const Scenario& scenario, int replications) {
   std::string out = scenario.path;
   if (!scenario.title.empty()) out += fmt::format(" ({})", scenario.title);
-  return out + fmt::format(": seed {}, duration {}", scenario.run.seed,
-                           FormatDuration(scenario.run.duration));
+  out += fmt::format(": seed {}, duration {}", scenario.run.seed,
+                     FormatDuration(scenario.run.duration));
+  if (replications > 1) out += fmt::format(", {} replications", replications);
+  return out;
 }
 
-// With --out, what run.json records, taken before the runs so that the hash is of the file that was
-// loaded even if it is edited meanwhile; nullopt without --out. Prints the error and returns
-// false when the scenario file cannot be read again.
-bool PrepareMetadata(const ParsedArgs& args, const CommandContext& context,
-                     const Scenario& scenario, const std::vector<std::string>& labels,
-                     std::optional<RunMetadata>& metadata) {
-  if (!args.Has("--out")) return true;
-  absl::StatusOr<RunMetadata> described =
-      DescribeRun(scenario, labels, args.Values("--set"), context.argv);
-  if (!described.ok()) {
-    Fail(context, kExitIoError, described.status());
-    return false;
+// The value of flag `name`, a whole number in [min, max], or `fallback` when absent.
+// `min_text` says what the minimum means, for the error message.
+absl::StatusOr<int> IntFlag(const ParsedArgs& args, const std::string& name, int min, int max,
+                            const std::string& min_text, int fallback) {
+  if (!args.Has(name)) return fallback;
+  const std::string text = args.Value(name);
+  if (!IsWholeNumber(text) || text.size() > 9 || std::stoi(text) < min || std::stoi(text) > max) {
+    return absl::InvalidArgumentError(fmt::format(
+        "flag '{}' needs a whole number from {} to {}, got '{}'", name, min_text, max, text));
   }
-  metadata = *std::move(described);
-  return true;
+  return std::stoi(text);
 }
 
-// Prints the table of `runs` and, with `metadata` (so with --out), writes the reports.
-int Report(const ParsedArgs& args, const CommandContext& context, const Scenario& scenario,
-           const std::optional<RunMetadata>& metadata, const std::vector<RunResult>& runs) {
-  context.out << Describe(scenario) << "\n\n" << ComparisonTable(runs);
-  if (!metadata) return kExitOk;
+// What `run` and `compare` share once their policies are known: the flags that shape the runs.
+struct RunRequest {
+  std::vector<std::string> labels;
+  int threads = 0;
+  int replications = 1;
+  bool audit = false;
+};
+
+// Parses --threads, --replications and --audit into `request`.
+absl::Status ParseRunFlags(const ParsedArgs& args, RunRequest& request) {
+  absl::StatusOr<int> threads =
+      IntFlag(args, "--threads", 0, 9999, "0 (one per core)", 0);
+  if (!threads.ok()) return threads.status();
+  request.threads = *threads;
+  absl::StatusOr<int> replications = IntFlag(args, "--replications", 1, kMaxReplications, "1", 1);
+  if (!replications.ok()) return replications.status();
+  request.replications = *replications;
+  request.audit = args.Has("--audit");
+  if (request.audit && !args.Has("--out")) {
+    return absl::InvalidArgumentError(
+        "flag '--audit' needs '--out DIR': audit.csv is written there with the other results");
+  }
+  return absl::OkStatus();
+}
+
+// Runs `request` on `scenario`, prints the table and, with --out, writes the reports (and with
+// --audit, audit.csv) atomically.
+int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Scenario& scenario,
+                 const RunRequest& request) {
+  if (absl::Status status = CheckLabels(scenario, request.labels); !status.ok()) {
+    return Fail(context, kExitUsage, status);
+  }
+  // With --out, what run.json records, taken before the runs so that the hash is of the file that
+  // was loaded even if it is edited meanwhile.
+  std::optional<RunMetadata> metadata;
+  if (args.Has("--out")) {
+    absl::StatusOr<RunMetadata> described =
+        DescribeRun(scenario, request.labels, args.Values("--set"), context.argv,
+                    request.replications);
+    if (!described.ok()) return Fail(context, kExitIoError, described.status());
+    metadata = *std::move(described);
+  }
   const std::string dir = args.Value("--out");
-  if (absl::Status status = WriteReports(dir, *metadata, runs); !status.ok()) {
+  // The audit streams into the output's staging directory while the runs go, so that is made
+  // first; without --audit, only once the results exist.
+  std::unique_ptr<StagedOutput> output;
+  std::optional<AuditLog> audit;
+  ComparisonOptions options;
+  options.threads = request.threads;
+  options.replications = request.replications;
+  if (request.audit) {
+    absl::StatusOr<std::unique_ptr<StagedOutput>> staged = StagedOutput::Create(dir);
+    if (!staged.ok()) return Fail(context, kExitIoError, staged.status());
+    output = *std::move(staged);
+    audit.emplace(*output, request.labels, request.replications);
+    options.observers = [&audit](size_t policy, int replication) {
+      return audit->Open(policy, replication);
+    };
+  }
+  absl::StatusOr<std::vector<RunResult>> runs =
+      RunComparison(scenario, request.labels, options);
+  if (!runs.ok()) return Fail(context, kExitUsage, runs.status());
+
+  ComparisonTableOptions table;
+  table.replications = request.replications;
+  context.out << Describe(scenario, request.replications) << "\n\n"
+              << ComparisonTable(*runs, table);
+  if (!metadata) return kExitOk;
+  std::vector<std::string> staged_files;
+  if (audit) {
+    if (absl::Status status = audit->Finish(); !status.ok()) {
+      return Fail(context, kExitIoError, status);
+    }
+    staged_files.emplace_back(kAuditCsvFileName);
+  } else {
+    absl::StatusOr<std::unique_ptr<StagedOutput>> staged = StagedOutput::Create(dir);
+    if (!staged.ok()) return Fail(context, kExitIoError, staged.status());
+    output = *std::move(staged);
+  }
+  if (absl::Status status = PublishReports(*output, *metadata, *runs, staged_files);
+      !status.ok()) {
     return Fail(context, kExitIoError, status);
   }
   std::string files;
   for (const ReportFormat& format : ReportFormats()) {
     files += (files.empty() ? "" : ", ") + format.file_name;
   }
+  for (const std::string& name : staged_files) files += ", " + name;
   context.out << fmt::format("\nwrote {} to {}\n", files, dir);
   return kExitOk;
 }
@@ -160,54 +239,31 @@ int Report(const ParsedArgs& args, const CommandContext& context, const Scenario
 }  // namespace
 
 int RunCommand(const ParsedArgs& args, const CommandContext& context) {
-  std::optional<Scenario> scenario = Load(args, context);
-  if (!scenario) return kExitUsage;
-  const std::string label = args.Value("--policy", scenario->policies.front().label);
-  if (absl::Status status = CheckLabels(*scenario, {label}); !status.ok()) {
+  RunRequest request;
+  if (absl::Status status = ParseRunFlags(args, request); !status.ok()) {
     return Fail(context, kExitUsage, status);
   }
-  const PolicySpec& policy = *std::find_if(
-      scenario->policies.begin(), scenario->policies.end(),
-      [&label](const PolicySpec& spec) { return spec.label == label; });
-  std::optional<RunMetadata> metadata;
-  if (!PrepareMetadata(args, context, *scenario, {label}, metadata)) return kExitIoError;
-  absl::StatusOr<RunResult> run = RunPolicy(*scenario, policy);
-  if (!run.ok()) return Fail(context, kExitUsage, run.status());
-  std::vector<RunResult> runs;
-  runs.push_back(*std::move(run));
-  return Report(args, context, *scenario, metadata, runs);
+  std::optional<Scenario> scenario = Load(args, context);
+  if (!scenario) return kExitUsage;
+  request.labels = {args.Value("--policy", scenario->policies.front().label)};
+  return RunAndReport(args, context, *scenario, request);
 }
 
 int CompareCommand(const ParsedArgs& args, const CommandContext& context) {
-  std::vector<std::string> labels;
+  RunRequest request;
   if (args.Has("--policies")) {
     absl::StatusOr<std::vector<std::string>> list =
         SplitList("--policies", args.Value("--policies"));
     if (!list.ok()) return Fail(context, kExitUsage, list.status());
-    labels = *std::move(list);
+    request.labels = *std::move(list);
   }
-  int threads = 0;
-  if (args.Has("--threads")) {
-    const std::string text = args.Value("--threads");
-    if (!IsWholeNumber(text) || text.size() > 4) {
-      return Fail(context, kExitUsage,
-                  fmt::format("flag '--threads' needs a whole number from 0 (one per core) to "
-                              "9999, got '{}'",
-                              text));
-    }
-    threads = std::stoi(text);
+  if (absl::Status status = ParseRunFlags(args, request); !status.ok()) {
+    return Fail(context, kExitUsage, status);
   }
   std::optional<Scenario> scenario = Load(args, context);
   if (!scenario) return kExitUsage;
-  if (labels.empty()) labels = Labels(*scenario);
-  if (absl::Status status = CheckLabels(*scenario, labels); !status.ok()) {
-    return Fail(context, kExitUsage, status);
-  }
-  std::optional<RunMetadata> metadata;
-  if (!PrepareMetadata(args, context, *scenario, labels, metadata)) return kExitIoError;
-  absl::StatusOr<std::vector<RunResult>> runs = RunComparison(*scenario, labels, threads);
-  if (!runs.ok()) return Fail(context, kExitUsage, runs.status());
-  return Report(args, context, *scenario, metadata, *runs);
+  if (request.labels.empty()) request.labels = Labels(*scenario);
+  return RunAndReport(args, context, *scenario, request);
 }
 
 int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {

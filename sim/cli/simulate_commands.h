@@ -1,7 +1,9 @@
 // The commands that read a scenario: `run` (one policy), `compare` (several on identical traffic)
 // and `validate` (read and check only). Each prints scenario errors to the error stream and returns
 // kExitUsage before writing anything; `run` and `compare` print the comparison table and, with
-// --out, write the reports atomically (kExitIoError if that fails).
+// --out, write the reports atomically (kExitIoError if that fails). Both take --replications N
+// (N runs per policy with the seeds of replication.h, reported as means with 95% intervals),
+// --threads and --audit (audit.csv beside the reports; needs --out).
 #ifndef RATESIM_SIM_CLI_SIMULATE_COMMANDS_H_
 #define RATESIM_SIM_CLI_SIMULATE_COMMANDS_H_
 

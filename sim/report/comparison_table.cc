@@ -1,10 +1,14 @@
 #include "sim/report/comparison_table.h"
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
 #include <numeric>
+#include <optional>
 
 #include "fmt/format.h"
 #include "sim/report/human_units.h"
+#include "sim/report/replication_stats.h"
 #include "sim/report/text_table.h"
 
 namespace ratesim {
@@ -27,8 +31,12 @@ std::string PolicyTable(const std::vector<RunResult>& runs) {
   const bool any_in_flight = std::any_of(runs.begin(), runs.end(), [](const RunResult& run) {
     return run.metrics.overall.counts.in_flight > 0;
   });
+  const bool any_retries = std::any_of(runs.begin(), runs.end(), [](const RunResult& run) {
+    return run.metrics.overall.counts.retries > 0;
+  });
   std::vector<TextTable::Column> columns = {
       {"policy", Align::kLeft}, {"offered"}, {"200"}, {"429 req"}, {"429 tok"}, {"503"}};
+  if (any_retries) columns.push_back({"retries"});
   if (any_in_flight) columns.push_back({"in flight"});
   for (const char* header : {"success", "p50", "p99", "p99 wait", "util"}) {
     columns.push_back({header});
@@ -43,6 +51,7 @@ std::string PolicyTable(const std::vector<RunResult>& runs) {
                                     Count(counts.r429_request),
                                     Count(counts.r429_token),
                                     Count(counts.r503)};
+    if (any_retries) row.push_back(Count(counts.retries));
     if (any_in_flight) row.push_back(Count(counts.in_flight));
     row.push_back(Success(counts));
     row.push_back(Quantile(overall.latency, 0.5));
@@ -100,6 +109,124 @@ std::string OrgTable(const std::vector<RunResult>& runs, size_t max_orgs) {
   return out;
 }
 
+// --- With replications: means and 95% half-widths ------------------------------------------------
+
+std::string MeanCount(const PolicyReplications& group,
+                      const std::function<int64_t(const OutcomeCounts&)>& count) {
+  const MeanCi estimate = Estimate(group, [&count](const RunResult& run) {
+    return std::optional<double>(static_cast<double>(count(run.metrics.overall.counts)));
+  });
+  return std::isfinite(estimate.mean) ? fmt::format("{:.0f}", estimate.mean) : "-";
+}
+
+std::string PercentCi(const PolicyReplications& group, const RunMetric& metric) {
+  const MeanCi estimate = Estimate(group, metric);
+  return FormatPercentCi(estimate.mean, estimate.ci95);
+}
+
+std::string LatencyCi(const PolicyReplications& group, const RunMetric& metric) {
+  const MeanCi estimate = Estimate(group, metric);
+  return FormatLatencyCi(estimate.mean, estimate.ci95);
+}
+
+// A metric of one org's slice, undefined where the run lacks the org.
+RunMetric OfOrg(size_t org, std::optional<double> (*metric)(const SliceMetrics&)) {
+  return [org, metric](const RunResult& run) -> std::optional<double> {
+    const SliceMetrics* slice = OrgSlice(run, org);
+    return slice == nullptr ? std::nullopt : metric(*slice);
+  };
+}
+
+std::optional<double> SliceSuccess(const SliceMetrics& slice) { return SuccessShare(slice.counts); }
+std::optional<double> SliceP99(const SliceMetrics& slice) {
+  return QuantileNs(slice.latency, 0.99);
+}
+
+std::string ReplicatedPolicyTable(const std::vector<PolicyReplications>& groups) {
+  const auto any = [&groups](int64_t OutcomeCounts::*field) {
+    for (const PolicyReplications& group : groups) {
+      for (const RunResult* run : group.runs) {
+        if (run->metrics.overall.counts.*field > 0) return true;
+      }
+    }
+    return false;
+  };
+  const bool any_retries = any(&OutcomeCounts::retries);
+  const bool any_in_flight = any(&OutcomeCounts::in_flight);
+  std::vector<TextTable::Column> columns = {{"policy", Align::kLeft}, {"offered"}};
+  if (any_retries) columns.push_back({"retries"});
+  if (any_in_flight) columns.push_back({"in flight"});
+  for (const char* header :
+       {"success", "429 share", "503 share", "p50", "p99", "p99 wait", "util"}) {
+    columns.push_back({header});
+  }
+  TextTable table(std::move(columns));
+  for (const PolicyReplications& group : groups) {
+    std::vector<std::string> row = {
+        group.policy, MeanCount(group, [](const OutcomeCounts& c) { return c.offered; })};
+    if (any_retries) {
+      row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.retries; }));
+    }
+    if (any_in_flight) {
+      row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.in_flight; }));
+    }
+    row.push_back(PercentCi(group, [](const RunResult& run) {
+      return SuccessShare(run.metrics.overall.counts);
+    }));
+    row.push_back(PercentCi(group, [](const RunResult& run) {
+      return Share429(run.metrics.overall.counts);
+    }));
+    row.push_back(PercentCi(group, [](const RunResult& run) {
+      return Share503(run.metrics.overall.counts);
+    }));
+    row.push_back(LatencyCi(group, [](const RunResult& run) {
+      return QuantileNs(run.metrics.overall.latency, 0.5);
+    }));
+    row.push_back(LatencyCi(group, [](const RunResult& run) {
+      return QuantileNs(run.metrics.overall.latency, 0.99);
+    }));
+    row.push_back(LatencyCi(group, [](const RunResult& run) {
+      return QuantileNs(run.metrics.overall.queue_wait, 0.99);
+    }));
+    row.push_back(PercentCi(group, [](const RunResult& run) {
+      return std::optional<double>(OverallUtilisation(run.metrics));
+    }));
+    table.AddRow(std::move(row));
+  }
+  return table.Render();
+}
+
+std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, size_t max_orgs) {
+  const RunResult& first = *groups.front().runs.front();
+  const size_t org_count = first.metrics.per_org.size();
+  if (max_orgs == 0 || org_count < 2) return "";
+  const std::vector<size_t> orgs = OrgsToShow(first, max_orgs);
+  TextTable table({{"org", Align::kLeft},
+                   {"policy", Align::kLeft},
+                   {"offered"},
+                   {"success"},
+                   {"p99"}});
+  for (const size_t org : orgs) {
+    for (const PolicyReplications& group : groups) {
+      const MeanCi offered = Estimate(group, [org](const RunResult& run) -> std::optional<double> {
+        const SliceMetrics* slice = OrgSlice(run, org);
+        if (slice == nullptr) return std::nullopt;
+        return static_cast<double>(slice->counts.offered);
+      });
+      table.AddRow({OrgName(first, org), group.policy,
+                    std::isfinite(offered.mean) ? fmt::format("{:.0f}", offered.mean) : "-",
+                    PercentCi(group, OfOrg(org, SliceSuccess)),
+                    LatencyCi(group, OfOrg(org, SliceP99))});
+    }
+  }
+  std::string out = "\nper org:\n" + table.Render();
+  if (orgs.size() < org_count) {
+    out += fmt::format("({} more orgs with less traffic not shown; summary.json has every org)\n",
+                       org_count - orgs.size());
+  }
+  return out;
+}
+
 }  // namespace
 
 double OverallUtilisation(const RunMetrics& metrics) {
@@ -115,7 +242,11 @@ double OverallUtilisation(const RunMetrics& metrics) {
 std::string ComparisonTable(const std::vector<RunResult>& runs,
                             const ComparisonTableOptions& options) {
   if (runs.empty()) return "";
-  return PolicyTable(runs) + OrgTable(runs, options.max_orgs);
+  if (options.replications <= 1) return PolicyTable(runs) + OrgTable(runs, options.max_orgs);
+  const std::vector<PolicyReplications> groups = GroupReplications(runs, options.replications);
+  return fmt::format("mean \u00b1 95% confidence half-width over {} replications (Student t)\n\n",
+                     options.replications) +
+         ReplicatedPolicyTable(groups) + ReplicatedOrgTable(groups, options.max_orgs);
 }
 
 }  // namespace ratesim

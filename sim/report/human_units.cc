@@ -33,6 +33,27 @@ std::string FormatPercent(double share) {
   return fmt::format("{:.1f}%", percent);
 }
 
+std::string FormatLatencyCi(double mean_ns, double ci95_ns) {
+  if (!std::isfinite(mean_ns)) return "-";
+  const std::string mean = FormatLatency(static_cast<Nanos>(std::llround(mean_ns)));
+  if (!std::isfinite(ci95_ns)) return mean;
+  const bool in_ms = mean.size() >= 2 && mean.compare(mean.size() - 2, 2, "ms") == 0;
+  const size_t unit_size = in_ms ? 2 : 1;
+  const size_t point = mean.find('.');
+  const int decimals =
+      point == std::string::npos ? 0 : static_cast<int>(mean.size() - unit_size - point - 1);
+  const double unit = in_ms ? static_cast<double>(kNanosPerMillisecond)
+                            : static_cast<double>(kNanosPerSecond);
+  return fmt::format("{} \u00b1{:.{}f}", mean, ci95_ns / unit, decimals);
+}
+
+std::string FormatPercentCi(double mean_share, double ci95_share) {
+  if (!std::isfinite(mean_share)) return "-";
+  const std::string mean = FormatPercent(mean_share);
+  if (!std::isfinite(ci95_share)) return mean;
+  return fmt::format("{} \u00b1{:.1f}", mean, ci95_share * 100.0);
+}
+
 std::string FormatDuration(Nanos ns) {
   constexpr Nanos kMinute = 60 * kNanosPerSecond;
   constexpr Nanos kHour = 60 * kMinute;

@@ -18,6 +18,12 @@ std::string FormatLatency(Nanos ns);
 // single failure or a single success does not read as perfect or as total loss.
 std::string FormatPercent(double share);
 
+// An estimate and its 95% confidence half-width, the half-width in the unit and with the decimals of
+// the estimate: "20.0ms ±1.2", "2.00s ±0.05", "340ms ±12"; "97.1% ±0.4" (percentage points).
+// Without a half-width (NaN: fewer than two values) just the estimate; "-" without an estimate.
+std::string FormatLatencyCi(double mean_ns, double ci95_ns);
+std::string FormatPercentCi(double mean_share, double ci95_share);
+
 // A duration as a scenario file accepts it, in the largest unit that keeps it short: whole hours or
 // minutes ("2h", "10m", "90m"), else seconds, ms or us with decimals as needed ("90s", "2.5s",
 // "500ms", "1.5ms", "250us").

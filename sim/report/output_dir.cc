@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -24,56 +25,16 @@ bool Exists(const fs::path& path) {
   return ::lstat(path.c_str(), &info) == 0;
 }
 
-// Undoes what it was told it did, in reverse order, unless Commit() was called.
-class Rollback {
- public:
-  ~Rollback() {
-    if (committed_) return;
-    for (auto it = restores_.rbegin(); it != restores_.rend(); ++it) {
-      if (it->backup.empty()) {
-        ::unlink(it->target.c_str());
-      } else {
-        std::rename(it->backup.c_str(), it->target.c_str());
-      }
-    }
-    std::error_code ignored;
-    if (!temp_dir_.empty()) fs::remove_all(temp_dir_, ignored);
-    for (auto it = created_dirs_.rbegin(); it != created_dirs_.rend(); ++it) ::rmdir(it->c_str());
-  }
-  void CreatedDir(const fs::path& dir) { created_dirs_.push_back(dir); }
-  void CreatedTempDir(const fs::path& dir) { temp_dir_ = dir; }
-  // `target` now holds a new file; the file it held before, if any, is at `backup` (empty if none).
-  void Replaced(const fs::path& target, const fs::path& backup) {
-    restores_.push_back({target, backup});
-  }
-  void Commit() { committed_ = true; }
-
- private:
-  struct Restore {
-    fs::path target;
-    fs::path backup;
-  };
-  bool committed_ = false;
-  std::vector<fs::path> created_dirs_;  // parents, outermost first
-  fs::path temp_dir_;
-  std::vector<Restore> restores_;
-};
-
-// Creates the missing ancestors of `dir` (not `dir` itself), outermost first.
-absl::Status CreateParents(const fs::path& dir, Rollback& rollback) {
+// The missing ancestors of `dir` (not `dir` itself), outermost first.
+std::vector<fs::path> MissingParents(const fs::path& dir) {
   std::vector<fs::path> missing;
   for (fs::path parent = dir.parent_path(); !parent.empty() && !Exists(parent);
        parent = parent.parent_path()) {
     missing.push_back(parent);
     if (parent == parent.parent_path()) break;
   }
-  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-    if (::mkdir(it->c_str(), 0777) != 0) {
-      return IoError(errno, fmt::format("cannot create directory '{}'", it->string()));
-    }
-    rollback.CreatedDir(*it);
-  }
-  return absl::OkStatus();
+  std::reverse(missing.begin(), missing.end());
+  return missing;
 }
 
 absl::Status WriteFile(const fs::path& path, const OutputFile& file) {
@@ -93,7 +54,7 @@ absl::Status WriteFile(const fs::path& path, const OutputFile& file) {
 
 }  // namespace
 
-absl::Status PublishFiles(const std::string& dir_arg, const std::vector<OutputFile>& files) {
+absl::StatusOr<std::unique_ptr<StagedOutput>> StagedOutput::Create(const std::string& dir_arg) {
   fs::path dir = fs::path(dir_arg).lexically_normal();
   if (dir.empty()) return absl::InvalidArgumentError("empty output directory");
   if (!dir.has_filename()) dir = dir.parent_path();  // "out/" -> "out"
@@ -103,54 +64,105 @@ absl::Status PublishFiles(const std::string& dir_arg, const std::vector<OutputFi
     if (error) return IoError(error.value(), fmt::format("cannot resolve '{}'", dir_arg));
     dir = absolute;
   }
+  std::unique_ptr<StagedOutput> output(new StagedOutput);
+  output->dir_ = dir.string();
   const fs::path temp = fs::path(fmt::format("{}.tmp-{}", dir.string(), ::getpid()));
 
-  Rollback rollback;
-  if (absl::Status status = CreateParents(dir, rollback); !status.ok()) return status;
+  for (const fs::path& parent : MissingParents(dir)) {
+    if (::mkdir(parent.c_str(), 0777) != 0) {
+      return IoError(errno, fmt::format("cannot create directory '{}'", parent.string()));
+    }
+    output->created_dirs_.push_back(parent.string());
+  }
   std::error_code ignored;
   fs::remove_all(temp, ignored);  // a leftover of an earlier process that had our pid
   if (::mkdir(temp.c_str(), 0777) != 0) {
     return IoError(errno, fmt::format("cannot create directory '{}'", temp.string()));
   }
-  rollback.CreatedTempDir(temp);
+  output->staging_ = temp.string();
+  return output;
+}
 
-  for (const OutputFile& file : files) {
-    if (absl::Status status = WriteFile(temp / file.name, file); !status.ok()) return status;
+StagedOutput::~StagedOutput() {
+  if (!published_) Rollback();
+}
+
+void StagedOutput::Rollback() {
+  for (auto it = restores_.rbegin(); it != restores_.rend(); ++it) {
+    if (it->backup.empty()) {
+      ::unlink(it->target.c_str());
+    } else {
+      std::rename(it->backup.c_str(), it->target.c_str());
+    }
   }
+  restores_.clear();
+  std::error_code ignored;
+  if (!staging_.empty()) fs::remove_all(staging_, ignored);
+  for (auto it = created_dirs_.rbegin(); it != created_dirs_.rend(); ++it) ::rmdir(it->c_str());
+  created_dirs_.clear();
+}
 
+absl::Status StagedOutput::Write(const OutputFile& file) {
+  return WriteFile(StagedPath(file.name), file);
+}
+
+absl::Status StagedOutput::Publish(const std::vector<std::string>& names) {
+  const fs::path dir(dir_);
+  const fs::path temp(staging_);
+  std::error_code ignored;
   struct stat info;
   if (::stat(dir.c_str(), &info) != 0) {
     if (errno != ENOENT) return IoError(errno, fmt::format("cannot access '{}'", dir.string()));
+    // The whole staging directory becomes `dir`: first drop what was not asked for.
+    std::error_code error;
+    std::vector<fs::path> extra;
+    for (const fs::directory_entry& entry : fs::directory_iterator(temp, error)) {
+      const std::string name = entry.path().filename().string();
+      if (std::find(names.begin(), names.end(), name) == names.end()) extra.push_back(entry.path());
+    }
+    if (error) return IoError(error.value(), fmt::format("cannot list '{}'", temp.string()));
+    for (const fs::path& path : extra) fs::remove_all(path, ignored);
     if (std::rename(temp.c_str(), dir.c_str()) != 0) {
       return IoError(errno, fmt::format("cannot rename '{}' to '{}'", temp.string(), dir.string()));
     }
-    rollback.Commit();
+    published_ = true;
     return absl::OkStatus();
   }
   if (!S_ISDIR(info.st_mode)) {
     return IoError(ENOTDIR, fmt::format("cannot write results into '{}'", dir.string()));
   }
-  for (const OutputFile& file : files) {
-    const fs::path target = dir / file.name;
+  for (const std::string& name : names) {
+    const fs::path target = dir / name;
     fs::path backup;
     if (Exists(target)) {
-      backup = temp / (".old." + file.name);
+      backup = temp / (".old." + name);
       if (std::rename(target.c_str(), backup.c_str()) != 0) {
         return IoError(errno, fmt::format("cannot replace '{}'", target.string()));
       }
     }
-    const fs::path source = temp / file.name;
+    const fs::path source = temp / name;
     if (std::rename(source.c_str(), target.c_str()) != 0) {
       const int error = errno;
       if (!backup.empty()) std::rename(backup.c_str(), target.c_str());
       return IoError(error, fmt::format("cannot move '{}' to '{}'", source.string(),
                                         target.string()));
     }
-    rollback.Replaced(target, backup);
+    restores_.push_back({target.string(), backup.string()});
   }
-  rollback.Commit();
-  fs::remove_all(temp, ignored);  // now holds only the replaced files
+  published_ = true;
+  fs::remove_all(temp, ignored);  // now holds only the replaced files and unpublished ones
   return absl::OkStatus();
+}
+
+absl::Status PublishFiles(const std::string& dir, const std::vector<OutputFile>& files) {
+  absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create(dir);
+  if (!output.ok()) return output.status();
+  std::vector<std::string> names;
+  for (const OutputFile& file : files) {
+    if (absl::Status status = (*output)->Write(file); !status.ok()) return status;
+    names.push_back(file.name);
+  }
+  return (*output)->Publish(names);
 }
 
 }  // namespace ratesim

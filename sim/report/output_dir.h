@@ -1,24 +1,32 @@
 // Publishes a set of result files into a directory all at once, so that a reader never sees a
 // mixture of old and new files, nor a partial file presented as complete.
 //
-// PublishFiles(dir, files):
-//   1. creates a fresh directory `<dir>.tmp-<pid>` next to `dir` (same parent, so same file system),
-//      creating missing parent directories first;
-//   2. writes every file into it;
-//   3. only when all were written: renames the temporary directory to `dir` if `dir` is absent, or
-//      else moves each file into `dir`, replacing a file of the same name (other files in `dir` are
-//      left alone).
-// On any failure it removes the temporary directory (and the parents it created), restores any file
-// of `dir` it had already replaced, and returns an error naming the path and the system's reason.
+// A StagedOutput for `dir`:
+//   1. Create: makes a fresh directory `<dir>.tmp-<pid>` next to `dir` (same parent, so same file
+//      system), creating missing parent directories first;
+//   2. Write (or write directly under staging_dir(), for files built piece by piece): every file
+//      goes into that directory;
+//   3. Publish, only when all were written: renames the temporary directory to `dir` if `dir` is
+//      absent, or else moves each file into `dir`, replacing a file of the same name (other files in
+//      `dir` are left alone). Files in the staging directory that were not named are discarded.
+// On any failure, or if it is destroyed before Publish succeeded, it removes the temporary
+// directory (and the parents it created) and restores any file of `dir` it had already replaced.
+// Errors name the path and the system's reason.
+//
+// PublishFiles(dir, files) does all three steps for files written in one go.
+//
+// Thread-safety: none.
 #ifndef RATESIM_SIM_REPORT_OUTPUT_DIR_H_
 #define RATESIM_SIM_REPORT_OUTPUT_DIR_H_
 
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace ratesim {
 
@@ -26,6 +34,40 @@ struct OutputFile {
   std::string name;  // a plain file name, no directory part
   // Writes the content. A writer may report its own failure by setting the stream's badbit.
   std::function<void(std::ostream&)> write;
+};
+
+class StagedOutput {
+ public:
+  // Step 1 for `dir`. Fails naming the directory it could not create.
+  static absl::StatusOr<std::unique_ptr<StagedOutput>> Create(const std::string& dir);
+  ~StagedOutput();  // rolls back unless Publish succeeded
+  StagedOutput(const StagedOutput&) = delete;
+  StagedOutput& operator=(const StagedOutput&) = delete;
+
+  // The temporary directory; `name` in it becomes `dir`/`name` on Publish.
+  const std::string& staging_dir() const { return staging_; }
+  std::string StagedPath(const std::string& name) const { return staging_ + "/" + name; }
+
+  // Writes `file` into the staging directory.
+  absl::Status Write(const OutputFile& file);
+
+  // Step 3: publishes the staged files named in `names` (plain, distinct, all written), in that
+  // order. REQUIRES: called at most once.
+  absl::Status Publish(const std::vector<std::string>& names);
+
+ private:
+  struct Restore {
+    std::string target;
+    std::string backup;  // where the replaced file waits; empty if `target` did not exist
+  };
+  StagedOutput() = default;
+  void Rollback();
+
+  std::string dir_;
+  std::string staging_;
+  std::vector<std::string> created_dirs_;  // parents, outermost first
+  std::vector<Restore> restores_;
+  bool published_ = false;
 };
 
 // REQUIRES: file names are plain and distinct.

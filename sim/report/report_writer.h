@@ -9,11 +9,13 @@
 
 #include "absl/status/status.h"
 #include "sim/metrics/run_metrics.h"
+#include "sim/report/output_dir.h"
 #include "sim/report/run_metadata.h"
 
 namespace ratesim {
 
-// What every report reads: the runs of one command and what produced them.
+// What every report reads: the runs of one command and what produced them. `runs` holds
+// runs[p * metadata.replications + r], as RunComparison returns them.
 struct ReportInput {
   const RunMetadata& metadata;
   const std::vector<RunResult>& runs;
@@ -29,8 +31,14 @@ struct ReportFormat {
 // run.json.
 const std::vector<ReportFormat>& ReportFormats();
 
-// Writes every ReportFormats() file for `runs` into `dir` with PublishFiles: all of them, or on
-// failure none (and an error naming the path and the reason).
+// Writes every ReportFormats() file for `runs` into `output`, then publishes them together with the
+// files already staged there that `staged` names (such as audit.csv): all of them, or on failure
+// none (and an error naming the path and the reason).
+absl::Status PublishReports(StagedOutput& output, const RunMetadata& metadata,
+                            const std::vector<RunResult>& runs,
+                            const std::vector<std::string>& staged = {});
+
+// PublishReports into a new StagedOutput for `dir`.
 absl::Status WriteReports(const std::string& dir, const RunMetadata& metadata,
                           const std::vector<RunResult>& runs);
 

@@ -6,6 +6,7 @@
 
 #include "fmt/format.h"
 #include "sim/report/json_writer.h"
+#include "sim/simulate/replication.h"
 #include "sim/version.h"
 
 namespace ratesim {
@@ -55,7 +56,8 @@ absl::StatusOr<uint64_t> HashFile(const std::string& path) {
 
 absl::StatusOr<RunMetadata> DescribeRun(const Scenario& scenario, std::vector<std::string> policies,
                                         std::vector<std::string> overrides,
-                                        std::vector<std::string> command_line) {
+                                        std::vector<std::string> command_line,
+                                        int replications) {
   absl::StatusOr<uint64_t> hash = HashFile(scenario.path);
   if (!hash.ok()) return hash.status();
   RunMetadata metadata;
@@ -63,6 +65,8 @@ absl::StatusOr<RunMetadata> DescribeRun(const Scenario& scenario, std::vector<st
   metadata.scenario_title = scenario.title;
   metadata.scenario_fnv1a64 = *hash;
   metadata.seed = scenario.run.seed;
+  metadata.replications = replications;
+  metadata.seeds = ReplicationSeeds(scenario.run.seed, replications);
   metadata.duration = scenario.run.duration;
   metadata.policies = std::move(policies);
   metadata.overrides = std::move(overrides);
@@ -86,6 +90,12 @@ std::string RunJson(const RunMetadata& metadata) {
   json.EndObject();
   json.Key("seed");
   json.Uint(metadata.seed);
+  json.Key("replications");
+  json.Int(metadata.replications);
+  json.Key("seeds");
+  json.BeginArray();
+  for (const uint64_t seed : metadata.seeds) json.Uint(seed);
+  json.EndArray();
   json.Key("duration_s");
   json.Double(ToSeconds(metadata.duration));
   json.Key("policies");

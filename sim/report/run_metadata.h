@@ -1,6 +1,6 @@
 // run.json: what produced a set of results, so that results can be matched to their inputs: the
 // scenario file (path, title, a content hash), the seed, the duration, the version of ratesim, the
-// policies run, the overrides and the command line.
+// policies run, the replications and their seeds, the overrides and the command line.
 #ifndef RATESIM_SIM_REPORT_RUN_METADATA_H_
 #define RATESIM_SIM_REPORT_RUN_METADATA_H_
 
@@ -20,20 +20,25 @@ struct RunMetadata {
   std::string scenario_title;
   uint64_t scenario_fnv1a64 = 0;  // FNV-1a 64 of the scenario file's bytes
   uint64_t seed = 0;              // after overrides
+  int replications = 1;           // runs per policy
+  std::vector<uint64_t> seeds;    // of replication 0, 1, ...; seeds[0] == seed
   Nanos duration = 0;             // after overrides
   std::vector<std::string> policies;      // labels, in run order
   std::vector<std::string> overrides;     // the --set key=value pairs, in order
   std::vector<std::string> command_line;  // argv, unmodified
 };
 
-// The metadata of running `policies` of `scenario`, hashing the file at scenario.path. Fails
-// (with the path and the system's reason) when that file cannot be read.
+// The metadata of running `policies` of `scenario` `replications` times each (with the seeds of
+// replication.h), hashing the file at scenario.path. Fails (with the path and the system's reason)
+// when that file cannot be read.
 absl::StatusOr<RunMetadata> DescribeRun(const Scenario& scenario, std::vector<std::string> policies,
                                         std::vector<std::string> overrides,
-                                        std::vector<std::string> command_line);
+                                        std::vector<std::string> command_line,
+                                        int replications = 1);
 
 // The run.json text: {"version", "scenario": {"path", "title", "fnv1a64" (16 hex digits)}, "seed",
-// "duration_s", "policies", "overrides", "command_line"}. "version" is Version().
+// "replications", "seeds", "duration_s", "policies", "overrides", "command_line"}. "version" is
+// Version().
 std::string RunJson(const RunMetadata& metadata);
 
 // 64-bit FNV-1a (offset basis 0xcbf29ce484222325, prime 0x100000001b3).

@@ -1,8 +1,11 @@
 #include "sim/report/summary_json.h"
 
+#include <optional>
+
 #include "fmt/format.h"
 #include "sim/report/comparison_table.h"
 #include "sim/report/json_writer.h"
+#include "sim/report/replication_stats.h"
 
 namespace ratesim {
 namespace {
@@ -33,7 +36,7 @@ void WriteSliceFields(const SliceMetrics& slice, JsonWriter& json) {
       {"offered", counts.offered},         {"ok", counts.ok},
       {"r429_request", counts.r429_request}, {"r429_token", counts.r429_token},
       {"r429", counts.r429()},             {"r503", counts.r503},
-      {"in_flight", counts.in_flight},
+      {"in_flight", counts.in_flight},     {"retries", counts.retries},
   };
   for (const auto& [name, value] : fields) {
     json.Key(name);
@@ -101,16 +104,194 @@ void WriteRun(const RunResult& run, JsonWriter& json) {
   json.EndObject();
 }
 
+// --- With replications --------------------------------------------------------------------------
+
+// A slice of a run (overall, one org, one model), or nullptr where the run lacks it.
+using SliceOf = std::function<const SliceMetrics*(const RunResult&)>;
+
+// {"mean": ..., "ci95": ...} of `metric` over `group`; null where undefined.
+void WriteEstimate(const PolicyReplications& group, const RunMetric& metric, JsonWriter& json) {
+  const MeanCi estimate = Estimate(group, metric);
+  json.BeginObject();
+  json.Key("mean");
+  json.Double(estimate.mean);
+  json.Key("ci95");
+  json.Double(estimate.ci95);
+  json.EndObject();
+}
+
+// `metric` of the slice `slice_of` picks, undefined where the run lacks the slice.
+RunMetric OfSlice(const SliceOf& slice_of,
+                  std::function<std::optional<double>(const SliceMetrics&)> metric) {
+  return [slice_of, metric = std::move(metric)](const RunResult& run) -> std::optional<double> {
+    const SliceMetrics* slice = slice_of(run);
+    return slice == nullptr ? std::nullopt : metric(*slice);
+  };
+}
+
+void WriteDistributionEstimates(const PolicyReplications& group, const SliceOf& slice_of,
+                                LogHistogram SliceMetrics::*histogram, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("count");
+  WriteEstimate(group, OfSlice(slice_of, [histogram](const SliceMetrics& slice) {
+                  return std::optional<double>(static_cast<double>((slice.*histogram).Count()));
+                }),
+                json);
+  for (const auto& [name, q] : {std::pair<const char*, double>{"p50", 0.5}, {"p90", 0.9},
+                                {"p99", 0.99}}) {
+    json.Key(name);
+    WriteEstimate(group, OfSlice(slice_of, [histogram, q = q](const SliceMetrics& slice) {
+                    const std::optional<double> ns = QuantileNs(slice.*histogram, q);
+                    return ns ? std::optional<double>(*ns / kNanosPerSecond) : std::nullopt;
+                  }),
+                  json);
+  }
+  json.Key("mean");
+  WriteEstimate(group, OfSlice(slice_of, [histogram](const SliceMetrics& slice) {
+                  const LogHistogram& h = slice.*histogram;
+                  return h.Count() == 0 ? std::nullopt
+                                        : std::optional<double>(h.Mean() / kNanosPerSecond);
+                }),
+                json);
+  json.Key("max");
+  WriteEstimate(group, OfSlice(slice_of, [histogram](const SliceMetrics& slice) {
+                  const LogHistogram& h = slice.*histogram;
+                  return h.Count() == 0 ? std::nullopt
+                                        : std::optional<double>(Seconds(h.Max()));
+                }),
+                json);
+  json.EndObject();
+}
+
+// The estimates of a slice, inside an object the caller opened: the SLICE fields, each an
+// estimate, plus the 429 and 503 shares of finished requests.
+void WriteSliceEstimates(const PolicyReplications& group, const SliceOf& slice_of,
+                         JsonWriter& json) {
+  const std::pair<const char*, int64_t (*)(const OutcomeCounts&)> counts[] = {
+      {"offered", [](const OutcomeCounts& c) { return c.offered; }},
+      {"ok", [](const OutcomeCounts& c) { return c.ok; }},
+      {"r429_request", [](const OutcomeCounts& c) { return c.r429_request; }},
+      {"r429_token", [](const OutcomeCounts& c) { return c.r429_token; }},
+      {"r429", [](const OutcomeCounts& c) { return c.r429(); }},
+      {"r503", [](const OutcomeCounts& c) { return c.r503; }},
+      {"in_flight", [](const OutcomeCounts& c) { return c.in_flight; }},
+      {"retries", [](const OutcomeCounts& c) { return c.retries; }},
+  };
+  for (const auto& [name, count] : counts) {
+    json.Key(name);
+    WriteEstimate(group, OfSlice(slice_of, [count = count](const SliceMetrics& slice) {
+                    return std::optional<double>(static_cast<double>(count(slice.counts)));
+                  }),
+                  json);
+  }
+  const std::pair<const char*, std::optional<double> (*)(const OutcomeCounts&)> shares[] = {
+      {"success_rate", &SuccessShare}, {"r429_share", &Share429}, {"r503_share", &Share503}};
+  for (const auto& [name, share] : shares) {
+    json.Key(name);
+    WriteEstimate(group, OfSlice(slice_of, [share = share](const SliceMetrics& slice) {
+                    return share(slice.counts);
+                  }),
+                  json);
+  }
+  json.Key("latency");
+  WriteDistributionEstimates(group, slice_of, &SliceMetrics::latency, json);
+  json.Key("queue_wait");
+  WriteDistributionEstimates(group, slice_of, &SliceMetrics::queue_wait, json);
+}
+
+// A number of a model's usage, undefined where the run lacks the model.
+RunMetric OfUsage(size_t model, double (*value)(const RunMetrics&, const ModelUsage&)) {
+  return [model, value](const RunResult& run) -> std::optional<double> {
+    if (model >= run.metrics.model_usage.size()) return std::nullopt;
+    return value(run.metrics, run.metrics.model_usage[model]);
+  };
+}
+
+void WriteReplications(const PolicyReplications& group, JsonWriter& json) {
+  const RunResult& first = *group.runs.front();
+  json.BeginObject();
+  json.Key("replications");
+  json.Int(static_cast<int64_t>(group.runs.size()));
+  json.Key("seeds");
+  json.BeginArray();
+  for (const RunResult* run : group.runs) json.Uint(run->seed);
+  json.EndArray();
+  json.Key("end_time_s");
+  WriteEstimate(group, [](const RunResult& run) {
+    return std::optional<double>(Seconds(run.metrics.end_time));
+  }, json);
+
+  json.Key("overall");
+  json.BeginObject();
+  WriteSliceEstimates(group, [](const RunResult& run) { return &run.metrics.overall; }, json);
+  json.Key("utilisation");
+  WriteEstimate(group, [](const RunResult& run) {
+    return std::optional<double>(OverallUtilisation(run.metrics));
+  }, json);
+  json.EndObject();
+
+  json.Key("per_org");
+  json.BeginObject();
+  for (size_t org = 0; org < first.metrics.per_org.size(); ++org) {
+    json.Key(NameOr(first.org_names, org, "org"));
+    json.BeginObject();
+    WriteSliceEstimates(group, [org](const RunResult& run) { return OrgSlice(run, org); }, json);
+    json.EndObject();
+  }
+  json.EndObject();
+
+  json.Key("per_model");
+  json.BeginObject();
+  for (size_t model = 0; model < first.metrics.per_model.size(); ++model) {
+    json.Key(NameOr(first.model_names, model, "model"));
+    json.BeginObject();
+    WriteSliceEstimates(group, [model](const RunResult& run) { return ModelSlice(run, model); },
+                        json);
+    if (model < first.metrics.model_usage.size()) {
+      const std::pair<const char*, double (*)(const RunMetrics&, const ModelUsage&)> usages[] = {
+          {"utilisation", [](const RunMetrics&, const ModelUsage& u) { return u.utilisation(); }},
+          {"slots",
+           [](const RunMetrics&, const ModelUsage& u) { return static_cast<double>(u.slots); }},
+          {"started",
+           [](const RunMetrics&, const ModelUsage& u) { return static_cast<double>(u.started); }},
+          {"mean_buffered",
+           [](const RunMetrics& m, const ModelUsage& u) {
+             return m.end_time > 0 ? u.buffered_ns / static_cast<double>(m.end_time) : 0.0;
+           }},
+      };
+      for (const auto& [name, value] : usages) {
+        json.Key(name);
+        WriteEstimate(group, OfUsage(model, value), json);
+      }
+    }
+    json.EndObject();
+  }
+  json.EndObject();
+
+  json.Key("runs");
+  json.BeginArray();
+  for (const RunResult* run : group.runs) WriteRun(*run, json);
+  json.EndArray();
+  json.EndObject();
+}
+
 }  // namespace
 
-std::string SummaryJson(const std::vector<RunResult>& runs) {
+std::string SummaryJson(const std::vector<RunResult>& runs, int replications) {
   JsonWriter json;
   json.BeginObject();
   json.Key("policies");
   json.BeginObject();
-  for (const RunResult& run : runs) {
-    json.Key(run.policy);
-    WriteRun(run, json);
+  if (replications <= 1) {
+    for (const RunResult& run : runs) {
+      json.Key(run.policy);
+      WriteRun(run, json);
+    }
+  } else {
+    for (const PolicyReplications& group : GroupReplications(runs, replications)) {
+      json.Key(group.policy);
+      WriteReplications(group, json);
+    }
   }
   json.EndObject();
   json.EndObject();

@@ -1,4 +1,5 @@
-// summary.json: the scalar results of every run, for scripts. Layout (times in seconds):
+// summary.json: the scalar results of every run, for scripts. Layout (times in seconds), with one
+// replication per policy:
 //
 //   {"policies": {"<label>": {
 //       "seed": 1, "end_time_s": 61.5,
@@ -6,12 +7,30 @@
 //       "per_org": {"<org>": SLICE, ...},
 //       "per_model": {"<model>": SLICE + {"utilisation", "slots", "started", "mean_buffered"}, ...}},
 //     ...}}
-//   SLICE = {"offered", "ok", "r429_request", "r429_token", "r429", "r503", "in_flight",
+//   SLICE = {"offered", "ok", "r429_request", "r429_token", "r429", "r503", "in_flight", "retries",
 //            "success_rate", "latency": DIST, "queue_wait": DIST}
 //   DIST  = {"count", "p50", "p90", "p99", "mean", "max"}   (seconds; all 0 when count is 0)
 //
 // "latency" covers successful requests (arrival to completion), "queue_wait" started ones (arrival to
-// start of service). Policies, orgs and models appear in run, id order.
+// start of service); "retries" counts attempts after the first. Policies, orgs and models appear in
+// run, id order.
+//
+// With N > 1 replications per policy, the same shape with every number replaced by its estimate
+// over the replications, EST = {"mean", "ci95"} (ci95: half-width of the 95% Student-t interval;
+// null when fewer than two replications define the number, both null when none does), plus the
+// shares of finished requests that fail, and every replication's own results:
+//
+//   {"policies": {"<label>": {
+//       "replications": N, "seeds": [seed of replication 0, 1, ...], "end_time_s": EST,
+//       "overall": SLICE_EST + {"utilisation": EST},
+//       "per_org": {"<org>": SLICE_EST, ...},
+//       "per_model": {"<model>": SLICE_EST + {"utilisation", "slots", "started", "mean_buffered"}},
+//       "runs": [RUN of replication 0, RUN of replication 1, ...]},    (RUN: the one-run layout)
+//     ...}}
+//   SLICE_EST = SLICE with EST for each number, + {"r429_share": EST, "r503_share": EST}
+//
+// A number a replication does not define (a latency with no successful request, a share with
+// nothing finished) is left out of its estimate rather than counted as 0 (replication_stats.h).
 #ifndef RATESIM_SIM_REPORT_SUMMARY_JSON_H_
 #define RATESIM_SIM_REPORT_SUMMARY_JSON_H_
 
@@ -22,8 +41,9 @@
 
 namespace ratesim {
 
-// Valid JSON, never NaN or infinity.
-std::string SummaryJson(const std::vector<RunResult>& runs);
+// Valid JSON, never NaN or infinity. `runs` holds runs[p * replications + r] (RunComparison's
+// order). REQUIRES: replications >= 1 and divides runs.size().
+std::string SummaryJson(const std::vector<RunResult>& runs, int replications = 1);
 
 }  // namespace ratesim
 

@@ -36,11 +36,16 @@ std::string CsvField(std::string_view field) {
   return out;
 }
 
-void WriteTimeseriesCsv(const std::vector<RunResult>& runs, std::ostream& out) {
-  out << kTimeseriesCsvHeader << '\n';
+void WriteTimeseriesCsv(const std::vector<RunResult>& runs, std::ostream& out, int replications) {
+  const bool replicated = replications > 1;
+  out << (replicated ? kReplicatedTimeseriesCsvHeader : kTimeseriesCsvHeader) << '\n';
   fmt::memory_buffer line;
-  for (const RunResult& run : runs) {
-    const std::string policy = CsvField(run.policy);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const RunResult& run = runs[i];
+    // The policy field, and with replications the replication field after it.
+    const std::string policy =
+        replicated ? fmt::format("{},{}", CsvField(run.policy), i % replications)
+                   : CsvField(run.policy);
     const std::vector<std::string> orgs = QuotedNames(run.org_names);
     const std::vector<std::string> models = QuotedNames(run.model_names);
     std::string org_fallback;

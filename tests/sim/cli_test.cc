@@ -220,6 +220,13 @@ TEST_F(CliTest, BadFlagValuesAreUsageErrorsAndWriteNothing) {
       {{"run", tiny_, "--policy", "fifo", "--out", out},
        "unknown policy 'fifo': " + tiny_ + " declares the policies none, fifo-5s"},
       {{"compare", tiny_, "--policies", "none,lifo", "--out", out}, "unknown policy 'lifo'"},
+      {{"compare", tiny_, "--replications", "0", "--out", out},
+       "flag '--replications' needs a whole number from 1 to 10000, got '0'"},
+      {{"run", tiny_, "--replications", "ten", "--out", out}, "'--replications' needs a whole number"},
+      {{"run", tiny_, "--replications", "10001", "--out", out}, "from 1 to 10000, got '10001'"},
+      {{"run", tiny_, "--threads", "-2", "--out", out}, "'--threads' needs a whole number"},
+      {{"compare", tiny_, "--audit"}, "flag '--audit' needs '--out DIR'"},
+      {{"run", tiny_, "--audit", "--out", out, "--policy", "lifo"}, "unknown policy 'lifo'"},
   };
   for (const Case& c : cases) {
     const Result r = Cli(c.args);
@@ -348,6 +355,89 @@ TEST_F(CliTest, RunPicksAPolicyByLabel) {
   EXPECT_TRUE(Contains(r.out, "\nfifo-5s "));
   EXPECT_TRUE(Contains(r.out, "duration 10s"));
   EXPECT_TRUE(Lacks(r.out, "\nnone "));
+}
+
+TEST_F(CliTest, CompareWithReplicationsReportsMeansAndIntervals) {
+  const std::string out = Path("rep");
+  const Result r = Cli({"compare", tiny_, "--replications", "3", "--out", out});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "seed 3, duration 20s, 3 replications"));
+  EXPECT_TRUE(Contains(r.out, "over 3 replications"));
+  EXPECT_TRUE(Contains(r.out, "429 share"));
+  EXPECT_TRUE(Contains(r.out, "% \u00b1"));
+  const std::string summary = Read(out + "/summary.json");
+  EXPECT_TRUE(Contains(summary, "\"replications\": 3,"));
+  EXPECT_TRUE(Contains(summary, "\"success_rate\": {\n          \"mean\": "));
+  EXPECT_TRUE(Contains(summary, "\"ci95\": "));
+  EXPECT_TRUE(Contains(summary, "\"runs\": ["));
+  const std::string csv = Read(out + "/timeseries.csv");
+  EXPECT_EQ(csv.rfind("policy,replication,time_s,metric,org,model,value\n", 0), 0u);
+  EXPECT_TRUE(Contains(csv, "\nnone,2,5,offered,steady,m,"));
+  const std::string run = Read(out + "/run.json");
+  EXPECT_TRUE(Contains(run, "\"replications\": 3,"));
+  EXPECT_TRUE(Contains(run, "\"seeds\": [\n    3,\n"));
+}
+
+TEST_F(CliTest, OneReplicationWritesExactlyWhatNoFlagWrites) {
+  std::vector<std::string> outputs;
+  for (const std::vector<std::string>& extra :
+       {std::vector<std::string>{}, std::vector<std::string>{"--replications", "1"},
+        std::vector<std::string>{"--replications=1", "--threads", "1"}}) {
+    const std::string out = Path("out" + std::to_string(outputs.size()));
+    std::vector<std::string> args = {"compare", tiny_, "--out", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const Result r = Cli(args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string table = r.out.substr(0, r.out.find("wrote "));
+    outputs.push_back(table + Read(out + "/summary.json") + Read(out + "/timeseries.csv"));
+  }
+  EXPECT_EQ(outputs[0], outputs[1]);
+  EXPECT_EQ(outputs[0], outputs[2]);
+  // The single-run layout: plain numbers, no replication column, no intervals.
+  EXPECT_TRUE(Lacks(outputs[0], "\u00b1"));
+  EXPECT_TRUE(Lacks(outputs[0], "ci95"));
+  EXPECT_TRUE(Lacks(outputs[0], "replication"));
+  EXPECT_TRUE(Contains(outputs[0], "\"seed\": 3,\n      \"end_time_s\": "));
+}
+
+TEST_F(CliTest, ReplicationsGiveTheSameBytesOnAnyNumberOfThreads) {
+  std::vector<std::string> outputs;
+  for (const std::string threads : {"1", "2", "4"}) {
+    const std::string out = Path("t" + threads);
+    const Result r = Cli({"compare", tiny_, "--replications", "3", "--threads", threads, "--out",
+                          out, "--audit"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    outputs.push_back(r.out.substr(0, r.out.find("wrote ")) + Read(out + "/summary.json") +
+                      Read(out + "/timeseries.csv") + Read(out + "/audit.csv"));
+  }
+  EXPECT_EQ(outputs[0], outputs[1]);
+  EXPECT_EQ(outputs[0], outputs[2]);
+}
+
+TEST_F(CliTest, AuditIsWrittenWithTheOtherReports) {
+  const std::string out = Path("audited");
+  const Result r = Cli({"run", tiny_, "--audit", "--out", out});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "wrote summary.json, timeseries.csv, run.json, audit.csv to " + out));
+  EXPECT_EQ(Read(out + "/audit.csv").rfind(
+                "policy,replication,request,attempt,final,org,model,arrival_s,rate_class,"
+                "admission,started_s,ended_s,status,error_type,reason,input_tokens,"
+                "output_tokens\n",
+                0),
+            0u);
+  EXPECT_EQ(Outputs(), std::vector<std::string>{"audited"});  // no part or temporary file left
+  // Without --audit, a run leaves an earlier audit.csv alone (other files in DIR are kept).
+  ASSERT_EQ(Cli({"run", tiny_, "--out", out}).code, 0);
+  EXPECT_TRUE(fs::exists(out + "/audit.csv"));
+}
+
+TEST_F(CliTest, AnUnwritableOutputDirectoryIsAnIoErrorBeforeAnAuditedRun) {
+  Write("file", "x");
+  const Result r = Cli({"compare", tiny_, "--audit", "--out", Path("file/out")});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(Contains(r.err, "error: cannot create directory '" + Path("file/out.tmp-")));
+  EXPECT_EQ(r.out, "");  // found before running anything
+  EXPECT_EQ(Outputs(), std::vector<std::string>{"file"});
 }
 
 TEST_F(CliTest, AnUnwritableOutputDirectoryIsAnIoError) {

@@ -1,6 +1,7 @@
 // Tests for the report writers: RunResults built by hand with known counts and latencies, checked in
 // the terminal table, summary.json (parsed back by a strict JSON reader written here), the
-// long-form CSV, run.json, and the atomic publication of an output directory.
+// long-form CSV, run.json, and the atomic publication of an output directory; and the same reports
+// over replications (means and 95% intervals checked against hand computations).
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,16 +20,21 @@
 
 #include <gtest/gtest.h>
 
+#include "fmt/format.h"
+
+#include "sim/metrics/confidence.h"
 #include "sim/metrics/run_metrics.h"
 #include "sim/report/comparison_table.h"
 #include "sim/report/human_units.h"
 #include "sim/report/json_writer.h"
 #include "sim/report/output_dir.h"
+#include "sim/report/replication_stats.h"
 #include "sim/report/report_writer.h"
 #include "sim/report/run_metadata.h"
 #include "sim/report/summary_json.h"
 #include "sim/report/text_table.h"
 #include "sim/report/timeseries_csv.h"
+#include "sim/simulate/replication.h"
 #include "sim/version.h"
 
 namespace ratesim {
@@ -396,6 +402,19 @@ TEST(ComparisonTable, ShowsInFlightOnlyWhenARunHasSome) {
   EXPECT_EQ(Cells(LineStartingWith(text, "none ")).at(6), "0");
 }
 
+TEST(ComparisonTable, ShowsRetriesOnlyWhenARunRetried) {
+  std::vector<RunResult> runs = {MakeRun("none", 1), MakeRun("fifo", 1)};
+  EXPECT_EQ(ComparisonTable(runs).find("retries"), std::string::npos);
+  runs[0].metrics.overall.counts.retries = 12;
+  const std::string text = ComparisonTable(runs);
+  EXPECT_NE(Lines(text).at(0).find("retries"), std::string::npos);
+  // Between 503 and success.
+  EXPECT_EQ(Cells(LineStartingWith(text, "none ")),
+            (std::vector<std::string>{"none", "150", "105", "27", "3", "15", "12", "70.0%",
+                                      "20.0ms", "2.00s", "500ms", "50.0%"}));
+  EXPECT_EQ(Cells(LineStartingWith(text, "fifo ")).at(6), "0");
+}
+
 TEST(ComparisonTable, BreaksDownByOrgAndPolicy) {
   const std::string text = ComparisonTable({MakeRun("none", 1), MakeRun("fifo", 2)});
   const size_t breakdown = text.find("per org:");
@@ -484,6 +503,7 @@ TEST(SummaryJson, HoldsCountsAndRatesPerPolicyOverall) {
   EXPECT_EQ(overall["r429"].number, 60);
   EXPECT_EQ(overall["r503"].number, 30);
   EXPECT_EQ(overall["in_flight"].number, 0);
+  EXPECT_EQ(overall["retries"].number, 0);
   EXPECT_DOUBLE_EQ(overall["success_rate"].number, 0.7);
   EXPECT_DOUBLE_EQ(overall["utilisation"].number, 0.5);
 }
@@ -522,6 +542,21 @@ TEST(SummaryJson, HasEveryOrgAndModelByNameAndZerosForEmptySlices) {
   EXPECT_DOUBLE_EQ(run["per_model"]["mistral"]["utilisation"].number, 0.25);
 }
 
+TEST(SummaryJson, CountsRetriesInEverySlice) {
+  std::vector<RunResult> runs = {MakeRun("none", 1)};
+  runs[0].metrics.overall.counts.retries = 9;
+  runs[0].metrics.per_org[1].counts.retries = 9;
+  const Json summary = ParsedSummary(runs);
+  EXPECT_EQ(summary["policies"]["none"]["overall"]["retries"].number, 9);
+  EXPECT_EQ(summary["policies"]["none"]["per_org"]["beta, inc"]["retries"].number, 9);
+  EXPECT_EQ(summary["policies"]["none"]["per_org"]["acme"]["retries"].number, 0);
+  // Right after in_flight, in the single-run layout that is otherwise unchanged.
+  const std::vector<std::string> keys = summary["policies"]["none"]["overall"].Keys();
+  EXPECT_EQ(keys, (std::vector<std::string>{"offered", "ok", "r429_request", "r429_token", "r429",
+                                            "r503", "in_flight", "retries", "success_rate",
+                                            "latency", "queue_wait", "utilisation"}));
+}
+
 TEST(SummaryJson, SuccessRateIsZeroNotNaNWhenNothingFinished) {
   RunResult run{"none", 1, {"a"}, {"m"}, RunMetrics(1, 1)};
   run.metrics.overall.counts.offered = 3;
@@ -557,6 +592,201 @@ TEST(TimeseriesCsv, QuotesFieldsThatNeedIt) {
   std::ostringstream out;
   WriteTimeseriesCsv({run}, out);
   EXPECT_EQ(Lines(out.str()).at(1), "\"p\"\"1\",1.5,429,o,m,3");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Replications: means and 95% intervals. The hand computations use t(0.975, 2), which has a closed
+// form: with 2 degrees of freedom P(T <= t) = 1/2 + t / (2 sqrt(2 + t^2)), so t / sqrt(2 + t^2) =
+// 0.95 and t = sqrt(2 * 0.9025 / 0.0975) = 4.30265272975.
+
+const double kT2 = std::sqrt(2 * 0.9025 / 0.0975);
+
+// One replication: org "acme" on model "m", 100 requests: `ok` served (all with latency `latency`
+// and queue wait 500ms), `r503` 503s, the rest 429 (request limited); utilisation `util`.
+RunResult Replica(const std::string& policy, uint64_t seed, int64_t ok, int64_t r503,
+                  Nanos latency, double util) {
+  RunResult run{policy, seed, {"acme"}, {"m"}, RunMetrics(1, 1)};
+  RunMetrics& m = run.metrics;
+  OutcomeCounts& counts = m.overall.counts;
+  counts.offered = 100;
+  counts.ok = ok;
+  counts.r503 = r503;
+  counts.r429_request = 100 - ok - r503;
+  m.per_org[0].counts = counts;
+  m.per_model[0].counts = counts;
+  for (int64_t i = 0; i < ok; ++i) {
+    for (SliceMetrics* slice : {&m.overall, &m.per_org[0], &m.per_model[0]}) {
+      slice->latency.Record(latency);
+      slice->queue_wait.Record(500 * kMs);
+    }
+  }
+  m.model_usage[0] = {4, util * 100.0, 100.0, 0.0, ok};
+  m.end_time = 60 * kNanosPerSecond;
+  m.series = {{10 * kNanosPerSecond, SeriesMetric::kOffered, 0, 0, static_cast<double>(ok)}};
+  return run;
+}
+
+// fifo: success 90%, 95%, 97%; 503 share 5%, 2%, 1%; latency 100, 120, 110ms; util 50, 60, 70%.
+// none: three identical replications.
+std::vector<RunResult> ReplicatedRuns() {
+  return {Replica("fifo", 1, 90, 5, 100 * kMs, 0.5), Replica("fifo", 2, 95, 2, 120 * kMs, 0.6),
+          Replica("fifo", 3, 97, 1, 110 * kMs, 0.7), Replica("none", 1, 80, 0, 10 * kMs, 0.4),
+          Replica("none", 2, 80, 0, 10 * kMs, 0.4), Replica("none", 3, 80, 0, 10 * kMs, 0.4)};
+}
+
+// Half-width of the 95% interval of three values, by hand.
+double HalfWidth3(double a, double b, double c) {
+  const double mean = (a + b + c) / 3;
+  const double s = std::sqrt(((a - mean) * (a - mean) + (b - mean) * (b - mean) +
+                              (c - mean) * (c - mean)) / 2);
+  return kT2 * s / std::sqrt(3.0);
+}
+
+TEST(ReplicationStats, GroupsPolicyMajorRunsAndEstimatesOverThem) {
+  const std::vector<RunResult> runs = ReplicatedRuns();
+  const std::vector<PolicyReplications> groups = GroupReplications(runs, 3);
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].policy, "fifo");
+  EXPECT_EQ(groups[1].runs.at(2), &runs[5]);
+  const MeanCi success = Estimate(groups[0], [](const RunResult& run) {
+    return SuccessShare(run.metrics.overall.counts);
+  });
+  EXPECT_EQ(success.n, 3);
+  EXPECT_NEAR(success.mean, 0.94, 1e-12);
+  EXPECT_NEAR(success.ci95, HalfWidth3(0.90, 0.95, 0.97), 1e-12);
+  EXPECT_NEAR(success.ci95, 0.0895672, 1e-6);  // 4.302653 * 0.0360555 / sqrt(3)
+}
+
+TEST(ComparisonTable, ShowsMeansAndHalfWidthsWithReplications) {
+  ComparisonTableOptions options;
+  options.replications = 3;
+  const std::string text = ComparisonTable(ReplicatedRuns(), options);
+  EXPECT_EQ(Lines(text).at(0),
+            "mean \u00b1 95% confidence half-width over 3 replications (Student t)");
+  const std::string table = text.substr(text.find("policy"));
+  EXPECT_EQ(Cells(Lines(table).at(0)),
+            (std::vector<std::string>{"policy", "offered", "success", "429", "share", "503",
+                                      "share", "p50", "p99", "p99", "wait", "util"}));
+  // success 94.0% ± 9.0 points; 429 share 5, 3, 2% -> 3.3% ± 3.8; 503 share 5, 2, 1% -> 2.7% ± 5.2;
+  // latency 110ms ± 24.8 (shown in whole ms, as the mean is); queue wait always 500ms;
+  // utilisation 60.0% ± 24.8 points.
+  EXPECT_NEAR(HalfWidth3(0.05, 0.03, 0.02), 0.0379465, 1e-6);
+  EXPECT_NEAR(HalfWidth3(0.05, 0.02, 0.01), 0.0517114, 1e-6);
+  EXPECT_NEAR(HalfWidth3(100, 120, 110), 24.8414, 1e-4);
+  EXPECT_EQ(Cells(LineStartingWith(table, "fifo ")),
+            (std::vector<std::string>{"fifo", "100", "94.0%", "\u00b19.0", "3.3%", "\u00b13.8",
+                                      "2.7%", "\u00b15.2", "110ms", "\u00b125", "110ms",
+                                      "\u00b125", "500ms", "\u00b10", "60.0%", "\u00b124.8"}));
+  // Identical replications: a zero half-width, not a missing one.
+  EXPECT_EQ(Cells(LineStartingWith(table, "none ")),
+            (std::vector<std::string>{"none", "100", "80.0%", "\u00b10.0", "20.0%", "\u00b10.0",
+                                      "0.0%", "\u00b10.0", "10.0ms", "\u00b10.0", "10.0ms",
+                                      "\u00b10.0", "500ms", "\u00b10", "40.0%", "\u00b10.0"}));
+  EXPECT_EQ(text.find("per org"), std::string::npos);  // one org: no breakdown
+}
+
+TEST(ComparisonTable, BreaksDownByOrgWithReplications) {
+  std::vector<RunResult> runs;
+  for (uint64_t seed : {1, 2}) {
+    RunResult run = MakeRun("fifo", 1);
+    run.seed = seed;
+    runs.push_back(run);
+  }
+  runs[1].metrics.per_org[0].counts.ok = 90;  // acme: 80% then 90%
+  runs[1].metrics.per_org[0].counts.r503 = 0;
+  ComparisonTableOptions options;
+  options.replications = 2;
+  const std::string text = ComparisonTable(runs, options);
+  const std::string orgs = text.substr(text.find("per org:"));
+  // t(0.975, 1) = 12.706: 85% ± 12.706 * 0.0707107 / sqrt(2) = ± 63.5 points.
+  EXPECT_EQ(Cells(LineStartingWith(orgs, "acme ")),
+            (std::vector<std::string>{"acme", "fifo", "100", "85.0%", "\u00b163.5", "2.00s",
+                                      "\u00b10.00"}));
+  // beta recorded no latency in any replication.
+  EXPECT_EQ(Cells(LineStartingWith(orgs, "beta, inc ")).back(), "-");
+}
+
+TEST(ComparisonTable, ReplicationsOfOneAreTheSingleRunTable) {
+  ComparisonTableOptions options;
+  options.replications = 1;
+  const std::vector<RunResult> runs = {MakeRun("none", 1), MakeRun("fifo", 2)};
+  EXPECT_EQ(ComparisonTable(runs, options), ComparisonTable(runs));
+}
+
+TEST(HumanUnits, EstimatesKeepTheUnitAndDecimalsOfTheirMean) {
+  EXPECT_EQ(FormatPercentCi(0.971, 0.004), "97.1% \u00b10.4");
+  EXPECT_EQ(FormatPercentCi(0.971, std::nan("")), "97.1%");
+  EXPECT_EQ(FormatPercentCi(std::nan(""), std::nan("")), "-");
+  EXPECT_EQ(FormatLatencyCi(20.04e6, 1.23e6), "20.0ms \u00b11.2");
+  EXPECT_EQ(FormatLatencyCi(2.0e9, 0.051e9), "2.00s \u00b10.05");
+  EXPECT_EQ(FormatLatencyCi(340e6, 12.3e6), "340ms \u00b112");
+  EXPECT_EQ(FormatLatencyCi(0.42e6, 0.013e6), "0.42ms \u00b10.01");
+  EXPECT_EQ(FormatLatencyCi(125e9, 3.3e9), "125s \u00b13");
+  EXPECT_EQ(FormatLatencyCi(999.7e6, 6e6), "1.00s \u00b10.01");  // the mean's unit, not the ci's
+}
+
+TEST(SummaryJson, GivesMeanAndHalfWidthPerMetricWithReplications) {
+  const std::string text = SummaryJson(ReplicatedRuns(), 3);
+  EXPECT_EQ(text.find("nan"), std::string::npos);
+  const std::optional<Json> parsed = ParseJson(text);
+  ASSERT_TRUE(parsed.has_value()) << text;
+  EXPECT_EQ((*parsed)["policies"].Keys(), (std::vector<std::string>{"fifo", "none"}));
+  const Json& fifo = (*parsed)["policies"]["fifo"];
+  EXPECT_EQ(fifo["replications"].number, 3);
+  ASSERT_EQ(fifo["seeds"].array.size(), 3u);
+  EXPECT_EQ(fifo["seeds"].array[2].number, 3);
+  const Json& overall = fifo["overall"];
+  EXPECT_NEAR(overall["success_rate"]["mean"].number, 0.94, 1e-12);
+  EXPECT_NEAR(overall["success_rate"]["ci95"].number, HalfWidth3(0.90, 0.95, 0.97), 1e-12);
+  EXPECT_NEAR(overall["r429_share"]["mean"].number, 0.1 / 3, 1e-12);
+  EXPECT_NEAR(overall["r503_share"]["ci95"].number, HalfWidth3(0.05, 0.02, 0.01), 1e-12);
+  EXPECT_NEAR(overall["ok"]["mean"].number, 94, 1e-12);
+  EXPECT_EQ(overall["offered"]["mean"].number, 100);
+  EXPECT_EQ(overall["offered"]["ci95"].number, 0);
+  EXPECT_NEAR(overall["latency"]["p99"]["mean"].number, 0.110, 1e-12);
+  EXPECT_NEAR(overall["latency"]["p99"]["ci95"].number, HalfWidth3(0.100, 0.120, 0.110), 1e-12);
+  EXPECT_NEAR(overall["queue_wait"]["p99"]["mean"].number, 0.5, 1e-12);
+  EXPECT_NEAR(overall["utilisation"]["mean"].number, 0.6, 1e-12);
+  EXPECT_NEAR(overall["utilisation"]["ci95"].number, HalfWidth3(0.5, 0.6, 0.7), 1e-12);
+  EXPECT_NEAR(fifo["per_org"]["acme"]["success_rate"]["mean"].number, 0.94, 1e-12);
+  EXPECT_NEAR(fifo["per_org"]["acme"]["latency"]["p99"]["ci95"].number,
+              HalfWidth3(0.100, 0.120, 0.110), 1e-12);
+  EXPECT_NEAR(fifo["per_model"]["m"]["utilisation"]["mean"].number, 0.6, 1e-12);
+  EXPECT_EQ(fifo["per_model"]["m"]["slots"]["mean"].number, 4);
+  EXPECT_EQ(fifo["end_time_s"]["mean"].number, 60);
+  // Every replication in the one-run layout.
+  ASSERT_EQ(fifo["runs"].array.size(), 3u);
+  EXPECT_EQ(fifo["runs"].array[1]["seed"].number, 2);
+  EXPECT_EQ(fifo["runs"].array[1]["overall"]["ok"].number, 95);
+  EXPECT_EQ(fifo["runs"].array[1]["overall"]["success_rate"].number, 0.95);
+}
+
+TEST(SummaryJson, LeavesUndefinedValuesOutOfTheEstimate) {
+  // The second replication served nothing: no latency to average, but a success rate of 0.
+  const std::vector<RunResult> runs = {Replica("fifo", 1, 90, 5, 100 * kMs, 0.5),
+                                       Replica("fifo", 2, 0, 100, 0, 0.5)};
+  const Json replicated = ParseJson(SummaryJson(runs, 2)).value_or(Json());
+  const Json& overall = replicated["policies"]["fifo"]["overall"];
+  EXPECT_NEAR(overall["latency"]["p99"]["mean"].number, 0.1, 1e-12);
+  EXPECT_EQ(overall["latency"]["p99"]["ci95"].type, Json::Type::kNull);  // one value: no interval
+  EXPECT_NEAR(overall["latency"]["count"]["mean"].number, 45, 1e-12);
+  EXPECT_NEAR(overall["success_rate"]["mean"].number, 0.45, 1e-12);
+  EXPECT_NEAR(overall["success_rate"]["ci95"].number, 12.7062047362 * 0.45, 1e-9);
+}
+
+TEST(TimeseriesCsv, AddsAReplicationColumnOnlyWithReplications) {
+  std::ostringstream single;
+  WriteTimeseriesCsv(ReplicatedRuns(), single);
+  EXPECT_EQ(Lines(single.str()).at(0), "policy,time_s,metric,org,model,value");
+  EXPECT_EQ(Lines(single.str()).at(2), "fifo,10,offered,acme,m,95");
+  std::ostringstream replicated;
+  WriteTimeseriesCsv(ReplicatedRuns(), replicated, 3);
+  const std::vector<std::string> lines = Lines(replicated.str());
+  ASSERT_EQ(lines.size(), 7u);
+  EXPECT_EQ(lines[0], "policy,replication,time_s,metric,org,model,value");
+  EXPECT_EQ(lines[1], "fifo,0,10,offered,acme,m,90");
+  EXPECT_EQ(lines[3], "fifo,2,10,offered,acme,m,97");
+  EXPECT_EQ(lines[4], "none,0,10,offered,acme,m,80");
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -617,6 +847,9 @@ TEST(RunMetadata, HashesTheScenarioFileAndRecordsWhatRan) {
   EXPECT_EQ((*json)["scenario"]["title"].string, "a \"quoted\" title");
   EXPECT_EQ((*json)["scenario"]["fnv1a64"].string, "85944171f73967e8");
   EXPECT_EQ((*json)["seed"].number, 99);
+  EXPECT_EQ((*json)["replications"].number, 1);
+  ASSERT_EQ((*json)["seeds"].array.size(), 1u);
+  EXPECT_EQ((*json)["seeds"].array[0].number, 99);
   EXPECT_EQ((*json)["duration_s"].number, 90);
   ASSERT_EQ((*json)["policies"].array.size(), 2u);
   EXPECT_EQ((*json)["policies"].array[1].string, "fifo");
@@ -624,6 +857,24 @@ TEST(RunMetadata, HashesTheScenarioFileAndRecordsWhatRan) {
   EXPECT_EQ((*json)["overrides"].array[0].string, "run.seed=99");
   ASSERT_EQ((*json)["command_line"].array.size(), 5u);
   EXPECT_EQ((*json)["command_line"].array[3].string, "--seed");
+}
+
+TEST(RunMetadata, RecordsTheReplicationsAndEverySeed) {
+  TempDir temp;
+  const std::string path = temp / "s.toml";
+  WriteText(path, "x");
+  Scenario scenario;
+  scenario.path = path;
+  scenario.run.seed = 18446744073709551615ULL;  // seeds are 64-bit: written exactly
+  const absl::StatusOr<RunMetadata> metadata = DescribeRun(scenario, {"none"}, {}, {}, 3);
+  ASSERT_TRUE(metadata.ok()) << metadata.status();
+  EXPECT_EQ(metadata->seeds, ReplicationSeeds(scenario.run.seed, 3));
+  const std::string text = RunJson(*metadata);
+  EXPECT_NE(text.find("\"replications\": 3,"), std::string::npos) << text;
+  EXPECT_NE(text.find(fmt::format("\"seeds\": [\n    18446744073709551615,\n    {},\n    {}\n  ]",
+                                  metadata->seeds[1], metadata->seeds[2])),
+            std::string::npos)
+      << text;
 }
 
 TEST(RunMetadata, FailsNamingAScenarioFileItCannotRead) {
@@ -641,6 +892,11 @@ TEST(RunMetadata, FailsNamingAScenarioFileItCannotRead) {
 std::vector<OutputFile> Files(const std::string& a, const std::string& b) {
   return {{"a.txt", [a](std::ostream& out) { out << a; }},
           {"b.txt", [b](std::ostream& out) { out << b; }}};
+}
+
+bool Exists(const std::string& path) {
+  struct stat info;
+  return ::lstat(path.c_str(), &info) == 0;
 }
 
 // The names in `dir`, sorted.
@@ -735,6 +991,50 @@ TEST(PublishFiles, FailsWhenTheTargetIsAFile) {
   EXPECT_EQ(List(temp.path()), (std::vector<std::string>{"out"}));
 }
 
+TEST(StagedOutput, PublishesOnlyTheNamedFilesIntoANewDirectory) {
+  TempDir temp;
+  const std::string dir = temp / "out";
+  {
+    absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create(dir);
+    ASSERT_TRUE(output.ok()) << output.status();
+    WriteText((*output)->StagedPath("built.txt"), "piece by piece");
+    WriteText((*output)->StagedPath(".scratch"), "not for publication");
+    ASSERT_TRUE((*output)->Write(Files("one", "two")[0]).ok());
+    EXPECT_FALSE(Exists(dir));  // nothing visible before Publish
+    ASSERT_TRUE((*output)->Publish({"a.txt", "built.txt"}).ok());
+  }
+  EXPECT_EQ(List(dir), (std::vector<std::string>{"a.txt", "built.txt"}));
+  EXPECT_EQ(ReadText(dir + "/built.txt"), "piece by piece");
+  EXPECT_EQ(List(temp.path()), (std::vector<std::string>{"out"}));
+}
+
+TEST(StagedOutput, PublishesOnlyTheNamedFilesIntoAnExistingDirectory) {
+  TempDir temp;
+  const std::string dir = temp / "out";
+  ASSERT_TRUE(PublishFiles(dir, Files("one", "two")).ok());
+  {
+    absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create(dir);
+    ASSERT_TRUE(output.ok()) << output.status();
+    WriteText((*output)->StagedPath("a.txt"), "uno");
+    WriteText((*output)->StagedPath(".scratch"), "x");
+    ASSERT_TRUE((*output)->Publish({"a.txt"}).ok());
+  }
+  EXPECT_EQ(List(dir), (std::vector<std::string>{"a.txt", "b.txt"}));
+  EXPECT_EQ(ReadText(dir + "/a.txt"), "uno");
+  EXPECT_EQ(List(temp.path()), (std::vector<std::string>{"out"}));
+}
+
+TEST(StagedOutput, LeavesNothingBehindWhenNeverPublished) {
+  TempDir temp;
+  {
+    absl::StatusOr<std::unique_ptr<StagedOutput>> output =
+        StagedOutput::Create(temp / "new/parent/out");
+    ASSERT_TRUE(output.ok()) << output.status();
+    WriteText((*output)->StagedPath("a.txt"), "half-done");
+  }
+  EXPECT_TRUE(List(temp.path()).empty());
+}
+
 TEST(WriteReports, WritesSummaryTimeseriesAndRunMetadata) {
   TempDir temp;
   RunMetadata metadata;
@@ -747,6 +1047,18 @@ TEST(WriteReports, WritesSummaryTimeseriesAndRunMetadata) {
   EXPECT_EQ(ReadText(temp / "out/summary.json"), SummaryJson(runs));
   EXPECT_EQ(ReadText(temp / "out/run.json"), RunJson(metadata));
   EXPECT_EQ(Lines(ReadText(temp / "out/timeseries.csv")).size(), 5u);
+}
+
+TEST(WriteReports, WritesReplicatedReportsWhenTheMetadataSaysSo) {
+  TempDir temp;
+  RunMetadata metadata;
+  metadata.policies = {"fifo", "none"};
+  metadata.replications = 3;
+  const std::vector<RunResult> runs = ReplicatedRuns();
+  ASSERT_TRUE(WriteReports(temp / "out", metadata, runs).ok());
+  EXPECT_EQ(ReadText(temp / "out/summary.json"), SummaryJson(runs, 3));
+  EXPECT_EQ(Lines(ReadText(temp / "out/timeseries.csv")).at(0),
+            "policy,replication,time_s,metric,org,model,value");
 }
 
 }  // namespace
