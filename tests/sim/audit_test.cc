@@ -18,6 +18,7 @@
 #include "sim/cli/cli.h"
 #include "sim/report/audit_csv.h"
 #include "sim/report/output_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace ratesim {
 namespace {
@@ -40,23 +41,7 @@ std::string ReadText(const std::string& path) {
   return text.str();
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "ratesim_audit_XXXXXX";
-    path_ = ::mkdtemp(pattern.data()) ? pattern : "";
-    EXPECT_FALSE(path_.empty());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::ratesim::testing::TempDir;
 
 // --- rows from a fake feed -----------------------------------------------------------------------
 

@@ -36,6 +36,7 @@
 #include "sim/report/timeseries_csv.h"
 #include "sim/simulate/replication.h"
 #include "sim/version.h"
+#include "tests/support/temp_dir.h"
 
 namespace ratesim {
 namespace {
@@ -798,24 +799,7 @@ TEST(Fnv1a64, MatchesThePublishedTestVectors) {
   EXPECT_EQ(Fnv1a64("foobar"), 0x85944171f73967e8ULL);
 }
 
-// A fresh empty directory under the test temp dir, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "ratesim_report_XXXXXX";
-    path_ = ::mkdtemp(pattern.data()) ? pattern : "";
-    EXPECT_FALSE(path_.empty());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::ratesim::testing::TempDir;
 
 void WriteText(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
