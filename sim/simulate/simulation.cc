@@ -7,6 +7,7 @@
 
 #include "sim/des/event_queue.h"
 #include "sim/des/random.h"
+#include "sim/des/slot_pool.h"
 #include "sim/metrics/recorder.h"
 #include "sim/scenario/trace_reader.h"
 #include "sim/simulate/arrival_process.h"
@@ -76,7 +77,7 @@ class Simulation {
     Nanos now = 0;
     // Once no arrival is pending and nothing is in flight, what remains in the queue (samples,
     // timers of requests that already left, capacity changes) cannot change any outcome.
-    while (!events_.Empty() && (pending_arrivals_ > 0 || in_flight_ > 0)) {
+    while (!events_.Empty() && (pending_arrivals_ > 0 || requests_.in_use() > 0)) {
       if (!run_.drain && events_.Top().time > run_.duration) break;
       const Event event = events_.Pop();
       now = event.time;
@@ -100,9 +101,7 @@ class Simulation {
     // The series covers the whole run at its resolution, plus the partial interval at the end.
     for (; next_sample <= end; next_sample += run_.resolution) recorder_.Sample(next_sample);
     if (next_sample - run_.resolution < end) recorder_.Sample(end);
-    for (uint64_t slot = 0; slot < requests_.size(); ++slot) {
-      if (in_use_[slot]) recorder_.StillInFlight(requests_[slot].key);
-    }
+    requests_.ForEachInUse([&](const InFlight& request) { recorder_.StillInFlight(request.key); });
     return recorder_.Finish(end);
   }
 
@@ -172,9 +171,8 @@ class Simulation {
     --pending_arrivals_;
     const StreamSpec& spec = platform_->streams[stream_index];
     Stream& stream = streams_[stream_index];
-    const uint64_t slot = AllocateSlot();
+    const uint64_t slot = requests_.Allocate();
     InFlight& request = requests_[slot];
-    request = InFlight{};
     request.id = next_request_id_++;
     request.stream = stream_index;
     request.first_arrival = now;
@@ -252,7 +250,7 @@ class Simulation {
       PushArrival(requests_[slot].stream,
                   now + std::max(spec.traffic->shape.think_time, kClientTurnaround));
     }
-    FreeSlot(slot);
+    requests_.Free(slot);
   }
 
   void Audit(const InFlight& request, Nanos now, HttpStatus status, ErrorType type,
@@ -340,27 +338,6 @@ class Simulation {
     }
   }
 
-  // --- Request slots -------------------------------------------------------------------------------
-
-  uint64_t AllocateSlot() {
-    ++in_flight_;
-    if (!free_slots_.empty()) {
-      const uint64_t slot = free_slots_.back();
-      free_slots_.pop_back();
-      in_use_[slot] = true;
-      return slot;
-    }
-    requests_.emplace_back();
-    in_use_.push_back(true);
-    return requests_.size() - 1;
-  }
-
-  void FreeSlot(uint64_t slot) {
-    --in_flight_;
-    in_use_[slot] = false;
-    free_slots_.push_back(slot);
-  }
-
   const RunSpec run_;
   std::unique_ptr<Platform> platform_;
   Engine& engine_;
@@ -369,11 +346,8 @@ class Simulation {
   EventQueue events_;
   std::vector<Stream> streams_;
   std::vector<CapacityController> controllers_;  // by ModelId
-  std::vector<InFlight> requests_;
-  std::vector<bool> in_use_;
-  std::vector<uint64_t> free_slots_;
+  SlotPool<InFlight> requests_;  // requests between arrival and outcome, retries pending included
   std::vector<Nanos> armed_;  // per model: the time of the pending wake-up, kNever if none
-  int64_t in_flight_ = 0;         // requests between arrival and outcome, retries pending included
   int64_t pending_arrivals_ = 0;  // new-request events in the queue
   uint64_t next_request_id_ = 0;
   Effects effects_;

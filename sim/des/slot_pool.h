@@ -1,0 +1,59 @@
+// A pool of reusable slots addressed by index: what the simulator keeps per request in flight.
+// Freed slots are reused, so memory follows the peak number in use, not the number ever allocated,
+// and an index stays valid (and stable) from Allocate to Free.
+#ifndef RATESIM_SIM_DES_SLOT_POOL_H_
+#define RATESIM_SIM_DES_SLOT_POOL_H_
+
+#include <cstdint>
+#include <vector>
+
+namespace ratesim {
+
+template <typename T>
+class SlotPool {
+ public:
+  // A slot holding a value-initialised T.
+  uint64_t Allocate() {
+    ++in_use_count_;
+    if (!free_.empty()) {
+      const uint64_t slot = free_.back();
+      free_.pop_back();
+      items_[slot] = T{};
+      in_use_[slot] = true;
+      return slot;
+    }
+    items_.emplace_back();
+    in_use_.push_back(true);
+    return items_.size() - 1;
+  }
+
+  // REQUIRES: `slot` is in use.
+  void Free(uint64_t slot) {
+    --in_use_count_;
+    in_use_[slot] = false;
+    free_.push_back(slot);
+  }
+
+  T& operator[](uint64_t slot) { return items_[slot]; }
+  const T& operator[](uint64_t slot) const { return items_[slot]; }
+
+  int64_t in_use() const { return in_use_count_; }
+
+  // Calls `visit(item)` for every slot in use, in slot order.
+  template <typename Visit>
+  void ForEachInUse(Visit visit) const {
+    for (uint64_t slot = 0; slot < items_.size(); ++slot) {
+      if (in_use_[slot]) visit(items_[slot]);
+    }
+  }
+
+ private:
+  std::vector<T> items_;
+  std::vector<bool> in_use_;
+  std::vector<uint64_t> free_;
+  int64_t in_use_count_ = 0;
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_DES_SLOT_POOL_H_
