@@ -69,7 +69,7 @@ Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_
   // What is timed for this instant happens before the arrival: expiring requests leave the buffer
   // and requests released now start first, whatever order the caller delivers events in.
   model.policy->Expire(now, &expired_scratch_);
-  FailExpired(out);
+  FailExpired(now, out);
   FillSlots(state.model, now, out);
   KeyView view{state.rate.request_rate, state.rate.token_rate, now};
   if (rate_class != RateClass::kWithin) view.fits_at = FitsAt(state, tokens, now);
@@ -82,7 +82,7 @@ Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_
       out->started.push_back(ticket);
       break;
     case SmoothingPolicy::Admission::kRejected:
-      out->failed.push_back(Failure{ticket, reason, AttributeFailure(rate_class)});
+      Fail(ticket, reason, now, out);
       break;
     case SmoothingPolicy::Admission::kBuffered:
       break;
@@ -111,7 +111,7 @@ void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Ef
 
 void Engine::Wake(ModelId model, Nanos now, Effects* out) {
   models_[model].policy->Expire(now, &expired_scratch_);
-  FailExpired(out);
+  FailExpired(now, out);
   FillSlots(model, now, out);
 }
 
@@ -122,13 +122,19 @@ void Engine::FillSlots(ModelId model_id, Nanos now, Effects* out) {
     ++model.busy;
     out->started.push_back(next);
   }
-  FailExpired(out);
+  FailExpired(now, out);
 }
 
-void Engine::FailExpired(Effects* out) {
-  for (const Ticket& ticket : expired_scratch_) {
-    out->failed.push_back(Failure{ticket, FailReason::kExpired, AttributeFailure(ticket.rate_class)});
-  }
+void Engine::Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* out) {
+  const Attribution attribution = AttributeFailure(ticket.rate_class);
+  KeyState& state = keys_[ticket.key];
+  CatchUp(state, now);
+  formulas_[state.formula]->RecordFailure(state.rate, attribution.status);
+  out->failed.push_back(Failure{ticket, reason, attribution});
+}
+
+void Engine::FailExpired(Nanos now, Effects* out) {
+  for (const Ticket& ticket : expired_scratch_) Fail(ticket, FailReason::kExpired, now, out);
   expired_scratch_.clear();
 }
 

@@ -118,7 +118,9 @@ class Engine {
   static Nanos FitsAt(const KeyState& state, double tokens, Nanos now);
   // Starts buffered requests on free slots of `model`.
   void FillSlots(ModelId model, Nanos now, Effects* out);
-  void FailExpired(Effects* out);
+  // Fails `ticket` now: attributes it, tells its key's formula, reports it in *out.
+  void Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* out);
+  void FailExpired(Nanos now, Effects* out);
 
   KeyRegistry registry_;
   std::vector<KeyState> keys_;

@@ -1,4 +1,5 @@
 // The registry of limit formulas by name: the one place that knows every built-in formula.
+#include "engine/aimd_formula.h"
 #include "engine/earned_formula.h"
 #include "engine/fixed_formula.h"
 #include "engine/limit_formula.h"
@@ -19,6 +20,8 @@ const std::vector<FormulaInfo>& Formulas() {
        "headroom x trailing successful usage, clamped to [base, ceiling], bounded growth (default)",
        EarnedFormula::Params(), &Make<EarnedFormula>},
       {"fixed", "a static limit in RPM and TPM", FixedFormula::Params(), &Make<FixedFormula>},
+      {"aimd", "additive increase on within-rate success, multiplicative decrease on each 503",
+       AimdFormula::Params(), &Make<AimdFormula>},
   };
   return *formulas;
 }

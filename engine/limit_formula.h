@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/attribution.h"
 #include "engine/param_spec.h"
 
 namespace ratesim {
@@ -47,6 +48,10 @@ class LimitFormula {
   // A request of this key completed successfully now, with `tokens` actual tokens (input + output).
   // `within_rate` tells whether it was within the dynamic rate at arrival.
   virtual void RecordSuccess(RateState& state, double tokens, bool within_rate) const = 0;
+
+  // A request of this key failed now with `status` (503: the platform was overloaded; 429: the
+  // key was over its rate). Formulas that react to overload override it; the default ignores it.
+  virtual void RecordFailure(RateState& state, HttpStatus status) const {}
 };
 
 struct FormulaInfo {
