@@ -12,50 +12,15 @@
 #include "engine/smoothing_policy.h"
 #include "engine/time.h"
 #include "gtest/gtest.h"
+#include "tests/support/fixed_limit_key.h"
 
 namespace ratesim {
 namespace {
 
-constexpr int64_t kPlentyOfSlots = 1'000'000;
-
 Nanos Ms(int64_t ms) { return ms * kNanosPerMillisecond; }
 Nanos Sec(int64_t s) { return s * kNanosPerSecond; }
 
-// One org on one model under a fixed limit. Every started request completes at once, so slots
-// never run out however long a test runs.
-class FixedLimitKey {
- public:
-  FixedLimitKey(double rpm, double tpm) {
-    absl::StatusOr<std::unique_ptr<LimitFormula>> formula =
-        MakeFormula("fixed", {{"rpm", rpm}, {"tpm", tpm}});
-    EXPECT_TRUE(formula.ok()) << formula.status();
-    absl::StatusOr<std::unique_ptr<SmoothingPolicy>> policy = MakePolicy("none", {});
-    EXPECT_TRUE(policy.ok()) << policy.status();
-    model_ = engine_.AddModel("model", kPlentyOfSlots, ModelCapacity{}, std::move(*policy));
-    key_ = engine_.AddKey("org", model_, engine_.AddFormula(std::move(*formula)), 0);
-  }
-
-  RateClass Send(int64_t tokens, Nanos now) {
-    effects_.Clear();
-    const Engine::ArrivalResult result = engine_.Arrive(key_, next_request_++, tokens, now, &effects_);
-    EXPECT_EQ(result.admission, SmoothingPolicy::Admission::kServe);
-    for (const Ticket& ticket : effects_.started) {
-      Effects ignored;
-      engine_.Complete(ticket, tokens, now, &ignored);
-    }
-    return result.rate_class;
-  }
-
-  Engine& engine() { return engine_; }
-  KeyId key() const { return key_; }
-
- private:
-  Engine engine_;
-  ModelId model_ = 0;
-  KeyId key_ = 0;
-  Effects effects_;
-  uint64_t next_request_ = 0;
-};
+using ::ratesim::testing::FixedLimitKey;
 
 TEST(EngineClassification, FirstRequestOfAFreshKeyIsWithinRate) {
   FixedLimitKey key(/*rpm=*/60, /*tpm=*/180000);

@@ -15,36 +15,14 @@
 #include "engine/time.h"
 #include "fmt/format.h"
 #include "gtest/gtest.h"
+#include "tests/support/fixed_limit_key.h"
 
 namespace ratesim {
 namespace {
 
 Nanos Ms(int64_t ms) { return ms * kNanosPerMillisecond; }
 
-// One org on a roomy model under a fixed limit.
-class FixedLimitKey {
- public:
-  FixedLimitKey(double rpm, double tpm) {
-    absl::StatusOr<std::unique_ptr<LimitFormula>> formula =
-        MakeFormula("fixed", {{"rpm", rpm}, {"tpm", tpm}});
-    EXPECT_TRUE(formula.ok()) << formula.status();
-    absl::StatusOr<std::unique_ptr<SmoothingPolicy>> policy = MakePolicy("none", {});
-    EXPECT_TRUE(policy.ok()) << policy.status();
-    model_ = engine_.AddModel("model", 1'000'000, ModelCapacity{}, std::move(*policy));
-    key_ = engine_.AddKey("org", model_, engine_.AddFormula(std::move(*formula)), 0);
-  }
-  RateClass Send(int64_t tokens, Nanos now) {
-    Effects effects;
-    return engine_.Arrive(key_, next_request_++, tokens, now, &effects).rate_class;
-  }
-  RateLimitHeaders Headers(Nanos now) const { return engine_.Headers(key_, now); }
-
- private:
-  Engine engine_;
-  ModelId model_ = 0;
-  KeyId key_ = 0;
-  uint64_t next_request_ = 0;
-};
+using ::ratesim::testing::FixedLimitKey;
 
 std::string Line(const RateLimitHeaders& headers, const std::string& name) {
   for (const auto& [line_name, value] : HeaderLines(headers)) {
