@@ -37,15 +37,17 @@ RateState AimdFormula::Initial(const ModelCapacity&) const {
   return RateState{base_requests_, base_tokens_, 0.0, 0.0};
 }
 
-void AimdFormula::Advance(RateState& state, double, const ModelCapacity& capacity) const {
+void AimdFormula::Advance(RateState& state, absl::Span<double>, const Update& update) const {
+  const ModelCapacity& capacity = update.model.capacity;
   state.request_rate = std::clamp(state.request_rate, base_requests_,
                                   Ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s));
   state.token_rate = std::clamp(state.token_rate, base_tokens_,
                                 Ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s));
 }
 
-void AimdFormula::RecordSuccess(RateState& state, double tokens, bool within_rate) const {
-  if (!within_rate) return;
+void AimdFormula::RecordSuccess(RateState& state, absl::Span<double>,
+                                const Completion& completion) const {
+  if (!completion.within_rate) return;
   // A key sending at its rate r has r successes per second, each adding increase / r: the rate
   // grows by `increase` per second of full use, whatever the rate (TCP's additive increase). The
   // token rate grows in proportion. The bounds are re-applied at the next Advance.
@@ -54,7 +56,7 @@ void AimdFormula::RecordSuccess(RateState& state, double tokens, bool within_rat
   state.request_rate += step;
 }
 
-void AimdFormula::RecordFailure(RateState& state, HttpStatus status) const {
+void AimdFormula::RecordFailure(RateState& state, absl::Span<double>, HttpStatus status) const {
   if (status != HttpStatus::kServiceUnavailable) return;
   state.request_rate = std::max(base_requests_, state.request_rate * decrease_);
   state.token_rate = std::max(base_tokens_, state.token_rate * decrease_);

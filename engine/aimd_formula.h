@@ -23,9 +23,10 @@ class AimdFormula final : public LimitFormula {
   explicit AimdFormula(const ParamValues& params);
 
   RateState Initial(const ModelCapacity& capacity) const override;
-  void Advance(RateState& state, double elapsed_s, const ModelCapacity& capacity) const override;
-  void RecordSuccess(RateState& state, double tokens, bool within_rate) const override;
-  void RecordFailure(RateState& state, HttpStatus status) const override;
+  void Advance(RateState& state, absl::Span<double> extra, const Update& update) const override;
+  void RecordSuccess(RateState& state, absl::Span<double> extra,
+                     const Completion& completion) const override;
+  void RecordFailure(RateState& state, absl::Span<double> extra, HttpStatus status) const override;
 
  private:
   double Ceiling(double base, double absolute, double capacity) const;

@@ -49,7 +49,9 @@ RateState EarnedFormula::Initial(const ModelCapacity& capacity) const {
   return RateState{RequestBounds(capacity).floor, TokenBounds(capacity).floor, 0.0, 0.0};
 }
 
-void EarnedFormula::Advance(RateState& state, double elapsed_s, const ModelCapacity& capacity) const {
+void EarnedFormula::Advance(RateState& state, absl::Span<double>, const Update& update) const {
+  const double elapsed_s = update.elapsed_s;
+  const ModelCapacity& capacity = update.model.capacity;
   const double decay = std::exp(-elapsed_s / window_s_);
   const double growth = std::exp(growth_per_s_ * elapsed_s);
   state.usage_requests *= decay;
@@ -63,11 +65,12 @@ void EarnedFormula::Advance(RateState& state, double elapsed_s, const ModelCapac
   state.token_rate = std::min(state.token_rate * growth, token_target);
 }
 
-void EarnedFormula::RecordSuccess(RateState& state, double tokens, bool within_rate) const {
-  if (!within_rate) return;
+void EarnedFormula::RecordSuccess(RateState& state, absl::Span<double>,
+                                  const Completion& completion) const {
+  if (!completion.within_rate) return;
   // An impulse of 1/window is what makes the exponential average of a steady stream of r/s equal r.
   state.usage_requests += 1.0 / window_s_;
-  state.usage_tokens += tokens / window_s_;
+  state.usage_tokens += completion.tokens / window_s_;
 }
 
 }  // namespace ratesim

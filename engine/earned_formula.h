@@ -30,8 +30,9 @@ class EarnedFormula final : public LimitFormula {
   explicit EarnedFormula(const ParamValues& params);
 
   RateState Initial(const ModelCapacity& capacity) const override;
-  void Advance(RateState& state, double elapsed_s, const ModelCapacity& capacity) const override;
-  void RecordSuccess(RateState& state, double tokens, bool within_rate) const override;
+  void Advance(RateState& state, absl::Span<double> extra, const Update& update) const override;
+  void RecordSuccess(RateState& state, absl::Span<double> extra,
+                     const Completion& completion) const override;
 
  private:
   struct Bounds {

@@ -1,8 +1,10 @@
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "engine/enforcement_window.h"
 
 namespace ratesim {
@@ -10,7 +12,7 @@ namespace ratesim {
 ModelId Engine::AddModel(std::string_view name, int64_t slots, ModelCapacity capacity,
                          std::unique_ptr<SmoothingPolicy> policy) {
   const ModelId model = registry_.InternModel(name);
-  models_.push_back(ModelState{slots, 0, capacity, std::move(policy)});
+  models_.push_back(ModelState{slots, 0, capacity, std::move(policy), {}, {}});
   return model;
 }
 
@@ -24,9 +26,12 @@ KeyId Engine::AddKey(std::string_view org_name, ModelId model, FormulaId formula
   const KeyId key = registry_.InternKey(org, model);
   if (key < keys_.size()) return key;
   const RateState rate = formulas_[formula]->Initial(models_[model].capacity);
+  const uint32_t extra = static_cast<uint32_t>(extra_words_.size());
+  extra_words_.resize(extra_words_.size() + formulas_[formula]->ExtraWords(), 0.0);
   // A new key starts with a full window: its first second of traffic is within rate.
   keys_.push_back(KeyState{rate, WindowDepth(rate.request_rate), WindowDepth(rate.token_rate), now,
-                           formula, model, org});
+                           now, formula, model, org, extra});
+  models_[model].keys.push_back(key);
   return key;
 }
 
@@ -37,12 +42,54 @@ void Engine::SetCapacity(ModelId model, int64_t slots, ModelCapacity capacity, N
   FillSlots(model, now, out);
 }
 
-void Engine::CatchUp(KeyState& state, Nanos now) const {
+ModelView Engine::ViewOf(const KeyState& state, Nanos now) const {
+  const ModelState& model = models_[state.model];
+  ModelView view;
+  view.capacity = model.capacity;
+  view.utilisation =
+      model.slots > 0 ? static_cast<double>(model.busy) / static_cast<double>(model.slots) : 0.0;
+  view.summary = SummaryOf(state.model, state.formula, now);
+  return view;
+}
+
+absl::Span<const double> Engine::SummaryOf(ModelId model_id, FormulaId formula_id, Nanos now) const {
+  const LimitFormula& formula = *formulas_[formula_id];
+  const double period_s = formula.SummaryPeriodS();
+  if (period_s <= 0) return {};
+  const ModelState& model = models_[model_id];
+  if (model.summaries.size() <= formula_id) model.summaries.resize(formulas_.size());
+  Summary& summary = model.summaries[formula_id];
+  const Nanos period = std::max<Nanos>(1, FromSeconds(period_s));
+  const Nanos period_start = now - now % period;
+  if (summary.period_start == period_start) return summary.words;
+  // Keys are summarised as they stood at the period start. None of them has been updated since:
+  // the first touch of any of them in this period is what brings us here.
+  summary_scratch_.clear();
+  for (KeyId key : model.keys) {
+    const KeyState& state = keys_[key];
+    if (state.formula != formula_id || state.created > period_start) continue;
+    summary_scratch_.push_back(KeySample{
+        &state.rate,
+        absl::MakeConstSpan(extra_words_.data() + state.extra, formula.ExtraWords()),
+        ToSeconds(std::max<Nanos>(0, period_start - state.updated))});
+  }
+  summary.words.assign(formula.SummaryWords(), 0.0);
+  formula.Summarise(summary_scratch_, model.capacity, absl::MakeSpan(summary.words));
+  summary.period_start = period_start;
+  return summary.words;
+}
+
+void Engine::CatchUp(KeyState& state, absl::Span<double> extra, Nanos now) const {
   if (now <= state.updated) return;
   const double elapsed_s = ToSeconds(now - state.updated);
   state.request_level = Refill(state.request_level, state.rate.request_rate, elapsed_s);
   state.token_level = Refill(state.token_level, state.rate.token_rate, elapsed_s);
-  formulas_[state.formula]->Advance(state.rate, elapsed_s, models_[state.model].capacity);
+  Update update;
+  update.now_s = ToSeconds(now);
+  update.elapsed_s = elapsed_s;
+  update.age_s = ToSeconds(now - state.created);
+  update.model = ViewOf(state, now);
+  formulas_[state.formula]->Advance(state.rate, extra, update);
   // A lower rate means a shallower window: what no longer fits in it is gone.
   state.request_level = std::min(state.request_level, WindowDepth(state.rate.request_rate));
   state.token_level = std::min(state.token_level, WindowDepth(state.rate.token_rate));
@@ -103,8 +150,11 @@ Nanos Engine::FitsAt(const KeyState& state, double tokens, Nanos now) {
 void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Effects* out) {
   KeyState& state = keys_[ticket.key];
   CatchUp(state, now);
-  formulas_[state.formula]->RecordSuccess(state.rate, static_cast<double>(actual_tokens),
-                                          ticket.rate_class == RateClass::kWithin);
+  Completion completion;
+  completion.tokens = static_cast<double>(actual_tokens);
+  completion.latency_s = ToSeconds(now - ticket.arrival);
+  completion.within_rate = ticket.rate_class == RateClass::kWithin;
+  formulas_[state.formula]->RecordSuccess(state.rate, ExtraOf(state), completion);
   --models_[ticket.model].busy;
   FillSlots(ticket.model, now, out);
 }
@@ -129,7 +179,7 @@ void Engine::Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* o
   const Attribution attribution = AttributeFailure(ticket.rate_class);
   KeyState& state = keys_[ticket.key];
   CatchUp(state, now);
-  formulas_[state.formula]->RecordFailure(state.rate, attribution.status);
+  formulas_[state.formula]->RecordFailure(state.rate, ExtraOf(state), attribution.status);
   out->failed.push_back(Failure{ticket, reason, attribution});
 }
 
@@ -138,15 +188,20 @@ void Engine::FailExpired(Nanos now, Effects* out) {
   expired_scratch_.clear();
 }
 
-RateState Engine::RateAt(KeyId key, Nanos now) const {
+Engine::KeyState Engine::StateAt(KeyId key, Nanos now) const {
   KeyState state = keys_[key];
-  CatchUp(state, now);
-  return state.rate;
+  const LimitFormula& formula = *formulas_[state.formula];
+  // The formula's words are advanced on a copy too: observing changes nothing.
+  absl::InlinedVector<double, 16> extra(extra_words_.begin() + state.extra,
+                                        extra_words_.begin() + state.extra + formula.ExtraWords());
+  CatchUp(state, absl::MakeSpan(extra), now);
+  return state;
 }
 
+RateState Engine::RateAt(KeyId key, Nanos now) const { return StateAt(key, now).rate; }
+
 RateLimitHeaders Engine::Headers(KeyId key, Nanos now) const {
-  KeyState state = keys_[key];
-  CatchUp(state, now);
+  const KeyState state = StateAt(key, now);
   const double request_rate = state.rate.request_rate;
   const double missing = LevelNeeded(1.0, request_rate) - state.request_level;
   RateLimitHeaders headers;

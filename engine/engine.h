@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/types/span.h"
+
 #include "engine/ids.h"
 #include "engine/key_registry.h"
 #include "engine/limit_formula.h"
@@ -95,25 +97,48 @@ class Engine {
   const KeyRegistry& registry() const { return registry_; }
 
  private:
-  // Everything the engine keeps per key: 72 bytes, in one flat array indexed by KeyId.
+  // Everything the engine keeps per key: 80 bytes, in one flat array indexed by KeyId, plus the
+  // formula's ExtraWords() doubles in extra_words_.
   struct KeyState {
     RateState rate;
     double request_level;  // enforcement bucket, requests
     double token_level;    // enforcement bucket, tokens
     Nanos updated;         // time to which `rate` and the levels are current
+    Nanos created;
     FormulaId formula;
     ModelId model;
     OrgId org;
+    uint32_t extra;        // offset of the key's words in extra_words_
+  };
+  // A formula's summary of one model, as of the start of the summary period `period_start`.
+  struct Summary {
+    Nanos period_start = -1;
+    std::vector<double> words;
   };
   struct ModelState {
     int64_t slots;
     int64_t busy;
     ModelCapacity capacity;
     std::unique_ptr<SmoothingPolicy> policy;
+    std::vector<KeyId> keys;  // every key on the model, for summaries
+    // Indexed by FormulaId. A cache: each entry is a function of the keys' states at its period
+    // start, so refreshing it from a const observer changes no later decision.
+    mutable std::vector<Summary> summaries;
   };
 
-  // `state` brought forward to `now`: bucket refill at the rate in force, then the formula.
-  void CatchUp(KeyState& state, Nanos now) const;
+  absl::Span<double> ExtraOf(const KeyState& state) {
+    return absl::MakeSpan(extra_words_.data() + state.extra, formulas_[state.formula]->ExtraWords());
+  }
+  // `state` (with its formula words `extra`) brought forward to `now`: bucket refill at the rate in
+  // force, then the formula.
+  void CatchUp(KeyState& state, absl::Span<double> extra, Nanos now) const;
+  void CatchUp(KeyState& state, Nanos now) { CatchUp(state, ExtraOf(state), now); }
+  // A copy of the key's state brought forward to `now`; the engine is unchanged.
+  KeyState StateAt(KeyId key, Nanos now) const;
+  // What `state`'s formula sees of its model at `now`.
+  ModelView ViewOf(const KeyState& state, Nanos now) const;
+  // The summary `formula` keeps of `model` for the period containing `now`, refreshed if stale.
+  absl::Span<const double> SummaryOf(ModelId model, FormulaId formula, Nanos now) const;
   // When a request of `tokens` would fit `state`'s windows, at the current rates.
   static Nanos FitsAt(const KeyState& state, double tokens, Nanos now);
   // Starts buffered requests on free slots of `model`.
@@ -126,7 +151,9 @@ class Engine {
   std::vector<KeyState> keys_;
   std::vector<ModelState> models_;
   std::vector<std::unique_ptr<LimitFormula>> formulas_;
+  std::vector<double> extra_words_;
   std::vector<Ticket> expired_scratch_;  // reused so that expiry allocates nothing
+  mutable std::vector<KeySample> summary_scratch_;
 };
 
 }  // namespace ratesim

@@ -15,8 +15,8 @@ class FixedFormula final : public LimitFormula {
   explicit FixedFormula(const ParamValues& params);
 
   RateState Initial(const ModelCapacity& capacity) const override;
-  void Advance(RateState& state, double elapsed_s, const ModelCapacity& capacity) const override {}
-  void RecordSuccess(RateState& state, double tokens, bool within_rate) const override {}
+  void Advance(RateState&, absl::Span<double>, const Update&) const override {}
+  void RecordSuccess(RateState&, absl::Span<double>, const Completion&) const override {}
 
  private:
   double request_rate_;  // requests/s

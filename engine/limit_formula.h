@@ -4,18 +4,21 @@
 //
 // Formulas update lazily: the engine calls Advance only when a key is touched, with the whole time
 // elapsed since its last update, and Advance must catch up in closed form. Advancing by a then b must
-// equal advancing by a + b (up to rounding); tests hold every formula to that.
+// equal advancing by a + b (up to rounding); tests hold every built-in formula to that.
 //
-// Thread-safety: a formula is immutable after construction and may be shared.
+// Thread-safety: a formula belongs to one engine (one thread); it may keep scratch state for its
+// evaluation, so it is not shared between engines.
 #ifndef RATESIM_ENGINE_LIMIT_FORMULA_H_
 #define RATESIM_ENGINE_LIMIT_FORMULA_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "engine/attribution.h"
 #include "engine/param_spec.h"
 
@@ -27,7 +30,7 @@ struct ModelCapacity {
   double tokens_per_s = 0.0;
 };
 
-// The part of a key's state that a formula owns. Plain values; the engine stores one per key.
+// The part of a key's state that every formula has. Plain values; the engine stores one per key.
 struct RateState {
   double request_rate = 0.0;  // the dynamic rate, requests/s
   double token_rate = 0.0;    // the dynamic rate, tokens/s
@@ -35,23 +38,69 @@ struct RateState {
   double usage_tokens = 0.0;    // the formula's measure of recent successful tokens/s
 };
 
+// What a formula sees of its key's model at an update.
+struct ModelView {
+  ModelCapacity capacity;
+  double utilisation = 0.0;  // busy slots / live slots at the update; 0 with no slots
+  // This formula's summary of the model (SummaryWords() values) as of the start of the current
+  // summary period; empty for formulas without a summary.
+  absl::Span<const double> summary;
+};
+
+// One lazy update of a key: the time it covers and where the key stands.
+struct Update {
+  double now_s = 0.0;      // the engine's time at the update, seconds
+  double elapsed_s = 0.0;  // since the key's previous update, >= 0
+  double age_s = 0.0;      // since the key was created (its first request), at now
+  ModelView model;
+};
+
+// A successful request of the key, reported when it completes.
+struct Completion {
+  double tokens = 0.0;     // actual tokens, input + output
+  double latency_s = 0.0;  // arrival to completion, queueing included
+  bool within_rate = true; // whether it was within the dynamic rate at arrival
+};
+
+// A key as a model summary sees it: its state as of its last update, and how long ago that was.
+struct KeySample {
+  const RateState* rate = nullptr;
+  absl::Span<const double> extra;
+  double since_update_s = 0.0;
+};
+
 class LimitFormula {
  public:
   virtual ~LimitFormula() = default;
 
+  // How many doubles of per-key state the formula keeps beyond RateState (trailing windows, error
+  // counts, ...). The engine stores them next to the key, zero-initialised, and passes them to
+  // every call as `extra`. Keys of formulas that need none pay nothing.
+  virtual size_t ExtraWords() const { return 0; }
+
   // The state of a key seen for the first time.
   virtual RateState Initial(const ModelCapacity& capacity) const = 0;
 
-  // Moves `state` forward by `elapsed_s` >= 0 seconds with no success in between.
-  virtual void Advance(RateState& state, double elapsed_s, const ModelCapacity& capacity) const = 0;
+  // Moves the key forward by update.elapsed_s with no success or failure in between.
+  virtual void Advance(RateState& state, absl::Span<double> extra, const Update& update) const = 0;
 
-  // A request of this key completed successfully now, with `tokens` actual tokens (input + output).
-  // `within_rate` tells whether it was within the dynamic rate at arrival.
-  virtual void RecordSuccess(RateState& state, double tokens, bool within_rate) const = 0;
+  // A request of this key completed successfully now (the key was just advanced to now).
+  virtual void RecordSuccess(RateState& state, absl::Span<double> extra,
+                             const Completion& completion) const = 0;
 
   // A request of this key failed now with `status` (503: the platform was overloaded; 429: the
   // key was over its rate). Formulas that react to overload override it; the default ignores it.
-  virtual void RecordFailure(RateState& state, HttpStatus status) const {}
+  virtual void RecordFailure(RateState& state, absl::Span<double> extra, HttpStatus status) const {}
+
+  // --- Model summaries: for formulas that split a model among its keys ---------------------------
+  // A formula with SummaryPeriodS() > 0 gets, in every ModelView, a summary of all the keys of the
+  // model that use it, computed by Summarise at the start of each period (times that are whole
+  // multiples of the period), so it is the same whoever touches the model first.
+  virtual double SummaryPeriodS() const { return 0.0; }
+  virtual size_t SummaryWords() const { return 0; }
+  // Writes the summary of `keys` (each as last updated, since_update_s before the period start).
+  virtual void Summarise(absl::Span<const KeySample> keys, const ModelCapacity& capacity,
+                         absl::Span<double> summary) const {}
 };
 
 struct FormulaInfo {

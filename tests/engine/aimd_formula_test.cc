@@ -4,6 +4,7 @@
 
 #include "engine/limit_formula.h"
 #include "gtest/gtest.h"
+#include "tests/support/formula_calls.h"
 
 namespace ratesim {
 namespace {
@@ -25,11 +26,11 @@ TEST(AimdFormula, EachWithinRateSuccessAddsIncreaseOverTheRate) {
   RateState state = formula->Initial({});
   state.request_rate = 4.0;
   state.token_rate = 1000.0;
-  formula->RecordSuccess(state, 500, true);
+  Succeed(*formula, state, 500, true);
   EXPECT_DOUBLE_EQ(state.request_rate, 4.0 + 0.5 / 4.0);
   EXPECT_DOUBLE_EQ(state.token_rate, 1000.0 * (1.0 + 0.125 / 4.0));
   const RateState before = state;
-  formula->RecordSuccess(state, 500, false);  // over-rate successes earn nothing
+  Succeed(*formula, state, 500, false);  // over-rate successes earn nothing
   EXPECT_EQ(state.request_rate, before.request_rate);
 
   // A second of traffic at the full rate adds about `increase`: r successes of increase / r each,
@@ -37,7 +38,7 @@ TEST(AimdFormula, EachWithinRateSuccessAddsIncreaseOverTheRate) {
   // and 10 × 0.5 / 10.
   RateState full = formula->Initial({});
   full.request_rate = 10.0;
-  for (int i = 0; i < 10; ++i) formula->RecordSuccess(full, 500, true);
+  for (int i = 0; i < 10; ++i) Succeed(*formula, full, 500, true);
   EXPECT_GT(full.request_rate, 10.0 + 5.0 / 10.5);
   EXPECT_LT(full.request_rate, 10.5);
 }
@@ -47,12 +48,12 @@ TEST(AimdFormula, A503MultipliesTheRateDownToTheBaseAnd429sChangeNothing) {
   RateState state = formula->Initial({});
   state.request_rate = 8.0;
   state.token_rate = 80000.0;
-  formula->RecordFailure(state, HttpStatus::kTooManyRequests);
+  Fail(*formula, state, HttpStatus::kTooManyRequests);
   EXPECT_DOUBLE_EQ(state.request_rate, 8.0);
-  formula->RecordFailure(state, HttpStatus::kServiceUnavailable);
+  Fail(*formula, state, HttpStatus::kServiceUnavailable);
   EXPECT_DOUBLE_EQ(state.request_rate, 4.0);
   EXPECT_DOUBLE_EQ(state.token_rate, 40000.0);
-  for (int i = 0; i < 10; ++i) formula->RecordFailure(state, HttpStatus::kServiceUnavailable);
+  for (int i = 0; i < 10; ++i) Fail(*formula, state, HttpStatus::kServiceUnavailable);
   EXPECT_DOUBLE_EQ(state.request_rate, 1.0);  // the 60 RPM base
   EXPECT_DOUBLE_EQ(state.token_rate, 3000.0);  // the 180,000 TPM default base
 }
@@ -62,11 +63,11 @@ TEST(AimdFormula, AdvanceKeepsTheRateWithinTheCapacityShareAndOtherwiseChangesNo
   RateState state = formula->Initial({});
   state.request_rate = 30.0;
   state.token_rate = 5000.0;
-  formula->Advance(state, 3600, ModelCapacity{40.0, 1e6});
+  Advance(*formula, state, 3600, ModelCapacity{40.0, 1e6});
   EXPECT_DOUBLE_EQ(state.request_rate, 10.0);  // 0.25 × 40
   EXPECT_DOUBLE_EQ(state.token_rate, 5000.0);  // under its ceiling of 250,000
   const RateState settled = state;
-  formula->Advance(state, 7200, ModelCapacity{40.0, 1e6});
+  Advance(*formula, state, 7200, ModelCapacity{40.0, 1e6});
   EXPECT_EQ(state.request_rate, settled.request_rate);
   EXPECT_EQ(state.token_rate, settled.token_rate);
 }

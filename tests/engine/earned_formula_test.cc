@@ -18,6 +18,7 @@
 #include "engine/smoothing_policy.h"
 #include "engine/time.h"
 #include "gtest/gtest.h"
+#include "tests/support/formula_calls.h"
 
 namespace ratesim {
 namespace {
@@ -71,8 +72,8 @@ TEST(EarnedFormula, SteadyLoadAtTheRateRaisesItToHeadroomTimesUsage) {
   constexpr int kSeconds = 5 * static_cast<int>(kWindowS);
   constexpr double kTokens = 100;
   for (int s = 0; s < kSeconds; ++s) {  // one within-rate request per second: the base rate
-    formula.RecordSuccess(state, kTokens, /*within_rate=*/true);
-    formula.Advance(state, 1.0, kRoomyModel);
+    Succeed(formula, state, kTokens, /*within_rate=*/true);
+    Advance(formula, state, 1.0, kRoomyModel);
   }
   const double usage = SteadyUsage(1, 1, kSeconds);
   EXPECT_NEAR(state.usage_requests, usage, 1e-9 * usage);
@@ -89,8 +90,8 @@ TEST(EarnedFormula, BelowHalfTheRateUsageDoesNotRaiseIt) {
   const EarnedFormula formula = Earned();
   RateState state = formula.Initial(kRoomyModel);
   for (int s = 0; s < 10 * static_cast<int>(kWindowS); s += 3) {  // 1/3 request/s
-    formula.RecordSuccess(state, 10, true);
-    formula.Advance(state, 3.0, kRoomyModel);
+    Succeed(formula, state, 10, true);
+    Advance(formula, state, 3.0, kRoomyModel);
     ASSERT_DOUBLE_EQ(state.request_rate, kBase) << "at " << s << " s";
   }
 }
@@ -143,7 +144,7 @@ TEST(EarnedFormula, CeilingBelowBaseLeavesTheRateAtBase) {
   const ModelCapacity tiny{0.5, 1e9};  // 0.5 × 0.5 = 0.25 requests/s < base
   RateState state = formula.Initial(tiny);
   state.usage_requests = 50;
-  formula.Advance(state, 3600, tiny);
+  Advance(formula, state, 3600, tiny);
   EXPECT_DOUBLE_EQ(state.request_rate, kBase);
 }
 
@@ -151,12 +152,12 @@ TEST(EarnedFormula, OverRateSpikeServedDoesNotRaiseTheRate) {
   const EarnedFormula formula = Earned();
   RateState state = formula.Initial(kRoomyModel);
   // At 1 request/s one request of a 300-request spike is within rate; 299 are over and served.
-  formula.RecordSuccess(state, 100, /*within_rate=*/true);
-  for (int i = 0; i < 299; ++i) formula.RecordSuccess(state, 100, /*within_rate=*/false);
+  Succeed(formula, state, 100, /*within_rate=*/true);
+  for (int i = 0; i < 299; ++i) Succeed(formula, state, 100, /*within_rate=*/false);
   EXPECT_DOUBLE_EQ(state.usage_requests, 1 / kWindowS);
   for (const double later_s : {1.0, 60.0, 600.0}) {
     RateState after = state;
-    formula.Advance(after, later_s, kRoomyModel);
+    Advance(formula, after, later_s, kRoomyModel);
     EXPECT_DOUBLE_EQ(after.request_rate, kBase) << later_s << " s after";
   }
 }
@@ -166,10 +167,10 @@ TEST(EarnedFormula, RateRisesAtMostGrowthPerMinute) {
   RateState state = formula.Initial(kRoomyModel);
   state.usage_requests = 100;  // target 200 requests/s, far above base
   RateState one_minute = state;
-  formula.Advance(one_minute, 60, kRoomyModel);
+  Advance(formula, one_minute, 60, kRoomyModel);
   EXPECT_NEAR(one_minute.request_rate, kBase * kGrowthPerMinute, 1e-12);
   RateState half_minute = state;
-  formula.Advance(half_minute, 30, kRoomyModel);
+  Advance(formula, half_minute, 30, kRoomyModel);
   EXPECT_NEAR(half_minute.request_rate, kBase * std::sqrt(kGrowthPerMinute), 1e-12);
 }
 
@@ -184,9 +185,9 @@ TEST(EarnedFormula, GrowthOverAnyMinuteOfBusyTrafficIsBounded) {
   history.emplace_back(t, state.request_rate);
   for (int i = 0; i < 5000; ++i) {
     const int n = successes(rng);
-    for (int k = 0; k < n; ++k) formula.RecordSuccess(state, 50, true);
+    for (int k = 0; k < n; ++k) Succeed(formula, state, 50, true);
     const double dt = step_s(rng);
-    formula.Advance(state, dt, kRoomyModel);
+    Advance(formula, state, dt, kRoomyModel);
     t += dt;
     history.emplace_back(t, state.request_rate);
   }
@@ -211,9 +212,9 @@ TEST(EarnedFormula, RateNeverDropsBelowBase) {
   RateState state = formula.Initial(kRoomyModel);
   for (int i = 0; i < 20000; ++i) {
     const int n = successes(rng);
-    for (int k = 0; k < n; ++k) formula.RecordSuccess(state, 500, k % 3 != 0);
+    for (int k = 0; k < n; ++k) Succeed(formula, state, 500, k % 3 != 0);
     const ModelCapacity live{capacity(rng), 1000 * capacity(rng)};
-    formula.Advance(state, step_s(rng), live);
+    Advance(formula, state, step_s(rng), live);
     ASSERT_GE(state.request_rate, kBase) << "step " << i;
     ASSERT_GE(state.token_rate, kBaseTokens) << "step " << i;
   }
@@ -223,8 +224,8 @@ TEST(EarnedFormula, IdleOrgDecaysBackToBase) {
   const EarnedFormula formula = Earned();
   RateState state = formula.Initial(kRoomyModel);
   for (int s = 0; s < 3600; ++s) {
-    for (int k = 0; k < 2; ++k) formula.RecordSuccess(state, 100, true);
-    formula.Advance(state, 1.0, kRoomyModel);
+    for (int k = 0; k < 2; ++k) Succeed(formula, state, 100, true);
+    Advance(formula, state, 1.0, kRoomyModel);
   }
   const double usage = state.usage_requests;
   ASSERT_GT(kHeadroom * usage, 2 * kBase);
@@ -233,11 +234,11 @@ TEST(EarnedFormula, IdleOrgDecaysBackToBase) {
   // and the rate follows the target down at once.
   const double t_base = kWindowS * std::log(kHeadroom * usage / kBase);
   RateState halfway = state;
-  formula.Advance(halfway, t_base / 2, kRoomyModel);
+  Advance(formula, halfway, t_base / 2, kRoomyModel);
   EXPECT_NEAR(halfway.request_rate, kHeadroom * usage * std::exp(-t_base / 2 / kWindowS), 1e-9);
   EXPECT_GT(halfway.request_rate, kBase);
   RateState past = state;
-  formula.Advance(past, t_base * 1.01, kRoomyModel);
+  Advance(formula, past, t_base * 1.01, kRoomyModel);
   EXPECT_DOUBLE_EQ(past.request_rate, kBase);
   EXPECT_DOUBLE_EQ(past.token_rate, kBaseTokens);
 }
@@ -274,9 +275,9 @@ TEST_P(EarnedLazyUpdate, OneAdvanceEqualsAThousandRandomSteps) {
       double sum = 0;
       for (double& step : steps) sum += (step = weight(rng));
       RateState lazy = start.state;
-      formula->Advance(lazy, total_s, capacity);
+      Advance(*formula, lazy, total_s, capacity);
       RateState stepped = start.state;
-      for (const double step : steps) formula->Advance(stepped, step / sum * total_s, capacity);
+      for (const double step : steps) Advance(*formula, stepped, step / sum * total_s, capacity);
       ExpectClose(lazy.request_rate, stepped.request_rate, "request_rate");
       ExpectClose(lazy.token_rate, stepped.token_rate, "token_rate");
       ExpectClose(lazy.usage_requests, stepped.usage_requests, "usage_requests");
@@ -298,7 +299,7 @@ TEST(EarnedFormula, LazyUpdateChangesTheStateItAdvances) {
   // Guards the lazy-update test against comparing two untouched states: earned does move.
   const std::unique_ptr<LimitFormula> formula = Make("earned");
   RateState state{20, 40000, 1, 2000};
-  formula->Advance(state, 900, ModelCapacity{100, 1e6});
+  Advance(*formula, state, 900, ModelCapacity{100, 1e6});
   EXPECT_LT(state.request_rate, 20);
   EXPECT_LT(state.usage_requests, 1);
 }
@@ -313,7 +314,7 @@ TEST(EarnedFormula, ValuesStayFiniteOverExtremeElapsedTimes) {
   for (const RateState& start : starts) {
     for (const double elapsed_s : {0.0, 1e-9, 1.0, 1e6, 1e9, 1e15}) {
       RateState state = start;
-      formula.Advance(state, elapsed_s, kRoomyModel);
+      Advance(formula, state, elapsed_s, kRoomyModel);
       EXPECT_TRUE(std::isfinite(state.request_rate)) << elapsed_s;
       EXPECT_TRUE(std::isfinite(state.token_rate)) << elapsed_s;
       EXPECT_TRUE(std::isfinite(state.usage_requests)) << elapsed_s;
