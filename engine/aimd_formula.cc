@@ -33,16 +33,20 @@ double AimdFormula::Ceiling(double base, double absolute, double capacity) const
   return std::max(base, ceiling);
 }
 
+RateBounds AimdFormula::Bounds(const ModelCapacity& capacity) const {
+  return {base_requests_, Ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
+          base_tokens_, Ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
+}
+
 RateState AimdFormula::Initial(const ModelCapacity&) const {
   return RateState{base_requests_, base_tokens_, 0.0, 0.0};
 }
 
 void AimdFormula::Advance(RateState& state, absl::Span<double>, const Update& update) const {
   const ModelCapacity& capacity = update.model.capacity;
-  state.request_rate = std::clamp(state.request_rate, base_requests_,
-                                  Ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s));
-  state.token_rate = std::clamp(state.token_rate, base_tokens_,
-                                Ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s));
+  const RateBounds bounds = Bounds(capacity);
+  state.request_rate = std::clamp(state.request_rate, bounds.min_requests, bounds.max_requests);
+  state.token_rate = std::clamp(state.token_rate, bounds.min_tokens, bounds.max_tokens);
 }
 
 void AimdFormula::RecordSuccess(RateState& state, absl::Span<double>,

@@ -22,6 +22,7 @@ class AimdFormula final : public LimitFormula {
   // REQUIRES: `params` resolved against Params().
   explicit AimdFormula(const ParamValues& params);
 
+  RateBounds Bounds(const ModelCapacity& capacity) const override;
   RateState Initial(const ModelCapacity& capacity) const override;
   void Advance(RateState& state, absl::Span<double> extra, const Update& update) const override;
   void RecordSuccess(RateState& state, absl::Span<double> extra,

@@ -33,20 +33,18 @@ EarnedFormula::EarnedFormula(const ParamValues& params)
       window_s_(params.at("window")),
       growth_per_s_(std::log(params.at("growth_per_minute")) / 60.0) {}
 
-EarnedFormula::Bounds EarnedFormula::RequestBounds(const ModelCapacity& capacity) const {
-  double ceiling = ceiling_requests_;
-  if (capacity.requests_per_s > 0) ceiling = std::min(ceiling, capacity_share_ * capacity.requests_per_s);
-  return {base_requests_, std::max(base_requests_, ceiling)};
-}
-
-EarnedFormula::Bounds EarnedFormula::TokenBounds(const ModelCapacity& capacity) const {
-  double ceiling = ceiling_tokens_;
-  if (capacity.tokens_per_s > 0) ceiling = std::min(ceiling, capacity_share_ * capacity.tokens_per_s);
-  return {base_tokens_, std::max(base_tokens_, ceiling)};
+RateBounds EarnedFormula::Bounds(const ModelCapacity& capacity) const {
+  // A capacity of zero means unknown: only the absolute ceiling applies.
+  auto ceiling = [&](double floor, double absolute, double live) {
+    return std::max(floor, live > 0 ? std::min(absolute, capacity_share_ * live) : absolute);
+  };
+  return {base_requests_, ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
+          base_tokens_, ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
 }
 
 RateState EarnedFormula::Initial(const ModelCapacity& capacity) const {
-  return RateState{RequestBounds(capacity).floor, TokenBounds(capacity).floor, 0.0, 0.0};
+  const RateBounds bounds = Bounds(capacity);
+  return RateState{bounds.min_requests, bounds.min_tokens, 0.0, 0.0};
 }
 
 void EarnedFormula::Advance(RateState& state, absl::Span<double>, const Update& update) const {
@@ -56,11 +54,11 @@ void EarnedFormula::Advance(RateState& state, absl::Span<double>, const Update& 
   const double growth = std::exp(growth_per_s_ * elapsed_s);
   state.usage_requests *= decay;
   state.usage_tokens *= decay;
-  const Bounds requests = RequestBounds(capacity);
-  const Bounds tokens = TokenBounds(capacity);
+  const RateBounds bounds = Bounds(capacity);
   const double request_target =
-      std::clamp(headroom_ * state.usage_requests, requests.floor, requests.ceiling);
-  const double token_target = std::clamp(headroom_ * state.usage_tokens, tokens.floor, tokens.ceiling);
+      std::clamp(headroom_ * state.usage_requests, bounds.min_requests, bounds.max_requests);
+  const double token_target =
+      std::clamp(headroom_ * state.usage_tokens, bounds.min_tokens, bounds.max_tokens);
   state.request_rate = std::min(state.request_rate * growth, request_target);
   state.token_rate = std::min(state.token_rate * growth, token_target);
 }

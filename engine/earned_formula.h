@@ -29,19 +29,13 @@ class EarnedFormula final : public LimitFormula {
   // REQUIRES: `params` resolved against Params().
   explicit EarnedFormula(const ParamValues& params);
 
+  RateBounds Bounds(const ModelCapacity& capacity) const override;
   RateState Initial(const ModelCapacity& capacity) const override;
   void Advance(RateState& state, absl::Span<double> extra, const Update& update) const override;
   void RecordSuccess(RateState& state, absl::Span<double> extra,
                      const Completion& completion) const override;
 
  private:
-  struct Bounds {
-    double floor;
-    double ceiling;
-  };
-  Bounds RequestBounds(const ModelCapacity& capacity) const;
-  Bounds TokenBounds(const ModelCapacity& capacity) const;
-
   double base_requests_;    // requests/s
   double base_tokens_;      // tokens/s
   double ceiling_requests_; // requests/s, absolute cap

@@ -14,6 +14,9 @@ class FixedFormula final : public LimitFormula {
   // REQUIRES: `params` resolved against Params().
   explicit FixedFormula(const ParamValues& params);
 
+  RateBounds Bounds(const ModelCapacity&) const override {
+    return {request_rate_, request_rate_, token_rate_, token_rate_};
+  }
   RateState Initial(const ModelCapacity& capacity) const override;
   void Advance(RateState&, absl::Span<double>, const Update&) const override {}
   void RecordSuccess(RateState&, absl::Span<double>, const Completion&) const override {}

@@ -38,6 +38,15 @@ struct RateState {
   double usage_tokens = 0.0;    // the formula's measure of recent successful tokens/s
 };
 
+// The range a formula keeps its rates in, for a model of a given capacity: after every Advance,
+// floor <= rate <= ceiling in each dimension. Tests hold every formula to it; `expr` clamps to it.
+struct RateBounds {
+  double min_requests = 0.0;  // requests/s
+  double max_requests = 0.0;
+  double min_tokens = 0.0;    // tokens/s
+  double max_tokens = 0.0;
+};
+
 // What a formula sees of its key's model at an update.
 struct ModelView {
   ModelCapacity capacity;
@@ -77,6 +86,9 @@ class LimitFormula {
   // counts, ...). The engine stores them next to the key, zero-initialised, and passes them to
   // every call as `extra`. Keys of formulas that need none pay nothing.
   virtual size_t ExtraWords() const { return 0; }
+
+  // The range of the rates on a model of `capacity` (see RateBounds).
+  virtual RateBounds Bounds(const ModelCapacity& capacity) const = 0;
 
   // The state of a key seen for the first time.
   virtual RateState Initial(const ModelCapacity& capacity) const = 0;

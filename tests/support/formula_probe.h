@@ -1,0 +1,57 @@
+// One key of a limit formula driven by hand, as the engine would drive it: its RateState, the words
+// the formula keeps of its own, a clock and the model it sees. For formulas with a model summary the
+// summary is whatever the test puts in `summary` (the engine's period refresh is tested there).
+#ifndef RATESIM_TESTS_SUPPORT_FORMULA_PROBE_H_
+#define RATESIM_TESTS_SUPPORT_FORMULA_PROBE_H_
+
+#include <vector>
+
+#include "engine/limit_formula.h"
+
+namespace ratesim {
+
+class FormulaProbe {
+ public:
+  explicit FormulaProbe(const LimitFormula& formula, ModelCapacity capacity = {100, 1e6})
+      : formula_(&formula),
+        capacity(capacity),
+        state(formula.Initial(capacity)),
+        extra(formula.ExtraWords(), 0.0),
+        summary(formula.SummaryWords(), 0.0) {}
+
+  // Time passes: `elapsed_s` >= 0 with nothing in between.
+  void Advance(double elapsed_s) {
+    now_s += elapsed_s;
+    Update update;
+    update.now_s = now_s;
+    update.elapsed_s = elapsed_s;
+    update.age_s = now_s;
+    update.model.capacity = capacity;
+    update.model.utilisation = utilisation;
+    update.model.summary = summary;
+    formula_->Advance(state, absl::MakeSpan(extra), update);
+  }
+  void Succeed(double tokens, bool within_rate = true, double latency_s = 0.5) {
+    Completion completion;
+    completion.tokens = tokens;
+    completion.latency_s = latency_s;
+    completion.within_rate = within_rate;
+    formula_->RecordSuccess(state, absl::MakeSpan(extra), completion);
+  }
+  void Fail(HttpStatus status) { formula_->RecordFailure(state, absl::MakeSpan(extra), status); }
+  RateBounds Bounds() const { return formula_->Bounds(capacity); }
+
+  double now_s = 0.0;  // the key was created at 0
+  ModelCapacity capacity;
+  double utilisation = 0.0;
+  RateState state;
+  std::vector<double> extra;
+  std::vector<double> summary;
+
+ private:
+  const LimitFormula* formula_;
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_TESTS_SUPPORT_FORMULA_PROBE_H_
