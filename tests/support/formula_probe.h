@@ -13,11 +13,11 @@ namespace ratesim {
 class FormulaProbe {
  public:
   explicit FormulaProbe(const LimitFormula& formula, ModelCapacity capacity = {100, 1e6})
-      : formula_(&formula),
-        capacity(capacity),
+      : capacity(capacity),
         state(formula.Initial(capacity)),
         extra(formula.ExtraWords(), 0.0),
-        summary(formula.SummaryWords(), 0.0) {}
+        summary(formula.SummaryWords(), 0.0),
+        formula_(&formula) {}
 
   // Time passes: `elapsed_s` >= 0 with nothing in between.
   void Advance(double elapsed_s) {
