@@ -243,58 +243,6 @@ TEST(EarnedFormula, IdleOrgDecaysBackToBase) {
   EXPECT_DOUBLE_EQ(past.token_rate, kBaseTokens);
 }
 
-// --- Lazy update, for every built-in formula -----------------------------------------------------
-
-void ExpectClose(double lazy, double stepped, const char* field) {
-  EXPECT_NEAR(lazy, stepped, 1e-9 * std::max(std::abs(lazy), 1e-300)) << field;
-}
-
-class EarnedLazyUpdate : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(EarnedLazyUpdate, OneAdvanceEqualsAThousandRandomSteps) {
-  const std::unique_ptr<LimitFormula> formula = Make(GetParam());
-  ASSERT_NE(formula, nullptr);
-  const ModelCapacity capacity{100, 1e6};  // earned ceilings: 50 requests/s, 5e5 tokens/s
-  struct Start {
-    const char* name;
-    RateState state;
-  };
-  // Default earned targets are headroom × usage: 6 requests/s and 12000 tokens/s below.
-  const std::vector<Start> starts = {
-      {"below target", RateState{kBase, kBaseTokens, 3, 6000}},
-      {"at target", RateState{6, 12000, 3, 6000}},
-      {"above target", RateState{20, 40000, 1, 2000}},
-      {"at ceiling", RateState{50, 5e5, 40, 4e5}},
-  };
-  std::mt19937_64 rng(99);
-  std::uniform_real_distribution<double> weight(0.0, 1.0);
-  for (const Start& start : starts) {
-    for (const double total_s : {30.0, 120.0, 900.0, 7200.0}) {
-      SCOPED_TRACE(::testing::Message() << start.name << ", " << total_s << " s");
-      std::vector<double> steps(1000);
-      double sum = 0;
-      for (double& step : steps) sum += (step = weight(rng));
-      RateState lazy = start.state;
-      Advance(*formula, lazy, total_s, capacity);
-      RateState stepped = start.state;
-      for (const double step : steps) Advance(*formula, stepped, step / sum * total_s, capacity);
-      ExpectClose(lazy.request_rate, stepped.request_rate, "request_rate");
-      ExpectClose(lazy.token_rate, stepped.token_rate, "token_rate");
-      ExpectClose(lazy.usage_requests, stepped.usage_requests, "usage_requests");
-      ExpectClose(lazy.usage_tokens, stepped.usage_tokens, "usage_tokens");
-    }
-  }
-}
-
-std::vector<std::string> FormulaNames() {
-  std::vector<std::string> names;
-  for (const FormulaInfo& info : Formulas()) names.push_back(info.name);
-  return names;
-}
-
-INSTANTIATE_TEST_SUITE_P(EarnedAndEveryFormula, EarnedLazyUpdate, ::testing::ValuesIn(FormulaNames()),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
-
 TEST(EarnedFormula, LazyUpdateChangesTheStateItAdvances) {
   // Guards the lazy-update test against comparing two untouched states: earned does move.
   const std::unique_ptr<LimitFormula> formula = Make("earned");

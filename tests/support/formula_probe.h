@@ -20,11 +20,13 @@ class FormulaProbe {
         formula_(&formula) {}
 
   // Time passes: `elapsed_s` >= 0 with nothing in between.
-  void Advance(double elapsed_s) {
-    now_s += elapsed_s;
+  void Advance(double elapsed_s) { AdvanceTo(now_s + elapsed_s); }
+  // Time passes up to `now_s` (not before the probe's now).
+  void AdvanceTo(double to_s) {
     Update update;
+    update.elapsed_s = to_s - now_s;
+    now_s = to_s;
     update.now_s = now_s;
-    update.elapsed_s = elapsed_s;
     update.age_s = now_s;
     update.model.capacity = capacity;
     update.model.utilisation = utilisation;
@@ -40,6 +42,11 @@ class FormulaProbe {
   }
   void Fail(HttpStatus status) { formula_->RecordFailure(state, absl::MakeSpan(extra), status); }
   RateBounds Bounds() const { return formula_->Bounds(capacity); }
+  // Sets `summary` to the formula's summary of a model where this key is alone, as it stands now.
+  void SummariseAlone() {
+    const KeySample sample{&state, extra, 0.0};
+    formula_->Summarise(absl::MakeConstSpan(&sample, 1), capacity, absl::MakeSpan(summary));
+  }
 
   double now_s = 0.0;  // the key was created at 0
   ModelCapacity capacity;

@@ -1,0 +1,166 @@
+// Every registered limit formula, through the same invariants: rates finite and within the
+// formula's own Bounds after every update whatever happens (successes, 429s, 503s, capacity
+// changes, long idles); the lazy update equal to stepping through the same time; a new key within
+// its bounds. A formula added to the registry is held to these without a line here, unless it
+// cannot be made from its defaults (then it needs an entry in ExampleParams).
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/limit_formula.h"
+#include "gtest/gtest.h"
+#include "tests/support/formula_probe.h"
+
+namespace ratesim {
+namespace {
+
+// Parameters for formulas whose defaults do not make a working formula.
+ParamValues ExampleParams(const std::string& name) { return {}; }
+
+std::unique_ptr<LimitFormula> Make(const std::string& name) {
+  absl::StatusOr<std::unique_ptr<LimitFormula>> formula = MakeFormula(name, ExampleParams(name));
+  EXPECT_TRUE(formula.ok()) << formula.status();
+  return formula.ok() ? *std::move(formula) : nullptr;
+}
+
+// Capacities a key's model goes through: unknown (0), scarce, ordinary, huge.
+const std::vector<ModelCapacity> kCapacities = {{0, 0}, {2, 2000}, {100, 1e6}, {1e5, 1e9}};
+
+bool WithinBounds(double rate, double floor, double ceiling) {
+  const double slack = 1e-9 * std::max(1.0, std::abs(ceiling));
+  return rate >= floor - slack && rate <= ceiling + slack;
+}
+
+void ExpectSane(const FormulaProbe& probe, const std::string& where) {
+  const RateBounds bounds = probe.Bounds();
+  ASSERT_TRUE(std::isfinite(probe.state.request_rate)) << where;
+  ASSERT_TRUE(std::isfinite(probe.state.token_rate)) << where;
+  ASSERT_TRUE(std::isfinite(probe.state.usage_requests)) << where;
+  ASSERT_TRUE(std::isfinite(probe.state.usage_tokens)) << where;
+  for (const double word : probe.extra) ASSERT_TRUE(std::isfinite(word)) << where;
+  ASSERT_LE(bounds.min_requests, bounds.max_requests) << where;
+  ASSERT_LE(bounds.min_tokens, bounds.max_tokens) << where;
+  ASSERT_TRUE(WithinBounds(probe.state.request_rate, bounds.min_requests, bounds.max_requests))
+      << where << ": request rate " << probe.state.request_rate << " outside ["
+      << bounds.min_requests << ", " << bounds.max_requests << "]";
+  ASSERT_TRUE(WithinBounds(probe.state.token_rate, bounds.min_tokens, bounds.max_tokens))
+      << where << ": token rate " << probe.state.token_rate << " outside [" << bounds.min_tokens
+      << ", " << bounds.max_tokens << "]";
+}
+
+// Drives `probe` through `events` random happenings: bursts of successes (within and over the rate,
+// with latencies that drift), 429s and 503s, idles from a millisecond to a day, capacity changes.
+// Checks sanity after every Advance.
+void DriveRandomly(FormulaProbe& probe, std::mt19937_64& rng, int events) {
+  std::uniform_int_distribution<int> kind(0, 9);
+  std::uniform_int_distribution<int> burst(1, 60);
+  std::uniform_int_distribution<size_t> capacity(0, kCapacities.size() - 1);
+  std::exponential_distribution<double> latency_s(2.0);
+  std::uniform_real_distribution<double> log10_idle_s(-3, 5);
+  for (int i = 0; i < events; ++i) {
+    switch (kind(rng)) {
+      case 0:
+      case 1:
+      case 2: {
+        const int n = burst(rng);
+        for (int k = 0; k < n; ++k) probe.Succeed(100 + 10 * k, k % 4 != 3, latency_s(rng) * (1 + i % 7));
+        break;
+      }
+      case 3:
+        probe.Fail(HttpStatus::kTooManyRequests);
+        break;
+      case 4:
+        probe.Fail(HttpStatus::kServiceUnavailable);
+        break;
+      case 5:
+        probe.capacity = kCapacities[capacity(rng)];
+        probe.utilisation = std::uniform_real_distribution<double>(0, 1)(rng);
+        break;
+      default:
+        probe.SummariseAlone();
+        probe.Advance(std::pow(10.0, log10_idle_s(rng)));
+        ExpectSane(probe, "event " + std::to_string(i));
+        if (::testing::Test::HasFatalFailure()) return;
+    }
+  }
+}
+
+class EveryFormula : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryFormula, NewKeyStartsWithinItsBounds) {
+  const std::unique_ptr<LimitFormula> formula = Make(GetParam());
+  ASSERT_NE(formula, nullptr);
+  for (const ModelCapacity& capacity : kCapacities) {
+    FormulaProbe probe(*formula, capacity);
+    ExpectSane(probe, "capacity " + std::to_string(capacity.requests_per_s));
+  }
+}
+
+TEST_P(EveryFormula, RatesStayFiniteAndWithinBoundsWhateverHappens) {
+  const std::unique_ptr<LimitFormula> formula = Make(GetParam());
+  ASSERT_NE(formula, nullptr);
+  for (const uint64_t seed : {1, 2, 3}) {
+    SCOPED_TRACE(::testing::Message() << "seed " << seed);
+    std::mt19937_64 rng(seed);
+    FormulaProbe probe(*formula);
+    DriveRandomly(probe, rng, 5000);
+    // A key left alone for decades, then touched again, is still sane.
+    probe.Advance(1e9);
+    ExpectSane(probe, "after 1e9 s idle");
+  }
+}
+
+void ExpectClose(double lazy, double stepped, const std::string& field) {
+  EXPECT_NEAR(lazy, stepped, 1e-9 * std::max(1.0, std::abs(lazy))) << field;
+}
+
+TEST_P(EveryFormula, OneAdvanceEqualsAThousandRandomSteps) {
+  const std::unique_ptr<LimitFormula> formula = Make(GetParam());
+  ASSERT_NE(formula, nullptr);
+  std::mt19937_64 rng(99);
+  FormulaProbe driven(*formula);
+  for (int start = 0; start < 6; ++start) {
+    // Starting points with history: the formula's own words hold something, and a burst of
+    // successes just now leaves usage well above what the rate reflects yet (a formula that
+    // limits growth is growth-limited from here).
+    DriveRandomly(driven, rng, 200);
+    ASSERT_FALSE(::testing::Test::HasFatalFailure());
+    for (int k = 0; k < 2000; ++k) driven.Succeed(200, true, 0.2 + k % 5);
+    driven.capacity = kCapacities[start % kCapacities.size()];
+    driven.SummariseAlone();
+    for (const double total_s : {0.7, 30.0, 900.0, 7200.0}) {
+      SCOPED_TRACE(::testing::Message() << "start " << start << ", " << total_s << " s");
+      // Step ends at sorted random instants in (start, start + total], the last exactly at the end.
+      std::vector<double> ends(999);
+      for (double& end : ends) end = std::uniform_real_distribution<double>(0, total_s)(rng);
+      std::sort(ends.begin(), ends.end());
+      ends.push_back(total_s);
+      FormulaProbe lazy = driven;
+      lazy.AdvanceTo(driven.now_s + total_s);
+      FormulaProbe stepped = driven;
+      for (const double end : ends) stepped.AdvanceTo(driven.now_s + end);
+      ExpectClose(lazy.state.request_rate, stepped.state.request_rate, "request_rate");
+      ExpectClose(lazy.state.token_rate, stepped.state.token_rate, "token_rate");
+      ExpectClose(lazy.state.usage_requests, stepped.state.usage_requests, "usage_requests");
+      ExpectClose(lazy.state.usage_tokens, stepped.state.usage_tokens, "usage_tokens");
+      for (size_t w = 0; w < lazy.extra.size(); ++w) {
+        ExpectClose(lazy.extra[w], stepped.extra[w], "extra word " + std::to_string(w));
+      }
+    }
+  }
+}
+
+std::vector<std::string> FormulaNames() {
+  std::vector<std::string> names;
+  for (const FormulaInfo& info : Formulas()) names.push_back(info.name);
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Registered, EveryFormula, ::testing::ValuesIn(FormulaNames()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+}  // namespace
+}  // namespace ratesim
