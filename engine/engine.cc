@@ -17,7 +17,10 @@ ModelId Engine::AddModel(std::string_view name, int64_t slots, ModelCapacity cap
 }
 
 FormulaId Engine::AddFormula(std::unique_ptr<LimitFormula> formula) {
-  formulas_.push_back(std::move(formula));
+  const size_t extra_words = formula->ExtraWords();
+  const double period_s = formula->SummaryPeriodS();
+  const Nanos period = period_s > 0 ? std::max<Nanos>(1, FromSeconds(period_s)) : 0;
+  formulas_.push_back(FormulaSlot{std::move(formula), extra_words, period});
   return static_cast<FormulaId>(formulas_.size() - 1);
 }
 
@@ -25,9 +28,9 @@ KeyId Engine::AddKey(std::string_view org_name, ModelId model, FormulaId formula
   const OrgId org = registry_.InternOrg(org_name);
   const KeyId key = registry_.InternKey(org, model);
   if (key < keys_.size()) return key;
-  const RateState rate = formulas_[formula]->Initial(models_[model].capacity);
+  const RateState rate = formulas_[formula].formula->Initial(models_[model].capacity);
   const uint32_t extra = static_cast<uint32_t>(extra_words_.size());
-  extra_words_.resize(extra_words_.size() + formulas_[formula]->ExtraWords(), 0.0);
+  extra_words_.resize(extra_words_.size() + formulas_[formula].extra_words, 0.0);
   // A new key starts with a full window: its first second of traffic is within rate.
   keys_.push_back(KeyState{rate, WindowDepth(rate.request_rate), WindowDepth(rate.token_rate), now,
                            now, formula, model, org, extra});
@@ -53,14 +56,13 @@ ModelView Engine::ViewOf(const KeyState& state, Nanos now) const {
 }
 
 absl::Span<const double> Engine::SummaryOf(ModelId model_id, FormulaId formula_id, Nanos now) const {
-  const LimitFormula& formula = *formulas_[formula_id];
-  const double period_s = formula.SummaryPeriodS();
-  if (period_s <= 0) return {};
+  const FormulaSlot& slot = formulas_[formula_id];
+  if (slot.summary_period == 0) return {};
+  const LimitFormula& formula = *slot.formula;
   const ModelState& model = models_[model_id];
   if (model.summaries.size() <= formula_id) model.summaries.resize(formulas_.size());
   Summary& summary = model.summaries[formula_id];
-  const Nanos period = std::max<Nanos>(1, FromSeconds(period_s));
-  const Nanos period_start = now - now % period;
+  const Nanos period_start = now - now % slot.summary_period;
   if (summary.period_start == period_start) return summary.words;
   // Keys are summarised as they stood at the period start. None of them has been updated since:
   // the first touch of any of them in this period is what brings us here.
@@ -70,7 +72,7 @@ absl::Span<const double> Engine::SummaryOf(ModelId model_id, FormulaId formula_i
     if (state.formula != formula_id || state.created > period_start) continue;
     summary_scratch_.push_back(KeySample{
         &state.rate,
-        absl::MakeConstSpan(extra_words_.data() + state.extra, formula.ExtraWords()),
+        absl::MakeConstSpan(extra_words_.data() + state.extra, slot.extra_words),
         ToSeconds(std::max<Nanos>(0, period_start - state.updated))});
   }
   summary.words.assign(formula.SummaryWords(), 0.0);
@@ -89,7 +91,7 @@ void Engine::CatchUp(KeyState& state, absl::Span<double> extra, Nanos now) const
   update.elapsed_s = elapsed_s;
   update.age_s = ToSeconds(now - state.created);
   update.model = ViewOf(state, now);
-  formulas_[state.formula]->Advance(state.rate, extra, update);
+  formulas_[state.formula].formula->Advance(state.rate, extra, update);
   // A lower rate means a shallower window: what no longer fits in it is gone.
   state.request_level = std::min(state.request_level, WindowDepth(state.rate.request_rate));
   state.token_level = std::min(state.token_level, WindowDepth(state.rate.token_rate));
@@ -154,7 +156,7 @@ void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Ef
   completion.tokens = static_cast<double>(actual_tokens);
   completion.latency_s = ToSeconds(now - ticket.arrival);
   completion.within_rate = ticket.rate_class == RateClass::kWithin;
-  formulas_[state.formula]->RecordSuccess(state.rate, ExtraOf(state), completion);
+  formulas_[state.formula].formula->RecordSuccess(state.rate, ExtraOf(state), completion);
   --models_[ticket.model].busy;
   FillSlots(ticket.model, now, out);
 }
@@ -179,7 +181,7 @@ void Engine::Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* o
   const Attribution attribution = AttributeFailure(ticket.rate_class);
   KeyState& state = keys_[ticket.key];
   CatchUp(state, now);
-  formulas_[state.formula]->RecordFailure(state.rate, ExtraOf(state), attribution.status);
+  formulas_[state.formula].formula->RecordFailure(state.rate, ExtraOf(state), attribution.status);
   out->failed.push_back(Failure{ticket, reason, attribution});
 }
 
@@ -190,10 +192,10 @@ void Engine::FailExpired(Nanos now, Effects* out) {
 
 Engine::KeyState Engine::StateAt(KeyId key, Nanos now) const {
   KeyState state = keys_[key];
-  const LimitFormula& formula = *formulas_[state.formula];
+  const size_t words = formulas_[state.formula].extra_words;
   // The formula's words are advanced on a copy too: observing changes nothing.
   absl::InlinedVector<double, 16> extra(extra_words_.begin() + state.extra,
-                                        extra_words_.begin() + state.extra + formula.ExtraWords());
+                                        extra_words_.begin() + state.extra + words);
   CatchUp(state, absl::MakeSpan(extra), now);
   return state;
 }

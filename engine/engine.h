@@ -127,7 +127,7 @@ class Engine {
   };
 
   absl::Span<double> ExtraOf(const KeyState& state) {
-    return absl::MakeSpan(extra_words_.data() + state.extra, formulas_[state.formula]->ExtraWords());
+    return absl::MakeSpan(extra_words_.data() + state.extra, formulas_[state.formula].extra_words);
   }
   // `state` (with its formula words `extra`) brought forward to `now`: bucket refill at the rate in
   // force, then the formula.
@@ -150,7 +150,13 @@ class Engine {
   KeyRegistry registry_;
   std::vector<KeyState> keys_;
   std::vector<ModelState> models_;
-  std::vector<std::unique_ptr<LimitFormula>> formulas_;
+  // A formula with the shape facts the request path needs, read once so that they cost no call.
+  struct FormulaSlot {
+    std::unique_ptr<LimitFormula> formula;
+    size_t extra_words;
+    Nanos summary_period;  // 0: no model summary
+  };
+  std::vector<FormulaSlot> formulas_;
   std::vector<double> extra_words_;
   std::vector<Ticket> expired_scratch_;  // reused so that expiry allocates nothing
   mutable std::vector<KeySample> summary_scratch_;
