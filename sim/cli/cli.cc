@@ -122,6 +122,14 @@ const std::vector<Command>& Commands() {
          "run policies and replications on up to N threads (default 0: one per core)"},
         kAuditFlag, kHelpFlag},
        &CompareCommand},
+      {"validate", "SCENARIO", "check a scenario file and print every error with file:line:column",
+       "ratesim validate scenarios/quickstart.toml --set run.duration=5m",
+       {kSetFlag, kHelpFlag},
+       &ValidateCommand},
+      {"policies", "", "list the smoothing policies and their parameters", "ratesim policies",
+       {kHelpFlag}, &ListPoliciesCommand},
+      {"formulas", "", "list the limit formulas and their parameters", "ratesim formulas",
+       {kHelpFlag}, &ListFormulasCommand},
       {"sweep", "SCENARIO",
        "run every point of a parameter grid and write one row per point and policy",
        "ratesim sweep scenarios/outage_spiral.toml --grid limits.window=1m,10m --replications 5 "
@@ -141,14 +149,6 @@ const std::vector<Command>& Commands() {
        "ratesim merge --out results/window results/shard-0 results/shard-1",
        {{"--out", "DIR", false, "required: write sweep.csv and sweep.json into DIR"}, kHelpFlag},
        &MergeCommand},
-      {"validate", "SCENARIO", "check a scenario file and print every error with file:line:column",
-       "ratesim validate scenarios/quickstart.toml --set run.duration=5m",
-       {kSetFlag, kHelpFlag},
-       &ValidateCommand},
-      {"policies", "", "list the smoothing policies and their parameters", "ratesim policies",
-       {kHelpFlag}, &ListPoliciesCommand},
-      {"formulas", "", "list the limit formulas and their parameters", "ratesim formulas",
-       {kHelpFlag}, &ListFormulasCommand},
   };
   return *commands;
 }

@@ -12,6 +12,9 @@
 namespace ratesim {
 namespace {
 
+// A half-width this small relative to its mean is floating-point rounding, not spread.
+constexpr double kRoundingNoise = 1e-12;
+
 // One run with its scores, which take a pass over the run's orgs and series: computed once.
 struct ScoredRun {
   const RunResult* run;
@@ -108,7 +111,9 @@ std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
     for (const MetricColumn& metric : MetricColumns()) {
       const MeanCi estimate = Estimate(scored, metric.metric);
       row.push_back(FormatCell(estimate.mean));
-      row.push_back(FormatCell(estimate.ci95));
+      // Equal values give a half-width of rounding noise (1e-15 s); it means 0, so it says 0.
+      const bool noise = estimate.ci95 <= kRoundingNoise * std::fabs(estimate.mean);
+      row.push_back(FormatCell(noise ? 0.0 : estimate.ci95));
     }
     int judged = 0;
     int spirals = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "absl/strings/str_replace.h"
 #include "fmt/format.h"
 #include "sim/report/run_metadata.h"
 #include "sim/scenario/scenario_loader.h"
@@ -46,10 +47,15 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec
     const std::string& path = definition.scenarios[definition.scenario_of(point)].path;
     absl::StatusOr<Scenario> scenario = LoadScenarioFile(path, definition.overrides_of(point));
     if (!scenario.ok()) {
-      return absl::Status(
-          scenario.status().code(),
-          fmt::format("{}\n(in {} at sweep point {}: {})", std::string(scenario.status().message()),
-                      path, point, DescribePoint(definition, point)));
+      // The loader names an override's origin "<--set key=value>"; say which came from --grid.
+      std::string message(scenario.status().message());
+      for (const GridAxis& axis : definition.grid) {
+        message = absl::StrReplaceAll(
+            message, {{"<--set " + axis.key + "=", "<--grid " + axis.key + "="}});
+      }
+      return absl::Status(scenario.status().code(),
+                          fmt::format("{}\n(in {} at sweep point {}: {})", message, path, point,
+                                      DescribePoint(definition, point)));
     }
     if (!shard.Owns(point)) continue;
     plan.points.push_back(point);
