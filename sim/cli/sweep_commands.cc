@@ -121,7 +121,7 @@ absl::StatusOr<SweepRequest> ParseSweepRequest(const ParsedArgs& args) {
 std::string Describe(const SweepDefinition& definition, const ShardSpec& shard, size_t points_run) {
   std::string out = definition.scenarios.front().path;
   if (definition.scenarios.size() > 1) {
-    out += fmt::format(" and {} more scenarios", definition.scenarios.size() - 1);
+    out += fmt::format(" and {} more scenario file(s)", definition.scenarios.size() - 1);
   }
   out += fmt::format(": {} points", definition.points());
   if (shard.count > 1)

@@ -2,8 +2,10 @@
 // DIR/sweep-shard-<i>-of-<N>.toml, holding a small manifest (format, the sweep's fingerprint and
 // definition, shard i of N, the total number of points, the column names) and the shard's rows as
 // the text cells an unsharded run would write. TOML because the scenario parser reads it back with
-// exact strings, and a person can read it. The file name carries the shard, so shards may share one
-// directory or have one each.
+// exact strings, and a person can read it. The file name carries the shard, so several shard files
+// may be gathered in one directory for `merge`; shards running at the same time should still each
+// get their own --out (the first publish into an absent directory creates it by a rename, which a
+// concurrent one would race).
 #ifndef RATESIM_SIM_SWEEP_SHARD_FILE_H_
 #define RATESIM_SIM_SWEEP_SHARD_FILE_H_
 
