@@ -1,5 +1,8 @@
 #include "sim/sweep/scores.h"
 
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
 #include "sim/report/comparison_table.h"
 #include "sim/report/replication_stats.h"
 #include "sim/sweep/org_class.h"
@@ -28,12 +31,16 @@ RunScores ScoreRun(const Scenario& scenario, const RunResult& run, const Recover
   std::vector<const OutcomeCounts*> steady;
   std::vector<const OutcomeCounts*> spiking;
   std::vector<double> success_ratios;
+  // By name: a run's org ids follow the order keys were made, not scenario.orgs. A map, since a
+  // platform scenario has thousands of orgs.
+  absl::flat_hash_map<std::string_view, OrgClass> classes;
+  for (const OrgSpec& org : scenario.orgs) classes.emplace(org.name, ClassifyOrg(org));
   const std::vector<SliceMetrics>& orgs = run.metrics.per_org;
   for (size_t org = 0; org < orgs.size(); ++org) {
     const OutcomeCounts& counts = orgs[org].counts;
-    const OrgClass org_class = org < run.org_names.size()
-                                   ? ClassifyOrgNamed(scenario, run.org_names[org])
-                                   : OrgClass::kUnclassified;
+    const auto found =
+        org < run.org_names.size() ? classes.find(run.org_names[org]) : classes.end();
+    const OrgClass org_class = found == classes.end() ? OrgClass::kUnclassified : found->second;
     if (org_class == OrgClass::kSteady) steady.push_back(&counts);
     if (org_class == OrgClass::kSpiking) spiking.push_back(&counts);
     if (counts.finished() > 0) success_ratios.push_back(counts.success_rate());

@@ -1,6 +1,7 @@
 #include "sim/sweep/sweep_table.h"
 
 #include <cstdlib>
+#include <tuple>
 
 #include "fmt/format.h"
 #include "sim/report/human_units.h"
