@@ -3,7 +3,7 @@
 # The one list of build dependencies: README.md and .ci/run both call this.
 set -eu
 packages="cmake ninja-build g++ pkg-config libabsl-dev libfmt-dev libtomlplusplus-dev libmuparser-dev
-libgtest-dev libgmock-dev libbenchmark-dev"
+libgtest-dev libgmock-dev libbenchmark-dev parallel"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -5,6 +5,7 @@
 #include "fmt/format.h"
 #include "sim/cli/list_commands.h"
 #include "sim/cli/simulate_commands.h"
+#include "sim/cli/sweep_commands.h"
 #include "sim/util/nearest_name.h"
 #include "sim/version.h"
 
@@ -88,11 +89,14 @@ int RunCommandLine(const Command& command, const std::vector<std::string>& argv,
   absl::StatusOr<ParsedArgs> parsed = ParseFlags(args, command.flags);
   if (!parsed.ok()) return UsageError(std::string(parsed.status().message()), hint, context.err);
   const size_t wanted = command.positional.empty() ? 0 : 1;
+  // A positional ending in "..." (SHARD_DIR...) takes one or more.
+  const bool variadic = command.positional.size() > 3 &&
+                        command.positional.compare(command.positional.size() - 3, 3, "...") == 0;
   if (parsed->positional.size() < wanted) {
     return UsageError(fmt::format("'ratesim {}' needs {}", command.name, command.positional),
                       hint, context.err);
   }
-  if (parsed->positional.size() > wanted) {
+  if (parsed->positional.size() > wanted && !variadic) {
     return UsageError(fmt::format("unexpected argument '{}'", parsed->positional[wanted]), hint,
                       context.err);
   }
@@ -126,6 +130,25 @@ const std::vector<Command>& Commands() {
        {kHelpFlag}, &ListPoliciesCommand},
       {"formulas", "", "list the limit formulas and their parameters", "ratesim formulas",
        {kHelpFlag}, &ListFormulasCommand},
+      {"sweep", "SCENARIO",
+       "run every point of a parameter grid and write one row per point and policy",
+       "ratesim sweep scenarios/outage_spiral.toml --grid limits.window=1m,10m --replications 5 "
+       "--out results/window",
+       {{"--grid", "KEY=V1,V2", true,
+         "a scenario key (as --set takes it) and its values; the grid is the cross product"},
+        {"--scenarios", "A,B", false, "more scenario files to sweep the same grid over"},
+        {"--out", "DIR", false,
+         "required: write sweep.csv and sweep.json (or the shard file) into DIR"},
+        kSeedFlag, kSetFlag, kReplicationsFlag,
+        {"--jobs", "N", false, "run points on up to N threads (default 0: one per core)"},
+        {"--shard", "I/N", false,
+         "run only points p with p mod N == I (I from 0) and write a shard file for 'merge'"},
+        kHelpFlag},
+       &SweepCommand},
+      {"merge", "SHARD_DIR...", "combine the shards of a sweep into the files one run writes",
+       "ratesim merge --out results/window results/shard-0 results/shard-1",
+       {{"--out", "DIR", false, "required: write sweep.csv and sweep.json into DIR"}, kHelpFlag},
+       &MergeCommand},
   };
   return *commands;
 }

@@ -1,6 +1,6 @@
-// The `ratesim` command line: subcommands run, compare, validate, policies and formulas, plus
-// --help (overall and per command) and --version. main() only forwards to RunCli, so tests run the
-// whole command in-process.
+// The `ratesim` command line: subcommands run, compare, validate, policies, formulas, sweep and
+// merge, plus --help (overall and per command) and --version. main() only forwards to RunCli, so
+// tests run the whole command in-process.
 //
 // Exit codes (command.h): 0 success; 2 a usage or scenario error (printed to `err`, nothing
 // written); 1 results could not be written.

@@ -1,0 +1,208 @@
+#include "sim/cli/sweep_commands.h"
+
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "fmt/format.h"
+#include "sim/sweep/merge.h"
+#include "sim/sweep/shard_file.h"
+#include "sim/sweep/sweep_output.h"
+#include "sim/sweep/sweep_runner.h"
+#include "sim/sweep/sweep_table.h"
+
+namespace ratesim {
+namespace {
+
+// As `compare`: more would only be a typo.
+constexpr int kMaxReplications = 10000;
+// Rows the terminal shows; sweep.csv has them all.
+constexpr size_t kMaxTableRows = 40;
+
+int Fail(const CommandContext& context, int code, std::string_view message) {
+  context.err << "error: " << message << '\n';
+  return code;
+}
+
+int Fail(const CommandContext& context, int code, const absl::Status& status) {
+  // The scenario loader's errors are lines that each say "error:" already.
+  if (absl::IsInvalidArgument(status) &&
+      status.message().find(": error: ") != std::string_view::npos) {
+    context.err << status.message() << '\n';
+    return code;
+  }
+  return Fail(context, code, std::string(status.message()));
+}
+
+bool IsWholeNumber(std::string_view text) {
+  return !text.empty() && text.size() <= 19 &&
+         text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+absl::StatusOr<int> IntFlag(const ParsedArgs& args, const std::string& name, int min, int max,
+                            const std::string& min_text, int fallback) {
+  if (!args.Has(name)) return fallback;
+  const std::string text = args.Value(name);
+  if (!IsWholeNumber(text) || text.size() > 9 || std::stoi(text) < min || std::stoi(text) > max) {
+    return absl::InvalidArgumentError(fmt::format(
+        "flag '{}' needs a whole number from {} to {}, got '{}'", name, min_text, max, text));
+  }
+  return std::stoi(text);
+}
+
+absl::StatusOr<std::string> OutDir(const ParsedArgs& args, std::string_view command) {
+  if (!args.Has("--out") || args.Value("--out").empty()) {
+    return absl::InvalidArgumentError(
+        fmt::format("'ratesim {}' needs '--out DIR' for its results", command));
+  }
+  return args.Value("--out");
+}
+
+// "a.toml,b.toml" -> {"a.toml", "b.toml"}.
+absl::StatusOr<std::vector<std::string>> SplitPaths(std::string_view text) {
+  std::vector<std::string> paths;
+  for (size_t start = 0;;) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    std::string_view item = text.substr(start, comma - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) {
+      return absl::InvalidArgumentError(fmt::format(
+          "flag '--scenarios' needs a comma-separated list of scenario files, got '{}'", text));
+    }
+    paths.emplace_back(item);
+    if (comma == text.size()) return paths;
+    start = comma + 1;
+  }
+}
+
+// Every flag of `ratesim sweep` but --out, checked, into a request.
+absl::StatusOr<SweepRequest> ParseSweepRequest(const ParsedArgs& args) {
+  SweepRequest request;
+  request.scenario_paths = {args.positional.front()};
+  if (args.Has("--scenarios")) {
+    absl::StatusOr<std::vector<std::string>> more = SplitPaths(args.Value("--scenarios"));
+    if (!more.ok()) return more.status();
+    request.scenario_paths.insert(request.scenario_paths.end(), more->begin(), more->end());
+  }
+  for (size_t i = 0; i < request.scenario_paths.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (request.scenario_paths[i] == request.scenario_paths[j]) {
+        return absl::InvalidArgumentError(
+            fmt::format("scenario '{}' is given more than once", request.scenario_paths[i]));
+      }
+    }
+  }
+  for (const std::string& text : args.Values("--grid")) {
+    absl::StatusOr<GridAxis> axis = ParseGridAxis(text);
+    if (!axis.ok()) return axis.status();
+    request.grid.push_back(*std::move(axis));
+  }
+  if (absl::Status status = CheckGrid(request.grid); !status.ok()) return status;
+  for (const std::string& override : args.Values("--set")) {
+    if (override.find('=') == std::string::npos || override.front() == '=') {
+      return absl::InvalidArgumentError(fmt::format(
+          "flag '--set' needs key=value, got '{}' (example: --set run.duration=5m)", override));
+    }
+    request.overrides.push_back(override);
+  }
+  if (args.Has("--seed")) {
+    request.seed = args.Value("--seed");
+    if (!IsWholeNumber(request.seed)) {
+      return absl::InvalidArgumentError(
+          fmt::format("flag '--seed' needs a whole number >= 0, got '{}'", request.seed));
+    }
+  }
+  absl::StatusOr<int> replications = IntFlag(args, "--replications", 1, kMaxReplications, "1", 1);
+  if (!replications.ok()) return replications.status();
+  request.replications = *replications;
+  return request;
+}
+
+std::string Describe(const SweepDefinition& definition, const ShardSpec& shard, size_t points_run) {
+  std::string out = definition.scenarios.front().path;
+  if (definition.scenarios.size() > 1) {
+    out += fmt::format(" and {} more scenario file(s)", definition.scenarios.size() - 1);
+  }
+  out += fmt::format(": {} points", definition.points());
+  if (shard.count > 1)
+    out += fmt::format(", shard {}/{} runs {}", shard.index, shard.count, points_run);
+  if (definition.replications > 1) {
+    out += fmt::format(", {} replications each", definition.replications);
+  }
+  return out;
+}
+
+}  // namespace
+
+int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
+  absl::StatusOr<std::string> dir = OutDir(args, "sweep");
+  if (!dir.ok()) return Fail(context, kExitUsage, dir.status());
+  absl::StatusOr<SweepRequest> request = ParseSweepRequest(args);
+  if (!request.ok()) return Fail(context, kExitUsage, request.status());
+  absl::StatusOr<int> jobs = IntFlag(args, "--jobs", 0, 9999, "0 (one per core)", 0);
+  if (!jobs.ok()) return Fail(context, kExitUsage, jobs.status());
+  const bool sharded = args.Has("--shard");
+  ShardSpec shard;
+  if (sharded) {
+    absl::StatusOr<ShardSpec> parsed = ParseShard(args.Value("--shard"));
+    if (!parsed.ok()) return Fail(context, kExitUsage, parsed.status());
+    shard = *parsed;
+  }
+
+  absl::StatusOr<SweepPlan> plan = PlanSweep(*request, shard);
+  if (!plan.ok()) return Fail(context, kExitUsage, plan.status());
+  absl::StatusOr<std::vector<PointRows>> points = RunSweep(*plan, *jobs);
+  if (!points.ok()) return Fail(context, kExitUsage, points.status());
+
+  const SweepDefinition& definition = plan->definition;
+  context.out << Describe(definition, shard, plan->points.size()) << "\n\n"
+              << SweepTable(definition, *points, kMaxTableRows);
+  if (sharded) {
+    ShardFile file;
+    file.definition = definition;
+    file.fingerprint = Fingerprint(definition);
+    file.shard = shard;
+    file.total_points = definition.points();
+    for (const SweepColumn& column : SweepColumns(definition.grid)) {
+      file.columns.push_back(column.name);
+    }
+    file.points = *std::move(points);
+    if (absl::Status status = PublishShard(*dir, file); !status.ok()) {
+      return Fail(context, kExitIoError, status);
+    }
+    context.out << fmt::format("\nwrote {} to {}; combine all {} shards with 'ratesim merge'\n",
+                               ShardFileName(shard), *dir, shard.count);
+    return kExitOk;
+  }
+  if (absl::Status status = PublishSweep(*dir, definition, *points); !status.ok()) {
+    return Fail(context, kExitIoError, status);
+  }
+  context.out << fmt::format("\nwrote {}, {} to {}\n", kSweepCsvFileName, kSweepJsonFileName, *dir);
+  return kExitOk;
+}
+
+int MergeCommand(const ParsedArgs& args, const CommandContext& context) {
+  absl::StatusOr<std::string> dir = OutDir(args, "merge");
+  if (!dir.ok()) return Fail(context, kExitUsage, dir.status());
+  absl::StatusOr<std::vector<std::string>> paths = FindShardFiles(args.positional);
+  if (!paths.ok()) return Fail(context, kExitUsage, paths.status());
+  std::vector<ShardFile> files;
+  for (const std::string& path : *paths) {
+    absl::StatusOr<ShardFile> file = ReadShardFile(path);
+    if (!file.ok()) return Fail(context, kExitUsage, file.status());
+    files.push_back(*std::move(file));
+  }
+  absl::StatusOr<MergedSweep> merged = MergeShards(files, *paths);
+  if (!merged.ok()) return Fail(context, kExitUsage, merged.status());
+  if (absl::Status status = PublishSweep(*dir, merged->definition, merged->points); !status.ok()) {
+    return Fail(context, kExitIoError, status);
+  }
+  size_t rows = 0;
+  for (const PointRows& point : merged->points) rows += point.rows.size();
+  context.out << fmt::format("merged {} shards: {} points, {} rows; wrote {}, {} to {}\n",
+                             merged->shards, merged->points.size(), rows, kSweepCsvFileName,
+                             kSweepJsonFileName, *dir);
+  return kExitOk;
+}
+
+}  // namespace ratesim

@@ -1,0 +1,17 @@
+// `ratesim sweep` (one row per scenario, grid point and policy, over replications; optionally one
+// shard of the points) and `ratesim merge` (shards into the files one unsharded run writes). Both
+// print usage and scenario errors and return kExitUsage before writing anything, and write their
+// files atomically (kExitIoError if that fails). See sim/sweep/ for the parts.
+#ifndef RATESIM_SIM_CLI_SWEEP_COMMANDS_H_
+#define RATESIM_SIM_CLI_SWEEP_COMMANDS_H_
+
+#include "sim/cli/command.h"
+
+namespace ratesim {
+
+int SweepCommand(const ParsedArgs& args, const CommandContext& context);
+int MergeCommand(const ParsedArgs& args, const CommandContext& context);
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_CLI_SWEEP_COMMANDS_H_

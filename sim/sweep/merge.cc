@@ -1,0 +1,130 @@
+#include "sim/sweep/merge.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <system_error>
+
+#include "fmt/format.h"
+
+namespace ratesim {
+
+absl::StatusOr<std::vector<std::string>> FindShardFiles(const std::vector<std::string>& dirs) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> paths;
+  for (const std::string& dir : dirs) {
+    std::error_code error;
+    if (!fs::is_directory(dir, error)) {
+      return absl::InvalidArgumentError(
+          fmt::format("'{}' is not a directory; give the --out directories of the shards", dir));
+    }
+    std::vector<std::string> names;
+    for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
+      const std::string name = it->path().filename().string();
+      if (IsShardFileName(name)) names.push_back(name);
+    }
+    if (error) {
+      return absl::InvalidArgumentError(fmt::format("cannot list '{}': {}", dir, error.message()));
+    }
+    if (names.empty()) {
+      return absl::InvalidArgumentError(
+          fmt::format("'{}' holds no shard file (sweep-shard-I-of-N.toml); was its shard run with "
+                      "'ratesim sweep ... --shard I/N --out {}'?",
+                      dir, dir));
+    }
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names) paths.push_back(dir + "/" + name);
+  }
+  return paths;
+}
+
+absl::StatusOr<MergedSweep> MergeShards(const std::vector<ShardFile>& files,
+                                        const std::vector<std::string>& paths) {
+  if (files.empty()) return absl::InvalidArgumentError("no shard files to merge");
+  const ShardFile& first = files.front();
+  const size_t shards = first.shard.count;
+  std::vector<std::string> columns;
+  for (const SweepColumn& column : SweepColumns(first.definition.grid)) {
+    columns.push_back(column.name);
+  }
+  std::map<size_t, size_t> file_of_shard;  // shard index -> file index
+  for (size_t f = 0; f < files.size(); ++f) {
+    const ShardFile& file = files[f];
+    if (file.fingerprint != first.fingerprint) {
+      return absl::InvalidArgumentError(fmt::format(
+          "{} and {} are shards of different sweeps (fingerprints {} and {}): run every shard "
+          "with the same scenarios, grid, --set, --seed and --replications",
+          paths[0], paths[f], first.fingerprint, file.fingerprint));
+    }
+    if (file.shard.count != shards) {
+      return absl::InvalidArgumentError(fmt::format(
+          "{} is shard {}/{} but {} is shard {}/{}: all shards must split the sweep "
+          "into the same number of parts",
+          paths[0], first.shard.index, shards, paths[f], file.shard.index, file.shard.count));
+    }
+    if (file.total_points != file.definition.points()) {
+      return absl::InvalidArgumentError(fmt::format("{}: it counts {} points but its sweep has {}",
+                                                    paths[f], file.total_points,
+                                                    file.definition.points()));
+    }
+    if (file.columns != columns) {
+      return absl::InvalidArgumentError(fmt::format(
+          "{}: its columns differ from this ratesim's; merge with the version that wrote it ({})",
+          paths[f], file.definition.version));
+    }
+    const auto [it, inserted] = file_of_shard.emplace(file.shard.index, f);
+    if (!inserted) {
+      return absl::InvalidArgumentError(fmt::format("shard {}/{} is given twice: {} and {}",
+                                                    file.shard.index, shards, paths[it->second],
+                                                    paths[f]));
+    }
+    // Exactly the points the shard owns, each once, in order.
+    size_t expected = file.shard.index;
+    for (const PointRows& point : file.points) {
+      if (point.point != expected) {
+        const size_t index = file.shard.index;
+        if (point.point % shards != index || point.point >= file.total_points) {
+          return absl::InvalidArgumentError(fmt::format(
+              "{}: point {} does not belong there (shard {}/{} holds points {}, {}, ... below {})",
+              paths[f], point.point, index, shards, index, index + shards, file.total_points));
+        }
+        return absl::InvalidArgumentError(
+            point.point < expected
+                ? fmt::format("{}: point {} appears twice", paths[f], point.point)
+                : fmt::format("{}: point {} is missing from shard {}/{}", paths[f], expected, index,
+                              shards));
+      }
+      if (point.rows.empty()) {
+        return absl::InvalidArgumentError(
+            fmt::format("{}: point {} has no rows", paths[f], point.point));
+      }
+      expected += shards;
+    }
+    if (expected < file.total_points) {
+      return absl::InvalidArgumentError(fmt::format("{}: point {} is missing from shard {}/{}",
+                                                    paths[f], expected, file.shard.index, shards));
+    }
+  }
+  std::string missing;
+  for (size_t shard = 0; shard < shards; ++shard) {
+    if (file_of_shard.count(shard) == 0) {
+      missing += fmt::format("{}{}/{}", missing.empty() ? "" : ", ", shard, shards);
+    }
+  }
+  if (!missing.empty()) {
+    return absl::InvalidArgumentError(
+        fmt::format("missing shard(s) {}: merge needs every shard of the sweep ({} given)", missing,
+                    files.size()));
+  }
+
+  MergedSweep merged;
+  merged.definition = first.definition;
+  merged.shards = shards;
+  merged.points.resize(first.total_points);
+  for (const ShardFile& file : files) {
+    for (const PointRows& point : file.points) merged.points[point.point] = point;
+  }
+  return merged;
+}
+
+}  // namespace ratesim

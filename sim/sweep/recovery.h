@@ -1,0 +1,74 @@
+// Downward-spiral detection after an outage. DESIGN.md 1.2: 503s during an outage cut an org's
+// successes, which lowers its earned rate, which turns its later traffic into 429s. A formula
+// that avoids the spiral lets the success rate come back once capacity is back.
+//
+// The rule (RecoveryRule, defaults in the struct):
+//   outage    the last scheduled capacity drop that the schedule restores (LastRestoredOutage);
+//   baseline  the success rate (ok / finished, pooled over the keys of the model that went down)
+//             over the time-series intervals that end in (drop - baseline_window, drop];
+//   recovery  the first interval that starts at or after the restore, has finished requests, and
+//             whose success rate is at least baseline - tolerance; recovery_s is from the restore
+//             to that interval's end, so it is a multiple of the scenario's resolution at best;
+//   spiral    no recovery within `horizon` of the restore: true when recovery_s > horizon, or
+//             when no interval recovers and the series reaches restore + horizon.
+// Intervals without finished requests are skipped. Each result is absent (NA) when it cannot be
+// judged: no restored outage, no finished request in the baseline or after the restore, or a run
+// that ends before the horizon without having recovered.
+#ifndef RATESIM_SIM_SWEEP_RECOVERY_H_
+#define RATESIM_SIM_SWEEP_RECOVERY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/time.h"
+#include "sim/metrics/run_metrics.h"
+#include "sim/scenario/scenario.h"
+
+namespace ratesim {
+
+struct Outage {
+  std::string model;  // the model whose capacity dropped
+  Nanos drop = 0;     // when replicas fell below the level before
+  Nanos restore = 0;  // when they came back to at least that level
+};
+
+// Over every model's schedule (starting from its initial replicas), each change that lowers the
+// replica count is a drop, restored by the first later change back to at least the count before
+// the drop. Returns the restored drop with the latest restore (on a tie, the earliest drop, then
+// the first model); nullopt when no drop is restored. Autoscaler changes are not scheduled and do
+// not count.
+std::optional<Outage> LastRestoredOutage(const std::vector<ModelSpec>& models);
+
+// Finished requests of one time-series interval (start, end].
+struct IntervalOutcome {
+  Nanos start = 0;
+  Nanos end = 0;
+  int64_t ok = 0;
+  int64_t finished = 0;  // ok + 429 + 503
+};
+
+// The intervals of `run`'s time series with ok and finished summed over the keys of `model`, in
+// time order; the first interval starts at 0. Empty when the run has no such model.
+std::vector<IntervalOutcome> ModelSuccessSeries(const RunResult& run, std::string_view model);
+
+struct RecoveryRule {
+  double tolerance = 0.05;  // success-rate points below the baseline that count
+  Nanos baseline_window = 300 * kNanosPerSecond;  // 5 minutes before the drop
+  Nanos horizon = 600 * kNanosPerSecond;          // recovery later than 10 minutes is a spiral
+};
+
+struct Recovery {
+  std::optional<double> baseline;    // success rate before the drop
+  std::optional<double> recovery_s;  // seconds from the restore to recovery
+  std::optional<bool> spiral;
+};
+
+Recovery AssessRecovery(const std::vector<IntervalOutcome>& series, const Outage& outage,
+                        const RecoveryRule& rule = {});
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_SWEEP_RECOVERY_H_

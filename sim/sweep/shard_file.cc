@@ -1,0 +1,237 @@
+#include "sim/sweep/shard_file.h"
+
+#include <toml++/toml.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "fmt/format.h"
+#include "sim/report/output_dir.h"
+#include "sim/scenario/toml_reader.h"
+
+namespace ratesim {
+namespace {
+
+toml::array Strings(const std::vector<std::string>& items) {
+  toml::array array;
+  for (const std::string& item : items) array.push_back(item);
+  return array;
+}
+
+// Typed access to a shard file's fields: the first problem is kept and later reads return
+// defaults, so a reader can read everything and check once.
+class FieldReader {
+ public:
+  explicit FieldReader(std::string path) : path_(std::move(path)) {}
+
+  std::string String(const toml::table& table, std::string_view key) {
+    if (const auto* value = Get(table, key).as_string()) return value->get();
+    Fail(key, "a string");
+    return "";
+  }
+  int64_t Int(const toml::table& table, std::string_view key, int64_t min) {
+    if (const auto* value = Get(table, key).as_integer(); value && value->get() >= min) {
+      return value->get();
+    }
+    Fail(key, fmt::format("an integer >= {}", min));
+    return min;
+  }
+  std::vector<std::string> StringArray(const toml::table& table, std::string_view key) {
+    return StringArrayOf(Get(table, key), key);
+  }
+  std::vector<std::string> StringArrayOf(const toml::node& node, std::string_view key) {
+    std::vector<std::string> items;
+    const toml::array* array = node.as_array();
+    if (array == nullptr) {
+      Fail(key, "an array of strings");
+      return items;
+    }
+    for (const toml::node& item : *array) {
+      if (const auto* text = item.as_string()) {
+        items.push_back(text->get());
+      } else {
+        Fail(key, "an array of strings");
+      }
+    }
+    return items;
+  }
+  // The tables of array-of-tables `key`.
+  std::vector<const toml::table*> Tables(const toml::table& table, std::string_view key) {
+    std::vector<const toml::table*> tables;
+    const toml::array* array = Get(table, key).as_array();
+    if (array == nullptr) {
+      if (table.contains(key)) Fail(key, "an array of tables");
+      return tables;  // an empty array of tables is written as nothing at all
+    }
+    for (const toml::node& item : *array) {
+      if (const toml::table* element = item.as_table()) {
+        tables.push_back(element);
+      } else {
+        Fail(key, "an array of tables");
+      }
+    }
+    return tables;
+  }
+
+  void Fail(std::string message) {
+    if (status_.ok()) status_ = absl::InvalidArgumentError(fmt::format("{}: {}", path_, message));
+  }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  const toml::node& Get(const toml::table& table, std::string_view key) {
+    static const toml::value<bool> kMissing(false);
+    const toml::node* node = table.get(key);
+    return node != nullptr ? *node : kMissing;
+  }
+  void Fail(std::string_view key, std::string_view wanted) {
+    Fail(fmt::format("'{}' is missing or not {}; the file is not a complete ratesim sweep shard",
+                     key, wanted));
+  }
+
+  std::string path_;
+  absl::Status status_;
+};
+
+absl::StatusOr<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(
+        fmt::format("cannot read shard file '{}': {}", path, std::strerror(errno)));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::string ShardFileName(const ShardSpec& shard) {
+  return fmt::format("sweep-shard-{}-of-{}.toml", shard.index, shard.count);
+}
+
+bool IsShardFileName(const std::string& name) {
+  size_t index = 0;
+  size_t count = 0;
+  int consumed = 0;
+  return std::sscanf(name.c_str(), "sweep-shard-%zu-of-%zu.toml%n", &index, &count, &consumed) ==
+             2 &&
+         static_cast<size_t>(consumed) == name.size();
+}
+
+std::string ShardFileText(const ShardFile& file) {
+  const SweepDefinition& definition = file.definition;
+  toml::table root;
+  root.insert("format", kShardFormat);
+  root.insert("fingerprint", file.fingerprint);
+  root.insert("shard", static_cast<int64_t>(file.shard.index));
+  root.insert("shards", static_cast<int64_t>(file.shard.count));
+  root.insert("total_points", static_cast<int64_t>(file.total_points));
+  root.insert("version", definition.version);
+  root.insert("seed", definition.seed);
+  root.insert("replications", static_cast<int64_t>(definition.replications));
+  root.insert("overrides", Strings(definition.overrides));
+  root.insert("columns", Strings(file.columns));
+  toml::array scenarios;
+  for (const SweepScenario& scenario : definition.scenarios) {
+    scenarios.push_back(toml::table{{"path", scenario.path},
+                                    {"fnv1a64", fmt::format("{:016x}", scenario.fnv1a64)}});
+  }
+  root.insert("scenarios", std::move(scenarios));
+  toml::array grid;
+  for (const GridAxis& axis : definition.grid) {
+    grid.push_back(toml::table{{"key", axis.key}, {"values", Strings(axis.values)}});
+  }
+  root.insert("grid", std::move(grid));
+  toml::array points;
+  for (const PointRows& point : file.points) {
+    toml::array rows;
+    for (const SweepRow& row : point.rows) rows.push_back(Strings(row));
+    points.push_back(
+        toml::table{{"point", static_cast<int64_t>(point.point)}, {"rows", std::move(rows)}});
+  }
+  root.insert("points", std::move(points));
+  std::ostringstream out;
+  out << "# One shard of a ratesim sweep; combine all shards with `ratesim merge`.\n"
+      << root << "\n";
+  return out.str();
+}
+
+absl::Status PublishShard(const std::string& dir, const ShardFile& file) {
+  const std::string text = ShardFileText(file);
+  return PublishFiles(dir,
+                      {{ShardFileName(file.shard), [&text](std::ostream& out) { out << text; }}});
+}
+
+absl::StatusOr<ShardFile> ReadShardFile(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadText(path);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<toml::table> parsed = scenario_internal::ParseToml(*text, path);
+  if (!parsed.ok()) return parsed.status();
+  const toml::table& root = *parsed;
+  FieldReader read(path);
+  if (const auto* format = root.get_as<std::string>("format");
+      format == nullptr || format->get() != kShardFormat) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: not a ratesim sweep shard (its 'format' is not \"{}\")", path, kShardFormat));
+  }
+  ShardFile file;
+  SweepDefinition& definition = file.definition;
+  file.fingerprint = read.String(root, "fingerprint");
+  file.shard.index = static_cast<size_t>(read.Int(root, "shard", 0));
+  file.shard.count = static_cast<size_t>(read.Int(root, "shards", 1));
+  file.total_points = static_cast<size_t>(read.Int(root, "total_points", 0));
+  definition.version = read.String(root, "version");
+  definition.seed = read.String(root, "seed");
+  definition.replications = static_cast<int>(read.Int(root, "replications", 1));
+  definition.overrides = read.StringArray(root, "overrides");
+  file.columns = read.StringArray(root, "columns");
+  for (const toml::table* scenario : read.Tables(root, "scenarios")) {
+    SweepScenario entry;
+    entry.path = read.String(*scenario, "path");
+    const std::string hash = read.String(*scenario, "fnv1a64");
+    char* end = nullptr;
+    entry.fnv1a64 = std::strtoull(hash.c_str(), &end, 16);
+    if (hash.size() != 16 || end != hash.c_str() + hash.size()) {
+      read.Fail(fmt::format("scenario '{}' has a malformed fnv1a64 '{}'", entry.path, hash));
+    }
+    definition.scenarios.push_back(std::move(entry));
+  }
+  for (const toml::table* axis : read.Tables(root, "grid")) {
+    GridAxis entry;
+    entry.key = read.String(*axis, "key");
+    entry.values = read.StringArray(*axis, "values");
+    definition.grid.push_back(std::move(entry));
+  }
+  for (const toml::table* point : read.Tables(root, "points")) {
+    PointRows entry;
+    entry.point = static_cast<size_t>(read.Int(*point, "point", 0));
+    const toml::array* rows = point->get_as<toml::array>("rows");
+    if (rows == nullptr) read.Fail(fmt::format("point {} has no 'rows'", entry.point));
+    for (size_t r = 0; rows != nullptr && r < rows->size(); ++r) {
+      entry.rows.push_back(read.StringArrayOf(*rows->get(r), "rows"));
+      if (entry.rows.back().size() != file.columns.size()) {
+        read.Fail(fmt::format("a row of point {} has {} cells for {} columns", entry.point,
+                              entry.rows.back().size(), file.columns.size()));
+      }
+    }
+    file.points.push_back(std::move(entry));
+  }
+  if (!read.status().ok()) return read.status();
+  if (file.shard.index >= file.shard.count) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: shard {} of {} does not exist", path, file.shard.index, file.shard.count));
+  }
+  if (Fingerprint(definition) != file.fingerprint) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: its fingerprint {} does not match its contents ({}); the file was edited or damaged",
+        path, file.fingerprint, Fingerprint(definition)));
+  }
+  return file;
+}
+
+}  // namespace ratesim

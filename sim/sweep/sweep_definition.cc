@@ -1,0 +1,48 @@
+#include "sim/sweep/sweep_definition.h"
+
+#include "fmt/format.h"
+#include "sim/report/run_metadata.h"
+
+namespace ratesim {
+namespace {
+
+void AddField(std::string& text, std::string_view name, std::string_view value) {
+  text += fmt::format("{} {}:{}\n", name, value.size(), value);
+}
+
+}  // namespace
+
+std::vector<std::string> SweepDefinition::overrides_of(size_t point) const {
+  std::vector<std::string> out = overrides;
+  if (!seed.empty()) out.push_back("run.seed=" + seed);
+  const std::vector<std::string> values = values_of(point);
+  for (size_t i = 0; i < grid.size(); ++i) out.push_back(grid[i].key + "=" + values[i]);
+  return out;
+}
+
+std::string CanonicalText(const SweepDefinition& definition) {
+  std::string text = "ratesim sweep\n";
+  AddField(text, "version", definition.version);
+  for (const SweepScenario& scenario : definition.scenarios) {
+    AddField(text, "scenario", scenario.path);
+    AddField(text, "fnv1a64", fmt::format("{:016x}", scenario.fnv1a64));
+  }
+  for (const GridAxis& axis : definition.grid) {
+    AddField(text, "grid", axis.key);
+    for (const std::string& value : axis.values) AddField(text, "value", value);
+  }
+  for (const std::string& override : definition.overrides) AddField(text, "set", override);
+  AddField(text, "seed", definition.seed);
+  AddField(text, "replications", fmt::format("{}", definition.replications));
+  return text;
+}
+
+std::string Fingerprint(const SweepDefinition& definition) {
+  return fmt::format("{:016x}", Fnv1a64(CanonicalText(definition)));
+}
+
+bool operator==(const SweepDefinition& a, const SweepDefinition& b) {
+  return CanonicalText(a) == CanonicalText(b);
+}
+
+}  // namespace ratesim

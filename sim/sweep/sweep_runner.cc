@@ -1,0 +1,109 @@
+#include "sim/sweep/sweep_runner.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "absl/strings/str_replace.h"
+#include "fmt/format.h"
+#include "sim/report/run_metadata.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/simulate/runner.h"
+#include "sim/version.h"
+
+namespace ratesim {
+namespace {
+
+std::string DescribePoint(const SweepDefinition& definition, size_t point) {
+  const std::vector<std::string> values = definition.values_of(point);
+  std::string text;
+  for (size_t i = 0; i < values.size(); ++i) {
+    text += fmt::format("{}{}={}", i > 0 ? ", " : "", definition.grid[i].key, values[i]);
+  }
+  return text.empty() ? "no grid values" : text;
+}
+
+}  // namespace
+
+absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec& shard) {
+  SweepPlan plan;
+  plan.shard = shard;
+  SweepDefinition& definition = plan.definition;
+  definition.version = Version();
+  definition.grid = request.grid;
+  definition.overrides = request.overrides;
+  definition.seed = request.seed;
+  definition.replications = request.replications;
+  for (const std::string& path : request.scenario_paths) {
+    absl::StatusOr<uint64_t> hash = HashFile(path);
+    if (!hash.ok()) {
+      // The loader's message names the file as a scenario file and says why it cannot be read.
+      absl::StatusOr<Scenario> unreadable = LoadScenarioFile(path);
+      return absl::NotFoundError(
+          std::string(unreadable.ok() ? hash.status().message() : unreadable.status().message()));
+    }
+    definition.scenarios.push_back({path, *hash});
+  }
+  for (size_t point = 0; point < definition.points(); ++point) {
+    const std::string& path = definition.scenarios[definition.scenario_of(point)].path;
+    absl::StatusOr<Scenario> scenario = LoadScenarioFile(path, definition.overrides_of(point));
+    if (!scenario.ok()) {
+      // The loader names an override's origin "<--set key=value>"; say which came from --grid.
+      std::string message(scenario.status().message());
+      for (const GridAxis& axis : definition.grid) {
+        message = absl::StrReplaceAll(
+            message, {{"<--set " + axis.key + "=", "<--grid " + axis.key + "="}});
+      }
+      return absl::Status(scenario.status().code(),
+                          fmt::format("{}\n(in {} at sweep point {}: {})", message, path, point,
+                                      DescribePoint(definition, point)));
+    }
+    if (!shard.Owns(point)) continue;
+    plan.points.push_back(point);
+    plan.scenarios.push_back(*std::move(scenario));
+  }
+  return plan;
+}
+
+absl::StatusOr<std::vector<PointRows>> RunSweep(const SweepPlan& plan, int jobs) {
+  const SweepDefinition& definition = plan.definition;
+  const size_t count = plan.points.size();
+  std::vector<absl::StatusOr<PointRows>> results(count, absl::UnknownError("not run"));
+  if (count == 0) return std::vector<PointRows>();
+  // The pattern of RunComparison's pool: worker w takes points w, w + workers, ...; each result
+  // lands in its own slot, so the output is the same for any number of workers. A point's own runs
+  // stay on its worker's thread (threads = 1), so `jobs` bounds the threads in use.
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int workers =
+      static_cast<int>(std::min<size_t>(static_cast<size_t>(jobs > 0 ? jobs : cores), count));
+  auto work = [&](int worker) {
+    for (size_t i = static_cast<size_t>(worker); i < count; i += static_cast<size_t>(workers)) {
+      const size_t point = plan.points[i];
+      ComparisonOptions options;
+      options.replications = definition.replications;
+      options.threads = 1;
+      absl::StatusOr<std::vector<RunResult>> runs = RunComparison(plan.scenarios[i], {}, options);
+      if (!runs.ok()) {
+        results[i] = runs.status();
+        continue;
+      }
+      results[i] =
+          PointRows{point, MakePointRows(definition.scenarios[definition.scenario_of(point)].path,
+                                         definition.values_of(point), plan.scenarios[i], *runs,
+                                         definition.replications)};
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int w = 1; w < workers; ++w) pool.emplace_back(work, w);
+  work(0);
+  for (std::thread& thread : pool) thread.join();
+
+  std::vector<PointRows> out;
+  out.reserve(count);
+  for (absl::StatusOr<PointRows>& result : results) {
+    if (!result.ok()) return result.status();
+    out.push_back(*std::move(result));
+  }
+  return out;
+}
+
+}  // namespace ratesim

@@ -1,0 +1,22 @@
+// The terminal's view of a sweep: one line per row with the grid values, the policy and the
+// headline scores as percentages; sweep.csv has everything else.
+#ifndef RATESIM_SIM_SWEEP_SWEEP_TABLE_H_
+#define RATESIM_SIM_SWEEP_SWEEP_TABLE_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "sim/sweep/sweep_definition.h"
+#include "sim/sweep/sweep_rows.h"
+
+namespace ratesim {
+
+// At most `max_rows` rows, then a line saying how many more there are. The scenario column is
+// shown only when the sweep has several scenarios.
+std::string SweepTable(const SweepDefinition& definition, const std::vector<PointRows>& points,
+                       size_t max_rows);
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_SWEEP_SWEEP_TABLE_H_

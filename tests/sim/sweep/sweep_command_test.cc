@@ -1,0 +1,370 @@
+// Tests for `ratesim sweep` and `ratesim merge`, in-process: one row per (scenario, point,
+// policy); bytes that depend on neither --jobs nor sharding; shards that partition the points;
+// merge refusing what is not one whole sweep; and usage errors that exit 2 and write nothing.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "sim/sweep/shard_file.h"
+#include "tests/support/sweep_fixture.h"
+
+namespace ratesim {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CliResult;
+using testing::CsvFields;
+using testing::Entries;
+using testing::Lines;
+using testing::ReadFile;
+using testing::RunRatesim;
+using testing::WriteFile;
+
+::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "'" << part << "' not found in:\n" << text;
+}
+
+class SweepCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tiny_ = WriteFile(dir_ / "tiny.toml", testing::kTinySweepScenario);
+    outage_ = WriteFile(dir_ / "outage.toml", testing::kTinyOutageScenario);
+  }
+
+  // `ratesim sweep` over tiny.toml with a 2 x 2 grid (8 rows), plus `extra` flags.
+  CliResult Sweep(const std::string& out, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"sweep",  tiny_,        "--grid", "models.0.concurrency=1,2",
+                                     "--grid", "policies.1.max_wait=1s,5s", "--out", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunRatesim(args);
+  }
+  // The --out directories of shards 0..n-1 of that sweep.
+  std::vector<std::string> Shards(int n, std::vector<std::string> extra = {}) {
+    std::vector<std::string> dirs;
+    for (int i = 0; i < n; ++i) {
+      dirs.push_back(dir_ / ("shard-" + std::to_string(i)));
+      std::vector<std::string> flags = extra;
+      flags.insert(flags.end(), {"--shard", std::to_string(i) + "/" + std::to_string(n)});
+      const CliResult r = Sweep(dirs.back(), flags);
+      EXPECT_EQ(r.code, 0) << r.err;
+    }
+    return dirs;
+  }
+  CliResult Merge(const std::string& out, const std::vector<std::string>& dirs) {
+    std::vector<std::string> args = {"merge", "--out", out};
+    args.insert(args.end(), dirs.begin(), dirs.end());
+    return RunRatesim(args);
+  }
+  void ExpectSameFiles(const std::string& a, const std::string& b) {
+    for (const char* name : {"sweep.csv", "sweep.json"}) {
+      const std::string left = ReadFile(a + "/" + name);
+      EXPECT_FALSE(left.empty()) << a << "/" << name;
+      EXPECT_EQ(left, ReadFile(b + "/" + name)) << name;
+    }
+  }
+
+  testing::TempDir dir_;
+  std::string tiny_;
+  std::string outage_;
+};
+
+TEST_F(SweepCommandTest, WritesOneRowPerPointAndPolicyInGridOrder) {
+  const CliResult r = Sweep(dir_ / "out", {"--replications", "3", "--jobs", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "4 points, 3 replications each"));
+  EXPECT_TRUE(Contains(r.out, "wrote sweep.csv, sweep.json to " + (dir_ / "out")));
+  EXPECT_EQ(Entries(dir_ / "out"), (std::vector<std::string>{"sweep.csv", "sweep.json"}));
+
+  const std::vector<std::string> lines = Lines(ReadFile(dir_ / "out/sweep.csv"));
+  ASSERT_EQ(lines.size(), 1u + 4 * 2);
+  const std::vector<std::string> header = CsvFields(lines[0]);
+  ASSERT_GE(header.size(), 6u);
+  EXPECT_EQ(std::vector<std::string>(header.begin(), header.begin() + 6),
+            (std::vector<std::string>{"scenario", "models.0.concurrency",
+                                      "policies.1.max_wait", "policy", "replications",
+                                      "offered"}));
+  EXPECT_NE(std::find(header.begin(), header.end(), "success_rate_ci95"), header.end());
+  EXPECT_EQ(header.back(), "spiral_share");
+  const std::pair<const char*, const char*> points[] = {{"1", "1s"}, {"1", "5s"}, {"2", "1s"},
+                                                        {"2", "5s"}};
+  for (size_t p = 0; p < 4; ++p) {
+    for (size_t policy = 0; policy < 2; ++policy) {
+      const std::vector<std::string> row = CsvFields(lines[1 + p * 2 + policy]);
+      ASSERT_EQ(row.size(), header.size());
+      EXPECT_EQ(row[0], tiny_);
+      EXPECT_EQ(row[1], points[p].first);
+      EXPECT_EQ(row[2], points[p].second);
+      EXPECT_EQ(row[3], policy == 0 ? "none" : "fifo-5s");
+      EXPECT_EQ(row[4], "3");
+      EXPECT_EQ(row[5], "40");  // 20 steady + two bursts of 10, every replication
+      // No outage in this scenario: recovery and spiral are NA.
+      EXPECT_EQ(row[row.size() - 2], "");
+      EXPECT_EQ(row[row.size() - 1], "");
+    }
+  }
+  // More slots serve more: the grid value reaches the runs.
+  const auto success = [&](size_t line) {
+    const size_t column = std::find(header.begin(), header.end(), "success_rate") - header.begin();
+    return std::stod(CsvFields(lines[line])[column]);
+  };
+  EXPECT_LT(success(1), success(5));  // none, 1 slot versus 2 slots
+  const std::string json = ReadFile(dir_ / "out/sweep.json");
+  EXPECT_TRUE(Contains(json, R"({"key": "models.0.concurrency", "values": ["1", "2"]})"));
+  EXPECT_TRUE(Contains(json, R"("replications": 3,)"));
+  EXPECT_TRUE(Contains(json, R"("points": 4,)"));
+  EXPECT_TRUE(Contains(json, R"("policy": "fifo-5s", "replications": 3, "offered": 40,)"));
+}
+
+TEST_F(SweepCommandTest, ScoresAnOutageScenarioWithRecoveryAndSpiral) {
+  const CliResult r = RunRatesim({"sweep", outage_, "--grid", "limits.window=1m,10m", "--out",
+                                  dir_ / "out", "--replications", "2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::vector<std::string> lines = Lines(ReadFile(dir_ / "out/sweep.csv"));
+  ASSERT_EQ(lines.size(), 3u);
+  const std::vector<std::string> header = CsvFields(lines[0]);
+  const auto cell = [&](size_t line, const std::string& name) {
+    return CsvFields(lines[line])[std::find(header.begin(), header.end(), name) - header.begin()];
+  };
+  for (size_t line : {1, 2}) {
+    // Capacity is back at 30 s and the model serves everything again at once: the first
+    // interval after the restore, (30 s, 35 s], recovers.
+    EXPECT_EQ(cell(line, "recovery_s"), "5");
+    EXPECT_EQ(cell(line, "spiral"), "false");
+    EXPECT_EQ(cell(line, "spiral_share"), "0");
+    EXPECT_EQ(cell(line, "steady_success").empty(), false);
+    EXPECT_EQ(cell(line, "spiking_429_share"), "");  // no spiking org
+    EXPECT_EQ(cell(line, "fairness"), "1");          // one org
+  }
+}
+
+TEST_F(SweepCommandTest, SweepsEveryScenarioOfScenariosWithTheSameGrid) {
+  const std::string other = WriteFile(dir_ / "other.toml", testing::kTinySweepScenario);
+  const CliResult r = Sweep(dir_ / "out", {"--scenarios", other});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::vector<std::string> lines = Lines(ReadFile(dir_ / "out/sweep.csv"));
+  ASSERT_EQ(lines.size(), 1u + 2 * 4 * 2);
+  EXPECT_EQ(CsvFields(lines[1])[0], tiny_);
+  EXPECT_EQ(CsvFields(lines[8])[0], tiny_);
+  EXPECT_EQ(CsvFields(lines[9])[0], other);
+  // Same file content, same seeds: the same numbers.
+  for (size_t i = 1; i <= 8; ++i) {
+    std::vector<std::string> a = CsvFields(lines[i]);
+    std::vector<std::string> b = CsvFields(lines[i + 8]);
+    a.erase(a.begin());
+    b.erase(b.begin());
+    EXPECT_EQ(a, b) << i;
+  }
+}
+
+TEST_F(SweepCommandTest, JobsDoNotChangeTheBytes) {
+  ASSERT_EQ(Sweep(dir_ / "one", {"--jobs", "1", "--replications", "2"}).code, 0);
+  ASSERT_EQ(Sweep(dir_ / "two", {"--jobs", "2", "--replications", "2"}).code, 0);
+  ASSERT_EQ(Sweep(dir_ / "many", {"--jobs", "7", "--replications", "2"}).code, 0);
+  ExpectSameFiles(dir_ / "one", dir_ / "two");
+  ExpectSameFiles(dir_ / "one", dir_ / "many");
+}
+
+TEST_F(SweepCommandTest, SeedAndSetReachEveryPoint) {
+  ASSERT_EQ(Sweep(dir_ / "a", {"--seed", "9"}).code, 0);
+  ASSERT_EQ(Sweep(dir_ / "b", {"--set", "run.seed=9"}).code, 0);
+  ASSERT_EQ(Sweep(dir_ / "c", {"--set", "run.duration=10s"}).code, 0);
+  // The same runs; only the recorded definition differs.
+  const auto body = [](const std::string& csv) { return csv.substr(csv.find('\n')); };
+  EXPECT_EQ(body(ReadFile(dir_ / "a/sweep.csv")), body(ReadFile(dir_ / "b/sweep.csv")));
+  EXPECT_TRUE(Contains(ReadFile(dir_ / "a/sweep.json"), R"("seed": "9",)"));
+  EXPECT_TRUE(Contains(ReadFile(dir_ / "c/sweep.json"), R"("overrides": ["run.duration=10s"],)"));
+  EXPECT_EQ(CsvFields(Lines(ReadFile(dir_ / "c/sweep.csv"))[1])[5], "20");  // 10 + one burst
+}
+
+TEST_F(SweepCommandTest, ShardsPartitionThePointsAndMergeToTheUnshardedBytes) {
+  ASSERT_EQ(Sweep(dir_ / "full", {"--replications", "2"}).code, 0);
+  const std::vector<std::string> shards = Shards(3, {"--replications", "2"});
+  std::multiset<size_t> points;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Entries(shards[i]),
+              std::vector<std::string>{"sweep-shard-" + std::to_string(i) + "-of-3.toml"});
+    absl::StatusOr<ShardFile> file =
+        ReadShardFile(shards[i] + "/sweep-shard-" + std::to_string(i) + "-of-3.toml");
+    ASSERT_TRUE(file.ok()) << file.status();
+    EXPECT_EQ(file->total_points, 4u);
+    for (const PointRows& point : file->points) {
+      EXPECT_EQ(point.point % 3, static_cast<size_t>(i));
+      EXPECT_EQ(point.rows.size(), 2u);
+      points.insert(point.point);
+    }
+  }
+  EXPECT_EQ(points, (std::multiset<size_t>{0, 1, 2, 3}));
+
+  const CliResult r = Merge(dir_ / "merged", {shards[2], shards[0], shards[1]});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "merged 3 shards: 4 points, 8 rows"));
+  ExpectSameFiles(dir_ / "full", dir_ / "merged");
+}
+
+TEST_F(SweepCommandTest, ShardsMayShareOneDirectoryAndBeEmpty) {
+  ASSERT_EQ(Sweep(dir_ / "full").code, 0);
+  // 6 shards of 4 points: shards 4 and 5 own none.
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(Sweep(dir_ / "shards", {"--shard", std::to_string(i) + "/6"}).code, 0);
+  }
+  EXPECT_EQ(Entries(dir_ / "shards").size(), 6u);
+  const CliResult r = Merge(dir_ / "merged", {dir_ / "shards"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ExpectSameFiles(dir_ / "full", dir_ / "merged");
+}
+
+TEST_F(SweepCommandTest, MergeRefusesShardsOfDifferentSweeps) {
+  std::vector<std::string> shards = Shards(2);
+  const std::string other = dir_ / "other-shard-1";
+  ASSERT_EQ(Sweep(other, {"--shard", "1/2", "--replications", "2"}).code, 0);
+  const CliResult r = Merge(dir_ / "merged", {shards[0], other});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "are shards of different sweeps"));
+  EXPECT_FALSE(fs::exists(dir_ / "merged"));
+}
+
+TEST_F(SweepCommandTest, MergeRefusesAMissingOrRepeatedShard) {
+  std::vector<std::string> shards = Shards(3);
+  CliResult r = Merge(dir_ / "merged", {shards[0], shards[2]});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "missing shard(s) 1/3"));
+  r = Merge(dir_ / "merged", {shards[0], shards[1], shards[2], shards[1]});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "shard 1/3 is given twice"));
+  // Shards of a different split of the same sweep.
+  ASSERT_EQ(Sweep(dir_ / "half", {"--shard", "1/2"}).code, 0);
+  r = Merge(dir_ / "merged", {shards[0], dir_ / "half"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "must split the sweep into the same number of parts"));
+  EXPECT_FALSE(fs::exists(dir_ / "merged"));
+}
+
+TEST_F(SweepCommandTest, MergeRefusesAShardFileMissingOrRepeatingAPoint) {
+  std::vector<std::string> shards = Shards(2);
+  const std::string name = "sweep-shard-1-of-2.toml";
+  absl::StatusOr<ShardFile> file = ReadShardFile(shards[1] + "/" + name);
+  ASSERT_TRUE(file.ok()) << file.status();
+  ASSERT_EQ(file->points.size(), 2u);  // points 1 and 3
+
+  ShardFile missing = *file;
+  missing.points.pop_back();
+  WriteFile(shards[1] + "/" + name, ShardFileText(missing));
+  CliResult r = Merge(dir_ / "merged", shards);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "point 3 is missing from shard 1/2"));
+
+  ShardFile repeated = *file;
+  repeated.points.insert(repeated.points.begin() + 1, repeated.points.front());
+  WriteFile(shards[1] + "/" + name, ShardFileText(repeated));
+  r = Merge(dir_ / "merged", shards);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "point 1 appears twice"));
+
+  ShardFile foreign = *file;
+  foreign.points.front().point = 0;
+  WriteFile(shards[1] + "/" + name, ShardFileText(foreign));
+  r = Merge(dir_ / "merged", shards);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "point 0 does not belong there"));
+  EXPECT_FALSE(fs::exists(dir_ / "merged"));
+}
+
+TEST_F(SweepCommandTest, MergeRefusesDamagedFilesAndDirectoriesWithoutShards) {
+  std::vector<std::string> shards = Shards(2);
+  const std::string path = shards[1] + "/sweep-shard-1-of-2.toml";
+  const std::string text = ReadFile(path);
+
+  // An edited definition no longer matches its fingerprint.
+  std::string edited = text;
+  edited.replace(edited.find("replications = 1"), 16, "replications = 2");
+  WriteFile(path, edited);
+  CliResult r = Merge(dir_ / "merged", shards);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "does not match its contents"));
+
+  WriteFile(path, text.substr(0, text.size() / 2));  // cut short
+  r = Merge(dir_ / "merged", shards);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, path));
+
+  fs::create_directories(dir_ / "empty");
+  r = Merge(dir_ / "merged", {shards[0], dir_ / "empty"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "holds no shard file"));
+  r = Merge(dir_ / "merged", {dir_ / "absent"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "is not a directory"));
+  r = RunRatesim({"merge", shards[0]});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "needs '--out DIR'"));
+  EXPECT_FALSE(fs::exists(dir_ / "merged"));
+}
+
+TEST_F(SweepCommandTest, UsageErrorsExitTwoAndWriteNothing) {
+  const std::string out = dir_ / "out";
+  const std::pair<std::vector<std::string>, const char*> cases[] = {
+      {{"sweep", tiny_, "--grid", "limits.window", "--out", out}, "needs key=v1,v2"},
+      {{"sweep", tiny_, "--grid", "limits.window=", "--out", out}, "has no values"},
+      {{"sweep", tiny_, "--grid", "limits.window=1m,,2m", "--out", out}, "empty value"},
+      {{"sweep", tiny_, "--grid", "limits.window=1m", "--grid", "limits.window=2m", "--out", out},
+       "is given twice"},
+      {{"sweep", tiny_, "--grid", "limits.windw=1m,2m", "--out", out},
+       "<--grid limits.windw=1m>: error: unknown key 'windw' in [limits]; did you mean "
+       "'window'?"},
+      {{"sweep", tiny_, "--grid", "model.0.concurrency=1", "--out", out},
+       "did you mean 'models'?"},
+      {{"sweep", tiny_, "--grid", "models.0.concurrency=2,0", "--out", out},
+       "at sweep point 1: models.0.concurrency=0"},
+      {{"sweep", tiny_, "--shard", "4/4", "--out", out}, "shards are numbered from 0"},
+      {{"sweep", tiny_, "--shard", "5/4", "--out", out}, "use 0/4 .. 3/4"},
+      {{"sweep", tiny_, "--shard", "0/0", "--out", out}, "must be from 1"},
+      {{"sweep", tiny_, "--shard", "one/4", "--out", out}, "needs I/N"},
+      {{"sweep", dir_ / "absent.toml", "--out", out}, "cannot open scenario file"},
+      {{"sweep", tiny_, "--scenarios", dir_ / "absent.toml", "--out", out},
+       "cannot open scenario file"},
+      {{"sweep", tiny_, "--scenarios", tiny_, "--out", out}, "is given more than once"},
+      {{"sweep", tiny_, "--scenarios", ",", "--out", out}, "comma-separated list"},
+      {{"sweep", tiny_, "--replications", "0", "--out", out}, "'--replications'"},
+      {{"sweep", tiny_, "--jobs", "-1", "--out", out}, "'--jobs'"},
+      {{"sweep", tiny_, "--seed", "x", "--out", out}, "'--seed'"},
+      {{"sweep", tiny_, "--set", "novalue", "--out", out}, "'--set' needs key=value"},
+      {{"sweep", tiny_}, "needs '--out DIR'"},
+      {{"sweep", "--out", out}, "needs SCENARIO"},
+  };
+  for (const auto& [args, message] : cases) {
+    const CliResult r = RunRatesim(args);
+    EXPECT_EQ(r.code, 2) << args[2];
+    EXPECT_TRUE(Contains(r.err, message));
+    EXPECT_FALSE(fs::exists(out)) << message;
+  }
+  EXPECT_EQ(Entries(dir_.path()), (std::vector<std::string>{"outage.toml", "tiny.toml"}));
+}
+
+TEST_F(SweepCommandTest, AnUnwritableOutputIsAnIoError) {
+  WriteFile(dir_ / "file", "x");
+  const CliResult r = Sweep(dir_ / "file/out");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(Contains(r.err, "Not a directory"));
+  EXPECT_EQ(ReadFile(dir_ / "file"), "x");
+}
+
+TEST(SweepCommand, HelpDescribesSweepAndMerge) {
+  CliResult r = RunRatesim({"--help"});
+  EXPECT_TRUE(Contains(r.out, "  sweep "));
+  EXPECT_TRUE(Contains(r.out, "  merge "));
+  r = RunRatesim({"sweep", "--help"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* flag : {"--grid KEY=V1,V2", "--scenarios A,B", "--replications N", "--jobs N",
+                           "--shard I/N", "--seed N", "--out DIR"}) {
+    EXPECT_TRUE(Contains(r.out, flag));
+  }
+  r = RunRatesim({"merge", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_TRUE(Contains(r.out, "usage: ratesim merge SHARD_DIR..."));
+}
+
+}  // namespace
+}  // namespace ratesim

@@ -1,0 +1,89 @@
+// Tests for the sweep writer: cell formatting, CSV quoting, and the JSON form of each kind of cell.
+#include "sim/sweep/sweep_output.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+namespace ratesim {
+namespace {
+
+TEST(SweepCell, HasSixSignificantDigitsAndNoNegativeZeroAndIsEmptyWhenNotFinite) {
+  EXPECT_EQ(FormatCell(0.9751324), "0.975132");
+  EXPECT_EQ(FormatCell(20373.6), "20373.6");
+  EXPECT_EQ(FormatCell(1234567.0), "1.23457e+06");
+  EXPECT_EQ(FormatCell(60.0), "60");
+  EXPECT_EQ(FormatCell(-0.0), "0");
+  EXPECT_EQ(FormatCell(std::nan("")), "");
+  EXPECT_EQ(FormatCell(std::numeric_limits<double>::infinity()), "");
+}
+
+// A one-axis sweep whose value holds commas and quotes, with one row.
+struct OneRowSweep {
+  SweepDefinition definition;
+  std::vector<PointRows> points;
+  OneRowSweep() {
+    definition.version = "9.9";
+    definition.scenarios = {{"s.toml", 0xabcdefu}};
+    definition.grid = {{"models.0.service", {R"({ dist = "constant", mean = "1s" })"}}};
+    SweepRow row(SweepColumns(definition.grid).size(), "");
+    row[0] = "s.toml";
+    row[1] = definition.grid[0].values[0];
+    row[2] = "fifo";
+    row[3] = "2";
+    row[4] = "100";
+    row[5] = "0.5";  // success_rate
+    row[row.size() - 2] = "true";
+    row[row.size() - 1] = "1";
+    points.push_back({0, {row}});
+  }
+};
+
+TEST(SweepCsv, QuotesCellsWithCommasOrQuotesAndLeavesNaEmpty) {
+  OneRowSweep sweep;
+  const std::string csv = SweepCsv(sweep.definition, sweep.points);
+  const std::string expected_start =
+      "scenario,models.0.service,policy,replications,offered,success_rate,success_rate_ci95,";
+  EXPECT_EQ(csv.substr(0, expected_start.size()), expected_start);
+  const std::string row = csv.substr(csv.find('\n') + 1);
+  const std::string start = R"(s.toml,"{ dist = ""constant"", mean = ""1s"" }",fifo,2,100,0.5,,)";
+  EXPECT_EQ(row.substr(0, start.size()), start);
+  const std::string end = ",,true,1\n";  // recovery_s_ci95 (NA), spiral, spiral_share
+  EXPECT_EQ(row.substr(row.size() - end.size()), end);
+}
+
+TEST(SweepJson, WritesTextQuotedNumbersRawNaAsNullAndSpiralAsABoolean) {
+  OneRowSweep sweep;
+  const std::string json = SweepJson(sweep.definition, sweep.points);
+  EXPECT_NE(json.find(R"({"path": "s.toml", "fnv1a64": "0000000000abcdef"})"), std::string::npos);
+  EXPECT_NE(json.find(R"("seed": null,)"), std::string::npos);
+  EXPECT_NE(json.find(R"("points": 1,)"), std::string::npos);
+  EXPECT_NE(json.find(R"({"scenario": "s.toml", "models.0.service": "{ dist = \"constant\", )"
+                      R"(mean = \"1s\" }", "policy": "fifo", "replications": 2, "offered": 100, )"
+                      R"("success_rate": 0.5, "success_rate_ci95": null,)"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("spiral": true, "spiral_share": 1})"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("fingerprint": ")" + Fingerprint(sweep.definition) + "\""),
+            std::string::npos);
+}
+
+TEST(SweepDefinition, FingerprintChangesWithEveryField) {
+  OneRowSweep base;
+  const std::string fingerprint = Fingerprint(base.definition);
+  std::vector<SweepDefinition> changed(6, base.definition);
+  changed[0].version = "9.8";
+  changed[1].scenarios[0].fnv1a64 = 1;
+  changed[2].grid[0].values.push_back("x");
+  changed[3].overrides = {"run.seed=2"};
+  changed[4].seed = "2";
+  changed[5].replications = 3;
+  for (const SweepDefinition& definition : changed) {
+    EXPECT_NE(Fingerprint(definition), fingerprint);
+  }
+  EXPECT_EQ(Fingerprint(base.definition), fingerprint);
+}
+
+}  // namespace
+}  // namespace ratesim

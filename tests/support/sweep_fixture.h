@@ -1,0 +1,148 @@
+// What the sweep command tests share: tiny scenario files in a fresh temp dir, `ratesim` run
+// in-process, and file helpers.
+#ifndef RATESIM_TESTS_SUPPORT_SWEEP_FIXTURE_H_
+#define RATESIM_TESTS_SUPPORT_SWEEP_FIXTURE_H_
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "sim/cli/cli.h"
+#include "tests/support/temp_dir.h"
+
+namespace ratesim::testing {
+
+// Two orgs on a model with 2 slots for 20 s: one steady, one bursty; two policies. Runs in
+// milliseconds, and the policies and grid values below give different rows.
+inline constexpr char kTinySweepScenario[] = R"(title = "tiny sweep"
+[run]
+duration = "20s"
+seed = 3
+resolution = "5s"
+
+[limits]
+formula = "earned"
+window = "10m"
+
+[[models]]
+name = "m"
+concurrency = 2
+service = { dist = "constant", mean = "1s" }
+
+[[orgs]]
+name = "steady"
+  [[orgs.traffic]]
+  model = "m"
+  shape = "constant"
+  rate = "1rps"
+
+[[orgs]]
+name = "bursty"
+  [[orgs.traffic]]
+  model = "m"
+  shape = "bursts"
+  count = 10
+  window = "1s"
+  every = "10s"
+
+[[policies]]
+type = "none"
+
+[[policies]]
+type = "fifo"
+name = "fifo-5s"
+max_wait = "5s"
+)";
+
+// One steady org on a model that is down from 20 s to 30 s of a 60 s run; one policy. Constant
+// arrivals and service that never collide, so every request outside the outage succeeds.
+inline constexpr char kTinyOutageScenario[] = R"(title = "tiny outage"
+[run]
+duration = "60s"
+seed = 5
+resolution = "5s"
+
+[limits]
+formula = "earned"
+window = "10m"
+
+[[models]]
+name = "m"
+replicas = 2
+concurrency = 2
+service = { dist = "constant", mean = "500ms" }
+schedule = [ { at = "20s", replicas = 0 }, { at = "30s", replicas = 2 } ]
+
+[[orgs]]
+name = "steady"
+  [[orgs.traffic]]
+  model = "m"
+  shape = "constant"
+  rate = "2rps"
+
+[[policies]]
+type = "none"
+)";
+
+struct CliResult {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+inline CliResult RunRatesim(std::vector<std::string> args) {
+  args.insert(args.begin(), "ratesim");
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = RunCli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+inline std::string WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+inline std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+inline std::vector<std::string> CsvFields(const std::string& line) {
+  std::vector<std::string> fields(1);
+  for (char c : line) {
+    if (c == ',') {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+// Names of the entries of `dir`, sorted.
+inline std::vector<std::string> Entries(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace ratesim::testing
+
+#endif  // RATESIM_TESTS_SUPPORT_SWEEP_FIXTURE_H_
