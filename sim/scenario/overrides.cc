@@ -123,11 +123,16 @@ class Applier {
     if (toml::table* table = node.as_table()) {
       if (toml::node* child = table->get(segment)) return child;
       const std::optional<std::string> near = NearestName(segment, KeysOf(*table));
-      const std::string where = parent.empty() ? "the scenario" : fmt::format("'{}'", parent);
-      Error(fmt::format("{} has no '{}' to set '{}' in; {}", where, segment, segments.back(),
-                        near ? fmt::format("did you mean '{}'?", *near)
-                             : fmt::format("add [{}] to the file first", Joined(segments, i + 1))));
-      return nullptr;
+      if (near) {
+        const std::string where = parent.empty() ? "the scenario" : fmt::format("'{}'", parent);
+        Error(fmt::format("{} has no '{}' to set '{}' in; did you mean '{}'?", where, segment,
+                          segments.back(), *near));
+        return nullptr;
+      }
+      // A table the file leaves out (say [limits], all defaults) is created, so that a sweep can
+      // vary any parameter of any scenario; the loader then checks its name like any other key.
+      const toml::source_region source{{}, {}, std::make_shared<const std::string>(origin_)};
+      return &table->insert_or_assign(toml::key(segment, source), toml::table{}).first->second;
     }
     if (toml::array* array = node.as_array()) {
       const std::optional<size_t> index = Index(segment);

@@ -989,10 +989,22 @@ TEST(ScenarioOverrides, SetTablesAndFormulaParameters) {
   EXPECT_EQ(s->models[0].service.mean, 3 * kNanosPerSecond);
 }
 
+TEST(ScenarioOverrides, CreateATableTheFileLeavesOut) {
+  // Minimal() has no [limits]: a sweep over a formula parameter must still work on it.
+  absl::StatusOr<Scenario> s = Parse(Minimal(), {"limits.headroom=3", "limits.formula=\"earned\""});
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->limits.params.at("headroom"), 3.0);
+  // A table no scenario has is created too, and the loader refuses it where the override said it.
+  const std::vector<std::string> errors = ErrorLines(Minimal(), {"limitz2.headroom=3"});
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_NE(errors[0].find("<--set limitz2.headroom=3>: error:"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("limitz2"), std::string::npos) << errors[0];
+}
+
 TEST(ScenarioOverrides, ReportsPathsThatDoNotExist) {
   const std::vector<std::string> errors =
-      ErrorLines(Minimal(), {"models.3.concurrency=1", "run2.seed=3", "limits.headroom=3",
-                             "models.x.concurrency=1", "run.duration.x=1", "noequals"});
+      ErrorLines(Minimal(), {"models.3.concurrency=1", "run2.seed=3", "models.x.concurrency=1",
+                             "run.duration.x=1", "noequals", "limits.headrom=3"});
   ASSERT_EQ(errors.size(), 6u) << Joined(errors);
   EXPECT_EQ(errors[0],
             "<--set models.3.concurrency=1>: error: 'models' has 1 element(s); there is no index 3 (indices "
@@ -1000,14 +1012,14 @@ TEST(ScenarioOverrides, ReportsPathsThatDoNotExist) {
   EXPECT_EQ(errors[1],
             "<--set run2.seed=3>: error: the scenario has no 'run2' to set 'seed' in; did you mean 'run'?");
   EXPECT_EQ(errors[2],
-            "<--set limits.headroom=3>: error: the scenario has no 'limits' to set 'headroom' in; add "
-            "[limits] to the file first");
-  EXPECT_EQ(errors[3],
             "<--set models.x.concurrency=1>: error: 'models' is an array; address an element by its index, "
             "e.g. models.0");
-  EXPECT_EQ(errors[4],
+  EXPECT_EQ(errors[3],
             "<--set run.duration.x=1>: error: 'run.duration' is a string, not a table; it has no key 'x'");
-  EXPECT_EQ(errors[5], "<--set noequals>: error: expected dotted.key=value; write e.g. --set run.seed=7");
+  EXPECT_EQ(errors[4], "<--set noequals>: error: expected dotted.key=value; write e.g. --set run.seed=7");
+  // [limits] is created (CreateATableTheFileLeavesOut); the misspelt parameter is the loader's.
+  EXPECT_EQ(errors[5],
+            "<--set limits.headrom=3>: error: unknown key 'headrom' in [limits]; did you mean 'headroom'?");
 }
 
 TEST(ScenarioOverrides, ChecksOverriddenValuesLikeFileValues) {
