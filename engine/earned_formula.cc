@@ -51,7 +51,6 @@ void EarnedFormula::Advance(RateState& state, absl::Span<double>, const Update& 
   const double elapsed_s = update.elapsed_s;
   const ModelCapacity& capacity = update.model.capacity;
   const double decay = std::exp(-elapsed_s / window_s_);
-  const double growth = std::exp(growth_per_s_ * elapsed_s);
   state.usage_requests *= decay;
   state.usage_tokens *= decay;
   const RateBounds bounds = Bounds(capacity);
@@ -59,6 +58,14 @@ void EarnedFormula::Advance(RateState& state, absl::Span<double>, const Update& 
       std::clamp(headroom_ * state.usage_requests, bounds.min_requests, bounds.max_requests);
   const double token_target =
       std::clamp(headroom_ * state.usage_tokens, bounds.min_tokens, bounds.max_tokens);
+  // Growth >= 1, so a rate at or above its target simply takes the target: the second exp is
+  // needed only while the rate is climbing (most updates of a settled key skip it).
+  if (state.request_rate >= request_target && state.token_rate >= token_target) {
+    state.request_rate = request_target;
+    state.token_rate = token_target;
+    return;
+  }
+  const double growth = std::exp(growth_per_s_ * elapsed_s);
   state.request_rate = std::min(state.request_rate * growth, request_target);
   state.token_rate = std::min(state.token_rate * growth, token_target);
 }

@@ -12,7 +12,8 @@ namespace ratesim {
 ModelId Engine::AddModel(std::string_view name, int64_t slots, ModelCapacity capacity,
                          std::unique_ptr<SmoothingPolicy> policy) {
   const ModelId model = registry_.InternModel(name);
-  models_.push_back(ModelState{slots, 0, capacity, std::move(policy), {}, {}});
+  const bool uses_fits_at = policy->UsesFitsAt();
+  models_.push_back(ModelState{slots, 0, capacity, std::move(policy), 0, uses_fits_at, {}, {}});
   return model;
 }
 
@@ -117,11 +118,13 @@ Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_
   ModelState& model = models_[state.model];
   // What is timed for this instant happens before the arrival: expiring requests leave the buffer
   // and requests released now start first, whatever order the caller delivers events in.
-  model.policy->Expire(now, &expired_scratch_);
-  FailExpired(now, out);
-  FillSlots(state.model, now, out);
+  if (model.held > 0) {
+    model.policy->Expire(now, &expired_scratch_);
+    FailExpired(now, out);
+    FillSlots(state.model, now, out);
+  }
   KeyView view{state.rate.request_rate, state.rate.token_rate, now};
-  if (rate_class != RateClass::kWithin) view.fits_at = FitsAt(state, tokens, now);
+  if (model.uses_fits_at && rate_class != RateClass::kWithin) view.fits_at = FitsAt(state, tokens, now);
   FailReason reason = FailReason::kNoCapacity;
   const SmoothingPolicy::Admission admission =
       model.policy->OnArrival(ticket, view, model.busy < model.slots, now, &reason);
@@ -134,6 +137,7 @@ Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_
       Fail(ticket, reason, now, out);
       break;
     case SmoothingPolicy::Admission::kBuffered:
+      ++model.held;
       break;
   }
   return {rate_class, admission};
@@ -157,8 +161,9 @@ void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Ef
   completion.latency_s = ToSeconds(now - ticket.arrival);
   completion.within_rate = ticket.rate_class == RateClass::kWithin;
   formulas_[state.formula].formula->RecordSuccess(state.rate, ExtraOf(state), completion);
-  --models_[ticket.model].busy;
-  FillSlots(ticket.model, now, out);
+  ModelState& model = models_[ticket.model];
+  --model.busy;
+  if (model.held > 0) FillSlots(ticket.model, now, out);
 }
 
 void Engine::Wake(ModelId model, Nanos now, Effects* out) {
@@ -172,6 +177,7 @@ void Engine::FillSlots(ModelId model_id, Nanos now, Effects* out) {
   Ticket next;
   while (model.busy < model.slots && model.policy->Next(now, &next, &expired_scratch_)) {
     ++model.busy;
+    --model.held;
     out->started.push_back(next);
   }
   FailExpired(now, out);
@@ -186,7 +192,10 @@ void Engine::Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* o
 }
 
 void Engine::FailExpired(Nanos now, Effects* out) {
-  for (const Ticket& ticket : expired_scratch_) Fail(ticket, FailReason::kExpired, now, out);
+  for (const Ticket& ticket : expired_scratch_) {
+    --models_[ticket.model].held;
+    Fail(ticket, FailReason::kExpired, now, out);
+  }
   expired_scratch_.clear();
 }
 

@@ -120,6 +120,10 @@ class Engine {
     int64_t busy;
     ModelCapacity capacity;
     std::unique_ptr<SmoothingPolicy> policy;
+    // Tickets the policy holds (buffered minus started, expired and dropped): with none, the
+    // request path skips its calls into the policy.
+    size_t held;
+    bool uses_fits_at;
     std::vector<KeyId> keys;  // every key on the model, for summaries
     // Indexed by FormulaId. A cache: each entry is a function of the keys' states at its period
     // start, so refreshing it from a const observer changes no later decision.

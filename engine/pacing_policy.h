@@ -49,6 +49,7 @@ class PacingPolicy final : public SmoothingPolicy {
   bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) override;
   void Expire(Nanos now, std::vector<Ticket>* expired) override;
   Nanos NextWakeup() const override;
+  bool UsesFitsAt() const override { return true; }
   size_t Depth() const override { return ready_.size() + released_.size() + pacing_.size(); }
 
  private:

@@ -56,6 +56,9 @@ class SmoothingPolicy {
 
   // Requests buffered now.
   virtual size_t Depth() const = 0;
+
+  // Whether OnArrival reads KeyView::fits_at; the engine computes it only for policies that do.
+  virtual bool UsesFitsAt() const { return false; }
 };
 
 // A policy by name, as a scenario file or a command line names it.
