@@ -19,18 +19,18 @@ class SlotPool {
       const uint64_t slot = free_.back();
       free_.pop_back();
       items_[slot] = T{};
-      in_use_[slot] = true;
+      in_use_[slot] = 1;
       return slot;
     }
     items_.emplace_back();
-    in_use_.push_back(true);
+    in_use_.push_back(1);
     return items_.size() - 1;
   }
 
   // REQUIRES: `slot` is in use.
   void Free(uint64_t slot) {
     --in_use_count_;
-    in_use_[slot] = false;
+    in_use_[slot] = 0;
     free_.push_back(slot);
   }
 
@@ -49,7 +49,7 @@ class SlotPool {
 
  private:
   std::vector<T> items_;
-  std::vector<bool> in_use_;
+  std::vector<uint8_t> in_use_;  // bytes, not vector<bool>: Allocate and Free are on the hot path
   std::vector<uint64_t> free_;
   int64_t in_use_count_ = 0;
 };

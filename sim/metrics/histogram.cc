@@ -11,10 +11,19 @@ LogHistogram::LogHistogram(int sub_bucket_bits) : sub_bucket_bits_(sub_bucket_bi
 }
 
 void LogHistogram::Merge(const LogHistogram& other) {
-  assert(other.sub_bucket_bits_ == sub_bucket_bits_);
+  assert(other.sub_bucket_bits_ >= sub_bucket_bits_);
   if (other.count_ == 0) return;  // Nothing to add (its min_/max_ sentinels are neutral anyway).
-  if (other.counts_.size() > counts_.size()) counts_.resize(other.counts_.size(), 0);
-  for (size_t i = 0; i < other.counts_.size(); ++i) counts_[i] += other.counts_[i];
+  if (other.sub_bucket_bits_ == sub_bucket_bits_) {
+    if (other.counts_.size() > counts_.size()) counts_.resize(other.counts_.size(), 0);
+    for (size_t i = 0; i < other.counts_.size(); ++i) counts_[i] += other.counts_[i];
+  } else {
+    for (size_t i = 0; i < other.counts_.size(); ++i) {
+      if (other.counts_[i] == 0) continue;
+      const size_t index = BucketIndex(other.BucketLower(i));
+      if (index >= counts_.size()) counts_.resize(index + 1, 0);
+      counts_[index] += other.counts_[i];
+    }
+  }
   count_ += other.count_;
   sum_ += other.sum_;
   min_ = std::min(min_, other.min_);
@@ -30,14 +39,22 @@ double LogHistogram::Mean() const {
          static_cast<double>(remainder) / static_cast<double>(count_);
 }
 
-int64_t LogHistogram::BucketMidpoint(size_t index) const {
+uint64_t LogHistogram::BucketWidth(size_t index) const {
   // Inverse of BucketIndex: index = shift * S + mantissa with mantissa in [S, 2S) once shift > 0.
   const size_t magnitude = index >> sub_bucket_bits_;
   const int shift = magnitude > 1 ? static_cast<int>(magnitude - 1) : 0;
+  return uint64_t{1} << shift;
+}
+
+uint64_t LogHistogram::BucketLower(size_t index) const {
+  const size_t magnitude = index >> sub_bucket_bits_;
+  const int shift = magnitude > 1 ? static_cast<int>(magnitude - 1) : 0;
   const uint64_t mantissa = index - (static_cast<uint64_t>(shift) << sub_bucket_bits_);
-  const uint64_t lower = mantissa << shift;
-  const uint64_t width = uint64_t{1} << shift;
-  return static_cast<int64_t>(lower + (width - 1) / 2);
+  return mantissa << shift;
+}
+
+int64_t LogHistogram::BucketMidpoint(size_t index) const {
+  return static_cast<int64_t>(BucketLower(index) + (BucketWidth(index) - 1) / 2);
 }
 
 int64_t LogHistogram::Quantile(double q) const {

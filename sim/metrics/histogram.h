@@ -41,8 +41,11 @@ class LogHistogram {
     if (value > max_) max_ = value;
   }
 
-  // Adds every observation of `other`, as if each had been recorded here.
-  // REQUIRES: other.SubBucketBits() == SubBucketBits().
+  // Adds every observation of `other`, as if each had been recorded here. `other` may have finer
+  // buckets: each of its buckets lies wholly inside one of ours (both start at a multiple of their
+  // width within the same power of two), so the result is exactly what recording `other`'s values
+  // here would give, for counts, sum, min and max alike.
+  // REQUIRES: other.SubBucketBits() >= SubBucketBits().
   void Merge(const LogHistogram& other);
 
   int SubBucketBits() const { return sub_bucket_bits_; }
@@ -71,6 +74,9 @@ class LogHistogram {
     const int shift = highest_bit > sub_bucket_bits_ ? highest_bit - sub_bucket_bits_ : 0;
     return (static_cast<size_t>(shift) << sub_bucket_bits_) + static_cast<size_t>(value >> shift);
   }
+  // The smallest value of bucket `index`, and its width.
+  uint64_t BucketLower(size_t index) const;
+  uint64_t BucketWidth(size_t index) const;
   // The midpoint of bucket `index`, rounded down.
   int64_t BucketMidpoint(size_t index) const;
 

@@ -8,18 +8,30 @@ MetricsRecorder::MetricsRecorder(const Engine& engine)
     : engine_(engine),
       metrics_(engine.registry().org_count(), engine.registry().model_count()),
       interval_(engine.registry().key_count()),
-      levels_(engine.registry().model_count()) {
+      levels_(engine.registry().model_count()),
+      org_histograms_(engine.registry().org_count() > 1) {
   for (ModelId model = 0; model < levels_.size(); ++model) {
     levels_[model].slots = engine.slots(model);
+  }
+  const KeyRegistry& keys = engine.registry();
+  key_slices_.reserve(keys.key_count());
+  for (KeyId key = 0; key < keys.key_count(); ++key) {
+    key_slices_.push_back(KeySlices{keys.key_org(key), keys.key_model(key)});
   }
 }
 
 template <typename Update>
 void MetricsRecorder::ForEachSlice(KeyId key, Update update) {
-  const KeyRegistry& keys = engine_.registry();
+  const KeySlices slices = key_slices_[key];
   update(metrics_.overall);
-  update(metrics_.per_org[keys.key_org(key)]);
-  update(metrics_.per_model[keys.key_model(key)]);
+  update(metrics_.per_org[slices.org]);
+  update(metrics_.per_model[slices.model]);
+}
+
+void MetricsRecorder::RecordValue(KeyId key, LogHistogram SliceMetrics::*member, Nanos value) {
+  const KeySlices slices = key_slices_[key];
+  (metrics_.per_model[slices.model].*member).Record(value);
+  if (org_histograms_) (metrics_.per_org[slices.org].*member).Record(value);
 }
 
 void MetricsRecorder::Offered(KeyId key) {
@@ -33,15 +45,13 @@ void MetricsRecorder::Retried(KeyId key) {
 }
 
 void MetricsRecorder::Started(KeyId key, Nanos queue_wait) {
-  ForEachSlice(key, [&](SliceMetrics& slice) { slice.queue_wait.Record(queue_wait); });
-  ++metrics_.model_usage[engine_.registry().key_model(key)].started;
+  RecordValue(key, &SliceMetrics::queue_wait, queue_wait);
+  ++metrics_.model_usage[key_slices_[key].model].started;
 }
 
 void MetricsRecorder::Succeeded(KeyId key, Nanos latency) {
-  ForEachSlice(key, [&](SliceMetrics& slice) {
-    ++slice.counts.ok;
-    slice.latency.Record(latency);
-  });
+  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.ok; });
+  RecordValue(key, &SliceMetrics::latency, latency);
   ++interval_[key].ok;
 }
 
@@ -109,6 +119,18 @@ RunMetrics MetricsRecorder::Finish(Nanos end) {
   for (ModelId model = 0; model < levels_.size(); ++model) {
     Occupancy(model, end);
     metrics_.model_usage[model].slots = levels_[model].slots;
+  }
+  // The histograms RecordValue skipped (see the header): the overall ones from the per-model ones
+  // (the same resolution), a lone org's from the overall ones (a finer resolution).
+  for (const SliceMetrics& model : metrics_.per_model) {
+    metrics_.overall.latency.Merge(model.latency);
+    metrics_.overall.queue_wait.Merge(model.queue_wait);
+  }
+  if (!org_histograms_) {
+    for (SliceMetrics& org : metrics_.per_org) {
+      org.latency.Merge(metrics_.overall.latency);
+      org.queue_wait.Merge(metrics_.overall.queue_wait);
+    }
   }
   metrics_.end_time = end;
   return std::move(metrics_);

@@ -1,6 +1,12 @@
 // Turns what happens in a run into RunMetrics: outcome counts and distributions per slice, occupancy
 // integrals per model, and the time series. The simulator calls it at each event; it never looks at
 // the clock itself.
+//
+// Recording a value into a histogram is the recorder's largest per-request cost, so each value is
+// recorded once per slice that cannot be derived: into its model's histogram and (when the run has
+// more than one org) its org's. The overall histograms are the merge of the per-model ones, and a
+// lone org's are its coarsening of the overall ones, both done in Finish. Merging is exact, so the
+// result is identical to recording every value into every slice.
 #ifndef RATESIM_SIM_METRICS_RECORDER_H_
 #define RATESIM_SIM_METRICS_RECORDER_H_
 
@@ -54,14 +60,23 @@ class MetricsRecorder {
     double interval_slot_ns = 0.0;
   };
 
+  struct KeySlices {
+    OrgId org;
+    ModelId model;
+  };
+
   // Applies `update` to the slices `key` belongs to: overall, its org, its model.
   template <typename Update>
   void ForEachSlice(KeyId key, Update update);
+  // Records `value` into the histogram `member` of the slices of `key` that Finish cannot derive.
+  void RecordValue(KeyId key, LogHistogram SliceMetrics::*member, Nanos value);
 
   const Engine& engine_;
   RunMetrics metrics_;
   std::vector<IntervalCounts> interval_;  // per key, since the last sample
   std::vector<ModelLevels> levels_;       // per model
+  bool org_histograms_;  // more than one org: per-org histograms are recorded, not derived
+  std::vector<KeySlices> key_slices_;  // by KeyId: the registry's mapping, kept flat here
 };
 
 }  // namespace ratesim

@@ -102,7 +102,7 @@ double DiurnalInverse(const TrafficShape& shape, double area) {
 }  // namespace
 
 ArrivalProcess::ArrivalProcess(const TrafficShape& shape, Nanos end)
-    : shape_(shape), end_(std::min(end, shape.stop)) {
+    : shape_(shape), end_(std::min(end, shape.stop)), span_s_(ToSeconds(end_ - shape_.start)) {
   switch (shape.kind) {
     case TrafficShape::Kind::kPoisson: poisson_ = true; break;
     case TrafficShape::Kind::kRamp: poisson_ = shape.ramp_poisson; break;
@@ -151,10 +151,17 @@ Nanos ArrivalProcess::Next(Rng& rng) {
       t = shape_.start + static_cast<Nanos>(std::llround(static_cast<double>(count_) *
                                                          kNanosPerSecond / shape_.rate_per_s));
       break;
+    case TrafficShape::Kind::kPoisson: {
+      // The common case, inlined: InverseCumulative's constant-rate branch, same arithmetic.
+      area_ += rng.Exponential(1.0);
+      const double elapsed_s = area_ / shape_.rate_per_s;
+      if (elapsed_s < span_s_) t = shape_.start + FromSeconds(elapsed_s);
+      break;
+    }
     default: {
       area_ += poisson_ ? rng.Exponential(1.0) : 1.0;
       const double elapsed_s = InverseCumulative(area_);
-      if (elapsed_s < ToSeconds(end_ - shape_.start)) t = shape_.start + FromSeconds(elapsed_s);
+      if (elapsed_s < span_s_) t = shape_.start + FromSeconds(elapsed_s);
     }
   }
   ++count_;

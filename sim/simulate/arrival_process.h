@@ -33,6 +33,7 @@ class ArrivalProcess {
 
   TrafficShape shape_;
   Nanos end_;
+  double span_s_;       // ToSeconds(end_ - shape_.start): arrivals lie before it
   bool poisson_ = false;
   double area_ = 0.0;   // ∫λ up to the last arrival, rate-function shapes
   int64_t count_ = 0;   // arrivals so far

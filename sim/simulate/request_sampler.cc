@@ -37,6 +37,19 @@ RequestDraw DrawRequest(const TrafficSpec& traffic, const ServiceTime& service, 
   return draw;
 }
 
+RequestSampler::RequestSampler(const TrafficSpec& traffic, const ServiceTime& service)
+    : input_(Prepare(traffic.input_tokens)),
+      max_output_(Prepare(traffic.max_output_tokens)),
+      output_(Prepare(traffic.output_tokens)),
+      service_(&service),
+      exponential_mean_(static_cast<double>(service.mean)) {}
+
+RequestSampler::Tokens RequestSampler::Prepare(const TokenCount& count) {
+  const bool fixed = count.kind == TokenCount::Kind::kFixed;
+  Rng unused(0);  // DrawTokens draws nothing for a fixed count
+  return Tokens{&count, fixed, fixed ? DrawTokens(count, unused) : 0};
+}
+
 double MeanTokens(const TokenCount& count) { return count.mean; }
 
 }  // namespace ratesim

@@ -65,7 +65,12 @@ class Simulation {
       // of every stream are identical across policies.
       const TrafficShape shape = specs[i].traffic ? specs[i].traffic->shape : TrafficShape{};
       streams_.push_back(Stream{ArrivalProcess(shape, run_.duration), Rng::ForStream(seed, 2 * i),
-                                Rng::ForStream(seed, 2 * i + 1), std::nullopt, TraceRow{}});
+                                Rng::ForStream(seed, 2 * i + 1), std::nullopt, TraceRow{},
+                                std::nullopt});
+      if (specs[i].traffic != nullptr) {
+        streams_.back().sampler.emplace(*specs[i].traffic,
+                                        platform_->models[specs[i].model]->service);
+      }
     }
     for (const ModelSpec* model : platform_->models) controllers_.emplace_back(*model);
   }
@@ -112,6 +117,7 @@ class Simulation {
     Rng retry_rng;  // retry jitter
     std::optional<TraceReader> trace;
     TraceRow next_row;  // the row of the pending arrival, trace streams
+    std::optional<RequestSampler> sampler;  // traffic streams
   };
 
   absl::Status Start() {
@@ -188,7 +194,7 @@ class Simulation {
     } else {
       request.key = spec.key;
       request.model = spec.model;
-      request.draw = DrawRequest(*spec.traffic, platform_->models[spec.model]->service, stream.rng);
+      request.draw = stream.sampler->Draw(stream.rng);
     }
     recorder_.Offered(request.key);
     Attempt(slot, now);

@@ -1,9 +1,11 @@
 // Tests for EventQueue: checked against a naive oracle (a std::set ordered by (time, seq)) over
-// long random runs with many equal times, plus the FIFO-among-equals contract on its own.
+// long random runs with many equal times, including runs that renumber the queue's 32-bit push
+// tags hundreds of times, plus the FIFO-among-equals contract on its own.
 #include "sim/des/event_queue.h"
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <set>
@@ -28,10 +30,15 @@ void ExpectSameEvent(const Event& got, const OracleEntry& want) {
 // Runs `operations` random pushes and pops against the oracle. The queue's contract is that seq is
 // the number of earlier pushes, so the oracle can assign it independently. `push_per_mille` sets
 // the push/pop mix, so phases can grow the queue to thousands of events and drain it again.
+// `max_size` caps the queue's size (pushes become pops at the cap). Pops are checked through Top
+// only sometimes, so that a Pop followed directly by a Push (the queue's fused path) is exercised
+// as well as Pop, Top and Pop, Pop.
 void RunAgainstOracle(Rng& rng, EventQueue& queue, std::set<OracleEntry>& oracle, uint64_t& pushes,
-                      Nanos& now, int operations, uint64_t push_per_mille) {
+                      Nanos& now, int operations, uint64_t push_per_mille,
+                      size_t max_size = SIZE_MAX) {
   for (int i = 0; i < operations; ++i) {
-    const bool push = oracle.empty() || rng.UniformInt(1000) < push_per_mille;
+    const bool push = oracle.empty() ||
+                      (oracle.size() < max_size && rng.UniformInt(1000) < push_per_mille);
     if (push) {
       // Mostly DES-like (now plus a delay from a tiny set, so ties are common, zero delay
       // included); sometimes an arbitrary time in a narrow window, possibly in the past.
@@ -46,7 +53,7 @@ void RunAgainstOracle(Rng& rng, EventQueue& queue, std::set<OracleEntry>& oracle
       ASSERT_FALSE(queue.Empty());
       const OracleEntry want = *oracle.begin();
       oracle.erase(oracle.begin());
-      ExpectSameEvent(queue.Top(), want);
+      if (rng.UniformInt(2) == 0) ExpectSameEvent(queue.Top(), want);
       const Event got = queue.Pop();
       ExpectSameEvent(got, want);
       ASSERT_EQ(got.seq, std::get<1>(want)) << "diverged at operation " << i;
@@ -73,6 +80,27 @@ TEST(EventQueue, MatchesSortedOracleOverRandomPushesAndPops) {
       RunAgainstOracle(rng, queue, oracle, pushes, now, static_cast<int>(oracle.size()), 0));
   EXPECT_TRUE(queue.Empty());
   EXPECT_EQ(queue.Size(), 0u);
+}
+
+// With a tag limit of 64 the queue renumbers its pending events every few dozen pushes; the pop
+// order must still be (time, seq) throughout, with the queue both small and near the limit.
+TEST(EventQueue, MatchesSortedOracleAcrossTagRenumbering) {
+  for (const uint64_t tag_limit : {2, 3, 64}) {
+    SCOPED_TRACE(tag_limit);
+    Rng rng = Rng::ForStream(2025, tag_limit);
+    EventQueue queue(tag_limit);
+    std::set<OracleEntry> oracle;
+    uint64_t pushes = 0;
+    Nanos now = 0;
+    const size_t max_size = tag_limit;  // the most the queue allows
+    ASSERT_NO_FATAL_FAILURE(
+        RunAgainstOracle(rng, queue, oracle, pushes, now, 50'000, 500, max_size));
+    ASSERT_NO_FATAL_FAILURE(
+        RunAgainstOracle(rng, queue, oracle, pushes, now, 50'000, 900, max_size));
+    ASSERT_NO_FATAL_FAILURE(
+        RunAgainstOracle(rng, queue, oracle, pushes, now, static_cast<int>(oracle.size()), 0));
+    EXPECT_TRUE(queue.Empty());
+  }
 }
 
 TEST(EventQueue, EqualTimesPopInPushOrder) {

@@ -11,6 +11,7 @@
 #include <limits>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "sim/des/random.h"
@@ -233,6 +234,37 @@ TEST(LogHistogram, MergeEqualsRecordingIntoOne) {
   merged.Merge(parts[2]);  // Longest bucket array second, so merging must grow.
   merged.Merge(parts[1]);
   ExpectSameHistogram(merged, all);
+}
+
+// The recorder keeps only the fine per-model histograms of a one-org run and derives the coarse
+// per-org one at the end: merging a finer histogram must equal recording its values directly.
+TEST(LogHistogram, MergeOfFinerBucketsEqualsRecordingIntoCoarse) {
+  for (const auto& [fine_bits, coarse_bits] : std::vector<std::pair<int, int>>{
+           {7, 5}, {7, 7}, {16, 1}, {6, 5}, {10, 3}, {2, 1}}) {
+    Rng rng = Rng::ForStream(78, static_cast<uint64_t>(fine_bits * 100 + coarse_bits));
+    LogHistogram fine(fine_bits);
+    LogHistogram direct(coarse_bits);
+    auto record = [&](int64_t value) {
+      fine.Record(value);
+      direct.Record(value);
+    };
+    for (int64_t v : {int64_t{0}, int64_t{1}, int64_t{63}, int64_t{64}, int64_t{255}, int64_t{256},
+                      kMaxValue, kMaxValue - 1, int64_t{1} << 40, (int64_t{1} << 40) - 1}) {
+      record(v);
+    }
+    for (int i = 0; i < 20'000; ++i) {
+      switch (rng.UniformInt(3)) {
+        case 0: record(static_cast<int64_t>(rng.UniformInt(1000))); break;
+        case 1: record(static_cast<int64_t>(rng.Exponential(1e6))); break;
+        default: record(static_cast<int64_t>(rng.NextU64() >> (1 + rng.UniformInt(62)))); break;
+      }
+    }
+    LogHistogram merged(coarse_bits);
+    merged.Merge(fine);
+    SCOPED_TRACE(testing::Message() << "fine " << fine_bits << " coarse " << coarse_bits);
+    EXPECT_EQ(merged.Count(), direct.Count());
+    ExpectSameHistogram(merged, direct);
+  }
 }
 
 TEST(LogHistogram, MergingAnEmptyHistogramChangesNothing) {
