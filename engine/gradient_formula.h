@@ -22,7 +22,8 @@
 // latency of the requests that do complete. An idle key keeps its averages.
 //
 // Nothing changes between events, so the lazy update only re-applies the bounds (which may have
-// moved with the capacity): it composes exactly. Per key: 2 words (the two averages).
+// moved with the capacity): it composes exactly. Per key: 2 words, the short-term then the
+// long-term average, in seconds.
 #ifndef RATESIM_ENGINE_GRADIENT_FORMULA_H_
 #define RATESIM_ENGINE_GRADIENT_FORMULA_H_
 
