@@ -1,23 +1,25 @@
-// `capacity_share`: `share` of the model's live capacity split among its keys by their recent usage,
-// max-min fair, in requests and in tokens separately.
+// `capacity_share`: `share` of the model's live capacity split among its keys by their recent
+// usage, max-min fair, in requests and in tokens separately.
 //
 //   usage   exponentially weighted average of the key's successful requests/s and tokens/s (all
 //           successes, within rate or not), time constant `window`: each success adds 1/window
 //           (tokens/window), and between successes usage decays as e^(-t/window).
 //   demand  headroom × usage.
-//   level   the model summary, refreshed every `refresh` seconds (at whole multiples of it), is the
-//           water level L of max-min fair sharing: Σ_keys min(demand_i, L) = share × capacity. Keys
-//           whose demand is below L get all they ask for; the others split the rest equally. L = ∞
-//           when the demands all fit, and when the capacity is 0 (unknown). Idle keys (usage 0)
-//           take nothing. Each key's usage is decayed to the period start before it is summed.
-//   rate    clamp(L, base, ceiling) for every key of the model, ceiling = max(base, min(ceiling_rpm,
-//           capacity_share × the model's live capacity)); so a model of unknown capacity gives
-//           ceiling_rpm. The rate is what a key may use: a light key is allowed L too, and can grow
-//           into it, which raises its demand at the next refresh.
+//   level   the model summary, refreshed every `refresh` seconds (at whole multiples of it), is
+//           the water level L of max-min fair sharing: Σ_keys min(demand_i, L) = share ×
+//           capacity. Keys whose demand is below L get all they ask for; the others split the
+//           rest equally. L = ∞ when the demands all fit, and when the capacity is 0 (unknown).
+//           Idle keys (usage 0) take nothing. Each key's usage is decayed to the period start
+//           before it is summed.
+//   rate    clamp(L, base, ceiling) for every key of the model, ceiling = max(base,
+//           min(ceiling_rpm, capacity_share × the model's live capacity)); so a model of unknown
+//           capacity gives ceiling_rpm. The rate is what a key may use: a light key is allowed L
+//           too, and can grow into it, which raises its demand at the next refresh.
 //
 // The floors are outside the split: every key gets at least base, so with many keys the rates can
-// sum to more than share × capacity. So can they when the demands fit (every key gets the ceiling):
-// a rate is a line for blame, not a reservation; the smoothing policy handles actual overload.
+// sum to more than share × capacity. So can they when the demands fit (every key gets the
+// ceiling): a rate is a line for blame, not a reservation; the smoothing policy handles actual
+// overload.
 //
 // The split covers the keys of this formula instance: an org with its own formula parameters (its
 // own instance) is split apart from the others.

@@ -25,12 +25,12 @@ const std::vector<FormulaInfo>& Formulas() {
       {"fixed", "a static limit in RPM and TPM", FixedFormula::Params(), &Make<FixedFormula>},
       {"aimd", "additive increase on within-rate success, multiplicative decrease on each 503",
        AimdFormula::Params(), &Make<AimdFormula>},
-      {"peak_window", "multiple x the peak successful rate in a trailing window, in [base, ceiling]",
+      {"peak_window", "multiple x the peak successful rate in a trailing window, within bounds",
        PeakWindowFormula::Params(), &Make<PeakWindowFormula>},
       {"capacity_share",
        "a share of the model's live capacity split max-min fair by the keys' recent usage",
        CapacityShareFormula::Params(), &Make<CapacityShareFormula>},
-      {"gradient", "latency gradient (Gradient2-like): rising latency lowers the rate, flat grows it",
+      {"gradient", "latency gradient (like Gradient2): rising latency cuts the rate, flat grows it",
        GradientFormula::Params(), &Make<GradientFormula>},
   };
   return *formulas;

@@ -14,7 +14,8 @@ constexpr size_t kLongLatency = 1;   // seconds
 std::vector<ParamSpec> GradientFormula::Params() {
   return {
       {"base_rpm", ParamKind::kNumber, 60.0, 0.0, true, "floor of the rate in requests per minute"},
-      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true, "floor of the rate in tokens per minute"},
+      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true,
+       "floor of the rate in tokens per minute"},
       {"ceiling_rpm", ParamKind::kNumber, 1e9, 0.0, true, "absolute cap in requests per minute"},
       {"ceiling_tpm", ParamKind::kNumber, 1e12, 0.0, true, "absolute cap in tokens per minute"},
       {"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,

@@ -21,6 +21,12 @@ constexpr double kMaxBucket = 1e18;
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
+// m: the window in 4 sub-windows of at least one whole bucket, rounded to the nearest.
+int64_t BucketsPerSubWindow(double window_s, double bucket_s) {
+  const double buckets = window_s / (PeakWindowFormula::kSubWindows * bucket_s);
+  return std::max<int64_t>(1, std::llround(std::min(kMaxBucket, buckets)));
+}
+
 size_t SlotOf(int64_t sub_window) {
   const int64_t slot = sub_window % PeakWindowFormula::kSubWindows;
   return static_cast<size_t>(slot < 0 ? slot + PeakWindowFormula::kSubWindows : slot);
@@ -31,7 +37,8 @@ size_t SlotOf(int64_t sub_window) {
 std::vector<ParamSpec> PeakWindowFormula::Params() {
   return {
       {"base_rpm", ParamKind::kNumber, 60.0, 0.0, true, "floor of the rate in requests per minute"},
-      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true, "floor of the rate in tokens per minute"},
+      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true,
+       "floor of the rate in tokens per minute"},
       {"ceiling_rpm", ParamKind::kNumber, 1e9, 0.0, true, "absolute cap in requests per minute"},
       {"ceiling_tpm", ParamKind::kNumber, 1e12, 0.0, true, "absolute cap in tokens per minute"},
       {"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,
@@ -53,8 +60,7 @@ PeakWindowFormula::PeakWindowFormula(const ParamValues& params)
       capacity_share_(params.at("capacity_share")),
       multiple_(params.at("multiple")),
       bucket_s_(params.at("bucket")),
-      sub_buckets_(std::max<int64_t>(
-          1, std::llround(std::min(kMaxBucket, params.at("window") / (kSubWindows * bucket_s_))))) {}
+      sub_buckets_(BucketsPerSubWindow(params.at("window"), bucket_s_)) {}
 
 RateBounds PeakWindowFormula::Bounds(const ModelCapacity& capacity) const {
   // A capacity of zero means unknown: only the absolute ceiling applies.
@@ -104,7 +110,8 @@ void PeakWindowFormula::Advance(RateState& state, absl::Span<double> extra,
   state.usage_requests = peak_requests;
   state.usage_tokens = peak_tokens;
   const RateBounds bounds = Bounds(update.model.capacity);
-  state.request_rate = std::clamp(multiple_ * peak_requests, bounds.min_requests, bounds.max_requests);
+  state.request_rate =
+      std::clamp(multiple_ * peak_requests, bounds.min_requests, bounds.max_requests);
   state.token_rate = std::clamp(multiple_ * peak_tokens, bounds.min_tokens, bounds.max_tokens);
 }
 

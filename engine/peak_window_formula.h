@@ -1,29 +1,29 @@
-// `peak_window`: the rate is `multiple` × the key's peak successful rate over a trailing window, in
-// requests and in tokens, clamped to [base, ceiling].
+// `peak_window`: the rate is `multiple` × the key's peak successful rate over a trailing window,
+// in requests and in tokens, clamped to [base, ceiling].
 //
 //   bucket  successes are counted per `bucket` seconds, buckets aligned to absolute time:
 //           bucket k is [k·bucket, (k+1)·bucket). A bucket's rate is its count / bucket.
 //   window  kept as 4 sub-windows of m = max(1, round(window / (4·bucket))) whole buckets each,
 //           aligned to absolute time too, each holding the largest bucket rate seen in it. The
-//           window is the sub-window holding now and the three before it (4·m buckets): it slides
-//           in sub-window steps, so an ended bucket's rate counts for between 3/4 of the window and
-//           the window less one bucket after the bucket ends.
-//   peak    the largest rate in the window, including the bucket in progress (its count so far /
-//           bucket: a lower bound of its rate, so a burst counts as it happens).
+//           window is the sub-window holding now and the three before it (4·m buckets): it
+//           slides in sub-window steps, so an ended bucket's rate counts for between 3/4 of the
+//           window and the window less one bucket after the bucket ends.
+//   peak    the largest rate in the window, including the bucket in progress (its count so far
+//           / bucket: a lower bound of its rate, so a burst counts as it happens).
 //   rate    clamp(multiple × peak, base, ceiling), ceiling = max(base, min(ceiling_rpm,
-//           capacity_share × the model's live capacity)); recomputed at every Advance, so it follows
-//           the peak up and down at once. RateState::usage_* hold the peak.
+//           capacity_share × the model's live capacity)); recomputed at every Advance, so it
+//           follows the peak up and down at once. RateState::usage_* hold the peak.
 //
-// Every success counts, within rate or not: the peak is everything the key was served. That is what
-// sets it apart from `earned`, and it has a consequence: a key that bursts above its rate and is
-// served from spare capacity raises its own limit to multiple × the burst, up to the ceiling, for as
-// long as the burst stays in the window. Failures are not successes and change nothing.
+// Every success counts, within rate or not: the peak is everything the key was served. That is
+// what sets it apart from `earned`, and it has a consequence: a key that bursts above its rate and
+// is served from spare capacity raises its own limit to multiple × the burst, up to the ceiling,
+// for as long as the burst stays in the window. Failures are not successes and change nothing.
 //
 // Lazy update: a success is recorded at the key's last update, so it belongs to the bucket of
-// now − elapsed; Advance closes that bucket if now is in a later one and clears the sub-windows that
-// left the window. Both are fixed by absolute time, so advancing by a then b equals advancing by
-// a + b. The formula keeps 10 words per key: the bucket in progress (requests, tokens) and the 4
-// sub-window maxima in each dimension.
+// now − elapsed; Advance closes that bucket if now is in a later one and clears the sub-windows
+// that left the window. Both are fixed by absolute time, so advancing by a then b equals advancing
+// by a + b. The formula keeps 10 words per key: the bucket in progress (requests, tokens) and the
+// 4 sub-window maxima in each dimension.
 #ifndef RATESIM_ENGINE_PEAK_WINDOW_FORMULA_H_
 #define RATESIM_ENGINE_PEAK_WINDOW_FORMULA_H_
 

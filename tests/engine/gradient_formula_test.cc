@@ -1,6 +1,6 @@
-// The `gradient` formula: short- and long-term latency averages per key; gradient = clamp(tolerance ×
-// long / short, min_gradient, 1); each within-rate success moves the rate by smoothing × (rate ×
-// gradient + increase − rate) / rate, within [base, ceiling].
+// The `gradient` formula: short- and long-term latency averages per key; gradient =
+// clamp(tolerance × long / short, min_gradient, 1); each within-rate success moves the rate by
+// smoothing × (rate × gradient + increase − rate) / rate, within [base, ceiling].
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -131,7 +131,8 @@ TEST(GradientFormula, ZeroLatencyLeavesTheGradientAtOne) {
 
 TEST(GradientFormula, RateStaysWithinBaseAndCeiling) {
   // At the base with no increase, the smallest gradient would take one step to 0.9: held at 1.
-  const auto formula = Gradient({{"increase_rpm", 0}, {"capacity_share", 0.5}, {"ceiling_rpm", 6000}});
+  const auto formula =
+      Gradient({{"increase_rpm", 0}, {"capacity_share", 0.5}, {"ceiling_rpm", 6000}});
   FormulaProbe probe(*formula, ModelCapacity{100, 1e6});
   probe.extra = {10.0, 1.0};
   probe.Succeed(100, true, 10.0);

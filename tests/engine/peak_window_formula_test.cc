@@ -190,7 +190,8 @@ TEST(PeakWindowFormula, AfterABurstTheRateHoldsUntilTheWindowPassesThenFalls) {
   Engine engine;
   absl::StatusOr<std::unique_ptr<SmoothingPolicy>> policy = MakePolicy("none", {});
   ASSERT_TRUE(policy.ok()) << policy.status();
-  const ModelId model = engine.AddModel("model", 1'000'000, ModelCapacity{1000, 1e9}, std::move(*policy));
+  const ModelId model =
+      engine.AddModel("model", 1'000'000, ModelCapacity{1000, 1e9}, std::move(*policy));
   const KeyId key = engine.AddKey("org", model, engine.AddFormula(PeakWindow()), 0);
   // A 30-s burst of 10 requests/s of 1000 tokens, every one served (over rate too) at once.
   Effects effects;
