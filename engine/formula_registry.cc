@@ -1,8 +1,11 @@
 // The registry of limit formulas by name: the one place that knows every built-in formula.
 #include "engine/aimd_formula.h"
+#include "engine/capacity_share_formula.h"
 #include "engine/earned_formula.h"
 #include "engine/fixed_formula.h"
+#include "engine/gradient_formula.h"
 #include "engine/limit_formula.h"
+#include "engine/peak_window_formula.h"
 
 namespace ratesim {
 namespace {
@@ -22,6 +25,13 @@ const std::vector<FormulaInfo>& Formulas() {
       {"fixed", "a static limit in RPM and TPM", FixedFormula::Params(), &Make<FixedFormula>},
       {"aimd", "additive increase on within-rate success, multiplicative decrease on each 503",
        AimdFormula::Params(), &Make<AimdFormula>},
+      {"peak_window", "multiple x the peak successful rate in a trailing window, within bounds",
+       PeakWindowFormula::Params(), &Make<PeakWindowFormula>},
+      {"capacity_share",
+       "a share of the model's live capacity split max-min fair by the keys' recent usage",
+       CapacityShareFormula::Params(), &Make<CapacityShareFormula>},
+      {"gradient", "latency gradient (like Gradient2): rising latency cuts the rate, flat grows it",
+       GradientFormula::Params(), &Make<GradientFormula>},
   };
   return *formulas;
 }

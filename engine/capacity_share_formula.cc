@@ -1,0 +1,106 @@
+#include "engine/capacity_share_formula.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace ratesim {
+
+std::vector<ParamSpec> CapacityShareFormula::Params() {
+  return {
+      {"base_rpm", ParamKind::kNumber, 60.0, 0.0, true, "floor of the rate in requests per minute"},
+      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true,
+       "floor of the rate in tokens per minute"},
+      {"ceiling_rpm", ParamKind::kNumber, 1e9, 0.0, true, "absolute cap in requests per minute"},
+      {"ceiling_tpm", ParamKind::kNumber, 1e12, 0.0, true, "absolute cap in tokens per minute"},
+      {"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,
+       "cap as a share of the model's live capacity (1 = all of it)"},
+      {"share", ParamKind::kNumber, 1.0, 0.0, true,
+       "share of the model's live capacity split among its keys, max-min fair"},
+      {"headroom", ParamKind::kNumber, 2.0, 1.0, false,
+       "a key's demand = headroom x its recent successful usage"},
+      {"window", ParamKind::kDuration, 60.0, 0.0, true,
+       "time constant of the trailing average of successful usage"},
+      {"refresh", ParamKind::kDuration, 1.0, 0.0, true,
+       "how often the split of the model is recomputed"},
+  };
+}
+
+CapacityShareFormula::CapacityShareFormula(const ParamValues& params)
+    : base_requests_(params.at("base_rpm") / 60.0),
+      base_tokens_(params.at("base_tpm") / 60.0),
+      ceiling_requests_(params.at("ceiling_rpm") / 60.0),
+      ceiling_tokens_(params.at("ceiling_tpm") / 60.0),
+      capacity_share_(params.at("capacity_share")),
+      share_(params.at("share")),
+      headroom_(params.at("headroom")),
+      window_s_(params.at("window")),
+      refresh_s_(params.at("refresh")) {}
+
+RateBounds CapacityShareFormula::Bounds(const ModelCapacity& capacity) const {
+  // A capacity of zero means unknown: only the absolute ceiling applies.
+  auto ceiling = [&](double floor, double absolute, double live) {
+    return std::max(floor, live > 0 ? std::min(absolute, capacity_share_ * live) : absolute);
+  };
+  return {base_requests_, ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
+          base_tokens_, ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
+}
+
+RateState CapacityShareFormula::Initial(const ModelCapacity&) const {
+  // The level is only known at the key's first Advance; until then, what a new org gets.
+  return RateState{base_requests_, base_tokens_, 0.0, 0.0};
+}
+
+void CapacityShareFormula::Advance(RateState& state, absl::Span<double>,
+                                   const Update& update) const {
+  const double decay = std::exp(-update.elapsed_s / window_s_);
+  state.usage_requests *= decay;
+  state.usage_tokens *= decay;
+  const RateBounds bounds = Bounds(update.model.capacity);
+  const absl::Span<const double> level = update.model.summary;
+  const double request_level = level.size() == 2 ? level[0] : state.request_rate;
+  const double token_level = level.size() == 2 ? level[1] : state.token_rate;
+  state.request_rate = std::clamp(request_level, bounds.min_requests, bounds.max_requests);
+  state.token_rate = std::clamp(token_level, bounds.min_tokens, bounds.max_tokens);
+}
+
+void CapacityShareFormula::RecordSuccess(RateState& state, absl::Span<double>,
+                                         const Completion& completion) const {
+  // An impulse of 1/window is what makes the exponential average of a steady stream of r/s equal r.
+  state.usage_requests += 1.0 / window_s_;
+  state.usage_tokens += completion.tokens / window_s_;
+}
+
+double CapacityShareFormula::WaterLevel(absl::Span<double> demands, double budget) {
+  constexpr double kUnlimited = std::numeric_limits<double>::infinity();
+  if (!(budget > 0)) return kUnlimited;
+  std::sort(demands.begin(), demands.end());
+  // Fill from the smallest demand up: while the next demand times the keys left exceeds what is
+  // left, the keys left (that one and all larger) are capped at an equal split of it.
+  const size_t idle = static_cast<size_t>(
+      std::upper_bound(demands.begin(), demands.end(), 0.0) - demands.begin());
+  double left = budget;
+  for (size_t i = idle; i < demands.size(); ++i) {
+    const double keys_left = static_cast<double>(demands.size() - i);
+    if (demands[i] * keys_left >= left) return left / keys_left;
+    left -= demands[i];
+  }
+  return kUnlimited;
+}
+
+void CapacityShareFormula::Summarise(absl::Span<const KeySample> keys,
+                                     const ModelCapacity& capacity,
+                                     absl::Span<double> summary) const {
+  auto level = [&](double budget, double RateState::*usage) {
+    scratch_.clear();
+    for (const KeySample& key : keys) {
+      const double decay = std::exp(-key.since_update_s / window_s_);
+      scratch_.push_back(headroom_ * (key.rate->*usage) * decay);
+    }
+    return WaterLevel(absl::MakeSpan(scratch_), budget);
+  };
+  summary[0] = level(share_ * capacity.requests_per_s, &RateState::usage_requests);
+  summary[1] = level(share_ * capacity.tokens_per_s, &RateState::usage_tokens);
+}
+
+}  // namespace ratesim

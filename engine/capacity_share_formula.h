@@ -1,0 +1,78 @@
+// `capacity_share`: `share` of the model's live capacity split among its keys by their recent
+// usage, max-min fair, in requests and in tokens separately.
+//
+//   usage   exponentially weighted average of the key's successful requests/s and tokens/s (all
+//           successes, within rate or not), time constant `window`: each success adds 1/window
+//           (tokens/window), and between successes usage decays as e^(-t/window).
+//   demand  headroom × usage.
+//   level   the model summary, refreshed every `refresh` seconds (at whole multiples of it), is
+//           the water level L of max-min fair sharing: Σ_keys min(demand_i, L) = share ×
+//           capacity. Keys whose demand is below L get all they ask for; the others split the
+//           rest equally. L = ∞ when the demands all fit, and when the capacity is 0 (unknown).
+//           Idle keys (usage 0) take nothing. Each key's usage is decayed to the period start
+//           before it is summed.
+//   rate    clamp(L, base, ceiling) for every key of the model, ceiling = max(base,
+//           min(ceiling_rpm, capacity_share × the model's live capacity)); so a model of unknown
+//           capacity gives ceiling_rpm. The rate is what a key may use: a light key is allowed L
+//           too, and can grow into it, which raises its demand at the next refresh.
+//
+// The floors are outside the split: every key gets at least base, so with many keys the rates can
+// sum to more than share × capacity. So can they when the demands fit (every key gets the
+// ceiling): a rate is a line for blame, not a reservation; the smoothing policy handles actual
+// overload.
+//
+// The split covers the keys of this formula instance: an org with its own formula parameters (its
+// own instance) is split apart from the others.
+//
+// Cost: the summary sorts the demands, O(k log k) per model per refresh for k keys of the model;
+// keys keep no words beyond RateState. Between refreshes the level is constant, usage decays in
+// closed form and the rate is clamp(L, bounds): advancing by a then b equals advancing by a + b.
+// With no summary (a caller that keeps none) Advance leaves the rate where it is, within bounds.
+#ifndef RATESIM_ENGINE_CAPACITY_SHARE_FORMULA_H_
+#define RATESIM_ENGINE_CAPACITY_SHARE_FORMULA_H_
+
+#include <cstddef>
+#include <vector>
+
+#include "engine/limit_formula.h"
+
+namespace ratesim {
+
+class CapacityShareFormula final : public LimitFormula {
+ public:
+  static std::vector<ParamSpec> Params();
+  // REQUIRES: `params` resolved against Params().
+  explicit CapacityShareFormula(const ParamValues& params);
+
+  RateBounds Bounds(const ModelCapacity& capacity) const override;
+  RateState Initial(const ModelCapacity& capacity) const override;
+  void Advance(RateState& state, absl::Span<double> extra, const Update& update) const override;
+  void RecordSuccess(RateState& state, absl::Span<double> extra,
+                     const Completion& completion) const override;
+
+  double SummaryPeriodS() const override { return refresh_s_; }
+  // The water levels: [0] requests/s, [1] tokens/s.
+  size_t SummaryWords() const override { return 2; }
+  void Summarise(absl::Span<const KeySample> keys, const ModelCapacity& capacity,
+                 absl::Span<double> summary) const override;
+
+  // The max-min fair level L at which Σ min(demands_i, L) = budget; +∞ if Σ demands <= budget
+  // or budget <= 0. Zero demands take nothing. Sorts `demands` in place.
+  static double WaterLevel(absl::Span<double> demands, double budget);
+
+ private:
+  double base_requests_;     // requests/s
+  double base_tokens_;       // tokens/s
+  double ceiling_requests_;  // requests/s, absolute cap
+  double ceiling_tokens_;    // tokens/s, absolute cap
+  double capacity_share_;    // largest share of the capacity one key may be given
+  double share_;             // share of the capacity split among the keys
+  double headroom_;
+  double window_s_;
+  double refresh_s_;
+  mutable std::vector<double> scratch_;  // the demands being summarised
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_ENGINE_CAPACITY_SHARE_FORMULA_H_

@@ -1,0 +1,98 @@
+#include "engine/gradient_formula.h"
+
+#include <algorithm>
+
+namespace ratesim {
+namespace {
+
+// The layout of a key's words.
+constexpr size_t kShortLatency = 0;  // seconds
+constexpr size_t kLongLatency = 1;   // seconds
+
+}  // namespace
+
+std::vector<ParamSpec> GradientFormula::Params() {
+  return {
+      {"base_rpm", ParamKind::kNumber, 60.0, 0.0, true, "floor of the rate in requests per minute"},
+      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true,
+       "floor of the rate in tokens per minute"},
+      {"ceiling_rpm", ParamKind::kNumber, 1e9, 0.0, true, "absolute cap in requests per minute"},
+      {"ceiling_tpm", ParamKind::kNumber, 1e12, 0.0, true, "absolute cap in tokens per minute"},
+      {"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,
+       "cap as a share of the model's live capacity (1 = all of it)"},
+      {"tolerance", ParamKind::kNumber, 1.5, 1.0, false,
+       "recent latency up to tolerance x the long-run one does not lower the rate"},
+      {"min_gradient", ParamKind::kNumber, 0.5, 0.0, true,
+       "smallest gradient, at most 1: the deepest cut of the target"},
+      {"smoothing", ParamKind::kNumber, 0.2, 0.0, true,
+       "share of the gap to the target closed per second at the full rate (at most 1)"},
+      {"increase_rpm", ParamKind::kNumber, 30.0, 0.0, false,
+       "target = rate x gradient + increase, in requests per minute"},
+      {"short_samples", ParamKind::kCount, 10.0, 1.0, false,
+       "samples in the short-term latency average"},
+      {"long_samples", ParamKind::kCount, 600.0, 1.0, false,
+       "samples in the long-term latency average"},
+  };
+}
+
+GradientFormula::GradientFormula(const ParamValues& params)
+    : base_requests_(params.at("base_rpm") / 60.0),
+      base_tokens_(params.at("base_tpm") / 60.0),
+      ceiling_requests_(params.at("ceiling_rpm") / 60.0),
+      ceiling_tokens_(params.at("ceiling_tpm") / 60.0),
+      capacity_share_(params.at("capacity_share")),
+      tolerance_(params.at("tolerance")),
+      min_gradient_(std::min(1.0, params.at("min_gradient"))),
+      smoothing_(std::min(1.0, params.at("smoothing"))),
+      increase_requests_(params.at("increase_rpm") / 60.0),
+      short_weight_(1.0 / params.at("short_samples")),
+      long_weight_(1.0 / params.at("long_samples")) {}
+
+RateBounds GradientFormula::Bounds(const ModelCapacity& capacity) const {
+  // A capacity of zero means unknown: only the absolute ceiling applies.
+  auto ceiling = [&](double floor, double absolute, double live) {
+    return std::max(floor, live > 0 ? std::min(absolute, capacity_share_ * live) : absolute);
+  };
+  return {base_requests_, ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
+          base_tokens_, ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
+}
+
+RateState GradientFormula::Initial(const ModelCapacity&) const {
+  return RateState{base_requests_, base_tokens_, 0.0, 0.0};
+}
+
+double GradientFormula::Gradient(double short_s, double long_s) const {
+  if (!(short_s > 0)) return 1.0;
+  return std::clamp(tolerance_ * long_s / short_s, min_gradient_, 1.0);
+}
+
+void GradientFormula::Advance(RateState& state, absl::Span<double>, const Update& update) const {
+  const RateBounds bounds = Bounds(update.model.capacity);
+  state.request_rate = std::clamp(state.request_rate, bounds.min_requests, bounds.max_requests);
+  state.token_rate = std::clamp(state.token_rate, bounds.min_tokens, bounds.max_tokens);
+}
+
+void GradientFormula::RecordSuccess(RateState& state, absl::Span<double> extra,
+                                    const Completion& completion) const {
+  double& short_s = extra[kShortLatency];
+  double& long_s = extra[kLongLatency];
+  const double latency_s = std::max(0.0, completion.latency_s);
+  if (short_s == 0 && long_s == 0) {
+    short_s = latency_s;
+    long_s = latency_s;
+  } else {
+    short_s += short_weight_ * (latency_s - short_s);
+    long_s += long_weight_ * (latency_s - long_s);
+  }
+  if (!completion.within_rate) return;
+  // r successes a second at the full rate r, each closing smoothing / r of the gap: smoothing of
+  // it per second. The floor holds here; the ceiling, which depends on the capacity, at the next
+  // Advance.
+  const double rate = std::max(base_requests_, state.request_rate);
+  const double target = rate * Gradient(short_s, long_s) + increase_requests_;
+  const double next = std::max(base_requests_, rate + smoothing_ * (target - rate) / rate);
+  state.token_rate = std::max(base_tokens_, state.token_rate * (next / rate));
+  state.request_rate = next;
+}
+
+}  // namespace ratesim
