@@ -1,8 +1,10 @@
 // The registry of limit formulas by name: the one place that knows every built-in formula.
 #include "engine/aimd_formula.h"
 #include "engine/earned_formula.h"
+#include "engine/expr_formula.h"
 #include "engine/fixed_formula.h"
 #include "engine/limit_formula.h"
+#include "fmt/format.h"
 
 namespace ratesim {
 namespace {
@@ -22,12 +24,24 @@ const std::vector<FormulaInfo>& Formulas() {
       {"fixed", "a static limit in RPM and TPM", FixedFormula::Params(), &Make<FixedFormula>},
       {"aimd", "additive increase on within-rate success, multiplicative decrease on each 503",
        AimdFormula::Params(), &Make<AimdFormula>},
+      {ExprFormula::kName, "two expressions in the scenario file, evaluated at each update of a key",
+       ExprFormula::Params(), nullptr,
+       [](const ParamValues& numbers, const ParamTexts& texts) { return ExprFormula::Create(numbers, texts); },
+       ExprFormula::Help()},
   };
   return *formulas;
 }
 
 absl::StatusOr<std::unique_ptr<LimitFormula>> MakeFormula(std::string_view name,
-                                                          const ParamValues& params) {
+                                                          const ParamValues& params,
+                                                          const ParamTexts& texts) {
+  for (const FormulaInfo& info : Formulas()) {
+    if (info.name == name && info.make_written != nullptr) return info.make_written(params, texts);
+  }
+  if (!texts.empty()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "limit formula '{}' takes no text parameters, got '{}'", name, texts.begin()->first));
+  }
   return MakeByName<LimitFormula>(Formulas(), "limit formula", name, params);
 }
 
