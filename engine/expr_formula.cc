@@ -89,7 +89,7 @@ absl::Status ParserError(const char* param, const mu::Parser::exception_type& e,
   error->param = param;
   error->position = e.GetPos();
   error->token = e.GetToken();
-  error->unknown_name = e.GetCode() == mu::ecUNASSIGNABLE_TOKEN;
+  error->unknown_name = e.GetCode() == mu::ecUNASSIGNABLE_TOKEN && IsIdentifier(e.GetToken());
   error->message = e.GetMsg();
   return absl::InvalidArgumentError(
       fmt::format("'{}' of limit formula 'expr' does not compile: {}", param, e.GetMsg()));
