@@ -26,7 +26,9 @@ const std::vector<FormulaInfo>& Formulas() {
        AimdFormula::Params(), &Make<AimdFormula>},
       {ExprFormula::kName, "two expressions in the scenario file, evaluated at each update of a key",
        ExprFormula::Params(), nullptr,
-       [](const ParamValues& numbers, const ParamTexts& texts) { return ExprFormula::Create(numbers, texts); },
+       [](const ParamValues& numbers, const ParamTexts& texts) {
+         return ExprFormula::Create(numbers, texts);
+       },
        ExprFormula::Help()},
   };
   return *formulas;

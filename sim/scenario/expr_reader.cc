@@ -91,10 +91,12 @@ void ReportExpressionError(TableReader& reader, const ExprError& error, const st
 
 void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& spec) {
   const size_t errors_before = reader.diags().count();
-  const std::optional<std::string> requests = ReadExpression(
-      reader, ExprFormula::kRequestsParam, "min(rate_rps * 1.5^(elapsed_s/60), max(base_rps, 2 * ok_rps_10m))");
-  const std::optional<std::string> tokens = ReadExpression(
-      reader, ExprFormula::kTokensParam, "min(rate_tps * 1.5^(elapsed_s/60), max(base_tps, 2 * ok_tps_10m))");
+  const std::optional<std::string> requests =
+      ReadExpression(reader, ExprFormula::kRequestsParam,
+                     "min(rate_rps * 1.5^(elapsed_s/60), max(base_rps, 2 * ok_rps_10m))");
+  const std::optional<std::string> tokens =
+      ReadExpression(reader, ExprFormula::kTokensParam,
+                     "min(rate_tps * 1.5^(elapsed_s/60), max(base_tps, 2 * ok_tps_10m))");
   ParamValues numbers = ReadParams(reader, ExprFormula::Params(), kOwner);
 
   // Every other key is a constant of the expressions: a number with a name muparser can read.

@@ -221,7 +221,8 @@ TEST(ExprFormula, ResultsAreClampedToTheBounds) {
 TEST(ExprFormula, ANonFiniteResultGivesTheFloor) {
   // Finite on a new key (utilisation 0), infinite or NaN once the model is half busy.
   const std::unique_ptr<LimitFormula> formula =
-      Expr("utilisation > 0.4 ? 1/(utilisation - 0.5) : ceiling_rps", "utilisation > 0.4 ? 0/0 : ceiling_tps");
+      Expr("utilisation > 0.4 ? 1/(utilisation - 0.5) : ceiling_rps",
+           "utilisation > 0.4 ? 0/0 : ceiling_tps");
   ASSERT_NE(formula, nullptr);
   FormulaProbe probe(*formula);
   probe.Advance(1);
@@ -286,7 +287,8 @@ TEST(ExprFormula, BadParametersAreRefused) {
   EXPECT_FALSE(MakeFormula("expr", {}, {}).ok());
   EXPECT_FALSE(MakeFormula("expr", {{"rate_rps", 2}}, both).ok());   // a variable's name
   EXPECT_FALSE(MakeFormula("expr", {{"2fast", 2}}, both).ok());      // not a name
-  EXPECT_FALSE(MakeFormula("expr", {{"growth", std::numeric_limits<double>::quiet_NaN()}}, both).ok());   // not finite
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_FALSE(MakeFormula("expr", {{"growth", nan}}, both).ok());   // not finite
   EXPECT_FALSE(MakeFormula("expr", {{"base_rpm", 0}}, both).ok());   // the bounds as earned's
   ParamTexts extra = both;
   extra["burst_per_s"] = "1";

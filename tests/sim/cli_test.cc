@@ -274,7 +274,8 @@ TEST_F(CliTest, AMisspeltVariableInAnExpressionExitsTwoAndWritesNothing) {
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.out, "");
   // Line 10; the expression starts at column 19 and the name at its offset 14.
-  EXPECT_TRUE(Contains(r.err, bad + ":10:33: error: 'requests_per_s' in [limits]: column 15 of the expression"));
+  EXPECT_TRUE(
+      Contains(r.err, bad + ":10:33: error: 'requests_per_s' in [limits]: column 15 of the expression"));
   EXPECT_TRUE(Contains(r.err, "did you mean 'ok_rps_10m'?"));
   EXPECT_TRUE(Outputs().empty());
 }

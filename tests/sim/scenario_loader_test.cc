@@ -561,7 +561,8 @@ TEST(ScenarioLoader, ReadsAnExprFormulaWithItsConstantsAndOrgOverrides) {
 
 TEST(ScenarioLoader, PointsIntoTheExpressionAtAMisspeltVariable) {
   // "max(base_rps, 2 * ok_rsp_10m)": the name starts at offset 18, column 19 + 18 = 37.
-  const std::vector<std::string> errors = ErrorLines(Minimal({{3, ExprLimits("max(base_rps, 2 * ok_rsp_10m)")}}));
+  const std::vector<std::string> errors =
+      ErrorLines(Minimal({{3, ExprLimits("max(base_rps, 2 * ok_rsp_10m)")}}));
   EXPECT_TRUE(HasError(errors,
                        "s.toml:5:37: error: 'requests_per_s' in [limits]: column 19 of the expression: "
                        "muparser: Unexpected token \"ok_rsp_10m\" found at position 18; 'ok_rsp_10m' is "
