@@ -2,10 +2,12 @@
 #include "engine/aimd_formula.h"
 #include "engine/capacity_share_formula.h"
 #include "engine/earned_formula.h"
+#include "engine/expr_formula.h"
 #include "engine/fixed_formula.h"
 #include "engine/gradient_formula.h"
 #include "engine/limit_formula.h"
 #include "engine/peak_window_formula.h"
+#include "fmt/format.h"
 
 namespace ratesim {
 namespace {
@@ -32,12 +34,26 @@ const std::vector<FormulaInfo>& Formulas() {
        CapacityShareFormula::Params(), &Make<CapacityShareFormula>},
       {"gradient", "latency gradient (like Gradient2): rising latency cuts the rate, flat grows it",
        GradientFormula::Params(), &Make<GradientFormula>},
+      {ExprFormula::kName, "two expressions in the scenario file, evaluated at each update of a key",
+       ExprFormula::Params(), nullptr,
+       [](const ParamValues& numbers, const ParamTexts& texts) {
+         return ExprFormula::Create(numbers, texts);
+       },
+       ExprFormula::Help()},
   };
   return *formulas;
 }
 
 absl::StatusOr<std::unique_ptr<LimitFormula>> MakeFormula(std::string_view name,
-                                                          const ParamValues& params) {
+                                                          const ParamValues& params,
+                                                          const ParamTexts& texts) {
+  for (const FormulaInfo& info : Formulas()) {
+    if (info.name == name && info.make_written != nullptr) return info.make_written(params, texts);
+  }
+  if (!texts.empty()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "limit formula '{}' takes no text parameters, got '{}'", name, texts.begin()->first));
+  }
   return MakeByName<LimitFormula>(Formulas(), "limit formula", name, params);
 }
 

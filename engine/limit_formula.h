@@ -121,15 +121,26 @@ struct FormulaInfo {
   std::vector<ParamSpec> params;
   // REQUIRES: `resolved` holds every parameter of `params`.
   std::unique_ptr<LimitFormula> (*make)(const ParamValues& resolved);
+
+  // --- Formulas written in the scenario file (`expr`); the others leave these as they are --------
+  // Made by this instead of `make` (then null), from its numbers as given (it resolves them itself,
+  // and takes numbers beyond `params` as constants of its expressions) and its text parameters.
+  // Fails with InvalidArgument on a bad number or text.
+  absl::StatusOr<std::unique_ptr<LimitFormula>> (*make_written)(const ParamValues& numbers,
+                                                                const ParamTexts& texts) = nullptr;
+  // What `ratesim formulas` prints after `params`: the text parameters and the variables.
+  std::string details = "";
 };
 
 // Every registered formula, in a stable order.
 const std::vector<FormulaInfo>& Formulas();
 
-// A new formula. Fails with InvalidArgument on an unknown name (the message lists the known ones) or
-// a parameter its spec rejects.
+// A new formula. Fails with InvalidArgument on an unknown name (the message lists the known ones), a
+// parameter its spec rejects, or `texts` given to a formula that takes none (only written formulas
+// such as `expr` take texts; see FormulaInfo::make_written).
 absl::StatusOr<std::unique_ptr<LimitFormula>> MakeFormula(std::string_view name,
-                                                          const ParamValues& params);
+                                                          const ParamValues& params,
+                                                          const ParamTexts& texts = {});
 
 }  // namespace ratesim
 

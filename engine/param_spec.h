@@ -31,6 +31,10 @@ struct ParamSpec {
 // Parameter values by name; durations in seconds.
 using ParamValues = absl::flat_hash_map<std::string, double>;
 
+// Text parameters by name: the expressions of a formula written in the scenario file (`expr`).
+// Parts with only numeric parameters take none.
+using ParamTexts = absl::flat_hash_map<std::string, std::string>;
+
 // Returns `values` completed with the defaults of `specs`. Fails (InvalidArgument) on a name that
 // `specs` does not declare or a value below its minimum; the message names the parameter.
 absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,

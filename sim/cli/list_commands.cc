@@ -27,7 +27,11 @@ std::string DefaultText(const ParamSpec& spec) {
   return fmt::format("{}", spec.default_value);
 }
 
-// One block per entry: "name  summary", then its parameters as an indented table.
+// More about an entry after its parameters: a written formula's texts and variables.
+std::string DetailsOf(const FormulaInfo& info) { return info.details; }
+std::string DetailsOf(const PolicyInfo&) { return ""; }
+
+// One block per entry: "name  summary", then its parameters as an indented table, then its details.
 template <typename Info>
 void List(const std::vector<Info>& infos, const char* what, std::ostream& out) {
   size_t width = 0;
@@ -54,6 +58,7 @@ void List(const std::vector<Info>& infos, const char* what, std::ostream& out) {
       out << "    " << text.substr(start, end - start + 1);
       start = end + 1;
     }
+    out << DetailsOf(info);
   }
   out << fmt::format("\nset them in a scenario's {}\n", what);
 }

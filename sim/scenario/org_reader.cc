@@ -10,7 +10,7 @@ namespace ratesim {
 namespace scenario_internal {
 
 std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& models,
-                              const FormulaInfo* formula, Need need) {
+                              const FormulaInfo* formula, const LimitSpec& scenario_limits, Need need) {
   std::vector<std::string> model_names;
   for (const ModelSpec& model : models) {
     if (std::find(model_names.begin(), model_names.end(), model.name) == model_names.end()) {
@@ -38,8 +38,17 @@ std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& m
                 "limits", Need::kOptional, "a table of limit parameters such as { base_rpm = 120 }")) {
           TableReader limits_reader = reader.Child(*limits, "'limits' of [[orgs]]");
           if (formula != nullptr) {
-            org.limit_overrides =
-                ReadParams(limits_reader, formula->params, fmt::format("limit formula '{}'", formula->name));
+            for (const auto& [text_name, text] : scenario_limits.texts) {
+              if (limits_reader.Find(text_name) != nullptr) {
+                limits_reader.ValueError(
+                    text_name, fmt::format("an org cannot change the expressions of limit formula '{}'; "
+                                           "set numbers here (its parameters or the constants of "
+                                           "[limits]), or run the other expression as its own scenario",
+                                           formula->name));
+              }
+            }
+            org.limit_overrides = ReadParams(limits_reader, OverridableParams(*formula, scenario_limits),
+                                             fmt::format("limit formula '{}'", formula->name));
             limits_reader.ReportUnknownKeys();
           }
         }

@@ -122,8 +122,12 @@ LimitSpec ReadLimits(TableReader& root, const FormulaInfo** formula) {
     reader.AcceptAllKeys();
     return spec;
   }
-  const std::string owner = fmt::format("limit formula '{}'", spec.formula);
-  spec.params = Resolve(reader, (*formula)->params, ReadParams(reader, (*formula)->params, owner), owner);
+  if ((*formula)->make_written != nullptr) {
+    ReadExprLimits(reader, *table, spec);
+  } else {
+    const std::string owner = fmt::format("limit formula '{}'", spec.formula);
+    spec.params = Resolve(reader, (*formula)->params, ReadParams(reader, (*formula)->params, owner), owner);
+  }
   reader.ReportUnknownKeys();
   return spec;
 }

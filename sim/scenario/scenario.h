@@ -163,14 +163,17 @@ struct TraceSpec {
 
 struct OrgSpec {
   std::string name;
-  ParamValues limit_overrides;  // this org's changes to LimitSpec::params (validated)
+  ParamValues limit_overrides;  // this org's changes to LimitSpec::params (validated; numbers only)
   std::vector<TrafficSpec> traffic;
   SourcePos pos;
 };
 
 struct LimitSpec {
   std::string formula = "earned";
-  ParamValues params;  // complete: defaults filled in, validated against the formula's spec
+  // Complete: defaults filled in, validated against the formula's spec. For a written formula
+  // (`expr`) also its constants, the numbers the spec does not declare.
+  ParamValues params;
+  ParamTexts texts;  // a written formula's expressions (`expr`: requests_per_s, tokens_per_s)
 };
 
 

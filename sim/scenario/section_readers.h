@@ -39,6 +39,15 @@ RunSpec ReadRun(TableReader& root);
 // formula's registry entry, or nullptr if its name is unknown (already reported).
 LimitSpec ReadLimits(TableReader& root, const FormulaInfo** formula);
 
+// [limits] of a written formula (`expr`, FormulaInfo::make_written): its expressions, its numeric
+// parameters and, as constants, every other number of `table` (whose reader is `reader`), into
+// `spec`; the expressions are compiled, and an error in one points into its text.
+void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& spec);
+
+// What an org's `limits` may override under `formula`: its parameters, and for a written formula
+// the constants `limits` declares too (numbers only: the expressions are the scenario's).
+std::vector<ParamSpec> OverridableParams(const FormulaInfo& formula, const LimitSpec& limits);
+
 // [[models]]: at least one.
 std::vector<ModelSpec> ReadModels(TableReader& root);
 
@@ -48,10 +57,10 @@ std::vector<ModelSpec> ReadModels(TableReader& root);
 void ReadCapacity(TableReader& reader, bool replicas_ok, ModelSpec& model);
 
 // [[orgs]] and their [[orgs.traffic]]: at least one org when `need` is kRequired (no [[traces]]), each
-// with at least one stream to a model in `models`. `formula` (nullptr if unknown) validates each
-// org's `limits` overrides.
+// with at least one stream to a model in `models`. `formula` (nullptr if unknown) and `limits` (as
+// read) validate each org's `limits` overrides.
 std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& models,
-                              const FormulaInfo* formula, Need need);
+                              const FormulaInfo* formula, const LimitSpec& limits, Need need);
 
 // One [[orgs.traffic]] stream; `model_names` are the declared models.
 TrafficSpec ReadTraffic(TableReader& reader, const std::vector<std::string>& model_names);

@@ -32,7 +32,7 @@ class FormulaBook {
       for (const auto& [name, value] : org->limit_overrides) params[name] = value;
     }
     absl::StatusOr<std::unique_ptr<LimitFormula>> formula =
-        MakeFormula(scenario_.limits.formula, params);
+        MakeFormula(scenario_.limits.formula, params, scenario_.limits.texts);
     if (!formula.ok()) {
       return absl::InvalidArgumentError(
           fmt::format("org '{}': {}", org_name, std::string(formula.status().message())));

@@ -2,7 +2,7 @@
 // formula's own Bounds after every update whatever happens (successes, 429s, 503s, capacity
 // changes, long idles); the lazy update equal to stepping through the same time; a new key within
 // its bounds. A formula added to the registry is held to these without a line here, unless it
-// cannot be made from its defaults (then it needs an entry in ExampleParams).
+// cannot be made from its defaults (then it needs an entry in ExampleTexts).
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -17,11 +17,20 @@
 namespace ratesim {
 namespace {
 
-// Parameters for formulas whose defaults do not make a working formula.
-ParamValues ExampleParams(const std::string& name) { return {}; }
+// Texts for formulas written in the scenario file, which have no default. `expr`'s requests use
+// most of its variables (each of which composes under lazy update); its tokens restate earned's
+// law, which reads the rate itself and the elapsed time.
+ParamTexts ExampleTexts(const std::string& name) {
+  if (name != "expr") return {};
+  return {{"requests_per_s",
+           "2 * max(ok_rps_1m, served_rps_10m) + ok_rps_1h + r503_1m - 0.5 * r429_1m"
+           " + utilisation * capacity_rps / 10 + min(age_s, 3600) / 600"},
+          {"tokens_per_s",
+           "min(rate_tps * 1.5^(elapsed_s/60), max(base_tps, min(ceiling_tps, 2*ok_tps_10m)))"}};
+}
 
 std::unique_ptr<LimitFormula> Make(const std::string& name) {
-  absl::StatusOr<std::unique_ptr<LimitFormula>> formula = MakeFormula(name, ExampleParams(name));
+  absl::StatusOr<std::unique_ptr<LimitFormula>> formula = MakeFormula(name, {}, ExampleTexts(name));
   EXPECT_TRUE(formula.ok()) << formula.status();
   return formula.ok() ? *std::move(formula) : nullptr;
 }

@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/expr_formula.h"
 #include "engine/limit_formula.h"
 #include "engine/smoothing_policy.h"
 #include "sim/version.h"
@@ -263,6 +264,22 @@ TEST_F(CliTest, ValidatePrintsEveryErrorWithFileLineAndColumn) {
   EXPECT_TRUE(Contains(r.err, bad + ":10:15: error: 'concurrency'"));
 }
 
+TEST_F(CliTest, AMisspeltVariableInAnExpressionExitsTwoAndWritesNothing) {
+  std::string text = kTinyScenario;
+  text.replace(text.find("[[models]]"), 10,
+               "[limits]\nformula = \"expr\"\nrequests_per_s = \"max(base_rps, ok_rps10m)\"\n"
+               "tokens_per_s = \"base_tps\"\n\n[[models]]");
+  const std::string bad = Write("bad_expr.toml", text);
+  const Result r = Cli({"run", bad, "--out", Path("out")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  // Line 10; the expression starts at column 19 and the name at its offset 14.
+  EXPECT_TRUE(
+      Contains(r.err, bad + ":10:33: error: 'requests_per_s' in [limits]: column 15 of the expression"));
+  EXPECT_TRUE(Contains(r.err, "did you mean 'ok_rps_10m'?"));
+  EXPECT_TRUE(Outputs().empty());
+}
+
 TEST_F(CliTest, ValidateReportsASyntaxErrorAndAMissingFile) {
   const std::string broken = Write("broken.toml", "[run\n");
   const Result syntax = Cli({"validate", broken});
@@ -296,6 +313,12 @@ TEST(Cli, FormulasListsEveryRegisteredFormulaWithItsDefaults) {
       EXPECT_TRUE(Contains(r.out, param.name));
       EXPECT_TRUE(Contains(r.out, param.help));
     }
+  }
+  // A written formula lists its expressions and every variable they may use.
+  EXPECT_TRUE(Contains(r.out, "requests_per_s = \"<expression>\""));
+  for (const ExprFormula::Variable& variable : ExprFormula::Variables()) {
+    EXPECT_TRUE(Contains(r.out, variable.name));
+    EXPECT_TRUE(Contains(r.out, variable.help));
   }
   // Defaults as a scenario writes them: the earned formula's window is a duration.
   EXPECT_TRUE(Contains(r.out, "window             duration            10m"));

@@ -148,6 +148,30 @@ TEST(ScenarioLibrary, AnOutageDoesNotSpiralTheEarnedRatesDown) {
   EXPECT_DOUBLE_EQ(short_window.SeriesAt("fifo", SeriesMetric::kRateRpm, "steady", "", 30 * 60), 240.0);
 }
 
+TEST(ScenarioLibrary, AnExpressionThatHoldsTheRateOn503sTurnsOutage429sInto503s) {
+  const Library run("expr_formula.toml");
+  ASSERT_TRUE(run.ok());
+  const OutcomeCounts& holding = run.Counts("fifo", "holding");
+  const OutcomeCounts& plain = run.Counts("fifo", "plain");
+  EXPECT_LT(3 * holding.r429(), plain.r429());
+  EXPECT_GT(holding.r429(), 0);
+  auto rate = [&](const char* org, int minute) {
+    return run.SeriesAt("fifo", SeriesMetric::kRateRpm, org, "", minute * 60);
+  };
+  for (const char* org : {"holding", "plain"}) {
+    EXPECT_GT(rate(org, 10), 200) << org;
+    for (int minute = 13; minute <= 30; ++minute) {
+      EXPECT_EQ(run.SeriesAt("fifo", SeriesMetric::kRejected429, org, "", minute * 60), 0) << org << minute;
+    }
+  }
+  EXPECT_DOUBLE_EQ(rate("plain", 12), 60.0);  // the base
+  EXPECT_GT(rate("holding", 12), 120.0);
+  EXPECT_DOUBLE_EQ(rate("holding", 16), rate("holding", 12));  // held while 503s are recent
+  EXPECT_DOUBLE_EQ(rate("plain", 18), 240.0);                   // the ceiling, first
+  EXPECT_LT(rate("holding", 18), 240.0);
+  EXPECT_DOUBLE_EQ(rate("holding", 20), 240.0);
+}
+
 TEST(ScenarioLibrary, BackoffWithJitterBeatsImmediateRetries) {
   const Library run("retry_storm.toml");
   ASSERT_TRUE(run.ok());

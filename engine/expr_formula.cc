@@ -1,0 +1,350 @@
+#include "engine/expr_formula.h"
+
+#include <muParser.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "engine/earned_formula.h"
+#include "fmt/format.h"
+#include "fmt/ranges.h"
+
+namespace ratesim {
+namespace {
+
+// The trailing windows, seconds. Advance relies on their ratios: 10 and 6.
+constexpr double kMinute = 60.0;
+constexpr double kTenMinutes = 600.0;
+constexpr double kHour = 3600.0;
+static_assert(kTenMinutes == 10 * kMinute && kHour == 6 * kTenMinutes, "see Advance");
+
+// Indices into the variables' values, in the order of kVariables.
+enum Var : size_t {
+  kRateRps, kRateTps,
+  kOkRps1m, kOkRps10m, kOkRps1h, kOkTps1m, kOkTps10m, kOkTps1h,
+  kServedRps1m, kServedRps10m, kServedRps1h, kServedTps1m, kServedTps10m, kServedTps1h,
+  kR429, kR503,
+  kCapacityRps, kCapacityTps, kUtilisation,
+  kNowS, kElapsedS, kAgeS,
+  kBaseRps, kBaseTps, kCeilingRps, kCeilingTps,
+  kVarCount
+};
+
+const std::vector<ExprFormula::Variable>& VariableTable() {
+  static const std::vector<ExprFormula::Variable>* const table = new std::vector<ExprFormula::Variable>{
+      {"rate_rps", "the key's request rate before this update, requests/s"},
+      {"rate_tps", "the key's token rate before this update, tokens/s"},
+      {"ok_rps_1m", "within-rate successful requests/s, trailing average, time constant 1 min"},
+      {"ok_rps_10m", "the same over 10 min (= earned's usage with its default window)"},
+      {"ok_rps_1h", "the same over 1 h"},
+      {"ok_tps_1m", "within-rate successful tokens/s, trailing average, time constant 1 min"},
+      {"ok_tps_10m", "the same over 10 min"},
+      {"ok_tps_1h", "the same over 1 h"},
+      {"served_rps_1m", "successful requests/s within the rate or not, time constant 1 min"},
+      {"served_rps_10m", "the same over 10 min"},
+      {"served_rps_1h", "the same over 1 h"},
+      {"served_tps_1m", "successful tokens/s within the rate or not, time constant 1 min"},
+      {"served_tps_10m", "the same over 10 min"},
+      {"served_tps_1h", "the same over 1 h"},
+      {"r429_1m", "recent 429s of the key: each adds 1, decaying as e^(-t/60s)"},
+      {"r503_1m", "recent 503s of the key: each adds 1, decaying as e^(-t/60s)"},
+      {"capacity_rps", "the model's live capacity, requests/s (0 with no live slots)"},
+      {"capacity_tps", "the model's live capacity, tokens/s (0 with no live slots)"},
+      {"utilisation", "busy slots / live slots of the model at the update (0 with none)"},
+      {"now_s", "the time of the update, s"},
+      {"elapsed_s", "time since the key's previous update, s"},
+      {"age_s", "time since the key's first request, s"},
+      {"base_rps", "the floor of the request rate, requests/s (base_rpm / 60)"},
+      {"base_tps", "the floor of the token rate, tokens/s (base_tpm / 60)"},
+      {"ceiling_rps", "the ceiling of the request rate on the model now, requests/s"},
+      {"ceiling_tps", "the ceiling of the token rate on the model now, tokens/s"},
+  };
+  return *table;
+}
+
+// Every parameter of EarnedFormula::Params() that sets the bounds.
+bool IsBoundParam(const std::string& name) {
+  return name == "base_rpm" || name == "base_tpm" || name == "ceiling_rpm" || name == "ceiling_tpm" ||
+         name == "capacity_share";
+}
+
+bool IsIdentifier(const std::string& name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+bool IsVariable(const std::string& name) {
+  for (const ExprFormula::Variable& variable : VariableTable()) {
+    if (name == variable.name) return true;
+  }
+  return false;
+}
+
+// Records muparser's complaint about the expression of `param` in `*error`; returns it as a status.
+absl::Status ParserError(const char* param, const mu::Parser::exception_type& e, ExprError* error) {
+  error->param = param;
+  error->position = e.GetPos();
+  error->token = e.GetToken();
+  error->unknown_name = e.GetCode() == mu::ecUNASSIGNABLE_TOKEN && IsIdentifier(e.GetToken());
+  error->message = e.GetMsg();
+  return absl::InvalidArgumentError(
+      fmt::format("'{}' of limit formula 'expr' does not compile: {}", param, e.GetMsg()));
+}
+
+}  // namespace
+
+const std::vector<ExprFormula::Variable>& ExprFormula::Variables() { return VariableTable(); }
+
+std::vector<std::string> ExprFormula::VariableNames() {
+  std::vector<std::string> names;
+  for (const Variable& variable : VariableTable()) names.push_back(variable.name);
+  return names;
+}
+
+std::vector<ParamSpec> ExprFormula::Params() {
+  std::vector<ParamSpec> params;
+  for (ParamSpec& spec : EarnedFormula::Params()) {
+    if (IsBoundParam(spec.name)) params.push_back(std::move(spec));
+  }
+  return params;
+}
+
+std::string ExprFormula::Help() {
+  std::string text = fmt::format(
+      "    {} = \"<expression>\"   the request rate, requests/s (required)\n"
+      "    {}   = \"<expression>\"   the token rate, tokens/s (required)\n"
+      "    any other number, e.g. growth = 1.5, is a constant of the expressions\n"
+      "    evaluated at each update of a key, clamped to [base, ceiling]; a non-finite result gives "
+      "the floor\n"
+      "    variables:\n",
+      kRequestsParam, kTokensParam);
+  size_t width = 0;
+  for (const Variable& variable : VariableTable()) width = std::max(width, std::string(variable.name).size());
+  for (const Variable& variable : VariableTable()) {
+    text += fmt::format("      {:<{}}  {}\n", variable.name, width, variable.help);
+  }
+  text += "    functions and operators: muparser's (min, max, exp, ln, abs, sqrt, ^, ?:, ...)\n";
+  return text;
+}
+
+absl::Status ExprFormula::CheckConstant(const std::string& name, double value) {
+  if (!IsIdentifier(name)) {
+    return absl::InvalidArgumentError(
+        "a constant's name takes letters, digits and '_', not a digit first; rename it");
+  }
+  if (IsVariable(name)) {
+    return absl::InvalidArgumentError(
+        fmt::format("'{}' is a variable of the expressions, set at each update; give the constant "
+                    "another name",
+                    name));
+  }
+  if (!std::isfinite(value)) {
+    return absl::InvalidArgumentError(fmt::format("got {}; a constant must be a finite number", value));
+  }
+  return absl::OkStatus();
+}
+
+ExprFormula::ExprFormula(const ParamValues& resolved)
+    : base_requests_(resolved.at("base_rpm") / 60.0),
+      base_tokens_(resolved.at("base_tpm") / 60.0),
+      ceiling_requests_(resolved.at("ceiling_rpm") / 60.0),
+      ceiling_tokens_(resolved.at("ceiling_tpm") / 60.0),
+      capacity_share_(resolved.at("capacity_share")),
+      requests_(std::make_unique<mu::Parser>()),
+      tokens_(std::make_unique<mu::Parser>()) {}
+
+ExprFormula::~ExprFormula() = default;
+
+absl::StatusOr<std::unique_ptr<LimitFormula>> ExprFormula::Create(const ParamValues& numbers,
+                                                                  const ParamTexts& texts,
+                                                                  ExprError* error) {
+  static_assert(kVarCount == kVariableCount, "one value per variable");
+  ExprError scratch;
+  if (error == nullptr) error = &scratch;
+  *error = ExprError{};
+
+  ParamValues bounds;
+  ParamValues constants;
+  for (const auto& [name, value] : numbers) {
+    if (IsBoundParam(name)) {
+      bounds[name] = value;
+    } else if (name == kRequestsParam || name == kTokensParam) {
+      return absl::InvalidArgumentError(
+          fmt::format("'{}' of limit formula 'expr' is an expression, got the number {}; write it as a "
+                      "string such as \"base_rps\"",
+                      name, value));
+    } else if (absl::Status status = CheckConstant(name, value); !status.ok()) {
+      return absl::InvalidArgumentError(fmt::format("constant '{}' of limit formula 'expr': {}", name,
+                                                    std::string(status.message())));
+    } else {
+      constants[name] = value;
+    }
+  }
+  absl::StatusOr<ParamValues> resolved = ResolveParams(Params(), bounds);
+  if (!resolved.ok()) return resolved.status();
+
+  for (const auto& [name, text] : texts) {
+    if (name != kRequestsParam && name != kTokensParam) {
+      return absl::InvalidArgumentError(
+          fmt::format("unknown text parameter '{}' of limit formula 'expr'; expected {} and {}", name,
+                      kRequestsParam, kTokensParam));
+    }
+  }
+  for (const char* param : {kRequestsParam, kTokensParam}) {
+    if (!texts.contains(param)) {
+      return absl::InvalidArgumentError(fmt::format(
+          "limit formula 'expr' needs '{}', an expression such as \"max(base_rps, 2 * ok_rps_10m)\"",
+          param));
+    }
+  }
+
+  std::unique_ptr<ExprFormula> formula(new ExprFormula(*resolved));
+  // A new key, as documented at Create.
+  const ModelCapacity unit{1.0, 1.0};
+  const std::vector<double> words(kWords, 0.0);
+  Update update;
+  update.model.capacity = unit;
+  formula->Load(formula->Initial(unit), words, update, formula->Bounds(unit));
+  for (const auto& [param, parser] : {std::pair{kRequestsParam, formula->requests_.get()},
+                                      std::pair{kTokensParam, formula->tokens_.get()}}) {
+    double result = 0.0;
+    try {
+      for (size_t i = 0; i < kVariableCount; ++i) {
+        parser->DefineVar(VariableTable()[i].name, &formula->values_[i]);
+      }
+      for (const auto& [name, value] : constants) parser->DefineConst(name, value);
+      parser->SetExpr(texts.at(param));
+      // muparser compiles at the first evaluation; every later one runs the bytecode.
+      result = parser->Eval();
+    } catch (const mu::Parser::exception_type& e) {
+      return ParserError(param, e, error);
+    }
+    if (!std::isfinite(result)) {
+      error->param = param;
+      error->message = fmt::format(
+          "gives {} for a new key (rate at the floor, every trailing rate and count 0, elapsed_s = "
+          "age_s = now_s = 0, utilisation 0)",
+          result);
+      return absl::InvalidArgumentError(fmt::format(
+          "'{}' of limit formula 'expr' {}; guard the division or logarithm that fails, e.g. with "
+          "max(x, 1e-9) or x > 0 ? ... : ...",
+          param, error->message));
+    }
+  }
+  return std::unique_ptr<LimitFormula>(std::move(formula));
+}
+
+RateBounds ExprFormula::Bounds(const ModelCapacity& capacity) const {
+  // As earned: a capacity of zero means unknown, and only the absolute ceiling applies.
+  auto ceiling = [&](double floor, double absolute, double live) {
+    return std::max(floor, live > 0 ? std::min(absolute, capacity_share_ * live) : absolute);
+  };
+  return {base_requests_, ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
+          base_tokens_, ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
+}
+
+RateState ExprFormula::Initial(const ModelCapacity& capacity) const {
+  const RateBounds bounds = Bounds(capacity);
+  return RateState{bounds.min_requests, bounds.min_tokens, 0.0, 0.0};
+}
+
+void ExprFormula::Load(const RateState& state, absl::Span<const double> extra, const Update& update,
+                       const RateBounds& bounds) const {
+  double* v = values_.data();
+  v[kRateRps] = state.request_rate;
+  v[kRateTps] = state.token_rate;
+  v[kOkRps1m] = extra[kOkRequests1m];
+  v[kOkRps10m] = state.usage_requests;
+  v[kOkRps1h] = extra[kOkRequests1h];
+  v[kOkTps1m] = extra[kOkTokens1m];
+  v[kOkTps10m] = state.usage_tokens;
+  v[kOkTps1h] = extra[kOkTokens1h];
+  v[kServedRps1m] = extra[kServedRequests1m];
+  v[kServedRps10m] = extra[kServedRequests10m];
+  v[kServedRps1h] = extra[kServedRequests1h];
+  v[kServedTps1m] = extra[kServedTokens1m];
+  v[kServedTps10m] = extra[kServedTokens10m];
+  v[kServedTps1h] = extra[kServedTokens1h];
+  v[kR429] = extra[k429s];
+  v[kR503] = extra[k503s];
+  v[kCapacityRps] = update.model.capacity.requests_per_s;
+  v[kCapacityTps] = update.model.capacity.tokens_per_s;
+  v[kUtilisation] = update.model.utilisation;
+  v[kNowS] = update.now_s;
+  v[kElapsedS] = update.elapsed_s;
+  v[kAgeS] = update.age_s;
+  v[kBaseRps] = bounds.min_requests;
+  v[kBaseTps] = bounds.min_tokens;
+  v[kCeilingRps] = bounds.max_requests;
+  v[kCeilingTps] = bounds.max_tokens;
+}
+
+void ExprFormula::Advance(RateState& state, absl::Span<double> extra, const Update& update) const {
+  const double elapsed_s = update.elapsed_s;
+  // One exponential for the three windows (an hour is 6 × 10 min, 10 min is 10 × 1 min): a few
+  // multiplications cost far less than two more exp calls, at a relative error of ~1e-15.
+  const double hour = std::exp(-elapsed_s / kHour);
+  const double hour_cubed = hour * hour * hour;
+  const double ten_minutes = hour_cubed * hour_cubed;
+  const double ten_minutes_4 = (ten_minutes * ten_minutes) * (ten_minutes * ten_minutes);
+  const double ten_minutes_5 = ten_minutes_4 * ten_minutes;
+  const double minute = ten_minutes_5 * ten_minutes_5;
+  // Between updates every trailing value decays in closed form: no impulse came in between.
+  for (Word word : {kOkRequests1m, kOkTokens1m, kServedRequests1m, kServedTokens1m, k429s, k503s}) {
+    extra[word] *= minute;
+  }
+  for (Word word : {kServedRequests10m, kServedTokens10m}) extra[word] *= ten_minutes;
+  state.usage_requests *= ten_minutes;
+  state.usage_tokens *= ten_minutes;
+  for (Word word : {kOkRequests1h, kOkTokens1h, kServedRequests1h, kServedTokens1h}) {
+    extra[word] *= hour;
+  }
+
+  const RateBounds bounds = Bounds(update.model.capacity);
+  Load(state, extra, update, bounds);
+  double requests = 0.0;
+  double tokens = 0.0;
+  try {
+    requests = requests_->Eval();
+    tokens = tokens_->Eval();
+  } catch (const mu::Parser::exception_type&) {
+    // Both compiled and ran once in Create; muparser's bytecode does not throw on numbers. Should it
+    // ever, the floor is the documented answer to a result that is not a number.
+    requests = tokens = std::numeric_limits<double>::quiet_NaN();
+  }
+  auto clamp = [](double value, double floor, double ceiling) {
+    return std::isfinite(value) ? std::clamp(value, floor, ceiling) : floor;
+  };
+  state.request_rate = clamp(requests, bounds.min_requests, bounds.max_requests);
+  state.token_rate = clamp(tokens, bounds.min_tokens, bounds.max_tokens);
+}
+
+void ExprFormula::RecordSuccess(RateState& state, absl::Span<double> extra,
+                                const Completion& completion) const {
+  // Impulses of 1/window, as earned's: a steady stream of r/s averages to r.
+  const double tokens = completion.tokens;
+  extra[kServedRequests1m] += 1.0 / kMinute;
+  extra[kServedRequests10m] += 1.0 / kTenMinutes;
+  extra[kServedRequests1h] += 1.0 / kHour;
+  extra[kServedTokens1m] += tokens / kMinute;
+  extra[kServedTokens10m] += tokens / kTenMinutes;
+  extra[kServedTokens1h] += tokens / kHour;
+  if (!completion.within_rate) return;
+  extra[kOkRequests1m] += 1.0 / kMinute;
+  state.usage_requests += 1.0 / kTenMinutes;
+  extra[kOkRequests1h] += 1.0 / kHour;
+  extra[kOkTokens1m] += tokens / kMinute;
+  state.usage_tokens += tokens / kTenMinutes;
+  extra[kOkTokens1h] += tokens / kHour;
+}
+
+void ExprFormula::RecordFailure(RateState&, absl::Span<double> extra, HttpStatus status) const {
+  if (status == HttpStatus::kTooManyRequests) extra[k429s] += 1.0;
+  if (status == HttpStatus::kServiceUnavailable) extra[k503s] += 1.0;
+}
+
+}  // namespace ratesim

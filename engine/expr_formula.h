@@ -1,0 +1,151 @@
+// `expr`: a limit formula written in the scenario file, without recompiling, as two muparser
+// expressions, one per dimension:
+//
+//   [limits]
+//   formula = "expr"
+//   requests_per_s = "min(rate_rps * growth^(elapsed_s/60), max(base_rps, 2 * ok_rps_10m))"
+//   tokens_per_s   = "min(rate_tps * growth^(elapsed_s/60), max(base_tps, 2 * ok_tps_10m))"
+//   growth = 1.5   # every number of the table that is not a parameter is a constant of both
+//
+// Both are evaluated at each lazy update of a key (Advance), never per request, on the variables
+// below as they stand at the update; each result becomes the key's rate in its dimension, clamped
+// to Bounds() (floor base, ceiling as earned's). A result that is not finite (a division by zero,
+// say) gives the floor. ExprFormula::Create refuses expressions that do not compile, or whose result
+// on a new key (see Create) is not finite.
+//
+// Variables (Variables() lists them with this help; `ratesim formulas` prints it):
+//   rate_rps, rate_tps           the key's rate before this update
+//   ok_rps_1m, ok_rps_10m, ok_rps_1h, ok_tps_1m, ok_tps_10m, ok_tps_1h
+//                                within-rate successful requests/s and tokens/s: exponentially
+//                                weighted averages, time constants 1 min, 10 min, 1 h. The impulse law
+//                                of `earned`: each success adds 1/window (tokens/window), decaying as
+//                                e^(-t/window), so ok_rps_10m is earned's usage with its default window
+//   served_rps_1m, ..._10m, ..._1h, served_tps_1m, ..._10m, ..._1h
+//                                the same over every success, within the rate or not
+//   r429_1m, r503_1m             recent 429s and 503s of the key: each adds 1, decaying as e^(-t/60s)
+//   capacity_rps, capacity_tps   the model's live nominal capacity (0 with no live slots, as in an
+//                                outage: guard divisions by it, e.g. capacity_rps > 0 ? ... : ...)
+//   utilisation                  busy slots / live slots of the model at the update (0 with none)
+//   now_s, elapsed_s, age_s      the time, the time since the key's previous update and since its
+//                                first request, seconds
+//   base_rps, base_tps, ceiling_rps, ceiling_tps
+//                                the bounds the result is clamped to (ceilings follow the capacity)
+// plus muparser's functions and operators (min, max, exp, ln, abs, ^, ?:, ...).
+//
+// State: the ten-minute averages are RateState's usage (what reports show, as for `earned`); the
+// other trailing rates and counts are ExtraWords(). Between updates every trailing value only
+// decays, in closed form, so the values the expressions see do not depend on how updates were
+// split; whether the rates compose (advancing by a then b equals a + b) depends on the expressions.
+// The restatement of `earned` does.
+//
+// Thread-safety: like every formula, an instance belongs to one engine. Its expressions read their
+// variables from members that Advance fills before evaluating (muparser binds variables by
+// address), so it must not be shared between threads.
+#ifndef RATESIM_ENGINE_EXPR_FORMULA_H_
+#define RATESIM_ENGINE_EXPR_FORMULA_H_
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/limit_formula.h"
+
+namespace mu {
+class Parser;
+}  // namespace mu
+
+namespace ratesim {
+
+// Where an expression of `expr` is wrong, for a scenario loader to point into its text.
+struct ExprError {
+  std::string param;         // the expression's parameter: "requests_per_s" or "tokens_per_s"
+  int position = -1;         // 0-based offset in the expression of the fault; -1: none (all of it)
+  std::string token;         // the faulty token as muparser read it; may be empty
+  bool unknown_name = false; // `token` is a name that is neither a variable nor a function
+  std::string message;       // what muparser (or the finiteness check) said
+};
+
+class ExprFormula final : public LimitFormula {
+ public:
+  static constexpr const char* kName = "expr";
+  // The text parameters, both required.
+  static constexpr const char* kRequestsParam = "requests_per_s";
+  static constexpr const char* kTokensParam = "tokens_per_s";
+
+  struct Variable {
+    const char* name;
+    const char* help;
+  };
+  // Every variable the expressions may use, in a stable order.
+  static const std::vector<Variable>& Variables();
+  // The names of Variables(), and of the constants a scenario may add: every name the expressions
+  // may read.
+  static std::vector<std::string> VariableNames();
+  // The numeric parameters: the bounds, with `earned`'s names and defaults.
+  static std::vector<ParamSpec> Params();
+  // The text parameters and the variables, as `ratesim formulas` prints them after Params().
+  static std::string Help();
+  // OkStatus if `name` = `value` may be a constant of the expressions: a name of letters, digits and
+  // '_', not a digit first, that no variable has, and a finite value. Else InvalidArgument saying
+  // why and what to do.
+  static absl::Status CheckConstant(const std::string& name, double value);
+
+  // Makes the formula. `numbers` are the parameters as written: those of Params() (defaults filled
+  // in here) and any other, which becomes a constant of the expressions under its own name (a name
+  // of letters, digits and '_', not a digit first, not a variable's). `texts` holds exactly the two
+  // expressions. Both are compiled and evaluated once on a new key: rate at the floor, every
+  // trailing rate and count 0, now_s = elapsed_s = age_s = 0, on a model of 1 request/s and 1
+  // token/s of capacity, utilisation 0. Fails with InvalidArgument: a bad number or text parameter,
+  // an expression that does not compile, or one that gives a non-finite result on that new key. For
+  // the last two, `*error` (if not null) says where.
+  static absl::StatusOr<std::unique_ptr<LimitFormula>> Create(const ParamValues& numbers,
+                                                              const ParamTexts& texts,
+                                                              ExprError* error = nullptr);
+
+  // Not copyable: the compiled expressions point at this instance's variables.
+  ExprFormula(const ExprFormula&) = delete;
+  ExprFormula& operator=(const ExprFormula&) = delete;
+  ~ExprFormula() override;
+
+  size_t ExtraWords() const override { return kWords; }
+  RateBounds Bounds(const ModelCapacity& capacity) const override;
+  RateState Initial(const ModelCapacity& capacity) const override;
+  void Advance(RateState& state, absl::Span<double> extra, const Update& update) const override;
+  void RecordSuccess(RateState& state, absl::Span<double> extra,
+                     const Completion& completion) const override;
+  void RecordFailure(RateState& state, absl::Span<double> extra, HttpStatus status) const override;
+
+ private:
+  // The per-key words beyond RateState (whose usage holds the ten-minute within-rate averages).
+  enum Word : size_t {
+    kOkRequests1m, kOkRequests1h, kOkTokens1m, kOkTokens1h,
+    kServedRequests1m, kServedRequests10m, kServedRequests1h,
+    kServedTokens1m, kServedTokens10m, kServedTokens1h,
+    k429s, k503s,
+    kWords
+  };
+
+  static constexpr size_t kVariableCount = 26;
+
+  explicit ExprFormula(const ParamValues& resolved);
+  // Fills the variables from a key's state at an update (its trailing values already decayed to
+  // now).
+  void Load(const RateState& state, absl::Span<const double> extra, const Update& update,
+            const RateBounds& bounds) const;
+
+  double base_requests_;     // requests/s
+  double base_tokens_;       // tokens/s
+  double ceiling_requests_;  // requests/s, absolute cap
+  double ceiling_tokens_;    // tokens/s, absolute cap
+  double capacity_share_;
+  std::unique_ptr<mu::Parser> requests_;  // compiled once; read values_
+  std::unique_ptr<mu::Parser> tokens_;
+  // The variables' values, in Variables() order: the scratch state the parsers read.
+  mutable std::array<double, kVariableCount> values_{};
+};
+
+}  // namespace ratesim
+
+#endif  // RATESIM_ENGINE_EXPR_FORMULA_H_

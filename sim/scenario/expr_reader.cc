@@ -1,0 +1,169 @@
+// Reading [limits] for `expr`, the formula written in the scenario file: its two expressions (text,
+// which no ParamSpec describes), its bound parameters, and every other number of the table as a
+// constant of the expressions. The expressions are compiled here, so a typo in one is reported with
+// the place inside it, before anything runs.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/expr_formula.h"
+#include "fmt/format.h"
+#include "sim/scenario/section_readers.h"
+
+namespace ratesim {
+namespace scenario_internal {
+namespace {
+
+constexpr const char* kOwner = "limit formula 'expr'";
+
+std::vector<std::string> TextParams() { return {ExprFormula::kRequestsParam, ExprFormula::kTokensParam}; }
+
+bool IsParam(std::string_view key) {
+  for (const ParamSpec& spec : ExprFormula::Params()) {
+    if (spec.name == key) return true;
+  }
+  return false;
+}
+
+// The expression under `key`, or nullopt (reported).
+std::optional<std::string> ReadExpression(TableReader& reader, const char* key, const char* example) {
+  const toml::node* node = reader.Find(key);
+  if (node == nullptr) {
+    reader.TableError(fmt::format("missing key '{}' in {}; {} needs it: an expression of the rate in "
+                                  "{}, such as {} = \"{}\"",
+                                  key, reader.context(), kOwner,
+                                  key == std::string(ExprFormula::kRequestsParam) ? "requests/s" : "tokens/s",
+                                  key, example));
+    return std::nullopt;
+  }
+  if (const auto* text = node->as_string()) return text->get();
+  reader.ValueError(key, fmt::format("got {}; expected an expression in a string, such as \"{}\"",
+                                     TypeName(*node), example));
+  return std::nullopt;
+}
+
+// Where the expression under `key` goes wrong at `position` (0-based, in the text). Exact for a
+// string written on one line without escapes ("..." or '...'): the file column of the opening
+// quote, + 1, + the position. Otherwise (escapes, a multi-line string, a --set value) the string's
+// own location, and the message gives the column inside the expression.
+Location PlaceInExpression(const TableReader& reader, const toml::node& node, std::string_view text,
+                           int position) {
+  Location location = LocationOf(node.source(), reader.location());
+  const toml::source_region& source = node.source();
+  const bool one_plain_line = source.begin.line == source.end.line &&
+                              source.end.column - source.begin.column == text.size() + 2;
+  if (location.line > 0 && one_plain_line && position >= 0) {
+    location.column += 1 + std::min(position, static_cast<int>(text.size()));
+  }
+  return location;
+}
+
+void ReportExpressionError(TableReader& reader, const ExprError& error, const std::string& text,
+                           const std::vector<std::string>& names) {
+  const toml::node& node = *reader.Find(error.param);
+  std::string message = error.message;
+  while (!message.empty() && (message.back() == '.' || message.back() == ' ')) message.pop_back();
+  std::string what;
+  if (error.position >= 0) {
+    const int column = 1 + std::min(error.position, static_cast<int>(text.size()));
+    what = fmt::format("column {} of the expression: muparser: {}", column, message);
+  } else {
+    what = fmt::format("the expression: {}", message);
+  }
+  std::string fix;
+  if (error.unknown_name) {
+    fix = fmt::format("; '{}' is neither a variable nor a function{}", error.token,
+                      SuggestionFor(error.token, names, /*always_list=*/true));
+  } else if (error.position >= 0) {
+    fix = "; fix the expression (muparser syntax: min(a, b), a^b, a > b ? a : b; see `ratesim formulas`)";
+  } else {
+    fix = "; guard the division or logarithm that fails there, e.g. with max(x, 1e-9) or x > 0 ? ... : ...";
+  }
+  reader.diags().Error(PlaceInExpression(reader, node, text, error.position),
+                       fmt::format("'{}' in {}: {}{}", error.param, reader.context(), what, fix));
+}
+
+}  // namespace
+
+void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& spec) {
+  const size_t errors_before = reader.diags().count();
+  const std::optional<std::string> requests =
+      ReadExpression(reader, ExprFormula::kRequestsParam,
+                     "min(rate_rps * 1.5^(elapsed_s/60), max(base_rps, 2 * ok_rps_10m))");
+  const std::optional<std::string> tokens =
+      ReadExpression(reader, ExprFormula::kTokensParam,
+                     "min(rate_tps * 1.5^(elapsed_s/60), max(base_tps, 2 * ok_tps_10m))");
+  ParamValues numbers = ReadParams(reader, ExprFormula::Params(), kOwner);
+
+  // Every other key is a constant of the expressions: a number with a name muparser can read.
+  std::vector<std::string> names = ExprFormula::VariableNames();
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    if (name == "formula" || IsParam(name) || name == ExprFormula::kRequestsParam ||
+        name == ExprFormula::kTokensParam) {
+      continue;
+    }
+    reader.Allow(name);
+    if (!node.is_number()) {
+      std::string hint = SuggestionFor(name, TextParams());
+      if (hint.rfind("; did you mean", 0) != 0) hint.clear();
+      reader.ValueError(name, fmt::format("got {}; expected a number: in {} every key beyond {}, {} and "
+                                          "the bounds is a constant of the expressions{}",
+                                          TypeName(node), kOwner, ExprFormula::kRequestsParam,
+                                          ExprFormula::kTokensParam, hint));
+      continue;
+    }
+    const double value = node.is_integer() ? static_cast<double>(node.as_integer()->get())
+                                           : node.as_floating_point()->get();
+    if (absl::Status status = ExprFormula::CheckConstant(name, value); !status.ok()) {
+      reader.ValueError(name, std::string(status.message()));
+    } else {
+      numbers[name] = value;
+      names.push_back(name);
+    }
+  }
+  // What was read, even after an error: an org's overrides are checked against it.
+  spec.params = ResolveParams(ExprFormula::Params(), {}).value_or(ParamValues{});
+  for (const auto& [name, value] : numbers) spec.params[name] = value;
+  if (!requests || !tokens) return;
+  spec.texts = {{ExprFormula::kRequestsParam, *requests}, {ExprFormula::kTokensParam, *tokens}};
+
+  ExprError error;
+  absl::StatusOr<std::unique_ptr<LimitFormula>> formula = ExprFormula::Create(numbers, spec.texts, &error);
+  if (formula.ok()) return;
+  if (error.param.empty()) {
+    // A parameter's error, reported above at its value.
+    if (reader.diags().count() == errors_before) {
+      reader.TableError(fmt::format("{} in {}: {}", kOwner, reader.context(),
+                                    std::string(formula.status().message())));
+    }
+  } else if (!(error.unknown_name && table.contains(error.token))) {  // else a key reported above
+    ReportExpressionError(reader, error, spec.texts.at(error.param), names);
+  }
+}
+
+std::vector<ParamSpec> OverridableParams(const FormulaInfo& formula, const LimitSpec& limits) {
+  std::vector<ParamSpec> specs = formula.params;
+  if (formula.make_written == nullptr) return specs;
+  std::vector<ParamSpec> constants;
+  for (const auto& [name, value] : limits.params) {
+    bool declared = false;
+    for (const ParamSpec& spec : formula.params) declared = declared || spec.name == name;
+    if (!declared) {
+      constants.push_back(ParamSpec{name, ParamKind::kNumber, value,
+                                    -std::numeric_limits<double>::infinity(), false,
+                                    "a constant of the expressions, from [limits]"});
+    }
+  }
+  std::sort(constants.begin(), constants.end(),
+            [](const ParamSpec& a, const ParamSpec& b) { return a.name < b.name; });
+  specs.insert(specs.end(), constants.begin(), constants.end());
+  return specs;
+}
+
+}  // namespace scenario_internal
+}  // namespace ratesim
