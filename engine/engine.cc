@@ -46,17 +46,18 @@ void Engine::SetCapacity(ModelId model, int64_t slots, ModelCapacity capacity, N
   FillSlots(model, now, out);
 }
 
-ModelView Engine::ViewOf(const KeyState& state, Nanos now) const {
+ModelView Engine::ViewOf(const KeyState& state, Nanos now, Purpose purpose) const {
   const ModelState& model = models_[state.model];
   ModelView view;
   view.capacity = model.capacity;
   view.utilisation =
       model.slots > 0 ? static_cast<double>(model.busy) / static_cast<double>(model.slots) : 0.0;
-  view.summary = SummaryOf(state.model, state.formula, now);
+  view.summary = SummaryOf(state.model, state.formula, now, purpose);
   return view;
 }
 
-absl::Span<const double> Engine::SummaryOf(ModelId model_id, FormulaId formula_id, Nanos now) const {
+absl::Span<const double> Engine::SummaryOf(ModelId model_id, FormulaId formula_id, Nanos now,
+                                           Purpose purpose) const {
   const FormulaSlot& slot = formulas_[formula_id];
   if (slot.summary_period == 0) return {};
   const LimitFormula& formula = *slot.formula;
@@ -76,13 +77,16 @@ absl::Span<const double> Engine::SummaryOf(ModelId model_id, FormulaId formula_i
         absl::MakeConstSpan(extra_words_.data() + state.extra, slot.extra_words),
         ToSeconds(std::max<Nanos>(0, period_start - state.updated))});
   }
-  summary.words.assign(formula.SummaryWords(), 0.0);
-  formula.Summarise(summary_scratch_, model.capacity, absl::MakeSpan(summary.words));
-  summary.period_start = period_start;
-  return summary.words;
+  const bool cache = purpose == Purpose::kDecide || period_start <= latest_decision_;
+  std::vector<double>& words = cache ? summary.words : observed_summary_;
+  words.assign(formula.SummaryWords(), 0.0);
+  formula.Summarise(summary_scratch_, model.capacity, absl::MakeSpan(words));
+  if (cache) summary.period_start = period_start;
+  return words;
 }
 
-void Engine::CatchUp(KeyState& state, absl::Span<double> extra, Nanos now) const {
+void Engine::CatchUp(KeyState& state, absl::Span<double> extra, Nanos now, Purpose purpose) const {
+  if (purpose == Purpose::kDecide) latest_decision_ = std::max(latest_decision_, now);
   if (now <= state.updated) return;
   const double elapsed_s = ToSeconds(now - state.updated);
   state.request_level = Refill(state.request_level, state.rate.request_rate, elapsed_s);
@@ -91,7 +95,7 @@ void Engine::CatchUp(KeyState& state, absl::Span<double> extra, Nanos now) const
   update.now_s = ToSeconds(now);
   update.elapsed_s = elapsed_s;
   update.age_s = ToSeconds(now - state.created);
-  update.model = ViewOf(state, now);
+  update.model = ViewOf(state, now, purpose);
   formulas_[state.formula].formula->Advance(state.rate, extra, update);
   // A lower rate means a shallower window: what no longer fits in it is gone.
   state.request_level = std::min(state.request_level, WindowDepth(state.rate.request_rate));
@@ -205,7 +209,7 @@ Engine::KeyState Engine::StateAt(KeyId key, Nanos now) const {
   // The formula's words are advanced on a copy too: observing changes nothing.
   absl::InlinedVector<double, 16> extra(extra_words_.begin() + state.extra,
                                         extra_words_.begin() + state.extra + words);
-  CatchUp(state, absl::MakeSpan(extra), now);
+  CatchUp(state, absl::MakeSpan(extra), now, Purpose::kObserve);
   return state;
 }
 

@@ -133,16 +133,21 @@ class Engine {
   absl::Span<double> ExtraOf(const KeyState& state) {
     return absl::MakeSpan(extra_words_.data() + state.extra, formulas_[state.formula].extra_words);
   }
+  // Whether a catch-up decides (it will be stored) or only observes (a copy, for RateAt/Headers).
+  enum class Purpose { kDecide, kObserve };
   // `state` (with its formula words `extra`) brought forward to `now`: bucket refill at the rate in
   // force, then the formula.
-  void CatchUp(KeyState& state, absl::Span<double> extra, Nanos now) const;
-  void CatchUp(KeyState& state, Nanos now) { CatchUp(state, ExtraOf(state), now); }
+  void CatchUp(KeyState& state, absl::Span<double> extra, Nanos now, Purpose purpose) const;
+  void CatchUp(KeyState& state, Nanos now) { CatchUp(state, ExtraOf(state), now, Purpose::kDecide); }
   // A copy of the key's state brought forward to `now`; the engine is unchanged.
   KeyState StateAt(KeyId key, Nanos now) const;
   // What `state`'s formula sees of its model at `now`.
-  ModelView ViewOf(const KeyState& state, Nanos now) const;
+  ModelView ViewOf(const KeyState& state, Nanos now, Purpose purpose) const;
   // The summary `formula` keeps of `model` for the period containing `now`, refreshed if stale.
-  absl::Span<const double> SummaryOf(ModelId model, FormulaId formula, Nanos now) const;
+  // An observer may look ahead into a period no decision has reached: its summary is computed
+  // aside, since decisions may still change the keys before that period starts.
+  absl::Span<const double> SummaryOf(ModelId model, FormulaId formula, Nanos now,
+                                     Purpose purpose) const;
   // When a request of `tokens` would fit `state`'s windows, at the current rates.
   static Nanos FitsAt(const KeyState& state, double tokens, Nanos now);
   // Starts buffered requests on free slots of `model`.
@@ -164,6 +169,8 @@ class Engine {
   std::vector<double> extra_words_;
   std::vector<Ticket> expired_scratch_;  // reused so that expiry allocates nothing
   mutable std::vector<KeySample> summary_scratch_;
+  mutable std::vector<double> observed_summary_;
+  mutable Nanos latest_decision_ = 0;  // the latest time a key was brought forward to decide
 };
 
 }  // namespace ratesim

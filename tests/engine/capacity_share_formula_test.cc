@@ -211,5 +211,31 @@ TEST(CapacityShareFormula, TheLevelChangesOnlyAtPeriodStartsAndObservingChangesN
   EXPECT_NEAR(unwatched.RateAt(a, 20.5), level_20, 1e-9);
 }
 
+TEST(CapacityShareFormula, LookingAheadIntoALaterPeriodChangesNoLaterDecision) {
+  // A gateway may ask for the headers at a later time than its last decision. That must not
+  // disturb the summary the decisions of the current period use.
+  const ParamValues params = {{"capacity_share", 1.0}, {"window", 10.0}, {"refresh", 10.0}};
+  SharedModel peeked(ModelCapacity{50, 1e9}, params);
+  SharedModel plain(ModelCapacity{50, 1e9}, params);
+  for (SharedModel* shared : {&peeked, &plain}) {
+    const KeyId a = shared->AddKey("a");
+    const KeyId b = shared->AddKey("b");
+    shared->Send(a, 1000, FromSeconds(1));
+    shared->Send(b, 100, FromSeconds(1));
+    shared->Send(a, 1, FromSeconds(11));    // the summary of [10, 20) is made here
+    shared->Send(b, 200, FromSeconds(12));  // b's burst counts from the period of [20, 30) on
+  }
+  const KeyId a = 0;
+  const KeyId b = 1;
+  peeked.RateAt(a, 25);  // looks into [20, 30)
+  for (SharedModel* shared : {&peeked, &plain}) shared->Send(a, 1, FromSeconds(13));
+  for (const double t : {13.0, 19.0, 20.0, 25.0, 31.0}) {
+    EXPECT_EQ(peeked.RateAt(a, t), plain.RateAt(a, t)) << t;
+    EXPECT_EQ(peeked.RateAt(b, t), plain.RateAt(b, t)) << t;
+  }
+  // The burst matters: it lowers a's level from the next period on.
+  EXPECT_LT(plain.RateAt(a, 20), plain.RateAt(a, 19) - 1);
+}
+
 }  // namespace
 }  // namespace ratesim
