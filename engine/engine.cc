@@ -97,10 +97,24 @@ void Engine::CatchUp(KeyState& state, absl::Span<double> extra, Nanos now, Purpo
   update.age_s = ToSeconds(now - state.created);
   update.model = ViewOf(state, now, purpose);
   formulas_[state.formula].formula->Advance(state.rate, extra, update);
+  FitWindowToRate(state);
+  state.updated = now;
+}
+
+void Engine::FitWindowToRate(KeyState& state) {
   // A lower rate means a shallower window: what no longer fits in it is gone.
   state.request_level = std::min(state.request_level, WindowDepth(state.rate.request_rate));
   state.token_level = std::min(state.token_level, WindowDepth(state.rate.token_rate));
-  state.updated = now;
+}
+
+void Engine::KeepWithinBounds(KeyState& state) {
+  // Successes and failures move some formulas' rates between updates (aimd, gradient) without
+  // the capacity in view; the bounds of the live capacity apply from this instant, not from the
+  // key's next update.
+  const RateBounds bounds = formulas_[state.formula].formula->Bounds(models_[state.model].capacity);
+  state.rate.request_rate = std::clamp(state.rate.request_rate, bounds.min_requests, bounds.max_requests);
+  state.rate.token_rate = std::clamp(state.rate.token_rate, bounds.min_tokens, bounds.max_tokens);
+  FitWindowToRate(state);
 }
 
 Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_estimate, Nanos now,
@@ -165,6 +179,7 @@ void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Ef
   completion.latency_s = ToSeconds(now - ticket.arrival);
   completion.within_rate = ticket.rate_class == RateClass::kWithin;
   formulas_[state.formula].formula->RecordSuccess(state.rate, ExtraOf(state), completion);
+  KeepWithinBounds(state);
   ModelState& model = models_[ticket.model];
   --model.busy;
   if (model.held > 0) FillSlots(ticket.model, now, out);
@@ -192,6 +207,7 @@ void Engine::Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* o
   KeyState& state = keys_[ticket.key];
   CatchUp(state, now);
   formulas_[state.formula].formula->RecordFailure(state.rate, ExtraOf(state), attribution.status);
+  KeepWithinBounds(state);
   out->failed.push_back(Failure{ticket, reason, attribution});
 }
 

@@ -141,6 +141,9 @@ class Engine {
   void CatchUp(KeyState& state, Nanos now) { CatchUp(state, ExtraOf(state), now, Purpose::kDecide); }
   // A copy of the key's state brought forward to `now`; the engine is unchanged.
   KeyState StateAt(KeyId key, Nanos now) const;
+  static void FitWindowToRate(KeyState& state);
+  // Clamps the key's rates to its formula's bounds on the live capacity.
+  void KeepWithinBounds(KeyState& state);
   // What `state`'s formula sees of its model at `now`.
   ModelView ViewOf(const KeyState& state, Nanos now, Purpose purpose) const;
   // The summary `formula` keeps of `model` for the period containing `now`, refreshed if stale.
