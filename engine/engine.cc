@@ -107,10 +107,13 @@ void Engine::FitWindowToRate(KeyState& state) {
   state.token_level = std::min(state.token_level, WindowDepth(state.rate.token_rate));
 }
 
-void Engine::KeepWithinBounds(KeyState& state) {
+void Engine::KeepWithinBounds(KeyState& state, const RateState& before) {
   // Successes and failures move some formulas' rates between updates (aimd, gradient) without
   // the capacity in view; the bounds of the live capacity apply from this instant, not from the
-  // key's next update.
+  // key's next update. A rate the event left alone is still within them (Advance put it there).
+  if (state.rate.request_rate == before.request_rate && state.rate.token_rate == before.token_rate) {
+    return;
+  }
   const RateBounds bounds = formulas_[state.formula].formula->Bounds(models_[state.model].capacity);
   state.rate.request_rate = std::clamp(state.rate.request_rate, bounds.min_requests, bounds.max_requests);
   state.rate.token_rate = std::clamp(state.rate.token_rate, bounds.min_tokens, bounds.max_tokens);
@@ -178,8 +181,9 @@ void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Ef
   completion.tokens = static_cast<double>(actual_tokens);
   completion.latency_s = ToSeconds(now - ticket.arrival);
   completion.within_rate = ticket.rate_class == RateClass::kWithin;
+  const RateState before = state.rate;
   formulas_[state.formula].formula->RecordSuccess(state.rate, ExtraOf(state), completion);
-  KeepWithinBounds(state);
+  KeepWithinBounds(state, before);
   ModelState& model = models_[ticket.model];
   --model.busy;
   if (model.held > 0) FillSlots(ticket.model, now, out);
@@ -206,8 +210,9 @@ void Engine::Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* o
   const Attribution attribution = AttributeFailure(ticket.rate_class);
   KeyState& state = keys_[ticket.key];
   CatchUp(state, now);
+  const RateState before = state.rate;
   formulas_[state.formula].formula->RecordFailure(state.rate, ExtraOf(state), attribution.status);
-  KeepWithinBounds(state);
+  KeepWithinBounds(state, before);
   out->failed.push_back(Failure{ticket, reason, attribution});
 }
 

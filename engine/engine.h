@@ -143,7 +143,7 @@ class Engine {
   KeyState StateAt(KeyId key, Nanos now) const;
   static void FitWindowToRate(KeyState& state);
   // Clamps the key's rates to its formula's bounds on the live capacity.
-  void KeepWithinBounds(KeyState& state);
+  void KeepWithinBounds(KeyState& state, const RateState& before);
   // What `state`'s formula sees of its model at `now`.
   ModelView ViewOf(const KeyState& state, Nanos now, Purpose purpose) const;
   // The summary `formula` keeps of `model` for the period containing `now`, refreshed if stale.
