@@ -51,11 +51,11 @@ struct InFlight {
 class Simulation {
  public:
   Simulation(const Scenario& scenario, std::unique_ptr<Platform> platform, uint64_t seed,
-             const SimulationOptions& options)
+             const SimulationOptions& options, SeriesSink* series)
       : run_(scenario.run),
         platform_(std::move(platform)),
         engine_(platform_->engine),
-        recorder_(engine_),
+        recorder_(engine_, series),
         observer_(options.observer),
         armed_(engine_.registry().model_count(), kNever) {
     const std::vector<StreamSpec>& specs = platform_->streams;
@@ -360,6 +360,20 @@ class Simulation {
   absl::Status error_;  // a malformed trace row stops the run
 };
 
+// Hands each interval to two sinks: the caller's and the one keeping the series in the result.
+class TeeSink : public SeriesSink {
+ public:
+  TeeSink(SeriesSink& first, SeriesSink& second) : first_(first), second_(second) {}
+  void OnInterval(const std::vector<SeriesPoint>& points, const KeyRegistry& names) override {
+    first_.OnInterval(points, names);
+    second_.OnInterval(points, names);
+  }
+
+ private:
+  SeriesSink& first_;
+  SeriesSink& second_;
+};
+
 }  // namespace
 
 absl::StatusOr<RunResult> Simulate(const Scenario& scenario, const PolicySpec& policy, uint64_t seed,
@@ -372,10 +386,17 @@ absl::StatusOr<RunResult> Simulate(const Scenario& scenario, const PolicySpec& p
   for (ModelId model = 0; model < names.model_count(); ++model) {
     result.model_names.push_back(names.model_name(model));
   }
-  Simulation simulation(scenario, *std::move(platform), seed, options);
+  SeriesCollector kept;
+  std::optional<TeeSink> both;
+  SeriesSink* series = options.series;
+  if (options.keep_series) {
+    series = series == nullptr ? static_cast<SeriesSink*>(&kept) : &both.emplace(*series, kept);
+  }
+  Simulation simulation(scenario, *std::move(platform), seed, options, series);
   absl::StatusOr<RunMetrics> metrics = simulation.Run();
   if (!metrics.ok()) return metrics.status();
   result.metrics = *std::move(metrics);
+  result.metrics.series = std::move(kept.points);
   return result;
 }
 
