@@ -53,7 +53,9 @@ struct OutcomeCounts {
 
 // Outcomes and distributions of one slice of traffic (everything, one org, one model).
 struct SliceMetrics {
-  explicit SliceMetrics(int histogram_bits) : latency(histogram_bits), queue_wait(histogram_bits) {}
+  explicit SliceMetrics(int histogram_bits,
+                        LogHistogram::Storage storage = LogHistogram::Storage::kDense)
+      : latency(histogram_bits, storage), queue_wait(histogram_bits, storage) {}
   OutcomeCounts counts;
   LogHistogram latency;     // arrival to completion of successful requests, ns
   LogHistogram queue_wait;  // arrival to start of service of started requests, ns
