@@ -3,12 +3,13 @@
 // chunks plus mmapped ones) measured around what is being counted, so allocator overhead and
 // vector slack are included, as they are in a process's memory.
 //
-//   BM_IdleKeys/<keys>: an Engine with one model and the default formula (`earned`) gets <keys>
-//     keys, one org each (names "org-<i>"), and nothing else happens. bytes_per_key = the heap
-//     growth / keys: the engine's key state, its formula words and the registry's names and maps.
-//   BM_SimulatorKeys/<keys>: the simulator's own per-key state on top (the metrics recorder's
-//     per-key counters and per-org slices), measured by building a MetricsRecorder over such an
-//     engine.
+//   BM_IdleKeys/<keys>/<models>: an Engine with the default formula (`earned`) gets <keys> keys:
+//     <keys> / <models> orgs (names "org-<i>"), each on every one of <models> models, and nothing
+//     else happens. bytes_per_key = the heap growth / keys: the engine's key state, its formula
+//     words and the registry's names and maps. <models> = 1 is the worst case, an org per key.
+//   BM_SimulatorKeys/<keys>/<models>: the simulator's own per-key state on top (the metrics
+//     recorder's per-key counters and per-org slices, no time series), measured by building a
+//     MetricsRecorder over such an engine.
 //   BM_InFlight/<requests>/<slots>: bench/scenarios/in_flight.toml, <requests> arriving within the
 //     first second and all still in flight when the run stops; with <slots> = 0 every request holds
 //     a slot (a completion event each), with 1 all but one wait in the fifo buffer (a deadline each).
@@ -39,32 +40,46 @@ int64_t HeapInUse() {
   return static_cast<int64_t>(info.uordblks + info.hblkhd);
 }
 
-std::unique_ptr<Engine> EngineWithKeys(int64_t keys) {
+// An engine with `keys` keys of the default formula: keys / models orgs ("org-<i>"), each on every
+// one of `models` models.
+std::unique_ptr<Engine> EngineWithKeys(int64_t keys, int64_t models) {
   auto engine = std::make_unique<Engine>();
-  const ModelId model = engine->AddModel("model", 64, ModelCapacity{100.0, 100000.0},
-                                         *MakePolicy("fifo", {}));
+  std::vector<ModelId> ids;
+  for (int64_t m = 0; m < models; ++m) {
+    ids.push_back(engine->AddModel(fmt::format("model-{}", m), 64, ModelCapacity{100.0, 100000.0},
+                                   *MakePolicy("fifo", {})));
+  }
   const FormulaId formula = engine->AddFormula(*MakeFormula("earned", {}));
-  for (int64_t i = 0; i < keys; ++i) engine->AddKey(fmt::format("org-{}", i), model, formula, 0);
+  for (int64_t i = 0; i < keys / models; ++i) {
+    const std::string org = fmt::format("org-{}", i);
+    for (const ModelId model : ids) engine->AddKey(org, model, formula, 0);
+  }
   return engine;
 }
 
 void BM_IdleKeys(benchmark::State& state) {
   const int64_t keys = state.range(0);
+  const int64_t models = state.range(1);
   for (auto _ : state) {
     const int64_t before = HeapInUse();
-    std::unique_ptr<Engine> engine = EngineWithKeys(keys);
+    std::unique_ptr<Engine> engine = EngineWithKeys(keys, models);
     const int64_t after = HeapInUse();
     state.counters["bytes_per_key"] =
         static_cast<double>(after - before) / static_cast<double>(keys);
     benchmark::DoNotOptimize(engine);
   }
 }
-BENCHMARK(BM_IdleKeys)->Arg(1000000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_IdleKeys)
+    ->Args({1000000, 1})
+    ->Args({1000000, 10})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 void BM_SimulatorKeys(benchmark::State& state) {
   const int64_t keys = state.range(0);
+  const int64_t models = state.range(1);
   for (auto _ : state) {
-    std::unique_ptr<Engine> engine = EngineWithKeys(keys);
+    std::unique_ptr<Engine> engine = EngineWithKeys(keys, models);
     const int64_t before = HeapInUse();
     auto recorder = std::make_unique<MetricsRecorder>(*engine);
     const int64_t after = HeapInUse();
@@ -73,7 +88,11 @@ void BM_SimulatorKeys(benchmark::State& state) {
     benchmark::DoNotOptimize(recorder);
   }
 }
-BENCHMARK(BM_SimulatorKeys)->Arg(1000000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SimulatorKeys)
+    ->Args({1000000, 1})
+    ->Args({1000000, 10})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 // Reads the heap at each interval's end; the run's last one is when everything is in flight.
 class HeapProbe : public SeriesSink {
