@@ -15,6 +15,7 @@ MetricsRecorder::MetricsRecorder(const Engine& engine, SeriesSink* series)
     levels_[model].slots = engine.slots(model);
   }
   const KeyRegistry& keys = engine.registry();
+  if (series_ != nullptr) points_.reserve(7 * keys.key_count() + 3 * keys.model_count());
   key_slices_.reserve(keys.key_count());
   for (KeyId key = 0; key < keys.key_count(); ++key) {
     key_slices_.push_back(KeySlices{keys.key_org(key), keys.key_model(key)});

@@ -65,7 +65,7 @@ class Simulation {
       // of every stream are identical across policies.
       const TrafficShape shape = specs[i].traffic ? specs[i].traffic->shape : TrafficShape{};
       streams_.push_back(Stream{ArrivalProcess(shape, run_.duration), Rng::ForStream(seed, 2 * i),
-                                Rng::ForStream(seed, 2 * i + 1), std::nullopt, TraceRow{},
+                                Rng::ForStream(seed, 2 * i + 1), nullptr, TraceRow{},
                                 std::nullopt});
       if (specs[i].traffic != nullptr) {
         streams_.back().sampler.emplace(*specs[i].traffic,
@@ -115,7 +115,7 @@ class Simulation {
     ArrivalProcess arrivals;
     Rng rng;        // arrivals and request draws
     Rng retry_rng;  // retry jitter
-    std::optional<TraceReader> trace;
+    std::unique_ptr<TraceReader> trace;  // trace streams; out of line (a file stream is ~0.5 KB)
     TraceRow next_row;  // the row of the pending arrival, trace streams
     std::optional<RequestSampler> sampler;  // traffic streams
   };
@@ -126,7 +126,7 @@ class Simulation {
       if (spec.trace != nullptr) {
         absl::StatusOr<TraceReader> reader = TraceReader::Open(spec.trace->path);
         if (!reader.ok()) return reader.status();
-        streams_[i].trace.emplace(*std::move(reader));
+        streams_[i].trace = std::make_unique<TraceReader>(*std::move(reader));
         ScheduleArrival(i);
       } else if (spec.traffic->shape.kind == TrafficShape::Kind::kClosedLoop) {
         const TrafficShape& shape = spec.traffic->shape;
@@ -158,7 +158,7 @@ class Simulation {
   void ScheduleArrival(uint32_t stream_index) {
     Stream& stream = streams_[stream_index];
     Nanos t = kNever;
-    if (stream.trace.has_value()) {
+    if (stream.trace != nullptr) {
       absl::StatusOr<bool> more = stream.trace->Next(&stream.next_row);
       if (!more.ok()) {
         error_ = more.status();
