@@ -1,17 +1,21 @@
 #include "engine/key_registry.h"
 
 namespace ratesim {
-namespace {
 
-template <typename Id>
-Id Intern(absl::flat_hash_map<std::string, Id>& ids, std::vector<std::string>& names,
-          std::string_view name) {
-  auto [it, inserted] = ids.try_emplace(std::string(name), static_cast<Id>(names.size()));
-  if (inserted) names.emplace_back(name);
-  return it->second;
+KeyRegistry::KeyRegistry()
+    : orgs_(0, NameHash{&org_names_}, NameEq{&org_names_}),
+      models_(0, NameHash{&model_names_}, NameEq{&model_names_}),
+      keys_(0, PairHash{this}, PairEq{this}) {}
+
+uint32_t KeyRegistry::Intern(NameSet& ids, std::vector<std::string>& names,
+                             std::string_view name) {
+  const auto found = ids.find(name);
+  if (found != ids.end()) return *found;
+  const auto id = static_cast<uint32_t>(names.size());
+  names.emplace_back(name);
+  ids.insert(id);
+  return id;
 }
-
-}  // namespace
 
 OrgId KeyRegistry::InternOrg(std::string_view name) { return Intern(orgs_, org_names_, name); }
 
@@ -20,13 +24,13 @@ ModelId KeyRegistry::InternModel(std::string_view name) {
 }
 
 KeyId KeyRegistry::InternKey(OrgId org, ModelId model) {
-  const uint64_t packed = (static_cast<uint64_t>(org) << 32) | model;
-  auto [it, inserted] = keys_.try_emplace(packed, static_cast<KeyId>(key_org_.size()));
-  if (inserted) {
-    key_org_.push_back(org);
-    key_model_.push_back(model);
-  }
-  return it->second;
+  const auto found = keys_.find(Pair{org, model});
+  if (found != keys_.end()) return *found;
+  const auto key = static_cast<KeyId>(key_org_.size());
+  key_org_.push_back(org);
+  key_model_.push_back(model);
+  keys_.insert(key);
+  return key;
 }
 
 }  // namespace ratesim

@@ -1,6 +1,10 @@
 // Interns org and model names to dense ids, and (org, model) pairs to dense key ids. Used at the
 // edge, when a name is first seen; the hot path indexes flat arrays by the ids it returns.
 //
+// Memory: each name is stored once, in its id's slot; the lookup tables hold only ids (4 bytes a
+// slot) and find names and pairs through those slots, so an org with one key costs about 60 bytes
+// here beyond its name.
+//
 // Thread-safety: none.
 #ifndef RATESIM_ENGINE_KEY_REGISTRY_H_
 #define RATESIM_ENGINE_KEY_REGISTRY_H_
@@ -9,13 +13,19 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "engine/ids.h"
 
 namespace ratesim {
 
 class KeyRegistry {
  public:
+  KeyRegistry();
+  // The tables' hash and equality functors point into this object: not copyable or movable.
+  KeyRegistry(const KeyRegistry&) = delete;
+  KeyRegistry& operator=(const KeyRegistry&) = delete;
+
   // The id of `name`, assigned 0, 1, 2, ... in order of first sight.
   OrgId InternOrg(std::string_view name);
   ModelId InternModel(std::string_view name);
@@ -32,9 +42,52 @@ class KeyRegistry {
   ModelId key_model(KeyId key) const { return key_model_[key]; }
 
  private:
-  absl::flat_hash_map<std::string, OrgId> orgs_;
-  absl::flat_hash_map<std::string, ModelId> models_;
-  absl::flat_hash_map<uint64_t, KeyId> keys_;  // (org << 32 | model) -> key
+  // A set of ids of `names`, looked up by name (heterogeneous lookup).
+  struct NameHash {
+    using is_transparent = void;
+    const std::vector<std::string>* names;
+    size_t operator()(std::string_view name) const { return absl::HashOf(name); }
+    size_t operator()(uint32_t id) const { return absl::HashOf(std::string_view((*names)[id])); }
+  };
+  struct NameEq {
+    using is_transparent = void;
+    const std::vector<std::string>* names;
+    std::string_view NameOf(std::string_view name) const { return name; }
+    std::string_view NameOf(uint32_t id) const { return (*names)[id]; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const { return NameOf(a) == NameOf(b); }
+  };
+  using NameSet = absl::flat_hash_set<uint32_t, NameHash, NameEq>;
+  // The set of key ids, looked up by (org, model).
+  struct Pair {
+    OrgId org;
+    ModelId model;
+  };
+  struct PairHash {
+    using is_transparent = void;
+    const KeyRegistry* registry;
+    size_t operator()(Pair pair) const { return absl::HashOf(pair.org, pair.model); }
+    size_t operator()(KeyId key) const { return (*this)(registry->PairOf(key)); }
+  };
+  struct PairEq {
+    using is_transparent = void;
+    const KeyRegistry* registry;
+    Pair PairOf(Pair pair) const { return pair; }
+    Pair PairOf(KeyId key) const { return registry->PairOf(key); }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      const Pair x = PairOf(a);
+      const Pair y = PairOf(b);
+      return x.org == y.org && x.model == y.model;
+    }
+  };
+
+  static uint32_t Intern(NameSet& ids, std::vector<std::string>& names, std::string_view name);
+  Pair PairOf(KeyId key) const { return Pair{key_org_[key], key_model_[key]}; }
+
+  NameSet orgs_;
+  NameSet models_;
+  absl::flat_hash_set<KeyId, PairHash, PairEq> keys_;
   std::vector<std::string> org_names_;
   std::vector<std::string> model_names_;
   std::vector<OrgId> key_org_;

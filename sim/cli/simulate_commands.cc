@@ -14,6 +14,7 @@
 #include "sim/report/report_writer.h"
 #include "sim/report/output_dir.h"
 #include "sim/report/run_metadata.h"
+#include "sim/report/timeseries_csv.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/simulate/runner.h"
 
@@ -187,17 +188,24 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
     metadata = *std::move(described);
   }
   const std::string dir = args.Value("--out");
-  // The audit streams into the output's staging directory while the runs go, so that is made
-  // first; without --audit, only once the results exist.
+  // With --out, timeseries.csv (and with --audit, audit.csv) streams into the output's staging
+  // directory while the runs go, so that is made first; a failed run leaves nothing published.
   std::unique_ptr<StagedOutput> output;
+  std::optional<TimeseriesLog> series;
   std::optional<AuditLog> audit;
   ComparisonOptions options;
   options.threads = request.threads;
   options.replications = request.replications;
-  if (request.audit) {
+  if (metadata) {
     absl::StatusOr<std::unique_ptr<StagedOutput>> staged = StagedOutput::Create(dir);
     if (!staged.ok()) return Fail(context, kExitIoError, staged.status());
     output = *std::move(staged);
+    series.emplace(*output, request.labels, request.replications);
+    options.series = [&series](size_t policy, int replication) {
+      return series->Open(policy, replication);
+    };
+  }
+  if (request.audit) {
     audit.emplace(*output, request.labels, request.replications);
     options.observers = [&audit](size_t policy, int replication) {
       return audit->Open(policy, replication);
@@ -213,15 +221,15 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
               << ComparisonTable(*runs, table);
   if (!metadata) return kExitOk;
   std::vector<std::string> staged_files;
+  if (absl::Status status = series->Finish(); !status.ok()) {
+    return Fail(context, kExitIoError, status);
+  }
+  staged_files.emplace_back(kTimeseriesCsvFileName);
   if (audit) {
     if (absl::Status status = audit->Finish(); !status.ok()) {
       return Fail(context, kExitIoError, status);
     }
     staged_files.emplace_back(kAuditCsvFileName);
-  } else {
-    absl::StatusOr<std::unique_ptr<StagedOutput>> staged = StagedOutput::Create(dir);
-    if (!staged.ok()) return Fail(context, kExitIoError, staged.status());
-    output = *std::move(staged);
   }
   if (absl::Status status = PublishReports(*output, *metadata, *runs, staged_files);
       !status.ok()) {
@@ -231,7 +239,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   for (const ReportFormat& format : ReportFormats()) {
     files += (files.empty() ? "" : ", ") + format.file_name;
   }
-  for (const std::string& name : staged_files) files += ", " + name;
+  if (audit) files += fmt::format(", {}", kAuditCsvFileName);
   context.out << fmt::format("\nwrote {} to {}\n", files, dir);
   return kExitOk;
 }

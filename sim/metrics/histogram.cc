@@ -3,27 +3,54 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdint>
+#include <utility>
 
 namespace ratesim {
 
-LogHistogram::LogHistogram(int sub_bucket_bits) : sub_bucket_bits_(sub_bucket_bits) {
+LogHistogram::LogHistogram(int sub_bucket_bits, Storage storage)
+    : sub_bucket_bits_(sub_bucket_bits), sparse_(storage == Storage::kCompact) {
   assert(sub_bucket_bits >= kMinSubBucketBits && sub_bucket_bits <= kMaxSubBucketBits);
+}
+
+void LogHistogram::RecordSparse(size_t index) {
+  const uint64_t key = static_cast<uint64_t>(index) << kCountBits;
+  const auto it = std::lower_bound(counts_.begin(), counts_.end(), key);
+  if (it != counts_.end() && (*it >> kCountBits) == index) {
+    if ((*it & kCountMask) == kCountMask) {
+      MakeDense();
+      ++counts_[index];
+      return;
+    }
+    ++*it;
+    return;
+  }
+  counts_.insert(it, key | 1);
+  // Dense would cost one word per bucket up to the highest: once the list holds a quarter of
+  // that, the list saves little and costs a search per record.
+  const size_t dense_size = (counts_.back() >> kCountBits) + 1;
+  if (counts_.size() * 4 >= dense_size) MakeDense();
+}
+
+void LogHistogram::MakeDense() {
+  if (!sparse_) return;
+  std::vector<uint64_t> dense(counts_.empty() ? 0 : (counts_.back() >> kCountBits) + 1, 0);
+  for (const uint64_t entry : counts_) dense[entry >> kCountBits] = entry & kCountMask;
+  counts_ = std::move(dense);
+  sparse_ = false;
 }
 
 void LogHistogram::Merge(const LogHistogram& other) {
   assert(other.sub_bucket_bits_ >= sub_bucket_bits_);
   if (other.count_ == 0) return;  // Nothing to add (its min_/max_ sentinels are neutral anyway).
-  if (other.sub_bucket_bits_ == sub_bucket_bits_) {
-    if (other.counts_.size() > counts_.size()) counts_.resize(other.counts_.size(), 0);
-    for (size_t i = 0; i < other.counts_.size(); ++i) counts_[i] += other.counts_[i];
-  } else {
-    for (size_t i = 0; i < other.counts_.size(); ++i) {
-      if (other.counts_[i] == 0) continue;
-      const size_t index = BucketIndex(other.BucketLower(i));
-      if (index >= counts_.size()) counts_.resize(index + 1, 0);
-      counts_[index] += other.counts_[i];
-    }
-  }
+  MakeDense();  // merges happen once per run, after the recording
+  const bool same_bits = other.sub_bucket_bits_ == sub_bucket_bits_;
+  other.ForEachBucket([&](size_t i, uint64_t count) {
+    if (count == 0) return;
+    const size_t index = same_bits ? i : BucketIndex(other.BucketLower(i));
+    if (index >= counts_.size()) counts_.resize(index + 1, 0);
+    counts_[index] += count;
+  });
   count_ += other.count_;
   sum_ += other.sum_;
   min_ = std::min(min_, other.min_);
@@ -69,10 +96,13 @@ int64_t LogHistogram::Quantile(double q) const {
   if (rank == count_) return max_;
 
   uint64_t seen = 0;
-  for (size_t i = 0; i < counts_.size(); ++i) {
-    seen += counts_[i];
-    if (seen >= rank) return std::clamp(BucketMidpoint(i), min_, max_);
-  }
+  size_t found = SIZE_MAX;
+  ForEachBucket([&](size_t i, uint64_t count) {
+    if (found != SIZE_MAX) return;
+    seen += count;
+    if (seen >= rank) found = i;
+  });
+  if (found != SIZE_MAX) return std::clamp(BucketMidpoint(found), min_, max_);
   return max_;  // Unreachable: the counts sum to count_ >= rank.
 }
 

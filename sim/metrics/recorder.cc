@@ -4,16 +4,18 @@
 
 namespace ratesim {
 
-MetricsRecorder::MetricsRecorder(const Engine& engine)
+MetricsRecorder::MetricsRecorder(const Engine& engine, SeriesSink* series)
     : engine_(engine),
       metrics_(engine.registry().org_count(), engine.registry().model_count()),
-      interval_(engine.registry().key_count()),
+      series_(series),
+      interval_(series != nullptr ? engine.registry().key_count() : 0),
       levels_(engine.registry().model_count()),
       org_histograms_(engine.registry().org_count() > 1) {
   for (ModelId model = 0; model < levels_.size(); ++model) {
     levels_[model].slots = engine.slots(model);
   }
   const KeyRegistry& keys = engine.registry();
+  if (series_ != nullptr) points_.reserve(7 * keys.key_count() + 3 * keys.model_count());
   key_slices_.reserve(keys.key_count());
   for (KeyId key = 0; key < keys.key_count(); ++key) {
     key_slices_.push_back(KeySlices{keys.key_org(key), keys.key_model(key)});
@@ -36,12 +38,12 @@ void MetricsRecorder::RecordValue(KeyId key, LogHistogram SliceMetrics::*member,
 
 void MetricsRecorder::Offered(KeyId key) {
   ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.offered; });
-  ++interval_[key].offered;
+  if (series_ != nullptr) ++interval_[key].offered;
 }
 
 void MetricsRecorder::Retried(KeyId key) {
   ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.retries; });
-  ++interval_[key].retries;
+  if (series_ != nullptr) ++interval_[key].retries;
 }
 
 void MetricsRecorder::Started(KeyId key, Nanos queue_wait) {
@@ -52,12 +54,14 @@ void MetricsRecorder::Started(KeyId key, Nanos queue_wait) {
 void MetricsRecorder::Succeeded(KeyId key, Nanos latency) {
   ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.ok; });
   RecordValue(key, &SliceMetrics::latency, latency);
-  ++interval_[key].ok;
+  if (series_ != nullptr) ++interval_[key].ok;
 }
 
 void MetricsRecorder::Failed(KeyId key, ErrorType type) {
   ForEachSlice(key, [&](SliceMetrics& slice) { slice.counts.CountFailure(type); });
-  ++(type == ErrorType::kModelOverloaded ? interval_[key].r503 : interval_[key].r429);
+  if (series_ != nullptr) {
+    ++(type == ErrorType::kModelOverloaded ? interval_[key].r503 : interval_[key].r429);
+  }
 }
 
 void MetricsRecorder::StillInFlight(KeyId key) {
@@ -82,14 +86,23 @@ void MetricsRecorder::Occupancy(ModelId model, Nanos now) {
 }
 
 void MetricsRecorder::Sample(Nanos now) {
-  const KeyRegistry& keys = engine_.registry();
+  if (series_ == nullptr) {
+    // No series, but the occupancy integrals are still cut at the interval's end, so that they
+    // are summed in the same order (and round the same) as when a series is built.
+    for (ModelId model = 0; model < levels_.size(); ++model) {
+      Occupancy(model, now);
+      levels_[model].interval_busy_ns = 0.0;
+      levels_[model].interval_slot_ns = 0.0;
+    }
+    return;
+  }
+  points_.clear();
   for (KeyId key = 0; key < interval_.size(); ++key) {
-    const OrgId org = keys.key_org(key);
-    const ModelId model = keys.key_model(key);
+    const KeySlices slices = key_slices_[key];
     const IntervalCounts& counts = interval_[key];
     const RateState rate = engine_.RateAt(key, now);
     auto add = [&](SeriesMetric metric, double value) {
-      metrics_.series.push_back(SeriesPoint{now, metric, org, model, value});
+      points_.push_back(SeriesPoint{now, metric, slices.org, slices.model, value});
     };
     add(SeriesMetric::kOffered, static_cast<double>(counts.offered));
     add(SeriesMetric::kOk, static_cast<double>(counts.ok));
@@ -105,14 +118,15 @@ void MetricsRecorder::Sample(Nanos now) {
     ModelLevels& level = levels_[model];
     const double utilisation =
         level.interval_slot_ns > 0 ? level.interval_busy_ns / level.interval_slot_ns : 0.0;
-    metrics_.series.push_back(SeriesPoint{now, SeriesMetric::kUtilisation, kNoOrg, model, utilisation});
-    metrics_.series.push_back(SeriesPoint{now, SeriesMetric::kBuffered, kNoOrg, model,
-                                          static_cast<double>(level.buffered)});
-    metrics_.series.push_back(
+    points_.push_back(SeriesPoint{now, SeriesMetric::kUtilisation, kNoOrg, model, utilisation});
+    points_.push_back(
+        SeriesPoint{now, SeriesMetric::kBuffered, kNoOrg, model, static_cast<double>(level.buffered)});
+    points_.push_back(
         SeriesPoint{now, SeriesMetric::kSlots, kNoOrg, model, static_cast<double>(level.slots)});
     level.interval_busy_ns = 0.0;
     level.interval_slot_ns = 0.0;
   }
+  series_->OnInterval(points_, engine_.registry());
 }
 
 RunMetrics MetricsRecorder::Finish(Nanos end) {

@@ -1,6 +1,7 @@
-// Turns what happens in a run into RunMetrics: outcome counts and distributions per slice, occupancy
-// integrals per model, and the time series. The simulator calls it at each event; it never looks at
-// the clock itself.
+// Turns what happens in a run into RunMetrics: outcome counts and distributions per slice and
+// occupancy integrals per model; and the time series, which it hands interval by interval to a
+// SeriesSink (series_sink.h) rather than keeping it. The simulator calls it at each event; it never
+// looks at the clock itself.
 //
 // Recording a value into a histogram is the recorder's largest per-request cost, so each value is
 // recorded once per slice that cannot be derived: into its model's histogram and (when the run has
@@ -15,13 +16,16 @@
 
 #include "engine/engine.h"
 #include "sim/metrics/run_metrics.h"
+#include "sim/metrics/series_sink.h"
 
 namespace ratesim {
 
 class MetricsRecorder {
  public:
-  // REQUIRES: every key, org and model of the run is registered in `engine` already.
-  explicit MetricsRecorder(const Engine& engine);
+  // REQUIRES: every key, org and model of the run is registered in `engine` already. `series`
+  // (not owned, may be null) receives the time series; without one the recorder keeps no per-key
+  // interval counts and builds no series.
+  explicit MetricsRecorder(const Engine& engine, SeriesSink* series = nullptr);
 
   void Offered(KeyId key);
   void Retried(KeyId key);
@@ -37,7 +41,7 @@ class MetricsRecorder {
   // The model's occupancy integrals so far (up to its last Occupancy call).
   const ModelUsage& usage(ModelId model) const { return metrics_.model_usage[model]; }
 
-  // Appends the series rows of the interval that ends at `now`.
+  // Ends the interval at `now`: hands its series points to the sink, if any, and starts the next.
   void Sample(Nanos now);
 
   // The metrics of the run, which ended at `end`. The recorder is spent afterwards.
@@ -73,7 +77,9 @@ class MetricsRecorder {
 
   const Engine& engine_;
   RunMetrics metrics_;
-  std::vector<IntervalCounts> interval_;  // per key, since the last sample
+  SeriesSink* series_;                    // null: no series
+  std::vector<IntervalCounts> interval_;  // per key, since the last sample; empty without a sink
+  std::vector<SeriesPoint> points_;       // the interval being handed to the sink, reused
   std::vector<ModelLevels> levels_;       // per model
   bool org_histograms_;  // more than one org: per-org histograms are recorded, not derived
   std::vector<KeySlices> key_slices_;  // by KeyId: the registry's mapping, kept flat here

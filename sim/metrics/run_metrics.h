@@ -1,5 +1,6 @@
 // What one simulated run measured: outcome counts and latency distributions overall, per org and per
-// model; slot and buffer occupancy per model; and a time series at the scenario's resolution.
+// model; slot and buffer occupancy per model; and, only when asked, the time series at the scenario's
+// resolution (which is otherwise streamed to a SeriesSink as the run goes: series_sink.h).
 // Plain data: the simulator fills it, the reports read it.
 #ifndef RATESIM_SIM_METRICS_RUN_METRICS_H_
 #define RATESIM_SIM_METRICS_RUN_METRICS_H_
@@ -52,7 +53,9 @@ struct OutcomeCounts {
 
 // Outcomes and distributions of one slice of traffic (everything, one org, one model).
 struct SliceMetrics {
-  explicit SliceMetrics(int histogram_bits) : latency(histogram_bits), queue_wait(histogram_bits) {}
+  explicit SliceMetrics(int histogram_bits,
+                        LogHistogram::Storage storage = LogHistogram::Storage::kDense)
+      : latency(histogram_bits, storage), queue_wait(histogram_bits, storage) {}
   OutcomeCounts counts;
   LogHistogram latency;     // arrival to completion of successful requests, ns
   LogHistogram queue_wait;  // arrival to start of service of started requests, ns
@@ -101,6 +104,8 @@ struct RunMetrics {
   std::vector<SliceMetrics> per_org;
   std::vector<SliceMetrics> per_model;
   std::vector<ModelUsage> model_usage;
+  // Every point of the time series, in the order a SeriesSink receives them; empty unless the run
+  // was asked to keep it (SimulationOptions::keep_series), since it grows with the run's duration.
   std::vector<SeriesPoint> series;
   Nanos end_time = 0;  // when the run stopped (after draining, if it drains)
 };

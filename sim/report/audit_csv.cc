@@ -1,10 +1,5 @@
 #include "sim/report/audit_csv.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-
 #include "fmt/format.h"
 #include "sim/report/timeseries_csv.h"
 
@@ -68,100 +63,29 @@ void AuditCsvObserver::OnAttemptEnd(const AttemptRecord& record, const KeyRegist
 
 // --- AuditLog ------------------------------------------------------------------------------------
 
-// One run's part file and the observer writing into it; on destruction, closes the file and records
-// whether everything reached it.
+// One run's part file and the observer writing into it.
 class AuditLog::PartWriter : public AttemptObserver {
  public:
-  PartWriter(std::string path, std::string_view policy, int replication, absl::Status& status)
-      : path_(std::move(path)),
-        file_(path_, std::ios::binary | std::ios::trunc),
-        rows_(policy, replication, file_),
-        status_(status) {}
-  ~PartWriter() override {
-    file_.flush();
-    const int error = errno;
-    const bool good = file_.good();
-    file_.close();
-    if (!good || file_.fail()) {
-      status_ = absl::ErrnoToStatus(error != 0 ? error : EIO,
-                                    fmt::format("cannot write '{}'", path_));
-    }
-  }
-  bool is_open() const { return file_.is_open(); }
+  PartWriter(std::unique_ptr<RunParts::Part> part, std::string_view policy, int replication)
+      : part_(std::move(part)), rows_(policy, replication, part_->stream()) {}
   void OnAttemptEnd(const AttemptRecord& record, const KeyRegistry& names) override {
     rows_.OnAttemptEnd(record, names);
   }
 
  private:
-  std::string path_;
-  std::ofstream file_;
+  std::unique_ptr<RunParts::Part> part_;
   AuditCsvObserver rows_;
-  absl::Status& status_;
 };
 
 AuditLog::AuditLog(StagedOutput& output, std::vector<std::string> policies, int replications)
-    : output_(output),
-      policies_(std::move(policies)),
-      replications_(replications < 1 ? 1 : replications),
-      part_status_(policies_.size() * static_cast<size_t>(replications_)) {
-  for (size_t run = 0; run < part_status_.size(); ++run) {
-    part_status_[run] = absl::InternalError(
-        fmt::format("the audit of run {} (policy '{}', replication {}) was never written", run,
-                    policies_[run / replications_], run % replications_));
-  }
-}
-
-std::string AuditLog::PartPath(size_t run) const {
-  return output_.StagedPath(fmt::format(".audit-part-{}.csv", run));
-}
+    : parts_(output, std::string(kAuditCsvFileName), "audit", std::move(policies), replications) {}
 
 std::unique_ptr<AttemptObserver> AuditLog::Open(size_t policy, int replication) {
-  const size_t run = policy * replications_ + static_cast<size_t>(replication);
-  absl::Status& status = part_status_[run];
-  errno = 0;
-  auto writer =
-      std::make_unique<PartWriter>(PartPath(run), policies_[policy], replication, status);
-  if (!writer->is_open()) {
-    const int error = errno;
-    writer.reset();  // records a failure of its own; the one below says more
-    status = absl::ErrnoToStatus(error != 0 ? error : EIO,
-                                 fmt::format("cannot create '{}'", PartPath(run)));
-    return nullptr;
-  }
-  status = absl::OkStatus();
-  return writer;
+  std::unique_ptr<RunParts::Part> part = parts_.Open(policy, replication);
+  if (part == nullptr) return nullptr;
+  return std::make_unique<PartWriter>(std::move(part), parts_.policy(policy), replication);
 }
 
-absl::Status AuditLog::Finish() {
-  for (const absl::Status& status : part_status_) {
-    if (!status.ok()) return status;
-  }
-  absl::Status copy_status;
-  const OutputFile file = {std::string(kAuditCsvFileName), [&](std::ostream& out) {
-    out << kAuditCsvHeader << '\n';
-    std::vector<char> buffer(1 << 16);
-    for (size_t run = 0; run < part_status_.size() && copy_status.ok(); ++run) {
-      errno = 0;
-      std::ifstream in(PartPath(run), std::ios::binary);
-      if (!in) {
-        copy_status = absl::ErrnoToStatus(errno != 0 ? errno : EIO,
-                                          fmt::format("cannot read '{}'", PartPath(run)));
-        break;
-      }
-      while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) ||
-             in.gcount() > 0) {
-        out.write(buffer.data(), in.gcount());
-      }
-      if (in.bad()) {
-        copy_status = absl::DataLossError(fmt::format("cannot read '{}'", PartPath(run)));
-      }
-    }
-    if (!copy_status.ok()) out.setstate(std::ios::badbit);
-  }};
-  const absl::Status written = output_.Write(file);
-  for (size_t run = 0; run < part_status_.size(); ++run) std::remove(PartPath(run).c_str());
-  if (!copy_status.ok()) return copy_status;
-  return written;
-}
+absl::Status AuditLog::Finish() { return parts_.Join(kAuditCsvHeader); }
 
 }  // namespace ratesim

@@ -20,9 +20,9 @@
 // per RFC 4180 when needed.
 //
 // An AuditCsvObserver formats one run's rows onto a stream. An AuditLog gives each run of a
-// comparison its own part file in a StagedOutput, so runs on different threads never share a stream
-// and memory does not grow with the run's length; Finish() joins the parts, in run order, into the
-// staged audit.csv, to be published with the other reports.
+// comparison its own part file in a StagedOutput (run_parts.h), so runs on different threads never
+// share a stream and memory does not grow with the run's length; Finish() joins the parts, in run
+// order, into the staged audit.csv, to be published with the other reports.
 #ifndef RATESIM_SIM_REPORT_AUDIT_CSV_H_
 #define RATESIM_SIM_REPORT_AUDIT_CSV_H_
 
@@ -35,6 +35,7 @@
 
 #include "absl/status/status.h"
 #include "sim/report/output_dir.h"
+#include "sim/report/run_parts.h"
 #include "sim/simulate/attempt_record.h"
 
 namespace ratesim {
@@ -87,12 +88,7 @@ class AuditLog {
 
  private:
   class PartWriter;
-  std::string PartPath(size_t run) const;
-
-  StagedOutput& output_;
-  std::vector<std::string> policies_;
-  int replications_;
-  std::vector<absl::Status> part_status_;  // by run; written by that run's thread only
+  RunParts parts_;
 };
 
 }  // namespace ratesim

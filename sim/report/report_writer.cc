@@ -1,5 +1,7 @@
 #include "sim/report/report_writer.h"
 
+#include <algorithm>
+
 #include "sim/report/summary_json.h"
 #include "sim/report/timeseries_csv.h"
 
@@ -29,13 +31,16 @@ absl::Status PublishReports(StagedOutput& output, const RunMetadata& metadata,
   const ReportInput input{metadata, runs};
   std::vector<std::string> names;
   for (const ReportFormat& format : ReportFormats()) {
+    names.push_back(format.file_name);
+    if (std::find(staged.begin(), staged.end(), format.file_name) != staged.end()) continue;
     const OutputFile file = {format.file_name, [&input, &format](std::ostream& out) {
                                format.write(input, out);
                              }};
     if (absl::Status status = output.Write(file); !status.ok()) return status;
-    names.push_back(format.file_name);
   }
-  names.insert(names.end(), staged.begin(), staged.end());
+  for (const std::string& name : staged) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
   return output.Publish(names);
 }
 

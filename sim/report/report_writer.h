@@ -33,7 +33,8 @@ const std::vector<ReportFormat>& ReportFormats();
 
 // Writes every ReportFormats() file for `runs` into `output`, then publishes them together with the
 // files already staged there that `staged` names (such as audit.csv): all of them, or on failure
-// none (and an error naming the path and the reason).
+// none (and an error naming the path and the reason). A format whose file `staged` names was
+// staged while the runs went (timeseries.csv, streamed by a TimeseriesLog) and is not written again.
 absl::Status PublishReports(StagedOutput& output, const RunMetadata& metadata,
                             const std::vector<RunResult>& runs,
                             const std::vector<std::string>& staged = {});

@@ -54,8 +54,12 @@ absl::StatusOr<std::vector<RunResult>> RunComparison(const Scenario& scenario,
       const int replication = static_cast<int>(i % replications);
       std::unique_ptr<AttemptObserver> observer;
       if (options.observers) observer = options.observers(policy, replication);
+      std::unique_ptr<SeriesSink> series;
+      if (options.series) series = options.series(policy, replication);
       SimulationOptions simulation;
       simulation.observer = observer.get();
+      simulation.series = series.get();
+      simulation.keep_series = options.keep_series;
       results[i] = Simulate(scenario, *chosen[policy], seeds[replication], simulation);
     }
   };

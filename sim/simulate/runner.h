@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "sim/metrics/run_metrics.h"
+#include "sim/metrics/series_sink.h"
 #include "sim/scenario/scenario.h"
 #include "sim/simulate/attempt_record.h"
 
@@ -24,10 +25,16 @@ namespace ratesim {
 using ObserverFactory =
     std::function<std::unique_ptr<AttemptObserver>(size_t policy, int replication)>;
 
+// Makes the time-series sink of one run, like ObserverFactory (same threads, same lifetime).
+using SeriesSinkFactory =
+    std::function<std::unique_ptr<SeriesSink>(size_t policy, int replication)>;
+
 struct ComparisonOptions {
   // Changes behaviour.
   int replications = 1;  // runs per policy, >= 1; replication r uses ReplicationSeed(seed, r)
   ObserverFactory observers;  // default (empty): no observers, no cost
+  SeriesSinkFactory series;   // default (empty): no sinks
+  bool keep_series = false;   // keep each run's whole series in its metrics (SimulationOptions)
 
   // Changes performance only: the results are identical for every value.
   int threads = 0;  // runs at once; 0: one per core

@@ -51,11 +51,11 @@ struct InFlight {
 class Simulation {
  public:
   Simulation(const Scenario& scenario, std::unique_ptr<Platform> platform, uint64_t seed,
-             const SimulationOptions& options)
+             const SimulationOptions& options, SeriesSink* series)
       : run_(scenario.run),
         platform_(std::move(platform)),
         engine_(platform_->engine),
-        recorder_(engine_),
+        recorder_(engine_, series),
         observer_(options.observer),
         armed_(engine_.registry().model_count(), kNever) {
     const std::vector<StreamSpec>& specs = platform_->streams;
@@ -65,7 +65,7 @@ class Simulation {
       // of every stream are identical across policies.
       const TrafficShape shape = specs[i].traffic ? specs[i].traffic->shape : TrafficShape{};
       streams_.push_back(Stream{ArrivalProcess(shape, run_.duration), Rng::ForStream(seed, 2 * i),
-                                Rng::ForStream(seed, 2 * i + 1), std::nullopt, TraceRow{},
+                                Rng::ForStream(seed, 2 * i + 1), nullptr, TraceRow{},
                                 std::nullopt});
       if (specs[i].traffic != nullptr) {
         streams_.back().sampler.emplace(*specs[i].traffic,
@@ -115,7 +115,7 @@ class Simulation {
     ArrivalProcess arrivals;
     Rng rng;        // arrivals and request draws
     Rng retry_rng;  // retry jitter
-    std::optional<TraceReader> trace;
+    std::unique_ptr<TraceReader> trace;  // trace streams; out of line (a file stream is ~0.5 KB)
     TraceRow next_row;  // the row of the pending arrival, trace streams
     std::optional<RequestSampler> sampler;  // traffic streams
   };
@@ -126,7 +126,7 @@ class Simulation {
       if (spec.trace != nullptr) {
         absl::StatusOr<TraceReader> reader = TraceReader::Open(spec.trace->path);
         if (!reader.ok()) return reader.status();
-        streams_[i].trace.emplace(*std::move(reader));
+        streams_[i].trace = std::make_unique<TraceReader>(*std::move(reader));
         ScheduleArrival(i);
       } else if (spec.traffic->shape.kind == TrafficShape::Kind::kClosedLoop) {
         const TrafficShape& shape = spec.traffic->shape;
@@ -158,7 +158,7 @@ class Simulation {
   void ScheduleArrival(uint32_t stream_index) {
     Stream& stream = streams_[stream_index];
     Nanos t = kNever;
-    if (stream.trace.has_value()) {
+    if (stream.trace != nullptr) {
       absl::StatusOr<bool> more = stream.trace->Next(&stream.next_row);
       if (!more.ok()) {
         error_ = more.status();
@@ -360,6 +360,20 @@ class Simulation {
   absl::Status error_;  // a malformed trace row stops the run
 };
 
+// Hands each interval to two sinks: the caller's and the one keeping the series in the result.
+class TeeSink : public SeriesSink {
+ public:
+  TeeSink(SeriesSink& first, SeriesSink& second) : first_(first), second_(second) {}
+  void OnInterval(const std::vector<SeriesPoint>& points, const KeyRegistry& names) override {
+    first_.OnInterval(points, names);
+    second_.OnInterval(points, names);
+  }
+
+ private:
+  SeriesSink& first_;
+  SeriesSink& second_;
+};
+
 }  // namespace
 
 absl::StatusOr<RunResult> Simulate(const Scenario& scenario, const PolicySpec& policy, uint64_t seed,
@@ -372,10 +386,17 @@ absl::StatusOr<RunResult> Simulate(const Scenario& scenario, const PolicySpec& p
   for (ModelId model = 0; model < names.model_count(); ++model) {
     result.model_names.push_back(names.model_name(model));
   }
-  Simulation simulation(scenario, *std::move(platform), seed, options);
+  SeriesCollector kept;
+  std::optional<TeeSink> both;
+  SeriesSink* series = options.series;
+  if (options.keep_series) {
+    series = series == nullptr ? static_cast<SeriesSink*>(&kept) : &both.emplace(*series, kept);
+  }
+  Simulation simulation(scenario, *std::move(platform), seed, options, series);
   absl::StatusOr<RunMetrics> metrics = simulation.Run();
   if (!metrics.ok()) return metrics.status();
   result.metrics = *std::move(metrics);
+  result.metrics.series = std::move(kept.points);
   return result;
 }
 

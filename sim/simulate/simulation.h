@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "sim/metrics/run_metrics.h"
+#include "sim/metrics/series_sink.h"
 #include "sim/scenario/scenario.h"
 #include "sim/simulate/attempt_record.h"
 
@@ -19,6 +20,11 @@ namespace ratesim {
 struct SimulationOptions {
   // Receives every ended attempt (the per-request audit). Not owned; null: no audit, no cost.
   AttemptObserver* observer = nullptr;
+  // Receives the time series, one interval at a time. Not owned; null: no sink.
+  SeriesSink* series = nullptr;
+  // Also keeps the whole series in the result's metrics.series (memory then grows with the run's
+  // duration: for tests and small runs). With neither a sink nor this, no series is built at all.
+  bool keep_series = false;
 };
 
 // REQUIRES: `policy` is one of scenario.policies or built like them. Fails (InvalidArgument) on what

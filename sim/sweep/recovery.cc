@@ -51,37 +51,63 @@ std::vector<IntervalOutcome> ModelSuccessSeries(const RunResult& run, std::strin
   return series;
 }
 
+void RecoveryTracker::Add(const IntervalOutcome& interval) {
+  any_ = true;
+  last_end_ = interval.end;
+  if (interval.end > outage_.drop - rule_.baseline_window && interval.end <= outage_.drop) {
+    base_ok_ += interval.ok;
+    base_finished_ += interval.finished;
+  }
+  // Intervals in time order: every baseline interval (ending by the drop) comes before any that
+  // starts at or after the restore, so the baseline is complete when the first of those comes.
+  if (recovered_ || base_finished_ == 0) return;
+  if (interval.start < outage_.restore || interval.finished == 0) return;
+  judged_ = true;
+  const double baseline = static_cast<double>(base_ok_) / static_cast<double>(base_finished_);
+  const double success = static_cast<double>(interval.ok) / static_cast<double>(interval.finished);
+  if (success >= baseline - rule_.tolerance) {
+    const Nanos after = interval.end - outage_.restore;
+    recovered_ = Recovery{baseline, ToSeconds(after), after > rule_.horizon};
+  }
+}
+
+Recovery RecoveryTracker::Result() const {
+  if (base_finished_ == 0) return Recovery{};
+  if (recovered_) return *recovered_;
+  Recovery recovery;
+  recovery.baseline = static_cast<double>(base_ok_) / static_cast<double>(base_finished_);
+  if (judged_ && any_ && last_end_ >= outage_.restore + rule_.horizon) recovery.spiral = true;
+  return recovery;
+}
+
 Recovery AssessRecovery(const std::vector<IntervalOutcome>& series, const Outage& outage,
                         const RecoveryRule& rule) {
-  Recovery recovery;
-  int64_t base_ok = 0;
-  int64_t base_finished = 0;
-  for (const IntervalOutcome& interval : series) {
-    if (interval.end > outage.drop - rule.baseline_window && interval.end <= outage.drop) {
-      base_ok += interval.ok;
-      base_finished += interval.finished;
-    }
-  }
-  if (base_finished == 0) return recovery;
-  recovery.baseline = static_cast<double>(base_ok) / static_cast<double>(base_finished);
+  RecoveryTracker tracker(outage, rule);
+  for (const IntervalOutcome& interval : series) tracker.Add(interval);
+  return tracker.Result();
+}
 
-  bool judged = false;  // some interval after the restore had finished requests
-  for (const IntervalOutcome& interval : series) {
-    if (interval.start < outage.restore || interval.finished == 0) continue;
-    judged = true;
-    const double success =
-        static_cast<double>(interval.ok) / static_cast<double>(interval.finished);
-    if (success >= *recovery.baseline - rule.tolerance) {
-      const Nanos after = interval.end - outage.restore;
-      recovery.recovery_s = ToSeconds(after);
-      recovery.spiral = after > rule.horizon;
-      return recovery;
+void RecoverySink::OnInterval(const std::vector<SeriesPoint>& points, const KeyRegistry& names) {
+  if (!resolved_) {
+    resolved_ = true;
+    for (ModelId model = 0; model < names.model_count() && !model_; ++model) {
+      if (names.model_name(model) == model_name_) model_ = model;
     }
   }
-  if (judged && !series.empty() && series.back().end >= outage.restore + rule.horizon) {
-    recovery.spiral = true;
+  if (!model_ || points.empty()) return;  // as ModelSuccessSeries: no such model, no intervals
+  IntervalOutcome interval{last_end_, points.front().time, 0, 0};
+  for (const SeriesPoint& point : points) {
+    if (point.org == kNoOrg || point.model != *model_) continue;
+    const bool ok = point.metric == SeriesMetric::kOk;
+    const bool failed =
+        point.metric == SeriesMetric::kRejected429 || point.metric == SeriesMetric::kRejected503;
+    if (!ok && !failed) continue;
+    const auto count = static_cast<int64_t>(point.value);
+    if (ok) interval.ok += count;
+    interval.finished += count;
   }
-  return recovery;
+  last_end_ = interval.end;
+  tracker_.Add(interval);
 }
 
 }  // namespace ratesim

@@ -25,6 +25,7 @@
 
 #include "engine/time.h"
 #include "sim/metrics/run_metrics.h"
+#include "sim/metrics/series_sink.h"
 #include "sim/scenario/scenario.h"
 
 namespace ratesim {
@@ -66,8 +67,48 @@ struct Recovery {
   std::optional<bool> spiral;
 };
 
+// REQUIRES: `series` in time order, as ModelSuccessSeries returns it.
 Recovery AssessRecovery(const std::vector<IntervalOutcome>& series, const Outage& outage,
                         const RecoveryRule& rule = {});
+
+// AssessRecovery one interval at a time, in constant memory.
+class RecoveryTracker {
+ public:
+  explicit RecoveryTracker(const Outage& outage, const RecoveryRule& rule = {})
+      : outage_(outage), rule_(rule) {}
+  // REQUIRES: intervals in time order.
+  void Add(const IntervalOutcome& interval);
+  // What AssessRecovery gives for the intervals added so far.
+  Recovery Result() const;
+
+ private:
+  Outage outage_;
+  RecoveryRule rule_;
+  int64_t base_ok_ = 0;
+  int64_t base_finished_ = 0;
+  bool judged_ = false;  // some interval after the restore had finished requests
+  std::optional<Recovery> recovered_;
+  Nanos last_end_ = 0;
+  bool any_ = false;
+};
+
+// A run's SeriesSink that sums the ok and finished requests of `outage.model`'s keys per interval
+// and judges its recovery as the run goes: what ModelSuccessSeries and AssessRecovery give for the
+// same run's kept series, without keeping it.
+class RecoverySink : public SeriesSink {
+ public:
+  explicit RecoverySink(const Outage& outage, const RecoveryRule& rule = {})
+      : model_name_(outage.model), tracker_(outage, rule) {}
+  void OnInterval(const std::vector<SeriesPoint>& points, const KeyRegistry& names) override;
+  Recovery Result() const { return tracker_.Result(); }
+
+ private:
+  std::string model_name_;
+  bool resolved_ = false;  // model_ is looked up at the first interval
+  std::optional<ModelId> model_;  // nullopt: the run has no such model
+  Nanos last_end_ = 0;
+  RecoveryTracker tracker_;
+};
 
 }  // namespace ratesim
 

@@ -27,6 +27,15 @@ OutcomeCounts Pooled(const std::vector<const OutcomeCounts*>& slices) {
 }
 
 RunScores ScoreRun(const Scenario& scenario, const RunResult& run, const RecoveryRule& rule) {
+  std::optional<Recovery> recovery;
+  if (const std::optional<Outage> outage = LastRestoredOutage(scenario.models)) {
+    recovery = AssessRecovery(ModelSuccessSeries(run, outage->model), *outage, rule);
+  }
+  return ScoreRun(scenario, run, recovery);
+}
+
+RunScores ScoreRun(const Scenario& scenario, const RunResult& run,
+                   const std::optional<Recovery>& recovery) {
   RunScores scores;
   std::vector<const OutcomeCounts*> steady;
   std::vector<const OutcomeCounts*> spiking;
@@ -50,10 +59,9 @@ RunScores ScoreRun(const Scenario& scenario, const RunResult& run, const Recover
   scores.share_503 = Share503(run.metrics.overall.counts);
   scores.utilisation = OverallUtilisation(run.metrics);
   scores.fairness = JainIndex(success_ratios);
-  if (const std::optional<Outage> outage = LastRestoredOutage(scenario.models)) {
-    const Recovery recovery = AssessRecovery(ModelSuccessSeries(run, outage->model), *outage, rule);
-    scores.recovery_s = recovery.recovery_s;
-    scores.spiral = recovery.spiral;
+  if (recovery) {
+    scores.recovery_s = recovery->recovery_s;
+    scores.spiral = recovery->spiral;
   }
   return scores;
 }

@@ -42,7 +42,13 @@ struct RunScores {
   std::optional<bool> spiral;
 };
 
-// The scores of `run`, one run of `scenario` (which classes its orgs and holds the schedule).
+// The scores of `run`, one run of `scenario` (which classes its orgs and holds the schedule), with
+// its recovery judged while it ran (a RecoverySink's Result): nullopt when the scenario has no
+// restored outage (LastRestoredOutage).
+RunScores ScoreRun(const Scenario& scenario, const RunResult& run,
+                   const std::optional<Recovery>& recovery);
+
+// The same, the recovery judged from the run's kept series (RunMetrics::series).
 RunScores ScoreRun(const Scenario& scenario, const RunResult& run, const RecoveryRule& rule = {});
 
 }  // namespace ratesim

@@ -94,11 +94,15 @@ std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis>& grid) {
 std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
                                     const std::vector<std::string>& values,
                                     const Scenario& scenario, const std::vector<RunResult>& runs,
+                                    const std::vector<std::optional<Recovery>>& recoveries,
                                     int replications) {
   std::vector<SweepRow> rows;
   for (const PolicyReplications& group : GroupReplications(runs, replications)) {
     std::vector<ScoredRun> scored;
-    for (const RunResult* run : group.runs) scored.push_back({run, ScoreRun(scenario, *run)});
+    for (const RunResult* run : group.runs) {
+      const size_t index = static_cast<size_t>(run - runs.data());
+      scored.push_back({run, ScoreRun(scenario, *run, recoveries[index])});
+    }
 
     SweepRow row = {scenario_path};
     row.insert(row.end(), values.begin(), values.end());

@@ -21,12 +21,14 @@
 #define RATESIM_SIM_SWEEP_SWEEP_ROWS_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "sim/metrics/run_metrics.h"
 #include "sim/scenario/scenario.h"
 #include "sim/sweep/grid.h"
+#include "sim/sweep/recovery.h"
 
 namespace ratesim {
 
@@ -50,10 +52,12 @@ std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis>& grid);
 
 // The rows of one point. `runs` are policy-major with `replications` runs per policy (as
 // RunComparison returns them) of `scenario` at grid values `values`; `scenario_path` fills the
-// scenario column. REQUIRES: replications >= 1 divides runs.size().
+// scenario column; `recoveries[i]` is run i's recovery (ScoreRun), judged while it ran.
+// REQUIRES: replications >= 1 divides runs.size(); recoveries.size() == runs.size().
 std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
                                     const std::vector<std::string>& values,
                                     const Scenario& scenario, const std::vector<RunResult>& runs,
+                                    const std::vector<std::optional<Recovery>>& recoveries,
                                     int replications);
 
 // `value` with 6 significant digits; empty (NA) when not finite.

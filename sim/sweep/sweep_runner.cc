@@ -1,6 +1,8 @@
 #include "sim/sweep/sweep_runner.h"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_replace.h"
@@ -8,6 +10,7 @@
 #include "sim/report/run_metadata.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/simulate/runner.h"
+#include "sim/sweep/recovery.h"
 #include "sim/version.h"
 
 namespace ratesim {
@@ -21,6 +24,18 @@ std::string DescribePoint(const SweepDefinition& definition, size_t point) {
   }
   return text.empty() ? "no grid values" : text;
 }
+
+// Hands a run's series to a sink that outlives the run.
+class SinkRef : public SeriesSink {
+ public:
+  explicit SinkRef(SeriesSink& target) : target_(target) {}
+  void OnInterval(const std::vector<SeriesPoint>& points, const KeyRegistry& names) override {
+    target_.OnInterval(points, names);
+  }
+
+ private:
+  SeriesSink& target_;
+};
 
 }  // namespace
 
@@ -78,17 +93,33 @@ absl::StatusOr<std::vector<PointRows>> RunSweep(const SweepPlan& plan, int jobs)
   auto work = [&](int worker) {
     for (size_t i = static_cast<size_t>(worker); i < count; i += static_cast<size_t>(workers)) {
       const size_t point = plan.points[i];
+      const Scenario& scenario = plan.scenarios[i];
       ComparisonOptions options;
       options.replications = definition.replications;
       options.threads = 1;
-      absl::StatusOr<std::vector<RunResult>> runs = RunComparison(plan.scenarios[i], {}, options);
+      // The recovery scores need only the sums of the outage's model per interval: each run
+      // judges them as it goes (RecoverySink), and keeps no series.
+      const std::optional<Outage> outage = LastRestoredOutage(scenario.models);
+      std::vector<RecoverySink> sinks;
+      if (outage) {
+        sinks.assign(scenario.policies.size() * static_cast<size_t>(definition.replications),
+                     RecoverySink(*outage));
+        options.series = [&sinks, &definition](size_t policy, int replication) {
+          return std::make_unique<SinkRef>(
+              sinks[policy * static_cast<size_t>(definition.replications) +
+                    static_cast<size_t>(replication)]);
+        };
+      }
+      absl::StatusOr<std::vector<RunResult>> runs = RunComparison(scenario, {}, options);
       if (!runs.ok()) {
         results[i] = runs.status();
         continue;
       }
+      std::vector<std::optional<Recovery>> recoveries(runs->size());
+      for (size_t run = 0; run < sinks.size(); ++run) recoveries[run] = sinks[run].Result();
       results[i] =
           PointRows{point, MakePointRows(definition.scenarios[definition.scenario_of(point)].path,
-                                         definition.values_of(point), plan.scenarios[i], *runs,
+                                         definition.values_of(point), scenario, *runs, recoveries,
                                          definition.replications)};
     }
   };

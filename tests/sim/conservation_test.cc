@@ -57,7 +57,10 @@ Scenario MixedScenario(const std::string& policy, bool drain) {
 }
 
 RunResult RunOnce(const Scenario& scenario) {
-  absl::StatusOr<RunResult> result = Simulate(scenario, scenario.policies[0], scenario.run.seed);
+  SimulationOptions options;
+  options.keep_series = true;
+  absl::StatusOr<RunResult> result =
+      Simulate(scenario, scenario.policies[0], scenario.run.seed, options);
   EXPECT_TRUE(result.ok()) << result.status();
   return *std::move(result);
 }

@@ -48,10 +48,14 @@ TEST(ExprFormulaRun, RestatedEarnedGivesTheSameRunAsEarned) {
   };
   const Scenario a = Growing(earned);
   const Scenario b = Growing(expr);
-  absl::StatusOr<RunResult> by_earned = RunPolicy(a, a.policies.front());
-  absl::StatusOr<RunResult> by_expr = RunPolicy(b, b.policies.front());
-  ASSERT_TRUE(by_earned.ok()) << by_earned.status();
-  ASSERT_TRUE(by_expr.ok()) << by_expr.status();
+  ComparisonOptions keep;  // the series too: the rates are compared row by row
+  keep.keep_series = true;
+  absl::StatusOr<std::vector<RunResult>> earned_runs = RunComparison(a, {}, keep);
+  absl::StatusOr<std::vector<RunResult>> expr_runs = RunComparison(b, {}, keep);
+  ASSERT_TRUE(earned_runs.ok()) << earned_runs.status();
+  ASSERT_TRUE(expr_runs.ok()) << expr_runs.status();
+  const RunResult* by_earned = &earned_runs->front();
+  const RunResult* by_expr = &expr_runs->front();
 
   const OutcomeCounts& counts = by_earned->metrics.overall.counts;
   ExpectSameCounts(counts, by_expr->metrics.overall.counts, "overall");

@@ -288,3 +288,67 @@ TEST(LogHistogram, MergeIntoEmptyCopies) {
 
 }  // namespace
 }  // namespace ratesim
+
+namespace ratesim {
+namespace {
+
+// A compact histogram answers exactly as a dense one fed the same values, while it is sparse and
+// after it turned dense: every quantile, the moments, and merges either way.
+class CompactHistogramTest : public ::testing::TestWithParam<std::tuple<int, Shape, int>> {};
+
+TEST_P(CompactHistogramTest, AnswersExactlyAsDense) {
+  const auto [bits, shape, n] = GetParam();
+  Rng rng = Rng::ForStream(static_cast<uint64_t>(bits) + 100, static_cast<uint64_t>(shape));
+  LogHistogram dense(bits);
+  LogHistogram compact(bits, LogHistogram::Storage::kCompact);
+  EXPECT_TRUE(compact.IsSparse());
+  for (int i = 0; i < n; ++i) {
+    const int64_t value = Draw(shape, bits, rng);
+    dense.Record(value);
+    compact.Record(value);
+  }
+  auto expect_same = [&](const LogHistogram& a, const LogHistogram& b) {
+    EXPECT_EQ(a.Count(), b.Count());
+    EXPECT_EQ(a.Min(), b.Min());
+    EXPECT_EQ(a.Max(), b.Max());
+    EXPECT_EQ(a.Mean(), b.Mean());
+    for (int i = 0; i <= 1000; ++i) EXPECT_EQ(a.Quantile(i / 1000.0), b.Quantile(i / 1000.0)) << i;
+  };
+  expect_same(dense, compact);
+  // Merging a compact one into a coarser dense one, and a dense one into a compact one.
+  LogHistogram coarse_from_dense(1);
+  coarse_from_dense.Merge(dense);
+  LogHistogram coarse_from_compact(1);
+  coarse_from_compact.Merge(compact);
+  expect_same(coarse_from_dense, coarse_from_compact);
+  LogHistogram compact_sum(bits, LogHistogram::Storage::kCompact);
+  compact_sum.Merge(dense);
+  expect_same(dense, compact_sum);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    LogHistogram, CompactHistogramTest,
+    ::testing::Combine(::testing::Values(1, 5, 7),
+                       ::testing::Values(Shape::kSmall, Shape::kExponential, Shape::kLognormal,
+                                         Shape::kHuge, Shape::kLogUniform, Shape::kMixture),
+                       ::testing::Values(20, 300, 20'000)),
+    [](const ::testing::TestParamInfo<CompactHistogramTest::ParamType>& info) {
+      return "Bits" + std::to_string(std::get<0>(info.param)) +
+             ShapeName(std::get<1>(info.param)) + std::to_string(std::get<2>(info.param));
+    });
+
+TEST(LogHistogram, CompactStaysSparseForAFewLatenciesAndTurnsDenseForMany) {
+  Rng rng = Rng::ForStream(3, 4);
+  LogHistogram histogram(5, LogHistogram::Storage::kCompact);
+  // 300 latencies of 1.5 s and more: at most ~100 distinct buckets out of ~1000 below the highest.
+  for (int i = 0; i < 300; ++i) {
+    histogram.Record(static_cast<int64_t>(1.5e9 + rng.Exponential(1e9)));
+  }
+  EXPECT_TRUE(histogram.IsSparse());
+  // Every value below 4096: 256 more buckets, over a quarter of the dense array.
+  for (int64_t v = 0; v < 4096; ++v) histogram.Record(v);
+  EXPECT_FALSE(histogram.IsSparse());
+}
+
+}  // namespace
+}  // namespace ratesim

@@ -138,6 +138,7 @@ TEST(RunComparison, GivesIdenticalResultsOnOneThreadAndOnSeveral) {
     ComparisonOptions options;
     options.replications = 4;
     options.threads = threads;
+    options.keep_series = true;
     absl::StatusOr<std::vector<RunResult>> runs = RunComparison(scenario, {}, options);
     ASSERT_TRUE(runs.ok()) << runs.status();
     std::ostringstream csv;

@@ -68,7 +68,10 @@ double FinalRateRpm(const RunResult& result, const std::string& org) {
 TEST(ScenarioFiles, QuickstartGivesTheAnswerItsCommentStates) {
   absl::StatusOr<Scenario> scenario = LoadScenarioFile(SourcePath("scenarios/quickstart.toml"));
   ASSERT_TRUE(scenario.ok()) << scenario.status();
-  absl::StatusOr<std::vector<RunResult>> results = RunComparison(*scenario, {"none", "fifo"});
+  ComparisonOptions options;
+  options.keep_series = true;
+  absl::StatusOr<std::vector<RunResult>> results =
+      RunComparison(*scenario, {"none", "fifo"}, options);
   ASSERT_TRUE(results.ok()) << results.status();
   const RunResult& none = (*results)[0];
   const RunResult& fifo = (*results)[1];

@@ -18,7 +18,9 @@ class Library {
         LoadScenarioFile(std::string(RATESIM_SOURCE_DIR) + "/scenarios/" + file, overrides);
     EXPECT_TRUE(scenario.ok()) << scenario.status();
     if (!scenario.ok()) return;
-    absl::StatusOr<std::vector<RunResult>> results = RunComparison(*scenario, {});
+    ComparisonOptions options;
+    options.keep_series = true;
+    absl::StatusOr<std::vector<RunResult>> results = RunComparison(*scenario, {}, options);
     EXPECT_TRUE(results.ok()) << results.status();
     if (results.ok()) results_ = *std::move(results);
   }

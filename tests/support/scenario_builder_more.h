@@ -120,6 +120,7 @@ class RecordingObserver : public AttemptObserver {
 inline RunResult RunScenario(const Scenario& scenario, AttemptObserver* observer = nullptr) {
   SimulationOptions options;
   options.observer = observer;
+  options.keep_series = true;
   absl::StatusOr<RunResult> result =
       Simulate(scenario, scenario.policies[0], scenario.run.seed, options);
   if (!result.ok()) {
