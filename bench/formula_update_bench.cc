@@ -29,7 +29,6 @@ void FormulaUpdate(benchmark::State& state, std::string name, ParamValues number
   completion.tokens = 500;
   for (auto _ : state) {
     update.now_s += update.elapsed_s;
-    update.age_s = update.now_s;
     formula.Advance(rate, absl::MakeSpan(extra), update);
     formula.RecordSuccess(rate, absl::MakeSpan(extra), completion);
     benchmark::DoNotOptimize(rate);

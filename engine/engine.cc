@@ -22,6 +22,16 @@ FormulaId Engine::AddFormula(std::unique_ptr<LimitFormula> formula) {
   const double period_s = formula->SummaryPeriodS();
   const Nanos period = period_s > 0 ? std::max<Nanos>(1, FromSeconds(period_s)) : 0;
   formulas_.push_back(FormulaSlot{std::move(formula), extra_words, period});
+  if (extra_words > extra_stride_) {
+    // Lay the existing keys' words out at the wider stride (setup only; keys keep their words).
+    std::vector<double> wider(keys_.size() * extra_words, 0.0);
+    for (size_t key = 0; key < keys_.size(); ++key) {
+      std::copy_n(extra_words_.begin() + key * extra_stride_, extra_stride_,
+                  wider.begin() + key * extra_words);
+    }
+    extra_words_ = std::move(wider);
+    extra_stride_ = extra_words;
+  }
   return static_cast<FormulaId>(formulas_.size() - 1);
 }
 
@@ -30,11 +40,10 @@ KeyId Engine::AddKey(std::string_view org_name, ModelId model, FormulaId formula
   const KeyId key = registry_.InternKey(org, model);
   if (key < keys_.size()) return key;
   const RateState rate = formulas_[formula].formula->Initial(models_[model].capacity);
-  const uint32_t extra = static_cast<uint32_t>(extra_words_.size());
-  extra_words_.resize(extra_words_.size() + formulas_[formula].extra_words, 0.0);
+  extra_words_.resize(extra_words_.size() + extra_stride_, 0.0);
   // A new key starts with a full window: its first second of traffic is within rate.
   keys_.push_back(KeyState{rate, WindowDepth(rate.request_rate), WindowDepth(rate.token_rate), now,
-                           now, formula, model, org, extra});
+                           formula, model});
   models_[model].keys.push_back(key);
   return key;
 }
@@ -71,10 +80,11 @@ absl::Span<const double> Engine::SummaryOf(ModelId model_id, FormulaId formula_i
   summary_scratch_.clear();
   for (KeyId key : model.keys) {
     const KeyState& state = keys_[key];
-    if (state.formula != formula_id || state.created > period_start) continue;
+    // A key updated after the period start was created after it (see above): not yet there.
+    if (state.formula != formula_id || state.updated > period_start) continue;
     summary_scratch_.push_back(KeySample{
         &state.rate,
-        absl::MakeConstSpan(extra_words_.data() + state.extra, slot.extra_words),
+        absl::MakeConstSpan(extra_words_.data() + key * extra_stride_, slot.extra_words),
         ToSeconds(std::max<Nanos>(0, period_start - state.updated))});
   }
   const bool cache = purpose == Purpose::kDecide || period_start <= latest_decision_;
@@ -94,7 +104,6 @@ void Engine::CatchUp(KeyState& state, absl::Span<double> extra, Nanos now, Purpo
   Update update;
   update.now_s = ToSeconds(now);
   update.elapsed_s = elapsed_s;
-  update.age_s = ToSeconds(now - state.created);
   update.model = ViewOf(state, now, purpose);
   formulas_[state.formula].formula->Advance(state.rate, extra, update);
   FitWindowToRate(state);
@@ -123,7 +132,7 @@ void Engine::KeepWithinBounds(KeyState& state, const RateState& before) {
 Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_estimate, Nanos now,
                                      Effects* out) {
   KeyState& state = keys_[key];
-  CatchUp(state, now);
+  CatchUp(key, now);
   const double tokens = static_cast<double>(token_estimate);
   RateClass rate_class = RateClass::kWithin;
   if (!Fits(state.request_level, 1.0, state.rate.request_rate)) {
@@ -135,7 +144,8 @@ Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_
     state.token_level -= tokens;
   }
 
-  const Ticket ticket{request, now, key, state.org, state.model, rate_class, token_estimate};
+  const Ticket ticket{request,    now,        key, registry_.key_org(key), state.model,
+                      rate_class, token_estimate};
   ModelState& model = models_[state.model];
   // What is timed for this instant happens before the arrival: expiring requests leave the buffer
   // and requests released now start first, whatever order the caller delivers events in.
@@ -176,13 +186,13 @@ Nanos Engine::FitsAt(const KeyState& state, double tokens, Nanos now) {
 
 void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Effects* out) {
   KeyState& state = keys_[ticket.key];
-  CatchUp(state, now);
+  CatchUp(ticket.key, now);
   Completion completion;
   completion.tokens = static_cast<double>(actual_tokens);
   completion.latency_s = ToSeconds(now - ticket.arrival);
   completion.within_rate = ticket.rate_class == RateClass::kWithin;
   const RateState before = state.rate;
-  formulas_[state.formula].formula->RecordSuccess(state.rate, ExtraOf(state), completion);
+  formulas_[state.formula].formula->RecordSuccess(state.rate, ExtraOf(ticket.key), completion);
   KeepWithinBounds(state, before);
   ModelState& model = models_[ticket.model];
   --model.busy;
@@ -209,9 +219,9 @@ void Engine::FillSlots(ModelId model_id, Nanos now, Effects* out) {
 void Engine::Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* out) {
   const Attribution attribution = AttributeFailure(ticket.rate_class);
   KeyState& state = keys_[ticket.key];
-  CatchUp(state, now);
+  CatchUp(ticket.key, now);
   const RateState before = state.rate;
-  formulas_[state.formula].formula->RecordFailure(state.rate, ExtraOf(state), attribution.status);
+  formulas_[state.formula].formula->RecordFailure(state.rate, ExtraOf(ticket.key), attribution.status);
   KeepWithinBounds(state, before);
   out->failed.push_back(Failure{ticket, reason, attribution});
 }
@@ -228,8 +238,8 @@ Engine::KeyState Engine::StateAt(KeyId key, Nanos now) const {
   KeyState state = keys_[key];
   const size_t words = formulas_[state.formula].extra_words;
   // The formula's words are advanced on a copy too: observing changes nothing.
-  absl::InlinedVector<double, 16> extra(extra_words_.begin() + state.extra,
-                                        extra_words_.begin() + state.extra + words);
+  const auto first = extra_words_.begin() + key * extra_stride_;
+  absl::InlinedVector<double, 16> extra(first, first + words);
   CatchUp(state, absl::MakeSpan(extra), now, Purpose::kObserve);
   return state;
 }

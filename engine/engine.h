@@ -97,19 +97,18 @@ class Engine {
   const KeyRegistry& registry() const { return registry_; }
 
  private:
-  // Everything the engine keeps per key: 80 bytes, in one flat array indexed by KeyId, plus the
-  // formula's ExtraWords() doubles in extra_words_.
-  struct KeyState {
+  // What the request path reads and writes per key: one 64-byte cache line, in one flat array
+  // indexed by KeyId. The org is in the registry (read once per arrival, for the ticket); a
+  // formula's own words are in extra_words_, at KeyId × extra_stride_.
+  struct alignas(64) KeyState {
     RateState rate;
     double request_level;  // enforcement bucket, requests
     double token_level;    // enforcement bucket, tokens
     Nanos updated;         // time to which `rate` and the levels are current
-    Nanos created;
     FormulaId formula;
     ModelId model;
-    OrgId org;
-    uint32_t extra;        // offset of the key's words in extra_words_
   };
+  static_assert(sizeof(KeyState) == 64, "one cache line per key");
   // A formula's summary of one model, as of the start of the summary period `period_start`.
   struct Summary {
     Nanos period_start = -1;
@@ -130,15 +129,16 @@ class Engine {
     mutable std::vector<Summary> summaries;
   };
 
-  absl::Span<double> ExtraOf(const KeyState& state) {
-    return absl::MakeSpan(extra_words_.data() + state.extra, formulas_[state.formula].extra_words);
+  absl::Span<double> ExtraOf(KeyId key) {
+    return absl::MakeSpan(extra_words_.data() + key * extra_stride_,
+                          formulas_[keys_[key].formula].extra_words);
   }
   // Whether a catch-up decides (it will be stored) or only observes (a copy, for RateAt/Headers).
   enum class Purpose { kDecide, kObserve };
   // `state` (with its formula words `extra`) brought forward to `now`: bucket refill at the rate in
   // force, then the formula.
   void CatchUp(KeyState& state, absl::Span<double> extra, Nanos now, Purpose purpose) const;
-  void CatchUp(KeyState& state, Nanos now) { CatchUp(state, ExtraOf(state), now, Purpose::kDecide); }
+  void CatchUp(KeyId key, Nanos now) { CatchUp(keys_[key], ExtraOf(key), now, Purpose::kDecide); }
   // A copy of the key's state brought forward to `now`; the engine is unchanged.
   KeyState StateAt(KeyId key, Nanos now) const;
   static void FitWindowToRate(KeyState& state);
@@ -169,7 +169,10 @@ class Engine {
     Nanos summary_period;  // 0: no model summary
   };
   std::vector<FormulaSlot> formulas_;
+  // Every key's formula words, extra_stride_ (the most any formula asks for) per key: no offset to
+  // store per key; keys of formulas with fewer words leave the rest unused.
   std::vector<double> extra_words_;
+  size_t extra_stride_ = 0;
   std::vector<Ticket> expired_scratch_;  // reused so that expiry allocates nothing
   mutable std::vector<KeySample> summary_scratch_;
   mutable std::vector<double> observed_summary_;

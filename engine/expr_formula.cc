@@ -276,7 +276,7 @@ void ExprFormula::Load(const RateState& state, absl::Span<const double> extra, c
   v[kUtilisation] = update.model.utilisation;
   v[kNowS] = update.now_s;
   v[kElapsedS] = update.elapsed_s;
-  v[kAgeS] = update.age_s;
+  v[kAgeS] = extra[kCreatedKnown] != 0 ? update.now_s - extra[kCreatedS] : 0.0;
   v[kBaseRps] = bounds.min_requests;
   v[kBaseTps] = bounds.min_tokens;
   v[kCeilingRps] = bounds.max_requests;
@@ -285,6 +285,10 @@ void ExprFormula::Load(const RateState& state, absl::Span<const double> extra, c
 
 void ExprFormula::Advance(RateState& state, absl::Span<double> extra, const Update& update) const {
   const double elapsed_s = update.elapsed_s;
+  if (extra[kCreatedKnown] == 0) {
+    extra[kCreatedS] = update.now_s - elapsed_s;
+    extra[kCreatedKnown] = 1;
+  }
   // One exponential for the three windows (an hour is 6 × 10 min, 10 min is 10 × 1 min): a few
   // multiplications cost far less than two more exp calls, at a relative error of ~1e-15.
   const double hour = std::exp(-elapsed_s / kHour);

@@ -124,6 +124,9 @@ class ExprFormula final : public LimitFormula {
     kServedRequests1m, kServedRequests10m, kServedRequests1h,
     kServedTokens1m, kServedTokens10m, kServedTokens1h,
     k429s, k503s,
+    // When the key was created: noted at its first update, whose elapsed time runs from the
+    // creation (the engine keeps no creation time per key); kCreatedKnown is 0 until then.
+    kCreatedS, kCreatedKnown,
     kWords
   };
 

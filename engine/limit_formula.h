@@ -59,8 +59,8 @@ struct ModelView {
 // One lazy update of a key: the time it covers and where the key stands.
 struct Update {
   double now_s = 0.0;      // the engine's time at the update, seconds
-  double elapsed_s = 0.0;  // since the key's previous update, >= 0
-  double age_s = 0.0;      // since the key was created (its first request), at now
+  double elapsed_s = 0.0;  // since the key's previous update, >= 0 (at its first update: since
+                           // the key was created, which a formula may note in its own words)
   ModelView model;
 };
 

@@ -135,7 +135,7 @@ TEST(ExprFormula, RecentFailuresReachTheExpressionAsDecayedCounts) {
 TEST(ExprFormula, EveryVariableReachesTheExpressionWithItsDocumentedValue) {
   constexpr double kBaseRps = 1e-7;   // base_rpm 6e-6
   constexpr double kBaseTps = 1000;   // base_tpm 60000
-  constexpr double kElapsed = 30, kNow = 130, kAge = 100;
+  constexpr double kElapsed = 30, kNow = 130;
   const ModelCapacity capacity{100, 1e6};
   auto decayed = [&](double impulse_sum, double window_s) {
     return impulse_sum / window_s * std::exp(-kElapsed / window_s);
@@ -164,7 +164,7 @@ TEST(ExprFormula, EveryVariableReachesTheExpressionWithItsDocumentedValue) {
       {"utilisation", 0.25},
       {"now_s", kNow},
       {"elapsed_s", kElapsed},
-      {"age_s", kAge},
+      {"age_s", kElapsed},  // a key's first update covers the time since its creation
       {"base_rps", kBaseRps},
       {"base_tps", kBaseTps},
       {"ceiling_rps", 0.5 * 100},  // capacity_share × capacity, below the absolute ceiling
@@ -188,13 +188,24 @@ TEST(ExprFormula, EveryVariableReachesTheExpressionWithItsDocumentedValue) {
     Update update;
     update.now_s = kNow;
     update.elapsed_s = kElapsed;
-    update.age_s = kAge;
     update.model.capacity = capacity;
     update.model.utilisation = 0.25;
     formula->Advance(state, words, update);
     ExpectRelative(value, (state.request_rate - kBaseRps) * scale, name);
     EXPECT_DOUBLE_EQ(state.token_rate, kBaseTps);
   }
+}
+
+TEST(ExprFormula, AgeRunsFromTheKeysCreationAcrossUpdates) {
+  const std::unique_ptr<LimitFormula> formula = Expr("base_rps + age_s", "base_tps");
+  ASSERT_NE(formula, nullptr);
+  FormulaProbe probe(*formula);  // the key was created at 0
+  probe.AdvanceTo(5);
+  EXPECT_DOUBLE_EQ(probe.state.request_rate, 1.0 + 5);
+  probe.AdvanceTo(12);
+  EXPECT_DOUBLE_EQ(probe.state.request_rate, 1.0 + 12);
+  probe.AdvanceTo(40);  // below the ceiling of 50 (half the probe's 100 requests/s)
+  EXPECT_DOUBLE_EQ(probe.state.request_rate, 1.0 + 40);
 }
 
 TEST(ExprFormula, OtherNumbersAreConstantsOfTheExpressions) {
@@ -236,7 +247,7 @@ TEST(ExprFormula, ANonFiniteResultGivesTheFloor) {
 TEST(ExprFormula, KeepsItsTrailingRatesInExtraWordsAndStartsAtTheFloor) {
   const std::unique_ptr<LimitFormula> formula = Expr("base_rps");
   ASSERT_NE(formula, nullptr);
-  EXPECT_EQ(formula->ExtraWords(), 12u);
+  EXPECT_EQ(formula->ExtraWords(), 14u);
   const RateState state = formula->Initial({100, 1e6});
   EXPECT_DOUBLE_EQ(state.request_rate, 1.0);
   EXPECT_DOUBLE_EQ(state.token_rate, 3000.0);

@@ -27,7 +27,6 @@ class FormulaProbe {
     update.elapsed_s = to_s - now_s;
     now_s = to_s;
     update.now_s = now_s;
-    update.age_s = now_s;
     update.model.capacity = capacity;
     update.model.utilisation = utilisation;
     update.model.summary = summary;
