@@ -50,6 +50,7 @@ std::unique_ptr<Engine> EngineWithKeys(int64_t keys, int64_t models) {
                                    *MakePolicy("fifo", {})));
   }
   const FormulaId formula = engine->AddFormula(*MakeFormula("earned", {}));
+  engine->Reserve(static_cast<size_t>(keys / models), static_cast<size_t>(keys));
   for (int64_t i = 0; i < keys / models; ++i) {
     const std::string org = fmt::format("org-{}", i);
     for (const ModelId model : ids) engine->AddKey(org, model, formula, 0);

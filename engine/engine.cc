@@ -35,6 +35,12 @@ FormulaId Engine::AddFormula(std::unique_ptr<LimitFormula> formula) {
   return static_cast<FormulaId>(formulas_.size() - 1);
 }
 
+void Engine::Reserve(size_t orgs, size_t keys) {
+  registry_.Reserve(orgs, keys);
+  keys_.reserve(keys);
+  extra_words_.reserve(keys * extra_stride_);
+}
+
 KeyId Engine::AddKey(std::string_view org_name, ModelId model, FormulaId formula, Nanos now) {
   const OrgId org = registry_.InternOrg(org_name);
   const KeyId key = registry_.InternKey(org, model);
@@ -44,7 +50,7 @@ KeyId Engine::AddKey(std::string_view org_name, ModelId model, FormulaId formula
   // A new key starts with a full window: its first second of traffic is within rate.
   keys_.push_back(KeyState{rate, WindowDepth(rate.request_rate), WindowDepth(rate.token_rate), now,
                            formula, model});
-  models_[model].keys.push_back(key);
+  if (formulas_[formula].summary_period > 0) models_[model].keys.push_back(key);
   return key;
 }
 

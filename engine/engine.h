@@ -54,6 +54,9 @@ class Engine {
   ModelId AddModel(std::string_view name, int64_t slots, ModelCapacity capacity,
                    std::unique_ptr<SmoothingPolicy> policy);
   FormulaId AddFormula(std::unique_ptr<LimitFormula> formula);
+  // Room for `orgs` orgs and `keys` keys, so that adding them does not regrow (and leave up to
+  // half of every per-key array unused). Call after the formulas are added. An optimisation only.
+  void Reserve(size_t orgs, size_t keys);
   // The key for (org, model), created on first call with `formula` and its initial rate.
   // REQUIRES: `model` and `formula` were returned by AddModel and AddFormula.
   KeyId AddKey(std::string_view org, ModelId model, FormulaId formula, Nanos now);
@@ -123,7 +126,7 @@ class Engine {
     // request path skips its calls into the policy.
     size_t held;
     bool uses_fits_at;
-    std::vector<KeyId> keys;  // every key on the model, for summaries
+    std::vector<KeyId> keys;  // the keys on the model whose formula keeps a model summary
     // Indexed by FormulaId. A cache: each entry is a function of the keys' states at its period
     // start, so refreshing it from a const observer changes no later decision.
     mutable std::vector<Summary> summaries;

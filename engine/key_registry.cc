@@ -33,4 +33,12 @@ KeyId KeyRegistry::InternKey(OrgId org, ModelId model) {
   return key;
 }
 
+void KeyRegistry::Reserve(size_t orgs, size_t keys) {
+  orgs_.reserve(orgs);
+  org_names_.reserve(orgs);
+  keys_.reserve(keys);
+  key_org_.reserve(keys);
+  key_model_.reserve(keys);
+}
+
 }  // namespace ratesim

@@ -32,6 +32,9 @@ class KeyRegistry {
   // The key of (org, model), assigned 0, 1, 2, ... in order of first sight.
   KeyId InternKey(OrgId org, ModelId model);
 
+  // Room for `orgs` orgs and `keys` keys without regrowing (an optimisation only).
+  void Reserve(size_t orgs, size_t keys);
+
   size_t org_count() const { return org_names_.size(); }
   size_t model_count() const { return model_names_.size(); }
   size_t key_count() const { return key_org_.size(); }
