@@ -5,41 +5,26 @@
 namespace ratesim {
 
 std::vector<ParamSpec> AimdFormula::Params() {
-  return {
-      {"base_rpm", ParamKind::kNumber, 60.0, 0.0, true, "floor of the rate in requests per minute"},
-      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true, "floor of the rate in tokens per minute"},
-      {"ceiling_rpm", ParamKind::kNumber, 1e9, 0.0, true, "absolute cap in requests per minute"},
-      {"ceiling_tpm", ParamKind::kNumber, 1e12, 0.0, true, "absolute cap in tokens per minute"},
-      {"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,
-       "cap as a share of the model's live capacity (1 = all of it)"},
+  return WithRangeParams({
       {"increase_rpm", ParamKind::kNumber, 6.0, 0.0, false,
        "requests per minute gained per second of traffic at the full rate"},
       {"decrease", ParamKind::kNumber, 0.7, 0.0, true,
        "factor applied to the rate on each 503 (at most 1)"},
-  };
+  });
 }
 
 AimdFormula::AimdFormula(const ParamValues& params)
-    : base_requests_(params.at("base_rpm") / 60.0),
-      base_tokens_(params.at("base_tpm") / 60.0),
-      ceiling_requests_(params.at("ceiling_rpm") / 60.0),
-      ceiling_tokens_(params.at("ceiling_tpm") / 60.0),
-      capacity_share_(params.at("capacity_share")),
+    :
+      range_(params),
       increase_requests_(params.at("increase_rpm") / 60.0),
       decrease_(std::min(1.0, params.at("decrease"))) {}
 
-double AimdFormula::Ceiling(double base, double absolute, double capacity) const {
-  const double ceiling = capacity > 0 ? std::min(absolute, capacity_share_ * capacity) : absolute;
-  return std::max(base, ceiling);
-}
-
 RateBounds AimdFormula::Bounds(const ModelCapacity& capacity) const {
-  return {base_requests_, Ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
-          base_tokens_, Ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
+  return range_.For(capacity);
 }
 
 RateState AimdFormula::Initial(const ModelCapacity&) const {
-  return RateState{base_requests_, base_tokens_, 0.0, 0.0};
+  return RateState{range_.base_requests(), range_.base_tokens(), 0.0, 0.0};
 }
 
 void AimdFormula::Advance(RateState& state, absl::Span<double>, const Update& update) const {
@@ -62,8 +47,8 @@ void AimdFormula::RecordSuccess(RateState& state, absl::Span<double>,
 
 void AimdFormula::RecordFailure(RateState& state, absl::Span<double>, HttpStatus status) const {
   if (status != HttpStatus::kServiceUnavailable) return;
-  state.request_rate = std::max(base_requests_, state.request_rate * decrease_);
-  state.token_rate = std::max(base_tokens_, state.token_rate * decrease_);
+  state.request_rate = std::max(range_.base_requests(), state.request_rate * decrease_);
+  state.token_rate = std::max(range_.base_tokens(), state.token_rate * decrease_);
 }
 
 }  // namespace ratesim

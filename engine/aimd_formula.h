@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/limit_formula.h"
+#include "engine/rate_range.h"
 
 namespace ratesim {
 
@@ -30,13 +31,8 @@ class AimdFormula final : public LimitFormula {
   void RecordFailure(RateState& state, absl::Span<double> extra, HttpStatus status) const override;
 
  private:
-  double Ceiling(double base, double absolute, double capacity) const;
+  RateRange range_;
 
-  double base_requests_;     // requests/s
-  double base_tokens_;       // tokens/s
-  double ceiling_requests_;  // requests/s
-  double ceiling_tokens_;    // tokens/s
-  double capacity_share_;
   double increase_requests_;  // requests/s gained per second of full use
   double decrease_;           // factor per 503, in (0, 1]
 };

@@ -7,14 +7,7 @@
 namespace ratesim {
 
 std::vector<ParamSpec> CapacityShareFormula::Params() {
-  return {
-      {"base_rpm", ParamKind::kNumber, 60.0, 0.0, true, "floor of the rate in requests per minute"},
-      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true,
-       "floor of the rate in tokens per minute"},
-      {"ceiling_rpm", ParamKind::kNumber, 1e9, 0.0, true, "absolute cap in requests per minute"},
-      {"ceiling_tpm", ParamKind::kNumber, 1e12, 0.0, true, "absolute cap in tokens per minute"},
-      {"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,
-       "cap as a share of the model's live capacity (1 = all of it)"},
+  return WithRangeParams({
       {"share", ParamKind::kNumber, 1.0, 0.0, true,
        "share of the model's live capacity split among its keys, max-min fair"},
       {"headroom", ParamKind::kNumber, 2.0, 1.0, false,
@@ -23,32 +16,24 @@ std::vector<ParamSpec> CapacityShareFormula::Params() {
        "time constant of the trailing average of successful usage"},
       {"refresh", ParamKind::kDuration, 1.0, 0.0, true,
        "how often the split of the model is recomputed"},
-  };
+  });
 }
 
 CapacityShareFormula::CapacityShareFormula(const ParamValues& params)
-    : base_requests_(params.at("base_rpm") / 60.0),
-      base_tokens_(params.at("base_tpm") / 60.0),
-      ceiling_requests_(params.at("ceiling_rpm") / 60.0),
-      ceiling_tokens_(params.at("ceiling_tpm") / 60.0),
-      capacity_share_(params.at("capacity_share")),
+    :
+      range_(params),
       share_(params.at("share")),
       headroom_(params.at("headroom")),
       window_s_(params.at("window")),
       refresh_s_(params.at("refresh")) {}
 
 RateBounds CapacityShareFormula::Bounds(const ModelCapacity& capacity) const {
-  // A capacity of zero means unknown: only the absolute ceiling applies.
-  auto ceiling = [&](double floor, double absolute, double live) {
-    return std::max(floor, live > 0 ? std::min(absolute, capacity_share_ * live) : absolute);
-  };
-  return {base_requests_, ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
-          base_tokens_, ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
+  return range_.For(capacity);
 }
 
 RateState CapacityShareFormula::Initial(const ModelCapacity&) const {
   // The level is only known at the key's first Advance; until then, what a new org gets.
-  return RateState{base_requests_, base_tokens_, 0.0, 0.0};
+  return RateState{range_.base_requests(), range_.base_tokens(), 0.0, 0.0};
 }
 
 void CapacityShareFormula::Advance(RateState& state, absl::Span<double>,
@@ -73,7 +58,9 @@ void CapacityShareFormula::RecordSuccess(RateState& state, absl::Span<double>,
 
 double CapacityShareFormula::WaterLevel(absl::Span<double> demands, double budget) {
   constexpr double kUnlimited = std::numeric_limits<double>::infinity();
-  if (!(budget > 0)) return kUnlimited;
+  // Nothing to split (an outage): every key is held to its floor. Unknown capacity: no split.
+  if (!(budget > 0)) return 0.0;
+  if (std::isinf(budget)) return kUnlimited;
   std::sort(demands.begin(), demands.end());
   // Fill from the smallest demand up: while the next demand times the keys left exceeds what is
   // left, the keys left (that one and all larger) are capped at an equal split of it.

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "engine/limit_formula.h"
+#include "engine/rate_range.h"
 
 namespace ratesim {
 
@@ -57,15 +58,12 @@ class CapacityShareFormula final : public LimitFormula {
                  absl::Span<double> summary) const override;
 
   // The max-min fair level L at which Σ min(demands_i, L) = budget; +∞ if Σ demands <= budget
-  // or budget <= 0. Zero demands take nothing. Sorts `demands` in place.
+  // or the budget is infinite (capacity unknown); 0 if the budget is 0 (an outage). Zero demands
+  // take nothing. Sorts `demands` in place.
   static double WaterLevel(absl::Span<double> demands, double budget);
 
  private:
-  double base_requests_;     // requests/s
-  double base_tokens_;       // tokens/s
-  double ceiling_requests_;  // requests/s, absolute cap
-  double ceiling_tokens_;    // tokens/s, absolute cap
-  double capacity_share_;    // largest share of the capacity one key may be given
+  RateRange range_;
   double share_;             // share of the capacity split among the keys
   double headroom_;
   double window_s_;

@@ -6,40 +6,25 @@
 namespace ratesim {
 
 std::vector<ParamSpec> EarnedFormula::Params() {
-  return {
-      {"base_rpm", ParamKind::kNumber, 60.0, 0.0, true,
-       "floor of the rate in requests per minute: what a new org gets"},
-      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true, "floor of the rate in tokens per minute"},
-      {"ceiling_rpm", ParamKind::kNumber, 1e9, 0.0, true, "absolute cap in requests per minute"},
-      {"ceiling_tpm", ParamKind::kNumber, 1e12, 0.0, true, "absolute cap in tokens per minute"},
-      {"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,
-       "cap as a share of the model's live capacity (1 = all of it)"},
+  return WithRangeParams({
       {"headroom", ParamKind::kNumber, 2.0, 1.0, false,
        "target rate = headroom x recent successful usage"},
       {"window", ParamKind::kDuration, 600.0, 0.0, true,
        "time constant of the trailing average of successful usage"},
       {"growth_per_minute", ParamKind::kNumber, 1.5, 1.0, false,
        "largest factor by which the rate may rise in one minute"},
-  };
+  });
 }
 
 EarnedFormula::EarnedFormula(const ParamValues& params)
-    : base_requests_(params.at("base_rpm") / 60.0),
-      base_tokens_(params.at("base_tpm") / 60.0),
-      ceiling_requests_(params.at("ceiling_rpm") / 60.0),
-      ceiling_tokens_(params.at("ceiling_tpm") / 60.0),
-      capacity_share_(params.at("capacity_share")),
+    :
+      range_(params),
       headroom_(params.at("headroom")),
       window_s_(params.at("window")),
       growth_per_s_(std::log(params.at("growth_per_minute")) / 60.0) {}
 
 RateBounds EarnedFormula::Bounds(const ModelCapacity& capacity) const {
-  // A capacity of zero means unknown: only the absolute ceiling applies.
-  auto ceiling = [&](double floor, double absolute, double live) {
-    return std::max(floor, live > 0 ? std::min(absolute, capacity_share_ * live) : absolute);
-  };
-  return {base_requests_, ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
-          base_tokens_, ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
+  return range_.For(capacity);
 }
 
 RateState EarnedFormula::Initial(const ModelCapacity& capacity) const {

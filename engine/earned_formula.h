@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "engine/limit_formula.h"
+#include "engine/rate_range.h"
 
 namespace ratesim {
 
@@ -36,11 +37,7 @@ class EarnedFormula final : public LimitFormula {
                      const Completion& completion) const override;
 
  private:
-  double base_requests_;    // requests/s
-  double base_tokens_;      // tokens/s
-  double ceiling_requests_; // requests/s, absolute cap
-  double ceiling_tokens_;   // tokens/s, absolute cap
-  double capacity_share_;   // largest share of the model's capacity one key may be given
+  RateRange range_;
   double headroom_;
   double window_s_;
   double growth_per_s_;     // ln(growth_per_minute) / 60

@@ -57,7 +57,10 @@ KeyId Engine::AddKey(std::string_view org_name, ModelId model, FormulaId formula
 void Engine::SetCapacity(ModelId model, int64_t slots, ModelCapacity capacity, Nanos now,
                          Effects* out) {
   models_[model].slots = slots;
-  models_[model].capacity = capacity;
+  // A total outage is not a capacity plan: the formulas keep seeing the capacity the model had,
+  // so the rates neither collapse (which would blame the orgs, with 429s, for the platform's
+  // failure) nor lose their ceiling. Any live capacity, however small, is what they see.
+  if (capacity.requests_per_s > 0 || capacity.tokens_per_s > 0) models_[model].capacity = capacity;
   FillSlots(model, now, out);
 }
 

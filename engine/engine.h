@@ -63,6 +63,7 @@ class Engine {
 
   // Changes a model's live slots and capacity at `now` (an outage, a scale-up). More slots start
   // buffered requests at once (reported in *out). Fewer slots take effect as running requests end.
+  // A capacity of zero (no replica up) leaves the formulas seeing the last capacity above zero.
   void SetCapacity(ModelId model, int64_t slots, ModelCapacity capacity, Nanos now, Effects* out);
 
   // --- Request path --------------------------------------------------------------------------------

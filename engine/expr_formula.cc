@@ -64,11 +64,7 @@ const std::vector<ExprFormula::Variable>& VariableTable() {
   return *table;
 }
 
-// Every parameter of EarnedFormula::Params() that sets the bounds.
-bool IsBoundParam(const std::string& name) {
-  return name == "base_rpm" || name == "base_tpm" || name == "ceiling_rpm" || name == "ceiling_tpm" ||
-         name == "capacity_share";
-}
+bool IsBoundParam(const std::string& name) { return RateRange::IsParam(name); }
 
 bool IsIdentifier(const std::string& name) {
   if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
@@ -105,13 +101,7 @@ std::vector<std::string> ExprFormula::VariableNames() {
   return names;
 }
 
-std::vector<ParamSpec> ExprFormula::Params() {
-  std::vector<ParamSpec> params;
-  for (ParamSpec& spec : EarnedFormula::Params()) {
-    if (IsBoundParam(spec.name)) params.push_back(std::move(spec));
-  }
-  return params;
-}
+std::vector<ParamSpec> ExprFormula::Params() { return RateRange::Params(); }
 
 std::string ExprFormula::Help() {
   std::string text = fmt::format(
@@ -149,11 +139,7 @@ absl::Status ExprFormula::CheckConstant(const std::string& name, double value) {
 }
 
 ExprFormula::ExprFormula(const ParamValues& resolved)
-    : base_requests_(resolved.at("base_rpm") / 60.0),
-      base_tokens_(resolved.at("base_tpm") / 60.0),
-      ceiling_requests_(resolved.at("ceiling_rpm") / 60.0),
-      ceiling_tokens_(resolved.at("ceiling_tpm") / 60.0),
-      capacity_share_(resolved.at("capacity_share")),
+    : range_(resolved),
       requests_(std::make_unique<mu::Parser>()),
       tokens_(std::make_unique<mu::Parser>()) {}
 
@@ -239,12 +225,7 @@ absl::StatusOr<std::unique_ptr<LimitFormula>> ExprFormula::Create(const ParamVal
 }
 
 RateBounds ExprFormula::Bounds(const ModelCapacity& capacity) const {
-  // As earned: a capacity of zero means unknown, and only the absolute ceiling applies.
-  auto ceiling = [&](double floor, double absolute, double live) {
-    return std::max(floor, live > 0 ? std::min(absolute, capacity_share_ * live) : absolute);
-  };
-  return {base_requests_, ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
-          base_tokens_, ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
+  return range_.For(capacity);
 }
 
 RateState ExprFormula::Initial(const ModelCapacity& capacity) const {

@@ -51,6 +51,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/limit_formula.h"
+#include "engine/rate_range.h"
 
 namespace mu {
 class Parser;
@@ -118,6 +119,7 @@ class ExprFormula final : public LimitFormula {
   void RecordFailure(RateState& state, absl::Span<double> extra, HttpStatus status) const override;
 
  private:
+  RateRange range_;
   // The per-key words beyond RateState (whose usage holds the ten-minute within-rate averages).
   enum Word : size_t {
     kOkRequests1m, kOkRequests1h, kOkTokens1m, kOkTokens1h,
@@ -138,11 +140,6 @@ class ExprFormula final : public LimitFormula {
   void Load(const RateState& state, absl::Span<const double> extra, const Update& update,
             const RateBounds& bounds) const;
 
-  double base_requests_;     // requests/s
-  double base_tokens_;       // tokens/s
-  double ceiling_requests_;  // requests/s, absolute cap
-  double ceiling_tokens_;    // tokens/s, absolute cap
-  double capacity_share_;
   std::unique_ptr<mu::Parser> requests_;  // compiled once; read values_
   std::unique_ptr<mu::Parser> tokens_;
   // The variables' values, in Variables() order: the scratch state the parsers read.

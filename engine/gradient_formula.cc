@@ -12,14 +12,7 @@ constexpr size_t kLongLatency = 1;   // seconds
 }  // namespace
 
 std::vector<ParamSpec> GradientFormula::Params() {
-  return {
-      {"base_rpm", ParamKind::kNumber, 60.0, 0.0, true, "floor of the rate in requests per minute"},
-      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true,
-       "floor of the rate in tokens per minute"},
-      {"ceiling_rpm", ParamKind::kNumber, 1e9, 0.0, true, "absolute cap in requests per minute"},
-      {"ceiling_tpm", ParamKind::kNumber, 1e12, 0.0, true, "absolute cap in tokens per minute"},
-      {"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,
-       "cap as a share of the model's live capacity (1 = all of it)"},
+  return WithRangeParams({
       {"tolerance", ParamKind::kNumber, 1.5, 1.0, false,
        "recent latency up to tolerance x the long-run one does not lower the rate"},
       {"min_gradient", ParamKind::kNumber, 0.5, 0.0, true,
@@ -32,15 +25,12 @@ std::vector<ParamSpec> GradientFormula::Params() {
        "samples in the short-term latency average"},
       {"long_samples", ParamKind::kCount, 600.0, 1.0, false,
        "samples in the long-term latency average"},
-  };
+  });
 }
 
 GradientFormula::GradientFormula(const ParamValues& params)
-    : base_requests_(params.at("base_rpm") / 60.0),
-      base_tokens_(params.at("base_tpm") / 60.0),
-      ceiling_requests_(params.at("ceiling_rpm") / 60.0),
-      ceiling_tokens_(params.at("ceiling_tpm") / 60.0),
-      capacity_share_(params.at("capacity_share")),
+    :
+      range_(params),
       tolerance_(params.at("tolerance")),
       min_gradient_(std::min(1.0, params.at("min_gradient"))),
       smoothing_(std::min(1.0, params.at("smoothing"))),
@@ -49,16 +39,11 @@ GradientFormula::GradientFormula(const ParamValues& params)
       long_weight_(1.0 / params.at("long_samples")) {}
 
 RateBounds GradientFormula::Bounds(const ModelCapacity& capacity) const {
-  // A capacity of zero means unknown: only the absolute ceiling applies.
-  auto ceiling = [&](double floor, double absolute, double live) {
-    return std::max(floor, live > 0 ? std::min(absolute, capacity_share_ * live) : absolute);
-  };
-  return {base_requests_, ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
-          base_tokens_, ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
+  return range_.For(capacity);
 }
 
 RateState GradientFormula::Initial(const ModelCapacity&) const {
-  return RateState{base_requests_, base_tokens_, 0.0, 0.0};
+  return RateState{range_.base_requests(), range_.base_tokens(), 0.0, 0.0};
 }
 
 double GradientFormula::Gradient(double short_s, double long_s) const {
@@ -88,10 +73,10 @@ void GradientFormula::RecordSuccess(RateState& state, absl::Span<double> extra,
   // r successes a second at the full rate r, each closing smoothing / r of the gap: smoothing of
   // it per second. The floor holds here; the ceiling, which depends on the capacity, at the next
   // Advance.
-  const double rate = std::max(base_requests_, state.request_rate);
+  const double rate = std::max(range_.base_requests(), state.request_rate);
   const double target = rate * Gradient(short_s, long_s) + increase_requests_;
-  const double next = std::max(base_requests_, rate + smoothing_ * (target - rate) / rate);
-  state.token_rate = std::max(base_tokens_, state.token_rate * (next / rate));
+  const double next = std::max(range_.base_requests(), rate + smoothing_ * (target - rate) / rate);
+  state.token_rate = std::max(range_.base_tokens(), state.token_rate * (next / rate));
   state.request_rate = next;
 }
 

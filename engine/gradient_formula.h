@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "engine/limit_formula.h"
+#include "engine/rate_range.h"
 
 namespace ratesim {
 
@@ -53,11 +54,7 @@ class GradientFormula final : public LimitFormula {
   double Gradient(double short_s, double long_s) const;
 
  private:
-  double base_requests_;     // requests/s
-  double base_tokens_;       // tokens/s
-  double ceiling_requests_;  // requests/s, absolute cap
-  double ceiling_tokens_;    // tokens/s, absolute cap
-  double capacity_share_;
+  RateRange range_;
   double tolerance_;
   double min_gradient_;      // in (0, 1]
   double smoothing_;         // per second of full use, in (0, 1]

@@ -12,6 +12,7 @@
 #define RATESIM_ENGINE_LIMIT_FORMULA_H_
 
 #include <cstddef>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,10 +25,11 @@
 
 namespace ratesim {
 
-// What a model can serve, as the formulas see it: nominal throughput of its live slots.
+// What a model can serve, as the formulas see it: nominal throughput of its live slots. Zero is
+// zero (an outage); a gateway that does not know its capacity leaves the default, infinity.
 struct ModelCapacity {
-  double requests_per_s = 0.0;
-  double tokens_per_s = 0.0;
+  double requests_per_s = std::numeric_limits<double>::infinity();
+  double tokens_per_s = std::numeric_limits<double>::infinity();
 };
 
 // The part of a key's state that every formula has. Plain values; the engine stores one per key.

@@ -35,44 +35,29 @@ size_t SlotOf(int64_t sub_window) {
 }  // namespace
 
 std::vector<ParamSpec> PeakWindowFormula::Params() {
-  return {
-      {"base_rpm", ParamKind::kNumber, 60.0, 0.0, true, "floor of the rate in requests per minute"},
-      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true,
-       "floor of the rate in tokens per minute"},
-      {"ceiling_rpm", ParamKind::kNumber, 1e9, 0.0, true, "absolute cap in requests per minute"},
-      {"ceiling_tpm", ParamKind::kNumber, 1e12, 0.0, true, "absolute cap in tokens per minute"},
-      {"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,
-       "cap as a share of the model's live capacity (1 = all of it)"},
+  return WithRangeParams({
       {"multiple", ParamKind::kNumber, 2.0, 0.0, true,
        "rate = multiple x the peak successful rate in the window"},
       {"bucket", ParamKind::kDuration, 1.0, 0.0, true,
        "length of the buckets the successful rate is measured in"},
       {"window", ParamKind::kDuration, 60.0, 0.0, true,
        "how long a peak counts (4 sub-windows of whole buckets)"},
-  };
+  });
 }
 
 PeakWindowFormula::PeakWindowFormula(const ParamValues& params)
-    : base_requests_(params.at("base_rpm") / 60.0),
-      base_tokens_(params.at("base_tpm") / 60.0),
-      ceiling_requests_(params.at("ceiling_rpm") / 60.0),
-      ceiling_tokens_(params.at("ceiling_tpm") / 60.0),
-      capacity_share_(params.at("capacity_share")),
+    :
+      range_(params),
       multiple_(params.at("multiple")),
       bucket_s_(params.at("bucket")),
       sub_buckets_(BucketsPerSubWindow(params.at("window"), bucket_s_)) {}
 
 RateBounds PeakWindowFormula::Bounds(const ModelCapacity& capacity) const {
-  // A capacity of zero means unknown: only the absolute ceiling applies.
-  auto ceiling = [&](double floor, double absolute, double live) {
-    return std::max(floor, live > 0 ? std::min(absolute, capacity_share_ * live) : absolute);
-  };
-  return {base_requests_, ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
-          base_tokens_, ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
+  return range_.For(capacity);
 }
 
 RateState PeakWindowFormula::Initial(const ModelCapacity&) const {
-  return RateState{base_requests_, base_tokens_, 0.0, 0.0};
+  return RateState{range_.base_requests(), range_.base_tokens(), 0.0, 0.0};
 }
 
 int64_t PeakWindowFormula::BucketOf(double t_s) const {

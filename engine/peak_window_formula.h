@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "engine/limit_formula.h"
+#include "engine/rate_range.h"
 
 namespace ratesim {
 
@@ -54,14 +55,10 @@ class PeakWindowFormula final : public LimitFormula {
   double window_s() const { return kSubWindows * bucket_s_ * static_cast<double>(sub_buckets_); }
 
  private:
+  RateRange range_;
   // The index of the bucket holding time `t_s`.
   int64_t BucketOf(double t_s) const;
 
-  double base_requests_;     // requests/s
-  double base_tokens_;       // tokens/s
-  double ceiling_requests_;  // requests/s, absolute cap
-  double ceiling_tokens_;    // tokens/s, absolute cap
-  double capacity_share_;
   double multiple_;
   double bucket_s_;
   int64_t sub_buckets_;      // m: buckets per sub-window, >= 1

@@ -47,7 +47,7 @@ TEST(CapacityShareFormula, WaterLevelFillsTheSmallDemandsAndSplitsTheRestEqually
   // When everything fits nobody is held back by the others; nor with an unknown (0) budget.
   EXPECT_EQ(Level({10, 20, 30}, 100), kInf);
   EXPECT_EQ(Level({}, 100), kInf);
-  EXPECT_EQ(Level({10, 20, 200}, 0), kInf);
+  EXPECT_EQ(Level({10, 20, 200}, 0), 0.0);  // nothing to split: every key at its floor
 }
 
 TEST(CapacityShareFormula, SummaryIsTheLevelOfHeadroomTimesUsageDecayedToThePeriodStart) {

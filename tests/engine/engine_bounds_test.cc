@@ -33,5 +33,27 @@ TEST(EngineBounds, SuccessesAtOneInstantCannotLiftAnAimdRatePastTheCeiling) {
   EXPECT_DOUBLE_EQ(engine.Headers(key, now).limit_rpm, 300.0);
 }
 
+TEST(EngineBounds, ATotalOutageLeavesTheFormulasTheCapacityTheModelHad) {
+  // capacity_share gives a lone key the ceiling, half the model: 5 requests/s of 10. With no replica
+  // up the ceiling neither collapses to the floor (blaming the org for the outage) nor lifts to
+  // the absolute cap (advertising 10^9 RPM); a partial outage scales it.
+  Engine engine;
+  absl::StatusOr<std::unique_ptr<SmoothingPolicy>> policy = MakePolicy("none", {});
+  ASSERT_TRUE(policy.ok());
+  const ModelId model = engine.AddModel("m", 8, ModelCapacity{10, 1e6}, std::move(*policy));
+  absl::StatusOr<std::unique_ptr<LimitFormula>> share = MakeFormula("capacity_share", {});
+  ASSERT_TRUE(share.ok());
+  const KeyId key = engine.AddKey("org", model, engine.AddFormula(std::move(*share)), 0);
+  Effects effects;
+  engine.Arrive(key, 0, 10, FromSeconds(1), &effects);
+  EXPECT_DOUBLE_EQ(engine.RateAt(key, FromSeconds(2)).request_rate, 5.0);
+  engine.SetCapacity(model, 0, ModelCapacity{0, 0}, FromSeconds(3), &effects);
+  engine.Arrive(key, 1, 10, FromSeconds(4), &effects);
+  EXPECT_DOUBLE_EQ(engine.RateAt(key, FromSeconds(5)).request_rate, 5.0);
+  EXPECT_DOUBLE_EQ(engine.Headers(key, FromSeconds(5)).limit_rpm, 300.0);
+  engine.SetCapacity(model, 2, ModelCapacity{4, 1e6}, FromSeconds(6), &effects);
+  EXPECT_DOUBLE_EQ(engine.RateAt(key, FromSeconds(8)).request_rate, 2.0);
+}
+
 }  // namespace
 }  // namespace ratesim

@@ -35,8 +35,8 @@ std::unique_ptr<LimitFormula> Make(const std::string& name) {
   return formula.ok() ? *std::move(formula) : nullptr;
 }
 
-// Capacities a key's model goes through: unknown (0), scarce, ordinary, huge.
-const std::vector<ModelCapacity> kCapacities = {{0, 0}, {2, 2000}, {100, 1e6}, {1e5, 1e9}};
+// Capacities a key's model goes through: none, scarce, ordinary, huge, unknown (infinite).
+const std::vector<ModelCapacity> kCapacities = {{0, 0}, {2, 2000}, {100, 1e6}, {1e5, 1e9}, {}};
 
 bool WithinBounds(double rate, double floor, double ceiling) {
   const double slack = 1e-9 * std::max(1.0, std::abs(ceiling));

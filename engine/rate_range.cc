@@ -1,0 +1,48 @@
+#include "engine/rate_range.h"
+
+#include <algorithm>
+
+namespace ratesim {
+
+std::vector<ParamSpec> RateRange::Params() {
+  return {
+      {"base_rpm", ParamKind::kNumber, 60.0, 0.0, true,
+       "floor of the rate in requests per minute: what a new org gets"},
+      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true, "floor of the rate in tokens per minute"},
+      {"ceiling_rpm", ParamKind::kNumber, 1e9, 0.0, true, "absolute cap in requests per minute"},
+      {"ceiling_tpm", ParamKind::kNumber, 1e12, 0.0, true, "absolute cap in tokens per minute"},
+      {"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,
+       "cap as a share of the model's live capacity (1 = all of it)"},
+  };
+}
+
+bool RateRange::IsParam(std::string_view name) {
+  for (const ParamSpec& spec : Params()) {
+    if (spec.name == name) return true;
+  }
+  return false;
+}
+
+std::vector<ParamSpec> WithRangeParams(std::vector<ParamSpec> more) {
+  std::vector<ParamSpec> specs = RateRange::Params();
+  specs.insert(specs.end(), more.begin(), more.end());
+  return specs;
+}
+
+RateRange::RateRange(const ParamValues& params)
+    : base_requests_(params.at("base_rpm") / 60.0),
+      base_tokens_(params.at("base_tpm") / 60.0),
+      ceiling_requests_(params.at("ceiling_rpm") / 60.0),
+      ceiling_tokens_(params.at("ceiling_tpm") / 60.0),
+      capacity_share_(params.at("capacity_share")) {}
+
+RateBounds RateRange::For(const ModelCapacity& capacity) const {
+  // capacity_share > 0 (its spec), so an unknown (infinite) capacity leaves the absolute cap.
+  auto ceiling = [&](double floor, double absolute, double live) {
+    return std::max(floor, std::min(absolute, capacity_share_ * live));
+  };
+  return {base_requests_, ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
+          base_tokens_, ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
+}
+
+}  // namespace ratesim

@@ -1,0 +1,43 @@
+// The range every built-in formula keeps a key's rates in: a floor, what a new org gets, and a
+// ceiling, an absolute cap and a share of the model's live capacity. Declared once so that every
+// formula takes the same five parameters and treats capacity the same way.
+//
+// Capacity: ModelCapacity's default (infinite) means unknown, and only the absolute cap applies;
+// zero means zero (an outage, no replicas up), and the ceiling falls to the floor.
+#ifndef RATESIM_ENGINE_RATE_RANGE_H_
+#define RATESIM_ENGINE_RATE_RANGE_H_
+
+#include <vector>
+
+#include "engine/limit_formula.h"
+#include "engine/param_spec.h"
+
+namespace ratesim {
+
+class RateRange {
+ public:
+  // base_rpm, base_tpm, ceiling_rpm, ceiling_tpm, capacity_share.
+  static std::vector<ParamSpec> Params();
+  static bool IsParam(std::string_view name);
+
+  // REQUIRES: `params` resolved against Params() (other entries are ignored).
+  explicit RateRange(const ParamValues& params);
+
+  RateBounds For(const ModelCapacity& capacity) const;
+  double base_requests() const { return base_requests_; }  // requests/s
+  double base_tokens() const { return base_tokens_; }      // tokens/s
+
+ private:
+  double base_requests_;
+  double base_tokens_;
+  double ceiling_requests_;  // absolute, requests/s
+  double ceiling_tokens_;    // absolute, tokens/s
+  double capacity_share_;
+};
+
+// `specs` followed by `more`: a formula's parameters after the range's.
+std::vector<ParamSpec> WithRangeParams(std::vector<ParamSpec> more);
+
+}  // namespace ratesim
+
+#endif  // RATESIM_ENGINE_RATE_RANGE_H_
