@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <set>
+#include <string_view>
 #include <utility>
 
 #include "engine/earned_formula.h"
@@ -82,6 +85,7 @@ bool IsVariable(const std::string& name) {
 
 // Records muparser's complaint about the expression of `param` in `*error`; returns it as a status.
 absl::Status ParserError(const char* param, const mu::Parser::exception_type& e, ExprError* error) {
+  error->kind = ExprError::Kind::kSyntax;
   error->param = param;
   error->position = e.GetPos();
   error->token = e.GetToken();
@@ -89,6 +93,60 @@ absl::Status ParserError(const char* param, const mu::Parser::exception_type& e,
   error->message = e.GetMsg();
   return absl::InvalidArgumentError(
       fmt::format("'{}' of limit formula 'expr' does not compile: {}", param, e.GetMsg()));
+}
+
+// Records a fault of the expression of `param` that we found (not muparser) in `*error`; returns it
+// as a status.
+absl::Status ExpressionError(ExprError* error, ExprError::Kind kind, const char* param, int position,
+                             std::string token, std::string message, std::string fix) {
+  error->kind = kind;
+  error->param = param;
+  error->position = position;
+  error->token = std::move(token);
+  error->message = std::move(message);
+  error->fix = std::move(fix);
+  const std::string where = position >= 0 ? fmt::format(" (column {})", position + 1) : "";
+  return absl::InvalidArgumentError(fmt::format("'{}' of limit formula 'expr'{}: {}; {}", param, where,
+                                                error->message, error->fix));
+}
+
+// The first assignment operator of an expression (muparser's =, or +=, -=, *=, /=), as its offset
+// and length; nullopt if none. The comparisons ==, <=, >= and != are read first, as muparser reads
+// operators; no other token of muparser's holds a '=' (names take letters, digits and '_').
+std::optional<std::pair<size_t, size_t>> FindAssignment(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const std::string_view two = text.substr(i, 2);
+    if (two == "==" || two == "<=" || two == ">=" || two == "!=") {
+      ++i;
+    } else if (two == "+=" || two == "-=" || two == "*=" || two == "/=") {
+      return std::pair{i, size_t{2}};
+    } else if (text[i] == '=') {
+      return std::pair{i, size_t{1}};
+    }
+  }
+  return std::nullopt;
+}
+
+// Whether compiled code assigns: the check behind FindAssignment, should muparser ever read an
+// assignment that the scan does not.
+bool Assigns(const mu::Parser& parser) {
+  const mu::ParserByteCode& code = parser.GetByteCode();
+  for (size_t i = 0; i < code.GetSize(); ++i) {
+    if (code.GetBase()[i].Cmd == mu::cmASSIGN) return true;
+  }
+  return false;
+}
+
+// The offset of the first ',' outside every parenthesis, which muparser reads as the start of a
+// further result (inside a function's parentheses it separates arguments); -1 if none.
+int FirstResultSeparator(std::string_view text) {
+  int depth = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '(') ++depth;
+    if (text[i] == ')') --depth;
+    if (text[i] == ',' && depth <= 0) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 }  // namespace
@@ -107,7 +165,8 @@ std::string ExprFormula::Help() {
   std::string text = fmt::format(
       "    {} = \"<expression>\"   the request rate, requests/s (required)\n"
       "    {}   = \"<expression>\"   the token rate, tokens/s (required)\n"
-      "    any other number, e.g. growth = 1.5, is a constant of the expressions\n"
+      "    any other number, e.g. growth = 1.5, is a constant of the expressions, one of which must\n"
+      "    use it\n"
       "    evaluated at each update of a key, clamped to [base, ceiling]; a non-finite result gives "
       "the floor\n"
       "    variables:\n",
@@ -131,6 +190,14 @@ absl::Status ExprFormula::CheckConstant(const std::string& name, double value) {
         fmt::format("'{}' is a variable of the expressions, set at each update; give the constant "
                     "another name",
                     name));
+  }
+  // muparser's own constants (_pi, _e): the expressions bind ours as variables, which may not share
+  // their names.
+  static const mu::valmap_type* const builtin = new mu::valmap_type(mu::Parser().GetConst());
+  if (const auto it = builtin->find(name); it != builtin->end()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "'{}' is muparser's constant ({}); write it as is in the expressions, or give yours another name",
+        name, it->second));
   }
   if (!std::isfinite(value)) {
     return absl::InvalidArgumentError(fmt::format("got {}; a constant must be a finite number", value));
@@ -189,37 +256,98 @@ absl::StatusOr<std::unique_ptr<LimitFormula>> ExprFormula::Create(const ParamVal
   }
 
   std::unique_ptr<ExprFormula> formula(new ExprFormula(*resolved));
+  // The constants, in name order, bound by address: their storage is sized once, here.
+  std::vector<std::string> constant_names;
+  for (const auto& [name, value] : constants) constant_names.push_back(name);
+  std::sort(constant_names.begin(), constant_names.end());
+  for (const std::string& name : constant_names) formula->constants_.push_back(constants.at(name));
   // A new key, as documented at Create.
   const ModelCapacity unit{1.0, 1.0};
   const std::vector<double> words(kWords, 0.0);
   Update update;
   update.model.capacity = unit;
   formula->Load(formula->Initial(unit), words, update, formula->Bounds(unit));
+  std::set<std::string> used;  // every variable and constant either expression reads
   for (const auto& [param, parser] : {std::pair{kRequestsParam, formula->requests_.get()},
                                       std::pair{kTokensParam, formula->tokens_.get()}}) {
+    const std::string& text = texts.at(param);
+    const bool requests = param == std::string_view(kRequestsParam);
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      return ExpressionError(error, ExprError::Kind::kEmpty, param, -1, "", fmt::format("{} is empty", param),
+                             fmt::format("write an expression, e.g. \"{}\"",
+                                         requests ? "max(base_rps, 2 * ok_rps_10m)"
+                                                  : "max(base_tps, 2 * ok_tps_10m)"));
+    }
+    if (const auto assignment = FindAssignment(text)) {
+      const std::string op = text.substr(assignment->first, assignment->second);
+      return ExpressionError(
+          error, ExprError::Kind::kAssignment, param, static_cast<int>(assignment->first), op,
+          fmt::format("'{}' is an assignment: an expression may not change a variable or constant (the "
+                      "two expressions share them)",
+                      op),
+          op == "=" ? "remove it; to compare, write =="
+                    : fmt::format("remove it; write the value itself, e.g. x {} 2 rather than x {} 2",
+                                  op.substr(0, 1), op));
+    }
     double result = 0.0;
+    int results = 0;
     try {
       for (size_t i = 0; i < kVariableCount; ++i) {
         parser->DefineVar(VariableTable()[i].name, &formula->values_[i]);
       }
-      for (const auto& [name, value] : constants) parser->DefineConst(name, value);
-      parser->SetExpr(texts.at(param));
-      // muparser compiles at the first evaluation; every later one runs the bytecode.
+      // As variables, not muparser constants (which it folds into the code), so that GetUsedVar
+      // lists them.
+      for (size_t i = 0; i < constant_names.size(); ++i) {
+        parser->DefineVar(constant_names[i], &formula->constants_[i]);
+      }
+      parser->SetExpr(text);
+      parser->Eval();  // compiles: throws on a syntax error or an unknown name
+      for (const auto& [name, address] : parser->GetUsedVar()) used.insert(name);
+      // GetUsedVar left the parser to compile again at its next evaluation: this one. Every later
+      // one runs the bytecode.
       result = parser->Eval();
+      results = parser->GetNumResults();
     } catch (const mu::Parser::exception_type& e) {
       return ParserError(param, e, error);
     }
-    if (!std::isfinite(result)) {
-      error->param = param;
-      error->message = fmt::format(
-          "gives {} for a new key (rate at the floor, every trailing rate and count 0, elapsed_s = "
-          "age_s = now_s = 0, utilisation 0)",
-          result);
-      return absl::InvalidArgumentError(fmt::format(
-          "'{}' of limit formula 'expr' {}; guard the division or logarithm that fails, e.g. with "
-          "max(x, 1e-9) or x > 0 ? ... : ...",
-          param, error->message));
+    if (Assigns(*parser)) {
+      return ExpressionError(error, ExprError::Kind::kAssignment, param, -1, "=",
+                             "it assigns: an expression may not change a variable or constant (the two "
+                             "expressions share them)",
+                             "remove the assignment; to compare, write ==");
     }
+    if (results != 1) {
+      return ExpressionError(
+          error, ExprError::Kind::kManyResults, param, FirstResultSeparator(text), ",",
+          fmt::format("',' outside a function's arguments makes {} values of one expression (muparser "
+                      "would keep the last)",
+                      results),
+          "use a dot for decimals; an expression gives one value");
+    }
+    if (!std::isfinite(result)) {
+      return ExpressionError(
+          error, ExprError::Kind::kNotFinite, param, -1, "",
+          fmt::format("gives {} for a new key (rate at the floor, every trailing rate and count 0, "
+                      "elapsed_s = age_s = now_s = 0, utilisation 0)",
+                      result),
+          "guard the division or logarithm that fails, e.g. with max(x, 1e-9) or x > 0 ? ... : ...");
+    }
+  }
+  // A constant neither expression reads changes nothing: most likely a misspelt name (say, a sweep
+  // over it would run identical points).
+  for (const std::string& name : constant_names) {
+    if (!used.count(name)) error->unused_constants.push_back(name);
+  }
+  if (!error->unused_constants.empty()) {
+    error->kind = ExprError::Kind::kUnusedConstant;
+    error->used_names.assign(used.begin(), used.end());
+    error->message = fmt::format("constant{} '{}' of limit formula 'expr' {} not used by {} or {}",
+                                 error->unused_constants.size() > 1 ? "s" : "",
+                                 fmt::join(error->unused_constants, "', '"),
+                                 error->unused_constants.size() > 1 ? "are" : "is", kRequestsParam,
+                                 kTokensParam);
+    error->fix = "use it in an expression, or remove it (a misspelt name?)";
+    return absl::InvalidArgumentError(fmt::format("{}; {}", error->message, error->fix));
   }
   return std::unique_ptr<LimitFormula>(std::move(formula));
 }

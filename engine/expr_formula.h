@@ -5,13 +5,15 @@
 //   formula = "expr"
 //   requests_per_s = "min(rate_rps * growth^(elapsed_s/60), max(base_rps, 2 * ok_rps_10m))"
 //   tokens_per_s   = "min(rate_tps * growth^(elapsed_s/60), max(base_tps, 2 * ok_tps_10m))"
-//   growth = 1.5   # every number of the table that is not a parameter is a constant of both
+//   growth = 1.5   # every number of the table that is not a parameter is a constant of both,
+//                  # which one of them must use
 //
 // Both are evaluated at each lazy update of a key (Advance), never per request, on the variables
 // below as they stand at the update; each result becomes the key's rate in its dimension, clamped
 // to Bounds() (floor base, ceiling as earned's). A result that is not finite (a division by zero,
-// say) gives the floor. ExprFormula::Create refuses expressions that do not compile, or whose result
-// on a new key (see Create) is not finite.
+// say) gives the floor. ExprFormula::Create refuses expressions that are empty, assign, do not
+// compile, give more than one value (a decimal comma) or a non-finite result on a new key, and
+// constants that neither expression uses (see Create).
 //
 // Variables (Variables() lists them with this help; `ratesim formulas` prints it):
 //   rate_rps, rate_tps           the key's rate before this update
@@ -61,11 +63,26 @@ namespace ratesim {
 
 // Where an expression of `expr` is wrong, for a scenario loader to point into its text.
 struct ExprError {
+  enum class Kind {
+    kNone,
+    kEmpty,           // the expression is empty or blank
+    kAssignment,      // it assigns (=, +=, -=, *=, /=): `token` is the operator, at `position`
+    kSyntax,          // muparser does not compile it (see unknown_name)
+    kManyResults,     // it gives several values: `position` is the first ',' between them
+    kNotFinite,       // its result on a new key is not finite
+    kUnusedConstant,  // constants neither expression uses: unused_constants (`param` is empty)
+  };
+  Kind kind = Kind::kNone;
   std::string param;         // the expression's parameter: "requests_per_s" or "tokens_per_s"
   int position = -1;         // 0-based offset in the expression of the fault; -1: none (all of it)
   std::string token;         // the faulty token as muparser read it; may be empty
   bool unknown_name = false; // `token` is a name that is neither a variable nor a function
-  std::string message;       // what muparser (or the finiteness check) said
+  std::string message;       // what is wrong: what muparser said (kSyntax), else ours
+  std::string fix;           // what to do, but for kSyntax (where a loader knows the names to suggest)
+  // kUnusedConstant: every constant that neither expression uses, and every name (variable or
+  // constant) that they do use, for a "did you mean"; both sorted.
+  std::vector<std::string> unused_constants;
+  std::vector<std::string> used_names;
 };
 
 class ExprFormula final : public LimitFormula {
@@ -89,18 +106,21 @@ class ExprFormula final : public LimitFormula {
   // The text parameters and the variables, as `ratesim formulas` prints them after Params().
   static std::string Help();
   // OkStatus if `name` = `value` may be a constant of the expressions: a name of letters, digits and
-  // '_', not a digit first, that no variable has, and a finite value. Else InvalidArgument saying
+  // '_', not a digit first, that no variable nor muparser constant (_pi, _e) has, and a finite value. Else InvalidArgument saying
   // why and what to do.
   static absl::Status CheckConstant(const std::string& name, double value);
 
   // Makes the formula. `numbers` are the parameters as written: those of Params() (defaults filled
   // in here) and any other, which becomes a constant of the expressions under its own name (a name
-  // of letters, digits and '_', not a digit first, not a variable's). `texts` holds exactly the two
-  // expressions. Both are compiled and evaluated once on a new key: rate at the floor, every
-  // trailing rate and count 0, now_s = elapsed_s = age_s = 0, on a model of 1 request/s and 1
-  // token/s of capacity, utilisation 0. Fails with InvalidArgument: a bad number or text parameter,
-  // an expression that does not compile, or one that gives a non-finite result on that new key. For
-  // the last two, `*error` (if not null) says where.
+  // of letters, digits and '_', not a digit first, not a variable's), and which one of them must
+  // use. `texts` holds exactly the two expressions. Both are compiled and evaluated once on a new
+  // key: rate at the floor, every trailing rate and count 0, now_s = elapsed_s = age_s = 0, on a
+  // model of 1 request/s and 1 token/s of capacity, utilisation 0. Fails with InvalidArgument: a
+  // bad number or text parameter; an expression that is empty, assigns (=, +=, ...: the two share
+  // their variables, so an assignment would leak into the other), does not compile, gives more
+  // than one value (muparser's ',' outside a function's arguments, as in a decimal comma "1,5"),
+  // or gives a non-finite result on that new key; or a constant that neither expression uses. For
+  // the expressions' faults, `*error` (if not null) says where and what (see ExprError::Kind).
   static absl::StatusOr<std::unique_ptr<LimitFormula>> Create(const ParamValues& numbers,
                                                               const ParamTexts& texts,
                                                               ExprError* error = nullptr);
@@ -144,6 +164,9 @@ class ExprFormula final : public LimitFormula {
   std::unique_ptr<mu::Parser> tokens_;
   // The variables' values, in Variables() order: the scratch state the parsers read.
   mutable std::array<double, kVariableCount> values_{};
+  // The constants' values, bound as variables (so that the parsers list the ones they use), never
+  // written after Create.
+  std::vector<double> constants_;
 };
 
 }  // namespace ratesim

@@ -13,6 +13,7 @@
 #include "engine/expr_formula.h"
 #include "fmt/format.h"
 #include "sim/scenario/section_readers.h"
+#include "sim/util/nearest_name.h"
 
 namespace ratesim {
 namespace scenario_internal {
@@ -67,24 +68,39 @@ void ReportExpressionError(TableReader& reader, const ExprError& error, const st
   const toml::node& node = *reader.Find(error.param);
   std::string message = error.message;
   while (!message.empty() && (message.back() == '.' || message.back() == ' ')) message.pop_back();
+  const bool by_muparser = error.kind == ExprError::Kind::kSyntax;
+  if (by_muparser) message = "muparser: " + message;
   std::string what;
   if (error.position >= 0) {
     const int column = 1 + std::min(error.position, static_cast<int>(text.size()));
-    what = fmt::format("column {} of the expression: muparser: {}", column, message);
+    what = fmt::format("column {} of the expression: {}", column, message);
+  } else if (error.kind == ExprError::Kind::kEmpty) {
+    what = message;  // "requests_per_s is empty"
   } else {
     what = fmt::format("the expression: {}", message);
   }
   std::string fix;
-  if (error.unknown_name) {
+  if (!by_muparser) {
+    fix = "; " + error.fix;
+  } else if (error.unknown_name) {
     fix = fmt::format("; '{}' is neither a variable nor a function{}", error.token,
                       SuggestionFor(error.token, names, /*always_list=*/true));
-  } else if (error.position >= 0) {
-    fix = "; fix the expression (muparser syntax: min(a, b), a^b, a > b ? a : b; see `ratesim formulas`)";
   } else {
-    fix = "; guard the division or logarithm that fails there, e.g. with max(x, 1e-9) or x > 0 ? ... : ...";
+    fix = "; fix the expression (muparser syntax: min(a, b), a^b, a > b ? a : b; see `ratesim formulas`)";
   }
   reader.diags().Error(PlaceInExpression(reader, node, text, error.position),
                        fmt::format("'{}' in {}: {}{}", error.param, reader.context(), what, fix));
+}
+
+// Each constant that neither expression uses, at its value, with the nearest name they do use.
+void ReportUnusedConstants(TableReader& reader, const ExprError& error) {
+  for (const std::string& name : error.unused_constants) {
+    const std::optional<std::string> nearest = NearestName(name, error.used_names);
+    reader.ValueError(name, fmt::format("constant '{}' is not used by {} or {}, so it changes nothing; {}",
+                                        name, ExprFormula::kRequestsParam, ExprFormula::kTokensParam,
+                                        nearest ? fmt::format("did you mean '{}'?", *nearest)
+                                                : std::string("use it in an expression or remove it")));
+  }
 }
 
 }  // namespace
@@ -135,7 +151,11 @@ void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& sp
   ExprError error;
   absl::StatusOr<std::unique_ptr<LimitFormula>> formula = ExprFormula::Create(numbers, spec.texts, &error);
   if (formula.ok()) return;
-  if (error.param.empty()) {
+  if (error.kind == ExprError::Kind::kUnusedConstant) {
+    ReportUnusedConstants(reader, error);
+    // Nor may an org set them: its override is then an unknown key, with the same suggestion.
+    for (const std::string& name : error.unused_constants) spec.params.erase(name);
+  } else if (error.param.empty()) {
     // A parameter's error, reported above at its value.
     if (reader.diags().count() == errors_before) {
       reader.TableError(fmt::format("{} in {}: {}", kOwner, reader.context(),

@@ -298,6 +298,8 @@ TEST(ExprFormula, BadParametersAreRefused) {
   EXPECT_FALSE(MakeFormula("expr", {}, {}).ok());
   EXPECT_FALSE(MakeFormula("expr", {{"rate_rps", 2}}, both).ok());   // a variable's name
   EXPECT_FALSE(MakeFormula("expr", {{"2fast", 2}}, both).ok());      // not a name
+  EXPECT_FALSE(MakeFormula("expr", {{"_pi", 3}}, {{"requests_per_s", "base_rps * _pi"},
+                                                 {"tokens_per_s", "base_tps"}}).ok());  // muparser's
   const double nan = std::numeric_limits<double>::quiet_NaN();
   EXPECT_FALSE(MakeFormula("expr", {{"growth", nan}}, both).ok());   // not finite
   EXPECT_FALSE(MakeFormula("expr", {{"base_rpm", 0}}, both).ok());   // the bounds as earned's
@@ -306,7 +308,80 @@ TEST(ExprFormula, BadParametersAreRefused) {
   EXPECT_FALSE(MakeFormula("expr", {}, extra).ok());
   // Texts belong to written formulas only.
   EXPECT_FALSE(MakeFormula("earned", {}, both).ok());
-  EXPECT_TRUE(MakeFormula("expr", {{"growth", 2}}, both).ok());
+  EXPECT_TRUE(MakeFormula("expr", {{"growth", 2}}, {{"requests_per_s", "base_rps * growth"},
+                                                    {"tokens_per_s", "base_tps"}}).ok());
+}
+
+TEST(ExprFormula, AConstantNeitherExpressionUsesIsRefused) {
+  // A misspelt constant beside the right one: once accepted as a constant nothing read.
+  const ExprError error = CreateError("max(base_rps, headroom * ok_rps_10m)", "base_tps",
+                                      {{"headroom", 2}, {"headrom", 3}, {"zzz", 1}});
+  EXPECT_EQ(error.kind, ExprError::Kind::kUnusedConstant);
+  EXPECT_EQ(error.unused_constants, (std::vector<std::string>{"headrom", "zzz"}));
+  EXPECT_EQ(error.used_names, (std::vector<std::string>{"base_rps", "base_tps", "headroom", "ok_rps_10m"}));
+  EXPECT_NE(error.message.find("'headrom', 'zzz'"), std::string::npos) << error.message;
+  // The status says it too.
+  absl::StatusOr<std::unique_ptr<LimitFormula>> formula =
+      MakeFormula("expr", {{"headrom", 2}}, {{"requests_per_s", "base_rps"}, {"tokens_per_s", "base_tps"}});
+  ASSERT_FALSE(formula.ok());
+  EXPECT_NE(formula.status().message().find("constant 'headrom' of limit formula 'expr' is not used by "
+                                            "requests_per_s or tokens_per_s"),
+            std::string::npos)
+      << formula.status();
+  // A constant one expression uses is used; the bound parameters are parameters, used or not.
+  EXPECT_NE(Expr("base_rps", "base_tps * growth", {{"growth", 2}}), nullptr);
+  EXPECT_NE(Expr("base_rps", "base_tps",
+                 {{"base_rpm", 120}, {"base_tpm", 6000}, {"ceiling_rpm", 1200}, {"ceiling_tpm", 60000},
+                  {"capacity_share", 0.3}}),
+            nullptr);
+}
+
+TEST(ExprFormula, ADecimalCommaIsRefused) {
+  // muparser reads "1,5" as two results and keeps the last: rate_rps * 1, then 5.
+  const ExprError error = CreateError("rate_rps * 1,5");
+  EXPECT_EQ(error.kind, ExprError::Kind::kManyResults);
+  EXPECT_EQ(error.param, "requests_per_s");
+  EXPECT_EQ(error.position, 12);  // the ','
+  EXPECT_NE(error.message.find("2 values"), std::string::npos) << error.message;
+  EXPECT_NE(error.fix.find("use a dot for decimals; an expression gives one value"), std::string::npos)
+      << error.fix;
+  EXPECT_EQ(CreateError("base_rps", "min(base_tps, 2), 3").position, 16);
+  // Commas between a function's arguments are not results.
+  EXPECT_NE(Expr("max(base_rps, min(rate_rps, 2))", "min(base_tps, 1.5)"), nullptr);
+}
+
+TEST(ExprFormula, AnAssignmentIsRefusedWithItsPosition) {
+  // Accepted, it would set ok_rps_1m for the tokens' expression too (they share the variables).
+  ExprError error = CreateError("(ok_rps_1m = 1000)*0 + rate_rps", "ok_rps_1m * 100 + base_tps");
+  EXPECT_EQ(error.kind, ExprError::Kind::kAssignment);
+  EXPECT_EQ(error.param, "requests_per_s");
+  EXPECT_EQ(error.position, 11);
+  EXPECT_EQ(error.token, "=");
+  EXPECT_NE(error.message.find("assignment"), std::string::npos) << error.message;
+  EXPECT_NE(error.fix.find("=="), std::string::npos) << error.fix;
+  error = CreateError("base_rps", "(growth=2) * base_tps", {{"growth", 1.5}});  // a constant
+  EXPECT_EQ(error.kind, ExprError::Kind::kAssignment);
+  EXPECT_EQ(error.param, "tokens_per_s");
+  EXPECT_EQ(error.position, 7);
+  for (const std::string op : {"+=", "-=", "*=", "/="}) {
+    error = CreateError("(rate_rps " + op + " 1)*0 + base_rps");
+    EXPECT_EQ(error.kind, ExprError::Kind::kAssignment) << op;
+    EXPECT_EQ(error.position, 10) << op;
+    EXPECT_EQ(error.token, op);
+  }
+  // The comparisons are not assignments.
+  EXPECT_NE(Expr("rate_rps == 0 || rate_rps <= 1 || rate_rps >= 2 || rate_rps != 3 ? base_rps : 0"),
+            nullptr);
+}
+
+TEST(ExprFormula, AnEmptyExpressionIsRefusedAsEmpty) {
+  for (const std::string text : {"", "  \t"}) {
+    const ExprError error = CreateError("base_rps", text);
+    EXPECT_EQ(error.kind, ExprError::Kind::kEmpty);
+    EXPECT_EQ(error.param, "tokens_per_s");
+    EXPECT_EQ(error.message, "tokens_per_s is empty");
+    EXPECT_NE(error.fix.find("write an expression, e.g. \"max(base_tps"), std::string::npos) << error.fix;
+  }
 }
 
 }  // namespace

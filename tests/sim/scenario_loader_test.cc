@@ -648,6 +648,67 @@ TEST(ScenarioLoader, AnExpressionSetOnTheCommandLineIsCheckedToo) {
                        {"did you mean 'growth'?"}));
 }
 
+TEST(ScenarioLoader, RefusesAConstantNeitherExpressionUses) {
+  // `headrom` beside `headroom`: a sweep over it would run identical points.
+  const std::string limits = ExprLimits("max(base_rps, headroom * ok_rps_10m)", "\nheadroom = 2");
+  std::vector<std::string> errors = ErrorLines(Minimal({{3, limits + "\nheadrom = 3\nzzz = 1"}}));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:9:11: error: 'headrom' in [limits]: constant 'headrom' is not used by "
+                       "requests_per_s or tokens_per_s, so it changes nothing; did you mean 'headroom'?"));
+  EXPECT_TRUE(HasError(errors, "s.toml:10:7: error: 'zzz' in [limits]: constant 'zzz' is not used by",
+                       {"use it in an expression or remove it"}));
+  EXPECT_EQ(errors.size(), 2u) << Joined(errors);
+  // Added on the command line, as a sweep's grid does.
+  errors = ErrorLines(Minimal({{3, limits}}), {"limits.headrom=1"});
+  EXPECT_TRUE(HasError(errors, "<--set limits.headrom=1>: error: 'headrom' in [limits]: constant 'headrom'",
+                       {"did you mean 'headroom'?"}));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+  // An org cannot set it either.
+  errors = ErrorLines(Minimal({{3, limits + "\nheadrom = 3"}, {10, "name = \"acme\"\nlimits = { headrom = 4 }"}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:9:11: error: 'headrom' in [limits]: constant 'headrom'"));
+  EXPECT_TRUE(HasError(errors, "s.toml:17:12: error: unknown key 'headrom' in 'limits' of [[orgs]]; did you "
+                               "mean 'headroom'?"));
+  EXPECT_EQ(errors.size(), 2u) << Joined(errors);
+  // The bound parameters are parameters, whether the expressions name them or not.
+  EXPECT_TRUE(Parse(Minimal({{3, limits + "\nbase_rpm = 120\nbase_tpm = 6000\nceiling_rpm = 1200\n"
+                                          "ceiling_tpm = 60000\ncapacity_share = 0.3"},
+                             {10, "name = \"acme\"\nlimits = { headroom = 3, base_rpm = 60 }"}}))
+                  .ok());
+}
+
+TEST(ScenarioLoader, RefusesADecimalCommaInAnExpression) {
+  // "rate_rps * 1,5": muparser reads two results and keeps the last, 5. The ',' is at offset 12.
+  const std::vector<std::string> errors = ErrorLines(Minimal({{3, ExprLimits("rate_rps * 1,5")}}));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:5:31: error: 'requests_per_s' in [limits]: column 13 of the expression: ',' "
+                       "outside a function's arguments makes 2 values of one expression (muparser would "
+                       "keep the last); use a dot for decimals; an expression gives one value"));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+}
+
+TEST(ScenarioLoader, RefusesAnAssignmentInAnExpression) {
+  // It would leak into tokens_per_s, which shares the variables. The '=' is at offset 11.
+  std::vector<std::string> errors = ErrorLines(Minimal({{3, ExprLimits("(ok_rps_1m = 1000)*0 + rate_rps")}}));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:5:30: error: 'requests_per_s' in [limits]: column 12 of the expression: '=' "
+                       "is an assignment: an expression may not change a variable or constant (the two "
+                       "expressions share them); remove it; to compare, write =="));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+  errors = ErrorLines(Minimal({{3, ExprLimits("(ok_rps_1m += 1)*0 + rate_rps")}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:5:30: error: 'requests_per_s' in [limits]: column 12 of the expression: "
+                               "'+=' is an assignment"));
+  // Comparisons are fine.
+  EXPECT_TRUE(Parse(Minimal({{3, ExprLimits("rate_rps >= 1 && rate_rps != 2 ? rate_rps : base_rps")}})).ok());
+}
+
+TEST(ScenarioLoader, SaysAnEmptyExpressionIsEmpty) {
+  const std::vector<std::string> errors = ErrorLines(Minimal({{3, ExprLimits("")}}));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:5:18: error: 'requests_per_s' in [limits]: requests_per_s is empty; write an "
+                       "expression, e.g. \"max(base_rps, 2 * ok_rps_10m)\""));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+}
+
 TEST(ScenarioLoader, ChecksPolicyParameters) {
   const std::vector<std::string> errors = ErrorLines(Minimal({}, {"max_depth = 2.5", "max_wait = \"0s\""}));
   EXPECT_TRUE(HasError(errors, "s.toml:18:13: error: 'max_depth' in [[policies]]: got 2.5, not an integer"));
