@@ -8,7 +8,8 @@
 //   level   the model summary, refreshed every `refresh` seconds (at whole multiples of it), is
 //           the water level L of max-min fair sharing: Σ_keys min(demand_i, L) = share ×
 //           capacity. Keys whose demand is below L get all they ask for; the others split the
-//           rest equally. L = ∞ when the demands all fit, and when the capacity is 0 (unknown).
+//           rest equally. L = ∞ when the demands all fit or the capacity is unknown (infinite),
+//           0 when it is 0.
 //           Idle keys (usage 0) take nothing. Each key's usage is decayed to the period start
 //           before it is summed.
 //   rate    clamp(L, base, ceiling) for every key of the model, ceiling = max(base,

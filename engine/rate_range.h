@@ -3,7 +3,8 @@
 // formula takes the same five parameters and treats capacity the same way.
 //
 // Capacity: ModelCapacity's default (infinite) means unknown, and only the absolute cap applies;
-// zero means zero (an outage, no replicas up), and the ceiling falls to the floor.
+// zero means zero, and the ceiling falls to the floor. (The engine does not pass a total outage on
+// as zero: formulas keep the last live capacity; see Engine::SetCapacity.)
 #ifndef RATESIM_ENGINE_RATE_RANGE_H_
 #define RATESIM_ENGINE_RATE_RANGE_H_
 
