@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -167,6 +168,37 @@ absl::Status PublishShard(const std::string& dir, const ShardFile& file) {
                       {{ShardFileName(file.shard), [&text](std::ostream& out) { out << text; }}});
 }
 
+namespace {
+
+// Merge writes cells as they are, so a number cell must be a finite number (or empty, NA) and a
+// boolean cell true, false or empty: anything else would end up in sweep.json as invalid JSON.
+absl::Status CheckCells(const std::vector<SweepColumn>& columns,
+                        const std::vector<PointRows>& points) {
+  for (const PointRows& point : points) {
+    for (const SweepRow& row : point.rows) {
+      for (size_t c = 0; c < columns.size() && c < row.size(); ++c) {
+        const std::string& cell = row[c];
+        if (cell.empty() || columns[c].kind == CellKind::kText) continue;
+        bool good = false;
+        if (columns[c].kind == CellKind::kBool) {
+          good = cell == "true" || cell == "false";
+        } else {
+          char* end = nullptr;
+          const double value = std::strtod(cell.c_str(), &end);
+          good = end == cell.c_str() + cell.size() && std::isfinite(value);
+        }
+        if (!good) {
+          return absl::InvalidArgumentError(fmt::format("point {} has '{}' in its {} column",
+                                                        point.point, cell, columns[c].name));
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<ShardFile> ReadShardFile(const std::string& path) {
   absl::StatusOr<std::string> text = ReadText(path);
   if (!text.ok()) return text.status();
@@ -222,6 +254,10 @@ absl::StatusOr<ShardFile> ReadShardFile(const std::string& path) {
     file.points.push_back(std::move(entry));
   }
   if (!read.status().ok()) return read.status();
+  if (absl::Status cells = CheckCells(SweepColumns(definition.grid), file.points); !cells.ok()) {
+    return absl::InvalidArgumentError(fmt::format("{}: {}; the file was edited or damaged", path,
+                                                  std::string(cells.message())));
+  }
   if (file.shard.index >= file.shard.count) {
     return absl::InvalidArgumentError(
         fmt::format("{}: shard {} of {} does not exist", path, file.shard.index, file.shard.count));

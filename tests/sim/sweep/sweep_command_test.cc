@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "fmt/format.h"
 #include "sim/sweep/shard_file.h"
 #include "tests/support/sweep_fixture.h"
 
@@ -284,6 +285,22 @@ TEST_F(SweepCommandTest, MergeRefusesDamagedFilesAndDirectoriesWithoutShards) {
   CliResult r = Merge(dir_ / "merged", shards);
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(Contains(r.err, "does not match its contents"));
+
+  // A number cell that is not a finite number would reach sweep.json as it is.
+  WriteFile(path, text);
+  absl::StatusOr<ShardFile> file = ReadShardFile(path);
+  ASSERT_TRUE(file.ok()) << file.status();
+  const size_t success = static_cast<size_t>(
+      std::find(file->columns.begin(), file->columns.end(), "success_rate") - file->columns.begin());
+  ASSERT_LT(success, file->columns.size());
+  for (const char* bad : {"nan", "0.9x", "inf"}) {
+    ShardFile damaged = *file;
+    damaged.points.front().rows.front()[success] = bad;
+    WriteFile(path, ShardFileText(damaged));
+    r = Merge(dir_ / "merged", shards);
+    EXPECT_EQ(r.code, 2) << bad;
+    EXPECT_TRUE(Contains(r.err, fmt::format("has '{}' in its success_rate column", bad))) << r.err;
+  }
 
   WriteFile(path, text.substr(0, text.size() / 2));  // cut short
   r = Merge(dir_ / "merged", shards);
