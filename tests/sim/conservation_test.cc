@@ -94,7 +94,9 @@ TEST_P(EveryPolicy, EveryRequestEndsInExactlyOneOutcome) {
       EXPECT_EQ(sum.r503, m.overall.counts.r503);
     }
     EXPECT_EQ(static_cast<int64_t>(m.overall.latency.Count()), m.overall.counts.ok);
-    if (drain) EXPECT_EQ(m.overall.counts.in_flight, 0);
+    if (drain) {
+      EXPECT_EQ(m.overall.counts.in_flight, 0);
+    }
     // The mixed traffic overloads the model: the check covers failures, not just successes.
     EXPECT_GT(m.overall.counts.r429() + m.overall.counts.r503, 0);
     EXPECT_GT(m.overall.counts.ok, 0);
