@@ -112,6 +112,21 @@ absl::StatusOr<SweepRequest> ParseSweepRequest(const ParsedArgs& args) {
           fmt::format("flag '--seed' needs a whole number >= 0, got '{}'", request.seed));
     }
   }
+  // A value set twice would be decided by the order the overrides apply: refuse instead.
+  for (const GridAxis& axis : request.grid) {
+    for (const std::string& override : request.overrides) {
+      std::string_view key = std::string_view(override).substr(0, override.find('='));
+      while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
+      if (key == axis.key) {
+        return absl::InvalidArgumentError(fmt::format(
+            "'--set {}' and '--grid {}=...' both set {}; drop one", override, axis.key, axis.key));
+      }
+    }
+    if (axis.key == "run.seed" && !request.seed.empty()) {
+      return absl::InvalidArgumentError(
+          "'--seed' and '--grid run.seed=...' both set the seed; drop one");
+    }
+  }
   absl::StatusOr<int> replications = IntFlag(args, "--replications", 1, kMaxReplications, "1", 1);
   if (!replications.ok()) return replications.status();
   request.replications = *replications;

@@ -348,6 +348,10 @@ TEST_F(SweepCommandTest, UsageErrorsExitTwoAndWriteNothing) {
       {{"sweep", tiny_, "--jobs", "-1", "--out", out}, "'--jobs'"},
       {{"sweep", tiny_, "--seed", "x", "--out", out}, "'--seed'"},
       {{"sweep", tiny_, "--set", "novalue", "--out", out}, "'--set' needs key=value"},
+      {{"sweep", tiny_, "--grid", "limits.window=1m,2m", "--set", "limits.window = 3m", "--out", out},
+       "both set limits.window; drop one"},
+      {{"sweep", tiny_, "--grid", "run.seed=1,2", "--seed", "3", "--out", out},
+       "both set the seed; drop one"},
       {{"sweep", tiny_}, "needs '--out DIR'"},
       {{"sweep", "--out", out}, "needs SCENARIO"},
   };
