@@ -152,7 +152,7 @@ TEST(RecoverySink, JudgesAsTheKeptSeriesIsJudged) {
     absl::StatusOr<RunResult> run =
         Simulate(scenario, scenario.policies[0], scenario.run.seed, options);
     ASSERT_TRUE(run.ok()) << run.status();
-    const Recovery expected = AssessRecovery(ModelSuccessSeries(*run, outage->model), *outage);
+    const Recovery expected = AssessRecovery(ModelOutcomeSeries(*run, outage->model), *outage);
     const Recovery streamed = sink.Result();
     ASSERT_TRUE(expected.baseline.has_value());  // the check covers a judged recovery
     EXPECT_EQ(streamed.baseline, expected.baseline);

@@ -1,4 +1,5 @@
-// Tests for outage detection in a schedule and for recovery / spiral judgement on a series.
+// Tests for outage detection in a schedule and for recovery / spiral judgement
+// on a series.
 #include "sim/sweep/recovery.h"
 
 #include <gtest/gtest.h>
@@ -14,13 +15,12 @@ ModelSpec Model(std::string name, int64_t replicas, std::vector<std::pair<int64_
   ModelSpec model;
   model.name = std::move(name);
   model.replicas = replicas;
-  for (const auto& [seconds, count] : at) model.schedule.push_back({seconds * kS, count, {}});
+  for (const auto &[seconds, count] : at) model.schedule.push_back({seconds * kS, count, {}});
   return model;
 }
 
 TEST(LastRestoredOutage, FindsADropAndItsRestore) {
-  const std::optional<Outage> outage =
-      LastRestoredOutage({Model("m", 4, {{1200, 0}, {1320, 4}})});
+  const std::optional<Outage> outage = LastRestoredOutage({Model("m", 4, {{1200, 0}, {1320, 4}})});
   ASSERT_TRUE(outage.has_value());
   EXPECT_EQ(outage->model, "m");
   EXPECT_EQ(outage->drop, 1200 * kS);
@@ -49,48 +49,84 @@ TEST(LastRestoredOutage, TakesTheLatestRestoreOverOutagesAndModels) {
   ASSERT_TRUE(outage.has_value());
   EXPECT_EQ(outage->drop, 30 * kS);
   EXPECT_EQ(outage->restore, 32 * kS);
-  outage = LastRestoredOutage(
-      {Model("a", 2, {{40, 0}, {50, 2}}), Model("b", 2, {{20, 0}, {45, 2}})});
+  outage =
+      LastRestoredOutage({Model("a", 2, {{40, 0}, {50, 2}}), Model("b", 2, {{20, 0}, {45, 2}})});
   ASSERT_TRUE(outage.has_value());
   EXPECT_EQ(outage->model, "a");
-  // A nested drop restored at the same time: the earliest drop, the whole outage.
+  // A nested drop restored at the same time: the earliest drop, the whole
+  // outage.
   outage = LastRestoredOutage({Model("m", 4, {{10, 2}, {12, 0}, {15, 4}})});
   ASSERT_TRUE(outage.has_value());
   EXPECT_EQ(outage->drop, 10 * kS);
 }
 
-// Intervals of 10 s from 0 with the given success shares of 10 finished requests each (negative:
-// nothing finished).
-std::vector<IntervalOutcome> Series(const std::vector<double>& shares) {
+// Intervals of 10 s from 0 with the given 429 shares of 10 finished requests
+// each, the rest ok (negative: nothing finished).
+std::vector<IntervalOutcome> Series(const std::vector<double> &shares_429) {
   std::vector<IntervalOutcome> series;
-  for (size_t i = 0; i < shares.size(); ++i) {
+  for (size_t i = 0; i < shares_429.size(); ++i) {
     const Nanos start = static_cast<Nanos>(i) * 10 * kS;
-    const bool empty = shares[i] < 0;
-    series.push_back({start, start + 10 * kS, empty ? 0 : std::lround(shares[i] * 10),
-                      empty ? 0 : 10});
+    const bool empty = shares_429[i] < 0;
+    const int64_t rejected = empty ? 0 : std::lround(shares_429[i] * 10);
+    series.push_back({start, start + 10 * kS, empty ? 0 : 10 - rejected, rejected, empty ? 0 : 10});
+  }
+  return series;
+}
+
+// The outage: intervals ending at 70, 80 and 90 s (here all 503s, which the
+// rule ignores).
+std::vector<IntervalOutcome> WithOutage(std::vector<IntervalOutcome> series) {
+  for (IntervalOutcome &interval : series) {
+    if (interval.start >= 60 * kS && interval.end <= 90 * kS) {
+      interval.ok = 0;
+      interval.rejected_429 = 0;
+    }
   }
   return series;
 }
 
 const Outage kOutage{"m", 60 * kS, 90 * kS};
 
-TEST(AssessRecovery, RecoveryIsTheEndOfTheFirstIntervalBackWithinTolerance) {
-  // Before the drop 90%; the outage; then 50%, 80% (below 85%), 90%.
-  const Recovery r =
-      AssessRecovery(Series({0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0, 0, 0, 0.5, 0.8, 0.9}), kOutage);
+TEST(AssessRecovery, RecoveryIsTheEndOfTheFirstIntervalWhose429ShareIsBackWithinTolerance) {
+  // Before the drop 10% 429s; the outage; then 50%, 20% (above 15%), 10%.
+  const Recovery r = AssessRecovery(
+      WithOutage(Series({0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0, 0, 0.5, 0.2, 0.1})), kOutage);
   ASSERT_TRUE(r.baseline.has_value());
-  EXPECT_DOUBLE_EQ(*r.baseline, 0.9);
+  EXPECT_DOUBLE_EQ(*r.baseline, 0.1);
   ASSERT_TRUE(r.recovery_s.has_value());
   EXPECT_DOUBLE_EQ(*r.recovery_s, 30.0);  // (110 s, 120 s] recovers: 120 - 90
   ASSERT_TRUE(r.spiral.has_value());
   EXPECT_FALSE(*r.spiral);
 }
 
-TEST(AssessRecovery, ExactlyTheToleranceBelowCountsAsRecovered) {
+TEST(AssessRecovery, FlatSuccessWithRising429sAfterTheRestoreIsASpiral) {
+  // Every interval has 8 ok of 10 finished, before and after the outage: the
+  // success rate never moves. Before the drop the other 2 are 503s (no 429s);
+  // after the restore they are 429s: the keys' rates have fallen and the org is
+  // now blamed. The success-rate rule saw a recovery at the first interval; the
+  // 429 share (0.2 against a baseline of 0 + 0.05) never comes back.
+  RecoveryRule rule;
+  rule.horizon = 50 * kS;
+  std::vector<IntervalOutcome> series;
+  for (int i = 0; i < 15; ++i) {  // to 150 s = restore + 60 s
+    const Nanos start = i * 10 * kS;
+    const bool after = start >= kOutage.restore;
+    const bool during = start >= kOutage.drop && !after;
+    series.push_back({start, start + 10 * kS, during ? 0 : 8, after ? 2 : 0, 10});
+  }
+  const Recovery r = AssessRecovery(series, kOutage, rule);
+  ASSERT_TRUE(r.baseline.has_value());
+  EXPECT_DOUBLE_EQ(*r.baseline, 0.0);
+  EXPECT_FALSE(r.recovery_s.has_value());
+  ASSERT_TRUE(r.spiral.has_value());
+  EXPECT_TRUE(*r.spiral);
+}
+
+TEST(AssessRecovery, ExactlyTheToleranceAboveCountsAsRecovered) {
   RecoveryRule rule;
   rule.tolerance = 0.1;
-  const Recovery r = AssessRecovery(Series({0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0, 0, 0, 0.8}),
-                                    kOutage, rule);
+  const Recovery r = AssessRecovery(
+      WithOutage(Series({0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0, 0, 0.2})), kOutage, rule);
   ASSERT_TRUE(r.recovery_s.has_value());
   EXPECT_DOUBLE_EQ(*r.recovery_s, 10.0);
 }
@@ -98,11 +134,12 @@ TEST(AssessRecovery, ExactlyTheToleranceBelowCountsAsRecovered) {
 TEST(AssessRecovery, TheBaselineIsOnlyTheWindowBeforeTheDrop) {
   RecoveryRule rule;
   rule.baseline_window = 20 * kS;  // the intervals ending at 50 s and 60 s
-  const Recovery r = AssessRecovery(Series({0.1, 0.1, 0.1, 0.1, 0.6, 1.0, 0, 0, 0, 0.7, 0.8}),
-                                    kOutage, rule);
+  const Recovery r = AssessRecovery(
+      WithOutage(Series({0.9, 0.9, 0.9, 0.9, 0.4, 0.0, 0, 0, 0, 0.3, 0.2})), kOutage, rule);
   ASSERT_TRUE(r.baseline.has_value());
-  EXPECT_DOUBLE_EQ(*r.baseline, 0.8);
-  // 0.7 is below 0.8 - 0.05 (over the whole run the baseline would be 1/3 and 0.7 would count).
+  EXPECT_DOUBLE_EQ(*r.baseline, 0.2);
+  // 0.3 is above 0.2 + 0.05 (over the whole run the baseline would be 2/3 and
+  // 0.3 would count).
   ASSERT_TRUE(r.recovery_s.has_value());
   EXPECT_DOUBLE_EQ(*r.recovery_s, 20.0);
 }
@@ -110,33 +147,34 @@ TEST(AssessRecovery, TheBaselineIsOnlyTheWindowBeforeTheDrop) {
 TEST(AssessRecovery, NeverBackWithinTheHorizonIsASpiral) {
   RecoveryRule rule;
   rule.horizon = 50 * kS;
-  std::vector<double> shares = {0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0, 0, 0};
-  for (int i = 0; i < 6; ++i) shares.push_back(0.3);  // to 150 s = restore + 60 s
-  Recovery r = AssessRecovery(Series(shares), kOutage, rule);
+  std::vector<double> shares = {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0, 0};
+  for (int i = 0; i < 6; ++i) shares.push_back(0.7);  // to 150 s = restore + 60 s
+  Recovery r = AssessRecovery(WithOutage(Series(shares)), kOutage, rule);
   EXPECT_FALSE(r.recovery_s.has_value());
   ASSERT_TRUE(r.spiral.has_value());
   EXPECT_TRUE(*r.spiral);
   // Back, but after the horizon: a spiral that ended.
-  shares.push_back(0.9);
-  r = AssessRecovery(Series(shares), kOutage, rule);
+  shares.push_back(0.1);
+  r = AssessRecovery(WithOutage(Series(shares)), kOutage, rule);
   ASSERT_TRUE(r.recovery_s.has_value());
   EXPECT_DOUBLE_EQ(*r.recovery_s, 70.0);
   EXPECT_TRUE(*r.spiral);
 }
 
 TEST(AssessRecovery, IsUndecidedWhenTheRunEndsBeforeTheHorizonOrHasNothingToJudge) {
-  // Not recovered, and the series ends 30 s after the restore, before the 10-minute horizon.
-  Recovery r = AssessRecovery(Series({0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0, 0, 0, 0.3, 0.3, 0.3}),
-                              kOutage);
+  // Not recovered, and the series ends 30 s after the restore, before the
+  // 10-minute horizon.
+  Recovery r = AssessRecovery(
+      WithOutage(Series({0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0, 0, 0.7, 0.7, 0.7})), kOutage);
   EXPECT_TRUE(r.baseline.has_value());
   EXPECT_FALSE(r.recovery_s.has_value());
   EXPECT_FALSE(r.spiral.has_value());
   // Nothing finished before the drop: no baseline, nothing judged.
-  r = AssessRecovery(Series({-1, -1, -1, -1, -1, -1, 0, 0, 0, 0.9}), kOutage);
+  r = AssessRecovery(WithOutage(Series({-1, -1, -1, -1, -1, -1, 0, 0, 0, 0.1})), kOutage);
   EXPECT_FALSE(r.baseline.has_value());
   EXPECT_FALSE(r.spiral.has_value());
   // Nothing finished after the restore.
-  r = AssessRecovery(Series({0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0, 0, 0, -1, -1}), kOutage);
+  r = AssessRecovery(WithOutage(Series({0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0, 0, -1, -1})), kOutage);
   EXPECT_FALSE(r.recovery_s.has_value());
   EXPECT_FALSE(r.spiral.has_value());
 }
@@ -144,12 +182,12 @@ TEST(AssessRecovery, IsUndecidedWhenTheRunEndsBeforeTheHorizonOrHasNothingToJudg
 TEST(AssessRecovery, SkipsIntervalsThatStartBeforeTheRestore) {
   const Outage outage{"m", 60 * kS, 95 * kS};  // restored mid-interval (90 s, 100 s]
   const Recovery r =
-      AssessRecovery(Series({0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0, 0, 0, 1.0, 0.9}), outage);
+      AssessRecovery(WithOutage(Series({0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0, 0, 0.0, 0.1})), outage);
   ASSERT_TRUE(r.recovery_s.has_value());
   EXPECT_DOUBLE_EQ(*r.recovery_s, 15.0);  // (100 s, 110 s]: 110 - 95
 }
 
-TEST(ModelSuccessSeries, SumsTheKeysOfOneModelPerInterval) {
+TEST(ModelOutcomeSeries, SumsTheKeysOfOneModelPerInterval) {
   RunResult run{"p", 1, {"a", "b"}, {"x", "y"}, RunMetrics(2, 2)};
   auto add = [&](Nanos t, SeriesMetric metric, uint32_t org, uint32_t model, double value) {
     run.metrics.series.push_back({t * kS, metric, org, model, value});
@@ -163,16 +201,18 @@ TEST(ModelSuccessSeries, SumsTheKeysOfOneModelPerInterval) {
     add(t, SeriesMetric::kOk, 0, 1, 50);  // model y
     add(t, SeriesMetric::kUtilisation, kNoOrg, 0, 0.5);
   }
-  const std::vector<IntervalOutcome> series = ModelSuccessSeries(run, "x");
+  const std::vector<IntervalOutcome> series = ModelOutcomeSeries(run, "x");
   ASSERT_EQ(series.size(), 2u);
   EXPECT_EQ(series[0].start, 0);
   EXPECT_EQ(series[0].end, 10 * kS);
   EXPECT_EQ(series[0].ok, 5);
+  EXPECT_EQ(series[0].rejected_429, 1);
   EXPECT_EQ(series[0].finished, 10);
   EXPECT_EQ(series[1].start, 10 * kS);
   EXPECT_EQ(series[1].ok, 5);
+  EXPECT_EQ(series[1].rejected_429, 1);
   EXPECT_EQ(series[1].finished, 6);
-  EXPECT_TRUE(ModelSuccessSeries(run, "z").empty());
+  EXPECT_TRUE(ModelOutcomeSeries(run, "z").empty());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// Tests for `ratesim sweep` and `ratesim merge`, in-process: one row per (scenario, point,
-// policy); bytes that depend on neither --jobs nor sharding; shards that partition the points;
-// merge refusing what is not one whole sweep; and usage errors that exit 2 and write nothing.
+// Tests for `ratesim sweep` and `ratesim merge`, in-process: one row per
+// (scenario, point, policy); bytes that depend on neither --jobs nor sharding;
+// shards that partition the points; merge refusing what is not one whole sweep;
+// and usage errors that exit 2 and write nothing.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -23,7 +24,7 @@ using testing::ReadFile;
 using testing::RunRatesim;
 using testing::WriteFile;
 
-::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+::testing::AssertionResult Contains(const std::string &text, const std::string &part) {
   if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "'" << part << "' not found in:\n" << text;
 }
@@ -35,10 +36,12 @@ class SweepCommandTest : public ::testing::Test {
     outage_ = WriteFile(dir_ / "outage.toml", testing::kTinyOutageScenario);
   }
 
-  // `ratesim sweep` over tiny.toml with a 2 x 2 grid (8 rows), plus `extra` flags.
-  CliResult Sweep(const std::string& out, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"sweep",  tiny_,        "--grid", "models.0.concurrency=1,2",
-                                     "--grid", "policies.1.max_wait=1s,5s", "--out", out};
+  // `ratesim sweep` over tiny.toml with a 2 x 2 grid (8 rows), plus `extra`
+  // flags.
+  CliResult Sweep(const std::string &out, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {
+        "sweep", tiny_, "--grid", "models.0.concurrency=1,2", "--grid", "policies.1.max_wait=1s,5s",
+        "--out", out};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunRatesim(args);
   }
@@ -54,13 +57,13 @@ class SweepCommandTest : public ::testing::Test {
     }
     return dirs;
   }
-  CliResult Merge(const std::string& out, const std::vector<std::string>& dirs) {
+  CliResult Merge(const std::string &out, const std::vector<std::string> &dirs) {
     std::vector<std::string> args = {"merge", "--out", out};
     args.insert(args.end(), dirs.begin(), dirs.end());
     return RunRatesim(args);
   }
-  void ExpectSameFiles(const std::string& a, const std::string& b) {
-    for (const char* name : {"sweep.csv", "sweep.json"}) {
+  void ExpectSameFiles(const std::string &a, const std::string &b) {
+    for (const char *name : {"sweep.csv", "sweep.json"}) {
       const std::string left = ReadFile(a + "/" + name);
       EXPECT_FALSE(left.empty()) << a << "/" << name;
       EXPECT_EQ(left, ReadFile(b + "/" + name)) << name;
@@ -84,13 +87,12 @@ TEST_F(SweepCommandTest, WritesOneRowPerPointAndPolicyInGridOrder) {
   const std::vector<std::string> header = CsvFields(lines[0]);
   ASSERT_GE(header.size(), 6u);
   EXPECT_EQ(std::vector<std::string>(header.begin(), header.begin() + 6),
-            (std::vector<std::string>{"scenario", "models.0.concurrency",
-                                      "policies.1.max_wait", "policy", "replications",
-                                      "offered"}));
+            (std::vector<std::string>{"scenario", "models.0.concurrency", "policies.1.max_wait",
+                                      "policy", "replications", "offered"}));
   EXPECT_NE(std::find(header.begin(), header.end(), "success_rate_ci95"), header.end());
   EXPECT_EQ(header.back(), "spiral_share");
-  const std::pair<const char*, const char*> points[] = {{"1", "1s"}, {"1", "5s"}, {"2", "1s"},
-                                                        {"2", "5s"}};
+  const std::pair<const char *, const char *> points[] = {
+      {"1", "1s"}, {"1", "5s"}, {"2", "1s"}, {"2", "5s"}};
   for (size_t p = 0; p < 4; ++p) {
     for (size_t policy = 0; policy < 2; ++policy) {
       const std::vector<std::string> row = CsvFields(lines[1 + p * 2 + policy]);
@@ -100,8 +102,11 @@ TEST_F(SweepCommandTest, WritesOneRowPerPointAndPolicyInGridOrder) {
       EXPECT_EQ(row[2], points[p].second);
       EXPECT_EQ(row[3], policy == 0 ? "none" : "fifo-5s");
       EXPECT_EQ(row[4], "3");
-      EXPECT_EQ(row[5], "40");  // 20 steady + two bursts of 10, every replication
-      // No outage in this scenario: recovery and spiral are NA.
+      EXPECT_EQ(row[5],
+                "40");  // 20 steady + two bursts of 10, every replication
+      // No outage in this scenario: recovered_share, spiral and spiral_share
+      // are NA.
+      EXPECT_EQ(row[row.size() - 3], "");
       EXPECT_EQ(row[row.size() - 2], "");
       EXPECT_EQ(row[row.size() - 1], "");
     }
@@ -126,13 +131,18 @@ TEST_F(SweepCommandTest, ScoresAnOutageScenarioWithRecoveryAndSpiral) {
   const std::vector<std::string> lines = Lines(ReadFile(dir_ / "out/sweep.csv"));
   ASSERT_EQ(lines.size(), 3u);
   const std::vector<std::string> header = CsvFields(lines[0]);
-  const auto cell = [&](size_t line, const std::string& name) {
+  const auto cell = [&](size_t line, const std::string &name) {
     return CsvFields(lines[line])[std::find(header.begin(), header.end(), name) - header.begin()];
   };
   for (size_t line : {1, 2}) {
-    // Capacity is back at 30 s and the model serves everything again at once: the first
-    // interval after the restore, (30 s, 35 s], recovers.
+    // 2 rps of 500 ms requests on 4 slots: outside the outage nothing fails, so
+    // the 429 share before the drop is 0 (over-rate requests, above the earned
+    // formula's 60 RPM base, are served on spare capacity; a rate only decides
+    // the blame for a failure). While down, the over-rate half fails as 429.
+    // Capacity is back at 30 s and serves everything again at once: the first
+    // interval after the restore, (30 s, 35 s], has no 429s and recovers.
     EXPECT_EQ(cell(line, "recovery_s"), "5");
+    EXPECT_EQ(cell(line, "recovered_share"), "1");  // both replications
     EXPECT_EQ(cell(line, "spiral"), "false");
     EXPECT_EQ(cell(line, "spiral_share"), "0");
     EXPECT_EQ(cell(line, "steady_success").empty(), false);
@@ -173,11 +183,12 @@ TEST_F(SweepCommandTest, SeedAndSetReachEveryPoint) {
   ASSERT_EQ(Sweep(dir_ / "b", {"--set", "run.seed=9"}).code, 0);
   ASSERT_EQ(Sweep(dir_ / "c", {"--set", "run.duration=10s"}).code, 0);
   // The same runs; only the recorded definition differs.
-  const auto body = [](const std::string& csv) { return csv.substr(csv.find('\n')); };
+  const auto body = [](const std::string &csv) { return csv.substr(csv.find('\n')); };
   EXPECT_EQ(body(ReadFile(dir_ / "a/sweep.csv")), body(ReadFile(dir_ / "b/sweep.csv")));
   EXPECT_TRUE(Contains(ReadFile(dir_ / "a/sweep.json"), R"("seed": "9",)"));
   EXPECT_TRUE(Contains(ReadFile(dir_ / "c/sweep.json"), R"("overrides": ["run.duration=10s"],)"));
-  EXPECT_EQ(CsvFields(Lines(ReadFile(dir_ / "c/sweep.csv"))[1])[5], "20");  // 10 + one burst
+  EXPECT_EQ(CsvFields(Lines(ReadFile(dir_ / "c/sweep.csv"))[1])[5],
+            "20");  // 10 + one burst
 }
 
 TEST_F(SweepCommandTest, ShardsPartitionThePointsAndMergeToTheUnshardedBytes) {
@@ -191,7 +202,7 @@ TEST_F(SweepCommandTest, ShardsPartitionThePointsAndMergeToTheUnshardedBytes) {
         ReadShardFile(shards[i] + "/sweep-shard-" + std::to_string(i) + "-of-3.toml");
     ASSERT_TRUE(file.ok()) << file.status();
     EXPECT_EQ(file->total_points, 4u);
-    for (const PointRows& point : file->points) {
+    for (const PointRows &point : file->points) {
       EXPECT_EQ(point.point % 3, static_cast<size_t>(i));
       EXPECT_EQ(point.rows.size(), 2u);
       points.insert(point.point);
@@ -290,10 +301,11 @@ TEST_F(SweepCommandTest, MergeRefusesDamagedFilesAndDirectoriesWithoutShards) {
   WriteFile(path, text);
   absl::StatusOr<ShardFile> file = ReadShardFile(path);
   ASSERT_TRUE(file.ok()) << file.status();
-  const size_t success = static_cast<size_t>(
-      std::find(file->columns.begin(), file->columns.end(), "success_rate") - file->columns.begin());
+  const size_t success =
+      static_cast<size_t>(std::find(file->columns.begin(), file->columns.end(), "success_rate") -
+                          file->columns.begin());
   ASSERT_LT(success, file->columns.size());
-  for (const char* bad : {"nan", "0.9x", "inf"}) {
+  for (const char *bad : {"nan", "0.9x", "inf"}) {
     ShardFile damaged = *file;
     damaged.points.front().rows.front()[success] = bad;
     WriteFile(path, ShardFileText(damaged));
@@ -322,17 +334,17 @@ TEST_F(SweepCommandTest, MergeRefusesDamagedFilesAndDirectoriesWithoutShards) {
 
 TEST_F(SweepCommandTest, UsageErrorsExitTwoAndWriteNothing) {
   const std::string out = dir_ / "out";
-  const std::pair<std::vector<std::string>, const char*> cases[] = {
+  const std::pair<std::vector<std::string>, const char *> cases[] = {
       {{"sweep", tiny_, "--grid", "limits.window", "--out", out}, "needs key=v1,v2"},
       {{"sweep", tiny_, "--grid", "limits.window=", "--out", out}, "has no values"},
       {{"sweep", tiny_, "--grid", "limits.window=1m,,2m", "--out", out}, "empty value"},
       {{"sweep", tiny_, "--grid", "limits.window=1m", "--grid", "limits.window=2m", "--out", out},
        "is given twice"},
       {{"sweep", tiny_, "--grid", "limits.windw=1m,2m", "--out", out},
-       "<--grid limits.windw=1m>: error: unknown key 'windw' in [limits]; did you mean "
+       "<--grid limits.windw=1m>: error: unknown key 'windw' in [limits]; did "
+       "you mean "
        "'window'?"},
-      {{"sweep", tiny_, "--grid", "model.0.concurrency=1", "--out", out},
-       "did you mean 'models'?"},
+      {{"sweep", tiny_, "--grid", "model.0.concurrency=1", "--out", out}, "did you mean 'models'?"},
       {{"sweep", tiny_, "--grid", "models.0.concurrency=2,0", "--out", out},
        "at sweep point 1: models.0.concurrency=0"},
       {{"sweep", tiny_, "--shard", "4/4", "--out", out}, "shards are numbered from 0"},
@@ -355,7 +367,7 @@ TEST_F(SweepCommandTest, UsageErrorsExitTwoAndWriteNothing) {
       {{"sweep", tiny_}, "needs '--out DIR'"},
       {{"sweep", "--out", out}, "needs SCENARIO"},
   };
-  for (const auto& [args, message] : cases) {
+  for (const auto &[args, message] : cases) {
     const CliResult r = RunRatesim(args);
     EXPECT_EQ(r.code, 2) << args[2];
     EXPECT_TRUE(Contains(r.err, message));
@@ -378,7 +390,7 @@ TEST(SweepCommand, HelpDescribesSweepAndMerge) {
   EXPECT_TRUE(Contains(r.out, "  merge "));
   r = RunRatesim({"sweep", "--help"});
   EXPECT_EQ(r.code, 0);
-  for (const char* flag : {"--grid KEY=V1,V2", "--scenarios A,B", "--replications N", "--jobs N",
+  for (const char *flag : {"--grid KEY=V1,V2", "--scenarios A,B", "--replications N", "--jobs N",
                            "--shard I/N", "--seed N", "--out DIR"}) {
     EXPECT_TRUE(Contains(r.out, flag));
   }

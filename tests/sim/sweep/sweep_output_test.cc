@@ -1,10 +1,14 @@
-// Tests for the sweep writer: cell formatting, CSV quoting, and the JSON form of each kind of cell.
+// Tests for the sweep writer: cell formatting, CSV quoting, and the JSON form
+// of each kind of cell.
 #include "sim/sweep/sweep_output.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "sim/sweep/sweep_rows.h"
 
 namespace ratesim {
 namespace {
@@ -44,12 +48,14 @@ TEST(SweepCsv, QuotesCellsWithCommasOrQuotesAndLeavesNaEmpty) {
   OneRowSweep sweep;
   const std::string csv = SweepCsv(sweep.definition, sweep.points);
   const std::string expected_start =
-      "scenario,models.0.service,policy,replications,offered,success_rate,success_rate_ci95,";
+      "scenario,models.0.service,policy,replications,offered,success_rate,"
+      "success_rate_ci95,";
   EXPECT_EQ(csv.substr(0, expected_start.size()), expected_start);
   const std::string row = csv.substr(csv.find('\n') + 1);
   const std::string start = R"(s.toml,"{ dist = ""constant"", mean = ""1s"" }",fifo,2,100,0.5,,)";
   EXPECT_EQ(row.substr(0, start.size()), start);
-  const std::string end = ",,true,1\n";  // recovery_s_ci95 (NA), spiral, spiral_share
+  // recovery_s_ci95 and recovered_share (NA), spiral, spiral_share
+  const std::string end = ",,,true,1\n";
   EXPECT_EQ(row.substr(row.size() - end.size()), end);
 }
 
@@ -65,8 +71,42 @@ TEST(SweepJson, WritesTextQuotedNumbersRawNaAsNullAndSpiralAsABoolean) {
             std::string::npos)
       << json;
   EXPECT_NE(json.find(R"("spiral": true, "spiral_share": 1})"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("spiral_rule": {"measure": "share_429", "tolerance": 0.05, )"
+                      R"("baseline_window_s": 300, "horizon_s": 600},)"),
+            std::string::npos)
+      << json;
   EXPECT_NE(json.find(R"("fingerprint": ")" + Fingerprint(sweep.definition) + "\""),
             std::string::npos);
+}
+
+TEST(SweepRows, RecoveredShareCountsTheJudgedReplicationsThatRecoveredWithinTheHorizon) {
+  // Four replications of one policy, their recoveries as RecoverySink would
+  // give them: back in 30 s; never back within the horizon; back only after it
+  // (700 s, a spiral); and a run that ended before the horizon without
+  // recovering (not judged).
+  Scenario scenario;
+  std::vector<RunResult> runs(4, RunResult{"fifo", 1, {"o"}, {"m"}, RunMetrics(1, 1)});
+  const std::vector<std::optional<Recovery>> recoveries = {
+      Recovery{0.0, 30.0, false}, Recovery{0.0, std::nullopt, true}, Recovery{0.0, 700.0, true},
+      Recovery{0.0, std::nullopt, std::nullopt}};
+  const std::vector<SweepRow> rows = MakePointRows("s.toml", {}, scenario, runs, recoveries, 4);
+  ASSERT_EQ(rows.size(), 1u);
+  const std::vector<SweepColumn> columns = SweepColumns({});
+  const auto cell = [&](const std::string &name) {
+    const auto column = std::find_if(columns.begin(), columns.end(),
+                                     [&](const SweepColumn &c) { return c.name == name; });
+    return rows[0][static_cast<size_t>(column - columns.begin())];
+  };
+  EXPECT_EQ(cell("recovery_s"),
+            "365");                                // the two that recovered: (30 + 700) / 2
+  EXPECT_EQ(cell("recovered_share"), "0.333333");  // 1 of the 3 judged
+  EXPECT_EQ(cell("spiral"), "true");               // 2 of 3
+  EXPECT_EQ(cell("spiral_share"), "0.666667");
+  // No replication judged: all three NA.
+  const std::vector<std::optional<Recovery>> none(4, std::nullopt);
+  const SweepRow row = MakePointRows("s.toml", {}, scenario, runs, none, 4)[0];
+  EXPECT_EQ(std::vector<std::string>(row.end() - 3, row.end()),
+            (std::vector<std::string>{"", "", ""}));
 }
 
 TEST(SweepDefinition, FingerprintChangesWithEveryField) {
@@ -79,7 +119,7 @@ TEST(SweepDefinition, FingerprintChangesWithEveryField) {
   changed[3].overrides = {"run.seed=2"};
   changed[4].seed = "2";
   changed[5].replications = 3;
-  for (const SweepDefinition& definition : changed) {
+  for (const SweepDefinition &definition : changed) {
     EXPECT_NE(Fingerprint(definition), fingerprint);
   }
   EXPECT_EQ(Fingerprint(base.definition), fingerprint);
