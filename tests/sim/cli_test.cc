@@ -19,6 +19,7 @@
 #include "engine/limit_formula.h"
 #include "engine/smoothing_policy.h"
 #include "sim/version.h"
+#include "tests/support/tiny_scenario.h"
 
 namespace ratesim {
 namespace {
@@ -35,46 +36,7 @@ namespace fs = std::filesystem;
   return ::testing::AssertionFailure() << "'" << part << "' unexpectedly found in:\n" << text;
 }
 
-// Two orgs (one steady, one bursty) on a model with 2 slots, under two policies: small enough to run
-// in milliseconds, busy enough that the policies differ.
-constexpr char kTinyScenario[] = R"(title = "tiny"
-
-[run]
-duration = "20s"
-seed = 3
-resolution = "5s"
-
-[[models]]
-name = "m"
-concurrency = 2
-service = { dist = "constant", mean = "1s" }
-
-[[orgs]]
-name = "steady"
-
-  [[orgs.traffic]]
-  model = "m"
-  shape = "constant"
-  rate = "1rps"
-
-[[orgs]]
-name = "bursty"
-
-  [[orgs.traffic]]
-  model = "m"
-  shape = "bursts"
-  count = 10
-  window = "1s"
-  every = "10s"
-
-[[policies]]
-type = "none"
-
-[[policies]]
-type = "fifo"
-name = "fifo-5s"
-max_wait = "5s"
-)";
+using testing::kTinyScenario;
 
 struct Result {
   int code;

@@ -13,50 +13,9 @@
 
 #include "sim/cli/cli.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/tiny_scenario.h"
 
 namespace ratesim::testing {
-
-// Two orgs on a model with 2 slots for 20 s: one steady, one bursty; two policies. Runs in
-// milliseconds, and the policies and grid values below give different rows.
-inline constexpr char kTinySweepScenario[] = R"(title = "tiny sweep"
-[run]
-duration = "20s"
-seed = 3
-resolution = "5s"
-
-[limits]
-formula = "earned"
-window = "10m"
-
-[[models]]
-name = "m"
-concurrency = 2
-service = { dist = "constant", mean = "1s" }
-
-[[orgs]]
-name = "steady"
-  [[orgs.traffic]]
-  model = "m"
-  shape = "constant"
-  rate = "1rps"
-
-[[orgs]]
-name = "bursty"
-  [[orgs.traffic]]
-  model = "m"
-  shape = "bursts"
-  count = 10
-  window = "1s"
-  every = "10s"
-
-[[policies]]
-type = "none"
-
-[[policies]]
-type = "fifo"
-name = "fifo-5s"
-max_wait = "5s"
-)";
 
 // One steady org on a model that is down from 20 s to 30 s of a 60 s run; one policy. Constant
 // arrivals and service that never collide, so every request outside the outage succeeds.

@@ -32,7 +32,7 @@ using testing::WriteFile;
 class SweepCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    tiny_ = WriteFile(dir_ / "tiny.toml", testing::kTinySweepScenario);
+    tiny_ = WriteFile(dir_ / "tiny.toml", testing::kTinyScenario);
     outage_ = WriteFile(dir_ / "outage.toml", testing::kTinyOutageScenario);
   }
 
@@ -152,7 +152,7 @@ TEST_F(SweepCommandTest, ScoresAnOutageScenarioWithRecoveryAndSpiral) {
 }
 
 TEST_F(SweepCommandTest, SweepsEveryScenarioOfScenariosWithTheSameGrid) {
-  const std::string other = WriteFile(dir_ / "other.toml", testing::kTinySweepScenario);
+  const std::string other = WriteFile(dir_ / "other.toml", testing::kTinyScenario);
   const CliResult r = Sweep(dir_ / "out", {"--scenarios", other});
   ASSERT_EQ(r.code, 0) << r.err;
   const std::vector<std::string> lines = Lines(ReadFile(dir_ / "out/sweep.csv"));

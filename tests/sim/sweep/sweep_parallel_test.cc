@@ -24,7 +24,7 @@ TEST(SweepUnderGnuParallel, FourShardsMergeToTheUnshardedBytes) {
     GTEST_SKIP() << "GNU parallel is not installed (tools/install-deps.sh installs it)";
   }
   testing::TempDir dir;
-  const std::string scenario = testing::WriteFile(dir / "tiny.toml", testing::kTinySweepScenario);
+  const std::string scenario = testing::WriteFile(dir / "tiny.toml", testing::kTinyScenario);
   const std::string binary = RATESIM_BINARY;
   // 3 x 2 points, 2 policies, 2 replications: 12 rows, more points than shards.
   const std::string sweep = "'" + binary + "' sweep '" + scenario +
