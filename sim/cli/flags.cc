@@ -81,4 +81,20 @@ absl::StatusOr<ParsedArgs> ParseFlags(const std::vector<std::string>& args,
   return parsed;
 }
 
+bool IsWholeNumber(std::string_view text) {
+  return !text.empty() && text.size() <= 19 &&
+         text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+absl::StatusOr<int> IntFlag(const ParsedArgs& args, const std::string& name, int min, int max,
+                            const std::string& min_text, int fallback) {
+  if (!args.Has(name)) return fallback;
+  const std::string text = args.Value(name);
+  if (!IsWholeNumber(text) || text.size() > 9 || std::stoi(text) < min || std::stoi(text) > max) {
+    return absl::InvalidArgumentError(fmt::format(
+        "flag '{}' needs a whole number from {} to {}, got '{}'", name, min_text, max, text));
+  }
+  return std::stoi(text);
+}
+
 }  // namespace ratesim

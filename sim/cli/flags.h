@@ -40,6 +40,14 @@ struct ParsedArgs {
 absl::StatusOr<ParsedArgs> ParseFlags(const std::vector<std::string>& args,
                                       const std::vector<FlagSpec>& specs);
 
+// Digits only, at most 19 of them (fits an unsigned 64-bit number): a seed, a count.
+bool IsWholeNumber(std::string_view text);
+
+// The value of flag `name`, a whole number in [min, max], or `fallback` when absent. `min_text`
+// says what the minimum means, for the error message.
+absl::StatusOr<int> IntFlag(const ParsedArgs& args, const std::string& name, int min, int max,
+                            const std::string& min_text, int fallback);
+
 }  // namespace ratesim
 
 #endif  // RATESIM_SIM_CLI_FLAGS_H_

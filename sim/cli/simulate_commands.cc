@@ -33,10 +33,6 @@ int Fail(const CommandContext& context, int code, const absl::Status& status) {
   return Fail(context, code, std::string(status.message()));
 }
 
-bool IsWholeNumber(std::string_view text) {
-  return !text.empty() && text.size() <= 19 &&
-         text.find_first_not_of("0123456789") == std::string_view::npos;
-}
 
 // The --set overrides, then --seed as one more (so it wins over a --set run.seed).
 absl::StatusOr<std::vector<std::string>> Overrides(const ParsedArgs& args) {
@@ -132,18 +128,6 @@ std::string Describe(const Scenario& scenario, int replications) {
   return out;
 }
 
-// The value of flag `name`, a whole number in [min, max], or `fallback` when absent.
-// `min_text` says what the minimum means, for the error message.
-absl::StatusOr<int> IntFlag(const ParsedArgs& args, const std::string& name, int min, int max,
-                            const std::string& min_text, int fallback) {
-  if (!args.Has(name)) return fallback;
-  const std::string text = args.Value(name);
-  if (!IsWholeNumber(text) || text.size() > 9 || std::stoi(text) < min || std::stoi(text) > max) {
-    return absl::InvalidArgumentError(fmt::format(
-        "flag '{}' needs a whole number from {} to {}, got '{}'", name, min_text, max, text));
-  }
-  return std::stoi(text);
-}
 
 // What `run` and `compare` share once their policies are known: the flags that shape the runs.
 struct RunRequest {

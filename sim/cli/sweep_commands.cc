@@ -33,21 +33,7 @@ int Fail(const CommandContext& context, int code, const absl::Status& status) {
   return Fail(context, code, std::string(status.message()));
 }
 
-bool IsWholeNumber(std::string_view text) {
-  return !text.empty() && text.size() <= 19 &&
-         text.find_first_not_of("0123456789") == std::string_view::npos;
-}
 
-absl::StatusOr<int> IntFlag(const ParsedArgs& args, const std::string& name, int min, int max,
-                            const std::string& min_text, int fallback) {
-  if (!args.Has(name)) return fallback;
-  const std::string text = args.Value(name);
-  if (!IsWholeNumber(text) || text.size() > 9 || std::stoi(text) < min || std::stoi(text) > max) {
-    return absl::InvalidArgumentError(fmt::format(
-        "flag '{}' needs a whole number from {} to {}, got '{}'", name, min_text, max, text));
-  }
-  return std::stoi(text);
-}
 
 absl::StatusOr<std::string> OutDir(const ParsedArgs& args, std::string_view command) {
   if (!args.Has("--out") || args.Value("--out").empty()) {
