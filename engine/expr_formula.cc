@@ -67,8 +67,6 @@ const std::vector<ExprFormula::Variable>& VariableTable() {
   return *table;
 }
 
-bool IsBoundParam(const std::string& name) { return RateRange::IsParam(name); }
-
 bool IsIdentifier(const std::string& name) {
   if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
@@ -223,7 +221,7 @@ absl::StatusOr<std::unique_ptr<LimitFormula>> ExprFormula::Create(const ParamVal
   ParamValues bounds;
   ParamValues constants;
   for (const auto& [name, value] : numbers) {
-    if (IsBoundParam(name)) {
+    if (RateRange::IsParam(name)) {
       bounds[name] = value;
     } else if (name == kRequestsParam || name == kTokensParam) {
       return absl::InvalidArgumentError(
