@@ -3,6 +3,7 @@
 #ifndef RATESIM_ENGINE_ATTRIBUTION_H_
 #define RATESIM_ENGINE_ATTRIBUTION_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -11,6 +12,7 @@ namespace ratesim {
 // Classification at arrival. The request dimension is checked first, so a request over both
 // dimensions is kOverRequests.
 enum class RateClass : uint8_t { kWithin, kOverRequests, kOverTokens };
+inline constexpr size_t kRateClassCount = 3;
 
 enum class HttpStatus : uint16_t { kOk = 200, kTooManyRequests = 429, kServiceUnavailable = 503 };
 

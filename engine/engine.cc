@@ -13,7 +13,12 @@ ModelId Engine::AddModel(std::string_view name, int64_t slots, ModelCapacity cap
                          std::unique_ptr<SmoothingPolicy> policy) {
   const ModelId model = registry_.InternModel(name);
   const bool uses_fits_at = policy->UsesFitsAt();
-  models_.push_back(ModelState{slots, 0, capacity, std::move(policy), 0, uses_fits_at, {}, {}});
+  std::array<bool, kRateClassCount> untouched{};
+  for (size_t rate_class = 0; rate_class < kRateClassCount; ++rate_class) {
+    untouched[rate_class] = policy->ServesFreeSlotUntouched(static_cast<RateClass>(rate_class));
+  }
+  models_.push_back(
+      ModelState{slots, 0, capacity, std::move(policy), 0, uses_fits_at, untouched, {}, {}});
   return model;
 }
 
@@ -64,14 +69,16 @@ void Engine::SetCapacity(ModelId model, int64_t slots, ModelCapacity capacity, N
   FillSlots(model, now, out);
 }
 
-ModelView Engine::ViewOf(const KeyState& state, Nanos now, Purpose purpose) const {
+void Engine::ViewOf(const KeyState& state, Nanos now, Purpose purpose, ModelView* view) const {
+  // Filled in place: a ModelView returned by value and copied into the Update went through the
+  // stack in pieces, and reading it back stalled on store forwarding (half of CatchUp's time).
   const ModelState& model = models_[state.model];
-  ModelView view;
-  view.capacity = model.capacity;
-  view.utilisation =
+  view->capacity = model.capacity;
+  view->utilisation =
       model.slots > 0 ? static_cast<double>(model.busy) / static_cast<double>(model.slots) : 0.0;
-  view.summary = SummaryOf(state.model, state.formula, now, purpose);
-  return view;
+  if (formulas_[state.formula].summary_period > 0) {
+    view->summary = SummaryOf(state.model, state.formula, now, purpose);
+  }
 }
 
 absl::Span<const double> Engine::SummaryOf(ModelId model_id, FormulaId formula_id, Nanos now,
@@ -113,7 +120,7 @@ void Engine::CatchUp(KeyState& state, absl::Span<double> extra, Nanos now, Purpo
   Update update;
   update.now_s = ToSeconds(now);
   update.elapsed_s = elapsed_s;
-  update.model = ViewOf(state, now, purpose);
+  ViewOf(state, now, purpose, &update.model);
   formulas_[state.formula].formula->Advance(state.rate, extra, update);
   FitWindowToRate(state);
   state.updated = now;
@@ -125,46 +132,66 @@ void Engine::FitWindowToRate(KeyState& state) {
   state.token_level = std::min(state.token_level, WindowDepth(state.rate.token_rate));
 }
 
-void Engine::KeepWithinBounds(KeyState& state, const RateState& before) {
+void Engine::ClampToBounds(KeyState& state) {
   // Successes and failures move some formulas' rates between updates (aimd, gradient) without
   // the capacity in view; the bounds of the live capacity apply from this instant, not from the
-  // key's next update. A rate the event left alone is still within them (Advance put it there).
-  if (state.rate.request_rate == before.request_rate && state.rate.token_rate == before.token_rate) {
-    return;
-  }
+  // key's next update.
   const RateBounds bounds = formulas_[state.formula].formula->Bounds(models_[state.model].capacity);
   state.rate.request_rate = std::clamp(state.rate.request_rate, bounds.min_requests, bounds.max_requests);
   state.rate.token_rate = std::clamp(state.rate.token_rate, bounds.min_tokens, bounds.max_tokens);
   FitWindowToRate(state);
 }
 
+RateClass Engine::Classify(KeyState& state, double tokens) {
+  if (!Fits(state.request_level, 1.0, state.rate.request_rate)) return RateClass::kOverRequests;
+  if (!Fits(state.token_level, tokens, state.rate.token_rate)) return RateClass::kOverTokens;
+  state.request_level -= 1.0;
+  state.token_level -= tokens;
+  return RateClass::kWithin;
+}
+
 Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_estimate, Nanos now,
                                      Effects* out) {
-  KeyState& state = keys_[key];
   CatchUp(key, now);
+  KeyState& state = keys_[key];
   const double tokens = static_cast<double>(token_estimate);
-  RateClass rate_class = RateClass::kWithin;
-  if (!Fits(state.request_level, 1.0, state.rate.request_rate)) {
-    rate_class = RateClass::kOverRequests;
-  } else if (!Fits(state.token_level, tokens, state.rate.token_rate)) {
-    rate_class = RateClass::kOverTokens;
-  } else {
-    state.request_level -= 1.0;
-    state.token_level -= tokens;
+  const RateClass rate_class = Classify(state, tokens);
+  ModelState& model = models_[state.model];
+  if (model.held == 0 && model.busy < model.slots &&
+      model.serves_free_slot_untouched[static_cast<size_t>(rate_class)]) {
+    // What the policy would do, without the call. The ticket is written where it is kept: built
+    // on the stack and copied, it was read back before its pieces had landed (a store-forwarding
+    // stall that cost more than the rest of the arrival).
+    ++model.busy;
+    Ticket& ticket = out->started.emplace_back();
+    ticket.request = request;
+    ticket.arrival = now;
+    ticket.key = key;
+    ticket.org = registry_.key_org(key);
+    ticket.model = state.model;
+    ticket.rate_class = rate_class;
+    ticket.token_estimate = token_estimate;
+    return {rate_class, SmoothingPolicy::Admission::kServe};
   }
-
   const Ticket ticket{request,    now,        key, registry_.key_org(key), state.model,
                       rate_class, token_estimate};
-  ModelState& model = models_[state.model];
+  return ArriveThroughPolicy(ticket, state, tokens, now, out);
+}
+
+Engine::ArrivalResult Engine::ArriveThroughPolicy(const Ticket& ticket, KeyState& state,
+                                                  double tokens, Nanos now, Effects* out) {
+  ModelState& model = models_[ticket.model];
   // What is timed for this instant happens before the arrival: expiring requests leave the buffer
   // and requests released now start first, whatever order the caller delivers events in.
   if (model.held > 0) {
     model.policy->Expire(now, &expired_scratch_);
     FailExpired(now, out);
-    FillSlots(state.model, now, out);
+    FillSlots(ticket.model, now, out);
   }
   KeyView view{state.rate.request_rate, state.rate.token_rate, now};
-  if (model.uses_fits_at && rate_class != RateClass::kWithin) view.fits_at = FitsAt(state, tokens, now);
+  if (model.uses_fits_at && ticket.rate_class != RateClass::kWithin) {
+    view.fits_at = FitsAt(state, tokens, now);
+  }
   FailReason reason = FailReason::kNoCapacity;
   const SmoothingPolicy::Admission admission =
       model.policy->OnArrival(ticket, view, model.busy < model.slots, now, &reason);
@@ -180,7 +207,7 @@ Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_
       ++model.held;
       break;
   }
-  return {rate_class, admission};
+  return {ticket.rate_class, admission};
 }
 
 Nanos Engine::FitsAt(const KeyState& state, double tokens, Nanos now) {
@@ -194,8 +221,8 @@ Nanos Engine::FitsAt(const KeyState& state, double tokens, Nanos now) {
 }
 
 void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Effects* out) {
-  KeyState& state = keys_[ticket.key];
   CatchUp(ticket.key, now);
+  KeyState& state = keys_[ticket.key];
   Completion completion;
   completion.tokens = static_cast<double>(actual_tokens);
   completion.latency_s = ToSeconds(now - ticket.arrival);
@@ -227,8 +254,8 @@ void Engine::FillSlots(ModelId model_id, Nanos now, Effects* out) {
 
 void Engine::Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* out) {
   const Attribution attribution = AttributeFailure(ticket.rate_class);
-  KeyState& state = keys_[ticket.key];
   CatchUp(ticket.key, now);
+  KeyState& state = keys_[ticket.key];
   const RateState before = state.rate;
   formulas_[state.formula].formula->RecordFailure(state.rate, ExtraOf(ticket.key), attribution.status);
   KeepWithinBounds(state, before);

@@ -14,6 +14,8 @@
 #ifndef RATESIM_ENGINE_ENGINE_H_
 #define RATESIM_ENGINE_ENGINE_H_
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -21,6 +23,7 @@
 
 #include "absl/types/span.h"
 
+#include "engine/huge_page_allocator.h"
 #include "engine/ids.h"
 #include "engine/key_registry.h"
 #include "engine/limit_formula.h"
@@ -127,6 +130,8 @@ class Engine {
     // request path skips its calls into the policy.
     size_t held;
     bool uses_fits_at;
+    // Indexed by RateClass: the policy's ServesFreeSlotUntouched, asked once.
+    std::array<bool, kRateClassCount> serves_free_slot_untouched;
     std::vector<KeyId> keys;  // the keys on the model whose formula keeps a model summary
     // Indexed by FormulaId. A cache: each entry is a function of the keys' states at its period
     // start, so refreshing it from a const observer changes no later decision.
@@ -142,14 +147,34 @@ class Engine {
   // `state` (with its formula words `extra`) brought forward to `now`: bucket refill at the rate in
   // force, then the formula.
   void CatchUp(KeyState& state, absl::Span<double> extra, Nanos now, Purpose purpose) const;
-  void CatchUp(KeyId key, Nanos now) { CatchUp(keys_[key], ExtraOf(key), now, Purpose::kDecide); }
+  // Inline: a key touched again at the same instant (an arrival's completion in a batch, a failure
+  // just after its arrival) needs nothing.
+  void CatchUp(KeyId key, Nanos now) {
+    latest_decision_ = std::max(latest_decision_, now);
+    KeyState& state = keys_[key];
+    if (now > state.updated) CatchUp(state, ExtraOf(key), now, Purpose::kDecide);
+  }
+  // Draws a request of `tokens` from the key's windows if it is within rate; returns its class.
+  static RateClass Classify(KeyState& state, double tokens);
+  // Arrive's general case: the policy decides.
+  ArrivalResult ArriveThroughPolicy(const Ticket& ticket, KeyState& state, double tokens, Nanos now,
+                                    Effects* out);
   // A copy of the key's state brought forward to `now`; the engine is unchanged.
   KeyState StateAt(KeyId key, Nanos now) const;
   static void FitWindowToRate(KeyState& state);
-  // Clamps the key's rates to its formula's bounds on the live capacity.
-  void KeepWithinBounds(KeyState& state, const RateState& before);
+  // Clamps the key's rates to its formula's bounds on the live capacity, if `before` (the rates
+  // before a success or failure was recorded) moved.
+  void KeepWithinBounds(KeyState& state, const RateState& before) {
+    // A rate the event left alone is still within them (Advance put it there): most successes.
+    if (state.rate.request_rate == before.request_rate &&
+        state.rate.token_rate == before.token_rate) {
+      return;
+    }
+    ClampToBounds(state);
+  }
+  void ClampToBounds(KeyState& state);
   // What `state`'s formula sees of its model at `now`.
-  ModelView ViewOf(const KeyState& state, Nanos now, Purpose purpose) const;
+  void ViewOf(const KeyState& state, Nanos now, Purpose purpose, ModelView* view) const;
   // The summary `formula` keeps of `model` for the period containing `now`, refreshed if stale.
   // An observer may look ahead into a period no decision has reached: its summary is computed
   // aside, since decisions may still change the keys before that period starts.
@@ -164,7 +189,7 @@ class Engine {
   void FailExpired(Nanos now, Effects* out);
 
   KeyRegistry registry_;
-  std::vector<KeyState> keys_;
+  std::vector<KeyState, HugePageAllocator<KeyState>> keys_;
   std::vector<ModelState> models_;
   // A formula with the shape facts the request path needs, read once so that they cost no call.
   struct FormulaSlot {

@@ -50,6 +50,8 @@ class FairPolicy final : public SmoothingPolicy {
   void Expire(Nanos now, std::vector<Ticket>* expired) override;
   Nanos NextWakeup() const override;
   size_t Depth() const override { return depth_; }
+  // A free slot with nothing held: OnArrival serves, whatever the class, and keeps no trace.
+  bool ServesFreeSlotUntouched(RateClass) const override { return true; }
 
   // The cost DRR charges for `ticket`: its token estimate, at least 1.
   static int64_t Cost(const Ticket& ticket) {

@@ -23,6 +23,8 @@ class NonePolicy final : public SmoothingPolicy {
   void Expire(Nanos, std::vector<Ticket>*) override {}
   Nanos NextWakeup() const override { return kNever; }
   size_t Depth() const override { return 0; }
+  // A free slot with nothing held: OnArrival serves, whatever the class, and keeps no trace.
+  bool ServesFreeSlotUntouched(RateClass) const override { return true; }
 };
 
 }  // namespace ratesim

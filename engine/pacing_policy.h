@@ -50,6 +50,11 @@ class PacingPolicy final : public SmoothingPolicy {
   void Expire(Nanos now, std::vector<Ticket>* expired) override;
   Nanos NextWakeup() const override;
   bool UsesFitsAt() const override { return true; }
+  // A within-rate arrival on a free slot is served untouched; an over-rate one is paced (its
+  // key's schedule moves even when it starts at once).
+  bool ServesFreeSlotUntouched(RateClass rate_class) const override {
+    return rate_class == RateClass::kWithin;
+  }
   size_t Depth() const override { return ready_.size() + released_.size() + pacing_.size(); }
 
  private:

@@ -59,6 +59,12 @@ class SmoothingPolicy {
 
   // Whether OnArrival reads KeyView::fits_at; the engine computes it only for policies that do.
   virtual bool UsesFitsAt() const { return false; }
+
+  // Whether, while the policy holds nothing, OnArrival with a slot free serves a request of
+  // `rate_class` and changes nothing in the policy. The engine then starts such a request without
+  // the call: the common case of a model with spare slots costs no virtual call. Asked once, at
+  // setup. The default, false, is always correct.
+  virtual bool ServesFreeSlotUntouched(RateClass) const { return false; }
 };
 
 // A policy by name, as a scenario file or a command line names it.

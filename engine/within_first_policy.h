@@ -41,6 +41,8 @@ class WithinFirstPolicy final : public SmoothingPolicy {
   void Expire(Nanos now, std::vector<Ticket>* expired) override;
   Nanos NextWakeup() const override;
   size_t Depth() const override { return within_.size() + over_.size(); }
+  // A free slot with nothing held: OnArrival serves, whatever the class, and keeps no trace.
+  bool ServesFreeSlotUntouched(RateClass) const override { return true; }
 
  private:
   size_t max_depth_;
