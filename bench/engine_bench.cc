@@ -30,7 +30,7 @@ void BM_EngineDecide(benchmark::State& state) {
   ParamValues none;
   const ModelId model = engine.AddModel("m", 1 << 30, ModelCapacity{1e6, 1e9},
                                         *MakePolicy("fifo", none));
-  const FormulaId formula = engine.AddFormula(*MakeFormula(getenv("F") ? getenv("F") : "earned", none));
+  const FormulaId formula = engine.AddFormula(*MakeFormula("earned", none));
   for (size_t i = 0; i < keys; ++i) engine.AddKey("org" + std::to_string(i), model, formula, 0);
   const std::vector<uint32_t> stream = KeyStream(keys);
   Effects effects;

@@ -36,13 +36,4 @@ RateRange::RateRange(const ParamValues& params)
       ceiling_tokens_(params.at("ceiling_tpm") / 60.0),
       capacity_share_(params.at("capacity_share")) {}
 
-RateBounds RateRange::For(const ModelCapacity& capacity) const {
-  // capacity_share > 0 (its spec), so an unknown (infinite) capacity leaves the absolute cap.
-  auto ceiling = [&](double floor, double absolute, double live) {
-    return std::max(floor, std::min(absolute, capacity_share_ * live));
-  };
-  return {base_requests_, ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
-          base_tokens_, ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
-}
-
 }  // namespace ratesim

@@ -8,6 +8,7 @@
 #ifndef RATESIM_ENGINE_RATE_RANGE_H_
 #define RATESIM_ENGINE_RATE_RANGE_H_
 
+#include <algorithm>
 #include <vector>
 
 #include "engine/limit_formula.h"
@@ -24,7 +25,16 @@ class RateRange {
   // REQUIRES: `params` resolved against Params() (other entries are ignored).
   explicit RateRange(const ParamValues& params);
 
-  RateBounds For(const ModelCapacity& capacity) const;
+  // Inline: every update of a key asks, and a 32-byte result returned from an out-of-line call
+  // came back through the stack in pieces (a store-forwarding stall per update).
+  RateBounds For(const ModelCapacity& capacity) const {
+    // capacity_share > 0 (its spec), so an unknown (infinite) capacity leaves the absolute cap.
+    auto ceiling = [&](double floor, double absolute, double live) {
+      return std::max(floor, std::min(absolute, capacity_share_ * live));
+    };
+    return {base_requests_, ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
+            base_tokens_, ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
+  }
   double base_requests() const { return base_requests_; }  // requests/s
   double base_tokens() const { return base_tokens_; }      // tokens/s
 
