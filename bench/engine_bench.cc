@@ -1,11 +1,24 @@
 // The engine's request path against the cheapest thing it could be compared with: one hash-map
 // increment per request on the identical key stream.
+//
+//   BM_EngineDecide/<keys>            Arrive + Complete through the Engine, the `earned` formula, fifo.
+//   BM_EngineDecidePrefetched/<keys>  the same, telling the engine the key 8 requests ahead
+//                                     (Engine::Prefetch), as a gateway holding a batch would.
+//   BM_DecisionFloor/<keys>           the arithmetic of the same decision without the engine around
+//                                     it: a flat array of key states, the window refill and
+//                                     classification, and EarnedFormula called directly (no virtual
+//                                     call, no policy, no ticket). What any engine that decides the
+//                                     same way costs at least.
+//   BM_BareMapUpdate/<keys>           ++map[key] in an absl::flat_hash_map<uint64_t, int64_t>.
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "benchmark/benchmark.h"
+#include "engine/earned_formula.h"
+#include "engine/enforcement_window.h"
 #include "engine/engine.h"
 #include "sim/des/random.h"
 
@@ -13,8 +26,13 @@ namespace ratesim {
 namespace {
 
 constexpr size_t kStreamLength = 1 << 20;
+constexpr size_t kStreamMask = kStreamLength - 1;
+constexpr Nanos kGap = 1000;  // one request per microsecond, over all keys
+constexpr int64_t kTokenEstimate = 1000;
+constexpr int64_t kActualTokens = 900;
+constexpr size_t kPrefetchDistance = 8;
 
-// The same random key stream for both benchmarks at a given size, fixed in advance.
+// The same random key stream for every benchmark at a given size, fixed in advance.
 std::vector<uint32_t> KeyStream(size_t keys) {
   Rng rng = Rng::ForStream(42, keys);
   std::vector<uint32_t> stream(kStreamLength);
@@ -24,28 +42,79 @@ std::vector<uint32_t> KeyStream(size_t keys) {
 
 // Classify a request on a random key, start it, and record its completion: the engine's whole
 // per-request work when capacity is free.
-void BM_EngineDecide(benchmark::State& state) {
+template <bool kPrefetch>
+void EngineDecide(benchmark::State& state) {
   const size_t keys = static_cast<size_t>(state.range(0));
   Engine engine;
   ParamValues none;
   const ModelId model = engine.AddModel("m", 1 << 30, ModelCapacity{1e6, 1e9},
                                         *MakePolicy("fifo", none));
   const FormulaId formula = engine.AddFormula(*MakeFormula("earned", none));
+  engine.Reserve(keys, keys);
   for (size_t i = 0; i < keys; ++i) engine.AddKey("org" + std::to_string(i), model, formula, 0);
   const std::vector<uint32_t> stream = KeyStream(keys);
   Effects effects;
   Nanos now = 0;
   size_t i = 0;
   for (auto _ : state) {
-    now += 1000;
+    now += kGap;
     effects.Clear();
-    engine.Arrive(stream[i], i, 1000, now, &effects);
-    engine.Complete(effects.started.front(), 900, now, &effects);
-    i = (i + 1) & (kStreamLength - 1);
+    if constexpr (kPrefetch) engine.Prefetch(stream[(i + kPrefetchDistance) & kStreamMask]);
+    engine.Arrive(stream[i], i, kTokenEstimate, now, &effects);
+    engine.Complete(effects.started.front(), kActualTokens, now, &effects);
+    i = (i + 1) & kStreamMask;
   }
   state.SetItemsProcessed(state.iterations());
 }
+
+void BM_EngineDecide(benchmark::State& state) { EngineDecide<false>(state); }
+void BM_EngineDecidePrefetched(benchmark::State& state) { EngineDecide<true>(state); }
 BENCHMARK(BM_EngineDecide)->Arg(1000)->Arg(100000)->Arg(1000000);
+BENCHMARK(BM_EngineDecidePrefetched)->Arg(1000)->Arg(100000)->Arg(1000000);
+
+void BM_DecisionFloor(benchmark::State& state) {
+  const size_t keys = static_cast<size_t>(state.range(0));
+  const EarnedFormula formula(*ResolveParams(EarnedFormula::Params(), {}));
+  const ModelCapacity capacity{1e6, 1e9};
+  struct alignas(64) Key {
+    RateState rate;
+    double request_level;
+    double token_level;
+    Nanos updated;
+  };
+  const RateState initial = formula.Initial(capacity);
+  std::vector<Key> states(keys, Key{initial, WindowDepth(initial.request_rate),
+                                    WindowDepth(initial.token_rate), 0});
+  const std::vector<uint32_t> stream = KeyStream(keys);
+  Update update;
+  update.model.capacity = capacity;
+  Completion completion;
+  completion.tokens = kActualTokens;
+  Nanos now = 0;
+  size_t i = 0;
+  for (auto _ : state) {
+    now += kGap;
+    Key& key = states[stream[i]];
+    const double elapsed_s = ToSeconds(now - key.updated);
+    key.request_level = Refill(key.request_level, key.rate.request_rate, elapsed_s);
+    key.token_level = Refill(key.token_level, key.rate.token_rate, elapsed_s);
+    update.now_s = ToSeconds(now);
+    update.elapsed_s = elapsed_s;
+    formula.Advance(key.rate, {}, update);
+    key.updated = now;
+    completion.within_rate = Fits(key.request_level, 1.0, key.rate.request_rate) &&
+                             Fits(key.token_level, kTokenEstimate, key.rate.token_rate);
+    if (completion.within_rate) {
+      key.request_level -= 1.0;
+      key.token_level -= kTokenEstimate;
+    }
+    formula.RecordSuccess(key.rate, {}, completion);
+    i = (i + 1) & kStreamMask;
+  }
+  benchmark::DoNotOptimize(states.data());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_DecisionFloor)->Arg(1000)->Arg(100000)->Arg(1000000);
 
 void BM_BareMapUpdate(benchmark::State& state) {
   const size_t keys = static_cast<size_t>(state.range(0));
@@ -55,7 +124,7 @@ void BM_BareMapUpdate(benchmark::State& state) {
   size_t i = 0;
   for (auto _ : state) {
     ++counts[static_cast<uint64_t>(stream[i]) << 32];
-    i = (i + 1) & (kStreamLength - 1);
+    i = (i + 1) & kStreamMask;
   }
   benchmark::DoNotOptimize(counts);
   state.SetItemsProcessed(state.iterations());

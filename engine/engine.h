@@ -92,6 +92,13 @@ class Engine {
   // if none.
   Nanos NextWakeup(ModelId model) const { return models_[model].policy->NextWakeup(); }
 
+  // A hint: the key's state will be needed soon (a gateway holding a batch of requests, a simulator
+  // that knows its next events). Starts loading it into the cache; changes nothing.
+  void Prefetch(KeyId key) const {
+    __builtin_prefetch(&keys_[key], 1);
+    registry_.PrefetchKey(key);
+  }
+
   // --- Observing (const: nothing observed changes later decisions) -------------------------------
   // The key's rate state as of `now`. REQUIRES: now not before the key's last update.
   RateState RateAt(KeyId key, Nanos now) const;

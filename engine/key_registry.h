@@ -42,6 +42,8 @@ class KeyRegistry {
   const std::string& org_name(OrgId org) const { return org_names_[org]; }
   const std::string& model_name(ModelId model) const { return model_names_[model]; }
   OrgId key_org(KeyId key) const { return key_org_[key]; }
+  // Starts loading what key_org(key) reads (Engine::Prefetch).
+  void PrefetchKey(KeyId key) const { __builtin_prefetch(&key_org_[key]); }
   ModelId key_model(KeyId key) const { return key_model_[key]; }
 
  private:
