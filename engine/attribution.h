@@ -13,6 +13,8 @@ namespace ratesim {
 // dimensions is kOverRequests.
 enum class RateClass : uint8_t { kWithin, kOverRequests, kOverTokens };
 inline constexpr size_t kRateClassCount = 3;
+static_assert(static_cast<size_t>(RateClass::kOverTokens) + 1 == kRateClassCount,
+              "kRateClassCount counts RateClass's values; arrays are indexed by them");
 
 enum class HttpStatus : uint16_t { kOk = 200, kTooManyRequests = 429, kServiceUnavailable = 503 };
 

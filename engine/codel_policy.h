@@ -52,7 +52,7 @@ class CodelPolicy final : public SmoothingPolicy {
   void Expire(Nanos now, std::vector<Ticket>* expired) override;
   Nanos NextWakeup() const override;
   size_t Depth() const override { return buffer_.size(); }
-  // A free slot with nothing held: OnArrival serves, whatever the class, and keeps no trace.
+  // OnArrival serves a free slot before it touches anything (its first line).
   bool ServesFreeSlotUntouched(RateClass) const override { return true; }
 
   // True while the queue serves LIFO and drops requests past target.

@@ -112,7 +112,7 @@ absl::Span<const double> Engine::SummaryOf(ModelId model_id, FormulaId formula_i
 }
 
 void Engine::CatchUp(KeyState& state, absl::Span<double> extra, Nanos now, Purpose purpose) const {
-  if (purpose == Purpose::kDecide) latest_decision_ = std::max(latest_decision_, now);
+  // Deciders come through CatchUp(KeyId), which notes latest_decision_ and skips a current key.
   if (now <= state.updated) return;
   const double elapsed_s = ToSeconds(now - state.updated);
   state.request_level = Refill(state.request_level, state.rate.request_rate, elapsed_s);
@@ -163,19 +163,24 @@ Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_
     // on the stack and copied, it was read back before its pieces had landed (a store-forwarding
     // stall that cost more than the rest of the arrival).
     ++model.busy;
-    Ticket& ticket = out->started.emplace_back();
-    ticket.request = request;
-    ticket.arrival = now;
-    ticket.key = key;
-    ticket.org = registry_.key_org(key);
-    ticket.model = state.model;
-    ticket.rate_class = rate_class;
-    ticket.token_estimate = token_estimate;
+    FillTicket(out->started.emplace_back(), request, now, key, state.model, rate_class,
+               token_estimate);
     return {rate_class, SmoothingPolicy::Admission::kServe};
   }
-  const Ticket ticket{request,    now,        key, registry_.key_org(key), state.model,
-                      rate_class, token_estimate};
+  Ticket ticket;
+  FillTicket(ticket, request, now, key, state.model, rate_class, token_estimate);
   return ArriveThroughPolicy(ticket, state, tokens, now, out);
+}
+
+void Engine::FillTicket(Ticket& ticket, uint64_t request, Nanos now, KeyId key, ModelId model,
+                        RateClass rate_class, int64_t token_estimate) const {
+  ticket.request = request;
+  ticket.arrival = now;
+  ticket.key = key;
+  ticket.org = registry_.key_org(key);
+  ticket.model = model;
+  ticket.rate_class = rate_class;
+  ticket.token_estimate = token_estimate;
 }
 
 Engine::ArrivalResult Engine::ArriveThroughPolicy(const Ticket& ticket, KeyState& state,

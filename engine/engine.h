@@ -7,7 +7,7 @@
 // call reports what happened through an Effects: the requests that start now and those that fail.
 // Time is always an argument; the engine reads no clock.
 //
-// Setup (AddModel, AddFormula, AddKey) allocates; the request path (Arrive, Complete, Expire) does not,
+// Setup (AddModel, AddFormula, AddKey) allocates; the request path (Arrive, Complete, Wake) does not,
 // once the caller's Effects and the policies' buffers have grown to their working size.
 //
 // Thread-safety: none; one engine per thread.
@@ -94,9 +94,12 @@ class Engine {
 
   // A hint: the key's state will be needed soon (a gateway holding a batch of requests, a simulator
   // that knows its next events). Starts loading it into the cache; changes nothing.
+  // REQUIRES: `key` was returned by AddKey.
   void Prefetch(KeyId key) const {
+#if defined(__GNUC__)
     __builtin_prefetch(&keys_[key], 1);
     registry_.PrefetchKey(key);
+#endif
   }
 
   // --- Observing (const: nothing observed changes later decisions) -------------------------------
@@ -154,8 +157,8 @@ class Engine {
   // `state` (with its formula words `extra`) brought forward to `now`: bucket refill at the rate in
   // force, then the formula.
   void CatchUp(KeyState& state, absl::Span<double> extra, Nanos now, Purpose purpose) const;
-  // Inline: a key touched again at the same instant (an arrival's completion in a batch, a failure
-  // just after its arrival) needs nothing.
+  // The key brought forward to `now` to decide. Inline: a key touched again at the same instant (an
+  // arrival's completion in a batch, a failure just after its arrival) needs nothing.
   void CatchUp(KeyId key, Nanos now) {
     latest_decision_ = std::max(latest_decision_, now);
     KeyState& state = keys_[key];
@@ -163,6 +166,9 @@ class Engine {
   }
   // Draws a request of `tokens` from the key's windows if it is within rate; returns its class.
   static RateClass Classify(KeyState& state, double tokens);
+  // Every field of a ticket, in one place for both of Arrive's paths.
+  void FillTicket(Ticket& ticket, uint64_t request, Nanos now, KeyId key, ModelId model,
+                  RateClass rate_class, int64_t token_estimate) const;
   // Arrive's general case: the policy decides.
   ArrivalResult ArriveThroughPolicy(const Ticket& ticket, KeyState& state, double tokens, Nanos now,
                                     Effects* out);

@@ -4,11 +4,18 @@
 // key array spans 16,384 pages, far more than the TLB holds. Smaller blocks are plain `new`.
 //
 // Where THP is off ("never") the advice is ignored and the array works as before; where it is
-// "always" it changes nothing. Debian's default, "madvise", is the case this is for.
+// "always" it changes nothing. Debian's default, "madvise", is the case this is for. Off Linux (no
+// <sys/mman.h>) the blocks are only aligned.
+//
+// Costs: glibc serves a 2 MiB-aligned block from its own mapping with up to 2 MiB of slack address
+// space (untouched, so little resident memory); a block that glibc instead carves from its heap
+// keeps the advice on that range after it is freed, which only lets later allocations there use
+// huge pages too.
 #ifndef RATESIM_ENGINE_HUGE_PAGE_ALLOCATOR_H_
 #define RATESIM_ENGINE_HUGE_PAGE_ALLOCATOR_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -27,9 +34,10 @@ class HugePageAllocator {
 
   HugePageAllocator() = default;
   template <typename U>
-  HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: allocators convert implicitly
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}  // NOLINT: allocators convert implicitly
 
   T* allocate(size_t n) {
+    if (n > SIZE_MAX / sizeof(T)) throw std::bad_array_new_length();
     const size_t bytes = n * sizeof(T);
     if (bytes < huge_page_internal::kHugePageBytes) {
       return static_cast<T*>(::operator new(bytes, std::align_val_t{alignof(T)}));
@@ -38,7 +46,7 @@ class HugePageAllocator {
   }
 
   // `n` is what allocate was given, so the size says which way the block came.
-  void deallocate(T* block, size_t n) {
+  void deallocate(T* block, size_t n) noexcept {
     if (n * sizeof(T) < huge_page_internal::kHugePageBytes) {
       ::operator delete(block, std::align_val_t{alignof(T)});
     } else {
@@ -46,7 +54,15 @@ class HugePageAllocator {
     }
   }
 
-  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) { return true; }
+  // Stateless: any two compare equal, whatever their element types.
+  template <typename U>
+  friend bool operator==(const HugePageAllocator&, const HugePageAllocator<U>&) noexcept {
+    return true;
+  }
+  template <typename U>
+  friend bool operator!=(const HugePageAllocator&, const HugePageAllocator<U>&) noexcept {
+    return false;
+  }
 };
 
 }  // namespace ratesim

@@ -43,7 +43,11 @@ class KeyRegistry {
   const std::string& model_name(ModelId model) const { return model_names_[model]; }
   OrgId key_org(KeyId key) const { return key_org_[key]; }
   // Starts loading what key_org(key) reads (Engine::Prefetch).
-  void PrefetchKey(KeyId key) const { __builtin_prefetch(&key_org_[key]); }
+  void PrefetchKey(KeyId key) const {
+#if defined(__GNUC__)
+    __builtin_prefetch(&key_org_[key]);
+#endif
+  }
   ModelId key_model(KeyId key) const { return key_model_[key]; }
 
  private:

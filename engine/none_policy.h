@@ -23,7 +23,7 @@ class NonePolicy final : public SmoothingPolicy {
   void Expire(Nanos, std::vector<Ticket>*) override {}
   Nanos NextWakeup() const override { return kNever; }
   size_t Depth() const override { return 0; }
-  // A free slot with nothing held: OnArrival serves, whatever the class, and keeps no trace.
+  // OnArrival serves a free slot before it touches anything (its first line).
   bool ServesFreeSlotUntouched(RateClass) const override { return true; }
 };
 

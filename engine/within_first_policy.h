@@ -41,7 +41,7 @@ class WithinFirstPolicy final : public SmoothingPolicy {
   void Expire(Nanos now, std::vector<Ticket>* expired) override;
   Nanos NextWakeup() const override;
   size_t Depth() const override { return within_.size() + over_.size(); }
-  // A free slot with nothing held: OnArrival serves, whatever the class, and keeps no trace.
+  // OnArrival serves a free slot before it touches anything (its first line).
   bool ServesFreeSlotUntouched(RateClass) const override { return true; }
 
  private:

@@ -19,8 +19,15 @@ TEST(HugePageAllocator, LargeBlocksAreHugePageAligned) {
 }
 
 TEST(HugePageAllocator, SmallBlocksKeepTheTypesAlignment) {
-  std::vector<Line, HugePageAllocator<Line>> lines(3);
-  EXPECT_EQ(reinterpret_cast<uintptr_t>(lines.data()) % alignof(Line), 0u);
+  // Far above what malloc gives by chance (16 bytes), so plain malloc would fail this.
+  struct alignas(4096) Page {
+    char bytes[4096];
+  };
+  std::vector<std::vector<Page, HugePageAllocator<Page>>> blocks;
+  for (int i = 0; i < 8; ++i) {
+    blocks.emplace_back(2);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(blocks.back().data()) % alignof(Page), 0u);
+  }
 }
 
 TEST(HugePageAllocator, GrowingAcrossTheThresholdKeepsTheContents) {
