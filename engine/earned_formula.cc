@@ -57,10 +57,12 @@ void EarnedFormula::Advance(RateState& state, absl::Span<double>, const Update& 
 
 void EarnedFormula::RecordSuccess(RateState& state, absl::Span<double>,
                                   const Completion& completion) const {
-  if (!completion.within_rate) return;
   // An impulse of 1/window is what makes the exponential average of a steady stream of r/s equal r.
-  state.usage_requests += 1.0 / window_s_;
-  state.usage_tokens += completion.tokens / window_s_;
+  // Over-rate successes add 0 × the impulse (nothing), without a branch as unpredictable as the
+  // traffic.
+  const double counts = static_cast<double>(completion.within_rate);
+  state.usage_requests += counts * (1.0 / window_s_);
+  state.usage_tokens += counts * (completion.tokens / window_s_);
 }
 
 }  // namespace ratesim
