@@ -8,6 +8,24 @@
 #include "fmt/format.h"
 
 namespace ratesim {
+namespace {
+
+// Why shards `a` and `b` have different fingerprints when a trace file both replay had different
+// bytes for them, or "". Of all the differences this is the one no command line shows (the trace
+// was rewritten, or is another copy on another machine), so it gets its own message.
+std::string ChangedTrace(const SweepDefinition& a, const SweepDefinition& b) {
+  for (const SweepTrace& left : a.traces) {
+    for (const SweepTrace& right : b.traces) {
+      if (left.path == right.path && left.fnv1a64 != right.fnv1a64) {
+        return fmt::format("trace file '{}' had different contents (fnv1a64 {:016x} and {:016x})",
+                           left.path, left.fnv1a64, right.fnv1a64);
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace
 
 absl::StatusOr<std::vector<std::string>> FindShardFiles(const std::vector<std::string>& dirs) {
   namespace fs = std::filesystem;
@@ -51,9 +69,16 @@ absl::StatusOr<MergedSweep> MergeShards(const std::vector<ShardFile>& files,
   for (size_t f = 0; f < files.size(); ++f) {
     const ShardFile& file = files[f];
     if (file.fingerprint != first.fingerprint) {
+      if (const std::string trace = ChangedTrace(first.definition, file.definition);
+          !trace.empty()) {
+        return absl::InvalidArgumentError(fmt::format(
+            "{} and {} are shards of different sweeps: {}; run every shard against the same "
+            "trace files (the same bytes), then merge",
+            paths[0], paths[f], trace));
+      }
       return absl::InvalidArgumentError(fmt::format(
           "{} and {} are shards of different sweeps (fingerprints {} and {}): run every shard "
-          "with the same scenarios, grid, --set, --seed and --replications",
+          "with the same scenario and trace files, grid, --set, --seed and --replications",
           paths[0], paths[f], first.fingerprint, file.fingerprint));
     }
     if (file.shard.count != shards) {

@@ -1,7 +1,8 @@
 // `ratesim merge`: combines the shard files of one sweep (shard_file.h) into the rows an unsharded
 // run computes, for the one writer of sweep_output.h. It refuses, naming the files involved, shards
-// of different sweeps (their fingerprints differ), a shard given twice, a missing shard, and a
-// shard file whose points are not exactly the ones its shard owns.
+// of different sweeps (their fingerprints differ; a trace file whose contents differ is named), a
+// shard given twice, a missing shard, and a shard file whose points are not exactly the ones its
+// shard owns.
 #ifndef RATESIM_SIM_SWEEP_MERGE_H_
 #define RATESIM_SIM_SWEEP_MERGE_H_
 

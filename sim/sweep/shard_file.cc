@@ -60,6 +60,16 @@ class FieldReader {
     }
     return items;
   }
+  // The "fnv1a64" of `table`, 16 hex digits, the hash of the bytes of the `kind` file `path`.
+  uint64_t Hash(const toml::table& table, std::string_view kind, std::string_view path) {
+    const std::string hash = String(table, "fnv1a64");
+    char* end = nullptr;
+    const uint64_t value = std::strtoull(hash.c_str(), &end, 16);
+    if (hash.size() != 16 || end != hash.c_str() + hash.size()) {
+      Fail(fmt::format("{} '{}' has a malformed fnv1a64 '{}'", kind, path, hash));
+    }
+    return value;
+  }
   // The tables of array-of-tables `key`.
   std::vector<const toml::table*> Tables(const toml::table& table, std::string_view key) {
     std::vector<const toml::table*> tables;
@@ -143,6 +153,12 @@ std::string ShardFileText(const ShardFile& file) {
                                     {"fnv1a64", fmt::format("{:016x}", scenario.fnv1a64)}});
   }
   root.insert("scenarios", std::move(scenarios));
+  toml::array traces;
+  for (const SweepTrace& trace : definition.traces) {
+    traces.push_back(
+        toml::table{{"path", trace.path}, {"fnv1a64", fmt::format("{:016x}", trace.fnv1a64)}});
+  }
+  root.insert("traces", std::move(traces));
   toml::array grid;
   for (const GridAxis& axis : definition.grid) {
     grid.push_back(toml::table{{"key", axis.key}, {"values", Strings(axis.values)}});
@@ -225,13 +241,15 @@ absl::StatusOr<ShardFile> ReadShardFile(const std::string& path) {
   for (const toml::table* scenario : read.Tables(root, "scenarios")) {
     SweepScenario entry;
     entry.path = read.String(*scenario, "path");
-    const std::string hash = read.String(*scenario, "fnv1a64");
-    char* end = nullptr;
-    entry.fnv1a64 = std::strtoull(hash.c_str(), &end, 16);
-    if (hash.size() != 16 || end != hash.c_str() + hash.size()) {
-      read.Fail(fmt::format("scenario '{}' has a malformed fnv1a64 '{}'", entry.path, hash));
-    }
+    entry.fnv1a64 = read.Hash(*scenario, "scenario", entry.path);
     definition.scenarios.push_back(std::move(entry));
+  }
+  // Absent in a shard file written before traces were hashed: no traces.
+  for (const toml::table* trace : read.Tables(root, "traces")) {
+    SweepTrace entry;
+    entry.path = read.String(*trace, "path");
+    entry.fnv1a64 = read.Hash(*trace, "trace", entry.path);
+    definition.traces.push_back(std::move(entry));
   }
   for (const toml::table* axis : read.Tables(root, "grid")) {
     GridAxis entry;

@@ -27,6 +27,12 @@ std::string CanonicalText(const SweepDefinition& definition) {
     AddField(text, "scenario", scenario.path);
     AddField(text, "fnv1a64", fmt::format("{:016x}", scenario.fnv1a64));
   }
+  // Nothing without traces: a shard file written before traces were hashed still matches its
+  // fingerprint.
+  for (const SweepTrace& trace : definition.traces) {
+    AddField(text, "trace", trace.path);
+    AddField(text, "fnv1a64", fmt::format("{:016x}", trace.fnv1a64));
+  }
   for (const GridAxis& axis : definition.grid) {
     AddField(text, "grid", axis.key);
     for (const std::string& value : axis.values) AddField(text, "value", value);

@@ -1,7 +1,8 @@
-// What a sweep is, independent of how it is run: the scenario files (with a hash of their bytes),
-// the grid, the fixed overrides, the seed and the replications, and the version of ratesim. Two
-// runs with equal definitions compute the same rows, so shards of one sweep carry its definition
-// and its fingerprint, and `ratesim merge` only combines shards whose fingerprints agree.
+// What a sweep is, independent of how it is run: the scenario files and the trace files they
+// replay (each with a hash of its bytes), the grid, the fixed overrides, the seed and the
+// replications, and the version of ratesim. Two runs with equal definitions compute the same rows,
+// so shards of one sweep carry its definition and its fingerprint, and `ratesim merge` only
+// combines shards whose fingerprints agree.
 //
 // Points are numbered scenario-major: point p is grid point p % G (grid.h) of scenario p / G,
 // where G = GridPointCount(grid).
@@ -22,9 +23,17 @@ struct SweepScenario {
   uint64_t fnv1a64 = 0;  // of the file's bytes (run_metadata.h)
 };
 
+// A [[traces]] file some point replays. The simulator reads it as the run goes, so its bytes are
+// as much an input as the scenario file's, yet neither the scenario's text nor its path shows them.
+struct SweepTrace {
+  std::string path;      // resolved as the simulator opens it (TraceSpec::path)
+  uint64_t fnv1a64 = 0;  // of the file's bytes (run_metadata.h)
+};
+
 struct SweepDefinition {
   std::string version;                   // Version() of the binary that ran it
   std::vector<SweepScenario> scenarios;  // SCENARIO, then --scenarios, in order
+  std::vector<SweepTrace> traces;        // of every point, each once, in order of first use
   std::vector<GridAxis> grid;            // in --grid order
   std::vector<std::string> overrides;    // --set key=value, applied to every point before the grid
   std::string seed;                      // --seed as given; empty: each scenario's own seed

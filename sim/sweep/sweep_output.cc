@@ -64,7 +64,13 @@ std::string SweepJson(const SweepDefinition &definition, const std::vector<Point
     out += fmt::format("{}\n    {{\"path\": {}, \"fnv1a64\": \"{:016x}\"}}", i > 0 ? "," : "",
                        JsonQuote(scenario.path), scenario.fnv1a64);
   }
-  out += "\n  ],\n  \"grid\": [";
+  out += "\n  ],\n  \"traces\": [";
+  for (size_t i = 0; i < definition.traces.size(); ++i) {
+    const SweepTrace &trace = definition.traces[i];
+    out += fmt::format("{}\n    {{\"path\": {}, \"fnv1a64\": \"{:016x}\"}}", i > 0 ? "," : "",
+                       JsonQuote(trace.path), trace.fnv1a64);
+  }
+  out += definition.traces.empty() ? "],\n  \"grid\": [" : "\n  ],\n  \"grid\": [";
   for (size_t i = 0; i < definition.grid.size(); ++i) {
     const GridAxis &axis = definition.grid[i];
     out += fmt::format("{}\n    {{\"key\": {}, \"values\": {}}}", i > 0 ? "," : "",

@@ -5,8 +5,9 @@
 // sweep.csv: a header of column names (sweep_rows.h), then one line per row, in
 // point order and within a point in policy order; RFC 4180 quoting where a cell
 // holds a comma, quote or newline. sweep.json: {"version", "fingerprint",
-// "scenarios": [{"path", "fnv1a64"}], "grid": [{"key", "values"}], "overrides",
-// "seed" (string or null), "replications", "points", "spiral_rule":
+// "scenarios": [{"path", "fnv1a64"}], "traces": [{"path", "fnv1a64"}] (the
+// [[traces]] files the points replay), "grid": [{"key", "values"}],
+// "overrides", "seed" (string or null), "replications", "points", "spiral_rule":
 // {"measure" ("share_429", what the rule judges), "tolerance",
 // "baseline_window_s", "horizon_s"} (recovery.h), "columns", "rows": [{column:
 // value}]}, where a row's numbers are the CSV's text, its NA cells null and

@@ -47,6 +47,35 @@ name = "steady"
 type = "none"
 )";
 
+// Traffic replayed from traces/day.csv, relative to the scenario file (write kTinyTrace there): two
+// orgs on a model of 2 slots for 10 s.
+inline constexpr char kTinyTraceScenario[] = R"(title = "tiny trace"
+[run]
+duration = "10s"
+seed = 7
+resolution = "5s"
+
+[[models]]
+name = "m"
+concurrency = 2
+service = { dist = "constant", mean = "1s" }
+
+[[traces]]
+path = "traces/day.csv"
+
+[[policies]]
+type = "none"
+)";
+
+// A few requests of orgs "a" and "b" in the first seconds (trace_reader.h has the format).
+inline constexpr char kTinyTrace[] = R"(time,org,model,input_tokens,output_tokens
+0.5,a,m,100,20
+0.5,b,m,100,20
+0.75,a,m,100,20
+1.5s,b,m,100,20
+2s,a,m,100,20
+)";
+
 struct CliResult {
   int code;
   std::string out;

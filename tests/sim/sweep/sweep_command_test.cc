@@ -238,6 +238,50 @@ TEST_F(SweepCommandTest, MergeRefusesShardsOfDifferentSweeps) {
   EXPECT_FALSE(fs::exists(dir_ / "merged"));
 }
 
+TEST_F(SweepCommandTest, MergeRefusesShardsRunAgainstDifferentTraceContents) {
+  fs::create_directories(dir_ / "traces");
+  const std::string trace = WriteFile(dir_ / "traces/day.csv", testing::kTinyTrace);
+  const std::string scenario = WriteFile(dir_ / "replay.toml", testing::kTinyTraceScenario);
+  auto sweep = [&](const std::string &out, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"sweep", scenario, "--grid", "models.0.concurrency=1,2",
+                                     "--out", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CliResult r = RunRatesim(args);
+    EXPECT_EQ(r.code, 0) << r.err;
+    return out;
+  };
+  const std::string full = sweep(dir_ / "full", {});
+  const std::string shard0 = sweep(dir_ / "shard-0", {"--shard", "0/2"});
+  const std::string shard1 = sweep(dir_ / "shard-1", {"--shard", "1/2"});
+  // The trace, as the simulator resolves it from the scenario's folder, is part of the definition.
+  const std::string resolved = fs::path(trace).lexically_normal().string();
+  EXPECT_TRUE(Contains(ReadFile(full + "/sweep.json"), "{\"path\": \"" + resolved + "\", "));
+
+  // The same trace bytes: the shards merge into the unsharded run's files.
+  CliResult r = Merge(dir_ / "merged", {shard0, shard1});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ExpectSameFiles(full, dir_ / "merged");
+
+  // Shard 1 again, with the same command line, after the trace gained a request.
+  WriteFile(trace, std::string(testing::kTinyTrace) + "3s,b,m,100,20\n");
+  const std::string rewritten = sweep(dir_ / "shard-1-rewritten", {"--shard", "1/2"});
+  r = Merge(dir_ / "merged-rewritten", {shard0, rewritten});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "are shards of different sweeps: trace file '" + resolved +
+                                  "' had different contents"));
+  EXPECT_TRUE(Contains(r.err, "run every shard against the same trace files"));
+  EXPECT_FALSE(fs::exists(dir_ / "merged-rewritten"));
+}
+
+TEST_F(SweepCommandTest, AMissingTraceFileIsAnErrorNamingIt) {
+  const std::string scenario = WriteFile(dir_ / "replay.toml", testing::kTinyTraceScenario);
+  const CliResult r = RunRatesim({"sweep", scenario, "--shard", "0/2", "--out", dir_ / "out"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "traces/day.csv"));
+  EXPECT_TRUE(Contains(r.err, "check the path"));
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+}
+
 TEST_F(SweepCommandTest, MergeRefusesAMissingOrRepeatedShard) {
   std::vector<std::string> shards = Shards(3);
   CliResult r = Merge(dir_ / "merged", {shards[0], shards[2]});

@@ -30,6 +30,7 @@ struct OneRowSweep {
   OneRowSweep() {
     definition.version = "9.9";
     definition.scenarios = {{"s.toml", 0xabcdefu}};
+    definition.traces = {{"traces/t.csv", 0x123u}};
     definition.grid = {{"models.0.service", {R"({ dist = "constant", mean = "1s" })"}}};
     SweepRow row(SweepColumns(definition.grid).size(), "");
     row[0] = "s.toml";
@@ -63,6 +64,11 @@ TEST(SweepJson, WritesTextQuotedNumbersRawNaAsNullAndSpiralAsABoolean) {
   OneRowSweep sweep;
   const std::string json = SweepJson(sweep.definition, sweep.points);
   EXPECT_NE(json.find(R"({"path": "s.toml", "fnv1a64": "0000000000abcdef"})"), std::string::npos);
+  EXPECT_NE(json.find(R"("traces": [
+    {"path": "traces/t.csv", "fnv1a64": "0000000000000123"}
+  ],)"),
+            std::string::npos)
+      << json;
   EXPECT_NE(json.find(R"("seed": null,)"), std::string::npos);
   EXPECT_NE(json.find(R"("points": 1,)"), std::string::npos);
   EXPECT_NE(json.find(R"({"scenario": "s.toml", "models.0.service": "{ dist = \"constant\", )"
@@ -112,13 +118,15 @@ TEST(SweepRows, RecoveredShareCountsTheJudgedReplicationsThatRecoveredWithinTheH
 TEST(SweepDefinition, FingerprintChangesWithEveryField) {
   OneRowSweep base;
   const std::string fingerprint = Fingerprint(base.definition);
-  std::vector<SweepDefinition> changed(6, base.definition);
+  std::vector<SweepDefinition> changed(8, base.definition);
   changed[0].version = "9.8";
   changed[1].scenarios[0].fnv1a64 = 1;
   changed[2].grid[0].values.push_back("x");
   changed[3].overrides = {"run.seed=2"};
   changed[4].seed = "2";
   changed[5].replications = 3;
+  changed[6].traces[0].fnv1a64 = 1;
+  changed[7].traces.clear();
   for (const SweepDefinition &definition : changed) {
     EXPECT_NE(Fingerprint(definition), fingerprint);
   }
