@@ -1,7 +1,8 @@
 // Memory per idle key and per in-flight request (issue 5: at most 128 and 256 bytes). Each
 // benchmark runs once and reports heap bytes, not time: glibc's bytes in use (mallinfo2: small
-// chunks plus mmapped ones) measured around what is being counted, so allocator overhead and
-// vector slack are included, as they are in a process's memory.
+// chunks plus mmapped ones) and the engine's own mappings (HugePageBytesInUse), measured around what
+// is being counted, so allocator overhead and vector slack are included, as they are in a process's
+// memory.
 //
 //   BM_IdleKeys/<keys>/<models>: an Engine with the default formula (`earned`) gets <keys> keys:
 //     <keys> / <models> orgs (names "org-<i>"), each on every one of <models> models, and nothing
@@ -23,6 +24,7 @@
 
 #include "benchmark/benchmark.h"
 #include "engine/engine.h"
+#include "engine/huge_page_allocator.h"
 #include "engine/limit_formula.h"
 #include "engine/smoothing_policy.h"
 #include "fmt/format.h"
@@ -34,10 +36,11 @@
 namespace ratesim {
 namespace {
 
-// Bytes the process has taken from malloc and not freed.
+// Bytes the process has taken from malloc and not freed, plus the engine's large arrays, which are
+// mappings of their own (HugePageAllocator).
 int64_t HeapInUse() {
   const struct mallinfo2 info = mallinfo2();
-  return static_cast<int64_t>(info.uordblks + info.hblkhd);
+  return static_cast<int64_t>(info.uordblks + info.hblkhd + HugePageBytesInUse());
 }
 
 // An engine with `keys` keys of the default formula: keys / models orgs ("org-<i>"), each on every

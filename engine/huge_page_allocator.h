@@ -7,25 +7,30 @@
 // "always" it changes nothing. Debian's default, "madvise", is the case this is for. Off Linux (no
 // <sys/mman.h>) the blocks are only aligned.
 //
-// Costs: glibc serves a 2 MiB-aligned block from its own mapping with up to 2 MiB of slack address
-// space (untouched, so little resident memory); a block that glibc instead carves from its heap
-// keeps the advice on that range after it is freed, which only lets later allocations there use
-// huge pages too.
+// A large block is a mapping of its own (mmap), 2 MiB aligned and trimmed to the block's size in
+// whole small pages: it costs what it holds, every whole 2 MiB of it can be a huge page, and the
+// advice goes away with the mapping. These bytes are not malloc's: HugePageBytesInUse() counts them
+// for whoever measures the heap (bench/memory_bench).
 #ifndef RATESIM_ENGINE_HUGE_PAGE_ALLOCATOR_H_
 #define RATESIM_ENGINE_HUGE_PAGE_ALLOCATOR_H_
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <new>
 
 namespace ratesim {
 
 namespace huge_page_internal {
 inline constexpr size_t kHugePageBytes = size_t{2} << 20;
-// A block of at least kHugePageBytes, 2 MiB aligned, advised for huge pages. Throws bad_alloc.
+// A block of `bytes` (at least kHugePageBytes), 2 MiB aligned, advised for huge pages. Throws
+// bad_alloc.
 void* AllocateHuge(size_t bytes);
+// Frees a block AllocateHuge(bytes) returned.
+void FreeHuge(void* block, size_t bytes) noexcept;
 }  // namespace huge_page_internal
+
+// Bytes held in large blocks of HugePageAllocator, over all threads.
+size_t HugePageBytesInUse();
 
 template <typename T>
 class HugePageAllocator {
@@ -50,7 +55,7 @@ class HugePageAllocator {
     if (n * sizeof(T) < huge_page_internal::kHugePageBytes) {
       ::operator delete(block, std::align_val_t{alignof(T)});
     } else {
-      std::free(block);
+      huge_page_internal::FreeHuge(block, n * sizeof(T));
     }
   }
 

@@ -18,6 +18,20 @@ TEST(HugePageAllocator, LargeBlocksAreHugePageAligned) {
   EXPECT_EQ(reinterpret_cast<uintptr_t>(lines.data()) % huge_page_internal::kHugePageBytes, 0u);
 }
 
+TEST(HugePageAllocator, CountsTheLargeBlocksItHolds) {
+  const size_t before = HugePageBytesInUse();
+  {
+    std::vector<Line, HugePageAllocator<Line>> lines(100000);  // 6.4 MB, a mapping of its own
+    EXPECT_GE(HugePageBytesInUse() - before, lines.size() * sizeof(Line));
+    // Whole small pages, not whole huge pages: at most one page of rounding.
+    EXPECT_LT(HugePageBytesInUse() - before, lines.size() * sizeof(Line) + 65536);
+    std::vector<Line, HugePageAllocator<Line>> few(3);  // small: plain new, not counted
+    EXPECT_GE(HugePageBytesInUse() - before, lines.size() * sizeof(Line));
+    EXPECT_LT(HugePageBytesInUse() - before, lines.size() * sizeof(Line) + 65536);
+  }
+  EXPECT_EQ(HugePageBytesInUse(), before);
+}
+
 TEST(HugePageAllocator, SmallBlocksKeepTheTypesAlignment) {
   // Far above what malloc gives by chance (16 bytes), so plain malloc would fail this.
   struct alignas(4096) Page {
