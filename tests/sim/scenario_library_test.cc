@@ -1,6 +1,7 @@
 // Each file in scenarios/ states a question and the answer its run gives. These tests run each file
 // and check that answer, so a change to the engine or the simulator that changes an answer fails
 // here until the file's comment is brought up to date.
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -148,6 +149,48 @@ TEST(ScenarioLibrary, AnOutageDoesNotSpiralTheEarnedRatesDown) {
   ASSERT_TRUE(short_window.ok());
   EXPECT_DOUBLE_EQ(short_window.SeriesAt("fifo", SeriesMetric::kRateRpm, "steady", "", 22 * 60), 60.0);
   EXPECT_DOUBLE_EQ(short_window.SeriesAt("fifo", SeriesMetric::kRateRpm, "steady", "", 30 * 60), 240.0);
+}
+
+TEST(ScenarioLibrary, OnAShortModelAOneMinuteWindowSpiralsAfterAnOutageAndATenMinuteOneDoesNot) {
+  const Library run("outage_spiral_shortage.toml");  // window = 1m
+  ASSERT_TRUE(run.ok());
+  const Library ten("outage_spiral_shortage.toml", {"limits.window=10m"});
+  ASSERT_TRUE(ten.ok());
+  auto at = [](const Library& library, SeriesMetric metric, const std::string& org, int minute) {
+    return library.SeriesAt("within_first", metric, org, "", minute * 60);
+  };
+  for (const std::string org : {"large-1", "large-2", "large-3"}) {
+    SCOPED_TRACE(org);
+    // Before the drop (minute 180) every org is at the ceiling, above its 4800 RPM: the model's
+    // shortage fails its requests as 503, never as 429.
+    EXPECT_DOUBLE_EQ(at(run, SeriesMetric::kRateRpm, org, 180), 6000.0);
+    for (int minute = 176; minute <= 180; ++minute) {
+      EXPECT_EQ(at(run, SeriesMetric::kRejected429, org, minute), 0) << minute;
+      EXPECT_GT(at(run, SeriesMetric::kRejected503, org, minute), 0) << minute;
+    }
+    // Five minutes without a success: the one-minute usage is gone and the rate is at the base
+    // when the model is back (minute 185). It may then rise at most x1.5 a minute, so it is
+    // below the 4800 RPM sent for eleven minutes, in which the shortage's failures are all 429s.
+    EXPECT_DOUBLE_EQ(at(run, SeriesMetric::kRateRpm, org, 185), 60.0);
+    for (int minute = 186; minute <= 196; ++minute) {
+      EXPECT_LE(at(run, SeriesMetric::kRateRpm, org, minute), 60.0 * std::pow(1.5, minute - 185) + 1e-6)
+          << minute;
+      EXPECT_GT(at(run, SeriesMetric::kRejected429, org, minute), 0) << minute;
+      EXPECT_EQ(at(run, SeriesMetric::kRejected503, org, minute), 0) << minute;
+    }
+    EXPECT_LT(at(run, SeriesMetric::kRateRpm, org, 195), 4800.0);  // 4800 / 60 = 1.5^10.8
+    EXPECT_GT(at(run, SeriesMetric::kRateRpm, org, 196), 4800.0);
+    for (int minute = 197; minute <= 200; ++minute) {
+      EXPECT_EQ(at(run, SeriesMetric::kRejected429, org, minute), 0) << minute;
+    }
+    // A ten-minute window keeps most of its usage through the outage: the rate dips, but stays
+    // above what the org sends, so no 429 comes at all.
+    EXPECT_GT(at(ten, SeriesMetric::kRateRpm, org, 185), 4800.0);
+    EXPECT_LT(at(ten, SeriesMetric::kRateRpm, org, 185), 6000.0);
+    for (int minute = 176; minute <= 200; ++minute) {
+      EXPECT_EQ(at(ten, SeriesMetric::kRejected429, org, minute), 0) << minute;
+    }
+  }
 }
 
 TEST(ScenarioLibrary, AnExpressionThatHoldsTheRateOn503sTurnsOutage429sInto503s) {

@@ -151,6 +151,36 @@ TEST_F(SweepCommandTest, ScoresAnOutageScenarioWithRecoveryAndSpiral) {
   }
 }
 
+TEST_F(SweepCommandTest, TheBundledShortageScenarioSpiralsWithAOneMinuteWindowOnly) {
+  // scenarios/outage_spiral_shortage.toml, as its header states: on a model short of capacity, a
+  // one-minute window loses the orgs' usage in the five-minute outage and its rates climb back from
+  // the base at x1.5 a minute, 429s all along, until 12 minutes after the restore; a ten-minute
+  // window keeps the rates above demand and has no 429 after the restore. The success rate after
+  // the restore is the same for both (the model serves what it can): only the 429 share tells them
+  // apart.
+  const std::string scenario =
+      std::string(RATESIM_SOURCE_DIR) + "/scenarios/outage_spiral_shortage.toml";
+  const CliResult r = RunRatesim(
+      {"sweep", scenario, "--grid", "limits.window=1m,10m", "--jobs", "1", "--out", dir_ / "out"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::vector<std::string> lines = Lines(ReadFile(dir_ / "out/sweep.csv"));
+  ASSERT_EQ(lines.size(), 3u);
+  const std::vector<std::string> header = CsvFields(lines[0]);
+  const auto cell = [&](size_t line, const std::string &name) {
+    return CsvFields(lines[line])[std::find(header.begin(), header.end(), name) - header.begin()];
+  };
+  EXPECT_EQ(cell(1, "limits.window"), "1m");
+  EXPECT_EQ(cell(1, "recovery_s"), "720");  // recovered, but past the 10-minute horizon
+  EXPECT_EQ(cell(1, "recovered_share"), "0");
+  EXPECT_EQ(cell(1, "spiral"), "true");
+  EXPECT_EQ(cell(1, "spiral_share"), "1");
+  EXPECT_EQ(cell(2, "limits.window"), "10m");
+  EXPECT_EQ(cell(2, "recovery_s"), "60");  // the first minute after the restore
+  EXPECT_EQ(cell(2, "recovered_share"), "1");
+  EXPECT_EQ(cell(2, "spiral"), "false");
+  EXPECT_EQ(cell(2, "spiral_share"), "0");
+}
+
 TEST_F(SweepCommandTest, SweepsEveryScenarioOfScenariosWithTheSameGrid) {
   const std::string other = WriteFile(dir_ / "other.toml", testing::kTinyScenario);
   const CliResult r = Sweep(dir_ / "out", {"--scenarios", other});
