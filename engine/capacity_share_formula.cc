@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "fmt/format.h"
+
 namespace ratesim {
 
 std::vector<ParamSpec> CapacityShareFormula::Params() {
@@ -88,6 +90,13 @@ void CapacityShareFormula::Summarise(absl::Span<const KeySample> keys,
   };
   summary[0] = level(share_ * capacity.requests_per_s, &RateState::usage_requests);
   summary[1] = level(share_ * capacity.tokens_per_s, &RateState::usage_tokens);
+}
+
+std::string CapacityShareFormula::SummaryGroup() const {
+  // Shortest round-trip formatting: two instances share exactly when these values are equal.
+  // The range (base, ceilings, capacity_share) is left out: it clamps a key's rate, not the level.
+  return fmt::format("capacity_share share={} headroom={} window={}s refresh={}s", share_,
+                     headroom_, window_s_, refresh_s_);
 }
 
 }  // namespace ratesim

@@ -22,10 +22,13 @@
 // ceiling): a rate is a line for blame, not a reservation; the smoothing policy handles actual
 // overload.
 //
-// The split covers the keys of this formula instance: an org with its own formula parameters (its
-// own instance) is split apart from the others.
+// Who shares the split: every key of the model whose formula instance agrees on what the split
+// means, i.e. on share, headroom, window and refresh (SummaryGroup). An org with its own base or
+// ceiling (its own instance) is still split with the others, and only its own rate is clamped
+// differently; an org with its own share, headroom, window or refresh splits its own share of the
+// capacity among the keys of its kind, apart from the others.
 //
-// Cost: the summary sorts the demands, O(k log k) per model per refresh for k keys of the model;
+// Cost: the summary sorts the demands, O(k log k) per model per refresh for k keys sharing it;
 // keys keep no words beyond RateState. Between refreshes the level is constant, usage decays in
 // closed form and the rate is clamp(L, bounds): advancing by a then b equals advancing by a + b.
 // With no summary (a caller that keeps none) Advance leaves the rate where it is, within bounds.
@@ -33,6 +36,7 @@
 #define RATESIM_ENGINE_CAPACITY_SHARE_FORMULA_H_
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "engine/limit_formula.h"
@@ -57,6 +61,8 @@ class CapacityShareFormula final : public LimitFormula {
   size_t SummaryWords() const override { return 2; }
   void Summarise(absl::Span<const KeySample> keys, const ModelCapacity& capacity,
                  absl::Span<double> summary) const override;
+  // The formula and share, headroom, window and refresh: what enters the level and its period.
+  std::string SummaryGroup() const override;
 
   // The max-min fair level L at which Σ min(demands_i, L) = budget; +∞ if Σ demands <= budget
   // or the budget is infinite (capacity unknown); 0 if the budget is 0 (an outage). Zero demands

@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <utility>
 
@@ -26,7 +27,8 @@ FormulaId Engine::AddFormula(std::unique_ptr<LimitFormula> formula) {
   const size_t extra_words = formula->ExtraWords();
   const double period_s = formula->SummaryPeriodS();
   const Nanos period = period_s > 0 ? std::max<Nanos>(1, FromSeconds(period_s)) : 0;
-  formulas_.push_back(FormulaSlot{std::move(formula), extra_words, period});
+  const SummaryGroupId group = InternSummaryGroup(*formula, period);
+  formulas_.push_back(FormulaSlot{std::move(formula), extra_words, period, group});
   if (extra_words > extra_stride_) {
     // Lay the existing keys' words out at the wider stride (setup only; keys keep their words).
     std::vector<double> wider(keys_.size() * extra_words, 0.0);
@@ -38,6 +40,23 @@ FormulaId Engine::AddFormula(std::unique_ptr<LimitFormula> formula) {
     extra_stride_ = extra_words;
   }
   return static_cast<FormulaId>(formulas_.size() - 1);
+}
+
+Engine::SummaryGroupId Engine::InternSummaryGroup(const LimitFormula& formula,
+                                                 Nanos summary_period) {
+  const std::string name = summary_period > 0 ? formula.SummaryGroup() : std::string();
+  if (name.empty()) return summary_group_count_++;  // a summary of its own, if any
+  const auto [named, added] = summary_groups_.try_emplace(name, summary_group_count_);
+  if (added) return summary_group_count_++;
+  // One summary serves the whole group: its members must agree on its shape (SummaryGroup's
+  // contract), or a member would read words it did not ask for, refreshed on another beat.
+  for (const FormulaSlot& member : formulas_) {
+    if (member.summary_group != named->second) continue;
+    assert(member.summary_period == summary_period);
+    assert(member.formula->SummaryWords() == formula.SummaryWords());
+    break;
+  }
+  return named->second;
 }
 
 void Engine::Reserve(size_t orgs, size_t keys) {
@@ -87,8 +106,8 @@ absl::Span<const double> Engine::SummaryOf(ModelId model_id, FormulaId formula_i
   if (slot.summary_period == 0) return {};
   const LimitFormula& formula = *slot.formula;
   const ModelState& model = models_[model_id];
-  if (model.summaries.size() <= formula_id) model.summaries.resize(formulas_.size());
-  Summary& summary = model.summaries[formula_id];
+  if (model.summaries.size() <= slot.summary_group) model.summaries.resize(summary_group_count_);
+  Summary& summary = model.summaries[slot.summary_group];
   const Nanos period_start = now - now % slot.summary_period;
   if (summary.period_start == period_start) return summary.words;
   // Keys are summarised as they stood at the period start. None of them has been updated since:
@@ -96,11 +115,12 @@ absl::Span<const double> Engine::SummaryOf(ModelId model_id, FormulaId formula_i
   summary_scratch_.clear();
   for (KeyId key : model.keys) {
     const KeyState& state = keys_[key];
+    const FormulaSlot& key_slot = formulas_[state.formula];
     // A key updated after the period start was created after it (see above): not yet there.
-    if (state.formula != formula_id || state.updated > period_start) continue;
+    if (key_slot.summary_group != slot.summary_group || state.updated > period_start) continue;
     summary_scratch_.push_back(KeySample{
         &state.rate,
-        absl::MakeConstSpan(extra_words_.data() + key * extra_stride_, slot.extra_words),
+        absl::MakeConstSpan(extra_words_.data() + key * extra_stride_, key_slot.extra_words),
         ToSeconds(std::max<Nanos>(0, period_start - state.updated))});
   }
   const bool cache = purpose == Purpose::kDecide || period_start <= latest_decision_;

@@ -18,9 +18,11 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/types/span.h"
 
 #include "engine/huge_page_allocator.h"
@@ -56,6 +58,7 @@ class Engine {
   // formulas see, and its smoothing policy. REQUIRES: a new name, slots >= 0.
   ModelId AddModel(std::string_view name, int64_t slots, ModelCapacity capacity,
                    std::unique_ptr<SmoothingPolicy> policy);
+  // A formula whose SummaryGroup() equals that of one added before shares its model summaries.
   FormulaId AddFormula(std::unique_ptr<LimitFormula> formula);
   // Room for `orgs` orgs and `keys` keys, so that adding them does not regrow (and leave up to
   // half of every per-key array unused). Call after the formulas are added. An optimisation only.
@@ -126,7 +129,10 @@ class Engine {
     ModelId model;
   };
   static_assert(sizeof(KeyState) == 64, "one cache line per key");
-  // A formula's summary of one model, as of the start of the summary period `period_start`.
+  // Formulas that keep one summary of a model between them (LimitFormula::SummaryGroup); dense,
+  // so that a model's summaries are a vector. A formula with no group has one of its own.
+  using SummaryGroupId = uint32_t;
+  // A summary group's summary of one model, as of the start of the summary period `period_start`.
   struct Summary {
     Nanos period_start = -1;
     std::vector<double> words;
@@ -143,8 +149,8 @@ class Engine {
     // Indexed by RateClass: the policy's ServesFreeSlotUntouched, asked once.
     std::array<bool, kRateClassCount> serves_free_slot_untouched;
     std::vector<KeyId> keys;  // the keys on the model whose formula keeps a model summary
-    // Indexed by FormulaId. A cache: each entry is a function of the keys' states at its period
-    // start, so refreshing it from a const observer changes no later decision.
+    // Indexed by SummaryGroupId. A cache: each entry is a function of the keys' states at its
+    // period start, so refreshing it from a const observer changes no later decision.
     mutable std::vector<Summary> summaries;
   };
 
@@ -188,9 +194,9 @@ class Engine {
   void ClampToBounds(KeyState& state);
   // What `state`'s formula sees of its model at `now`.
   void ViewOf(const KeyState& state, Nanos now, Purpose purpose, ModelView* view) const;
-  // The summary `formula` keeps of `model` for the period containing `now`, refreshed if stale.
-  // An observer may look ahead into a period no decision has reached: its summary is computed
-  // aside, since decisions may still change the keys before that period starts.
+  // The summary `formula`'s group keeps of `model` for the period containing `now`, refreshed if
+  // stale. An observer may look ahead into a period no decision has reached: its summary is
+  // computed aside, since decisions may still change the keys before that period starts.
   absl::Span<const double> SummaryOf(ModelId model, FormulaId formula, Nanos now,
                                      Purpose purpose) const;
   // When a request of `tokens` would fit `state`'s windows, at the current rates.
@@ -209,12 +215,17 @@ class Engine {
     std::unique_ptr<LimitFormula> formula;
     size_t extra_words;
     Nanos summary_period;  // 0: no model summary
+    SummaryGroupId summary_group;
   };
+  // The group of a formula with this summary period, a new one unless it names a known group.
+  SummaryGroupId InternSummaryGroup(const LimitFormula& formula, Nanos summary_period);
   std::vector<FormulaSlot> formulas_;
   // Every key's formula words, extra_stride_ (the most any formula asks for) per key: no offset to
   // store per key; keys of formulas with fewer words leave the rest unused.
   std::vector<double> extra_words_;
   size_t extra_stride_ = 0;
+  absl::flat_hash_map<std::string, SummaryGroupId> summary_groups_;  // the named groups
+  SummaryGroupId summary_group_count_ = 0;
   std::vector<Ticket> expired_scratch_;  // reused so that expiry allocates nothing
   mutable std::vector<KeySample> summary_scratch_;
   mutable std::vector<double> observed_summary_;

@@ -54,7 +54,7 @@ struct ModelView {
   ModelCapacity capacity;
   double utilisation = 0.0;  // busy slots / live slots at the update; 0 with no slots
   // This formula's summary of the model (SummaryWords() values) as of the start of the current
-  // summary period; empty for formulas without a summary.
+  // summary period, shared with the formulas of its SummaryGroup; empty for formulas without one.
   absl::Span<const double> summary;
 };
 
@@ -108,13 +108,21 @@ class LimitFormula {
 
   // --- Model summaries: for formulas that split a model among its keys ---------------------------
   // A formula with SummaryPeriodS() > 0 gets, in every ModelView, a summary of all the keys of the
-  // model that use it, computed by Summarise at the start of each period (times that are whole
-  // multiples of the period), so it is the same whoever touches the model first.
+  // model that use it (or any formula of its SummaryGroup), computed by Summarise at the start of
+  // each period (times that are whole multiples of the period), so it is the same whoever touches
+  // the model first.
   virtual double SummaryPeriodS() const { return 0.0; }
   virtual size_t SummaryWords() const { return 0; }
   // Writes the summary of `keys` (each as last updated, since_update_s before the period start).
   virtual void Summarise(absl::Span<const KeySample> keys, const ModelCapacity& capacity,
                          absl::Span<double> summary) const {}
+  // Which formulas share one summary of a model. Empty (the default): this instance keeps its own,
+  // over its own keys. Two instances whose groups are equal and not empty keep one summary of each
+  // model, over the keys of both, computed by whichever of them is asked first: so the group must
+  // name everything that enters SummaryPeriodS, SummaryWords and Summarise (the formula and those
+  // of its parameters), and nothing else, so that instances differing only in what clamps a
+  // key's own rate (an org's own base or ceiling) still split the model as one.
+  virtual std::string SummaryGroup() const { return {}; }
 };
 
 struct FormulaInfo {

@@ -118,17 +118,24 @@ TEST(CapacityShareFormula, UsageIsAnAverageOfEverySuccessDecayingWithTheWindow) 
 
 // --- Through the engine --------------------------------------------------------------------------
 
-// Keys on one roomy-slotted model under one capacity_share formula; every request is served and
-// completes at once.
+// Keys on one roomy-slotted model under a capacity_share formula (or more: AddFormula); every
+// request is served and completes at once.
 class SharedModel {
  public:
   SharedModel(ModelCapacity capacity, const ParamValues& params) {
     absl::StatusOr<std::unique_ptr<SmoothingPolicy>> policy = MakePolicy("none", {});
     EXPECT_TRUE(policy.ok()) << policy.status();
     model_ = engine_.AddModel("model", 1'000'000, capacity, std::move(*policy));
-    formula_ = engine_.AddFormula(CapacityShare(params));
+    formula_ = AddFormula(params);
   }
-  KeyId AddKey(const std::string& org) { return engine_.AddKey(org, model_, formula_, 0); }
+  // Another instance, as the simulator makes for an org with its own limits.
+  FormulaId AddFormula(const ParamValues& params) {
+    return engine_.AddFormula(CapacityShare(params));
+  }
+  KeyId AddKey(const std::string& org) { return AddKey(org, formula_); }
+  KeyId AddKey(const std::string& org, FormulaId formula) {
+    return engine_.AddKey(org, model_, formula, 0);
+  }
   void Send(KeyId key, int n, Nanos now) {
     for (int i = 0; i < n; ++i) {
       effects_.Clear();
@@ -168,6 +175,73 @@ TEST(CapacityShareFormula, AHeavyAndALightKeyReachTheMaxMinFairSplit) {
   // Usage is an average of impulses of 1/window = 0.1: it wobbles by about that around 10.
   EXPECT_NEAR(shared.RateAt(heavy, 100), 80, 0.25);
   EXPECT_NEAR(shared.RateAt(light, 100), 80, 0.25);
+}
+
+TEST(CapacityShareFormula, SummaryGroupNamesWhatEntersTheSplitAndNotTheRange) {
+  const ParamValues common = {{"share", 0.8}, {"headroom", 2}, {"window", 30}, {"refresh", 2}};
+  auto with = [&](const std::string& name, double value) {
+    ParamValues params = common;
+    params[name] = value;
+    return CapacityShare(params)->SummaryGroup();
+  };
+  const std::string group = CapacityShare(common)->SummaryGroup();
+  EXPECT_FALSE(group.empty());
+  // What only clamps a key's own rate: the same split.
+  for (const char* name :
+       {"base_rpm", "base_tpm", "ceiling_rpm", "ceiling_tpm", "capacity_share"}) {
+    EXPECT_EQ(with(name, 0.25), group) << name;
+  }
+  // What sets the level or its period: another split.
+  for (const char* name : {"share", "headroom", "window", "refresh"}) {
+    EXPECT_NE(with(name, 1.5), group) << name;
+  }
+  // Values that differ only far below the default printing precision are told apart.
+  EXPECT_NE(with("share", 0.8 + 1e-12), group);
+}
+
+// Two heavy keys, each sending 200 requests/s for 100 s, one under each of `first` and `second`,
+// on a model of 100 requests/s; returns their request rates at the end.
+std::pair<double, double> HeavyRatesUnderTwoInstances(const ParamValues& first,
+                                                      const ParamValues& second) {
+  SharedModel shared(ModelCapacity{100, 1e9}, first);
+  const KeyId a = shared.AddKey("a");
+  const KeyId b = shared.AddKey("b", shared.AddFormula(second));
+  constexpr Nanos kStep = 5 * kNanosPerMillisecond;
+  const Nanos end = 100 * kNanosPerSecond;  // ten windows
+  for (Nanos t = 0; t < end; t += kStep) {
+    shared.Send(a, 1, t);
+    shared.Send(b, 1, t);
+  }
+  return {shared.RateAt(a, 100), shared.RateAt(b, 100)};
+}
+
+TEST(CapacityShareFormula, InstancesDifferingOnlyInTheirRangeSplitTheModelAsOne) {
+  // As for an org with its own `limits = { base_rpm = 120 }`: its key and the others' share one
+  // level. Demands 400 and 400 over 100 requests/s: 50 each. (Split per instance, each would get
+  // the whole model: 100 each, twice the capacity.)
+  const ParamValues params = {{"capacity_share", 1.0}, {"window", 10.0}, {"refresh", 1.0}};
+  ParamValues own_base = params;
+  own_base["base_rpm"] = 120;
+  own_base["ceiling_tpm"] = 1e11;
+  const auto [a, b] = HeavyRatesUnderTwoInstances(params, own_base);
+  EXPECT_NEAR(a, 50, 0.25);
+  EXPECT_NEAR(b, 50, 0.25);
+  EXPECT_NEAR(a + b, 100, 0.5);
+}
+
+TEST(CapacityShareFormula, InstancesDifferingInShareSplitApart) {
+  // Each splits its own share of the model among its own keys: the first key alone has all of
+  // share 1 (its level 100, within the ceiling), the second alone half.
+  const ParamValues params = {{"capacity_share", 1.0}, {"window", 10.0}, {"refresh", 1.0}};
+  ParamValues half = params;
+  half["share"] = 0.5;
+  const auto [a, b] = HeavyRatesUnderTwoInstances(params, half);
+  EXPECT_NEAR(a, 100, 0.25);
+  EXPECT_NEAR(b, 50, 0.25);
+  // In either order of creation: which instance is asked first makes no difference.
+  const auto [c, d] = HeavyRatesUnderTwoInstances(half, params);
+  EXPECT_NEAR(c, 50, 0.25);
+  EXPECT_NEAR(d, 100, 0.25);
 }
 
 TEST(CapacityShareFormula, TheLevelChangesOnlyAtPeriodStartsAndObservingChangesNothing) {

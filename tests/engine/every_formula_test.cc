@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/limit_formula.h"
+#include "engine/rate_range.h"
 #include "gtest/gtest.h"
 #include "tests/support/formula_probe.h"
 
@@ -29,8 +30,9 @@ ParamTexts ExampleTexts(const std::string& name) {
            "min(rate_tps * 1.5^(elapsed_s/60), max(base_tps, min(ceiling_tps, 2*ok_tps_10m)))"}};
 }
 
-std::unique_ptr<LimitFormula> Make(const std::string& name) {
-  absl::StatusOr<std::unique_ptr<LimitFormula>> formula = MakeFormula(name, {}, ExampleTexts(name));
+std::unique_ptr<LimitFormula> Make(const std::string& name, const ParamValues& params = {}) {
+  absl::StatusOr<std::unique_ptr<LimitFormula>> formula =
+      MakeFormula(name, params, ExampleTexts(name));
   EXPECT_TRUE(formula.ok()) << formula.status();
   return formula.ok() ? *std::move(formula) : nullptr;
 }
@@ -159,6 +161,24 @@ TEST_P(EveryFormula, OneAdvanceEqualsAThousandRandomSteps) {
         ExpectClose(lazy.extra[w], stepped.extra[w], "extra word " + std::to_string(w));
       }
     }
+  }
+}
+
+TEST_P(EveryFormula, SummaryGroupLeavesOutTheRange) {
+  // The range only clamps a key's own rate: an org with its own base or ceiling (its own instance)
+  // must still share its model's summary with the others. A formula without a summary has no group.
+  const std::unique_ptr<LimitFormula> formula = Make(GetParam());
+  ASSERT_NE(formula, nullptr);
+  const std::string group = formula->SummaryGroup();
+  if (formula->SummaryPeriodS() == 0) {
+    EXPECT_EQ(group, "");
+    return;
+  }
+  for (const ParamSpec& spec : RateRange::Params()) {
+    const std::unique_ptr<LimitFormula> own =
+        Make(GetParam(), {{spec.name, spec.default_value / 2}});
+    ASSERT_NE(own, nullptr);
+    EXPECT_EQ(own->SummaryGroup(), group) << spec.name;
   }
 }
 
