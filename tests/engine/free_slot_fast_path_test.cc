@@ -123,6 +123,15 @@ TEST_P(FreeSlotFastPath, StartsWhatThePolicyWouldStart) {
   // By end time; the same on both sides, since their effects are checked equal call by call.
   std::multimap<Nanos, Ticket> running;
   std::exponential_distribution<double> service_s(4.0);  // load 0.75 on two slots: idle and busy spells
+  // Both sides' effects of the calls at `at` must agree; what started runs from then.
+  auto settle = [&](Nanos at) {
+    ExpectSameEffects(fast.effects, asked.effects, at);
+    for (const Ticket& started : fast.effects.started) {
+      running.emplace(at + FromSeconds(service_s(rng)), started);
+    }
+    fast.effects.Clear();
+    asked.effects.Clear();
+  };
   Nanos now = 0;
   int64_t served_at_once = 0;
   for (uint64_t request = 0; request < 20000; ++request) {
@@ -133,13 +142,8 @@ TEST_P(FreeSlotFastPath, StartsWhatThePolicyWouldStart) {
       running.erase(running.begin());
       fast.engine.Complete(done, done.token_estimate, end, &fast.effects);
       asked.engine.Complete(done, done.token_estimate, end, &asked.effects);
-      ExpectSameEffects(fast.effects, asked.effects, end);
+      settle(end);
       if (HasFatalFailure()) return;
-      for (const Ticket& started : fast.effects.started) {
-        running.emplace(end + FromSeconds(service_s(rng)), started);
-      }
-      fast.effects.Clear();
-      asked.effects.Clear();
     }
     if (fast.engine.NextWakeup(fast.model) <= now) {
       fast.engine.Wake(fast.model, now, &fast.effects);
@@ -154,13 +158,8 @@ TEST_P(FreeSlotFastPath, StartsWhatThePolicyWouldStart) {
     ASSERT_EQ(a.rate_class, b.rate_class) << "request " << request;
     ASSERT_EQ(a.admission, b.admission) << "request " << request;
     if (a.admission == SmoothingPolicy::Admission::kServe) ++served_at_once;
-    ExpectSameEffects(fast.effects, asked.effects, now);
+    settle(now);
     if (HasFatalFailure()) return;
-    for (const Ticket& started : fast.effects.started) {
-      running.emplace(now + FromSeconds(service_s(rng)), started);
-    }
-    fast.effects.Clear();
-    asked.effects.Clear();
     EXPECT_EQ(fast.engine.buffered(fast.model), asked.engine.buffered(asked.model));
     EXPECT_EQ(fast.engine.busy(fast.model), asked.engine.busy(asked.model));
     ASSERT_EQ(fast.engine.NextWakeup(fast.model), asked.engine.NextWakeup(asked.model)) << now;
