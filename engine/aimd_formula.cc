@@ -24,7 +24,7 @@ RateBounds AimdFormula::Bounds(const ModelCapacity& capacity) const {
 }
 
 RateState AimdFormula::Initial(const ModelCapacity&) const {
-  return RateState{range_.base_requests(), range_.base_tokens(), 0.0, 0.0};
+  return range_.AtFloor();
 }
 
 void AimdFormula::Advance(RateState& state, absl::Span<double>, const Update& update) const {

@@ -35,7 +35,7 @@ RateBounds CapacityShareFormula::Bounds(const ModelCapacity& capacity) const {
 
 RateState CapacityShareFormula::Initial(const ModelCapacity&) const {
   // The level is only known at the key's first Advance; until then, what a new org gets.
-  return RateState{range_.base_requests(), range_.base_tokens(), 0.0, 0.0};
+  return range_.AtFloor();
 }
 
 void CapacityShareFormula::Advance(RateState& state, absl::Span<double>,

@@ -27,10 +27,7 @@ RateBounds EarnedFormula::Bounds(const ModelCapacity& capacity) const {
   return range_.For(capacity);
 }
 
-RateState EarnedFormula::Initial(const ModelCapacity& capacity) const {
-  const RateBounds bounds = Bounds(capacity);
-  return RateState{bounds.min_requests, bounds.min_tokens, 0.0, 0.0};
-}
+RateState EarnedFormula::Initial(const ModelCapacity&) const { return range_.AtFloor(); }
 
 void EarnedFormula::Advance(RateState& state, absl::Span<double>, const Update& update) const {
   const double elapsed_s = update.elapsed_s;

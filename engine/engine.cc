@@ -46,17 +46,15 @@ Engine::SummaryGroupId Engine::InternSummaryGroup(const LimitFormula& formula,
                                                  Nanos summary_period) {
   const std::string name = summary_period > 0 ? formula.SummaryGroup() : std::string();
   if (name.empty()) return summary_group_count_++;  // a summary of its own, if any
-  const auto [named, added] = summary_groups_.try_emplace(name, summary_group_count_);
+  const auto [named, added] =
+      summary_groups_.try_emplace(name, static_cast<FormulaId>(formulas_.size()));
   if (added) return summary_group_count_++;
   // One summary serves the whole group: its members must agree on its shape (SummaryGroup's
   // contract), or a member would read words it did not ask for, refreshed on another beat.
-  for (const FormulaSlot& member : formulas_) {
-    if (member.summary_group != named->second) continue;
-    assert(member.summary_period == summary_period);
-    assert(member.formula->SummaryWords() == formula.SummaryWords());
-    break;
-  }
-  return named->second;
+  const FormulaSlot& first = formulas_[named->second];
+  assert(first.summary_period == summary_period);
+  assert(first.formula->SummaryWords() == formula.SummaryWords());
+  return first.summary_group;
 }
 
 void Engine::Reserve(size_t orgs, size_t keys) {
@@ -103,7 +101,6 @@ void Engine::ViewOf(const KeyState& state, Nanos now, Purpose purpose, ModelView
 absl::Span<const double> Engine::SummaryOf(ModelId model_id, FormulaId formula_id, Nanos now,
                                            Purpose purpose) const {
   const FormulaSlot& slot = formulas_[formula_id];
-  if (slot.summary_period == 0) return {};
   const LimitFormula& formula = *slot.formula;
   const ModelState& model = models_[model_id];
   if (model.summaries.size() <= slot.summary_group) model.summaries.resize(summary_group_count_);

@@ -101,8 +101,8 @@ class Engine {
   void Prefetch(KeyId key) const {
 #if defined(__GNUC__)
     __builtin_prefetch(&keys_[key], 1);
-    registry_.PrefetchKey(key);
 #endif
+    registry_.PrefetchKey(key);
   }
 
   // --- Observing (const: nothing observed changes later decisions) -------------------------------
@@ -195,7 +195,7 @@ class Engine {
   // What `state`'s formula sees of its model at `now`.
   void ViewOf(const KeyState& state, Nanos now, Purpose purpose, ModelView* view) const;
   // The summary `formula`'s group keeps of `model` for the period containing `now`, refreshed if
-  // stale. An observer may look ahead into a period no decision has reached: its summary is
+  // stale. REQUIRES: the formula keeps one (summary_period > 0). An observer may look ahead into a period no decision has reached: its summary is
   // computed aside, since decisions may still change the keys before that period starts.
   absl::Span<const double> SummaryOf(ModelId model, FormulaId formula, Nanos now,
                                      Purpose purpose) const;
@@ -224,7 +224,8 @@ class Engine {
   // store per key; keys of formulas with fewer words leave the rest unused.
   std::vector<double> extra_words_;
   size_t extra_stride_ = 0;
-  absl::flat_hash_map<std::string, SummaryGroupId> summary_groups_;  // the named groups
+  // The named summary groups, each by its first formula (whose slot holds the group's id).
+  absl::flat_hash_map<std::string, FormulaId> summary_groups_;
   SummaryGroupId summary_group_count_ = 0;
   std::vector<Ticket> expired_scratch_;  // reused so that expiry allocates nothing
   mutable std::vector<KeySample> summary_scratch_;

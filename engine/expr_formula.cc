@@ -354,10 +354,7 @@ RateBounds ExprFormula::Bounds(const ModelCapacity& capacity) const {
   return range_.For(capacity);
 }
 
-RateState ExprFormula::Initial(const ModelCapacity& capacity) const {
-  const RateBounds bounds = Bounds(capacity);
-  return RateState{bounds.min_requests, bounds.min_tokens, 0.0, 0.0};
-}
+RateState ExprFormula::Initial(const ModelCapacity&) const { return range_.AtFloor(); }
 
 void ExprFormula::Load(const RateState& state, absl::Span<const double> extra, const Update& update,
                        const RateBounds& bounds) const {

@@ -43,7 +43,7 @@ RateBounds GradientFormula::Bounds(const ModelCapacity& capacity) const {
 }
 
 RateState GradientFormula::Initial(const ModelCapacity&) const {
-  return RateState{range_.base_requests(), range_.base_tokens(), 0.0, 0.0};
+  return range_.AtFloor();
 }
 
 double GradientFormula::Gradient(double short_s, double long_s) const {

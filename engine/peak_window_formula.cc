@@ -57,7 +57,7 @@ RateBounds PeakWindowFormula::Bounds(const ModelCapacity& capacity) const {
 }
 
 RateState PeakWindowFormula::Initial(const ModelCapacity&) const {
-  return RateState{range_.base_requests(), range_.base_tokens(), 0.0, 0.0};
+  return range_.AtFloor();
 }
 
 int64_t PeakWindowFormula::BucketOf(double t_s) const {

@@ -9,6 +9,7 @@
 #define RATESIM_ENGINE_RATE_RANGE_H_
 
 #include <algorithm>
+#include <string_view>
 #include <vector>
 
 #include "engine/limit_formula.h"
@@ -35,6 +36,8 @@ class RateRange {
     return {base_requests_, ceiling(base_requests_, ceiling_requests_, capacity.requests_per_s),
             base_tokens_, ceiling(base_tokens_, ceiling_tokens_, capacity.tokens_per_s)};
   }
+  // A new key's state: its rates at the floor, no usage yet.
+  RateState AtFloor() const { return RateState{base_requests_, base_tokens_, 0.0, 0.0}; }
   double base_requests() const { return base_requests_; }  // requests/s
   double base_tokens() const { return base_tokens_; }      // tokens/s
 
@@ -46,7 +49,7 @@ class RateRange {
   double capacity_share_;
 };
 
-// `specs` followed by `more`: a formula's parameters after the range's.
+// The range's parameters followed by `more`, a formula's own.
 std::vector<ParamSpec> WithRangeParams(std::vector<ParamSpec> more);
 
 }  // namespace ratesim
