@@ -8,7 +8,7 @@
 namespace ratesim {
 namespace {
 
-std::string CsvCell(const std::string &cell) {
+std::string CsvCell(const std::string& cell) {
   if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
   std::string quoted = "\"";
   for (char c : cell) {
@@ -18,7 +18,7 @@ std::string CsvCell(const std::string &cell) {
   return quoted + "\"";
 }
 
-void AppendCsvLine(const std::vector<std::string> &cells, std::string &out) {
+void AppendCsvLine(const std::vector<std::string>& cells, std::string& out) {
   for (size_t i = 0; i < cells.size(); ++i) {
     if (i > 0) out += ',';
     out += CsvCell(cells[i]);
@@ -26,14 +26,13 @@ void AppendCsvLine(const std::vector<std::string> &cells, std::string &out) {
   out += '\n';
 }
 
-std::string JsonCell(const std::string &cell, CellKind kind) {
+std::string JsonCell(const std::string& cell, CellKind kind) {
   if (kind == CellKind::kText) return JsonQuote(cell);
   if (cell.empty()) return "null";
-  return cell;  // a number in FormatCell's form, or true / false: valid JSON as
-                // it is
+  return cell;  // a number in FormatCell's form, or true / false: valid JSON as it is
 }
 
-std::string JsonStrings(const std::vector<std::string> &items) {
+std::string JsonStrings(const std::vector<std::string>& items) {
   std::string out = "[";
   for (size_t i = 0; i < items.size(); ++i) out += (i > 0 ? ", " : "") + JsonQuote(items[i]);
   return out + "]";
@@ -41,18 +40,18 @@ std::string JsonStrings(const std::vector<std::string> &items) {
 
 }  // namespace
 
-std::string SweepCsv(const SweepDefinition &definition, const std::vector<PointRows> &points) {
+std::string SweepCsv(const SweepDefinition& definition, const std::vector<PointRows>& points) {
   std::vector<std::string> header;
-  for (const SweepColumn &column : SweepColumns(definition.grid)) header.push_back(column.name);
+  for (const SweepColumn& column : SweepColumns(definition.grid)) header.push_back(column.name);
   std::string out;
   AppendCsvLine(header, out);
-  for (const PointRows &point : points) {
-    for (const SweepRow &row : point.rows) AppendCsvLine(row, out);
+  for (const PointRows& point : points) {
+    for (const SweepRow& row : point.rows) AppendCsvLine(row, out);
   }
   return out;
 }
 
-std::string SweepJson(const SweepDefinition &definition, const std::vector<PointRows> &points) {
+std::string SweepJson(const SweepDefinition& definition, const std::vector<PointRows>& points) {
   const std::vector<SweepColumn> columns = SweepColumns(definition.grid);
   const RecoveryRule rule;
   std::string out = "{\n";
@@ -60,19 +59,19 @@ std::string SweepJson(const SweepDefinition &definition, const std::vector<Point
   out += fmt::format("  \"fingerprint\": {},\n", JsonQuote(Fingerprint(definition)));
   out += "  \"scenarios\": [";
   for (size_t i = 0; i < definition.scenarios.size(); ++i) {
-    const SweepScenario &scenario = definition.scenarios[i];
+    const SweepScenario& scenario = definition.scenarios[i];
     out += fmt::format("{}\n    {{\"path\": {}, \"fnv1a64\": \"{:016x}\"}}", i > 0 ? "," : "",
                        JsonQuote(scenario.path), scenario.fnv1a64);
   }
   out += "\n  ],\n  \"traces\": [";
   for (size_t i = 0; i < definition.traces.size(); ++i) {
-    const SweepTrace &trace = definition.traces[i];
+    const SweepTrace& trace = definition.traces[i];
     out += fmt::format("{}\n    {{\"path\": {}, \"fnv1a64\": \"{:016x}\"}}", i > 0 ? "," : "",
                        JsonQuote(trace.path), trace.fnv1a64);
   }
   out += definition.traces.empty() ? "],\n  \"grid\": [" : "\n  ],\n  \"grid\": [";
   for (size_t i = 0; i < definition.grid.size(); ++i) {
-    const GridAxis &axis = definition.grid[i];
+    const GridAxis& axis = definition.grid[i];
     out += fmt::format("{}\n    {{\"key\": {}, \"values\": {}}}", i > 0 ? "," : "",
                        JsonQuote(axis.key), JsonStrings(axis.values));
   }
@@ -83,18 +82,17 @@ std::string SweepJson(const SweepDefinition &definition, const std::vector<Point
   out += fmt::format("  \"replications\": {},\n", definition.replications);
   out += fmt::format("  \"points\": {},\n", definition.points());
   out += fmt::format(
-      "  \"spiral_rule\": {{\"measure\": \"share_429\", "
-      "\"tolerance\": {}, \"baseline_window_s\": "
-      "{}, \"horizon_s\": {}}},\n",
+      "  \"spiral_rule\": {{\"measure\": \"share_429\", \"tolerance\": {}, "
+      "\"baseline_window_s\": {}, \"horizon_s\": {}}},\n",
       FormatCell(rule.tolerance), FormatCell(ToSeconds(rule.baseline_window)),
       FormatCell(ToSeconds(rule.horizon)));
   std::vector<std::string> names;
-  for (const SweepColumn &column : columns) names.push_back(column.name);
+  for (const SweepColumn& column : columns) names.push_back(column.name);
   out += fmt::format("  \"columns\": {},\n", JsonStrings(names));
   out += "  \"rows\": [";
   bool first = true;
-  for (const PointRows &point : points) {
-    for (const SweepRow &row : point.rows) {
+  for (const PointRows& point : points) {
+    for (const SweepRow& row : point.rows) {
       out += first ? "\n    {" : ",\n    {";
       first = false;
       for (size_t c = 0; c < columns.size(); ++c) {
@@ -108,12 +106,12 @@ std::string SweepJson(const SweepDefinition &definition, const std::vector<Point
   return out;
 }
 
-absl::Status PublishSweep(const std::string &dir, const SweepDefinition &definition,
-                          const std::vector<PointRows> &points) {
+absl::Status PublishSweep(const std::string& dir, const SweepDefinition& definition,
+                          const std::vector<PointRows>& points) {
   const std::string csv = SweepCsv(definition, points);
   const std::string json = SweepJson(definition, points);
-  return PublishFiles(dir, {{kSweepCsvFileName, [&csv](std::ostream &out) { out << csv; }},
-                            {kSweepJsonFileName, [&json](std::ostream &out) { out << json; }}});
+  return PublishFiles(dir, {{kSweepCsvFileName, [&csv](std::ostream& out) { out << csv; }},
+                            {kSweepJsonFileName, [&json](std::ostream& out) { out << json; }}});
 }
 
 }  // namespace ratesim

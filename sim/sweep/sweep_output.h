@@ -1,17 +1,14 @@
-// The files of a finished sweep, sweep.csv and sweep.json, written from a
-// definition and its rows by one writer, for an unsharded run and for `ratesim
-// merge` alike (so both give the same bytes).
+// The files of a finished sweep, sweep.csv and sweep.json, written from a definition and its rows
+// by one writer, for an unsharded run and for `ratesim merge` alike (so both give the same bytes).
 //
-// sweep.csv: a header of column names (sweep_rows.h), then one line per row, in
-// point order and within a point in policy order; RFC 4180 quoting where a cell
-// holds a comma, quote or newline. sweep.json: {"version", "fingerprint",
-// "scenarios": [{"path", "fnv1a64"}], "traces": [{"path", "fnv1a64"}] (the
-// [[traces]] files the points replay), "grid": [{"key", "values"}],
-// "overrides", "seed" (string or null), "replications", "points", "spiral_rule":
-// {"measure" ("share_429", what the rule judges), "tolerance",
-// "baseline_window_s", "horizon_s"} (recovery.h), "columns", "rows": [{column:
-// value}]}, where a row's numbers are the CSV's text, its NA cells null and
-// `spiral` a boolean.
+// sweep.csv: a header of column names (sweep_rows.h), then one line per row, in point order and
+// within a point in policy order; RFC 4180 quoting where a cell holds a comma, quote or newline.
+// sweep.json: {"version", "fingerprint", "scenarios": [{"path", "fnv1a64"}], "traces": [{"path",
+// "fnv1a64"}] (the [[traces]] files the points replay), "grid": [{"key", "values"}], "overrides",
+// "seed" (string or null), "replications", "points", "spiral_rule": {"measure" ("share_429", what
+// the rule judges), "tolerance", "baseline_window_s", "horizon_s"} (recovery.h), "columns", "rows":
+// [{column: value}]}, where a row's numbers are the CSV's text, its NA cells null and `spiral` a
+// boolean.
 #ifndef RATESIM_SIM_SWEEP_SWEEP_OUTPUT_H_
 #define RATESIM_SIM_SWEEP_SWEEP_OUTPUT_H_
 
@@ -27,15 +24,14 @@ namespace ratesim {
 inline constexpr char kSweepCsvFileName[] = "sweep.csv";
 inline constexpr char kSweepJsonFileName[] = "sweep.json";
 
-// REQUIRES (all): `points` in increasing point order, every row with one cell
-// per column of SweepColumns(definition.grid).
-std::string SweepCsv(const SweepDefinition &definition, const std::vector<PointRows> &points);
-std::string SweepJson(const SweepDefinition &definition, const std::vector<PointRows> &points);
+// REQUIRES (all): `points` in increasing point order, every row with one cell per column of
+// SweepColumns(definition.grid).
+std::string SweepCsv(const SweepDefinition& definition, const std::vector<PointRows>& points);
+std::string SweepJson(const SweepDefinition& definition, const std::vector<PointRows>& points);
 
-// Writes both files into `dir` atomically (output_dir.h): both, or on failure
-// neither.
-absl::Status PublishSweep(const std::string &dir, const SweepDefinition &definition,
-                          const std::vector<PointRows> &points);
+// Writes both files into `dir` atomically (output_dir.h): both, or on failure neither.
+absl::Status PublishSweep(const std::string& dir, const SweepDefinition& definition,
+                          const std::vector<PointRows>& points);
 
 }  // namespace ratesim
 

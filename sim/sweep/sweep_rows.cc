@@ -12,21 +12,19 @@
 namespace ratesim {
 namespace {
 
-// A half-width this small relative to its mean is floating-point rounding, not
-// spread.
+// A half-width this small relative to its mean is floating-point rounding, not spread.
 constexpr double kRoundingNoise = 1e-12;
 
-// One run with its scores, which take a pass over the run's orgs and series:
-// computed once.
+// One run with its scores, which take a pass over the run's orgs and series: computed once.
 struct ScoredRun {
-  const RunResult *run;
+  const RunResult* run;
   RunScores scores;
 };
 
-using ScoredMetric = std::function<std::optional<double>(const ScoredRun &)>;
+using ScoredMetric = std::function<std::optional<double>(const ScoredRun&)>;
 
 struct MetricColumn {
-  const char *name;
+  const char* name;
   ScoredMetric metric;
 };
 
@@ -36,35 +34,35 @@ std::optional<double> Seconds(std::optional<double> ns) {
 }
 
 // The metrics reported as mean and 95% half-width, in column order.
-const std::vector<MetricColumn> &MetricColumns() {
-  static const std::vector<MetricColumn> *const columns = new std::vector<MetricColumn>{
+const std::vector<MetricColumn>& MetricColumns() {
+  static const std::vector<MetricColumn>* const columns = new std::vector<MetricColumn>{
       {"success_rate",
-       [](const ScoredRun &r) { return SuccessShare(r.run->metrics.overall.counts); }},
-      {"share_429", [](const ScoredRun &r) { return Share429(r.run->metrics.overall.counts); }},
-      {"share_503", [](const ScoredRun &r) { return r.scores.share_503; }},
+       [](const ScoredRun& r) { return SuccessShare(r.run->metrics.overall.counts); }},
+      {"share_429", [](const ScoredRun& r) { return Share429(r.run->metrics.overall.counts); }},
+      {"share_503", [](const ScoredRun& r) { return r.scores.share_503; }},
       {"latency_p50_s",
-       [](const ScoredRun &r) { return Seconds(QuantileNs(r.run->metrics.overall.latency, 0.5)); }},
+       [](const ScoredRun& r) { return Seconds(QuantileNs(r.run->metrics.overall.latency, 0.5)); }},
       {"latency_p99_s",
-       [](const ScoredRun &r) {
+       [](const ScoredRun& r) {
          return Seconds(QuantileNs(r.run->metrics.overall.latency, 0.99));
        }},
       {"wait_p99_s",
-       [](const ScoredRun &r) {
+       [](const ScoredRun& r) {
          return Seconds(QuantileNs(r.run->metrics.overall.queue_wait, 0.99));
        }},
       {"utilisation",
-       [](const ScoredRun &r) { return std::optional<double>(r.scores.utilisation); }},
-      {"steady_success", [](const ScoredRun &r) { return r.scores.steady_success; }},
-      {"spiking_429_share", [](const ScoredRun &r) { return r.scores.spiking_429_share; }},
-      {"fairness", [](const ScoredRun &r) { return r.scores.fairness; }},
-      {"recovery_s", [](const ScoredRun &r) { return r.scores.recovery_s; }},
+       [](const ScoredRun& r) { return std::optional<double>(r.scores.utilisation); }},
+      {"steady_success", [](const ScoredRun& r) { return r.scores.steady_success; }},
+      {"spiking_429_share", [](const ScoredRun& r) { return r.scores.spiking_429_share; }},
+      {"fairness", [](const ScoredRun& r) { return r.scores.fairness; }},
+      {"recovery_s", [](const ScoredRun& r) { return r.scores.recovery_s; }},
   };
   return *columns;
 }
 
-MeanCi Estimate(const std::vector<ScoredRun> &runs, const ScoredMetric &metric) {
+MeanCi Estimate(const std::vector<ScoredRun>& runs, const ScoredMetric& metric) {
   std::vector<double> values;
-  for (const ScoredRun &run : runs) {
+  for (const ScoredRun& run : runs) {
     if (const std::optional<double> value = metric(run)) values.push_back(*value);
   }
   return MeanConfidence(values);
@@ -78,13 +76,13 @@ std::string FormatCell(double value) {
   return fmt::format("{:.6g}", value);
 }
 
-std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis> &grid) {
+std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis>& grid) {
   std::vector<SweepColumn> columns = {{"scenario", CellKind::kText}};
-  for (const GridAxis &axis : grid) columns.push_back({axis.key, CellKind::kText});
+  for (const GridAxis& axis : grid) columns.push_back({axis.key, CellKind::kText});
   columns.push_back({"policy", CellKind::kText});
   columns.push_back({"replications", CellKind::kNumber});
   columns.push_back({"offered", CellKind::kNumber});
-  for (const MetricColumn &metric : MetricColumns()) {
+  for (const MetricColumn& metric : MetricColumns()) {
     columns.push_back({metric.name, CellKind::kNumber});
     columns.push_back({std::string(metric.name) + "_ci95", CellKind::kNumber});
   }
@@ -94,15 +92,15 @@ std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis> &grid) {
   return columns;
 }
 
-std::vector<SweepRow> MakePointRows(const std::string &scenario_path,
-                                    const std::vector<std::string> &values,
-                                    const Scenario &scenario, const std::vector<RunResult> &runs,
-                                    const std::vector<std::optional<Recovery>> &recoveries,
+std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
+                                    const std::vector<std::string>& values,
+                                    const Scenario& scenario, const std::vector<RunResult>& runs,
+                                    const std::vector<std::optional<Recovery>>& recoveries,
                                     int replications) {
   std::vector<SweepRow> rows;
-  for (const PolicyReplications &group : GroupReplications(runs, replications)) {
+  for (const PolicyReplications& group : GroupReplications(runs, replications)) {
     std::vector<ScoredRun> scored;
-    for (const RunResult *run : group.runs) {
+    for (const RunResult* run : group.runs) {
       const size_t index = static_cast<size_t>(run - runs.data());
       scored.push_back({run, ScoreRun(scenario, *run, recoveries[index])});
     }
@@ -111,21 +109,20 @@ std::vector<SweepRow> MakePointRows(const std::string &scenario_path,
     row.insert(row.end(), values.begin(), values.end());
     row.push_back(group.policy);
     row.push_back(fmt::format("{}", group.runs.size()));
-    row.push_back(FormatCell(Estimate(scored, [](const ScoredRun &r) {
+    row.push_back(FormatCell(Estimate(scored, [](const ScoredRun& r) {
                                return std::optional<double>(
                                    static_cast<double>(r.run->metrics.overall.counts.offered));
                              }).mean));
-    for (const MetricColumn &metric : MetricColumns()) {
+    for (const MetricColumn& metric : MetricColumns()) {
       const MeanCi estimate = Estimate(scored, metric.metric);
       row.push_back(FormatCell(estimate.mean));
-      // Equal values give a half-width of rounding noise (1e-15 s); it means 0,
-      // so it says 0.
+      // Equal values give a half-width of rounding noise (1e-15 s); it means 0, so it says 0.
       const bool noise = estimate.ci95 <= kRoundingNoise * std::fabs(estimate.mean);
       row.push_back(FormatCell(noise ? 0.0 : estimate.ci95));
     }
     int judged = 0;
     int spirals = 0;
-    for (const ScoredRun &run : scored) {
+    for (const ScoredRun& run : scored) {
       if (!run.scores.spiral) continue;
       ++judged;
       if (*run.scores.spiral) ++spirals;

@@ -1,39 +1,31 @@
-// The rows of a sweep: one per (point, policy), as formatted text cells, and
-// the columns they fill. Rows are text from the moment they are made, so an
-// unsharded run and `ratesim merge` write the same bytes from the same cells
-// and merging never reformats a number.
+// The rows of a sweep: one per (point, policy), as formatted text cells, and the columns they fill.
+// Rows are text from the moment they are made, so an unsharded run and `ratesim merge` write the
+// same bytes from the same cells and merging never reformats a number.
 //
 // Columns, in order (NA is an empty cell):
 //   scenario                   the scenario file, as given
 //   <one per --grid key>       that key's value at this point, as given
-//   policy                     the policy's label; a scenario with several
-//   policies gives one row
+//   policy                     the policy's label; a scenario with several policies gives one row
 //                              each
 //   replications               runs the estimates are over
 //   offered                    mean requests offered per run
 //   success_rate               ok / finished
 //   share_429, share_503       429 / finished, 503 / finished
 //   latency_p50_s, latency_p99_s, wait_p99_s
-//                              successful-request latency and queue-wait
-//                              quantiles
+//                              successful-request latency and queue-wait quantiles
 //   utilisation                busy share of all slots
 //   steady_success, spiking_429_share, fairness, recovery_s
-//                              the scores of scores.h; recovery_s over the
-//                              replications that recovered only (at any time,
-//                              even past the horizon)
-//   recovered_share            of the replications whose spiral could be judged
-//   (recovery.h), the
-//                              share that recovered within the horizon: 1 -
-//                              spiral_share
-//   spiral                     true / false: more than half the replications
-//   that could be judged
+//                              the scores of scores.h; recovery_s over the replications that
+//                              recovered only (at any time, even past the horizon)
+//   recovered_share            of the replications whose spiral could be judged (recovery.h), the
+//                              share that recovered within the horizon: 1 - spiral_share
+//   spiral                     true / false: more than half the replications that could be judged
 //                              spiralled (recovery.h)
 //   spiral_share               the share of those replications that spiralled
-// recovered_share, spiral and spiral_share are NA when no replication could be
-// judged (no restored outage, among others). Each metric from success_rate to
-// recovery_s is the mean over the replications that define it, followed by
-// `<name>_ci95`, the half-width of its 95% Student-t interval (NA for fewer
-// than two such replications). Numbers have 6 significant digits.
+// recovered_share, spiral and spiral_share are NA when no replication could be judged (no restored
+// outage, among others). Each metric from success_rate to recovery_s is the mean over the
+// replications that define it, followed by `<name>_ci95`, the half-width of its 95% Student-t
+// interval (NA for fewer than two such replications). Numbers have 6 significant digits.
 #ifndef RATESIM_SIM_SWEEP_SWEEP_ROWS_H_
 #define RATESIM_SIM_SWEEP_SWEEP_ROWS_H_
 
@@ -65,17 +57,16 @@ struct PointRows {
 };
 
 // The columns of a sweep over `grid`.
-std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis> &grid);
+std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis>& grid);
 
-// The rows of one point. `runs` are policy-major with `replications` runs per
-// policy (as RunComparison returns them) of `scenario` at grid values `values`;
-// `scenario_path` fills the scenario column; `recoveries[i]` is run i's
-// recovery (ScoreRun), judged while it ran. REQUIRES: replications >= 1 divides
-// runs.size(); recoveries.size() == runs.size().
-std::vector<SweepRow> MakePointRows(const std::string &scenario_path,
-                                    const std::vector<std::string> &values,
-                                    const Scenario &scenario, const std::vector<RunResult> &runs,
-                                    const std::vector<std::optional<Recovery>> &recoveries,
+// The rows of one point. `runs` are policy-major with `replications` runs per policy (as
+// RunComparison returns them) of `scenario` at grid values `values`; `scenario_path` fills the
+// scenario column; `recoveries[i]` is run i's recovery (ScoreRun), judged while it ran.
+// REQUIRES: replications >= 1 divides runs.size(); recoveries.size() == runs.size().
+std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
+                                    const std::vector<std::string>& values,
+                                    const Scenario& scenario, const std::vector<RunResult>& runs,
+                                    const std::vector<std::optional<Recovery>>& recoveries,
                                     int replications);
 
 // `value` with 6 significant digits; empty (NA) when not finite.

@@ -1,5 +1,5 @@
-// Tests for the sweep's scores: Jain's index, the steady / spiking classes, and
-// every score of a run computed by hand on a run built in code.
+// Tests for the sweep's scores: Jain's index, the steady / spiking classes, and every score of a
+// run computed by hand on a run built in code.
 #include "sim/sweep/scores.h"
 
 #include <gtest/gtest.h>
@@ -39,7 +39,7 @@ TrafficSpec Stream(TrafficShape::Kind kind) {
   return traffic;
 }
 
-OrgSpec Org(const std::string &name, std::vector<TrafficShape::Kind> kinds) {
+OrgSpec Org(const std::string& name, std::vector<TrafficShape::Kind> kinds) {
   OrgSpec org;
   org.name = name;
   for (TrafficShape::Kind kind : kinds) org.traffic.push_back(Stream(kind));
@@ -81,8 +81,8 @@ OutcomeCounts Counts(int64_t ok, int64_t r429_request, int64_t r429_token, int64
   return counts;
 }
 
-// Five orgs on one model: two steady, one spiking, one only in a trace, one
-// steady that finished nothing.
+// Five orgs on one model: two steady, one spiking, one only in a trace, one steady that finished
+// nothing.
 struct ScoredScenario {
   Scenario scenario;
   RunResult run{
@@ -92,13 +92,13 @@ struct ScoredScenario {
     using K = TrafficShape::Kind;
     scenario.orgs = {Org("steady1", {K::kConstant}), Org("steady2", {K::kPoisson}),
                      Org("bursty", {K::kBursts}), Org("idle", {K::kConstant})};
-    std::vector<SliceMetrics> &orgs = run.metrics.per_org;
+    std::vector<SliceMetrics>& orgs = run.metrics.per_org;
     orgs[0].counts = Counts(90, 0, 0, 10);   // 0.9
     orgs[1].counts = Counts(40, 10, 0, 0);   // 0.8
     orgs[2].counts = Counts(20, 25, 5, 0);   // 0.4, 30 of 50 are 429
     orgs[3].counts = Counts(0, 0, 0, 10);    // 0.0
     orgs[4].counts = Counts(0, 0, 0, 0, 5);  // nothing finished
-    for (const SliceMetrics &org : orgs) run.metrics.overall.counts.Add(org.counts);
+    for (const SliceMetrics& org : orgs) run.metrics.overall.counts.Add(org.counts);
     run.metrics.model_usage[0].busy_slot_ns = 30.0;
     run.metrics.model_usage[0].slot_ns = 100.0;
   }
@@ -116,8 +116,7 @@ TEST(ScoreRun, ComputesEveryScoreAsWorkedByHand) {
   ASSERT_TRUE(scores.share_503.has_value());
   EXPECT_DOUBLE_EQ(*scores.share_503, 20.0 / 210.0);
   EXPECT_DOUBLE_EQ(scores.utilisation, 0.3);
-  // Jain over 0.9, 0.8, 0.4, 0.0 (idle finished nothing and is left out): 2.1²
-  // / (4 × 1.61).
+  // Jain over 0.9, 0.8, 0.4, 0.0 (idle finished nothing and is left out): 2.1² / (4 × 1.61).
   ASSERT_TRUE(scores.fairness.has_value());
   EXPECT_DOUBLE_EQ(*scores.fairness, 2.1 * 2.1 / (4 * 1.61));
   // No schedule, no outage.
@@ -142,8 +141,8 @@ TEST(ScoreRun, JudgesRecoveryOnTheModelThatWentDown) {
   model.replicas = 2;
   model.schedule = {{20 * kNanosPerSecond, 0, {}}, {30 * kNanosPerSecond, 2, {}}};
   s.scenario.models = {model};
-  // Intervals of 10 s: 100% before, nothing served during (all 503), 100% from
-  // 30 s on: no 429s before the drop or after the restore.
+  // Intervals of 10 s: 100% before, nothing served during (all 503), 100% from 30 s on: no 429s
+  // before the drop or after the restore.
   auto add = [&](Nanos end, double ok, double failed) {
     s.run.metrics.series.push_back({end, SeriesMetric::kOk, 0, 0, ok});
     s.run.metrics.series.push_back({end, SeriesMetric::kRejected503, 0, 0, failed});
@@ -155,8 +154,7 @@ TEST(ScoreRun, JudgesRecoveryOnTheModelThatWentDown) {
   const RunScores scores = ScoreRun(s.scenario, s.run);
   ASSERT_TRUE(scores.recovery_s.has_value());
   EXPECT_DOUBLE_EQ(*scores.recovery_s, 10.0);
-  // The series stops long before the 10-minute horizon, but it recovered: no
-  // spiral.
+  // The series stops long before the 10-minute horizon, but it recovered: no spiral.
   ASSERT_TRUE(scores.spiral.has_value());
   EXPECT_FALSE(*scores.spiral);
 }

@@ -1,7 +1,6 @@
-// Tests for `ratesim sweep` and `ratesim merge`, in-process: one row per
-// (scenario, point, policy); bytes that depend on neither --jobs nor sharding;
-// shards that partition the points; merge refusing what is not one whole sweep;
-// and usage errors that exit 2 and write nothing.
+// Tests for `ratesim sweep` and `ratesim merge`, in-process: one row per (scenario, point, policy);
+// bytes that depend on neither --jobs nor sharding; shards that partition the points; merge
+// refusing what is not one whole sweep; and usage errors that exit 2 and write nothing.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -24,10 +23,23 @@ using testing::ReadFile;
 using testing::RunRatesim;
 using testing::WriteFile;
 
-::testing::AssertionResult Contains(const std::string &text, const std::string &part) {
+::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
   if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "'" << part << "' not found in:\n" << text;
 }
+
+// A sweep.csv read back: its lines (the header first) and a cell by line and column name.
+struct SweepCsv {
+  explicit SweepCsv(const std::string& path)
+      : lines(Lines(ReadFile(path))), header(CsvFields(lines.at(0))) {}
+  std::string Cell(size_t line, const std::string& name) const {
+    const size_t column = static_cast<size_t>(std::find(header.begin(), header.end(), name) -
+                                              header.begin());
+    return CsvFields(lines.at(line)).at(column);
+  }
+  std::vector<std::string> lines;
+  std::vector<std::string> header;
+};
 
 class SweepCommandTest : public ::testing::Test {
  protected:
@@ -36,9 +48,8 @@ class SweepCommandTest : public ::testing::Test {
     outage_ = WriteFile(dir_ / "outage.toml", testing::kTinyOutageScenario);
   }
 
-  // `ratesim sweep` over tiny.toml with a 2 x 2 grid (8 rows), plus `extra`
-  // flags.
-  CliResult Sweep(const std::string &out, std::vector<std::string> extra = {}) {
+  // `ratesim sweep` over tiny.toml with a 2 x 2 grid (8 rows), plus `extra` flags.
+  CliResult Sweep(const std::string& out, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {
         "sweep", tiny_, "--grid", "models.0.concurrency=1,2", "--grid", "policies.1.max_wait=1s,5s",
         "--out", out};
@@ -57,13 +68,13 @@ class SweepCommandTest : public ::testing::Test {
     }
     return dirs;
   }
-  CliResult Merge(const std::string &out, const std::vector<std::string> &dirs) {
+  CliResult Merge(const std::string& out, const std::vector<std::string>& dirs) {
     std::vector<std::string> args = {"merge", "--out", out};
     args.insert(args.end(), dirs.begin(), dirs.end());
     return RunRatesim(args);
   }
-  void ExpectSameFiles(const std::string &a, const std::string &b) {
-    for (const char *name : {"sweep.csv", "sweep.json"}) {
+  void ExpectSameFiles(const std::string& a, const std::string& b) {
+    for (const char* name : {"sweep.csv", "sweep.json"}) {
       const std::string left = ReadFile(a + "/" + name);
       EXPECT_FALSE(left.empty()) << a << "/" << name;
       EXPECT_EQ(left, ReadFile(b + "/" + name)) << name;
@@ -91,7 +102,7 @@ TEST_F(SweepCommandTest, WritesOneRowPerPointAndPolicyInGridOrder) {
                                       "policy", "replications", "offered"}));
   EXPECT_NE(std::find(header.begin(), header.end(), "success_rate_ci95"), header.end());
   EXPECT_EQ(header.back(), "spiral_share");
-  const std::pair<const char *, const char *> points[] = {
+  const std::pair<const char*, const char*> points[] = {
       {"1", "1s"}, {"1", "5s"}, {"2", "1s"}, {"2", "5s"}};
   for (size_t p = 0; p < 4; ++p) {
     for (size_t policy = 0; policy < 2; ++policy) {
@@ -102,20 +113,16 @@ TEST_F(SweepCommandTest, WritesOneRowPerPointAndPolicyInGridOrder) {
       EXPECT_EQ(row[2], points[p].second);
       EXPECT_EQ(row[3], policy == 0 ? "none" : "fifo-5s");
       EXPECT_EQ(row[4], "3");
-      EXPECT_EQ(row[5],
-                "40");  // 20 steady + two bursts of 10, every replication
-      // No outage in this scenario: recovered_share, spiral and spiral_share
-      // are NA.
+      EXPECT_EQ(row[5], "40");  // 20 steady + two bursts of 10, every replication
+      // No outage in this scenario: recovered_share, spiral and spiral_share are NA.
       EXPECT_EQ(row[row.size() - 3], "");
       EXPECT_EQ(row[row.size() - 2], "");
       EXPECT_EQ(row[row.size() - 1], "");
     }
   }
   // More slots serve more: the grid value reaches the runs.
-  const auto success = [&](size_t line) {
-    const size_t column = std::find(header.begin(), header.end(), "success_rate") - header.begin();
-    return std::stod(CsvFields(lines[line])[column]);
-  };
+  const SweepCsv csv(dir_ / "out/sweep.csv");
+  const auto success = [&](size_t line) { return std::stod(csv.Cell(line, "success_rate")); };
   EXPECT_LT(success(1), success(5));  // none, 1 slot versus 2 slots
   const std::string json = ReadFile(dir_ / "out/sweep.json");
   EXPECT_TRUE(Contains(json, R"({"key": "models.0.concurrency", "values": ["1", "2"]})"));
@@ -128,26 +135,21 @@ TEST_F(SweepCommandTest, ScoresAnOutageScenarioWithRecoveryAndSpiral) {
   const CliResult r = RunRatesim({"sweep", outage_, "--grid", "limits.window=1m,10m", "--out",
                                   dir_ / "out", "--replications", "2"});
   ASSERT_EQ(r.code, 0) << r.err;
-  const std::vector<std::string> lines = Lines(ReadFile(dir_ / "out/sweep.csv"));
-  ASSERT_EQ(lines.size(), 3u);
-  const std::vector<std::string> header = CsvFields(lines[0]);
-  const auto cell = [&](size_t line, const std::string &name) {
-    return CsvFields(lines[line])[std::find(header.begin(), header.end(), name) - header.begin()];
-  };
+  const SweepCsv csv(dir_ / "out/sweep.csv");
+  ASSERT_EQ(csv.lines.size(), 3u);
   for (size_t line : {1, 2}) {
-    // 2 rps of 500 ms requests on 4 slots: outside the outage nothing fails, so
-    // the 429 share before the drop is 0 (over-rate requests, above the earned
-    // formula's 60 RPM base, are served on spare capacity; a rate only decides
-    // the blame for a failure). While down, the over-rate half fails as 429.
-    // Capacity is back at 30 s and serves everything again at once: the first
+    // 2 rps of 500 ms requests on 4 slots: outside the outage nothing fails, so the 429 share
+    // before the drop is 0 (over-rate requests, above the earned formula's 60 RPM base, are served
+    // on spare capacity; a rate only decides the blame for a failure). While down, the over-rate
+    // half fails as 429. Capacity is back at 30 s and serves everything again at once: the first
     // interval after the restore, (30 s, 35 s], has no 429s and recovers.
-    EXPECT_EQ(cell(line, "recovery_s"), "5");
-    EXPECT_EQ(cell(line, "recovered_share"), "1");  // both replications
-    EXPECT_EQ(cell(line, "spiral"), "false");
-    EXPECT_EQ(cell(line, "spiral_share"), "0");
-    EXPECT_EQ(cell(line, "steady_success").empty(), false);
-    EXPECT_EQ(cell(line, "spiking_429_share"), "");  // no spiking org
-    EXPECT_EQ(cell(line, "fairness"), "1");          // one org
+    EXPECT_EQ(csv.Cell(line, "recovery_s"), "5");
+    EXPECT_EQ(csv.Cell(line, "recovered_share"), "1");  // both replications
+    EXPECT_EQ(csv.Cell(line, "spiral"), "false");
+    EXPECT_EQ(csv.Cell(line, "spiral_share"), "0");
+    EXPECT_EQ(csv.Cell(line, "steady_success").empty(), false);
+    EXPECT_EQ(csv.Cell(line, "spiking_429_share"), "");  // no spiking org
+    EXPECT_EQ(csv.Cell(line, "fairness"), "1");          // one org
   }
 }
 
@@ -163,22 +165,18 @@ TEST_F(SweepCommandTest, TheBundledShortageScenarioSpiralsWithAOneMinuteWindowOn
   const CliResult r = RunRatesim(
       {"sweep", scenario, "--grid", "limits.window=1m,10m", "--jobs", "1", "--out", dir_ / "out"});
   ASSERT_EQ(r.code, 0) << r.err;
-  const std::vector<std::string> lines = Lines(ReadFile(dir_ / "out/sweep.csv"));
-  ASSERT_EQ(lines.size(), 3u);
-  const std::vector<std::string> header = CsvFields(lines[0]);
-  const auto cell = [&](size_t line, const std::string &name) {
-    return CsvFields(lines[line])[std::find(header.begin(), header.end(), name) - header.begin()];
-  };
-  EXPECT_EQ(cell(1, "limits.window"), "1m");
-  EXPECT_EQ(cell(1, "recovery_s"), "720");  // recovered, but past the 10-minute horizon
-  EXPECT_EQ(cell(1, "recovered_share"), "0");
-  EXPECT_EQ(cell(1, "spiral"), "true");
-  EXPECT_EQ(cell(1, "spiral_share"), "1");
-  EXPECT_EQ(cell(2, "limits.window"), "10m");
-  EXPECT_EQ(cell(2, "recovery_s"), "60");  // the first minute after the restore
-  EXPECT_EQ(cell(2, "recovered_share"), "1");
-  EXPECT_EQ(cell(2, "spiral"), "false");
-  EXPECT_EQ(cell(2, "spiral_share"), "0");
+  const SweepCsv csv(dir_ / "out/sweep.csv");
+  ASSERT_EQ(csv.lines.size(), 3u);
+  EXPECT_EQ(csv.Cell(1, "limits.window"), "1m");
+  EXPECT_EQ(csv.Cell(1, "recovery_s"), "720");  // recovered, but past the 10-minute horizon
+  EXPECT_EQ(csv.Cell(1, "recovered_share"), "0");
+  EXPECT_EQ(csv.Cell(1, "spiral"), "true");
+  EXPECT_EQ(csv.Cell(1, "spiral_share"), "1");
+  EXPECT_EQ(csv.Cell(2, "limits.window"), "10m");
+  EXPECT_EQ(csv.Cell(2, "recovery_s"), "60");  // the first minute after the restore
+  EXPECT_EQ(csv.Cell(2, "recovered_share"), "1");
+  EXPECT_EQ(csv.Cell(2, "spiral"), "false");
+  EXPECT_EQ(csv.Cell(2, "spiral_share"), "0");
 }
 
 TEST_F(SweepCommandTest, SweepsEveryScenarioOfScenariosWithTheSameGrid) {
@@ -213,12 +211,11 @@ TEST_F(SweepCommandTest, SeedAndSetReachEveryPoint) {
   ASSERT_EQ(Sweep(dir_ / "b", {"--set", "run.seed=9"}).code, 0);
   ASSERT_EQ(Sweep(dir_ / "c", {"--set", "run.duration=10s"}).code, 0);
   // The same runs; only the recorded definition differs.
-  const auto body = [](const std::string &csv) { return csv.substr(csv.find('\n')); };
+  const auto body = [](const std::string& csv) { return csv.substr(csv.find('\n')); };
   EXPECT_EQ(body(ReadFile(dir_ / "a/sweep.csv")), body(ReadFile(dir_ / "b/sweep.csv")));
   EXPECT_TRUE(Contains(ReadFile(dir_ / "a/sweep.json"), R"("seed": "9",)"));
   EXPECT_TRUE(Contains(ReadFile(dir_ / "c/sweep.json"), R"("overrides": ["run.duration=10s"],)"));
-  EXPECT_EQ(CsvFields(Lines(ReadFile(dir_ / "c/sweep.csv"))[1])[5],
-            "20");  // 10 + one burst
+  EXPECT_EQ(CsvFields(Lines(ReadFile(dir_ / "c/sweep.csv"))[1])[5], "20");  // 10 + one burst
 }
 
 TEST_F(SweepCommandTest, ShardsPartitionThePointsAndMergeToTheUnshardedBytes) {
@@ -232,7 +229,7 @@ TEST_F(SweepCommandTest, ShardsPartitionThePointsAndMergeToTheUnshardedBytes) {
         ReadShardFile(shards[i] + "/sweep-shard-" + std::to_string(i) + "-of-3.toml");
     ASSERT_TRUE(file.ok()) << file.status();
     EXPECT_EQ(file->total_points, 4u);
-    for (const PointRows &point : file->points) {
+    for (const PointRows& point : file->points) {
       EXPECT_EQ(point.point % 3, static_cast<size_t>(i));
       EXPECT_EQ(point.rows.size(), 2u);
       points.insert(point.point);
@@ -272,7 +269,7 @@ TEST_F(SweepCommandTest, MergeRefusesShardsRunAgainstDifferentTraceContents) {
   fs::create_directories(dir_ / "traces");
   const std::string trace = WriteFile(dir_ / "traces/day.csv", testing::kTinyTrace);
   const std::string scenario = WriteFile(dir_ / "replay.toml", testing::kTinyTraceScenario);
-  auto sweep = [&](const std::string &out, std::vector<std::string> extra) {
+  auto sweep = [&](const std::string& out, std::vector<std::string> extra) {
     std::vector<std::string> args = {"sweep", scenario, "--grid", "models.0.concurrency=1,2",
                                      "--out", out};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -379,7 +376,7 @@ TEST_F(SweepCommandTest, MergeRefusesDamagedFilesAndDirectoriesWithoutShards) {
       static_cast<size_t>(std::find(file->columns.begin(), file->columns.end(), "success_rate") -
                           file->columns.begin());
   ASSERT_LT(success, file->columns.size());
-  for (const char *bad : {"nan", "0.9x", "inf"}) {
+  for (const char* bad : {"nan", "0.9x", "inf"}) {
     ShardFile damaged = *file;
     damaged.points.front().rows.front()[success] = bad;
     WriteFile(path, ShardFileText(damaged));
@@ -408,7 +405,7 @@ TEST_F(SweepCommandTest, MergeRefusesDamagedFilesAndDirectoriesWithoutShards) {
 
 TEST_F(SweepCommandTest, UsageErrorsExitTwoAndWriteNothing) {
   const std::string out = dir_ / "out";
-  const std::pair<std::vector<std::string>, const char *> cases[] = {
+  const std::pair<std::vector<std::string>, const char*> cases[] = {
       {{"sweep", tiny_, "--grid", "limits.window", "--out", out}, "needs key=v1,v2"},
       {{"sweep", tiny_, "--grid", "limits.window=", "--out", out}, "has no values"},
       {{"sweep", tiny_, "--grid", "limits.window=1m,,2m", "--out", out}, "empty value"},
@@ -434,14 +431,15 @@ TEST_F(SweepCommandTest, UsageErrorsExitTwoAndWriteNothing) {
       {{"sweep", tiny_, "--jobs", "-1", "--out", out}, "'--jobs'"},
       {{"sweep", tiny_, "--seed", "x", "--out", out}, "'--seed'"},
       {{"sweep", tiny_, "--set", "novalue", "--out", out}, "'--set' needs key=value"},
-      {{"sweep", tiny_, "--grid", "limits.window=1m,2m", "--set", "limits.window = 3m", "--out", out},
+      {{"sweep", tiny_, "--grid", "limits.window=1m,2m", "--set", "limits.window = 3m", "--out",
+        out},
        "both set limits.window; drop one"},
       {{"sweep", tiny_, "--grid", "run.seed=1,2", "--seed", "3", "--out", out},
        "both set the seed; drop one"},
       {{"sweep", tiny_}, "needs '--out DIR'"},
       {{"sweep", "--out", out}, "needs SCENARIO"},
   };
-  for (const auto &[args, message] : cases) {
+  for (const auto& [args, message] : cases) {
     const CliResult r = RunRatesim(args);
     EXPECT_EQ(r.code, 2) << args[2];
     EXPECT_TRUE(Contains(r.err, message));
@@ -464,7 +462,7 @@ TEST(SweepCommand, HelpDescribesSweepAndMerge) {
   EXPECT_TRUE(Contains(r.out, "  merge "));
   r = RunRatesim({"sweep", "--help"});
   EXPECT_EQ(r.code, 0);
-  for (const char *flag : {"--grid KEY=V1,V2", "--scenarios A,B", "--replications N", "--jobs N",
+  for (const char* flag : {"--grid KEY=V1,V2", "--scenarios A,B", "--replications N", "--jobs N",
                            "--shard I/N", "--seed N", "--out DIR"}) {
     EXPECT_TRUE(Contains(r.out, flag));
   }

@@ -1,5 +1,4 @@
-// Tests for the sweep writer: cell formatting, CSV quoting, and the JSON form
-// of each kind of cell.
+// Tests for the sweep writer: cell formatting, CSV quoting, and the JSON form of each kind of cell.
 #include "sim/sweep/sweep_output.h"
 
 #include <gtest/gtest.h>
@@ -49,8 +48,7 @@ TEST(SweepCsv, QuotesCellsWithCommasOrQuotesAndLeavesNaEmpty) {
   OneRowSweep sweep;
   const std::string csv = SweepCsv(sweep.definition, sweep.points);
   const std::string expected_start =
-      "scenario,models.0.service,policy,replications,offered,success_rate,"
-      "success_rate_ci95,";
+      "scenario,models.0.service,policy,replications,offered,success_rate,success_rate_ci95,";
   EXPECT_EQ(csv.substr(0, expected_start.size()), expected_start);
   const std::string row = csv.substr(csv.find('\n') + 1);
   const std::string start = R"(s.toml,"{ dist = ""constant"", mean = ""1s"" }",fifo,2,100,0.5,,)";
@@ -86,10 +84,9 @@ TEST(SweepJson, WritesTextQuotedNumbersRawNaAsNullAndSpiralAsABoolean) {
 }
 
 TEST(SweepRows, RecoveredShareCountsTheJudgedReplicationsThatRecoveredWithinTheHorizon) {
-  // Four replications of one policy, their recoveries as RecoverySink would
-  // give them: back in 30 s; never back within the horizon; back only after it
-  // (700 s, a spiral); and a run that ended before the horizon without
-  // recovering (not judged).
+  // Four replications of one policy, their recoveries as RecoverySink would give them: back in 30
+  // s; never back within the horizon; back only after it (700 s, a spiral); and a run that ended
+  // before the horizon without recovering (not judged).
   Scenario scenario;
   std::vector<RunResult> runs(4, RunResult{"fifo", 1, {"o"}, {"m"}, RunMetrics(1, 1)});
   const std::vector<std::optional<Recovery>> recoveries = {
@@ -98,13 +95,12 @@ TEST(SweepRows, RecoveredShareCountsTheJudgedReplicationsThatRecoveredWithinTheH
   const std::vector<SweepRow> rows = MakePointRows("s.toml", {}, scenario, runs, recoveries, 4);
   ASSERT_EQ(rows.size(), 1u);
   const std::vector<SweepColumn> columns = SweepColumns({});
-  const auto cell = [&](const std::string &name) {
+  const auto cell = [&](const std::string& name) {
     const auto column = std::find_if(columns.begin(), columns.end(),
-                                     [&](const SweepColumn &c) { return c.name == name; });
+                                     [&](const SweepColumn& c) { return c.name == name; });
     return rows[0][static_cast<size_t>(column - columns.begin())];
   };
-  EXPECT_EQ(cell("recovery_s"),
-            "365");                                // the two that recovered: (30 + 700) / 2
+  EXPECT_EQ(cell("recovery_s"), "365");            // the two that recovered: (30 + 700) / 2
   EXPECT_EQ(cell("recovered_share"), "0.333333");  // 1 of the 3 judged
   EXPECT_EQ(cell("spiral"), "true");               // 2 of 3
   EXPECT_EQ(cell("spiral_share"), "0.666667");
@@ -127,7 +123,7 @@ TEST(SweepDefinition, FingerprintChangesWithEveryField) {
   changed[5].replications = 3;
   changed[6].traces[0].fnv1a64 = 1;
   changed[7].traces.clear();
-  for (const SweepDefinition &definition : changed) {
+  for (const SweepDefinition& definition : changed) {
     EXPECT_NE(Fingerprint(definition), fingerprint);
   }
   EXPECT_EQ(Fingerprint(base.definition), fingerprint);
