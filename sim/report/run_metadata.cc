@@ -86,7 +86,7 @@ std::string RunJson(const RunMetadata& metadata) {
   json.Key("title");
   json.String(metadata.scenario_title);
   json.Key("fnv1a64");
-  json.String(fmt::format("{:016x}", metadata.scenario_fnv1a64));
+  json.String(HashText(metadata.scenario_fnv1a64));
   json.EndObject();
   json.Key("seed");
   json.Uint(metadata.seed);
@@ -107,5 +107,7 @@ std::string RunJson(const RunMetadata& metadata) {
   json.EndObject();
   return json.Take();
 }
+
+std::string HashText(uint64_t fnv1a64) { return fmt::format("{:016x}", fnv1a64); }
 
 }  // namespace ratesim

@@ -47,6 +47,9 @@ uint64_t Fnv1a64(std::string_view bytes);
 // Fnv1a64 of the bytes of the file at `path`.
 absl::StatusOr<uint64_t> HashFile(const std::string& path);
 
+// A hash as every output writes it: 16 lower-case hex digits.
+std::string HashText(uint64_t fnv1a64);
+
 }  // namespace ratesim
 
 #endif  // RATESIM_SIM_REPORT_RUN_METADATA_H_

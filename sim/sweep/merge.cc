@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "fmt/format.h"
+#include "sim/report/run_metadata.h"
 
 namespace ratesim {
 namespace {
@@ -17,8 +18,8 @@ std::string ChangedTrace(const SweepDefinition& a, const SweepDefinition& b) {
   for (const SweepTrace& left : a.traces) {
     for (const SweepTrace& right : b.traces) {
       if (left.path == right.path && left.fnv1a64 != right.fnv1a64) {
-        return fmt::format("trace file '{}' had different contents (fnv1a64 {:016x} and {:016x})",
-                           left.path, left.fnv1a64, right.fnv1a64);
+        return fmt::format("trace file '{}' had different contents (fnv1a64 {} and {})", left.path,
+                           HashText(left.fnv1a64), HashText(right.fnv1a64));
       }
     }
   }

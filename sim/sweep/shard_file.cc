@@ -12,6 +12,7 @@
 
 #include "fmt/format.h"
 #include "sim/report/output_dir.h"
+#include "sim/report/run_metadata.h"
 #include "sim/scenario/toml_reader.h"
 
 namespace ratesim {
@@ -20,6 +21,15 @@ namespace {
 toml::array Strings(const std::vector<std::string>& items) {
   toml::array array;
   for (const std::string& item : items) array.push_back(item);
+  return array;
+}
+
+// One {path, fnv1a64} table per file, as FieldReader::HashedFiles reads them back.
+toml::array HashedFileTables(const std::vector<HashedFile>& files) {
+  toml::array array;
+  for (const HashedFile& file : files) {
+    array.push_back(toml::table{{"path", file.path}, {"fnv1a64", HashText(file.fnv1a64)}});
+  }
   return array;
 }
 
@@ -60,15 +70,23 @@ class FieldReader {
     }
     return items;
   }
-  // The "fnv1a64" of `table`, 16 hex digits, the hash of the bytes of the `kind` file `path`.
-  uint64_t Hash(const toml::table& table, std::string_view kind, std::string_view path) {
-    const std::string hash = String(table, "fnv1a64");
-    char* end = nullptr;
-    const uint64_t value = std::strtoull(hash.c_str(), &end, 16);
-    if (hash.size() != 16 || end != hash.c_str() + hash.size()) {
-      Fail(fmt::format("{} '{}' has a malformed fnv1a64 '{}'", kind, path, hash));
+  // The files of array-of-tables `key`, each a "path" and its "fnv1a64" (16 hex digits); `kind`
+  // names them in errors. Nothing when `key` is absent.
+  std::vector<HashedFile> HashedFiles(const toml::table& table, std::string_view key,
+                                      std::string_view kind) {
+    std::vector<HashedFile> files;
+    for (const toml::table* entry : Tables(table, key)) {
+      HashedFile file;
+      file.path = String(*entry, "path");
+      const std::string hash = String(*entry, "fnv1a64");
+      char* end = nullptr;
+      file.fnv1a64 = std::strtoull(hash.c_str(), &end, 16);
+      if (hash.size() != 16 || end != hash.c_str() + hash.size()) {
+        Fail(fmt::format("{} '{}' has a malformed fnv1a64 '{}'", kind, file.path, hash));
+      }
+      files.push_back(std::move(file));
     }
-    return value;
+    return files;
   }
   // The tables of array-of-tables `key`.
   std::vector<const toml::table*> Tables(const toml::table& table, std::string_view key) {
@@ -147,18 +165,8 @@ std::string ShardFileText(const ShardFile& file) {
   root.insert("replications", static_cast<int64_t>(definition.replications));
   root.insert("overrides", Strings(definition.overrides));
   root.insert("columns", Strings(file.columns));
-  toml::array scenarios;
-  for (const SweepScenario& scenario : definition.scenarios) {
-    scenarios.push_back(toml::table{{"path", scenario.path},
-                                    {"fnv1a64", fmt::format("{:016x}", scenario.fnv1a64)}});
-  }
-  root.insert("scenarios", std::move(scenarios));
-  toml::array traces;
-  for (const SweepTrace& trace : definition.traces) {
-    traces.push_back(
-        toml::table{{"path", trace.path}, {"fnv1a64", fmt::format("{:016x}", trace.fnv1a64)}});
-  }
-  root.insert("traces", std::move(traces));
+  root.insert("scenarios", HashedFileTables(definition.scenarios));
+  root.insert("traces", HashedFileTables(definition.traces));
   toml::array grid;
   for (const GridAxis& axis : definition.grid) {
     grid.push_back(toml::table{{"key", axis.key}, {"values", Strings(axis.values)}});
@@ -238,19 +246,9 @@ absl::StatusOr<ShardFile> ReadShardFile(const std::string& path) {
   definition.replications = static_cast<int>(read.Int(root, "replications", 1));
   definition.overrides = read.StringArray(root, "overrides");
   file.columns = read.StringArray(root, "columns");
-  for (const toml::table* scenario : read.Tables(root, "scenarios")) {
-    SweepScenario entry;
-    entry.path = read.String(*scenario, "path");
-    entry.fnv1a64 = read.Hash(*scenario, "scenario", entry.path);
-    definition.scenarios.push_back(std::move(entry));
-  }
+  definition.scenarios = read.HashedFiles(root, "scenarios", "scenario");
   // Absent in a shard file written before traces were hashed: no traces.
-  for (const toml::table* trace : read.Tables(root, "traces")) {
-    SweepTrace entry;
-    entry.path = read.String(*trace, "path");
-    entry.fnv1a64 = read.Hash(*trace, "trace", entry.path);
-    definition.traces.push_back(std::move(entry));
-  }
+  definition.traces = read.HashedFiles(root, "traces", "trace");
   for (const toml::table* axis : read.Tables(root, "grid")) {
     GridAxis entry;
     entry.key = read.String(*axis, "key");

@@ -23,16 +23,16 @@ std::vector<std::string> SweepDefinition::overrides_of(size_t point) const {
 std::string CanonicalText(const SweepDefinition& definition) {
   std::string text = "ratesim sweep\n";
   AddField(text, "version", definition.version);
-  for (const SweepScenario& scenario : definition.scenarios) {
-    AddField(text, "scenario", scenario.path);
-    AddField(text, "fnv1a64", fmt::format("{:016x}", scenario.fnv1a64));
-  }
+  const auto add_files = [&text](const char* label, const std::vector<HashedFile>& files) {
+    for (const HashedFile& file : files) {
+      AddField(text, label, file.path);
+      AddField(text, "fnv1a64", HashText(file.fnv1a64));
+    }
+  };
+  add_files("scenario", definition.scenarios);
   // Nothing without traces: a shard file written before traces were hashed still matches its
   // fingerprint.
-  for (const SweepTrace& trace : definition.traces) {
-    AddField(text, "trace", trace.path);
-    AddField(text, "fnv1a64", fmt::format("{:016x}", trace.fnv1a64));
-  }
+  add_files("trace", definition.traces);
   for (const GridAxis& axis : definition.grid) {
     AddField(text, "grid", axis.key);
     for (const std::string& value : axis.values) AddField(text, "value", value);
@@ -44,7 +44,7 @@ std::string CanonicalText(const SweepDefinition& definition) {
 }
 
 std::string Fingerprint(const SweepDefinition& definition) {
-  return fmt::format("{:016x}", Fnv1a64(CanonicalText(definition)));
+  return HashText(Fnv1a64(CanonicalText(definition)));
 }
 
 bool operator==(const SweepDefinition& a, const SweepDefinition& b) {

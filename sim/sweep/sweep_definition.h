@@ -18,17 +18,17 @@
 
 namespace ratesim {
 
-struct SweepScenario {
-  std::string path;      // as given on the command line
+// A file whose bytes are an input of the sweep, with their hash.
+struct HashedFile {
+  std::string path;
   uint64_t fnv1a64 = 0;  // of the file's bytes (run_metadata.h)
 };
-
-// A [[traces]] file some point replays. The simulator reads it as the run goes, so its bytes are
-// as much an input as the scenario file's, yet neither the scenario's text nor its path shows them.
-struct SweepTrace {
-  std::string path;      // resolved as the simulator opens it (TraceSpec::path)
-  uint64_t fnv1a64 = 0;  // of the file's bytes (run_metadata.h)
-};
+// A scenario file; its path as given on the command line.
+using SweepScenario = HashedFile;
+// A [[traces]] file some point replays; its path resolved as the simulator opens it
+// (TraceSpec::path). The simulator reads it as the run goes, so its bytes are as much an input as
+// the scenario file's, yet neither the scenario's text nor its path shows them.
+using SweepTrace = HashedFile;
 
 struct SweepDefinition {
   std::string version;                   // Version() of the binary that ran it

@@ -2,6 +2,7 @@
 
 #include "fmt/format.h"
 #include "sim/report/json_writer.h"
+#include "sim/report/run_metadata.h"
 #include "sim/report/output_dir.h"
 #include "sim/sweep/recovery.h"
 
@@ -51,25 +52,26 @@ std::string SweepCsv(const SweepDefinition& definition, const std::vector<PointR
   return out;
 }
 
+// [{"path", "fnv1a64"}, ...], one object per line; [] when empty.
+std::string JsonFiles(const std::vector<HashedFile>& files) {
+  if (files.empty()) return "[]";
+  std::string out = "[";
+  for (size_t i = 0; i < files.size(); ++i) {
+    out += fmt::format("{}\n    {{\"path\": {}, \"fnv1a64\": \"{}\"}}", i > 0 ? "," : "",
+                       JsonQuote(files[i].path), HashText(files[i].fnv1a64));
+  }
+  return out + "\n  ]";
+}
+
 std::string SweepJson(const SweepDefinition& definition, const std::vector<PointRows>& points) {
   const std::vector<SweepColumn> columns = SweepColumns(definition.grid);
   const RecoveryRule rule;
   std::string out = "{\n";
   out += fmt::format("  \"version\": {},\n", JsonQuote(definition.version));
   out += fmt::format("  \"fingerprint\": {},\n", JsonQuote(Fingerprint(definition)));
-  out += "  \"scenarios\": [";
-  for (size_t i = 0; i < definition.scenarios.size(); ++i) {
-    const SweepScenario& scenario = definition.scenarios[i];
-    out += fmt::format("{}\n    {{\"path\": {}, \"fnv1a64\": \"{:016x}\"}}", i > 0 ? "," : "",
-                       JsonQuote(scenario.path), scenario.fnv1a64);
-  }
-  out += "\n  ],\n  \"traces\": [";
-  for (size_t i = 0; i < definition.traces.size(); ++i) {
-    const SweepTrace& trace = definition.traces[i];
-    out += fmt::format("{}\n    {{\"path\": {}, \"fnv1a64\": \"{:016x}\"}}", i > 0 ? "," : "",
-                       JsonQuote(trace.path), trace.fnv1a64);
-  }
-  out += definition.traces.empty() ? "],\n  \"grid\": [" : "\n  ],\n  \"grid\": [";
+  out += fmt::format("  \"scenarios\": {},\n", JsonFiles(definition.scenarios));
+  out += fmt::format("  \"traces\": {},\n", JsonFiles(definition.traces));
+  out += "  \"grid\": [";
   for (size_t i = 0; i < definition.grid.size(); ++i) {
     const GridAxis& axis = definition.grid[i];
     out += fmt::format("{}\n    {{\"key\": {}, \"values\": {}}}", i > 0 ? "," : "",
