@@ -4,15 +4,14 @@
 
 namespace ratesim {
 
-std::optional<Outage> LastRestoredOutage(const std::vector<ModelSpec> &models) {
+std::optional<Outage> LastRestoredOutage(const std::vector<ModelSpec>& models) {
   std::optional<Outage> last;
-  auto later = [](const Outage &a, const Outage &b) {
-    // a replaces b when restored later, or at the same time after an earlier
-    // drop.
+  auto later = [](const Outage& a, const Outage& b) {
+    // a replaces b when restored later, or at the same time after an earlier drop.
     return std::make_tuple(a.restore, -a.drop) > std::make_tuple(b.restore, -b.drop);
   };
-  for (const ModelSpec &model : models) {
-    const std::vector<CapacityChange> &schedule = model.schedule;
+  for (const ModelSpec& model : models) {
+    const std::vector<CapacityChange>& schedule = model.schedule;
     int64_t before = model.replicas;
     for (size_t i = 0; i < schedule.size(); ++i) {
       const int64_t level = before;
@@ -29,12 +28,12 @@ std::optional<Outage> LastRestoredOutage(const std::vector<ModelSpec> &models) {
   return last;
 }
 
-std::vector<IntervalOutcome> ModelOutcomeSeries(const RunResult &run, std::string_view model) {
+std::vector<IntervalOutcome> ModelOutcomeSeries(const RunResult& run, std::string_view model) {
   std::vector<IntervalOutcome> series;
   uint32_t model_id = 0;
   while (model_id < run.model_names.size() && run.model_names[model_id] != model) ++model_id;
   if (model_id == run.model_names.size()) return series;
-  for (const SeriesPoint &point : run.metrics.series) {
+  for (const SeriesPoint& point : run.metrics.series) {
     if (point.org == kNoOrg || point.model != model_id) continue;
     const bool ok = point.metric == SeriesMetric::kOk;
     const bool failed =
@@ -53,16 +52,15 @@ std::vector<IntervalOutcome> ModelOutcomeSeries(const RunResult &run, std::strin
   return series;
 }
 
-void RecoveryTracker::Add(const IntervalOutcome &interval) {
+void RecoveryTracker::Add(const IntervalOutcome& interval) {
   any_ = true;
   last_end_ = interval.end;
   if (interval.end > outage_.drop - rule_.baseline_window && interval.end <= outage_.drop) {
     base_429_ += interval.rejected_429;
     base_finished_ += interval.finished;
   }
-  // Intervals in time order: every baseline interval (ending by the drop) comes
-  // before any that starts at or after the restore, so the baseline is complete
-  // when the first of those comes.
+  // Intervals in time order: every baseline interval (ending by the drop) comes before any that
+  // starts at or after the restore, so the baseline is complete when the first of those comes.
   if (recovered_ || base_finished_ == 0) return;
   if (interval.start < outage_.restore || interval.finished == 0) return;
   judged_ = true;
@@ -84,14 +82,14 @@ Recovery RecoveryTracker::Result() const {
   return recovery;
 }
 
-Recovery AssessRecovery(const std::vector<IntervalOutcome> &series, const Outage &outage,
-                        const RecoveryRule &rule) {
+Recovery AssessRecovery(const std::vector<IntervalOutcome>& series, const Outage& outage,
+                        const RecoveryRule& rule) {
   RecoveryTracker tracker(outage, rule);
-  for (const IntervalOutcome &interval : series) tracker.Add(interval);
+  for (const IntervalOutcome& interval : series) tracker.Add(interval);
   return tracker.Result();
 }
 
-void RecoverySink::OnInterval(const std::vector<SeriesPoint> &points, const KeyRegistry &names) {
+void RecoverySink::OnInterval(const std::vector<SeriesPoint>& points, const KeyRegistry& names) {
   if (!resolved_) {
     resolved_ = true;
     for (ModelId model = 0; model < names.model_count() && !model_; ++model) {
@@ -100,7 +98,7 @@ void RecoverySink::OnInterval(const std::vector<SeriesPoint> &points, const KeyR
   }
   if (!model_ || points.empty()) return;  // as ModelOutcomeSeries: no such model, no intervals
   IntervalOutcome interval{last_end_, points.front().time, 0, 0, 0};
-  for (const SeriesPoint &point : points) {
+  for (const SeriesPoint& point : points) {
     if (point.org == kNoOrg || point.model != *model_) continue;
     const bool ok = point.metric == SeriesMetric::kOk;
     const bool failed =

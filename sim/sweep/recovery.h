@@ -1,31 +1,22 @@
-// Downward-spiral detection after an outage. DESIGN.md 1.2: 503s during an
-// outage cut an org's successes, which lowers its earned rate, which turns its
-// later traffic into 429s. The spiral is judged on that last step, the 429
-// share: under a policy that serves in arrival order (fifo, none, fair) a limit
-// formula changes only who is blamed for a rejection (429 or 503), not who is
-// served, so the success rate after the restore is the same for every formula
-// and cannot tell a spiral from a recovery; the 429 share, which follows the
-// keys' dynamic rates, can.
+// Downward-spiral detection after an outage. DESIGN.md 1.2: 503s during an outage cut an org's
+// successes, which lowers its earned rate, which turns its later traffic into 429s. The spiral is
+// judged on that last step, the 429 share: under a policy that serves in arrival order (fifo, none,
+// fair) a limit formula changes only who is blamed for a rejection (429 or 503), not who is served,
+// so the success rate after the restore is the same for every formula and cannot tell a spiral from
+// a recovery; the 429 share, which follows the keys' dynamic rates, can.
 //
 // The rule (RecoveryRule, defaults in the struct):
-//   outage    the last scheduled capacity drop that the schedule restores
-//   (LastRestoredOutage); baseline  the 429 share (429 / finished, pooled over
-//   the keys of the model that went down)
-//             over the time-series intervals that end in (drop -
-//             baseline_window, drop];
-//   recovery  the first interval that starts at or after the restore, has
-//   finished requests, and
-//             whose 429 share is at most baseline + tolerance; recovery_s is
-//             from the restore to that interval's end, so it is a multiple of
-//             the scenario's resolution at best;
-//   spiral    no recovery within `horizon` of the restore: true when recovery_s
-//   > horizon, or
-//             when no interval recovers and the series reaches restore +
-//             horizon.
-// Intervals without finished requests are skipped. Each result is absent (NA)
-// when it cannot be judged: no restored outage, no finished request in the
-// baseline or after the restore, or a run that ends before the horizon without
-// having recovered.
+//   outage    the last scheduled capacity drop that the schedule restores (LastRestoredOutage);
+//   baseline  the 429 share (429 / finished, pooled over the keys of the model that went down)
+//             over the time-series intervals that end in (drop - baseline_window, drop];
+//   recovery  the first interval that starts at or after the restore, has finished requests, and
+//             whose 429 share is at most baseline + tolerance; recovery_s is from the restore to
+//             that interval's end, so it is a multiple of the scenario's resolution at best;
+//   spiral    no recovery within `horizon` of the restore: true when recovery_s > horizon, or
+//             when no interval recovers and the series reaches restore + horizon.
+// Intervals without finished requests are skipped. Each result is absent (NA) when it cannot be
+// judged: no restored outage, no finished request in the baseline or after the restore, or a run
+// that ends before the horizon without having recovered.
 #ifndef RATESIM_SIM_SWEEP_RECOVERY_H_
 #define RATESIM_SIM_SWEEP_RECOVERY_H_
 
@@ -48,13 +39,12 @@ struct Outage {
   Nanos restore = 0;  // when they came back to at least that level
 };
 
-// Over every model's schedule (starting from its initial replicas), each change
-// that lowers the replica count is a drop, restored by the first later change
-// back to at least the count before the drop. Returns the restored drop with
-// the latest restore (on a tie, the earliest drop, then the first model);
-// nullopt when no drop is restored. Autoscaler changes are not scheduled and do
-// not count.
-std::optional<Outage> LastRestoredOutage(const std::vector<ModelSpec> &models);
+// Over every model's schedule (starting from its initial replicas), each change that lowers the
+// replica count is a drop, restored by the first later change back to at least the count before the
+// drop. Returns the restored drop with the latest restore (on a tie, the earliest drop, then the
+// first model); nullopt when no drop is restored. Autoscaler changes are not scheduled and do not
+// count.
+std::optional<Outage> LastRestoredOutage(const std::vector<ModelSpec>& models);
 
 // Finished requests of one time-series interval (start, end].
 struct IntervalOutcome {
@@ -65,10 +55,9 @@ struct IntervalOutcome {
   int64_t finished = 0;  // ok + 429 + 503
 };
 
-// The intervals of `run`'s time series with ok, 429 and finished summed over
-// the keys of `model`, in time order; the first interval starts at 0. Empty
-// when the run has no such model.
-std::vector<IntervalOutcome> ModelOutcomeSeries(const RunResult &run, std::string_view model);
+// The intervals of `run`'s time series with ok, 429 and finished summed over the keys of `model`,
+// in time order; the first interval starts at 0. Empty when the run has no such model.
+std::vector<IntervalOutcome> ModelOutcomeSeries(const RunResult& run, std::string_view model);
 
 struct RecoveryRule {
   double tolerance = 0.05;  // 429-share points above the baseline that still count as recovered
@@ -83,16 +72,16 @@ struct Recovery {
 };
 
 // REQUIRES: `series` in time order, as ModelOutcomeSeries returns it.
-Recovery AssessRecovery(const std::vector<IntervalOutcome> &series, const Outage &outage,
-                        const RecoveryRule &rule = {});
+Recovery AssessRecovery(const std::vector<IntervalOutcome>& series, const Outage& outage,
+                        const RecoveryRule& rule = {});
 
 // AssessRecovery one interval at a time, in constant memory.
 class RecoveryTracker {
  public:
-  explicit RecoveryTracker(const Outage &outage, const RecoveryRule &rule = {})
+  explicit RecoveryTracker(const Outage& outage, const RecoveryRule& rule = {})
       : outage_(outage), rule_(rule) {}
   // REQUIRES: intervals in time order.
-  void Add(const IntervalOutcome &interval);
+  void Add(const IntervalOutcome& interval);
   // What AssessRecovery gives for the intervals added so far.
   Recovery Result() const;
 
@@ -107,20 +96,19 @@ class RecoveryTracker {
   bool any_ = false;
 };
 
-// A run's SeriesSink that sums the ok, 429 and finished requests of
-// `outage.model`'s keys per interval and judges its recovery as the run goes:
-// what ModelOutcomeSeries and AssessRecovery give for the same run's kept
-// series, without keeping it.
+// A run's SeriesSink that sums the ok, 429 and finished requests of `outage.model`'s keys per
+// interval and judges its recovery as the run goes: what ModelOutcomeSeries and AssessRecovery give
+// for the same run's kept series, without keeping it.
 class RecoverySink : public SeriesSink {
  public:
-  explicit RecoverySink(const Outage &outage, const RecoveryRule &rule = {})
+  explicit RecoverySink(const Outage& outage, const RecoveryRule& rule = {})
       : model_name_(outage.model), tracker_(outage, rule) {}
-  void OnInterval(const std::vector<SeriesPoint> &points, const KeyRegistry &names) override;
+  void OnInterval(const std::vector<SeriesPoint>& points, const KeyRegistry& names) override;
   Recovery Result() const { return tracker_.Result(); }
 
  private:
   std::string model_name_;
-  bool resolved_ = false;         // model_ is looked up at the first interval
+  bool resolved_ = false;  // model_ is looked up at the first interval
   std::optional<ModelId> model_;  // nullopt: the run has no such model
   Nanos last_end_ = 0;
   RecoveryTracker tracker_;

@@ -9,7 +9,7 @@
 
 namespace ratesim {
 
-std::optional<double> JainIndex(const std::vector<double> &values) {
+std::optional<double> JainIndex(const std::vector<double>& values) {
   double sum = 0.0;
   double sum_of_squares = 0.0;
   for (double value : values) {
@@ -20,13 +20,13 @@ std::optional<double> JainIndex(const std::vector<double> &values) {
   return sum * sum / (static_cast<double>(values.size()) * sum_of_squares);
 }
 
-OutcomeCounts Pooled(const std::vector<const OutcomeCounts *> &slices) {
+OutcomeCounts Pooled(const std::vector<const OutcomeCounts*>& slices) {
   OutcomeCounts pooled;
-  for (const OutcomeCounts *counts : slices) pooled.Add(*counts);
+  for (const OutcomeCounts* counts : slices) pooled.Add(*counts);
   return pooled;
 }
 
-RunScores ScoreRun(const Scenario &scenario, const RunResult &run, const RecoveryRule &rule) {
+RunScores ScoreRun(const Scenario& scenario, const RunResult& run, const RecoveryRule& rule) {
   std::optional<Recovery> recovery;
   if (const std::optional<Outage> outage = LastRestoredOutage(scenario.models)) {
     recovery = AssessRecovery(ModelOutcomeSeries(run, outage->model), *outage, rule);
@@ -34,19 +34,19 @@ RunScores ScoreRun(const Scenario &scenario, const RunResult &run, const Recover
   return ScoreRun(scenario, run, recovery);
 }
 
-RunScores ScoreRun(const Scenario &scenario, const RunResult &run,
-                   const std::optional<Recovery> &recovery) {
+RunScores ScoreRun(const Scenario& scenario, const RunResult& run,
+                   const std::optional<Recovery>& recovery) {
   RunScores scores;
-  std::vector<const OutcomeCounts *> steady;
-  std::vector<const OutcomeCounts *> spiking;
+  std::vector<const OutcomeCounts*> steady;
+  std::vector<const OutcomeCounts*> spiking;
   std::vector<double> success_ratios;
-  // By name: a run's org ids follow the order keys were made, not
-  // scenario.orgs. A map, since a platform scenario has thousands of orgs.
+  // By name: a run's org ids follow the order keys were made, not scenario.orgs. A map, since a
+  // platform scenario has thousands of orgs.
   absl::flat_hash_map<std::string_view, OrgClass> classes;
-  for (const OrgSpec &org : scenario.orgs) classes.emplace(org.name, ClassifyOrg(org));
-  const std::vector<SliceMetrics> &orgs = run.metrics.per_org;
+  for (const OrgSpec& org : scenario.orgs) classes.emplace(org.name, ClassifyOrg(org));
+  const std::vector<SliceMetrics>& orgs = run.metrics.per_org;
   for (size_t org = 0; org < orgs.size(); ++org) {
-    const OutcomeCounts &counts = orgs[org].counts;
+    const OutcomeCounts& counts = orgs[org].counts;
     const auto found =
         org < run.org_names.size() ? classes.find(run.org_names[org]) : classes.end();
     const OrgClass org_class = found == classes.end() ? OrgClass::kUnclassified : found->second;

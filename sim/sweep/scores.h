@@ -1,23 +1,19 @@
-// The scores a researcher weighs when comparing sweep points, computed per run
-// (replication) and then averaged over replications by the sweep rows
-// (sweep_rows.h):
-//   steady_success     ok / finished pooled over the steady orgs (org_class.h):
-//   are the
+// The scores a researcher weighs when comparing sweep points, computed per run (replication) and
+// then averaged over replications by the sweep rows (sweep_rows.h):
+//   steady_success     ok / finished pooled over the steady orgs (org_class.h): are the
 //                      well-behaved customers served?
-//   spiking_429_share  429 / finished pooled over the spiking orgs: are bursts
-//   pushed back as the
+//   spiking_429_share  429 / finished pooled over the spiking orgs: are bursts pushed back as the
 //                      org's fault rather than the platform's?
-//   share_503          503 / finished over all traffic: failures blamed on the
-//   platform; utilisation        busy share of all slots over the run; fairness
-//   Jain's index over the per-org success ratios ok / finished, over the orgs
-//                      with at least one finished request: 1 when all orgs fare
-//                      alike, 1/n when one of n gets everything;
-//   recovery_s, spiral after the last restored outage, judged on the 429 share
-//   of the model that
+//   share_503          503 / finished over all traffic: failures blamed on the platform;
+//   utilisation        busy share of all slots over the run;
+//   fairness           Jain's index over the per-org success ratios ok / finished, over the orgs
+//                      with at least one finished request: 1 when all orgs fare alike, 1/n when one
+//                      of n gets everything;
+//   recovery_s, spiral after the last restored outage, judged on the 429 share of the model that
 //                      went down (recovery.h).
-// "Pooled" sums counts over the orgs before dividing, so each request weighs
-// the same. A score is absent (nullopt) where it is undefined: no org of that
-// class, nothing finished, all ratios zero (Jain's index is 0/0), no outage.
+// "Pooled" sums counts over the orgs before dividing, so each request weighs the same. A score is
+// absent (nullopt) where it is undefined: no org of that class, nothing finished, all ratios zero
+// (Jain's index is 0/0), no outage.
 #ifndef RATESIM_SIM_SWEEP_SCORES_H_
 #define RATESIM_SIM_SWEEP_SCORES_H_
 
@@ -30,12 +26,12 @@
 
 namespace ratesim {
 
-// Jain's fairness index (Σx)² / (n Σx²) of non-negative `values`; nullopt when
-// `values` is empty or all zero.
-std::optional<double> JainIndex(const std::vector<double> &values);
+// Jain's fairness index (Σx)² / (n Σx²) of non-negative `values`; nullopt when `values` is empty or
+// all zero.
+std::optional<double> JainIndex(const std::vector<double>& values);
 
 // Sum of `slices`' counts: the pooled outcome of a group of orgs.
-OutcomeCounts Pooled(const std::vector<const OutcomeCounts *> &slices);
+OutcomeCounts Pooled(const std::vector<const OutcomeCounts*>& slices);
 
 struct RunScores {
   std::optional<double> steady_success;
@@ -47,16 +43,14 @@ struct RunScores {
   std::optional<bool> spiral;
 };
 
-// The scores of `run`, one run of `scenario` (which classes its orgs and holds
-// the schedule), with its recovery judged while it ran (a RecoverySink's
-// Result): nullopt when the scenario has no restored outage
-// (LastRestoredOutage).
-RunScores ScoreRun(const Scenario &scenario, const RunResult &run,
-                   const std::optional<Recovery> &recovery);
+// The scores of `run`, one run of `scenario` (which classes its orgs and holds the schedule), with
+// its recovery judged while it ran (a RecoverySink's Result): nullopt when the scenario has no
+// restored outage (LastRestoredOutage).
+RunScores ScoreRun(const Scenario& scenario, const RunResult& run,
+                   const std::optional<Recovery>& recovery);
 
-// The same, the recovery judged from the run's kept series
-// (RunMetrics::series).
-RunScores ScoreRun(const Scenario &scenario, const RunResult &run, const RecoveryRule &rule = {});
+// The same, the recovery judged from the run's kept series (RunMetrics::series).
+RunScores ScoreRun(const Scenario& scenario, const RunResult& run, const RecoveryRule& rule = {});
 
 }  // namespace ratesim
 

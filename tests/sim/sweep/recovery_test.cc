@@ -1,5 +1,4 @@
-// Tests for outage detection in a schedule and for recovery / spiral judgement
-// on a series.
+// Tests for outage detection in a schedule and for recovery / spiral judgement on a series.
 #include "sim/sweep/recovery.h"
 
 #include <gtest/gtest.h>
@@ -15,7 +14,7 @@ ModelSpec Model(std::string name, int64_t replicas, std::vector<std::pair<int64_
   ModelSpec model;
   model.name = std::move(name);
   model.replicas = replicas;
-  for (const auto &[seconds, count] : at) model.schedule.push_back({seconds * kS, count, {}});
+  for (const auto& [seconds, count] : at) model.schedule.push_back({seconds * kS, count, {}});
   return model;
 }
 
@@ -53,16 +52,15 @@ TEST(LastRestoredOutage, TakesTheLatestRestoreOverOutagesAndModels) {
       LastRestoredOutage({Model("a", 2, {{40, 0}, {50, 2}}), Model("b", 2, {{20, 0}, {45, 2}})});
   ASSERT_TRUE(outage.has_value());
   EXPECT_EQ(outage->model, "a");
-  // A nested drop restored at the same time: the earliest drop, the whole
-  // outage.
+  // A nested drop restored at the same time: the earliest drop, the whole outage.
   outage = LastRestoredOutage({Model("m", 4, {{10, 2}, {12, 0}, {15, 4}})});
   ASSERT_TRUE(outage.has_value());
   EXPECT_EQ(outage->drop, 10 * kS);
 }
 
-// Intervals of 10 s from 0 with the given 429 shares of 10 finished requests
-// each, the rest ok (negative: nothing finished).
-std::vector<IntervalOutcome> Series(const std::vector<double> &shares_429) {
+// Intervals of 10 s from 0 with the given 429 shares of 10 finished requests each, the rest ok
+// (negative: nothing finished).
+std::vector<IntervalOutcome> Series(const std::vector<double>& shares_429) {
   std::vector<IntervalOutcome> series;
   for (size_t i = 0; i < shares_429.size(); ++i) {
     const Nanos start = static_cast<Nanos>(i) * 10 * kS;
@@ -73,10 +71,9 @@ std::vector<IntervalOutcome> Series(const std::vector<double> &shares_429) {
   return series;
 }
 
-// The outage: intervals ending at 70, 80 and 90 s (here all 503s, which the
-// rule ignores).
+// The outage: intervals ending at 70, 80 and 90 s (here all 503s, which the rule ignores).
 std::vector<IntervalOutcome> WithOutage(std::vector<IntervalOutcome> series) {
-  for (IntervalOutcome &interval : series) {
+  for (IntervalOutcome& interval : series) {
     if (interval.start >= 60 * kS && interval.end <= 90 * kS) {
       interval.ok = 0;
       interval.rejected_429 = 0;
@@ -100,11 +97,10 @@ TEST(AssessRecovery, RecoveryIsTheEndOfTheFirstIntervalWhose429ShareIsBackWithin
 }
 
 TEST(AssessRecovery, FlatSuccessWithRising429sAfterTheRestoreIsASpiral) {
-  // Every interval has 8 ok of 10 finished, before and after the outage: the
-  // success rate never moves. Before the drop the other 2 are 503s (no 429s);
-  // after the restore they are 429s: the keys' rates have fallen and the org is
-  // now blamed. The success-rate rule saw a recovery at the first interval; the
-  // 429 share (0.2 against a baseline of 0 + 0.05) never comes back.
+  // Every interval has 8 ok of 10 finished, before and after the outage: the success rate never
+  // moves. Before the drop the other 2 are 503s (no 429s); after the restore they are 429s: the
+  // keys' rates have fallen and the org is now blamed. The success-rate rule saw a recovery at the
+  // first interval; the 429 share (0.2 against a baseline of 0 + 0.05) never comes back.
   RecoveryRule rule;
   rule.horizon = 50 * kS;
   std::vector<IntervalOutcome> series;
@@ -138,8 +134,7 @@ TEST(AssessRecovery, TheBaselineIsOnlyTheWindowBeforeTheDrop) {
       WithOutage(Series({0.9, 0.9, 0.9, 0.9, 0.4, 0.0, 0, 0, 0, 0.3, 0.2})), kOutage, rule);
   ASSERT_TRUE(r.baseline.has_value());
   EXPECT_DOUBLE_EQ(*r.baseline, 0.2);
-  // 0.3 is above 0.2 + 0.05 (over the whole run the baseline would be 2/3 and
-  // 0.3 would count).
+  // 0.3 is above 0.2 + 0.05 (over the whole run the baseline would be 2/3 and 0.3 would count).
   ASSERT_TRUE(r.recovery_s.has_value());
   EXPECT_DOUBLE_EQ(*r.recovery_s, 20.0);
 }
@@ -162,8 +157,7 @@ TEST(AssessRecovery, NeverBackWithinTheHorizonIsASpiral) {
 }
 
 TEST(AssessRecovery, IsUndecidedWhenTheRunEndsBeforeTheHorizonOrHasNothingToJudge) {
-  // Not recovered, and the series ends 30 s after the restore, before the
-  // 10-minute horizon.
+  // Not recovered, and the series ends 30 s after the restore, before the 10-minute horizon.
   Recovery r = AssessRecovery(
       WithOutage(Series({0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0, 0, 0.7, 0.7, 0.7})), kOutage);
   EXPECT_TRUE(r.baseline.has_value());
