@@ -312,6 +312,12 @@ Engine::KeyState Engine::StateAt(KeyId key, Nanos now) const {
 
 RateState Engine::RateAt(KeyId key, Nanos now) const { return StateAt(key, now).rate; }
 
+int64_t Engine::NonFiniteUpdates(KeyId key) const {
+  const FormulaSlot& formula = formulas_[keys_[key].formula];
+  return formula.formula->NonFiniteUpdates(
+      absl::MakeConstSpan(extra_words_.data() + key * extra_stride_, formula.extra_words));
+}
+
 RateLimitHeaders Engine::Headers(KeyId key, Nanos now) const {
   const KeyState state = StateAt(key, now);
   const double request_rate = state.rate.request_rate;

@@ -424,6 +424,7 @@ void ExprFormula::Advance(RateState& state, absl::Span<double> extra, const Upda
     // ever, the floor is the documented answer to a result that is not a number.
     requests = tokens = std::numeric_limits<double>::quiet_NaN();
   }
+  if (!std::isfinite(requests) || !std::isfinite(tokens)) extra[kNonFinite] += 1.0;
   auto clamp = [](double value, double floor, double ceiling) {
     return std::isfinite(value) ? std::clamp(value, floor, ceiling) : floor;
   };

@@ -11,6 +11,7 @@
 #include "sim/report/audit_csv.h"
 #include "sim/report/comparison_table.h"
 #include "sim/report/human_units.h"
+#include "sim/report/non_finite_warning.h"
 #include "sim/report/report_writer.h"
 #include "sim/report/output_dir.h"
 #include "sim/report/run_metadata.h"
@@ -203,6 +204,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   table.replications = request.replications;
   context.out << Describe(scenario, request.replications) << "\n\n"
               << ComparisonTable(*runs, table);
+  context.err << NonFiniteRateWarning(*runs, scenario.limits.formula);
   if (!metadata) return kExitOk;
   std::vector<std::string> staged_files;
   if (absl::Status status = series->Finish(); !status.ok()) {

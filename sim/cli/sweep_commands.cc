@@ -1,12 +1,14 @@
 #include "sim/cli/sweep_commands.h"
 
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "fmt/format.h"
 #include "sim/sweep/merge.h"
 #include "sim/sweep/shard_file.h"
 #include "sim/sweep/sweep_output.h"
+#include "sim/sweep/sweep_rows.h"
 #include "sim/sweep/sweep_runner.h"
 #include "sim/sweep/sweep_table.h"
 
@@ -34,6 +36,33 @@ int Fail(const CommandContext& context, int code, const absl::Status& status) {
 }
 
 
+// A point whose formula computed rates that were not numbers ran with keys at their floor instead:
+// its row looks like any other, so the terminal says so, naming the first such row.
+void WarnOfNonFiniteRates(const SweepDefinition& definition, const std::vector<PointRows>& points,
+                          const CommandContext& context) {
+  const std::vector<SweepColumn> columns = SweepColumns(definition.grid);
+  size_t faulty = 0;
+  size_t rows = 0;
+  const SweepRow* first = nullptr;
+  for (const PointRows& point : points) {
+    for (const SweepRow& row : point.rows) {
+      ++rows;
+      if (!HasNonFiniteRates(row)) continue;
+      ++faulty;
+      if (first == nullptr) first = &row;
+    }
+  }
+  if (first == nullptr) return;
+  std::vector<std::string> where;
+  for (size_t i = 0; i < columns.size() && columns[i].name != "replications"; ++i) {
+    where.push_back(fmt::format("{}={}", columns[i].name, (*first)[i]));
+  }
+  context.err << fmt::format(
+      "warning: in {} of {} rows the limit formula computed a rate that is not a finite number "
+      "(NaN or infinite), which left the key at its floor; first: {} ({} updates). Column "
+      "non_finite_updates has every row; 'ratesim run' of that point names the keys.\n",
+      faulty, rows, fmt::join(where, " "), first->back());
+}
 
 absl::StatusOr<std::string> OutDir(const ParsedArgs& args, std::string_view command) {
   if (!args.Has("--out") || args.Value("--out").empty()) {
@@ -158,6 +187,7 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
   const SweepDefinition& definition = plan->definition;
   context.out << Describe(definition, shard, plan->points.size()) << "\n\n"
               << SweepTable(definition, *points, kMaxTableRows);
+  WarnOfNonFiniteRates(definition, *points, context);
   if (sharded) {
     ShardFile file;
     file.definition = definition;
@@ -203,6 +233,7 @@ int MergeCommand(const ParsedArgs& args, const CommandContext& context) {
   context.out << fmt::format("merged {} shards: {} points, {} rows; wrote {}, {} to {}\n",
                              merged->shards, merged->points.size(), rows, kSweepCsvFileName,
                              kSweepJsonFileName, *dir);
+  WarnOfNonFiniteRates(merged->definition, merged->points, context);
   return kExitOk;
 }
 

@@ -97,6 +97,15 @@ struct SeriesPoint {
   double value;
 };
 
+// A key whose limit formula computed a rate that was not a finite number, so that the key was left
+// at its floor instead (Engine::NonFiniteUpdates): a fault of the formula, most likely an `expr`
+// dividing by zero, which the counts alone would hide.
+struct NonFiniteRate {
+  uint32_t org;
+  uint32_t model;
+  int64_t updates;  // how many of the key's updates fell back, > 0
+};
+
 struct RunMetrics {
   RunMetrics(size_t orgs, size_t models);
 
@@ -108,6 +117,7 @@ struct RunMetrics {
   // was asked to keep it (SimulationOptions::keep_series), since it grows with the run's duration.
   std::vector<SeriesPoint> series;
   Nanos end_time = 0;  // when the run stopped (after draining, if it drains)
+  std::vector<NonFiniteRate> non_finite_rates;  // in key order; empty for built-in formulas
 };
 
 // The result of one run of one policy on one scenario.

@@ -101,6 +101,22 @@ void WriteRun(const RunResult& run, JsonWriter& json) {
   }
   json.EndObject();
 
+  // Only when it happened: a run of a sound formula writes what it always wrote.
+  if (!metrics.non_finite_rates.empty()) {
+    json.Key("non_finite_rates");
+    json.BeginArray();
+    for (const NonFiniteRate& fault : metrics.non_finite_rates) {
+      json.BeginObject();
+      json.Key("org");
+      json.String(NameOr(run.org_names, fault.org, "org"));
+      json.Key("model");
+      json.String(NameOr(run.model_names, fault.model, "model"));
+      json.Key("updates");
+      json.Int(fault.updates);
+      json.EndObject();
+    }
+    json.EndArray();
+  }
   json.EndObject();
 }
 

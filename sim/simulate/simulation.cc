@@ -107,7 +107,14 @@ class Simulation {
     for (; next_sample <= end; next_sample += run_.resolution) recorder_.Sample(next_sample);
     if (next_sample - run_.resolution < end) recorder_.Sample(end);
     requests_.ForEachInUse([&](const InFlight& request) { recorder_.StillInFlight(request.key); });
-    return recorder_.Finish(end);
+    RunMetrics metrics = recorder_.Finish(end);
+    const KeyRegistry& keys = engine_.registry();
+    for (KeyId key = 0; key < keys.key_count(); ++key) {
+      if (const int64_t updates = engine_.NonFiniteUpdates(key); updates > 0) {
+        metrics.non_finite_rates.push_back({keys.key_org(key), keys.key_model(key), updates});
+      }
+    }
+    return metrics;
   }
 
  private:

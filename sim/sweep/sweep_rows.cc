@@ -70,6 +70,8 @@ MeanCi Estimate(const std::vector<ScoredRun>& runs, const ScoredMetric& metric) 
 
 }  // namespace
 
+bool HasNonFiniteRates(const SweepRow& row) { return !row.empty() && row.back() != "0"; }
+
 std::string FormatCell(double value) {
   if (!std::isfinite(value)) return "";
   if (value == 0.0) return "0";  // never "-0"
@@ -89,6 +91,7 @@ std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis>& grid) {
   columns.push_back({"recovered_share", CellKind::kNumber});
   columns.push_back({"spiral", CellKind::kBool});
   columns.push_back({"spiral_share", CellKind::kNumber});
+  columns.push_back({"non_finite_updates", CellKind::kNumber});  // last: HasNonFiniteRates
   return columns;
 }
 
@@ -130,6 +133,11 @@ std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
     row.push_back(judged == 0 ? "" : FormatCell(static_cast<double>(judged - spirals) / judged));
     row.push_back(judged == 0 ? "" : (2 * spirals > judged ? "true" : "false"));
     row.push_back(judged == 0 ? "" : FormatCell(static_cast<double>(spirals) / judged));
+    int64_t non_finite = 0;
+    for (const RunResult* run : group.runs) {
+      for (const NonFiniteRate& fault : run->metrics.non_finite_rates) non_finite += fault.updates;
+    }
+    row.push_back(fmt::format("{}", non_finite));
     rows.push_back(std::move(row));
   }
   return rows;

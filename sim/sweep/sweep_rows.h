@@ -22,6 +22,9 @@
 //   spiral                     true / false: more than half the replications that could be judged
 //                              spiralled (recovery.h)
 //   spiral_share               the share of those replications that spiralled
+//   non_finite_updates         updates, summed over the replications, in which the limit formula
+//                              computed a rate that was not a finite number and left the key at
+//                              its floor (RunMetrics::non_finite_rates): 0 but for a faulty `expr`
 // recovered_share, spiral and spiral_share are NA when no replication could be judged (no restored
 // outage, among others). Each metric from success_rate to recovery_s is the mean over the
 // replications that define it, followed by `<name>_ci95`, the half-width of its 95% Student-t
@@ -68,6 +71,9 @@ std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
                                     const Scenario& scenario, const std::vector<RunResult>& runs,
                                     const std::vector<std::optional<Recovery>>& recoveries,
                                     int replications);
+
+// Whether the row's formula computed a rate that was not a finite number (non_finite_updates > 0).
+bool HasNonFiniteRates(const SweepRow& row);
 
 // `value` with 6 significant digits; empty (NA) when not finite.
 std::string FormatCell(double value);

@@ -25,7 +25,7 @@ ParamTexts ExampleTexts(const std::string& name) {
   if (name != "expr") return {};
   return {{"requests_per_s",
            "2 * max(ok_rps_1m, served_rps_10m) + ok_rps_1h + r503_1m - 0.5 * r429_1m"
-           " + utilisation * capacity_rps / 10 + min(age_s, 3600) / 600"},
+           " + utilisation * min(capacity_rps, 1e6) / 10 + min(age_s, 3600) / 600"},
           {"tokens_per_s",
            "min(rate_tps * 1.5^(elapsed_s/60), max(base_tps, min(ceiling_tps, 2*ok_tps_10m)))"}};
 }
@@ -52,6 +52,8 @@ void ExpectSane(const FormulaProbe& probe, const std::string& where) {
   ASSERT_TRUE(std::isfinite(probe.state.usage_requests)) << where;
   ASSERT_TRUE(std::isfinite(probe.state.usage_tokens)) << where;
   for (const double word : probe.extra) ASSERT_TRUE(std::isfinite(word)) << where;
+  // A rate that fell back to the floor would make every check below vacuous for that update.
+  ASSERT_EQ(probe.formula().NonFiniteUpdates(probe.extra), 0) << where;
   ASSERT_LE(bounds.min_requests, bounds.max_requests) << where;
   ASSERT_LE(bounds.min_tokens, bounds.max_tokens) << where;
   ASSERT_TRUE(WithinBounds(probe.state.request_rate, bounds.min_requests, bounds.max_requests))

@@ -238,16 +238,24 @@ TEST(ExprFormula, ANonFiniteResultGivesTheFloor) {
   FormulaProbe probe(*formula);
   probe.Advance(1);
   EXPECT_DOUBLE_EQ(probe.state.request_rate, probe.Bounds().max_requests);
+  EXPECT_EQ(formula->NonFiniteUpdates(probe.extra), 0);
   probe.utilisation = 0.5;
   probe.Advance(1);
   EXPECT_DOUBLE_EQ(probe.state.request_rate, probe.Bounds().min_requests);
   EXPECT_DOUBLE_EQ(probe.state.token_rate, probe.Bounds().min_tokens);
+  // Counted, once per update whichever of the two results failed, so that a run can report it.
+  EXPECT_EQ(formula->NonFiniteUpdates(probe.extra), 1);
+  probe.Advance(1);
+  EXPECT_EQ(formula->NonFiniteUpdates(probe.extra), 2);
+  probe.utilisation = 0.0;
+  probe.Advance(1);
+  EXPECT_EQ(formula->NonFiniteUpdates(probe.extra), 2);
 }
 
 TEST(ExprFormula, KeepsItsTrailingRatesInExtraWordsAndStartsAtTheFloor) {
   const std::unique_ptr<LimitFormula> formula = Expr("base_rps");
   ASSERT_NE(formula, nullptr);
-  EXPECT_EQ(formula->ExtraWords(), 14u);
+  EXPECT_EQ(formula->ExtraWords(), 15u);  // 12 trailing values, creation time and flag, faults
   const RateState state = formula->Initial({100, 1e6});
   EXPECT_DOUBLE_EQ(state.request_rate, 1.0);
   EXPECT_DOUBLE_EQ(state.token_rate, 3000.0);

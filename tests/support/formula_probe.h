@@ -41,6 +41,7 @@ class FormulaProbe {
   }
   void Fail(HttpStatus status) { formula_->RecordFailure(state, absl::MakeSpan(extra), status); }
   RateBounds Bounds() const { return formula_->Bounds(capacity); }
+  const LimitFormula& formula() const { return *formula_; }
   // Sets `summary` to the formula's summary of a model where this key is alone, as it stands now.
   void SummariseAlone() {
     const KeySample sample{&state, extra, 0.0};
