@@ -8,12 +8,14 @@
 
 #include "absl/status/statusor.h"
 #include "fmt/format.h"
+#include "sim/metrics/overview_sink.h"
 #include "sim/report/audit_csv.h"
 #include "sim/report/comparison_table.h"
 #include "sim/report/human_units.h"
 #include "sim/report/non_finite_warning.h"
-#include "sim/report/report_writer.h"
 #include "sim/report/output_dir.h"
+#include "sim/report/plots_svg.h"
+#include "sim/report/report_writer.h"
 #include "sim/report/run_metadata.h"
 #include "sim/report/timeseries_csv.h"
 #include "sim/scenario/scenario_loader.h"
@@ -177,6 +179,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   // directory while the runs go, so that is made first; a failed run leaves nothing published.
   std::unique_ptr<StagedOutput> output;
   std::optional<TimeseriesLog> series;
+  std::vector<RunOverview> overviews;  // per policy, with --out
   std::optional<AuditLog> audit;
   ComparisonOptions options;
   options.threads = request.threads;
@@ -186,8 +189,13 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
     if (!staged.ok()) return Fail(context, kExitIoError, staged.status());
     output = *std::move(staged);
     series.emplace(*output, request.labels, request.replications);
-    options.series = [&series](size_t policy, int replication) {
-      return series->Open(policy, replication);
+    overviews.resize(request.labels.size());
+    // plots.svg shows each policy's first replication, gathered as it streams to timeseries.csv.
+    options.series = [&series, &overviews](size_t policy,
+                                           int replication) -> std::unique_ptr<SeriesSink> {
+      std::unique_ptr<SeriesSink> part = series->Open(policy, replication);
+      if (replication != 0) return part;
+      return std::make_unique<OverviewSink>(&overviews[policy], std::move(part));
     };
   }
   if (request.audit) {
@@ -211,6 +219,14 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
     return Fail(context, kExitIoError, status);
   }
   staged_files.emplace_back(kTimeseriesCsvFileName);
+  const OutputFile plots = {kPlotsSvgFileName, [&](std::ostream& out) {
+                              out << PlotsSvg(Describe(scenario, request.replications),
+                                              request.labels, overviews);
+                            }};
+  if (absl::Status status = output->Write(plots); !status.ok()) {
+    return Fail(context, kExitIoError, status);
+  }
+  staged_files.emplace_back(kPlotsSvgFileName);
   if (audit) {
     if (absl::Status status = audit->Finish(); !status.ok()) {
       return Fail(context, kExitIoError, status);
@@ -225,6 +241,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   for (const ReportFormat& format : ReportFormats()) {
     files += (files.empty() ? "" : ", ") + format.file_name;
   }
+  files += fmt::format(", {}", kPlotsSvgFileName);
   if (audit) files += fmt::format(", {}", kAuditCsvFileName);
   context.out << fmt::format("\nwrote {} to {}\n", files, dir);
   return kExitOk;

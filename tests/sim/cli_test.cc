@@ -301,12 +301,12 @@ TEST_F(CliTest, CompareRunsEveryPolicyAndPrintsOneTable) {
   EXPECT_TRUE(Outputs().empty());
 }
 
-TEST_F(CliTest, CompareWithOutWritesTheThreeReports) {
+TEST_F(CliTest, CompareWithOutWritesEveryReport) {
   const std::string out = Path("results");
   const Result r = Cli({"compare", tiny_, "--policies", "fifo-5s, none", "--threads", "2", "--out",
                         out});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(Contains(r.out, "wrote summary.json, timeseries.csv, run.json to " + out));
+  EXPECT_TRUE(Contains(r.out, "wrote summary.json, timeseries.csv, run.json, plots.svg to " + out));
   // The asked order, not the file order.
   EXPECT_LT(r.out.find("\nfifo-5s "), r.out.find("\nnone "));
   const std::string summary = Read(out + "/summary.json");
@@ -320,6 +320,10 @@ TEST_F(CliTest, CompareWithOutWritesTheThreeReports) {
   EXPECT_TRUE(Contains(run, "\"path\": \"" + tiny_ + "\""));
   EXPECT_TRUE(Contains(run, "\"seed\": 3,"));
   EXPECT_TRUE(Contains(run, "\"--threads\",\n    \"2\""));
+  const std::string plots = Read(out + "/plots.svg");
+  EXPECT_EQ(plots.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+  EXPECT_LT(plots.find(">fifo-5s: requests per second<"), plots.find(">none: requests per second<"));
+  EXPECT_TRUE(Contains(plots, ">bursty/m<"));  // a rate line per key: the tiny scenario has two
   EXPECT_EQ(Outputs(), std::vector<std::string>{"results"});  // no temporary directory left
 }
 
@@ -403,7 +407,7 @@ TEST_F(CliTest, AuditIsWrittenWithTheOtherReports) {
   const std::string out = Path("audited");
   const Result r = Cli({"run", tiny_, "--audit", "--out", out});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(Contains(r.out, "wrote summary.json, timeseries.csv, run.json, audit.csv to " + out));
+  EXPECT_TRUE(Contains(r.out, "wrote summary.json, timeseries.csv, run.json, plots.svg, audit.csv to " + out));
   EXPECT_EQ(Read(out + "/audit.csv").rfind(
                 "policy,replication,request,attempt,final,org,model,arrival_s,rate_class,"
                 "admission,started_s,ended_s,status,error_type,reason,input_tokens,"

@@ -1,0 +1,65 @@
+#include "sim/report/plots_svg.h"
+
+#include <algorithm>
+
+#include "fmt/format.h"
+#include "sim/report/svg_chart.h"
+
+namespace ratesim {
+namespace {
+
+constexpr int kColumns = 3;
+
+ChartPanel Panel(std::string title, const RunOverview& overview) {
+  ChartPanel panel;
+  panel.title = std::move(title);
+  panel.x = overview.time_s;
+  return panel;
+}
+
+void AddLines(const OverviewLines& lines, ChartPanel& panel) {
+  for (size_t i = 0; i < lines.labels.size(); ++i) {
+    panel.lines.push_back({lines.labels[i], lines.values[i]});
+  }
+}
+
+}  // namespace
+
+std::string PlotsSvg(std::string_view title, const std::vector<std::string>& policies,
+                     const std::vector<RunOverview>& overviews) {
+  ChartFigure figure;
+  figure.title = std::string(title);
+  figure.x_label = "time (s)";
+  figure.columns = kColumns;
+  for (size_t p = 0; p < policies.size(); ++p) {
+    const RunOverview& overview = overviews[p];
+    ChartPanel outcomes = Panel(fmt::format("{}: requests per second", policies[p]), overview);
+    // Colours that read as what they are: offered grey, served green, the org's fault orange,
+    // the platform's red.
+    outcomes.lines = {{"offered", overview.offered_per_s, "#9a9a9a"},
+                      {"200", overview.ok_per_s, "#2e8b57"},
+                      {"429", overview.r429_per_s, "#e69500"},
+                      {"503", overview.r503_per_s, "#c0392b"}};
+    ChartPanel rates = Panel(fmt::format("{}: dynamic rate (RPM)", policies[p]), overview);
+    AddLines(overview.rate_rpm, rates);
+    ChartPanel utilisation = Panel(fmt::format("{}: utilisation", policies[p]), overview);
+    AddLines(overview.utilisation, utilisation);
+    figure.panels.push_back(std::move(outcomes));
+    figure.panels.push_back(std::move(rates));
+    figure.panels.push_back(std::move(utilisation));
+  }
+  // One y axis per column, over every policy's row.
+  for (size_t column = 0; column < kColumns; ++column) {
+    double y_max = 0.0;
+    for (size_t p = column; p < figure.panels.size(); p += kColumns) {
+      y_max = std::max(y_max, LargestFinite(figure.panels[p]));
+    }
+    for (size_t p = column; p < figure.panels.size(); p += kColumns) {
+      // Utilisation is a share: its axis reaches 1 at least, so a half-busy model looks half busy.
+      figure.panels[p].y_max = column == 2 ? std::max(y_max, 1.0) : y_max;
+    }
+  }
+  return RenderSvg(figure);
+}
+
+}  // namespace ratesim

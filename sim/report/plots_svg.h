@@ -1,0 +1,24 @@
+// plots.svg: what a comparison looks like over time, one row of panels per policy (its first
+// replication) on the identical traffic: outcomes per second (offered, 200, 429, 503), the dynamic
+// request rate per key (RPM) and each model's utilisation. Panels of one column share their y
+// axis, so the rows compare at a glance; the numbers behind them are in timeseries.csv.
+#ifndef RATESIM_SIM_REPORT_PLOTS_SVG_H_
+#define RATESIM_SIM_REPORT_PLOTS_SVG_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/metrics/overview_sink.h"
+
+namespace ratesim {
+
+inline constexpr char kPlotsSvgFileName[] = "plots.svg";
+
+// REQUIRES: overviews.size() == policies.size().
+std::string PlotsSvg(std::string_view title, const std::vector<std::string>& policies,
+                     const std::vector<RunOverview>& overviews);
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_REPORT_PLOTS_SVG_H_
