@@ -1,0 +1,238 @@
+// plots.svg and what it is drawn from. The chart writer: round ticks (against a brute-force
+// oracle), XML escaping, points placed on the frame's corners, broken lines at NaN, same bytes
+// twice. The overview gathered while a run streams: its outcome rates add back up to the run's
+// counts, and its rate lines equal the time series' rate_rpm points, one per key or, past 8 keys,
+// their percentiles computed naively.
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "fmt/format.h"
+#include "gtest/gtest.h"
+#include "sim/metrics/overview_sink.h"
+#include "sim/report/plots_svg.h"
+#include "sim/report/svg_chart.h"
+#include "sim/simulate/runner.h"
+#include "tests/support/scenario_builder.h"
+
+namespace ratesim {
+namespace {
+
+size_t Count(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// --- Ticks ---------------------------------------------------------------------------------------
+
+// The smallest of 1, 2, 5 × 10^k (k from -12 to 12) that is at least max / target, by trying all.
+double OracleStep(double max, int target) {
+  double best = INFINITY;
+  for (int k = -12; k <= 12; ++k) {
+    for (const double m : {1.0, 2.0, 5.0}) {
+      const double step = m * std::pow(10.0, k);
+      if (step >= max / target * (1 - 1e-12)) best = std::min(best, step);
+    }
+  }
+  return best;
+}
+
+TEST(NiceTicks, AreTheSmallestRoundStepCoveringTheMaximum) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> log_max(-6, 9);
+  for (int i = 0; i < 2000; ++i) {
+    const double max = std::pow(10.0, log_max(rng));
+    const int target = 2 + i % 7;
+    const std::vector<double> ticks = NiceTicks(max, target);
+    SCOPED_TRACE(fmt::format("max {} target {}", max, target));
+    ASSERT_GE(ticks.size(), 2u);
+    EXPECT_EQ(ticks.front(), 0.0);
+    const double step = ticks[1];
+    EXPECT_NEAR(step, OracleStep(max, target), 1e-9 * step);
+    for (size_t t = 1; t < ticks.size(); ++t) {
+      EXPECT_NEAR(ticks[t], static_cast<double>(t) * step, 1e-9 * step);
+    }
+    EXPECT_GE(ticks.back(), max * (1 - 1e-12));  // covers the maximum
+    EXPECT_LT(ticks[ticks.size() - 2], max);     // and stops at the first tick that does
+  }
+  EXPECT_EQ(NiceTicks(0.0, 5), (std::vector<double>{0.0, 1.0}));
+  EXPECT_EQ(NiceTicks(NAN, 5), (std::vector<double>{0.0, 1.0}));
+  EXPECT_EQ(NiceTicks(8.0, 4), (std::vector<double>{0, 2, 4, 6, 8}));
+}
+
+TEST(SvgChart, EscapesText) {
+  EXPECT_EQ(XmlEscape(R"(a<b & "c">d)"), "a&lt;b &amp; &quot;c&quot;&gt;d");
+}
+
+// The number in `attribute="..."` of the element that starts at `element`.
+double Attribute(const std::string& svg, size_t element, const std::string& attribute) {
+  const size_t value = svg.find(" " + attribute + "=\"", element) + attribute.size() + 3;
+  return std::stod(svg.substr(value));
+}
+
+TEST(SvgChart, PlacesPointsOnTheFrameAndBreaksLinesAtNaN) {
+  ChartFigure figure;
+  figure.title = "t & t";
+  ChartPanel panel;
+  panel.title = "p";
+  panel.x = {0, 50, 100};
+  panel.y_max = 10;
+  panel.lines = {{"corners", {0, NAN, 10}, ""}, {"whole", {1, 2, 3}, "#123456"}};
+  figure.panels = {panel};
+  const std::string svg = RenderSvg(figure);
+  EXPECT_EQ(svg, RenderSvg(figure));  // deterministic
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+  EXPECT_NE(svg.find(">t &amp; t<"), std::string::npos);
+  // "corners" is two one-point polylines (the NaN breaks it), "whole" one of three points.
+  EXPECT_EQ(Count(svg, "<polyline"), 3u);
+  EXPECT_EQ(Count(svg, "stroke=\"#123456\""), 2u);  // its line and its legend key
+  const size_t frame = svg.rfind("<rect", svg.find("class=\"frame\""));
+  const double left = Attribute(svg, frame, "x");
+  const double top = Attribute(svg, frame, "y");
+  const double width = Attribute(svg, frame, "width");
+  const double height = Attribute(svg, frame, "height");
+  // (0, 0) is the frame's bottom left corner, (100, 10) its top right.
+  EXPECT_NE(svg.find(fmt::format("<polyline points=\"{:g},{:g}\"", left, top + height)),
+            std::string::npos)
+      << svg;
+  EXPECT_NE(svg.find(fmt::format("<polyline points=\"{:g},{:g}\"", left + width, top)),
+            std::string::npos)
+      << svg;
+}
+
+// --- The overview of a run -----------------------------------------------------------------------
+
+// `orgs` orgs, org i sending Poisson (1 + i) / 8 requests/s to one model of `slots` slots under
+// `earned` for half an hour: with few slots some requests fail; with many, the busier orgs earn
+// rates above the base, so the orgs' rates differ.
+Scenario ManyOrgs(int orgs, int slots) {
+  Scenario scenario = testing::QueueScenario(slots, /*mean_service_s=*/1.0,
+                                             /*arrival_rate=*/1.0, /*duration_s=*/1800,
+                                             testing::Policy("none"), /*seed=*/3);
+  scenario.run.resolution = FromSeconds(30);
+  scenario.limits = LimitSpec{};
+  scenario.limits.formula = "earned";
+  const OrgSpec org = scenario.orgs.front();
+  scenario.orgs.clear();
+  for (int i = 0; i < orgs; ++i) {
+    scenario.orgs.push_back(org);
+    scenario.orgs.back().name = fmt::format("org{}", i);
+    scenario.orgs.back().traffic.front().shape.rate_per_s = (1.0 + i) / 8;
+  }
+  return scenario;
+}
+
+struct Observed {
+  RunResult run;
+  RunOverview overview;
+};
+
+Observed RunWithOverview(const Scenario& scenario) {
+  Observed observed{RunResult{"", 0, {}, {}, RunMetrics(0, 0)}, RunOverview{}};
+  ComparisonOptions options;
+  options.keep_series = true;  // the oracle: every point of the series
+  options.series = [&observed](size_t, int) {
+    return std::make_unique<OverviewSink>(&observed.overview, nullptr);
+  };
+  absl::StatusOr<std::vector<RunResult>> runs = RunComparison(scenario, {}, options);
+  EXPECT_TRUE(runs.ok()) << runs.status();
+  if (runs.ok()) observed.run = std::move(runs->front());
+  return observed;
+}
+
+// Per interval, the rate_rpm of every key in the series, in key order.
+std::vector<std::vector<double>> RatesByInterval(const RunMetrics& metrics) {
+  std::vector<std::vector<double>> rates;
+  Nanos time = -1;
+  for (const SeriesPoint& point : metrics.series) {
+    if (point.metric != SeriesMetric::kRateRpm) continue;
+    if (point.time != time) rates.emplace_back();
+    time = point.time;
+    rates.back().push_back(point.value);
+  }
+  return rates;
+}
+
+TEST(Overview, OutcomeRatesAddBackUpToTheRunsCounts) {
+  const Observed observed = RunWithOverview(ManyOrgs(3, /*slots=*/1));
+  const RunOverview& overview = observed.overview;
+  ASSERT_FALSE(overview.time_s.empty());
+  double offered = 0, ok = 0, r429 = 0, r503 = 0, start = 0;
+  for (size_t i = 0; i < overview.time_s.size(); ++i) {
+    const double length = overview.time_s[i] - start;
+    start = overview.time_s[i];
+    offered += overview.offered_per_s[i] * length;
+    ok += overview.ok_per_s[i] * length;
+    r429 += overview.r429_per_s[i] * length;
+    r503 += overview.r503_per_s[i] * length;
+  }
+  const OutcomeCounts& counts = observed.run.metrics.overall.counts;
+  EXPECT_NEAR(offered, static_cast<double>(counts.offered), 1e-6);
+  EXPECT_NEAR(ok, static_cast<double>(counts.ok), 1e-6);
+  EXPECT_NEAR(r429, static_cast<double>(counts.r429()), 1e-6);
+  EXPECT_NEAR(r503, static_cast<double>(counts.r503), 1e-6);
+  EXPECT_GT(r429 + r503, 0);  // the scenario fails some: the sums are not all zeros
+}
+
+TEST(Overview, FewKeysGetALineEachEqualToTheirSeries) {
+  const Observed observed = RunWithOverview(ManyOrgs(3, /*slots=*/64));
+  const OverviewLines& lines = observed.overview.rate_rpm;
+  EXPECT_FALSE(lines.spread);
+  EXPECT_EQ(lines.labels, (std::vector<std::string>{"org0/m", "org1/m", "org2/m"}));
+  const std::vector<std::vector<double>> rates = RatesByInterval(observed.run.metrics);
+  ASSERT_EQ(rates.size(), observed.overview.time_s.size());
+  for (size_t i = 0; i < rates.size(); ++i) {
+    for (size_t key = 0; key < 3; ++key) EXPECT_EQ(lines.values[key][i], rates[i][key]);
+  }
+  EXPECT_EQ(observed.overview.utilisation.labels, (std::vector<std::string>{"m"}));
+}
+
+TEST(Overview, ManyKeysGetTheirPercentiles) {
+  const int orgs = static_cast<int>(kMaxOverviewLines) + 5;
+  const Observed observed = RunWithOverview(ManyOrgs(orgs, /*slots=*/64));
+  const OverviewLines& lines = observed.overview.rate_rpm;
+  EXPECT_TRUE(lines.spread);
+  EXPECT_EQ(lines.labels,
+            (std::vector<std::string>{"p10 of 13 keys", "p50 of 13 keys", "p90 of 13 keys"}));
+  const std::vector<std::vector<double>> rates = RatesByInterval(observed.run.metrics);
+  ASSERT_EQ(rates.size(), observed.overview.time_s.size());
+  bool spread_seen = false;
+  for (size_t i = 0; i < rates.size(); ++i) {
+    std::vector<double> sorted = rates[i];
+    std::sort(sorted.begin(), sorted.end());
+    // Nearest rank: the ceil(q n)-th smallest.
+    EXPECT_EQ(lines.values[0][i], sorted[1]);   // ceil(1.3) = 2nd
+    EXPECT_EQ(lines.values[1][i], sorted[6]);   // ceil(6.5) = 7th
+    EXPECT_EQ(lines.values[2][i], sorted[11]);  // ceil(11.7) = 12th
+    spread_seen |= sorted[1] != sorted[11];
+  }
+  EXPECT_TRUE(spread_seen);  // the rates do differ, so the percentiles were told apart
+}
+
+TEST(PlotsSvg, DrawsAPanelRowPerPolicyWithAColumnsAxisShared) {
+  const Observed a = RunWithOverview(ManyOrgs(2, /*slots=*/1));
+  const Observed b = RunWithOverview(ManyOrgs(3, /*slots=*/64));
+  const std::string svg = PlotsSvg("title", {"first", "second"}, {a.overview, b.overview});
+  EXPECT_EQ(Count(svg, "class=\"panel\""), 6u);
+  EXPECT_LT(svg.find(">first: requests per second<"), svg.find(">second: requests per second<"));
+  EXPECT_NE(svg.find(">first: dynamic rate (RPM)<"), std::string::npos);
+  EXPECT_NE(svg.find(">second: utilisation<"), std::string::npos);
+  // The two rows differ (one model of 1 slot, overloaded; one of 64) yet their y axes agree,
+  // column by column.
+  std::vector<std::string> ticks;
+  const std::string mark = "class=\"ytick\">";
+  for (size_t at = svg.find(mark); at != std::string::npos; at = svg.find(mark, at + 1)) {
+    ticks.push_back(svg.substr(at + mark.size(), svg.find('<', at) - at - mark.size()));
+  }
+  ASSERT_EQ(ticks.size() % 2, 0u);
+  EXPECT_EQ(std::vector<std::string>(ticks.begin(), ticks.begin() + ticks.size() / 2),
+            std::vector<std::string>(ticks.begin() + ticks.size() / 2, ticks.end()));
+  EXPECT_EQ(ticks.back(), "1");  // utilisation, a share: its axis reaches 1
+}
+
+}  // namespace
+}  // namespace ratesim
