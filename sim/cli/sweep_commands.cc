@@ -8,6 +8,7 @@
 #include "sim/sweep/merge.h"
 #include "sim/sweep/shard_file.h"
 #include "sim/sweep/sweep_output.h"
+#include "sim/sweep/sweep_plot.h"
 #include "sim/sweep/sweep_rows.h"
 #include "sim/sweep/sweep_runner.h"
 #include "sim/sweep/sweep_table.h"
@@ -208,7 +209,8 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
   if (absl::Status status = PublishSweep(*dir, definition, *points); !status.ok()) {
     return Fail(context, kExitIoError, status);
   }
-  context.out << fmt::format("\nwrote {}, {} to {}\n", kSweepCsvFileName, kSweepJsonFileName, *dir);
+  context.out << fmt::format("\nwrote {}, {}, {} to {}\n", kSweepCsvFileName, kSweepJsonFileName,
+                             kSweepSvgFileName, *dir);
   return kExitOk;
 }
 
@@ -230,9 +232,9 @@ int MergeCommand(const ParsedArgs& args, const CommandContext& context) {
   }
   size_t rows = 0;
   for (const PointRows& point : merged->points) rows += point.rows.size();
-  context.out << fmt::format("merged {} shards: {} points, {} rows; wrote {}, {} to {}\n",
+  context.out << fmt::format("merged {} shards: {} points, {} rows; wrote {}, {}, {} to {}\n",
                              merged->shards, merged->points.size(), rows, kSweepCsvFileName,
-                             kSweepJsonFileName, *dir);
+                             kSweepJsonFileName, kSweepSvgFileName, *dir);
   WarnOfNonFiniteRates(merged->definition, merged->points, context);
   return kExitOk;
 }

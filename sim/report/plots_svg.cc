@@ -19,7 +19,7 @@ ChartPanel Panel(std::string title, const RunOverview& overview) {
 
 void AddLines(const OverviewLines& lines, ChartPanel& panel) {
   for (size_t i = 0; i < lines.labels.size(); ++i) {
-    panel.lines.push_back({lines.labels[i], lines.values[i]});
+    panel.lines.push_back({lines.labels[i], lines.values[i], "", {}});
   }
 }
 
@@ -36,10 +36,10 @@ std::string PlotsSvg(std::string_view title, const std::vector<std::string>& pol
     ChartPanel outcomes = Panel(fmt::format("{}: requests per second", policies[p]), overview);
     // Colours that read as what they are: offered grey, served green, the org's fault orange,
     // the platform's red.
-    outcomes.lines = {{"offered", overview.offered_per_s, "#9a9a9a"},
-                      {"200", overview.ok_per_s, "#2e8b57"},
-                      {"429", overview.r429_per_s, "#e69500"},
-                      {"503", overview.r503_per_s, "#c0392b"}};
+    outcomes.lines = {{"offered", overview.offered_per_s, "#9a9a9a", {}},
+                      {"200", overview.ok_per_s, "#2e8b57", {}},
+                      {"429", overview.r429_per_s, "#e69500", {}},
+                      {"503", overview.r503_per_s, "#c0392b", {}}};
     ChartPanel rates = Panel(fmt::format("{}: dynamic rate (RPM)", policies[p]), overview);
     AddLines(overview.rate_rpm, rates);
     ChartPanel utilisation = Panel(fmt::format("{}: utilisation", policies[p]), overview);

@@ -19,9 +19,11 @@ constexpr double kFigureTitle = 30;
 constexpr double kLegendRow = 15;
 constexpr double kCharWidth = 6.2;  // a generous average for 11-unit sans-serif text
 
-// Colours told apart by most readers, in the order lines are drawn.
-constexpr const char* kPalette[] = {"#1b6ca8", "#d1495b", "#edae49", "#00798c",
-                                    "#6a4c93", "#66a182", "#8d6346", "#4d4d4d"};
+// Colours told apart by most readers (Tableau's ten, less two), in the order lines are drawn.
+constexpr const char* kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
+                                    "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
+// Longer legend labels are cut, so that one long name does not widen every panel.
+constexpr size_t kMaxLabelChars = 36;
 
 std::string Number(double value) {
   // Pixel coordinates to a tenth: enough for the eye, and short.
@@ -50,18 +52,46 @@ double LargestFinite(const ChartPanel& panel) {
 
 namespace {
 
+bool HasFinite(const ChartPanel& panel) {
+  for (const ChartLine& line : panel.lines) {
+    for (const double y : line.y) {
+      if (std::isfinite(y)) return true;
+    }
+  }
+  return false;
+}
+
+std::string LegendLabel(const std::string& label) {
+  if (label.size() <= kMaxLabelChars) return label;
+  return label.substr(0, kMaxLabelChars - 3) + "...";
+}
+
+// The room a panel's legend takes on the right of its plot.
+double LegendWidth(const ChartPanel& panel) {
+  size_t longest = 0;
+  for (const ChartLine& line : panel.lines) {
+    longest = std::max(longest, LegendLabel(line.label).size());
+  }
+  return panel.lines.empty() ? 0.0 : 34 + kCharWidth * static_cast<double>(longest);
+}
+
+// Draws `panel` in the box at (left, top): kPanelWidth wide, then its legend.
 void RenderPanel(const ChartPanel& panel, const std::string& x_label, double left, double top,
                  std::string& svg) {
   const double plot_left = left + kLeft;
   const double plot_top = top + kTop;
   const double width = kPanelWidth - kLeft - kRight;
   const double height = kPanelHeight - kTop - kBottom;
-  const double x_max = panel.x.empty() ? 1.0 : std::max(panel.x.back(), 1e-9);
+  const bool categorical = !panel.categories.empty();
+  // Categories sit half a step in from either end; a numeric axis starts at 0.
+  const double x_min = categorical ? -0.5 : 0.0;
+  const double x_max = categorical       ? static_cast<double>(panel.categories.size()) - 0.5
+                       : panel.x.empty() ? 1.0
+                                         : std::max(panel.x.back(), 1e-9);
   const std::vector<double> y_ticks =
       NiceTicks(panel.y_max > 0 ? panel.y_max : LargestFinite(panel), 5);
-  const std::vector<double> x_ticks = NiceTicks(x_max, 6);
   const double y_top = y_ticks.back();
-  const auto px = [&](double x) { return plot_left + width * x / x_max; };
+  const auto px = [&](double x) { return plot_left + width * (x - x_min) / (x_max - x_min); };
   const auto py = [&](double y) { return plot_top + height * (1.0 - y / y_top); };
 
   svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"panel\">{}</text>\n", Number(plot_left),
@@ -73,10 +103,18 @@ void RenderPanel(const ChartPanel& panel, const std::string& x_label, double lef
         Number(plot_left), Number(py(tick)), Number(plot_left + width), Number(plot_left - 4),
         Number(py(tick) + 4), TickLabel(tick));
   }
-  for (const double tick : x_ticks) {
-    if (tick > x_max * (1 + 1e-9)) break;
-    svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"xtick\">{}</text>\n", Number(px(tick)),
-                       Number(plot_top + height + 14), TickLabel(tick));
+  if (categorical) {
+    for (size_t i = 0; i < panel.categories.size(); ++i) {
+      svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"xtick\">{}</text>\n",
+                         Number(px(static_cast<double>(i))), Number(plot_top + height + 14),
+                         XmlEscape(panel.categories[i]));
+    }
+  } else {
+    for (const double tick : NiceTicks(x_max, 6)) {
+      if (tick > x_max * (1 + 1e-9)) break;
+      svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"xtick\">{}</text>\n", Number(px(tick)),
+                         Number(plot_top + height + 14), TickLabel(tick));
+    }
   }
   svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"xlabel\">{}</text>\n",
                      Number(plot_left + width / 2), Number(plot_top + height + 28),
@@ -107,25 +145,35 @@ void RenderPanel(const ChartPanel& panel, const std::string& x_label, double lef
                             Number(py(line.y[i])));
     }
     flush();
+    if (!categorical) continue;
+    // Few points: each gets a marker, and its error bar where it has one.
+    for (size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(line.y[i])) continue;
+      const double x = px(panel.x[i]);
+      const double error = i < line.error.size() ? line.error[i] : NAN;
+      if (std::isfinite(error) && error > 0) {
+        svg += fmt::format(
+            "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" class=\"bar\"/>\n",
+            Number(x), Number(py(std::max(line.y[i] - error, 0.0))),
+            Number(py(std::min(line.y[i] + error, y_top))), colours.back());
+      }
+      svg += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"{}\"/>\n", Number(x),
+                         Number(py(line.y[i])), colours.back());
+    }
   }
-  if (panel.lines.empty()) return;
-  // The legend, top right inside the plot, a row per line, on a veil so the lines under it do not
-  // hide it.
-  size_t longest = 0;
-  for (const ChartLine& line : panel.lines) longest = std::max(longest, line.label.size());
-  const double legend_right = plot_left + width - 6;
-  const double legend_width = 30 + kCharWidth * static_cast<double>(longest);
-  svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"veil\"/>\n",
-                     Number(legend_right - legend_width), Number(plot_top + 2),
-                     Number(legend_width + 4),
-                     Number(kLegendRow * static_cast<double>(panel.lines.size()) + 4));
+  if (!HasFinite(panel)) {  // say so, rather than leave an empty frame to be read as zeros
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"xlabel\">no values</text>\n",
+                       Number(plot_left + width / 2), Number(plot_top + height / 2));
+  }
+  // The legend, right of the plot (inside it, it would hide lines near the top), a row per line.
+  const double legend_left = plot_left + width + kRight;
   for (size_t l = 0; l < panel.lines.size(); ++l) {
-    const double legend_y = plot_top + 14 + kLegendRow * static_cast<double>(l);
+    const double legend_y = plot_top + 10 + kLegendRow * static_cast<double>(l);
     svg += fmt::format(
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" class=\"key\"/>"
         "<text x=\"{4}\" y=\"{5}\" class=\"legend\">{6}</text>\n",
-        Number(legend_right - 16), Number(legend_y - 4), Number(legend_right), colours[l],
-        Number(legend_right - 20), Number(legend_y), XmlEscape(panel.lines[l].label));
+        Number(legend_left), Number(legend_y - 4), Number(legend_left + 16), colours[l],
+        Number(legend_left + 20), Number(legend_y), XmlEscape(LegendLabel(panel.lines[l].label)));
   }
 }
 
@@ -173,21 +221,25 @@ std::string RenderSvg(const ChartFigure& figure) {
   const int columns = std::max(figure.columns, 1);
   const size_t rows =
       (figure.panels.size() + static_cast<size_t>(columns) - 1) / static_cast<size_t>(columns);
-  const double width = kPanelWidth * columns;
+  // Every panel as wide as the widest legend needs, so that the columns line up.
+  double legend_width = 0.0;
+  for (const ChartPanel& panel : figure.panels)
+    legend_width = std::max(legend_width, LegendWidth(panel));
+  const double panel_width = kPanelWidth + legend_width;
+  const double width = panel_width * columns;
   const double height = kFigureTitle + kPanelHeight * static_cast<double>(rows);
   std::string svg = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" "
       "viewBox=\"0 0 {0} {1}\" font-family=\"sans-serif\" font-size=\"11\">\n"
       "<style>.panel{{font-weight:bold}} .ytick{{text-anchor:end;fill:#444}} "
-      ".xtick,.xlabel{{text-anchor:middle;fill:#444}} .legend{{text-anchor:end}} "
+      ".xtick,.xlabel{{text-anchor:middle;fill:#444}} .legend{{text-anchor:start}} "
       ".grid{{stroke:#e4e4e4}} .frame{{fill:none;stroke:#888}} "
-      ".line{{fill:none;stroke-width:1.5}} .key{{stroke-width:2}} "
-      ".veil{{fill:white;fill-opacity:0.85}}</style>\n"
+      ".line{{fill:none;stroke-width:1.5}} .key{{stroke-width:2}} .bar{{stroke-width:1}}</style>\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">{2}</text>\n",
       Number(width), Number(height), XmlEscape(figure.title));
   for (size_t p = 0; p < figure.panels.size(); ++p) {
-    const double left = kPanelWidth * static_cast<double>(p % static_cast<size_t>(columns));
+    const double left = panel_width * static_cast<double>(p % static_cast<size_t>(columns));
     const double top =
         kFigureTitle + kPanelHeight * static_cast<double>(p / static_cast<size_t>(columns));
     RenderPanel(figure.panels[p], figure.x_label, left, top, svg);

@@ -14,11 +14,16 @@ struct ChartLine {
   std::string label;
   std::vector<double> y;  // one value per x of the panel; a non-finite value breaks the line
   std::string colour;     // an SVG colour; empty: the next of the palette
+  // With categories: each point's 95% confidence half-width, drawn as an error bar (NaN: none).
+  std::vector<double> error;
 };
 
 struct ChartPanel {
   std::string title;  // e.g. "fifo: outcomes per second"
+  // The x of each point, from 0 on a numeric axis. With `categories`, x[i] = i names
+  // categories[i]: the axis shows the names, evenly spaced, and each point gets a marker.
   std::vector<double> x;
+  std::vector<std::string> categories;
   std::vector<ChartLine> lines;
   double y_max = 0.0;  // the y axis covers [0, y_max]; 0: the panel's largest value
 };

@@ -5,6 +5,7 @@
 #include "sim/report/run_metadata.h"
 #include "sim/report/output_dir.h"
 #include "sim/sweep/recovery.h"
+#include "sim/sweep/sweep_plot.h"
 
 namespace ratesim {
 namespace {
@@ -112,8 +113,10 @@ absl::Status PublishSweep(const std::string& dir, const SweepDefinition& definit
                           const std::vector<PointRows>& points) {
   const std::string csv = SweepCsv(definition, points);
   const std::string json = SweepJson(definition, points);
+  const std::string svg = SweepSvg(definition, points);
   return PublishFiles(dir, {{kSweepCsvFileName, [&csv](std::ostream& out) { out << csv; }},
-                            {kSweepJsonFileName, [&json](std::ostream& out) { out << json; }}});
+                            {kSweepJsonFileName, [&json](std::ostream& out) { out << json; }},
+                            {kSweepSvgFileName, [&svg](std::ostream& out) { out << svg; }}});
 }
 
 }  // namespace ratesim

@@ -80,7 +80,7 @@ TEST(SvgChart, PlacesPointsOnTheFrameAndBreaksLinesAtNaN) {
   panel.title = "p";
   panel.x = {0, 50, 100};
   panel.y_max = 10;
-  panel.lines = {{"corners", {0, NAN, 10}, ""}, {"whole", {1, 2, 3}, "#123456"}};
+  panel.lines = {{"corners", {0, NAN, 10}, "", {}}, {"whole", {1, 2, 3}, "#123456", {}}};
   figure.panels = {panel};
   const std::string svg = RenderSvg(figure);
   EXPECT_EQ(svg, RenderSvg(figure));  // deterministic

@@ -74,7 +74,7 @@ class SweepCommandTest : public ::testing::Test {
     return RunRatesim(args);
   }
   void ExpectSameFiles(const std::string& a, const std::string& b) {
-    for (const char* name : {"sweep.csv", "sweep.json"}) {
+    for (const char* name : {"sweep.csv", "sweep.json", "sweep.svg"}) {
       const std::string left = ReadFile(a + "/" + name);
       EXPECT_FALSE(left.empty()) << a << "/" << name;
       EXPECT_EQ(left, ReadFile(b + "/" + name)) << name;
@@ -90,8 +90,9 @@ TEST_F(SweepCommandTest, WritesOneRowPerPointAndPolicyInGridOrder) {
   const CliResult r = Sweep(dir_ / "out", {"--replications", "3", "--jobs", "1"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(Contains(r.out, "4 points, 3 replications each"));
-  EXPECT_TRUE(Contains(r.out, "wrote sweep.csv, sweep.json to " + (dir_ / "out")));
-  EXPECT_EQ(Entries(dir_ / "out"), (std::vector<std::string>{"sweep.csv", "sweep.json"}));
+  EXPECT_TRUE(Contains(r.out, "wrote sweep.csv, sweep.json, sweep.svg to " + (dir_ / "out")));
+  EXPECT_EQ(Entries(dir_ / "out"),
+            (std::vector<std::string>{"sweep.csv", "sweep.json", "sweep.svg"}));
 
   const std::vector<std::string> lines = Lines(ReadFile(dir_ / "out/sweep.csv"));
   ASSERT_EQ(lines.size(), 1u + 4 * 2);

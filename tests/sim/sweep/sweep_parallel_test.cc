@@ -40,7 +40,7 @@ TEST(SweepUnderGnuParallel, FourShardsMergeToTheUnshardedBytes) {
                             (dir / "shard-2") + "' '" + (dir / "shard-3") + "'";
   ASSERT_EQ(Shell(merge + " >/dev/null"), 0) << merge;
   ASSERT_EQ(Shell(sweep + " --out '" + (dir / "full") + "' >/dev/null"), 0);
-  for (const char* name : {"sweep.csv", "sweep.json"}) {
+  for (const char* name : {"sweep.csv", "sweep.json", "sweep.svg"}) {
     const std::string full = testing::ReadFile(dir / (std::string("full/") + name));
     EXPECT_FALSE(full.empty());
     EXPECT_EQ(testing::ReadFile(dir / (std::string("merged/") + name)), full) << name;

@@ -1,0 +1,129 @@
+#include "sim/sweep/sweep_plot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "absl/strings/str_join.h"
+#include "fmt/format.h"
+#include "sim/report/svg_chart.h"
+
+namespace ratesim {
+namespace {
+
+struct Metric {
+  const char* column;
+  const char* title;
+};
+
+// The scores a researcher reads first, as shares (0 to 1).
+constexpr Metric kMetrics[] = {
+    {"success_rate", "success rate"},
+    {"share_429", "429 share"},
+    {"share_503", "503 share"},
+    {"steady_success", "steady orgs' success"},
+    {"spiking_429_share", "spiking orgs' 429 share"},
+    {"fairness", "fairness (Jain)"},
+    // Only where the scenarios have a restored outage (otherwise NA everywhere): see below.
+    {"recovered_share", "recovered within 10 min after the outage"},
+};
+
+double Cell(const std::string& text) {
+  return text.empty() ? NAN : std::strtod(text.c_str(), nullptr);  // empty: NA
+}
+
+size_t ColumnOf(const std::vector<SweepColumn>& columns, const std::string& name) {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == name) return i;
+  }
+  return columns.size();
+}
+
+}  // namespace
+
+std::string SweepSvg(const SweepDefinition& definition, const std::vector<PointRows>& points) {
+  const std::vector<SweepColumn> columns = SweepColumns(definition.grid);
+  const size_t axes = definition.grid.size();
+  const size_t policy_column = 1 + axes;  // scenario, the grid values, then policy
+  const bool several_scenarios = definition.scenarios.size() > 1;
+  // The x axis: the first grid axis' values or, without a grid, the scenarios.
+  std::vector<std::string> categories;
+  if (axes > 0) {
+    categories = definition.grid[0].values;
+  } else {
+    for (const SweepScenario& scenario : definition.scenarios) categories.push_back(scenario.path);
+  }
+
+  // A series per (scenario, values of the other axes, policy), in the order rows first show them.
+  struct Series {
+    std::string label;
+    std::vector<size_t> rows;  // into `all`
+  };
+  std::vector<const SweepRow*> all;
+  std::vector<Series> series;
+  for (const PointRows& point : points) {
+    for (const SweepRow& row : point.rows) {
+      std::vector<std::string> parts;
+      if (several_scenarios && axes > 0) parts.push_back(row[0]);
+      for (size_t a = 1; a < axes; ++a) {
+        parts.push_back(fmt::format("{}={}", definition.grid[a].key, row[1 + a]));
+      }
+      parts.insert(parts.begin(), row[policy_column]);
+      const std::string label = absl::StrJoin(parts, ", ");
+      auto found = std::find_if(series.begin(), series.end(),
+                                [&](const Series& s) { return s.label == label; });
+      if (found == series.end()) {
+        series.push_back({label, {}});
+        found = series.end() - 1;
+      }
+      found->rows.push_back(all.size());
+      all.push_back(&row);
+    }
+  }
+  const size_t shown = std::min(series.size(), kMaxSweepLines);
+
+  ChartFigure figure;
+  figure.title = fmt::format("sweep of {}{}: means with 95% intervals over {} replication{}",
+                             definition.scenarios.empty() ? "" : definition.scenarios[0].path,
+                             several_scenarios ? " and others" : "", definition.replications,
+                             definition.replications == 1 ? "" : "s");
+  if (shown < series.size()) {
+    figure.title += fmt::format(" (the first {} of {} lines)", shown, series.size());
+  }
+  figure.x_label = axes > 0 ? definition.grid[0].key : "scenario";
+  figure.columns = 3;
+  for (const Metric& metric : kMetrics) {
+    const size_t value = ColumnOf(columns, metric.column);
+    const size_t ci = ColumnOf(columns, std::string(metric.column) + "_ci95");  // may be none
+    const bool optional = std::string(metric.column) == "recovered_share";
+    if (optional && std::none_of(all.begin(), all.end(),
+                                 [&](const SweepRow* row) { return !(*row)[value].empty(); })) {
+      continue;
+    }
+    ChartPanel panel;
+    panel.title = metric.title;
+    panel.categories = categories;
+    for (size_t i = 0; i < categories.size(); ++i) panel.x.push_back(static_cast<double>(i));
+    panel.y_max = 1.0;
+    for (size_t s = 0; s < shown; ++s) {
+      ChartLine line;
+      line.label = series[s].label;
+      line.y.assign(categories.size(), NAN);
+      line.error.assign(categories.size(), NAN);
+      for (const size_t r : series[s].rows) {
+        const SweepRow& row = *all[r];
+        const std::string& category = axes > 0 ? row[1] : row[0];
+        const size_t x = static_cast<size_t>(
+            std::find(categories.begin(), categories.end(), category) - categories.begin());
+        if (x >= categories.size()) continue;
+        line.y[x] = Cell(row[value]);
+        if (ci < row.size()) line.error[x] = Cell(row[ci]);
+      }
+      panel.lines.push_back(std::move(line));
+    }
+    figure.panels.push_back(std::move(panel));
+  }
+  return RenderSvg(figure);
+}
+
+}  // namespace ratesim
