@@ -312,9 +312,9 @@ Engine::KeyState Engine::StateAt(KeyId key, Nanos now) const {
 
 RateState Engine::RateAt(KeyId key, Nanos now) const { return StateAt(key, now).rate; }
 
-int64_t Engine::NonFiniteUpdates(KeyId key) const {
+NonFiniteCounts Engine::NonFiniteResults(KeyId key) const {
   const FormulaSlot& formula = formulas_[keys_[key].formula];
-  return formula.formula->NonFiniteUpdates(
+  return formula.formula->NonFiniteResults(
       absl::MakeConstSpan(extra_words_.data() + key * extra_stride_, formula.extra_words));
 }
 

@@ -109,9 +109,9 @@ class Engine {
   // The key's rate state as of `now`. REQUIRES: now not before the key's last update.
   RateState RateAt(KeyId key, Nanos now) const;
   RateLimitHeaders Headers(KeyId key, Nanos now) const;
-  // How many of the key's updates fell back to its floor on a result that was not a number (see
-  // LimitFormula::NonFiniteUpdates); 0 for every built-in formula.
-  int64_t NonFiniteUpdates(KeyId key) const;
+  // How many of the key's updates fell back to a floor on a result that was not a number (see
+  // LimitFormula::NonFiniteResults); none for every built-in formula.
+  NonFiniteCounts NonFiniteResults(KeyId key) const;
 
   int64_t slots(ModelId model) const { return models_[model].slots; }
   int64_t busy(ModelId model) const { return models_[model].busy; }

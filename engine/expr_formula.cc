@@ -424,7 +424,8 @@ void ExprFormula::Advance(RateState& state, absl::Span<double> extra, const Upda
     // ever, the floor is the documented answer to a result that is not a number.
     requests = tokens = std::numeric_limits<double>::quiet_NaN();
   }
-  if (!std::isfinite(requests) || !std::isfinite(tokens)) extra[kNonFinite] += 1.0;
+  extra[kNonFiniteRequests] += std::isfinite(requests) ? 0.0 : 1.0;
+  extra[kNonFiniteTokens] += std::isfinite(tokens) ? 0.0 : 1.0;
   auto clamp = [](double value, double floor, double ceiling) {
     return std::isfinite(value) ? std::clamp(value, floor, ceiling) : floor;
   };

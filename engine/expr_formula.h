@@ -137,8 +137,9 @@ class ExprFormula final : public LimitFormula {
   void RecordSuccess(RateState& state, absl::Span<double> extra,
                      const Completion& completion) const override;
   void RecordFailure(RateState& state, absl::Span<double> extra, HttpStatus status) const override;
-  int64_t NonFiniteUpdates(absl::Span<const double> extra) const override {
-    return static_cast<int64_t>(extra[kNonFinite]);
+  NonFiniteCounts NonFiniteResults(absl::Span<const double> extra) const override {
+    return {static_cast<int64_t>(extra[kNonFiniteRequests]),
+            static_cast<int64_t>(extra[kNonFiniteTokens])};
   }
 
  private:
@@ -152,7 +153,8 @@ class ExprFormula final : public LimitFormula {
     // When the key was created: noted at its first update, whose elapsed time runs from the
     // creation (the engine keeps no creation time per key); kCreatedKnown is 0 until then.
     kCreatedS, kCreatedKnown,
-    kNonFinite,  // updates whose request or token result was not finite (NonFiniteUpdates)
+    // Updates whose request (token) result was not finite, and gave the floor (NonFiniteResults).
+    kNonFiniteRequests, kNonFiniteTokens,
     kWords
   };
 

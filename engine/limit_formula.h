@@ -80,6 +80,13 @@ struct KeySample {
   double since_update_s = 0.0;
 };
 
+// Updates of a key whose request rate, and whose token rate, came out as NaN or infinite.
+struct NonFiniteCounts {
+  int64_t requests = 0;
+  int64_t tokens = 0;
+  int64_t total() const { return requests + tokens; }
+};
+
 class LimitFormula {
  public:
   virtual ~LimitFormula() = default;
@@ -106,12 +113,12 @@ class LimitFormula {
   // key was over its rate). Formulas that react to overload override it; the default ignores it.
   virtual void RecordFailure(RateState& state, absl::Span<double> extra, HttpStatus status) const {}
 
-  // How many of the key's updates computed a rate that was not a finite number and so left the key
-  // at its floor: a formula written as an expression can divide by zero or take the logarithm of
-  // 0 in states its author did not foresee, and a run's report names the keys where it happened
+  // How many of the key's updates computed a rate that was not a finite number and so left that
+  // rate at its floor: a formula written as an expression can divide by zero or take the logarithm
+  // of 0 in states its author did not foresee, and a run's report names the keys where it happened
   // rather than hide it. Counted in the key's own words, so the updates made only to observe a
-  // rate (headers, time series) do not count. Built-in formulas cannot fail: 0.
-  virtual int64_t NonFiniteUpdates(absl::Span<const double> extra) const { return 0; }
+  // rate (headers, time series) do not count. Built-in formulas cannot fail: none.
+  virtual NonFiniteCounts NonFiniteResults(absl::Span<const double> extra) const { return {}; }
 
   // --- Model summaries: for formulas that split a model among its keys ---------------------------
   // A formula with SummaryPeriodS() > 0 gets, in every ModelView, a summary of all the keys of the

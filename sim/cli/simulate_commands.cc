@@ -212,7 +212,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   table.replications = request.replications;
   context.out << Describe(scenario, request.replications) << "\n\n"
               << ComparisonTable(*runs, table);
-  context.err << NonFiniteRateWarning(*runs, scenario.limits.formula);
+  context.err << NonFiniteRateWarning(*runs, request.replications, scenario.limits.formula);
   if (!metadata) return kExitOk;
   std::vector<std::string> staged_files;
   if (absl::Status status = series->Finish(); !status.ok()) {

@@ -1,5 +1,8 @@
 #include "sim/cli/sweep_commands.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -37,8 +40,20 @@ int Fail(const CommandContext& context, int code, const absl::Status& status) {
 }
 
 
-// A point whose formula computed rates that were not numbers ran with keys at their floor instead:
-// its row looks like any other, so the terminal says so, naming the first such row.
+// `text` as one shell word: as it is when it is plainly safe, else in single quotes.
+std::string ShellWord(const std::string& text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("._-/=:,+", c) != nullptr;
+  });
+  if (plain) return text;
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// A point whose formula computed rates that were not numbers ran with those rates at their floor
+// instead: its row looks like any other, so the terminal says so, with the command that runs the
+// first such point alone (whose own warning and summary.json name the keys).
 void WarnOfNonFiniteRates(const SweepDefinition& definition, const std::vector<PointRows>& points,
                           const CommandContext& context) {
   const std::vector<SweepColumn> columns = SweepColumns(definition.grid);
@@ -48,21 +63,27 @@ void WarnOfNonFiniteRates(const SweepDefinition& definition, const std::vector<P
   for (const PointRows& point : points) {
     for (const SweepRow& row : point.rows) {
       ++rows;
-      if (!HasNonFiniteRates(row)) continue;
+      if (NonFiniteRates(row, columns) == 0) continue;
       ++faulty;
       if (first == nullptr) first = &row;
     }
   }
   if (first == nullptr) return;
-  std::vector<std::string> where;
-  for (size_t i = 0; i < columns.size() && columns[i].name != "replications"; ++i) {
-    where.push_back(fmt::format("{}={}", columns[i].name, (*first)[i]));
+  std::vector<std::string> command = {"ratesim", "run", ShellWord((*first)[0])};
+  for (const std::string& set : definition.overrides) command.push_back("--set " + ShellWord(set));
+  if (!definition.seed.empty()) command.push_back("--seed " + ShellWord(definition.seed));
+  for (size_t a = 0; a < definition.grid.size(); ++a) {
+    command.push_back("--set " + ShellWord(definition.grid[a].key + "=" + (*first)[1 + a]));
+  }
+  command.push_back("--policy " + ShellWord((*first)[1 + definition.grid.size()]));
+  if (definition.replications > 1) {
+    command.push_back(fmt::format("--replications {}", definition.replications));
   }
   context.err << fmt::format(
-      "warning: in {} of {} rows the limit formula computed a rate that is not a finite number "
-      "(NaN or infinite), which left the key at its floor; first: {} ({} updates). Column "
-      "non_finite_updates has every row; 'ratesim run' of that point names the keys.\n",
-      faulty, rows, fmt::join(where, " "), first->back());
+      "warning: in {} of {} rows the limit formula computed rates that are not finite numbers "
+      "(NaN or infinite), which were set to their floor instead (column non_finite_rates; {} in "
+      "the first such row, over its replications). To see which keys: {}\n",
+      faulty, rows, NonFiniteRates(*first, columns), fmt::join(command, " "));
 }
 
 absl::StatusOr<std::string> OutDir(const ParsedArgs& args, std::string_view command) {

@@ -1,5 +1,7 @@
 #include "sim/metrics/run_metrics.h"
 
+#include "fmt/format.h"
+
 namespace ratesim {
 namespace {
 
@@ -9,7 +11,14 @@ namespace {
 constexpr int kFineBits = 7;
 constexpr int kOrgBits = 5;
 
+std::string NameOr(const std::vector<std::string>& names, size_t id, const char* kind) {
+  return id < names.size() ? names[id] : fmt::format("{}#{}", kind, id);
+}
+
 }  // namespace
+
+std::string RunResult::org_name(size_t id) const { return NameOr(org_names, id, "org"); }
+std::string RunResult::model_name(size_t id) const { return NameOr(model_names, id, "model"); }
 
 std::string_view SeriesMetricName(SeriesMetric metric) {
   switch (metric) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/attribution.h"
+#include "engine/limit_formula.h"
 #include "engine/time.h"
 #include "sim/metrics/histogram.h"
 
@@ -97,13 +98,13 @@ struct SeriesPoint {
   double value;
 };
 
-// A key whose limit formula computed a rate that was not a finite number, so that the key was left
-// at its floor instead (Engine::NonFiniteUpdates): a fault of the formula, most likely an `expr`
-// dividing by zero, which the counts alone would hide.
+// A key whose limit formula computed a rate that was not a finite number, so that the rate was
+// left at its floor instead (Engine::NonFiniteResults): a fault of the formula, most likely an
+// `expr` dividing by zero, which the counts alone would hide.
 struct NonFiniteRate {
   uint32_t org;
   uint32_t model;
-  int64_t updates;  // how many of the key's updates fell back, > 0
+  NonFiniteCounts counts;  // total() > 0
 };
 
 struct RunMetrics {
@@ -120,6 +121,13 @@ struct RunMetrics {
   std::vector<NonFiniteRate> non_finite_rates;  // in key order; empty for built-in formulas
 };
 
+// Every rate of the run that fell back to its floor, request and token rates alike.
+inline int64_t NonFiniteRateCount(const RunMetrics& metrics) {
+  int64_t count = 0;
+  for (const NonFiniteRate& key : metrics.non_finite_rates) count += key.counts.total();
+  return count;
+}
+
 // The result of one run of one policy on one scenario.
 struct RunResult {
   std::string policy;  // the policy's label
@@ -127,6 +135,10 @@ struct RunResult {
   std::vector<std::string> org_names;    // index = org id in RunMetrics
   std::vector<std::string> model_names;  // index = model id
   RunMetrics metrics;
+
+  // The name of org (model) `id`; "org#<id>" ("model#<id>") where the run lacks it.
+  std::string org_name(size_t id) const;
+  std::string model_name(size_t id) const;
 };
 
 }  // namespace ratesim

@@ -9,38 +9,55 @@
 namespace ratesim {
 namespace {
 
-std::string NameOf(const std::vector<std::string>& names, uint32_t id) {
-  return id < names.size() ? names[id] : fmt::format("#{}", id);
-}
+std::string Times(int64_t n) { return n == 1 ? "once" : fmt::format("{} times", n); }
 
 }  // namespace
 
-std::string NonFiniteRateWarning(const std::vector<RunResult>& runs, std::string_view formula) {
-  int64_t updates = 0;
-  absl::flat_hash_set<std::pair<std::string, std::string>> keys;  // names: ids differ by run
-  const RunResult* worst_run = nullptr;
+std::string NonFiniteRateWarning(const std::vector<RunResult>& runs, int replications,
+                                 std::string_view formula) {
+  NonFiniteCounts all;
+  absl::flat_hash_set<std::pair<std::string, std::string>> keys;  // by name: ids are per run
+  size_t faulty_runs = 0;
+  size_t worst_run = 0;
   const NonFiniteRate* worst = nullptr;
-  for (const RunResult& run : runs) {
-    for (const NonFiniteRate& fault : run.metrics.non_finite_rates) {
-      updates += fault.updates;
-      keys.emplace(NameOf(run.org_names, fault.org), NameOf(run.model_names, fault.model));
-      if (worst == nullptr || fault.updates > worst->updates) {
-        worst_run = &run;
-        worst = &fault;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    const RunResult& run = runs[r];
+    if (!run.metrics.non_finite_rates.empty()) ++faulty_runs;
+    for (const NonFiniteRate& key : run.metrics.non_finite_rates) {
+      all.requests += key.counts.requests;
+      all.tokens += key.counts.tokens;
+      keys.emplace(run.org_name(key.org), run.model_name(key.model));
+      if (worst == nullptr || key.counts.total() > worst->counts.total()) {
+        worst_run = r;
+        worst = &key;
       }
     }
   }
   if (worst == nullptr) return "";
+  std::vector<std::string> what;
+  if (all.requests > 0) {
+    what.push_back(fmt::format("requests_per_s {} (each time the request rate was set to base_rpm)",
+                               Times(all.requests)));
+  }
+  if (all.tokens > 0) {
+    what.push_back(fmt::format("tokens_per_s {} (each time the token rate was set to base_tpm)",
+                               Times(all.tokens)));
+  }
+  const RunResult& run = runs[worst_run];
+  const std::string replication =
+      replications > 1
+          ? fmt::format("replication {} of {}, ", worst_run % replications + 1, replications)
+          : "";
   return fmt::format(
-      "warning: limit formula '{}' computed a rate that is not a finite number (NaN or infinite) "
-      "in {} update{} of {} key{}, most often for org '{}' on model '{}' ({} update{}; policy {}, "
-      "seed {}). Each such update left the key at its floor (base_rpm, base_tpm), so those keys "
-      "were not limited by the formula you wrote. Guard the division or logarithm that fails, e.g. "
-      "max(x, 1e-9) or x > 0 ? ... : ...; with --out, summary.json lists every key under "
-      "non_finite_rates.\n",
-      formula, updates, updates == 1 ? "" : "s", keys.size(), keys.size() == 1 ? "" : "s",
-      NameOf(worst_run->org_names, worst->org), NameOf(worst_run->model_names, worst->model),
-      worst->updates, worst->updates == 1 ? "" : "s", worst_run->policy, worst_run->seed);
+      "warning: limit formula '{}' computed rates that are not finite numbers (NaN or infinite), "
+      "for {} key{} in {} of {} run{}: {}. Those keys were not limited by the formula you wrote. "
+      "Most often: org '{}' on model '{}', {} (policy {}, {}seed {}). Guard the division or "
+      "logarithm that fails, e.g. max(x, 1e-9) or x > 0 ? ... : ...; with --out, summary.json "
+      "lists every such key under non_finite_rates.\n",
+      formula, keys.size(), keys.size() == 1 ? "" : "s", faulty_runs, runs.size(),
+      runs.size() == 1 ? "" : "s", fmt::join(what, "; "), run.org_name(worst->org),
+      run.model_name(worst->model), Times(worst->counts.total()), run.policy, replication,
+      run.seed);
 }
 
 }  // namespace ratesim

@@ -50,10 +50,6 @@ void WriteSliceFields(const SliceMetrics& slice, JsonWriter& json) {
   WriteDistribution(slice.queue_wait, json);
 }
 
-std::string NameOr(const std::vector<std::string>& names, size_t id, const char* kind) {
-  return id < names.size() ? names[id] : fmt::format("{}#{}", kind, id);
-}
-
 void WriteRun(const RunResult& run, JsonWriter& json) {
   const RunMetrics& metrics = run.metrics;
   json.BeginObject();
@@ -72,7 +68,7 @@ void WriteRun(const RunResult& run, JsonWriter& json) {
   json.Key("per_org");
   json.BeginObject();
   for (size_t org = 0; org < metrics.per_org.size(); ++org) {
-    json.Key(NameOr(run.org_names, org, "org"));
+    json.Key(run.org_name(org));
     json.BeginObject();
     WriteSliceFields(metrics.per_org[org], json);
     json.EndObject();
@@ -82,7 +78,7 @@ void WriteRun(const RunResult& run, JsonWriter& json) {
   json.Key("per_model");
   json.BeginObject();
   for (size_t model = 0; model < metrics.per_model.size(); ++model) {
-    json.Key(NameOr(run.model_names, model, "model"));
+    json.Key(run.model_name(model));
     json.BeginObject();
     WriteSliceFields(metrics.per_model[model], json);
     if (model < metrics.model_usage.size()) {
@@ -108,11 +104,13 @@ void WriteRun(const RunResult& run, JsonWriter& json) {
     for (const NonFiniteRate& fault : metrics.non_finite_rates) {
       json.BeginObject();
       json.Key("org");
-      json.String(NameOr(run.org_names, fault.org, "org"));
+      json.String(run.org_name(fault.org));
       json.Key("model");
-      json.String(NameOr(run.model_names, fault.model, "model"));
-      json.Key("updates");
-      json.Int(fault.updates);
+      json.String(run.model_name(fault.model));
+      json.Key("requests_per_s");
+      json.Int(fault.counts.requests);
+      json.Key("tokens_per_s");
+      json.Int(fault.counts.tokens);
       json.EndObject();
     }
     json.EndArray();
@@ -249,7 +247,7 @@ void WriteReplications(const PolicyReplications& group, JsonWriter& json) {
   json.Key("per_org");
   json.BeginObject();
   for (size_t org = 0; org < first.metrics.per_org.size(); ++org) {
-    json.Key(NameOr(first.org_names, org, "org"));
+    json.Key(first.org_name(org));
     json.BeginObject();
     WriteSliceEstimates(group, [org](const RunResult& run) { return OrgSlice(run, org); }, json);
     json.EndObject();
@@ -259,7 +257,7 @@ void WriteReplications(const PolicyReplications& group, JsonWriter& json) {
   json.Key("per_model");
   json.BeginObject();
   for (size_t model = 0; model < first.metrics.per_model.size(); ++model) {
-    json.Key(NameOr(first.model_names, model, "model"));
+    json.Key(first.model_name(model));
     json.BeginObject();
     WriteSliceEstimates(group, [model](const RunResult& run) { return ModelSlice(run, model); },
                         json);

@@ -110,8 +110,8 @@ class Simulation {
     RunMetrics metrics = recorder_.Finish(end);
     const KeyRegistry& keys = engine_.registry();
     for (KeyId key = 0; key < keys.key_count(); ++key) {
-      if (const int64_t updates = engine_.NonFiniteUpdates(key); updates > 0) {
-        metrics.non_finite_rates.push_back({keys.key_org(key), keys.key_model(key), updates});
+      if (const NonFiniteCounts counts = engine_.NonFiniteResults(key); counts.total() > 0) {
+        metrics.non_finite_rates.push_back({keys.key_org(key), keys.key_model(key), counts});
       }
     }
     return metrics;

@@ -1,6 +1,7 @@
 #include "sim/sweep/sweep_rows.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <optional>
 
@@ -11,6 +12,8 @@
 
 namespace ratesim {
 namespace {
+
+constexpr char kNonFiniteRatesColumn[] = "non_finite_rates";
 
 // A half-width this small relative to its mean is floating-point rounding, not spread.
 constexpr double kRoundingNoise = 1e-12;
@@ -70,7 +73,12 @@ MeanCi Estimate(const std::vector<ScoredRun>& runs, const ScoredMetric& metric) 
 
 }  // namespace
 
-bool HasNonFiniteRates(const SweepRow& row) { return !row.empty() && row.back() != "0"; }
+int64_t NonFiniteRates(const SweepRow& row, const std::vector<SweepColumn>& columns) {
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c].name == kNonFiniteRatesColumn) return std::strtoll(row[c].c_str(), nullptr, 10);
+  }
+  return 0;
+}
 
 std::string FormatCell(double value) {
   if (!std::isfinite(value)) return "";
@@ -91,7 +99,7 @@ std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis>& grid) {
   columns.push_back({"recovered_share", CellKind::kNumber});
   columns.push_back({"spiral", CellKind::kBool});
   columns.push_back({"spiral_share", CellKind::kNumber});
-  columns.push_back({"non_finite_updates", CellKind::kNumber});  // last: HasNonFiniteRates
+  columns.push_back({kNonFiniteRatesColumn, CellKind::kNumber});
   return columns;
 }
 
@@ -134,9 +142,7 @@ std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
     row.push_back(judged == 0 ? "" : (2 * spirals > judged ? "true" : "false"));
     row.push_back(judged == 0 ? "" : FormatCell(static_cast<double>(spirals) / judged));
     int64_t non_finite = 0;
-    for (const RunResult* run : group.runs) {
-      for (const NonFiniteRate& fault : run->metrics.non_finite_rates) non_finite += fault.updates;
-    }
+    for (const RunResult* run : group.runs) non_finite += NonFiniteRateCount(run->metrics);
     row.push_back(fmt::format("{}", non_finite));
     rows.push_back(std::move(row));
   }

@@ -22,9 +22,10 @@
 //   spiral                     true / false: more than half the replications that could be judged
 //                              spiralled (recovery.h)
 //   spiral_share               the share of those replications that spiralled
-//   non_finite_updates         updates, summed over the replications, in which the limit formula
-//                              computed a rate that was not a finite number and left the key at
-//                              its floor (RunMetrics::non_finite_rates): 0 but for a faulty `expr`
+//   non_finite_rates           request and token rates, summed over the replications, that the
+//                              limit formula computed as NaN or infinite and that were set to
+//                              their floor instead (RunMetrics::non_finite_rates): 0 but for a
+//                              faulty `expr`
 // recovered_share, spiral and spiral_share are NA when no replication could be judged (no restored
 // outage, among others). Each metric from success_rate to recovery_s is the mean over the
 // replications that define it, followed by `<name>_ci95`, the half-width of its 95% Student-t
@@ -72,8 +73,8 @@ std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
                                     const std::vector<std::optional<Recovery>>& recoveries,
                                     int replications);
 
-// Whether the row's formula computed a rate that was not a finite number (non_finite_updates > 0).
-bool HasNonFiniteRates(const SweepRow& row);
+// The row's non_finite_rates. REQUIRES: `row` has a cell per column of `columns`.
+int64_t NonFiniteRates(const SweepRow& row, const std::vector<SweepColumn>& columns);
 
 // `value` with 6 significant digits; empty (NA) when not finite.
 std::string FormatCell(double value);

@@ -53,7 +53,7 @@ void ExpectSane(const FormulaProbe& probe, const std::string& where) {
   ASSERT_TRUE(std::isfinite(probe.state.usage_tokens)) << where;
   for (const double word : probe.extra) ASSERT_TRUE(std::isfinite(word)) << where;
   // A rate that fell back to the floor would make every check below vacuous for that update.
-  ASSERT_EQ(probe.formula().NonFiniteUpdates(probe.extra), 0) << where;
+  ASSERT_EQ(probe.formula().NonFiniteResults(probe.extra).total(), 0) << where;
   ASSERT_LE(bounds.min_requests, bounds.max_requests) << where;
   ASSERT_LE(bounds.min_tokens, bounds.max_tokens) << where;
   ASSERT_TRUE(WithinBounds(probe.state.request_rate, bounds.min_requests, bounds.max_requests))

@@ -238,24 +238,27 @@ TEST(ExprFormula, ANonFiniteResultGivesTheFloor) {
   FormulaProbe probe(*formula);
   probe.Advance(1);
   EXPECT_DOUBLE_EQ(probe.state.request_rate, probe.Bounds().max_requests);
-  EXPECT_EQ(formula->NonFiniteUpdates(probe.extra), 0);
+  EXPECT_EQ(formula->NonFiniteResults(probe.extra).total(), 0);
   probe.utilisation = 0.5;
   probe.Advance(1);
   EXPECT_DOUBLE_EQ(probe.state.request_rate, probe.Bounds().min_requests);
   EXPECT_DOUBLE_EQ(probe.state.token_rate, probe.Bounds().min_tokens);
-  // Counted, once per update whichever of the two results failed, so that a run can report it.
-  EXPECT_EQ(formula->NonFiniteUpdates(probe.extra), 1);
+  // Counted per update and per result, so that a run can say which expression failed.
+  EXPECT_EQ(formula->NonFiniteResults(probe.extra).requests, 1);
+  EXPECT_EQ(formula->NonFiniteResults(probe.extra).tokens, 1);
+  probe.utilisation = 0.45;  // requests 1/(-0.05): finite (and clamped); tokens still NaN
   probe.Advance(1);
-  EXPECT_EQ(formula->NonFiniteUpdates(probe.extra), 2);
+  EXPECT_EQ(formula->NonFiniteResults(probe.extra).requests, 1);
+  EXPECT_EQ(formula->NonFiniteResults(probe.extra).tokens, 2);
   probe.utilisation = 0.0;
   probe.Advance(1);
-  EXPECT_EQ(formula->NonFiniteUpdates(probe.extra), 2);
+  EXPECT_EQ(formula->NonFiniteResults(probe.extra).total(), 3);
 }
 
 TEST(ExprFormula, KeepsItsTrailingRatesInExtraWordsAndStartsAtTheFloor) {
   const std::unique_ptr<LimitFormula> formula = Expr("base_rps");
   ASSERT_NE(formula, nullptr);
-  EXPECT_EQ(formula->ExtraWords(), 15u);  // 12 trailing values, creation time and flag, faults
+  EXPECT_EQ(formula->ExtraWords(), 16u);  // 12 trailing values, creation time and flag, 2 faults
   const RateState state = formula->Initial({100, 1e6});
   EXPECT_DOUBLE_EQ(state.request_rate, 1.0);
   EXPECT_DOUBLE_EQ(state.token_rate, 3000.0);

@@ -41,19 +41,19 @@ TEST(NonFiniteRate, TheEngineCountsDecidingUpdatesOnlyPerKey) {
       engine.AddKey("other", model, engine.AddFormula(*MakeFormula("earned", {})), 0);
   Effects effects;
   engine.Arrive(key, 1, 100, kNanosPerSecond, &effects);
-  EXPECT_EQ(engine.NonFiniteUpdates(key), 1);
+  EXPECT_EQ(engine.NonFiniteResults(key).requests, 1);
   // Observing advances a copy: however often the rate is read, nothing more is counted.
   for (int s = 2; s < 10; ++s) {
     engine.RateAt(key, s * kNanosPerSecond);
     engine.Headers(key, s * kNanosPerSecond);
   }
-  EXPECT_EQ(engine.NonFiniteUpdates(key), 1);
+  EXPECT_EQ(engine.NonFiniteResults(key).requests, 1);
   engine.Arrive(key, 2, 100, 10 * kNanosPerSecond, &effects);
-  EXPECT_EQ(engine.NonFiniteUpdates(key), 2);
+  EXPECT_EQ(engine.NonFiniteResults(key).requests, 2);
   // The key was held at its floor meanwhile, and a built-in formula never counts.
   EXPECT_DOUBLE_EQ(engine.RateAt(key, 10 * kNanosPerSecond).request_rate, 1.0);
   engine.Arrive(other, 3, 100, 11 * kNanosPerSecond, &effects);
-  EXPECT_EQ(engine.NonFiniteUpdates(other), 0);
+  EXPECT_EQ(engine.NonFiniteResults(other).total(), 0);
 }
 
 RunResult FaultyRun(std::string policy, uint64_t seed, std::vector<NonFiniteRate> faults) {
@@ -62,19 +62,31 @@ RunResult FaultyRun(std::string policy, uint64_t seed, std::vector<NonFiniteRate
   return run;
 }
 
-TEST(NonFiniteRate, TheWarningNamesTheFormulaTheCountsAndTheWorstKey) {
-  EXPECT_EQ(NonFiniteRateWarning({FaultyRun("fifo", 1, {})}, "expr"), "");
-  const std::string one = NonFiniteRateWarning({FaultyRun("fifo", 1, {{1, 0, 1}})}, "expr");
-  EXPECT_NE(one.find("limit formula 'expr' computed a rate that is not a finite number (NaN or "
-                     "infinite) in 1 update of 1 key, most often for org 'b' on model 'm' (1 "
-                     "update; policy fifo, seed 1)"),
+TEST(NonFiniteRate, TheWarningNamesTheExpressionsTheCountsAndTheWorstKey) {
+  EXPECT_EQ(NonFiniteRateWarning({FaultyRun("fifo", 1, {})}, 1, "expr"), "");
+  const std::string one = NonFiniteRateWarning({FaultyRun("fifo", 1, {{1, 0, {1, 0}}})}, 1, "expr");
+  EXPECT_NE(one.find("limit formula 'expr' computed rates that are not finite numbers (NaN or "
+                     "infinite), for 1 key in 1 of 1 run: requests_per_s once (each time the "
+                     "request rate was set to base_rpm). "),
             std::string::npos)
       << one;
-  // Keys are told apart by name across runs (ids are per run); the worst over all runs is named.
+  EXPECT_NE(one.find("Most often: org 'b' on model 'm', once (policy fifo, seed 1)."),
+            std::string::npos)
+      << one;
+  EXPECT_EQ(one.find("tokens_per_s"), std::string::npos) << one;  // it did not fail
+  // Two policies x two replications; keys told apart by name across runs (ids are per run); the
+  // worst over all runs named with its replication.
   const std::string many = NonFiniteRateWarning(
-      {FaultyRun("fifo", 1, {{0, 0, 3}, {1, 1, 2}}), FaultyRun("none", 7, {{0, 0, 9}})}, "expr");
-  EXPECT_NE(many.find("in 14 updates of 2 keys, most often for org 'a' on model 'm' (9 updates; "
-                      "policy none, seed 7)"),
+      {FaultyRun("fifo", 1, {{0, 0, {3, 0}}, {1, 1, {0, 2}}}), FaultyRun("fifo", 2, {}),
+       FaultyRun("none", 1, {}), FaultyRun("none", 7, {{0, 0, {5, 4}}})},
+      2, "expr");
+  EXPECT_NE(many.find("for 2 keys in 2 of 4 runs: requests_per_s 8 times (each time the request "
+                      "rate was set to base_rpm); tokens_per_s 6 times (each time the token rate "
+                      "was set to base_tpm)."),
+            std::string::npos)
+      << many;
+  EXPECT_NE(many.find("Most often: org 'a' on model 'm', 9 times (policy none, replication 2 of "
+                      "2, seed 7)."),
             std::string::npos)
       << many;
   EXPECT_NE(many.find("Guard the division"), std::string::npos);
@@ -159,12 +171,12 @@ TEST_F(NonFiniteRateCli, RunWarnsAndSummaryListsTheFaultyKeyOnly) {
   const std::string scenario = Write("faulty.toml", FaultyScenario(true));
   const Result r = Cli({"run", scenario, "--out", (dir_ / "out").string()});
   ASSERT_EQ(r.code, 0) << r.err;  // the run is complete; the formula is what is at fault
-  EXPECT_NE(r.err.find("warning: limit formula 'expr' computed a rate that is not a finite "
-                       "number"),
+  EXPECT_NE(r.err.find("warning: limit formula 'expr' computed rates that are not finite "
+                       "numbers"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("most often for org 'bursty' on model 'm'"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("of 1 key,"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Most often: org 'bursty' on model 'm'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("for 1 key in 1 of 1 run: requests_per_s "), std::string::npos) << r.err;
   const std::string summary = Read(dir_ / "out" / "summary.json");
   const size_t list = summary.find("\"non_finite_rates\": [");
   ASSERT_NE(list, std::string::npos) << summary;
@@ -185,18 +197,27 @@ TEST_F(NonFiniteRateCli, SweepWarnsAndCountsPerRow) {
   const Result r =
       Cli({"sweep", scenario, "--grid", "orgs.1.limits.bad=0,1", "--out", (dir_ / "out").string()});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.err.find("warning: in 1 of 2 rows the limit formula computed a rate that is not a "
-                       "finite number"),
+  EXPECT_NE(r.err.find("warning: in 1 of 2 rows the limit formula computed rates that are not "
+                       "finite numbers"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("orgs.1.limits.bad=1 policy=fifo"), std::string::npos) << r.err;
-  // Rows in grid order; non_finite_updates is the last cell: 0 for bad = 0, not 0 for bad = 1.
+  // The command that runs that point alone, which then names the keys.
+  const std::string command =
+      "To see which keys: ratesim run " + scenario + " --set orgs.1.limits.bad=1 --policy fifo\n";
+  ASSERT_NE(r.err.find(command), std::string::npos) << r.err;
+  std::vector<std::string> args = {"run",      scenario, "--set", "orgs.1.limits.bad=1",
+                                   "--policy", "fifo"};
+  const Result rerun = Cli(args);
+  EXPECT_EQ(rerun.code, 0) << rerun.err;
+  EXPECT_NE(rerun.err.find("Most often: org 'bursty' on model 'm'"), std::string::npos)
+      << rerun.err;
+  // Rows in grid order; non_finite_rates is the last cell: 0 for bad = 0, not 0 for bad = 1.
   std::istringstream csv(Read(dir_ / "out" / "sweep.csv"));
   std::vector<std::string> last_cells;
   for (std::string line; std::getline(csv, line);)
     last_cells.push_back(line.substr(line.rfind(',') + 1));
   ASSERT_EQ(last_cells.size(), 3u);
-  EXPECT_EQ(last_cells[0], "non_finite_updates");
+  EXPECT_EQ(last_cells[0], "non_finite_rates");
   EXPECT_EQ(last_cells[1], "0");
   EXPECT_GT(std::stoi(last_cells[2]), 0);
 }

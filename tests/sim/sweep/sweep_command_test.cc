@@ -102,7 +102,7 @@ TEST_F(SweepCommandTest, WritesOneRowPerPointAndPolicyInGridOrder) {
             (std::vector<std::string>{"scenario", "models.0.concurrency", "policies.1.max_wait",
                                       "policy", "replications", "offered"}));
   EXPECT_NE(std::find(header.begin(), header.end(), "success_rate_ci95"), header.end());
-  EXPECT_EQ(header.back(), "non_finite_updates");
+  EXPECT_EQ(header.back(), "non_finite_rates");
   const std::pair<const char*, const char*> points[] = {
       {"1", "1s"}, {"1", "5s"}, {"2", "1s"}, {"2", "5s"}};
   for (size_t p = 0; p < 4; ++p) {
@@ -119,7 +119,7 @@ TEST_F(SweepCommandTest, WritesOneRowPerPointAndPolicyInGridOrder) {
       EXPECT_EQ(row[row.size() - 4], "");
       EXPECT_EQ(row[row.size() - 3], "");
       EXPECT_EQ(row[row.size() - 2], "");
-      EXPECT_EQ(row[row.size() - 1], "0");  // non_finite_updates: `earned` never fails
+      EXPECT_EQ(row[row.size() - 1], "0");  // non_finite_rates: `earned` never fails
     }
   }
   // More slots serve more: the grid value reaches the runs.

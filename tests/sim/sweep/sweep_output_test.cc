@@ -40,7 +40,7 @@ struct OneRowSweep {
     row[5] = "0.5";  // success_rate
     row[row.size() - 3] = "true";  // spiral
     row[row.size() - 2] = "1";     // spiral_share
-    row[row.size() - 1] = "0";     // non_finite_updates
+    row[row.size() - 1] = "0";     // non_finite_rates
     points.push_back({0, {row}});
   }
 };
@@ -54,7 +54,7 @@ TEST(SweepCsv, QuotesCellsWithCommasOrQuotesAndLeavesNaEmpty) {
   const std::string row = csv.substr(csv.find('\n') + 1);
   const std::string start = R"(s.toml,"{ dist = ""constant"", mean = ""1s"" }",fifo,2,100,0.5,,)";
   EXPECT_EQ(row.substr(0, start.size()), start);
-  // recovery_s_ci95 and recovered_share (NA), spiral, spiral_share, non_finite_updates
+  // recovery_s_ci95 and recovered_share (NA), spiral, spiral_share, non_finite_rates
   const std::string end = ",,,true,1,0\n";
   EXPECT_EQ(row.substr(row.size() - end.size()), end);
 }
@@ -75,7 +75,7 @@ TEST(SweepJson, WritesTextQuotedNumbersRawNaAsNullAndSpiralAsABoolean) {
                       R"("success_rate": 0.5, "success_rate_ci95": null,)"),
             std::string::npos)
       << json;
-  EXPECT_NE(json.find(R"("spiral": true, "spiral_share": 1, "non_finite_updates": 0})"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("spiral": true, "spiral_share": 1, "non_finite_rates": 0})"), std::string::npos) << json;
   EXPECT_NE(json.find(R"("spiral_rule": {"measure": "share_429", "tolerance": 0.05, )"
                       R"("baseline_window_s": 300, "horizon_s": 600},)"),
             std::string::npos)
@@ -110,7 +110,7 @@ TEST(SweepRows, RecoveredShareCountsTheJudgedReplicationsThatRecoveredWithinTheH
   const SweepRow row = MakePointRows("s.toml", {}, scenario, runs, none, 4)[0];
   EXPECT_EQ(std::vector<std::string>(row.end() - 4, row.end() - 1),
             (std::vector<std::string>{"", "", ""}));
-  EXPECT_EQ(row.back(), "0");  // non_finite_updates: these runs have none
+  EXPECT_EQ(row.back(), "0");  // non_finite_rates: these runs have none
 }
 
 TEST(SweepDefinition, FingerprintChangesWithEveryField) {
