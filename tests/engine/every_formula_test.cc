@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/formula_probe.h"
 #include "engine/limit_formula.h"
 #include "engine/rate_range.h"
 #include "gtest/gtest.h"
-#include "tests/support/formula_probe.h"
 
 namespace ratesim {
 namespace {
