@@ -38,7 +38,8 @@
 // other trailing rates and counts are ExtraWords(). Between updates every trailing value only
 // decays, in closed form, so the values the expressions see do not depend on how updates were
 // split; whether the rates compose (advancing by a then b equals a + b) depends on the expressions.
-// The restatement of `earned` does.
+// The restatement of `earned` does; `ratesim validate` warns of expressions that do not
+// (composition_check.h).
 //
 // Thread-safety: like every formula, an instance belongs to one engine. Its expressions read their
 // variables from members that Advance fills before evaluating (muparser binds variables by

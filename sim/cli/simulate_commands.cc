@@ -11,6 +11,7 @@
 #include "sim/metrics/overview_sink.h"
 #include "sim/report/audit_csv.h"
 #include "sim/report/comparison_table.h"
+#include "sim/report/composition_warning.h"
 #include "sim/report/human_units.h"
 #include "sim/report/non_finite_warning.h"
 #include "sim/report/output_dir.h"
@@ -286,6 +287,9 @@ int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
                              scenario->path, scenario->models.size(), scenario->orgs.size(),
                              streams, scenario->policies.size(),
                              FormatDuration(scenario->run.duration));
+  // A formula that does not compose still runs, so this is a warning, not an error: the file is
+  // valid, but its results would hang on how often keys are touched.
+  context.err << CompositionWarnings(*scenario);
   return kExitOk;
 }
 

@@ -1,5 +1,6 @@
 // The commands that read a scenario: `run` (one policy), `compare` (several on identical traffic)
-// and `validate` (read and check only). Each prints scenario errors to the error stream and returns
+// and `validate` (read and check only; it also warns, exit code 0, of a limit formula that does not
+// compose under lazy updates). Each prints scenario errors to the error stream and returns
 // kExitUsage before writing anything; `run` and `compare` print the comparison table and, with
 // --out, write the reports atomically (kExitIoError if that fails). Both take --replications N
 // (N runs per policy with the seeds of replication.h, reported as means with 95% intervals),

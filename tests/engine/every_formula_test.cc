@@ -1,19 +1,22 @@
 // Every registered limit formula, through the same invariants: rates finite and within the
 // formula's own Bounds after every update whatever happens (successes, 429s, 503s, capacity
-// changes, long idles); the lazy update equal to stepping through the same time; a new key within
-// its bounds. A formula added to the registry is held to these without a line here, unless it
-// cannot be made from its defaults (then it needs an entry in ExampleTexts).
+// changes, long idles); the lazy update equal to stepping through the same time, here and by the
+// check `ratesim validate` runs; a new key within its bounds. A formula added to the registry is
+// held to these without a line here, unless it cannot be made from its defaults (then it needs an
+// entry in ExampleTexts).
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "engine/composition_check.h"
+#include "engine/formula_probe.h"
 #include "engine/limit_formula.h"
 #include "engine/rate_range.h"
 #include "gtest/gtest.h"
-#include "tests/support/formula_probe.h"
 
 namespace ratesim {
 namespace {
@@ -151,19 +154,24 @@ TEST_P(EveryFormula, OneAdvanceEqualsAThousandRandomSteps) {
       for (double& end : ends) end = std::uniform_real_distribution<double>(0, total_s)(rng);
       std::sort(ends.begin(), ends.end());
       ends.push_back(total_s);
-      FormulaProbe lazy = driven;
-      lazy.AdvanceTo(driven.now_s + total_s);
-      FormulaProbe stepped = driven;
-      for (const double end : ends) stepped.AdvanceTo(driven.now_s + end);
-      ExpectClose(lazy.state.request_rate, stepped.state.request_rate, "request_rate");
-      ExpectClose(lazy.state.token_rate, stepped.state.token_rate, "token_rate");
-      ExpectClose(lazy.state.usage_requests, stepped.state.usage_requests, "usage_requests");
-      ExpectClose(lazy.state.usage_tokens, stepped.state.usage_tokens, "usage_tokens");
-      for (size_t w = 0; w < lazy.extra.size(); ++w) {
-        ExpectClose(lazy.extra[w], stepped.extra[w], "extra word " + std::to_string(w));
+      const std::vector<SpanOutcome> outcomes = AdvanceLazyAndStepped(driven, ends);
+      ASSERT_EQ(outcomes.size(), 4 + driven.extra.size());
+      for (const SpanOutcome& outcome : outcomes) {
+        ExpectClose(outcome.lazy, outcome.stepped, QuantityName(outcome.quantity, outcome.word));
       }
     }
   }
+}
+
+TEST_P(EveryFormula, PassesTheCompositionCheckOfValidate) {
+  // What `ratesim validate` would warn of; the random test above is stricter (1e-9, the formula's
+  // own words too), but this one runs the check's own script.
+  const std::unique_ptr<LimitFormula> formula = Make(GetParam());
+  ASSERT_NE(formula, nullptr);
+  const std::optional<CompositionGap> gap = CheckComposition(*formula);
+  EXPECT_FALSE(gap.has_value()) << QuantityName(gap->quantity) << " over " << gap->span_s
+                                << " s at '" << gap->state << "': lazy " << gap->lazy
+                                << ", stepped " << gap->stepped;
 }
 
 TEST_P(EveryFormula, SummaryGroupLeavesOutTheRange) {

@@ -13,11 +13,11 @@
 #include <utility>
 #include <vector>
 
+#include "engine/formula_probe.h"
 #include "engine/limit_formula.h"
 #include "engine/param_spec.h"
 #include "fmt/format.h"
 #include "gtest/gtest.h"
-#include "tests/support/formula_probe.h"
 
 namespace ratesim {
 namespace {

@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "engine/formula_probe.h"
 #include "engine/limit_formula.h"
 #include "engine/smoothing_policy.h"
 #include "engine/time.h"
 #include "gtest/gtest.h"
-#include "tests/support/formula_probe.h"
 
 namespace ratesim {
 namespace {

@@ -206,6 +206,70 @@ TEST_F(CliTest, ValidateSummarisesAGoodScenario) {
   const Result r = Cli({"validate", tiny_});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "OK: " + tiny_ + ": 1 models, 2 orgs, 2 traffic streams, 2 policies, 20s\n");
+  EXPECT_EQ(r.err, "");  // its formula (earned) composes: no warning
+}
+
+// The tiny scenario with an `expr` formula of these [limits] lines and, for org 'bursty', these
+// overrides.
+std::string WithExpr(const std::string& limits, const std::string& bursty_overrides = "") {
+  std::string text = kTinyScenario;
+  text.replace(text.find("[[models]]"), 10,
+               "[limits]\nformula = \"expr\"\n" + limits + "\n\n[[models]]");
+  if (!bursty_overrides.empty()) {
+    text.replace(text.find("name = \"bursty\""), 15,
+                 "name = \"bursty\"\nlimits = { " + bursty_overrides + " }");
+  }
+  return text;
+}
+
+TEST_F(CliTest, ValidateWarnsOfAFormulaThatDoesNotComposeAndStillExitsZero) {
+  // +0.1 per update: on a new key at 1 request/s, one update over a second gives 1.1, a hundred
+  // give 11.
+  const std::string path =
+      Write("drifting.toml",
+            WithExpr("requests_per_s = \"rate_rps + 0.1\"\ntokens_per_s = \"base_tps\""));
+  const Result r = Cli({"validate", path});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "OK: " + path + ": 1 models, 2 orgs, 2 traffic streams, 2 policies, 20s\n");
+  EXPECT_EQ(r.err,
+            "warning: limit formula 'expr' of [limits] does not compose under lazy updates: at one "
+            "point of a test key's life (a new key), its requests_per_s gives 1.10 req/s after one "
+            "update over 1 s, but 11.0 req/s after 100 updates of 0.01 s (90% apart). The engine "
+            "updates a key only when the key is touched, with all the time since it was last "
+            "touched, so the rate depends on how often a key is touched: results then depend on "
+            "the timing of the traffic, not only on its amount. Write growth and decay as "
+            "functions of elapsed_s, e.g. rate_rps * 1.5^(elapsed_s/60) rather than rate_rps * "
+            "1.01, so that one update over a minute gives what sixty updates of a second give.\n");
+}
+
+TEST_F(CliTest, ValidateWarnsOfTheOrgWhoseOverridesMakeTheFormulaNotCompose) {
+  // x(1 + drift) per update composes at drift 0 ([limits]) and not at the org's 0.01.
+  const std::string path =
+      Write("override.toml",
+            WithExpr("requests_per_s = \"rate_rps * (1 + drift)\"\ntokens_per_s = \"base_tps\"\n"
+                     "drift = 0",
+                     "drift = 0.01"));
+  const Result r = Cli({"validate", path});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "OK: " + path));
+  EXPECT_TRUE(Contains(r.err,
+                       "warning: limit formula 'expr' of [limits] with the overrides of org "
+                       "'bursty' (drift = 0.01) does not compose under lazy updates"));
+  EXPECT_TRUE(Contains(r.err, "(63% apart)"));
+  EXPECT_TRUE(Lacks(r.err, "of [limits] does not compose"));
+  EXPECT_EQ(r.err.find("warning:"), r.err.rfind("warning:"));  // one warning
+}
+
+TEST_F(CliTest, ValidatePrintsNothingMoreForAnExpressionThatComposes) {
+  const std::string path = Write(
+      "composing.toml",
+      WithExpr("requests_per_s = \"min(rate_rps * growth^(elapsed_s/60), max(base_rps, 2 * "
+               "ok_rps_1m))\"\ntokens_per_s = \"max(base_tps, 2 * ok_tps_1m)\"\ngrowth = 1.5",
+               "growth = 2"));
+  const Result r = Cli({"validate", path});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "OK: " + path));
+  EXPECT_EQ(r.err, "");
 }
 
 TEST_F(CliTest, ValidateAppliesOverrides) {

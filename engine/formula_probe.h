@@ -1,11 +1,14 @@
 // One key of a limit formula driven by hand, as the engine would drive it: its RateState, the words
-// the formula keeps of its own, a clock and the model it sees. For formulas with a model summary the
-// summary is whatever the test puts in `summary` (the engine's period refresh is tested there).
-#ifndef RATESIM_TESTS_SUPPORT_FORMULA_PROBE_H_
-#define RATESIM_TESTS_SUPPORT_FORMULA_PROBE_H_
+// the formula keeps of its own, a clock and the model it sees. For formulas with a model summary
+// the summary is whatever the caller puts in `summary` (the engine's period refresh is tested
+// there). Tests use it to hold formulas to their promises, and composition_check.h to find out
+// whether a formula catches up in closed form. A copy is an independent key in the same state.
+#ifndef RATESIM_ENGINE_FORMULA_PROBE_H_
+#define RATESIM_ENGINE_FORMULA_PROBE_H_
 
 #include <vector>
 
+#include "absl/types/span.h"
 #include "engine/limit_formula.h"
 
 namespace ratesim {
@@ -61,4 +64,4 @@ class FormulaProbe {
 
 }  // namespace ratesim
 
-#endif  // RATESIM_TESTS_SUPPORT_FORMULA_PROBE_H_
+#endif  // RATESIM_ENGINE_FORMULA_PROBE_H_

@@ -1,0 +1,138 @@
+#include "sim/report/composition_warning.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/expr_formula.h"
+#include "engine/limit_formula.h"
+#include "fmt/format.h"
+
+namespace ratesim {
+namespace {
+
+// Enough significant digits that two values `relative` apart print differently; at least three.
+int DigitsToTell(double relative) {
+  if (!(relative > 0) || !std::isfinite(relative)) return 3;
+  return std::clamp(static_cast<int>(std::ceil(-std::log10(relative))) + 2, 3, 12);
+}
+
+// `value` with `digits` significant digits, in fixed notation: "2.00", "11.0", "147784",
+// "0.000374".
+std::string Significant(double value, int digits) {
+  if (value == 0 || !std::isfinite(value)) return fmt::format("{:g}", value);
+  const int magnitude = static_cast<int>(std::floor(std::log10(std::abs(value))));
+  return fmt::format("{:.{}f}", value, std::max(0, digits - 1 - magnitude));
+}
+
+std::string Percent(double relative) {
+  const double percent = 100 * relative;
+  return percent >= 10 ? fmt::format("{:.0f}%", percent) : fmt::format("{:.2g}%", percent);
+}
+
+bool IsTokens(KeyQuantity quantity) {
+  return quantity == KeyQuantity::kTokenRate || quantity == KeyQuantity::kUsageTokens;
+}
+
+// What disagrees: for `expr` the expression that computed the rate, else the rate or usage.
+std::string Subject(std::string_view formula, KeyQuantity quantity) {
+  const bool expr = formula == ExprFormula::kName;
+  switch (quantity) {
+    case KeyQuantity::kRequestRate:
+      return expr ? fmt::format("its {}", ExprFormula::kRequestsParam) : "its request rate";
+    case KeyQuantity::kTokenRate:
+      return expr ? fmt::format("its {}", ExprFormula::kTokensParam) : "its token rate";
+    default:
+      return "its " + QuantityName(quantity);
+  }
+}
+
+// "hold = 0, window = 60", in name order.
+std::string DescribeOverrides(const ParamValues& overrides) {
+  std::vector<std::pair<std::string, double>> sorted(overrides.begin(), overrides.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::string text;
+  for (const auto& [name, value] : sorted) {
+    text += fmt::format("{}{} = {:g}", text.empty() ? "" : ", ", name, value);
+  }
+  return text;
+}
+
+// The parameters of one formula the scenario makes, and whose they are.
+struct FormulaOwner {
+  ParamValues params;
+  std::vector<std::string> orgs;  // empty: [limits] itself (every org without overrides)
+  std::string overrides;          // the orgs' overrides, described
+};
+
+std::string OwnerName(const FormulaOwner& owner) {
+  if (owner.orgs.empty()) return "[limits]";
+  std::string orgs;
+  for (const std::string& org : owner.orgs) {
+    orgs += fmt::format("{}'{}'", orgs.empty() ? "" : ", ", org);
+  }
+  return fmt::format("[limits] with the overrides of org{} {} ({})",
+                     owner.orgs.size() > 1 ? "s" : "", orgs, owner.overrides);
+}
+
+}  // namespace
+
+std::string CompositionWarning(std::string_view formula, std::string_view owner,
+                               const CompositionGap& gap) {
+  const int digits = DigitsToTell(gap.relative);
+  const char* unit = IsTokens(gap.quantity) ? "tokens/s" : "req/s";
+  const std::string apart =
+      std::isfinite(gap.relative) ? Percent(gap.relative) + " apart" : "one is not a finite number";
+  const std::string fix =
+      formula == ExprFormula::kName
+          ? "Write growth and decay as functions of elapsed_s, e.g. rate_rps * 1.5^(elapsed_s/60) "
+            "rather than rate_rps * 1.01, so that one update over a minute gives what sixty "
+            "updates of a second give."
+          : "Its Advance must catch up in closed form (engine/limit_formula.h); "
+            "ctest -R EveryFormula holds it to that.";
+  return fmt::format(
+      "warning: limit formula '{}' of {} does not compose under lazy updates: at one point of a "
+      "test key's life ({}), {} gives {} {} after one update over {:g} s, but {} {} after {} "
+      "updates of {:g} s ({}). The engine updates a key only when the key is touched, with all "
+      "the time since it was last touched, so the rate depends on how often a key is touched: "
+      "results then depend on the timing of the traffic, not only on its amount. {}\n",
+      formula, owner, gap.state, Subject(formula, gap.quantity), Significant(gap.lazy, digits),
+      unit, gap.span_s, Significant(gap.stepped, digits), unit, gap.steps, gap.span_s / gap.steps,
+      apart, fix);
+}
+
+std::string CompositionWarnings(const Scenario& scenario) {
+  const LimitSpec& limits = scenario.limits;
+  // Each distinct parameter set, in the order first met: orgs whose overrides change nothing use
+  // [limits]'s own formula, and orgs with the same overrides share one.
+  std::vector<FormulaOwner> owners = {{limits.params, {}, ""}};
+  for (const OrgSpec& org : scenario.orgs) {
+    if (org.limit_overrides.empty()) continue;
+    ParamValues params = limits.params;
+    for (const auto& [name, value] : org.limit_overrides) params[name] = value;
+    const auto same = std::find_if(owners.begin(), owners.end(), [&](const FormulaOwner& owner) {
+      return owner.params == params;
+    });
+    if (same == owners.end()) {
+      owners.push_back({std::move(params), {org.name}, DescribeOverrides(org.limit_overrides)});
+    } else if (same != owners.begin()) {
+      same->orgs.push_back(org.name);
+    }
+  }
+  std::string warnings;
+  for (const FormulaOwner& owner : owners) {
+    absl::StatusOr<std::unique_ptr<LimitFormula>> formula =
+        MakeFormula(limits.formula, owner.params, limits.texts);
+    if (!formula.ok()) continue;  // the loader made every one of them already
+    if (const std::optional<CompositionGap> gap = CheckComposition(**formula)) {
+      warnings += CompositionWarning(limits.formula, OwnerName(owner), *gap);
+    }
+  }
+  return warnings;
+}
+
+}  // namespace ratesim
