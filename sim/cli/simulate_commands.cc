@@ -133,6 +133,13 @@ std::string Describe(const Scenario& scenario, int replications) {
 }
 
 
+// plots.svg shows one run per policy: with replications, the first (whose seed is the scenario's).
+std::string PlotsTitle(const Scenario& scenario, int replications) {
+  std::string title = Describe(scenario, 1);
+  if (replications > 1) title += fmt::format(": the first of {} replications", replications);
+  return title;
+}
+
 // What `run` and `compare` share once their policies are known: the flags that shape the runs.
 struct RunRequest {
   std::vector<std::string> labels;
@@ -221,8 +228,9 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   }
   staged_files.emplace_back(kTimeseriesCsvFileName);
   const OutputFile plots = {kPlotsSvgFileName, [&](std::ostream& out) {
-                              out << PlotsSvg(Describe(scenario, request.replications),
-                                              request.labels, overviews);
+                              out << PlotsSvg(PlotsTitle(scenario, request.replications),
+                                              request.labels, overviews,
+                                              ToSeconds(scenario.run.duration));
                             }};
   if (absl::Status status = output->Write(plots); !status.ok()) {
     return Fail(context, kExitIoError, status);

@@ -37,10 +37,15 @@ void Append(std::vector<double>& values, const std::vector<std::string>& names, 
     }
     lines.values.resize(lines.labels.size());
   }
+  if (lines.spread) {  // over the things with a value: NaN has no rank
+    values.erase(std::remove_if(values.begin(), values.end(),
+                                [](double value) { return !std::isfinite(value); }),
+                 values.end());
+  }
   for (size_t line = 0; line < lines.labels.size(); ++line) {
     double value = NAN;
     if (lines.spread) {
-      value = Quantile(values, kSpreadQuantiles[line]);
+      if (!values.empty()) value = Quantile(values, kSpreadQuantiles[line]);
     } else if (line < values.size()) {
       value = values[line];
     }
@@ -89,6 +94,19 @@ void OverviewSink::OnInterval(const std::vector<SeriesPoint>& points, const KeyR
           utilisations_.push_back(point.value);
           if (first) model_names_.push_back(names.model_name(point.model));
           break;
+        case SeriesMetric::kSlots: {
+          // After its utilisation (same model). A model with no work and no live slot at the
+          // interval's start or end was down (or only just back), not idle: its line breaks
+          // rather than drop to 0.
+          const size_t model = utilisations_.size() - 1;
+          if (slots_.size() <= model) slots_.resize(model + 1, 0.0);
+          const double before = first ? point.value : slots_[model];
+          if ((point.value == 0 || before == 0) && utilisations_.back() == 0) {
+            utilisations_.back() = NAN;
+          }
+          slots_[model] = point.value;
+          break;
+        }
         default:
           break;
       }

@@ -1,5 +1,7 @@
 // What the plots show of one run, kept while the run goes: per interval the outcomes per second
-// summed over every key, the dynamic request rate (RPM) of each key, and each model's utilisation.
+// summed over every key, the dynamic request rate (RPM) of each key, and each model's utilisation
+// (NaN while the model is down: no work in the interval and no live slot at its start or end,
+// which the time series writes as utilisation 0 and which would read as idle).
 // A run with many keys or models keeps their spread (10th, 50th and 90th percentile) instead of a
 // line each, so what is kept is a few numbers per interval whatever the platform's size.
 #ifndef RATESIM_SIM_METRICS_OVERVIEW_SINK_H_
@@ -27,7 +29,7 @@ struct RunOverview {
   std::vector<double> time_s;                                           // each interval's end
   std::vector<double> offered_per_s, ok_per_s, r429_per_s, r503_per_s;  // summed over keys
   OverviewLines rate_rpm;                                               // per key
-  OverviewLines utilisation;  // per model, busy share of live slots
+  OverviewLines utilisation;  // per model, busy share of live slots; NaN while down
 };
 
 // Builds a RunOverview from a run's intervals, then hands them on to `next` (may be null).
@@ -43,6 +45,7 @@ class OverviewSink : public SeriesSink {
   std::vector<double> rates_;  // this interval's, one per key: scratch
   std::vector<std::string> rate_names_;
   std::vector<double> utilisations_;  // this interval's, one per model: scratch
+  std::vector<double> slots_;         // each model's live slots at the previous interval's end
   std::vector<std::string> model_names_;
 };
 

@@ -26,7 +26,7 @@ void AddLines(const OverviewLines& lines, ChartPanel& panel) {
 }  // namespace
 
 std::string PlotsSvg(std::string_view title, const std::vector<std::string>& policies,
-                     const std::vector<RunOverview>& overviews) {
+                     const std::vector<RunOverview>& overviews, double duration_s) {
   ChartFigure figure;
   figure.title = std::string(title);
   figure.x_label = "time (s)";
@@ -57,6 +57,19 @@ std::string PlotsSvg(std::string_view title, const std::vector<std::string>& pol
     for (size_t p = column; p < figure.panels.size(); p += kColumns) {
       // Utilisation is a share: its axis reaches 1 at least, so a half-busy model looks half busy.
       figure.panels[p].y_max = column == 2 ? std::max(y_max, 1.0) : y_max;
+    }
+  }
+  // One time axis for every row (runs that drain end at different times), and where the traffic
+  // stops, so that a run's last, draining interval does not read as traffic collapsing.
+  double end_s = duration_s;
+  for (const RunOverview& overview : overviews) {
+    if (!overview.time_s.empty()) end_s = std::max(end_s, overview.time_s.back());
+  }
+  for (ChartPanel& panel : figure.panels) {
+    panel.x_max = end_s;
+    if (end_s > duration_s) {
+      panel.x_mark = duration_s;
+      panel.x_mark_label = "traffic stops";
     }
   }
   return RenderSvg(figure);

@@ -15,9 +15,11 @@ namespace ratesim {
 
 inline constexpr char kPlotsSvgFileName[] = "plots.svg";
 
+// `duration_s` is when the scenario's traffic stops: runs that drain go on past it, and a dashed
+// line marks it. Every panel shares one time axis, to the latest end of any run.
 // REQUIRES: overviews.size() == policies.size().
 std::string PlotsSvg(std::string_view title, const std::vector<std::string>& policies,
-                     const std::vector<RunOverview>& overviews);
+                     const std::vector<RunOverview>& overviews, double duration_s);
 
 }  // namespace ratesim
 

@@ -85,9 +85,9 @@ void RenderPanel(const ChartPanel& panel, const std::string& x_label, double lef
   const bool categorical = !panel.categories.empty();
   // Categories sit half a step in from either end; a numeric axis starts at 0.
   const double x_min = categorical ? -0.5 : 0.0;
-  const double x_max = categorical       ? static_cast<double>(panel.categories.size()) - 0.5
-                       : panel.x.empty() ? 1.0
-                                         : std::max(panel.x.back(), 1e-9);
+  double x_max = panel.x_max > 0 ? panel.x_max : panel.x.empty() ? 1.0 : panel.x.back();
+  if (categorical) x_max = static_cast<double>(panel.categories.size()) - 0.5;
+  x_max = std::max(x_max, 1e-9);
   const std::vector<double> y_ticks =
       NiceTicks(panel.y_max > 0 ? panel.y_max : LargestFinite(panel), 5);
   const double y_top = y_ticks.back();
@@ -121,19 +121,34 @@ void RenderPanel(const ChartPanel& panel, const std::string& x_label, double lef
                      XmlEscape(x_label));
   svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"frame\"/>\n",
                      Number(plot_left), Number(plot_top), Number(width), Number(height));
+  if (std::isfinite(panel.x_mark) && panel.x_mark >= x_min && panel.x_mark <= x_max) {
+    svg += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" class=\"mark\"/>"
+        "<text x=\"{3}\" y=\"{4}\" class=\"marklabel\">{5}</text>\n",
+        Number(px(panel.x_mark)), Number(plot_top), Number(plot_top + height),
+        Number(px(panel.x_mark) - 3), Number(plot_top + height - 4), XmlEscape(panel.x_mark_label));
+  }
 
   std::vector<std::string> colours;
   for (size_t l = 0; l < panel.lines.size(); ++l) {
     const ChartLine& line = panel.lines[l];
     colours.push_back(line.colour.empty() ? kPalette[l % std::size(kPalette)] : line.colour);
-    // A non-finite value ends one polyline; the next finite one starts another.
+    // A non-finite value ends one polyline; the next finite one starts another. A point alone
+    // between two gaps would be a polyline that draws nothing: it gets a dot.
     std::string points;
+    size_t count = 0;
+    double last_x = 0, last_y = 0;
     auto flush = [&] {
-      if (!points.empty()) {
+      if (count > 0) {
         svg += fmt::format("<polyline points=\"{}\" stroke=\"{}\" class=\"line\"/>\n", points,
                            colours.back());
       }
+      if (count == 1 && !categorical) {  // categories get a marker on every point below
+        svg += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"2\" fill=\"{}\"/>\n", Number(last_x),
+                           Number(last_y), colours.back());
+      }
       points.clear();
+      count = 0;
     };
     const size_t n = std::min(line.y.size(), panel.x.size());
     for (size_t i = 0; i < n; ++i) {
@@ -141,8 +156,10 @@ void RenderPanel(const ChartPanel& panel, const std::string& x_label, double lef
         flush();
         continue;
       }
-      points += fmt::format("{}{},{}", points.empty() ? "" : " ", Number(px(panel.x[i])),
-                            Number(py(line.y[i])));
+      last_x = px(panel.x[i]);
+      last_y = py(line.y[i]);
+      points += fmt::format("{}{},{}", points.empty() ? "" : " ", Number(last_x), Number(last_y));
+      ++count;
     }
     flush();
     if (!categorical) continue;
@@ -180,7 +197,9 @@ void RenderPanel(const ChartPanel& panel, const std::string& x_label, double lef
 }  // namespace
 
 std::vector<double> NiceTicks(double max, int target) {
-  if (!(max > 0.0) || !std::isfinite(max)) return {0.0, 1.0};
+  // Below 1e-300 the step would underflow to 0 (ticks forever); near the largest double the top
+  // tick would overflow: neither is a value a chart of rates shows.
+  if (!(max > 1e-300) || !(max < 1e300)) return {0.0, 1.0};
   const double raw = max / std::max(target, 1);
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   double step = magnitude;
@@ -188,6 +207,7 @@ std::vector<double> NiceTicks(double max, int target) {
     step = factor * magnitude;
     if (step >= raw) break;
   }
+  if (!(step > 0) || !std::isfinite(step)) return {0.0, 1.0};
   std::vector<double> ticks = {0.0};
   // Multiples computed as i × step (not summed) so that they stay round.
   for (int i = 1; ticks.back() < max * (1 - 1e-12); ++i) ticks.push_back(i * step);
@@ -234,7 +254,8 @@ std::string RenderSvg(const ChartFigure& figure) {
       "<style>.panel{{font-weight:bold}} .ytick{{text-anchor:end;fill:#444}} "
       ".xtick,.xlabel{{text-anchor:middle;fill:#444}} .legend{{text-anchor:start}} "
       ".grid{{stroke:#e4e4e4}} .frame{{fill:none;stroke:#888}} "
-      ".line{{fill:none;stroke-width:1.5}} .key{{stroke-width:2}} .bar{{stroke-width:1}}</style>\n"
+      ".line{{fill:none;stroke-width:1.5}} .key{{stroke-width:2}} .bar{{stroke-width:1}} "
+      ".mark{{stroke:#888;stroke-dasharray:4 3}} .marklabel{{text-anchor:end;fill:#666}}</style>\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">{2}</text>\n",
       Number(width), Number(height), XmlEscape(figure.title));

@@ -5,6 +5,7 @@
 #ifndef RATESIM_SIM_REPORT_SVG_CHART_H_
 #define RATESIM_SIM_REPORT_SVG_CHART_H_
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct ChartPanel {
   std::vector<std::string> categories;
   std::vector<ChartLine> lines;
   double y_max = 0.0;  // the y axis covers [0, y_max]; 0: the panel's largest value
+  double x_max = 0.0;  // a numeric x axis covers [0, x_max]; 0: the panel's last x
+  // A dashed vertical line at x = x_mark (none if NaN), captioned x_mark_label.
+  double x_mark = NAN;
+  std::string x_mark_label;
 };
 
 struct ChartFigure {
@@ -42,7 +47,8 @@ std::string RenderSvg(const ChartFigure& figure);
 double LargestFinite(const ChartPanel& panel);
 
 // Round tick values covering [0, max]: multiples of 1, 2 or 5 × 10^k, from 0 up to the first tick
-// at or above `max`, about `target` of them. For max <= 0 (or not finite): {0, 1}.
+// at or above `max`, about `target` of them. For a max outside (1e-300, 1e300), NaN included:
+// {0, 1}.
 std::vector<double> NiceTicks(double max, int target);
 
 // `text` with &, <, > and " escaped for XML text and attribute values.

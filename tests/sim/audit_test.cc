@@ -372,7 +372,8 @@ TEST(AuditEndToEnd, NumbersReplicationsAndNeedsAnOutputDirectory) {
                              JsonInt(summary, "\"runs\": [", "in_flight"));
   EXPECT_EQ(finals["1"], JsonInt(summary.substr(second), "", "offered") -
                              JsonInt(summary.substr(second), "", "in_flight"));
-  EXPECT_EQ(std::vector<std::string>({"audit.csv", "plots.svg", "run.json", "summary.json", "timeseries.csv"}),
+  EXPECT_EQ(std::vector<std::string>(
+                {"audit.csv", "plots.svg", "run.json", "summary.json", "timeseries.csv"}),
             [&out] {
               std::vector<std::string> names;
               for (const auto& entry : fs::directory_iterator(out)) {

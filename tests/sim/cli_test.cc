@@ -386,7 +386,8 @@ TEST_F(CliTest, CompareWithOutWritesEveryReport) {
   EXPECT_TRUE(Contains(run, "\"--threads\",\n    \"2\""));
   const std::string plots = Read(out + "/plots.svg");
   EXPECT_EQ(plots.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
-  EXPECT_LT(plots.find(">fifo-5s: requests per second<"), plots.find(">none: requests per second<"));
+  EXPECT_LT(plots.find(">fifo-5s: requests per second<"),
+            plots.find(">none: requests per second<"));
   EXPECT_TRUE(Contains(plots, ">bursty/m<"));  // a rate line per key: the tiny scenario has two
   EXPECT_EQ(Outputs(), std::vector<std::string>{"results"});  // no temporary directory left
 }
@@ -461,17 +462,37 @@ TEST_F(CliTest, ReplicationsGiveTheSameBytesOnAnyNumberOfThreads) {
                           out, "--audit"});
     ASSERT_EQ(r.code, 0) << r.err;
     outputs.push_back(r.out.substr(0, r.out.find("wrote ")) + Read(out + "/summary.json") +
-                      Read(out + "/timeseries.csv") + Read(out + "/audit.csv"));
+                      Read(out + "/timeseries.csv") + Read(out + "/audit.csv") +
+                      Read(out + "/plots.svg"));
   }
   EXPECT_EQ(outputs[0], outputs[1]);
   EXPECT_EQ(outputs[0], outputs[2]);
+}
+
+TEST_F(CliTest, PlotsWithReplicationsShowTheFirstWhichIsTheSingleRun) {
+  // Replication 0 runs with the scenario's seed: its plots are those of a run without
+  // --replications, whichever replication finishes first, but for the title, which says so.
+  const Result one = Cli({"compare", tiny_, "--out", Path("one")});
+  const Result three =
+      Cli({"compare", tiny_, "--replications", "3", "--threads", "3", "--out", Path("three")});
+  ASSERT_EQ(one.code, 0) << one.err;
+  ASSERT_EQ(three.code, 0) << three.err;
+  const std::string single = Read(Path("one") + "/plots.svg");
+  const std::string first = Read(Path("three") + "/plots.svg");
+  const auto after_title = [](const std::string& svg) {
+    return svg.substr(svg.find('\n', svg.find("font-size=\"14\"")));
+  };
+  EXPECT_EQ(after_title(single), after_title(first));
+  EXPECT_TRUE(Contains(first, "seed 3, duration 20s: the first of 3 replications</text>"));
+  EXPECT_TRUE(Lacks(single, "replications"));
 }
 
 TEST_F(CliTest, AuditIsWrittenWithTheOtherReports) {
   const std::string out = Path("audited");
   const Result r = Cli({"run", tiny_, "--audit", "--out", out});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(Contains(r.out, "wrote summary.json, timeseries.csv, run.json, plots.svg, audit.csv to " + out));
+  EXPECT_TRUE(Contains(
+      r.out, "wrote summary.json, timeseries.csv, run.json, plots.svg, audit.csv to " + out));
   EXPECT_EQ(Read(out + "/audit.csv").rfind(
                 "policy,replication,request,attempt,final,org,model,arrival_s,rate_class,"
                 "admission,started_s,ended_s,status,error_type,reason,input_tokens,"

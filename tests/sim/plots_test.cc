@@ -61,6 +61,9 @@ TEST(NiceTicks, AreTheSmallestRoundStepCoveringTheMaximum) {
   EXPECT_EQ(NiceTicks(0.0, 5), (std::vector<double>{0.0, 1.0}));
   EXPECT_EQ(NiceTicks(NAN, 5), (std::vector<double>{0.0, 1.0}));
   EXPECT_EQ(NiceTicks(8.0, 4), (std::vector<double>{0, 2, 4, 6, 8}));
+  // A subnormal maximum would make the step 0 (ticks forever), a huge one the top tick infinite.
+  EXPECT_EQ(NiceTicks(2e-323, 5), (std::vector<double>{0.0, 1.0}));
+  EXPECT_EQ(NiceTicks(1.7e308, 5), (std::vector<double>{0.0, 1.0}));
 }
 
 TEST(SvgChart, EscapesText) {
@@ -87,8 +90,10 @@ TEST(SvgChart, PlacesPointsOnTheFrameAndBreaksLinesAtNaN) {
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
   EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
   EXPECT_NE(svg.find(">t &amp; t<"), std::string::npos);
-  // "corners" is two one-point polylines (the NaN breaks it), "whole" one of three points.
+  // "corners" is two one-point polylines (the NaN breaks it), "whole" one of three points; a
+  // one-point polyline draws nothing, so each of those also gets a dot.
   EXPECT_EQ(Count(svg, "<polyline"), 3u);
+  EXPECT_EQ(Count(svg, "<circle"), 2u);
   EXPECT_EQ(Count(svg, "stroke=\"#123456\""), 2u);  // its line and its legend key
   const size_t frame = svg.rfind("<rect", svg.find("class=\"frame\""));
   const double left = Attribute(svg, frame, "x");
@@ -213,10 +218,35 @@ TEST(Overview, ManyKeysGetTheirPercentiles) {
   EXPECT_TRUE(spread_seen);  // the rates do differ, so the percentiles were told apart
 }
 
+TEST(Overview, AModelThatIsDownHasNoUtilisationRatherThanZero) {
+  // Down from 600 s to 900 s: the series says utilisation 0 there, which would read as idle.
+  Scenario scenario = ManyOrgs(2, /*slots=*/4);
+  scenario.models[0].schedule = {{FromSeconds(600), 0, {}}, {FromSeconds(900), 1, {}}};
+  const Observed observed = RunWithOverview(scenario);
+  const std::vector<double>& utilisation = observed.overview.utilisation.values.at(0);
+  const std::vector<double>& time = observed.overview.time_s;
+  ASSERT_EQ(utilisation.size(), time.size());
+  int down = 0;
+  for (size_t i = 0; i < time.size(); ++i) {
+    if (time[i] > 630 && time[i] <= 900) {  // down at their start (900: back only at its end)
+      EXPECT_TRUE(std::isnan(utilisation[i])) << time[i];
+      ++down;
+    } else if (time[i] <= 600) {
+      EXPECT_GT(utilisation[i], 0) << time[i];
+    }
+  }
+  EXPECT_EQ(down, 9);  // 660 s to 900 s, every 30 s
+}
+
 TEST(PlotsSvg, DrawsAPanelRowPerPolicyWithAColumnsAxisShared) {
-  const Observed a = RunWithOverview(ManyOrgs(2, /*slots=*/1));
+  // The first row buffers up to 5 minutes of work on one slot, so it drains well past the end of
+  // its traffic; the second, on 64 slots with no buffer, ends with it.
+  Scenario buffered = ManyOrgs(8, /*slots=*/1);  // 4.5 requests/s offered to 1 request/s
+  buffered.policies = {testing::Policy("fifo", {{"max_depth", 1e6}, {"max_wait", 300}})};
+  const Observed a = RunWithOverview(buffered);
   const Observed b = RunWithOverview(ManyOrgs(3, /*slots=*/64));
-  const std::string svg = PlotsSvg("title", {"first", "second"}, {a.overview, b.overview});
+  const std::string svg =
+      PlotsSvg("title", {"first", "second"}, {a.overview, b.overview}, /*duration_s=*/1800);
   EXPECT_EQ(Count(svg, "class=\"panel\""), 6u);
   EXPECT_LT(svg.find(">first: requests per second<"), svg.find(">second: requests per second<"));
   EXPECT_NE(svg.find(">first: dynamic rate (RPM)<"), std::string::npos);
@@ -232,6 +262,32 @@ TEST(PlotsSvg, DrawsAPanelRowPerPolicyWithAColumnsAxisShared) {
   EXPECT_EQ(std::vector<std::string>(ticks.begin(), ticks.begin() + ticks.size() / 2),
             std::vector<std::string>(ticks.begin() + ticks.size() / 2, ticks.end()));
   EXPECT_EQ(ticks.back(), "1");  // utilisation, a share: its axis reaches 1
+  // One time axis for all six panels, though the runs drained for different times, and where the
+  // traffic stopped marked in each.
+  std::vector<std::string> times;
+  const std::string xmark = "class=\"xtick\">";
+  for (size_t at = svg.find(xmark); at != std::string::npos; at = svg.find(xmark, at + 1)) {
+    times.push_back(svg.substr(at + xmark.size(), svg.find('<', at) - at - xmark.size()));
+  }
+  ASSERT_EQ(times.size() % 6, 0u);
+  for (size_t panel = 1; panel < 6; ++panel) {
+    EXPECT_TRUE(std::equal(times.begin(), times.begin() + times.size() / 6,
+                           times.begin() + panel * times.size() / 6));
+  }
+  EXPECT_GT(a.overview.time_s.back(), b.overview.time_s.back() + 60);
+  EXPECT_EQ(Count(svg, ">traffic stops<"), 6u);
+  // Ticks alone could agree on two different scales: the mark sits at the same place in every
+  // panel's frame.
+  std::vector<double> offsets;
+  for (size_t frame = svg.find("class=\"frame\""); frame != std::string::npos;
+       frame = svg.find("class=\"frame\"", frame + 1)) {
+    const double left = Attribute(svg, svg.rfind("<rect", frame), "x");
+    const size_t mark = svg.find("class=\"mark\"", frame);
+    ASSERT_NE(mark, std::string::npos);
+    offsets.push_back(Attribute(svg, svg.rfind("<line", mark), "x1") - left);
+  }
+  ASSERT_EQ(offsets.size(), 6u);
+  for (const double offset : offsets) EXPECT_NEAR(offset, offsets[0], 0.11);
 }
 
 }  // namespace

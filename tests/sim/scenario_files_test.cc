@@ -126,7 +126,8 @@ TEST(ScenarioFiles, CompareWritesIdenticalBytesOnEveryRunAndThreadCount) {
     std::string table = stdout_text.str();
     table = table.substr(0, table.find("wrote "));  // the last line names the output folder
     tables.push_back(table + ReadFile(fs::path(out) / "summary.json") +
-                     ReadFile(fs::path(out) / "timeseries.csv"));
+                     ReadFile(fs::path(out) / "timeseries.csv") +
+                     ReadFile(fs::path(out) / "plots.svg"));
   }
   EXPECT_EQ(tables[0], tables[1]);
   EXPECT_EQ(tables[0], tables[2]);

@@ -75,7 +75,9 @@ TEST(SweepJson, WritesTextQuotedNumbersRawNaAsNullAndSpiralAsABoolean) {
                       R"("success_rate": 0.5, "success_rate_ci95": null,)"),
             std::string::npos)
       << json;
-  EXPECT_NE(json.find(R"("spiral": true, "spiral_share": 1, "non_finite_rates": 0})"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("spiral": true, "spiral_share": 1, "non_finite_rates": 0})"),
+            std::string::npos)
+      << json;
   EXPECT_NE(json.find(R"("spiral_rule": {"measure": "share_429", "tolerance": 0.05, )"
                       R"("baseline_window_s": 300, "horizon_s": 600},)"),
             std::string::npos)
