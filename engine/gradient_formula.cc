@@ -71,11 +71,14 @@ void GradientFormula::RecordSuccess(RateState& state, absl::Span<double> extra,
   }
   if (!completion.within_rate) return;
   // r successes a second at the full rate r, each closing smoothing / r of the gap: smoothing of
-  // it per second. The floor holds here; the ceiling, which depends on the capacity, at the next
-  // Advance.
+  // it per second. Below `smoothing` requests/s one success would close more than the gap and
+  // overshoot the target (a base of 0.6 RPM jumped to the ceiling in one success): a success
+  // closes at most the whole gap. The floor holds here; the ceiling, which depends on the
+  // capacity, at the next Advance.
   const double rate = std::max(range_.base_requests(), state.request_rate);
   const double target = rate * Gradient(short_s, long_s) + increase_requests_;
-  const double next = std::max(range_.base_requests(), rate + smoothing_ * (target - rate) / rate);
+  const double share = std::min(1.0, smoothing_ / rate);
+  const double next = std::max(range_.base_requests(), rate + share * (target - rate));
   state.token_rate = std::max(range_.base_tokens(), state.token_rate * (next / rate));
   state.request_rate = next;
 }

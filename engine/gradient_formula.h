@@ -9,9 +9,9 @@
 //   gradient  clamp(tolerance × long / short, min_gradient, 1); 1 while short is 0. Below 1 when
 //             the recent latency is more than `tolerance` times the long-run one.
 //   target    rate × gradient + increase (increase_rpm / 60, requests/s).
-//   rate      each within-rate success moves it by smoothing × (target − rate) / rate, so a key
-//             that uses its full rate r (r successes a second) moves by smoothing × (target −
-//             rate) per second, whatever r: at gradient 1 it gains smoothing × increase per
+//   rate      each within-rate success moves it by min(1, smoothing / rate) × (target − rate)
+//             (never past the target), so a key that uses its full rate r (r successes a second)
+//             moves by smoothing × (target − rate) per second, whatever r >= smoothing: at gradient 1 it gains smoothing × increase per
 //             second; at the smallest gradient it loses about smoothing × (1 − min_gradient) of
 //             itself per second. The token rate follows in proportion. The rate stays within
 //             [base, ceiling], ceiling = max(base, min(ceiling_rpm, capacity_share × the model's

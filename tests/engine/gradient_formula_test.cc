@@ -83,6 +83,20 @@ TEST(GradientFormula, FlatLatencyGrowsTheRateBySmoothingTimesIncrease) {
   EXPECT_LT(probe.state.request_rate, 10 + 10 * 0.1 / 10);
 }
 
+TEST(GradientFormula, ASlowKeysSuccessReachesItsTargetAtMostNeverPastIt) {
+  // At 0.6 RPM (0.01 requests/s) smoothing / rate = 20: one success used to move the rate 20
+  // times the gap, from 0.01 to 10 requests/s. It closes the gap at most: to rate + increase.
+  const auto formula = Gradient({{"base_rpm", 0.6}});
+  FormulaProbe probe(*formula, ModelCapacity{1000, 1e9});
+  ASSERT_DOUBLE_EQ(probe.state.request_rate, 0.01);
+  probe.Succeed(100, true, 0.1);  // flat latency: gradient 1, target 0.01 + 0.5
+  EXPECT_DOUBLE_EQ(probe.state.request_rate, 0.01 + kIncrease);
+  // Once above `smoothing` requests/s, a success closes smoothing / rate of the gap again.
+  FormulaProbe fast = At10(*formula, 0.1, 0.1);
+  fast.Succeed(100, true, 0.1);
+  EXPECT_DOUBLE_EQ(fast.state.request_rate, 10 + kSmoothing * kIncrease / 10);
+}
+
 TEST(GradientFormula, RecentLatencyWithinToleranceDoesNotCut) {
   const auto formula = Gradient();
   FormulaProbe probe = At10(*formula, 1.4, 1.0);
