@@ -14,12 +14,14 @@ ModelId Engine::AddModel(std::string_view name, int64_t slots, ModelCapacity cap
                          std::unique_ptr<SmoothingPolicy> policy) {
   const ModelId model = registry_.InternModel(name);
   const bool uses_fits_at = policy->UsesFitsAt();
+  const bool charges_over_rate = policy->ChargesOverRateRequests();
   std::array<bool, kRateClassCount> untouched{};
   for (size_t rate_class = 0; rate_class < kRateClassCount; ++rate_class) {
     untouched[rate_class] = policy->ServesFreeSlotUntouched(static_cast<RateClass>(rate_class));
   }
   models_.push_back(
-      ModelState{slots, 0, capacity, std::move(policy), 0, uses_fits_at, untouched, {}, {}});
+      ModelState{slots, 0, capacity, std::move(policy), 0, uses_fits_at, charges_over_rate,
+                 untouched, {}, {}});
   return model;
 }
 
@@ -236,6 +238,11 @@ Engine::ArrivalResult Engine::ArriveThroughPolicy(const Ticket& ticket, KeyState
     case SmoothingPolicy::Admission::kBuffered:
       ++model.held;
       break;
+  }
+  if (model.charges_over_rate && ticket.rate_class != RateClass::kWithin &&
+      admission != SmoothingPolicy::Admission::kRejected) {
+    state.request_level -= 1.0;
+    state.token_level -= tokens;
   }
   return {ticket.rate_class, admission};
 }

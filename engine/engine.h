@@ -149,6 +149,7 @@ class Engine {
     // request path skips its calls into the policy.
     size_t held;
     bool uses_fits_at;
+    bool charges_over_rate;  // the policy's ChargesOverRateRequests, asked once
     // Indexed by RateClass: the policy's ServesFreeSlotUntouched, asked once.
     std::array<bool, kRateClassCount> serves_free_slot_untouched;
     std::vector<KeyId> keys;  // the keys on the model whose formula keeps a model summary

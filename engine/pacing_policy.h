@@ -16,6 +16,12 @@
 // burst / rate); it still takes its place in the schedule. A quiet key so regains its allowance at
 // its rate, and sustained over-rate traffic is paced at the rate whatever `burst` is.
 //
+// The engine charges every over-rate request pacing admits (paced or let through by the burst
+// allowance) to its key's window at admission (ChargesOverRateRequests), leaving the window in
+// debt: the key's later arrivals, even ones that would have been within rate, then queue behind
+// the schedule, and the key starts about its rate in all. Uncharged, its within-rate arrivals got
+// the whole rate on top of the paced ones: twice the rate under sustained overload.
+//
 // Requests that may start are served oldest arrival first. Two sources feed them: the FIFO of
 // requests that never waited for eligibility (arrival order) and a heap of released paced requests
 // ordered by arrival. Both are ordered by arrival, hence by deadline, so the earliest deadline is
@@ -50,6 +56,7 @@ class PacingPolicy final : public SmoothingPolicy {
   void Expire(Nanos now, std::vector<Ticket>* expired) override;
   Nanos NextWakeup() const override;
   bool UsesFitsAt() const override { return true; }
+  bool ChargesOverRateRequests() const override { return true; }
   // A within-rate arrival on a free slot is served untouched; an over-rate one is paced (its
   // key's schedule moves even when it starts at once).
   bool ServesFreeSlotUntouched(RateClass rate_class) const override {

@@ -60,6 +60,14 @@ class SmoothingPolicy {
   // Whether OnArrival reads KeyView::fits_at; the engine computes it only for policies that do.
   virtual bool UsesFitsAt() const { return false; }
 
+  // Whether an over-rate request the policy admits (serves or buffers) is charged to its key's
+  // window at once, in advance of its start, which may leave the window in debt. A policy that
+  // spreads over-rate requests out at the key's rate serves them as rate budget: uncharged, the
+  // key's within-rate arrivals would get the whole rate on top of them, twice the rate in all.
+  // Charged, a later arrival finds the debt and waits its turn too. Other policies serve over-rate
+  // requests from spare capacity only, which the rate does not count (the default, false).
+  virtual bool ChargesOverRateRequests() const { return false; }
+
   // Whether, while the policy holds nothing, OnArrival with a slot free serves a request of
   // `rate_class` and changes nothing in the policy. The engine then starts such a request without
   // the call: the common case of a model with spare slots costs no virtual call. Asked once, at

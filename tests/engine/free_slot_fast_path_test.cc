@@ -34,6 +34,7 @@ class AlwaysAsked final : public SmoothingPolicy {
   Nanos NextWakeup() const override { return inner_->NextWakeup(); }
   size_t Depth() const override { return inner_->Depth(); }
   bool UsesFitsAt() const override { return inner_->UsesFitsAt(); }
+  bool ChargesOverRateRequests() const override { return inner_->ChargesOverRateRequests(); }
 
  private:
   std::unique_ptr<SmoothingPolicy> inner_;
