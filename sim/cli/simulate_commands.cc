@@ -212,6 +212,9 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
       return audit->Open(policy, replication);
     };
   }
+  // A formula that does not compose still runs, but its results then depend on when keys are
+  // touched: said before the results, as `validate` says it.
+  context.err << CompositionWarnings(scenario);
   absl::StatusOr<std::vector<RunResult>> runs =
       RunComparison(scenario, request.labels, options);
   if (!runs.ok()) return Fail(context, kExitUsage, runs.status());

@@ -242,6 +242,20 @@ TEST_F(CliTest, ValidateWarnsOfAFormulaThatDoesNotComposeAndStillExitsZero) {
             "1.01, so that one update over a minute gives what sixty updates of a second give.\n");
 }
 
+TEST_F(CliTest, RunAndCompareWarnAsValidateDoesThenRunAnyway) {
+  const std::string path =
+      Write("drifting.toml",
+            WithExpr("requests_per_s = \"rate_rps + 0.1\"\ntokens_per_s = \"base_tps\""));
+  const std::string warning = Cli({"validate", path}).err;
+  ASSERT_FALSE(warning.empty());
+  for (const char* command : {"run", "compare"}) {
+    const Result r = Cli({command, path});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err, warning) << command;
+    EXPECT_TRUE(Contains(r.out, "per org:")) << command;  // the results still come
+  }
+}
+
 TEST_F(CliTest, ValidateWarnsOfTheOrgWhoseOverridesMakeTheFormulaNotCompose) {
   // x(1 + drift) per update composes at drift 0 ([limits]) and not at the org's 0.01.
   const std::string path =
