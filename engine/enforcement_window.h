@@ -8,11 +8,14 @@
 //    request larger than one second of tokens) fits when the bucket is full and leaves it in debt,
 //    so it is never starved and the long-run rate is still the rate.
 //  - Only within-rate requests draw from the bucket: an over-rate request does not consume the
-//    budget of the requests after it.
+//    budget of the requests after it. The exception is a policy that serves over-rate requests as
+//    rate budget, spread out at the rate (pacing, SmoothingPolicy::ChargesOverRateRequests): those
+//    are drawn when admitted, ahead of their start, and may leave the bucket in debt.
 #ifndef RATESIM_ENGINE_ENFORCEMENT_WINDOW_H_
 #define RATESIM_ENGINE_ENFORCEMENT_WINDOW_H_
 
 #include <algorithm>
+#include <cmath>
 
 namespace ratesim {
 
@@ -35,6 +38,18 @@ inline double LevelNeeded(double cost, double rate) { return std::min(cost, Wind
 
 inline bool Fits(double level, double cost, double rate) {
   return level + kLevelTolerance >= LevelNeeded(cost, rate);
+}
+
+// A debt (`level` below zero) once the rate has changed from `old_rate` to `new_rate`. It is kept in
+// time, not in requests: charged ahead for requests scheduled at the old rate's spacing, it must be
+// repaid when they are done, whatever the rate does meanwhile. Kept in requests, a rate cut to a
+// quarter left the key refused for three times its schedule after the schedule had run out. A rate
+// going to zero (or from zero, or to infinity) forgives the debt. A level at or above zero is
+// returned as it is.
+inline double DebtAtRate(double level, double old_rate, double new_rate) {
+  if (level >= 0.0) return level;
+  const double ratio = new_rate / old_rate;
+  return std::isfinite(ratio) ? level * ratio : 0.0;
 }
 
 }  // namespace ratesim

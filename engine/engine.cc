@@ -140,25 +140,34 @@ void Engine::CatchUp(KeyState& state, absl::Span<double> extra, Nanos now, Purpo
   update.now_s = ToSeconds(now);
   update.elapsed_s = elapsed_s;
   ViewOf(state, now, purpose, &update.model);
+  const RateState before = state.rate;
   formulas_[state.formula].formula->Advance(state.rate, extra, update);
-  FitWindowToRate(state);
+  FitWindowToRate(state, before);
   state.updated = now;
 }
 
-void Engine::FitWindowToRate(KeyState& state) {
+void Engine::FitWindowToRate(KeyState& state, const RateState& before) const {
+  // Only a charging policy leaves a debt worth rescaling; the test of the levels first keeps the
+  // model's flag out of the common path.
+  if ((state.request_level < 0.0 || state.token_level < 0.0) &&
+      models_[state.model].charges_over_rate) {
+    state.request_level =
+        DebtAtRate(state.request_level, before.request_rate, state.rate.request_rate);
+    state.token_level = DebtAtRate(state.token_level, before.token_rate, state.rate.token_rate);
+  }
   // A lower rate means a shallower window: what no longer fits in it is gone.
   state.request_level = std::min(state.request_level, WindowDepth(state.rate.request_rate));
   state.token_level = std::min(state.token_level, WindowDepth(state.rate.token_rate));
 }
 
-void Engine::ClampToBounds(KeyState& state) {
+void Engine::ClampToBounds(KeyState& state, const RateState& before) {
   // Successes and failures move some formulas' rates between updates (aimd, gradient) without
   // the capacity in view; the bounds of the live capacity apply from this instant, not from the
   // key's next update.
   const RateBounds bounds = formulas_[state.formula].formula->Bounds(models_[state.model].capacity);
   state.rate.request_rate = std::clamp(state.rate.request_rate, bounds.min_requests, bounds.max_requests);
   state.rate.token_rate = std::clamp(state.rate.token_rate, bounds.min_tokens, bounds.max_tokens);
-  FitWindowToRate(state);
+  FitWindowToRate(state, before);
 }
 
 RateClass Engine::Classify(KeyState& state, double tokens) {
@@ -263,11 +272,13 @@ void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Ef
   Completion completion;
   completion.tokens = static_cast<double>(actual_tokens);
   completion.latency_s = ToSeconds(now - ticket.arrival);
-  completion.within_rate = ticket.rate_class == RateClass::kWithin;
+  ModelState& model = models_[ticket.model];
+  // A request charged to the window when admitted was served as rate budget: it counts as usage
+  // within the rate, as it does in the window.
+  completion.within_rate = ticket.rate_class == RateClass::kWithin || model.charges_over_rate;
   const RateState before = state.rate;
   formulas_[state.formula].formula->RecordSuccess(state.rate, ExtraOf(ticket.key), completion);
   KeepWithinBounds(state, before);
-  ModelState& model = models_[ticket.model];
   --model.busy;
   if (model.held > 0) FillSlots(ticket.model, now, out);
 }
@@ -302,9 +313,21 @@ void Engine::Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* o
 void Engine::FailExpired(Nanos now, Effects* out) {
   for (const Ticket& ticket : expired_scratch_) {
     --models_[ticket.model].held;
+    RefundCharge(ticket, now);
     Fail(ticket, FailReason::kExpired, now, out);
   }
   expired_scratch_.clear();
+}
+
+void Engine::RefundCharge(const Ticket& ticket, Nanos now) {
+  if (!models_[ticket.model].charges_over_rate || ticket.rate_class == RateClass::kWithin) return;
+  // Unrefunded, every request that expired waiting for a slot pushed the key's later ones a
+  // request further back: a key on a busy model fell below its rate for good.
+  CatchUp(ticket.key, now);
+  KeyState& state = keys_[ticket.key];
+  state.request_level = std::min(state.request_level + 1.0, WindowDepth(state.rate.request_rate));
+  state.token_level = std::min(state.token_level + static_cast<double>(ticket.token_estimate),
+                               WindowDepth(state.rate.token_rate));
 }
 
 Engine::KeyState Engine::StateAt(KeyId key, Nanos now) const {

@@ -184,7 +184,12 @@ class Engine {
                                     Effects* out);
   // A copy of the key's state brought forward to `now`; the engine is unchanged.
   KeyState StateAt(KeyId key, Nanos now) const;
-  static void FitWindowToRate(KeyState& state);
+  // The windows after the rate moved from `before`: what no longer fits is gone, and a debt is
+  // kept in time (DebtAtRate) under a policy that charges over-rate requests.
+  void FitWindowToRate(KeyState& state, const RateState& before) const;
+  // Gives back to the key's windows what admitting `ticket` took from them, if it was charged
+  // ahead of its start (ChargesOverRateRequests) and is failing without having started.
+  void RefundCharge(const Ticket& ticket, Nanos now);
   // Clamps the key's rates to its formula's bounds on the live capacity, if `before` (the rates
   // before a success or failure was recorded) moved.
   void KeepWithinBounds(KeyState& state, const RateState& before) {
@@ -193,14 +198,15 @@ class Engine {
         state.rate.token_rate == before.token_rate) {
       return;
     }
-    ClampToBounds(state);
+    ClampToBounds(state, before);
   }
-  void ClampToBounds(KeyState& state);
+  void ClampToBounds(KeyState& state, const RateState& before);
   // What `state`'s formula sees of its model at `now`.
   void ViewOf(const KeyState& state, Nanos now, Purpose purpose, ModelView* view) const;
   // The summary `formula`'s group keeps of `model` for the period containing `now`, refreshed if
-  // stale. REQUIRES: the formula keeps one (summary_period > 0). An observer may look ahead into a period no decision has reached: its summary is
-  // computed aside, since decisions may still change the keys before that period starts.
+  // stale. REQUIRES: the formula keeps one (summary_period > 0). An observer may look ahead into a
+  // period no decision has reached: its summary is computed aside, since decisions may still change
+  // the keys before that period starts.
   absl::Span<const double> SummaryOf(ModelId model, FormulaId formula, Nanos now,
                                      Purpose purpose) const;
   // When a request of `tokens` would fit `state`'s windows, at the current rates.

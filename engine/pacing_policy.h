@@ -20,7 +20,11 @@
 // allowance) to its key's window at admission (ChargesOverRateRequests), leaving the window in
 // debt: the key's later arrivals, even ones that would have been within rate, then queue behind
 // the schedule, and the key starts about its rate in all. Uncharged, its within-rate arrivals got
-// the whole rate on top of the paced ones: twice the rate under sustained overload.
+// the whole rate on top of the paced ones: twice the rate under sustained overload. So a key that
+// keeps sending above its rate has every request paced, not only the excess: each waits its turn
+// (up to max_wait), and `burst` spares only the first of a burst after a quiet spell. A charged
+// request counts as within-rate usage when it completes (the key's rate grows on paced traffic as
+// on any), and is refunded if it expires waiting for a slot.
 //
 // Requests that may start are served oldest arrival first. Two sources feed them: the FIFO of
 // requests that never waited for eligibility (arrival order) and a heap of released paced requests

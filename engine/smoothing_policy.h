@@ -64,7 +64,10 @@ class SmoothingPolicy {
   // window at once, in advance of its start, which may leave the window in debt. A policy that
   // spreads over-rate requests out at the key's rate serves them as rate budget: uncharged, the
   // key's within-rate arrivals would get the whole rate on top of them, twice the rate in all.
-  // Charged, a later arrival finds the debt and waits its turn too. Other policies serve over-rate
+  // Charged, a later arrival finds the debt and waits its turn too. What the engine does for such
+  // a policy: a charged request counts as within-rate usage when it completes (its key's formula
+  // grows on it as on any request served within the rate), one that expires unstarted is refunded,
+  // and a debt is kept in time when the rate changes (DebtAtRate). Other policies serve over-rate
   // requests from spare capacity only, which the rate does not count (the default, false).
   virtual bool ChargesOverRateRequests() const { return false; }
 

@@ -288,59 +288,6 @@ TEST(PacingPolicy, ThroughTheEngineWhatCannotStartInTimeFails429AtOnce) {
   EXPECT_EQ(run.failures[0].attribution.error_type, ErrorType::kDynamicRequestLimited);
 }
 
-TEST(PacingPolicy, ThroughTheEngineAKeyUnderSustainedOverloadIsServedAtItsRateNotTwice) {
-  // 6 requests/s for a minute against a fixed 2/s, on slots that free at once. A paced request is
-  // charged to the window when admitted: within-rate arrivals then find the debt and are paced in
-  // turn, so the key starts about 2/s in all. (Uncharged, the window's 2/s of within-rate arrivals
-  // came on top of the 2/s of paced ones: 4/s.)
-  Engine engine;
-  absl::StatusOr<std::unique_ptr<SmoothingPolicy>> policy =
-      MakePolicy("pacing", {{"max_wait", 5.0}, {"max_depth", 1000}});
-  ASSERT_TRUE(policy.ok());
-  const ModelId model = engine.AddModel("model", 100, ModelCapacity{100, 1e6}, std::move(*policy));
-  absl::StatusOr<std::unique_ptr<LimitFormula>> formula =
-      MakeFormula("fixed", {{"rpm", 120}, {"tpm", 1e9}});
-  ASSERT_TRUE(formula.ok());
-  const KeyId key = engine.AddKey("org", model, engine.AddFormula(std::move(*formula)), 0);
-  Effects effects;
-  int64_t started = 0;
-  int64_t within_after_the_first_second = 0;
-  auto settle = [&](Nanos now) {
-    while (!effects.started.empty()) {
-      const std::vector<Ticket> batch = effects.started;
-      effects.Clear();
-      started += static_cast<int64_t>(batch.size());
-      for (const Ticket& ticket : batch) engine.Complete(ticket, 10, now, &effects);
-    }
-    effects.Clear();
-  };
-  const Nanos gap = kNanosPerSecond / 6;
-  const Nanos end = 60 * kNanosPerSecond;
-  for (Nanos now = 0; now < end; now += gap) {
-    while (engine.NextWakeup(model) <= now) {
-      const Nanos wake = engine.NextWakeup(model);
-      engine.Wake(model, wake, &effects);
-      settle(wake);
-    }
-    const Engine::ArrivalResult result = engine.Arrive(key, static_cast<uint64_t>(now), 10, now,
-                                                       &effects);
-    if (now >= kNanosPerSecond && result.rate_class == RateClass::kWithin) {
-      ++within_after_the_first_second;
-    }
-    settle(now);
-  }
-  while (engine.NextWakeup(model) != kNever) {
-    const Nanos wake = engine.NextWakeup(model);
-    engine.Wake(model, wake, &effects);
-    settle(wake);
-  }
-  // 2/s over the minute and the 5 s the last paced requests may wait, plus the full window at 0.
-  EXPECT_LE(started, 2 * (60 + 5) + 2);
-  EXPECT_GE(started, 2 * 60);
-  // The debt leaves no room for within-rate arrivals while the schedule runs ahead.
-  EXPECT_LE(within_after_the_first_second, 1);
-}
-
 // --- The oracle: one flat list, linear scans, the rules written out. ----------------------------
 
 class NaivePacing {
