@@ -6,8 +6,10 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "fmt/format.h"
+#include "sim/report/composition_warning.h"
 #include "sim/sweep/merge.h"
 #include "sim/sweep/shard_file.h"
 #include "sim/sweep/sweep_output.h"
@@ -84,6 +86,24 @@ void WarnOfNonFiniteRates(const SweepDefinition& definition, const std::vector<P
       "(NaN or infinite), which were set to their floor instead (column non_finite_rates; {} in "
       "the first such row, over its replications). To see which keys: {}\n",
       faulty, rows, NonFiniteRates(*first, columns), fmt::join(command, " "));
+}
+
+// The grid or --set may give a point's limit formula parameters with which it does not compose,
+// whatever the scenario file's own give: each distinct formula of the points this shard runs is
+// checked once, before they run, and a warning names the first point that has it.
+void WarnOfFormulasThatDoNotCompose(const SweepPlan& plan, const CommandContext& context) {
+  absl::flat_hash_set<std::string> checked;
+  for (size_t i = 0; i < plan.points.size(); ++i) {
+    if (!checked.insert(CompositionInputs(plan.scenarios[i])).second) continue;
+    const std::string warnings = CompositionWarnings(plan.scenarios[i]);
+    if (warnings.empty()) continue;
+    const size_t point = plan.points[i];
+    context.err << warnings
+                << fmt::format("(the above from sweep point {}: {} in {}; later points with the "
+                               "same limit parameters are not named again)\n",
+                               point, plan.definition.describe(point),
+                               plan.definition.scenarios[plan.definition.scenario_of(point)].path);
+  }
 }
 
 absl::StatusOr<std::string> OutDir(const ParsedArgs& args, std::string_view command) {
@@ -203,6 +223,7 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
 
   absl::StatusOr<SweepPlan> plan = PlanSweep(*request, shard);
   if (!plan.ok()) return Fail(context, kExitUsage, plan.status());
+  WarnOfFormulasThatDoNotCompose(*plan, context);
   absl::StatusOr<std::vector<PointRows>> points = RunSweep(*plan, *jobs);
   if (!points.ok()) return Fail(context, kExitUsage, points.status());
 

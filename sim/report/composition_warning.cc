@@ -11,6 +11,7 @@
 #include "engine/expr_formula.h"
 #include "engine/limit_formula.h"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 
 namespace ratesim {
 namespace {
@@ -133,6 +134,27 @@ std::string CompositionWarnings(const Scenario& scenario) {
     }
   }
   return warnings;
+}
+
+std::string CompositionInputs(const Scenario& scenario) {
+  // Sorted, since the parameter maps' order is not defined; lengths before texts, so that no two
+  // different inputs read alike.
+  auto add_sorted = [](std::string& text, const auto& map) {
+    std::vector<std::string> entries;
+    for (const auto& [name, value] : map) entries.push_back(fmt::format("{}:{}={}", name.size(), name, value));
+    std::sort(entries.begin(), entries.end());
+    text += fmt::format("{}[{}]", entries.size(), fmt::join(entries, ","));
+  };
+  const LimitSpec& limits = scenario.limits;
+  std::string text = fmt::format("{}:{}", limits.formula.size(), limits.formula);
+  add_sorted(text, limits.params);
+  add_sorted(text, limits.texts);
+  for (const OrgSpec& org : scenario.orgs) {
+    if (org.limit_overrides.empty()) continue;
+    text += fmt::format("{}:{}", org.name.size(), org.name);
+    add_sorted(text, org.limit_overrides);
+  }
+  return text;
 }
 
 }  // namespace ratesim

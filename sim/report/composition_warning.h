@@ -25,6 +25,10 @@ std::string CompositionWarning(std::string_view formula, std::string_view owner,
 // are valid).
 std::string CompositionWarnings(const Scenario& scenario);
 
+// Everything CompositionWarnings(scenario) reads, as text: scenarios with equal texts get equal
+// warnings, so a sweep checks each distinct formula once, however many points share it.
+std::string CompositionInputs(const Scenario& scenario);
+
 }  // namespace ratesim
 
 #endif  // RATESIM_SIM_REPORT_COMPOSITION_WARNING_H_

@@ -20,6 +20,15 @@ std::vector<std::string> SweepDefinition::overrides_of(size_t point) const {
   return out;
 }
 
+std::string SweepDefinition::describe(size_t point) const {
+  const std::vector<std::string> values = values_of(point);
+  std::string text;
+  for (size_t i = 0; i < values.size(); ++i) {
+    text += fmt::format("{}{}={}", i > 0 ? ", " : "", grid[i].key, values[i]);
+  }
+  return text.empty() ? "no grid values" : text;
+}
+
 std::string CanonicalText(const SweepDefinition& definition) {
   std::string text = "ratesim sweep\n";
   AddField(text, "version", definition.version);

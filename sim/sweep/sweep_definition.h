@@ -48,6 +48,9 @@ struct SweepDefinition {
   // The overrides that make point `point` from its scenario file: --set, then run.seed=<seed>,
   // then one key=value per grid axis (so the grid wins).
   std::vector<std::string> overrides_of(size_t point) const;
+  // Point `point`'s grid values for a person: "limits.window=60, models.0.concurrency=2" (or "no
+  // grid values").
+  std::string describe(size_t point) const;
 };
 
 // A canonical text of every field, one per line with lengths before strings, so that distinct

@@ -16,15 +16,6 @@
 namespace ratesim {
 namespace {
 
-std::string DescribePoint(const SweepDefinition& definition, size_t point) {
-  const std::vector<std::string> values = definition.values_of(point);
-  std::string text;
-  for (size_t i = 0; i < values.size(); ++i) {
-    text += fmt::format("{}{}={}", i > 0 ? ", " : "", definition.grid[i].key, values[i]);
-  }
-  return text.empty() ? "no grid values" : text;
-}
-
 // Hands a run's series to a sink that outlives the run.
 class SinkRef : public SeriesSink {
  public:
@@ -90,7 +81,7 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec
       }
       return absl::Status(scenario.status().code(),
                           fmt::format("{}\n(in {} at sweep point {}: {})", message, path, point,
-                                      DescribePoint(definition, point)));
+                                      definition.describe(point)));
     }
     if (absl::Status traces = AddTraces(*scenario, definition); !traces.ok()) return traces;
     if (!shard.Owns(point)) continue;

@@ -220,6 +220,27 @@ TEST_F(SweepCommandTest, SeedAndSetReachEveryPoint) {
   EXPECT_EQ(CsvFields(Lines(ReadFile(dir_ / "c/sweep.csv"))[1])[5], "20");  // 10 + one burst
 }
 
+TEST_F(SweepCommandTest, WarnsOnceOfAGridValueWithWhichTheFormulaDoesNotCompose) {
+  // x(1 + drift) per update composes at drift 0 (the file's own: validate says nothing) and not at
+  // 0.01, which the grid gives to points 2 and 3.
+  std::string text = testing::kTinyScenario;
+  text.replace(text.find("[[models]]"), 10,
+               "[limits]\nformula = \"expr\"\nrequests_per_s = \"rate_rps * (1 + drift)\"\n"
+               "tokens_per_s = \"base_tps\"\ndrift = 0\n\n[[models]]");
+  const std::string path = WriteFile(dir_ / "drift.toml", text);
+  EXPECT_EQ(RunRatesim({"validate", path}).err, "");
+  const CliResult r = RunRatesim({"sweep", path, "--grid", "limits.drift=0,0.01", "--grid",
+                                  "models.0.concurrency=1,2", "--out", dir_ / "out"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  const std::string warning =
+      "warning: limit formula 'expr' of [limits] does not compose under lazy updates";
+  EXPECT_TRUE(Contains(r.err, warning));
+  EXPECT_EQ(r.err.find(warning), r.err.rfind(warning));  // once, not once per point
+  EXPECT_TRUE(Contains(r.err, "(the above from sweep point 2: limits.drift=0.01, "
+                              "models.0.concurrency=1 in " + path + ";"));
+  EXPECT_TRUE(Contains(r.out, "wrote sweep.csv"));  // the sweep still runs
+}
+
 TEST_F(SweepCommandTest, ShardsPartitionThePointsAndMergeToTheUnshardedBytes) {
   ASSERT_EQ(Sweep(dir_ / "full", {"--replications", "2"}).code, 0);
   const std::vector<std::string> shards = Shards(3, {"--replications", "2"});
