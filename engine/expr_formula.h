@@ -106,9 +106,10 @@ class ExprFormula final : public LimitFormula {
   static std::vector<ParamSpec> Params();
   // The text parameters and the variables, as `ratesim formulas` prints them after Params().
   static std::string Help();
-  // OkStatus if `name` = `value` may be a constant of the expressions: a name of letters, digits and
-  // '_', not a digit first, that no variable nor muparser constant (_pi, _e) has, and a finite value. Else InvalidArgument saying
-  // why and what to do.
+  // OkStatus if `name` = `value` may be a constant of the expressions: a name of letters, digits
+  // and
+  // '_', not a digit first, that no variable nor muparser constant (_pi, _e) has, and a finite
+  // value. Else InvalidArgument saying why and what to do.
   static absl::Status CheckConstant(const std::string& name, double value);
 
   // Makes the formula. `numbers` are the parameters as written: those of Params() (defaults filled

@@ -11,11 +11,11 @@
 //   target    rate × gradient + increase (increase_rpm / 60, requests/s).
 //   rate      each within-rate success moves it by min(1, smoothing / rate) × (target − rate)
 //             (never past the target), so a key that uses its full rate r (r successes a second)
-//             moves by smoothing × (target − rate) per second, whatever r >= smoothing: at gradient 1 it gains smoothing × increase per
-//             second; at the smallest gradient it loses about smoothing × (1 − min_gradient) of
-//             itself per second. The token rate follows in proportion. The rate stays within
-//             [base, ceiling], ceiling = max(base, min(ceiling_rpm, capacity_share × the model's
-//             live capacity)).
+//             moves by smoothing × (target − rate) per second, whatever r >= smoothing: at gradient
+//             1 it gains smoothing × increase per second; at the smallest gradient it loses about
+//             smoothing × (1 − min_gradient) of itself per second. The token rate follows in
+//             proportion. The rate stays within [base, ceiling], ceiling = max(base,
+//             min(ceiling_rpm, capacity_share × the model's live capacity)).
 //
 // The latency includes queueing: with no buffer (policy `none`) it is the service time, and the
 // gradient only falls if service slows down; behind a buffer (fifo, pacing, ...) a growing queue

@@ -38,7 +38,8 @@ absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,
 
 absl::Status UnknownNameError(std::string_view what, std::string_view name,
                               const std::vector<std::string>& known) {
-  return absl::InvalidArgumentError(fmt::format("unknown {} '{}'; expected one of: {}", what, name, fmt::join(known, ", ")));
+  return absl::InvalidArgumentError(
+      fmt::format("unknown {} '{}'; expected one of: {}", what, name, fmt::join(known, ", ")));
 }
 
 }  // namespace ratesim

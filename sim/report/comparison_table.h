@@ -24,9 +24,9 @@ struct ComparisonTableOptions {
   int replications = 1;
 };
 
-// The tables for `runs` (one per policy, or options.replications per policy, all of the same scenario, so with the same orgs), in the
-// order given. The breakdown appears only when there are two orgs or more (with one it would repeat
-// the first table). Empty string when `runs` is empty.
+// The tables for `runs` (one per policy, or options.replications per policy, all of the same
+// scenario, so with the same orgs), in the order given. The breakdown appears only when there are
+// two orgs or more (with one it would repeat the first table). Empty string when `runs` is empty.
 std::string ComparisonTable(const std::vector<RunResult>& runs,
                             const ComparisonTableOptions& options = {});
 

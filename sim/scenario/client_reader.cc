@@ -91,7 +91,8 @@ ClientSpec ReadClient(TableReader& owner) {
                                     Written(*reader.Find("base_backoff"))));
     }
   }
-  client.multiplier = NumberIn(reader, "multiplier", 1.0, std::numeric_limits<double>::infinity(), "a number >= 1 (1: a constant delay)")
+  client.multiplier = NumberIn(reader, "multiplier", 1.0, std::numeric_limits<double>::infinity(),
+                               "a number >= 1 (1: a constant delay)")
                           .value_or(client.multiplier);
   client.jitter = NumberIn(reader, "jitter", 0.0, 1.0, "a number in [0, 1] (0: no jitter)")
                       .value_or(client.jitter);

@@ -63,8 +63,8 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view p
   scenario.limits = ReadLimits(reader, &formula);
   scenario.models = ReadModels(reader);
   scenario.traces = ReadTraces(reader, path);
-  scenario.orgs =
-      ReadOrgs(reader, scenario.models, formula, scenario.limits, scenario.traces.empty() ? Need::kRequired : Need::kOptional);
+  scenario.orgs = ReadOrgs(reader, scenario.models, formula, scenario.limits,
+                           scenario.traces.empty() ? Need::kRequired : Need::kOptional);
   scenario.policies = ReadPolicies(reader);
   reader.ReportUnknownKeys();
 
