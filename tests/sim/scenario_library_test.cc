@@ -228,6 +228,9 @@ TEST(ScenarioLibrary, BackoffWithJitterBeatsImmediateRetries) {
     EXPECT_GT(hammer.r429() + hammer.r503, 2 * (polite.r429() + polite.r503)) << policy;
     // Retrying at once pushes the client over its own rate: its failures become 429s, its fault.
     EXPECT_GT(hammer.r429(), 5 * hammer.r503) << policy;
+    // Backing off, polite clients make more attempts in all, spread over minutes.
+    EXPECT_GT(polite.retries, hammer.retries) << policy;
+    EXPECT_GT(P99(run.Org(policy, "polite")), 10 * P99(run.Org(policy, "hammer"))) << policy;
   }
 }
 
