@@ -11,6 +11,7 @@
 #include "sim/metrics/overview_sink.h"
 #include "sim/report/audit_csv.h"
 #include "sim/report/comparison_table.h"
+#include "sim/report/policy_verdict.h"
 #include "sim/report/composition_warning.h"
 #include "sim/report/human_units.h"
 #include "sim/report/non_finite_warning.h"
@@ -222,7 +223,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   ComparisonTableOptions table;
   table.replications = request.replications;
   context.out << Describe(scenario, request.replications) << "\n\n"
-              << ComparisonTable(*runs, table);
+              << ComparisonTable(*runs, table) << PolicyVerdict(*runs, request.replications);
   context.err << NonFiniteRateWarning(*runs, request.replications, scenario.limits.formula);
   if (!metadata) return kExitOk;
   std::vector<std::string> staged_files;

@@ -1,0 +1,115 @@
+#include "sim/report/policy_verdict.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "sim/report/human_units.h"
+#include "sim/report/replication_stats.h"
+#include "sim/report/text_table.h"
+
+namespace ratesim {
+namespace {
+
+using Align = TextTable::Align;
+
+struct Question {
+  const char* label;
+  RunMetric metric;
+  bool higher_is_better;
+  bool is_latency;  // else a share
+};
+
+std::optional<double> WorstOrgSuccess(const RunResult& run) {
+  std::optional<double> worst;
+  for (const SliceMetrics& org : run.metrics.per_org) {
+    const std::optional<double> success = SuccessShare(org.counts);
+    if (success && (!worst || *success < *worst)) worst = success;
+  }
+  return worst;
+}
+
+std::vector<Question> Questions(bool several_orgs) {
+  std::vector<Question> questions;
+  questions.push_back({"most served",
+                       [](const RunResult& run) { return SuccessShare(run.metrics.overall.counts); },
+                       true, false});
+  if (several_orgs) questions.push_back({"best for worst org", &WorstOrgSuccess, true, false});
+  questions.push_back({"fewest 503s",
+                       [](const RunResult& run) { return Share503(run.metrics.overall.counts); },
+                       false, false});
+  questions.push_back({"lowest p99 latency",
+                       [](const RunResult& run) {
+                         return QuantileNs(run.metrics.overall.latency, 0.99);
+                       },
+                       false, true});
+  return questions;
+}
+
+struct Standing {
+  const std::string* policy;
+  MeanCi estimate;
+};
+
+std::string Figure(const Question& question, const MeanCi& estimate) {
+  return question.is_latency ? FormatLatencyCi(estimate.mean, estimate.ci95)
+                             : FormatPercentCi(estimate.mean, estimate.ci95);
+}
+
+// Whether the 95% intervals of `a` and `b` are disjoint.
+bool Apart(const MeanCi& a, const MeanCi& b) {
+  return std::abs(a.mean - b.mean) > a.ci95 + b.ci95;
+}
+
+}  // namespace
+
+std::string PolicyVerdict(const std::vector<RunResult>& runs, int replications) {
+  const std::vector<PolicyReplications> groups = GroupReplications(runs, replications);
+  if (groups.size() < 2) return "";
+  const bool with_intervals = replications > 1;
+  std::vector<TextTable::Column> columns = {{"question", Align::kLeft}, {"best", Align::kLeft},
+                                            {"figure"},                 {"runner-up", Align::kLeft},
+                                            {"figure"}};
+  if (with_intervals) columns.push_back({"told apart", Align::kLeft});
+  TextTable table(std::move(columns));
+  const bool several_orgs = runs.front().metrics.per_org.size() > 1;
+  size_t answered = 0;
+  for (const Question& question : Questions(several_orgs)) {
+    std::vector<Standing> standings;
+    for (const PolicyReplications& group : groups) {
+      const MeanCi estimate = Estimate(group, question.metric);
+      if (estimate.n > 0) standings.push_back({&group.policy, estimate});
+    }
+    if (standings.size() < 2) continue;
+    // Stable: at equal figures the policy listed first in the scenario goes first.
+    std::stable_sort(standings.begin(), standings.end(),
+                     [&question](const Standing& a, const Standing& b) {
+                       return question.higher_is_better ? a.estimate.mean > b.estimate.mean
+                                                        : a.estimate.mean < b.estimate.mean;
+                     });
+    const Standing& best = standings[0];
+    const Standing& next = standings[1];
+    std::vector<std::string> row = {question.label, *best.policy, Figure(question, best.estimate),
+                                    *next.policy, Figure(question, next.estimate)};
+    if (with_intervals) {
+      // Every estimate of a replicated run has an interval unless a replication left the metric
+      // undefined (no success in it): then nothing can be said.
+      const bool known = std::isfinite(best.estimate.ci95) && std::isfinite(next.estimate.ci95);
+      row.push_back(!known                                  ? "-"
+                    : Apart(best.estimate, next.estimate) ? "clear"
+                                                          : "within noise");
+    }
+    table.AddRow(std::move(row));
+    ++answered;
+  }
+  if (answered == 0) return "";
+  std::string out = "\nwhich policy:\n" + table.Render();
+  if (!with_intervals) {
+    out +=
+        "(one run per policy, so no intervals: --replications 5 shows which differences are more "
+        "than chance)\n";
+  }
+  return out;
+}
+
+}  // namespace ratesim

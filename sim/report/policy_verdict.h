@@ -1,0 +1,31 @@
+// The lines under a comparison that answer "which policy, and at what cost": for each question a
+// platform engineer asks of a smoothing policy, the policy that does best, its figure, the runner-up
+// and its figure, and whether the two can be told apart.
+//
+//   most served           success share of finished requests (higher is better)
+//   best for worst org    the lowest success share of any org (higher): whom the policy leaves
+//                         behind; only with two orgs or more
+//   fewest 503s           503 share of finished requests (lower): failures that are the
+//                         platform's fault, not the org's
+//   lowest p99 latency    of successful requests, queueing included (lower)
+//
+// Told apart: with replications, when the two 95% intervals do not overlap ("clear") or do
+// ("within noise"); a run of one replication has no interval, and a last line says so and how to get
+// one. No line for a question fewer than two policies answer (no finished request, no success).
+#ifndef RATESIM_SIM_REPORT_POLICY_VERDICT_H_
+#define RATESIM_SIM_REPORT_POLICY_VERDICT_H_
+
+#include <string>
+#include <vector>
+
+#include "sim/metrics/run_metrics.h"
+
+namespace ratesim {
+
+// The verdict for policy-major `runs` (runs[p * replications + r]); "" with fewer than two
+// policies. REQUIRES: replications >= 1 and divides runs.size().
+std::string PolicyVerdict(const std::vector<RunResult>& runs, int replications);
+
+}  // namespace ratesim
+
+#endif  // RATESIM_SIM_REPORT_POLICY_VERDICT_H_

@@ -1,0 +1,137 @@
+// PolicyVerdict: for each question the best policy and the runner-up by the right direction (more
+// served, fewer 503s, lower p99, a better-off worst org), their figures, and whether replications
+// tell them apart; nothing to say with one policy or none defined.
+#include "sim/report/policy_verdict.h"
+
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/time.h"
+#include "gtest/gtest.h"
+
+namespace ratesim {
+namespace {
+
+constexpr Nanos kMs = kNanosPerSecond / 1000;
+
+// Per org: requests (100 each), served, 503s (the rest 429) and the latency of every success.
+struct OrgOutcome {
+  int64_t ok;
+  int64_t r503;
+  Nanos latency;
+};
+
+RunResult RunOf(const std::string& policy, const std::vector<OrgOutcome>& orgs) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < orgs.size(); ++i) names.push_back("org" + std::to_string(i));
+  RunResult run{policy, 1, names, {"m"}, RunMetrics(orgs.size(), 1)};
+  for (size_t i = 0; i < orgs.size(); ++i) {
+    OutcomeCounts counts;
+    counts.offered = 100;
+    counts.ok = orgs[i].ok;
+    counts.r503 = orgs[i].r503;
+    counts.r429_request = 100 - orgs[i].ok - orgs[i].r503;
+    run.metrics.per_org[i].counts = counts;
+    OutcomeCounts& overall = run.metrics.overall.counts;
+    overall.offered += counts.offered;
+    overall.ok += counts.ok;
+    overall.r503 += counts.r503;
+    overall.r429_request += counts.r429_request;
+    for (int64_t k = 0; k < orgs[i].ok; ++k) {
+      run.metrics.overall.latency.Record(orgs[i].latency);
+      run.metrics.per_org[i].latency.Record(orgs[i].latency);
+    }
+  }
+  return run;
+}
+
+// The cells of the verdict's line for `question` (split at runs of two spaces or more, so that
+// "most served" stays one cell); empty if there is no such line.
+std::vector<std::string> Line(const std::string& verdict, const std::string& question) {
+  std::istringstream lines(verdict);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(question + "  ", 0) != 0) continue;
+    std::vector<std::string> cells;
+    size_t at = 0;
+    while (at < line.size()) {
+      const size_t start = line.find_first_not_of(' ', at);
+      if (start == std::string::npos) break;
+      size_t end = line.find("  ", start);
+      if (end == std::string::npos) end = line.size();
+      cells.push_back(line.substr(start, end - start));
+      at = end;
+    }
+    return cells;
+  }
+  return {};
+}
+
+TEST(PolicyVerdict, NamesTheBestAndTheRunnerUpOfEachQuestionInItsOwnDirection) {
+  // "steady": more served in all, but org1 left far behind, more 503s, slower.
+  // "spread": fewer served, no org below 70%, fewer 503s, faster.
+  // "worst": last on every question.
+  const std::vector<RunResult> runs = {
+      RunOf("steady", {{100, 0, 200 * kMs}, {60, 30, 200 * kMs}}),
+      RunOf("spread", {{75, 0, 50 * kMs}, {70, 10, 50 * kMs}}),
+      RunOf("worst", {{50, 40, 900 * kMs}, {10, 45, 900 * kMs}}),
+  };
+  const std::string verdict = PolicyVerdict(runs, 1);
+  EXPECT_EQ(Line(verdict, "most served"),
+            (std::vector<std::string>{"most served", "steady", "80.0%", "spread", "72.5%"}));
+  EXPECT_EQ(Line(verdict, "best for worst org"),
+            (std::vector<std::string>{"best for worst org", "spread", "70.0%", "steady", "60.0%"}));
+  EXPECT_EQ(Line(verdict, "fewest 503s"),
+            (std::vector<std::string>{"fewest 503s", "spread", "5.0%", "steady", "15.0%"}));
+  EXPECT_EQ(Line(verdict, "lowest p99 latency"),
+            (std::vector<std::string>{"lowest p99 latency", "spread", "50.0ms", "steady", "200ms"}));
+  EXPECT_NE(verdict.find("--replications"), std::string::npos) << "one run: says how to tell";
+  EXPECT_EQ(verdict.find("told apart"), std::string::npos);
+}
+
+TEST(PolicyVerdict, EqualFiguresKeepTheScenarioOrder) {
+  const std::vector<RunResult> runs = {RunOf("first", {{90, 5, 10 * kMs}}),
+                                       RunOf("second", {{90, 5, 10 * kMs}})};
+  const std::string verdict = PolicyVerdict(runs, 1);
+  EXPECT_EQ(Line(verdict, "most served").at(1), "first");
+  EXPECT_EQ(Line(verdict, "fewest 503s").at(1), "first");
+  // One org: no worst-org question.
+  EXPECT_TRUE(Line(verdict, "best for worst org").empty());
+}
+
+TEST(PolicyVerdict, ReplicationsTellApartOnlyWhatTheirIntervalsSeparate) {
+  // "a": 90, 91, 89% served; "b": 80, 81, 79% (clear); "c": 90, 80, 100% (overlaps a).
+  auto replicas = [](const std::string& policy, std::vector<int64_t> oks) {
+    std::vector<RunResult> runs;
+    for (const int64_t ok : oks) runs.push_back(RunOf(policy, {{ok, 0, 10 * kMs}}));
+    return runs;
+  };
+  std::vector<RunResult> clear = replicas("a", {90, 91, 89});
+  for (RunResult& run : replicas("b", {80, 81, 79})) clear.push_back(std::move(run));
+  const std::vector<std::string> line = Line(PolicyVerdict(clear, 3), "most served");
+  ASSERT_EQ(line.size(), 6u);
+  EXPECT_EQ(line[1], "a");
+  EXPECT_EQ(line[3], "b");
+  EXPECT_EQ(line[5], "clear");
+
+  std::vector<RunResult> noisy = replicas("a", {90, 91, 89});
+  for (RunResult& run : replicas("c", {90, 80, 100})) noisy.push_back(std::move(run));
+  const std::string verdict = PolicyVerdict(noisy, 3);
+  EXPECT_EQ(Line(verdict, "most served").at(5), "within noise");
+  EXPECT_EQ(verdict.find("--replications"), std::string::npos);
+}
+
+TEST(PolicyVerdict, SaysNothingWithOnePolicyOrNothingToCompare) {
+  EXPECT_EQ(PolicyVerdict({RunOf("only", {{90, 5, 10 * kMs}})}, 1), "");
+  // Nothing finished anywhere: no question can be answered.
+  EXPECT_EQ(PolicyVerdict({RunOf("a", {}), RunOf("b", {})}, 1), "");
+  // Only one policy served anything: no latency line, the shares still compare.
+  const std::string verdict =
+      PolicyVerdict({RunOf("served", {{50, 0, 10 * kMs}}), RunOf("none", {{0, 100, 0}})}, 1);
+  EXPECT_TRUE(Line(verdict, "lowest p99 latency").empty());
+  EXPECT_EQ(Line(verdict, "most served").at(1), "served");
+}
+
+}  // namespace
+}  // namespace ratesim
