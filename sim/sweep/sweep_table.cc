@@ -20,9 +20,23 @@ size_t ColumnIndex(const std::vector<SweepColumn>& columns, const std::string& n
   return columns.size();
 }
 
-// A share cell ("0.973") as "97.3%"; "-" for NA.
-std::string Percent(const std::string& cell) {
-  return cell.empty() ? "-" : FormatPercent(std::strtod(cell.c_str(), nullptr));
+// The cell of `column` in `row`, with its 95% half-width where the row has one (the column has a
+// `_ci95` twin, filled with two replications or more): "97.3% ±0.4", "0.912 ±0.021".
+std::string Shown(const std::vector<SweepColumn>& columns, const SweepRow& row,
+                  const std::string& column, bool percent) {
+  const std::string& cell = row[ColumnIndex(columns, column)];
+  if (cell.empty()) return "-";
+  const size_t ci_column = ColumnIndex(columns, column + "_ci95");
+  const bool has_ci = ci_column < columns.size() && !row[ci_column].empty();
+  const double value = std::strtod(cell.c_str(), nullptr);
+  if (percent) {
+    return has_ci ? FormatPercentCi(value, std::strtod(row[ci_column].c_str(), nullptr))
+                  : FormatPercent(value);
+  }
+  // Three significant digits, as the percentages have: the csv keeps six.
+  return has_ci ? fmt::format("{:.3g} \u00b1{:.2g}", value,
+                              std::strtod(row[ci_column].c_str(), nullptr))
+                : fmt::format("{:.3g}", value);
 }
 
 }  // namespace
@@ -63,8 +77,7 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
       for (size_t i = 0; i < definition.grid.size(); ++i) cells.push_back(row[1 + i]);
       cells.push_back(row[ColumnIndex(columns, "policy")]);
       for (const auto& [header, column, percent] : shown) {
-        const std::string& cell = row[ColumnIndex(columns, column)];
-        cells.push_back(percent ? Percent(cell) : (cell.empty() ? "-" : cell));
+        cells.push_back(Shown(columns, row, column, percent));
       }
       table.AddRow(std::move(cells));
     }

@@ -1,5 +1,6 @@
 // The terminal's view of a sweep: one line per row with the grid values, the policy and the
-// headline scores as percentages; sweep.csv has everything else.
+// headline scores as percentages, each with its 95% half-width when the sweep has replications
+// ("97.3% ±0.4"); sweep.csv has everything else.
 #ifndef RATESIM_SIM_SWEEP_SWEEP_TABLE_H_
 #define RATESIM_SIM_SWEEP_SWEEP_TABLE_H_
 

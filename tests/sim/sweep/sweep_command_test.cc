@@ -8,6 +8,7 @@
 #include <set>
 
 #include "fmt/format.h"
+#include "sim/report/human_units.h"
 #include "sim/sweep/shard_file.h"
 #include "tests/support/sweep_fixture.h"
 
@@ -131,6 +132,21 @@ TEST_F(SweepCommandTest, WritesOneRowPerPointAndPolicyInGridOrder) {
   EXPECT_TRUE(Contains(json, R"("replications": 3,)"));
   EXPECT_TRUE(Contains(json, R"("points": 4,)"));
   EXPECT_TRUE(Contains(json, R"("policy": "fifo-5s", "replications": 3, "offered": 40,)"));
+}
+
+TEST_F(SweepCommandTest, TheTerminalShowsEachScoreWithItsIntervalWhenReplicated) {
+  const CliResult replicated = Sweep(dir_ / "rep", {"--replications", "3"});
+  ASSERT_EQ(replicated.code, 0) << replicated.err;
+  const SweepCsv csv(dir_ / "rep/sweep.csv");
+  for (size_t line = 1; line < csv.lines.size(); ++line) {
+    EXPECT_TRUE(Contains(replicated.out,
+                         FormatPercentCi(std::stod(csv.Cell(line, "success_rate")),
+                                         std::stod(csv.Cell(line, "success_rate_ci95")))));
+  }
+  EXPECT_TRUE(Contains(replicated.out, "% \u00b1"));
+  const CliResult single = Sweep(dir_ / "one");
+  ASSERT_EQ(single.code, 0) << single.err;
+  EXPECT_EQ(single.out.find("\u00b1"), std::string::npos);  // one run: no interval to show
 }
 
 TEST_F(SweepCommandTest, ScoresAnOutageScenarioWithRecoveryAndSpiral) {
