@@ -43,13 +43,13 @@ inline bool Fits(double level, double cost, double rate) {
 // A debt (`level` below zero) once the rate has changed from `old_rate` to `new_rate`. It is kept in
 // time, not in requests: charged ahead for requests scheduled at the old rate's spacing, it must be
 // repaid when they are done, whatever the rate does meanwhile. Kept in requests, a rate cut to a
-// quarter left the key refused for three times its schedule after the schedule had run out. A rate
-// going to zero (or from zero, or to infinity) forgives the debt. A level at or above zero is
-// returned as it is.
+// quarter left the key refused for three times its schedule after the schedule had run out. A
+// rate going to or from zero (or infinity) has no time to keep: the debt stays as it is, so that a
+// key at rate 0 is still refused. A level at or above zero is returned as it is.
 inline double DebtAtRate(double level, double old_rate, double new_rate) {
   if (level >= 0.0) return level;
   const double ratio = new_rate / old_rate;
-  return std::isfinite(ratio) ? level * ratio : 0.0;
+  return ratio > 0.0 && std::isfinite(ratio) ? level * ratio : level;
 }
 
 }  // namespace ratesim

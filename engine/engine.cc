@@ -17,7 +17,10 @@ ModelId Engine::AddModel(std::string_view name, int64_t slots, ModelCapacity cap
   const bool charges_over_rate = policy->ChargesOverRateRequests();
   std::array<bool, kRateClassCount> untouched{};
   for (size_t rate_class = 0; rate_class < kRateClassCount; ++rate_class) {
-    untouched[rate_class] = policy->ServesFreeSlotUntouched(static_cast<RateClass>(rate_class));
+    // The fast path skips ArriveThroughPolicy, and so the charge of an over-rate request.
+    const bool charged = charges_over_rate && rate_class != static_cast<size_t>(RateClass::kWithin);
+    untouched[rate_class] =
+        !charged && policy->ServesFreeSlotUntouched(static_cast<RateClass>(rate_class));
   }
   models_.push_back(
       ModelState{slots, 0, capacity, std::move(policy), 0, uses_fits_at, charges_over_rate,
@@ -190,9 +193,12 @@ Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_
                                      Effects* out) {
   CatchUp(key, now);
   KeyState& state = keys_[key];
+  ModelState& model = models_[state.model];
+  // Under a charging policy a request expiring now gives its place in its key's window back
+  // (RefundUnstarted): the arrival is classified after that, as after anything else timed for now.
+  if (model.charges_over_rate && model.held > 0) Wake(state.model, now, out);
   const double tokens = static_cast<double>(token_estimate);
   const RateClass rate_class = Classify(state, tokens);
-  ModelState& model = models_[state.model];
   if (model.held == 0 && model.busy < model.slots &&
       model.serves_free_slot_untouched[static_cast<size_t>(rate_class)]) {
     // What the policy would do, without the call. The ticket is written where it is kept: built
@@ -217,6 +223,7 @@ void Engine::FillTicket(Ticket& ticket, uint64_t request, Nanos now, KeyId key, 
   ticket.model = model;
   ticket.rate_class = rate_class;
   ticket.token_estimate = token_estimate;
+  ticket.ready_at = now;
 }
 
 Engine::ArrivalResult Engine::ArriveThroughPolicy(const Ticket& ticket, KeyState& state,
@@ -224,11 +231,7 @@ Engine::ArrivalResult Engine::ArriveThroughPolicy(const Ticket& ticket, KeyState
   ModelState& model = models_[ticket.model];
   // What is timed for this instant happens before the arrival: expiring requests leave the buffer
   // and requests released now start first, whatever order the caller delivers events in.
-  if (model.held > 0) {
-    model.policy->Expire(now, &expired_scratch_);
-    FailExpired(now, out);
-    FillSlots(ticket.model, now, out);
-  }
+  if (model.held > 0) Wake(ticket.model, now, out);
   KeyView view{state.rate.request_rate, state.rate.token_rate, now};
   if (model.uses_fits_at && ticket.rate_class != RateClass::kWithin) {
     view.fits_at = FitsAt(state, tokens, now);
@@ -271,7 +274,7 @@ void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Ef
   KeyState& state = keys_[ticket.key];
   Completion completion;
   completion.tokens = static_cast<double>(actual_tokens);
-  completion.latency_s = ToSeconds(now - ticket.arrival);
+  completion.latency_s = ToSeconds(now - std::max(ticket.arrival, ticket.ready_at));
   ModelState& model = models_[ticket.model];
   // A request charged to the window when admitted was served as rate budget: it counts as usage
   // within the rate, as it does in the window.
@@ -311,18 +314,22 @@ void Engine::Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* o
 }
 
 void Engine::FailExpired(Nanos now, Effects* out) {
+  // Every refund before any failure: a failure may move its key's rate (aimd on a 503), which
+  // rescales a debt, and a refund made after it would give back a request at the wrong rate.
+  for (const Ticket& ticket : expired_scratch_) RefundUnstarted(ticket, now);
   for (const Ticket& ticket : expired_scratch_) {
     --models_[ticket.model].held;
-    RefundCharge(ticket, now);
     Fail(ticket, FailReason::kExpired, now, out);
   }
   expired_scratch_.clear();
 }
 
-void Engine::RefundCharge(const Ticket& ticket, Nanos now) {
-  if (!models_[ticket.model].charges_over_rate || ticket.rate_class == RateClass::kWithin) return;
-  // Unrefunded, every request that expired waiting for a slot pushed the key's later ones a
-  // request further back: a key on a busy model fell below its rate for good.
+void Engine::RefundUnstarted(const Ticket& ticket, Nanos now) {
+  if (!models_[ticket.model].charges_over_rate) return;
+  // Under a charging policy every admitted request holds a place in its key's window (within-rate
+  // ones drew it, over-rate ones were charged) and later requests are scheduled behind it.
+  // Unrefunded, each request that expired waiting for a slot pushed the key's later ones a request
+  // further back: a key on a busy model fell below its rate for good.
   CatchUp(ticket.key, now);
   KeyState& state = keys_[ticket.key];
   state.request_level = std::min(state.request_level + 1.0, WindowDepth(state.rate.request_rate));

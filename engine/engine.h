@@ -187,9 +187,9 @@ class Engine {
   // The windows after the rate moved from `before`: what no longer fits is gone, and a debt is
   // kept in time (DebtAtRate) under a policy that charges over-rate requests.
   void FitWindowToRate(KeyState& state, const RateState& before) const;
-  // Gives back to the key's windows what admitting `ticket` took from them, if it was charged
-  // ahead of its start (ChargesOverRateRequests) and is failing without having started.
-  void RefundCharge(const Ticket& ticket, Nanos now);
+  // Gives back to the key's windows what admitting `ticket` took from them, under a policy that
+  // charges over-rate requests (ChargesOverRateRequests), as it fails without having started.
+  void RefundUnstarted(const Ticket& ticket, Nanos now);
   // Clamps the key's rates to its formula's bounds on the live capacity, if `before` (the rates
   // before a success or failure was recorded) moved.
   void KeepWithinBounds(KeyState& state, const RateState& before) {

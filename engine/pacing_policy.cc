@@ -76,6 +76,7 @@ SmoothingPolicy::Admission PacingPolicy::OnArrival(const Ticket& ticket, const K
   next_release = SaturatingAdd(eligible, spacing);
   if (eligible <= now) return Ready(ticket, slot_free, reason);
   pacing_.push_back(Paced{ticket, eligible, seq_++});
+  pacing_.back().ticket.ready_at = eligible;
   std::push_heap(pacing_.begin(), pacing_.end(), LaterEligible{});
   return Admission::kBuffered;
 }

@@ -24,7 +24,9 @@
 // keeps sending above its rate has every request paced, not only the excess: each waits its turn
 // (up to max_wait), and `burst` spares only the first of a burst after a quiet spell. A charged
 // request counts as within-rate usage when it completes (the key's rate grows on paced traffic as
-// on any), and is refunded if it expires waiting for a slot.
+// on any), and is refunded if it expires waiting for a slot. A paced request's Ticket::ready_at is
+// its eligibility time, so a latency-driven formula (gradient) does not read the pacing wait, the
+// key's own excess, as congestion.
 //
 // Requests that may start are served oldest arrival first. Two sources feed them: the FIFO of
 // requests that never waited for eligibility (arrival order) and a heap of released paced requests

@@ -66,8 +66,10 @@ class SmoothingPolicy {
   // key's within-rate arrivals would get the whole rate on top of them, twice the rate in all.
   // Charged, a later arrival finds the debt and waits its turn too. What the engine does for such
   // a policy: a charged request counts as within-rate usage when it completes (its key's formula
-  // grows on it as on any request served within the rate), one that expires unstarted is refunded,
-  // and a debt is kept in time when the rate changes (DebtAtRate). Other policies serve over-rate
+  // grows on it as on any request served within the rate), any request it admitted that expires
+  // unstarted is refunded (within-rate ones too: each holds a place in the key's schedule), and a
+  // debt is kept in time when the rate changes (DebtAtRate). A policy that delays a request for
+  // its key's rate sets Ticket::ready_at, from which formulas see its latency. Other policies serve over-rate
   // requests from spare capacity only, which the rate does not count (the default, false).
   virtual bool ChargesOverRateRequests() const { return false; }
 

@@ -19,6 +19,11 @@ struct Ticket {
   ModelId model = 0;
   RateClass rate_class = RateClass::kWithin;
   int64_t token_estimate = 0;  // input + max output tokens, as classified
+  // When the request may start as far as its own rate is concerned: its arrival, or the later
+  // time pacing spread it to. The latency a limit formula sees runs from here, so that a wait the
+  // key's own excess caused is not read as the platform's congestion. At or before `arrival`
+  // (the default) means at arrival.
+  Nanos ready_at = 0;
 };
 
 // Why a request left the engine without being served.

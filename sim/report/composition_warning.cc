@@ -141,7 +141,10 @@ std::string CompositionInputs(const Scenario& scenario) {
   // different inputs read alike.
   auto add_sorted = [](std::string& text, const auto& map) {
     std::vector<std::string> entries;
-    for (const auto& [name, value] : map) entries.push_back(fmt::format("{}:{}={}", name.size(), name, value));
+    for (const auto& [name, value] : map) {
+      const std::string text = fmt::format("{}", value);
+      entries.push_back(fmt::format("{}:{}={}:{}", name.size(), name, text.size(), text));
+    }
     std::sort(entries.begin(), entries.end());
     text += fmt::format("{}[{}]", entries.size(), fmt::join(entries, ","));
   };

@@ -126,66 +126,151 @@ TEST(PacingCharge, PacedSuccessesGrowTheRateAsWithinRateSuccessesDoUnderFifo) {
   EXPECT_LT(under_pacing, 1.25 * under_fifo);
 }
 
-// An engine with one slot taken by another org's request that never ends, and key "org" under a
-// fixed 2/s: `within` requests within rate and `paced` over it arrive at 0 and wait until their
-// max wait of 2 s. Returns the key's headers once they have expired.
-RateLimitHeaders HeadersAfterExpiry(int paced) {
-  Engine engine;
-  const ModelId model = engine.AddModel("model", 1, ModelCapacity{1, 1e6},
-                                        Policy("pacing", {{"max_wait", 2.0}, {"max_depth", 100}}));
-  const FormulaId fixed = engine.AddFormula(Formula("fixed", {{"rpm", 120}, {"tpm", 1e9}}));
-  const KeyId blocker = engine.AddKey("blocker", model, fixed, 0);
-  const KeyId key = engine.AddKey("org", model, fixed, 0);
-  Effects effects;
-  engine.Arrive(blocker, 0, kTokens, 0, &effects);
-  EXPECT_EQ(effects.started.size(), 1u);
-  for (int i = 0; i < 2 + paced; ++i) {
-    const RateClass rate_class = engine.Arrive(key, 1 + i, kTokens, 0, &effects).rate_class;
-    EXPECT_EQ(rate_class, i < 2 ? RateClass::kWithin : RateClass::kOverRequests);
-  }
-  EXPECT_TRUE(effects.failed.empty());
-  while (engine.NextWakeup(model) <= 2 * kSecond) engine.Wake(model, engine.NextWakeup(model), &effects);
-  EXPECT_EQ(effects.failed.size(), static_cast<size_t>(2 + paced));
-  for (const Failure& failure : effects.failed) {
-    EXPECT_EQ(failure.reason, FailReason::kExpired);
-    EXPECT_EQ(failure.attribution.status,
-              failure.ticket.rate_class == RateClass::kWithin ? HttpStatus::kServiceUnavailable
-                                                              : HttpStatus::kTooManyRequests);
-  }
-  return engine.Headers(key, 2 * kSecond);
-}
-
-TEST(PacingCharge, AChargedRequestThatExpiresUnstartedIsGivenBack) {
-  // Three paced requests charged at 0 (due at 0.5, 1.0 and 1.5 s) left the window at -3; 2 s of
-  // refill brings it to 1. Given back, the window is as if they had never come: full, 2.
-  const RateLimitHeaders without = HeadersAfterExpiry(0);
-  const RateLimitHeaders with = HeadersAfterExpiry(3);
-  EXPECT_EQ(without.remaining, 2);
-  EXPECT_EQ(with.remaining, without.remaining);
-  EXPECT_EQ(with.reset_s, without.reset_s);
-  EXPECT_EQ(with.token_remaining, without.token_remaining);
-}
-
-// A limit of `before` requests/s until `switch_s`, then `after`: a rate cut the test controls.
-class SteppedFormula final : public LimitFormula {
+// A limit the test controls: `before` requests/s until `switch_s`, then `after`; halved at every
+// failure if asked; the latency of every success noted in `latencies` if given.
+class ScriptedFormula final : public LimitFormula {
  public:
-  SteppedFormula(double before, double after, double switch_s)
-      : before_(before), after_(after), switch_s_(switch_s) {}
+  struct Script {
+    double before = 1.0;
+    double after = 1.0;
+    double switch_s = std::numeric_limits<double>::infinity();
+    bool halve_on_failure = false;
+    std::vector<double>* latencies = nullptr;
+  };
+  explicit ScriptedFormula(const Script& script) : script_(script) {}
   RateBounds Bounds(const ModelCapacity&) const override {
     constexpr double kInf = std::numeric_limits<double>::infinity();
     return {0.0, kInf, 0.0, kInf};
   }
-  RateState Initial(const ModelCapacity&) const override { return {before_, 1e9, 0.0, 0.0}; }
-  void Advance(RateState& state, absl::Span<double>, const Update& update) const override {
-    state.request_rate = update.now_s < switch_s_ ? before_ : after_;
+  RateState Initial(const ModelCapacity&) const override {
+    return {script_.before, 1e9, 0.0, 0.0};
   }
-  void RecordSuccess(RateState&, absl::Span<double>, const Completion&) const override {}
+  void Advance(RateState& state, absl::Span<double>, const Update& update) const override {
+    if (update.now_s >= script_.switch_s) state.request_rate = script_.after;
+  }
+  void RecordSuccess(RateState&, absl::Span<double>, const Completion& completion) const override {
+    if (script_.latencies != nullptr) script_.latencies->push_back(completion.latency_s);
+  }
+  void RecordFailure(RateState& state, absl::Span<double>, HttpStatus) const override {
+    if (script_.halve_on_failure) state.request_rate /= 2;
+  }
 
  private:
-  double before_;
-  double after_;
-  double switch_s_;
+  Script script_;
 };
+
+// An engine with one model of `slots` slots under `policy` (max_wait 1 s) and key "org" under
+// `script`.
+struct OneKey {
+  OneKey(const std::string& policy, int64_t slots, const ScriptedFormula::Script& script)
+      : model(engine.AddModel("model", slots, ModelCapacity{100, 1e9},
+                              Policy(policy, {{"max_wait", 1.0}, {"max_depth", 100}}))),
+        key(engine.AddKey("org", model,
+                          engine.AddFormula(std::make_unique<ScriptedFormula>(script)), 0)) {}
+  RateClass Arrive(Nanos now) {
+    return engine.Arrive(key, next_id++, kTokens, now, &effects).rate_class;
+  }
+  Engine engine;
+  ModelId model;
+  KeyId key;
+  Effects effects;
+  uint64_t next_id = 0;
+};
+
+TEST(PacingCharge, AChargedRequestThatExpiresUnstartedIsGivenBackOnce) {
+  // 4/s (a window of 4) on 4 slots that never free. At 0: four within rate take the slots, three
+  // paced ones (due at 0.25, 0.5, 0.75 s) are charged: -3. At 0.9 s (window -3 + 3.6 = 0.6) ten
+  // more: four are paced (due 1.0 to 1.75 s, charged: -3.4), six could not start before their max
+  // wait and are refused. At 1 s the first three expire unstarted: -3.4 + 0.4 of refill + 3 given
+  // back = 0, and a request fits after a quarter of a second. (Kept: -3, a second. Given back
+  // twice: 3 remaining.)
+  OneKey run("pacing", 4, {4.0, 4.0});
+  for (int i = 0; i < 7; ++i) run.Arrive(0);
+  for (int i = 0; i < 10; ++i) run.Arrive(9 * kSecond / 10);
+  EXPECT_EQ(run.effects.started.size(), 4u);
+  EXPECT_EQ(run.effects.failed.size(), 6u);
+  run.effects.Clear();
+  run.engine.Wake(run.model, kSecond, &run.effects);
+  ASSERT_EQ(run.effects.failed.size(), 3u);
+  for (const Failure& failure : run.effects.failed) {
+    EXPECT_EQ(failure.reason, FailReason::kExpired);
+    EXPECT_EQ(failure.attribution.status, HttpStatus::kTooManyRequests);
+  }
+  const RateLimitHeaders headers = run.engine.Headers(run.key, kSecond);
+  EXPECT_EQ(headers.remaining, 0);
+  EXPECT_NEAR(headers.reset_s, 0.25, 1e-9);
+}
+
+TEST(PacingCharge, AWithinRateRequestThatExpiresUnderPacingIsGivenBackToo) {
+  // 2/s on one slot that never frees. At 0: the first request takes the slot, the second (within
+  // rate, window 0) queues, the third is paced to 0.5 s and charged (-1). At 0.5 s (window 0) a
+  // fourth is paced to 1.0 s (-1). At 1 s the second and third expire: -1 + 1 of refill, + 2 given
+  // back = 2 requests remaining. Under pacing the within-rate one held a place in the schedule as
+  // the paced one did; only the paced one given back would leave 1.
+  OneKey run("pacing", 1, {2.0, 2.0});
+  for (int i = 0; i < 3; ++i) run.Arrive(0);
+  run.Arrive(kSecond / 2);  // over rate (window -1 + 1 = 0): due at 1.0 s, charged: -1
+  run.effects.Clear();
+  run.engine.Wake(run.model, kSecond, &run.effects);
+  ASSERT_EQ(run.effects.failed.size(), 2u);  // the within-rate one and the first paced one
+  EXPECT_EQ(run.effects.failed[0].attribution.status, HttpStatus::kServiceUnavailable);
+  EXPECT_EQ(run.engine.Headers(run.key, kSecond).remaining, 2);
+}
+
+TEST(PacingCharge, AFailureThatCutsTheRateKeepsTheDebtInTime) {
+  // 4/s on 4 slots that never free, halved at every failure. At 0: four within rate start, three
+  // paced (due 0.25, 0.5, 0.75 s) leave the window at -3, three quarters of a second of schedule;
+  // the eighth could not start before its max wait: refused, and the rate halves to 2/s. Kept in
+  // time the debt is -1.5, and the next request fits at 0.75 + 0.5 s. (Kept in requests: 2 s.)
+  OneKey run("pacing", 4, {4.0, 4.0, std::numeric_limits<double>::infinity(), true});
+  for (int i = 0; i < 8; ++i) run.Arrive(0);
+  ASSERT_EQ(run.effects.failed.size(), 1u);
+  EXPECT_EQ(run.engine.RateAt(run.key, 0).request_rate, 2.0);
+  EXPECT_NEAR(run.engine.Headers(run.key, 0).reset_s, 1.25, 1e-9);
+}
+
+TEST(PacingCharge, APolicyThatDoesNotChargeKeepsADebtInRequests) {
+  // 0.5/s, then 0.25/s from 0.5 s, under fifo. The first request fits a full window (0.5) and
+  // leaves it at -0.5; at 0.5 s it stands at -0.25 and the rate drops: kept as it is, a request
+  // (which needs the window's 0.25) fits again at 2.5 s. Rescaled it would fit at 2.0 s.
+  auto within_at = [](Nanos probe) {
+    OneKey run("fifo", 10, {0.5, 0.25, 0.5});
+    EXPECT_EQ(run.Arrive(0), RateClass::kWithin);
+    EXPECT_NE(run.Arrive(kSecond / 2), RateClass::kWithin);  // the update at the drop
+    return run.Arrive(probe) == RateClass::kWithin;
+  };
+  EXPECT_FALSE(within_at(2 * kSecond + kSecond / 4));
+  EXPECT_TRUE(within_at(2 * kSecond + kSecond / 2));
+}
+
+TEST(PacingCharge, AFormulaSeesTheLatencyFromWhenPacingLetARequestGo) {
+  // 4/s, spare slots: four within rate start at 0, two more are paced to 0.25 and 0.5 s; each
+  // runs 0.1 s. The formula sees 0.1 s for all six: the pacing wait was the key's own excess, not
+  // congestion (a latency-driven formula such as gradient read it as congestion and cut the rate).
+  std::vector<double> latencies;
+  OneKey run("pacing", 10, {4.0, 4.0, std::numeric_limits<double>::infinity(), false, &latencies});
+  for (int i = 0; i < 6; ++i) run.Arrive(0);
+  std::multimap<Nanos, Ticket> running;
+  auto start = [&](Nanos now) {
+    for (const Ticket& ticket : run.effects.started) running.emplace(now + kSecond / 10, ticket);
+    run.effects.Clear();
+  };
+  start(0);
+  while (!running.empty() || run.engine.NextWakeup(run.model) != kNever) {
+    const Nanos wake = run.engine.NextWakeup(run.model);
+    if (!running.empty() && running.begin()->first <= wake) {
+      const auto [at, ticket] = *running.begin();
+      running.erase(running.begin());
+      run.engine.Complete(ticket, kTokens, at, &run.effects);
+      start(at);
+    } else {
+      run.engine.Wake(run.model, wake, &run.effects);
+      start(wake);
+    }
+  }
+  ASSERT_EQ(latencies.size(), 6u);
+  for (const double latency : latencies) EXPECT_NEAR(latency, 0.1, 1e-9);
+}
 
 // Whether an arrival at `probe` is within rate, after 4 within-rate and 20 paced requests at 0
 // under a limit of 4/s that drops to 1/s at 1 s (completions are instant).
@@ -194,7 +279,8 @@ bool WithinAtProbeAfterRateCut(Nanos probe) {
   const ModelId model = engine.AddModel("model", 100, ModelCapacity{100, 1e9},
                                         Policy("pacing", {{"max_wait", 30.0}, {"max_depth", 100}}));
   const KeyId key = engine.AddKey(
-      "org", model, engine.AddFormula(std::make_unique<SteppedFormula>(4.0, 1.0, 1.0)), 0);
+      "org", model, engine.AddFormula(std::make_unique<ScriptedFormula>(
+                        ScriptedFormula::Script{4.0, 1.0, 1.0})), 0);
   Effects effects;
   auto complete_started = [&](Nanos now) {
     const std::vector<Ticket> started = effects.started;
@@ -223,13 +309,14 @@ TEST(PacingCharge, ADebtIsKeptInTimeWhenTheRateChanges) {
   EXPECT_TRUE(WithinAtProbeAfterRateCut(6 * kSecond));
 }
 
-TEST(PacingCharge, DebtAtRateKeepsTimeAndForgivesWhatNoRateCanRepay) {
+TEST(PacingCharge, DebtAtRateKeepsTimeAndLeavesWhatHasNoTimeAsItIs) {
   EXPECT_EQ(DebtAtRate(-8.0, 4.0, 1.0), -2.0);
   EXPECT_EQ(DebtAtRate(-2.0, 1.0, 4.0), -8.0);
   EXPECT_EQ(DebtAtRate(0.5, 4.0, 1.0), 0.5);  // not a debt: as it was
-  EXPECT_EQ(DebtAtRate(-8.0, 4.0, 0.0), 0.0);
-  EXPECT_EQ(DebtAtRate(-8.0, 0.0, 4.0), 0.0);
-  EXPECT_EQ(DebtAtRate(-8.0, 4.0, std::numeric_limits<double>::infinity()), 0.0);
+  // To or from zero or infinity: as it was, so that a key at rate 0 is still refused.
+  EXPECT_EQ(DebtAtRate(-8.0, 4.0, 0.0), -8.0);
+  EXPECT_EQ(DebtAtRate(-8.0, 0.0, 4.0), -8.0);
+  EXPECT_EQ(DebtAtRate(-8.0, 4.0, std::numeric_limits<double>::infinity()), -8.0);
 }
 
 }  // namespace
