@@ -220,7 +220,8 @@ absl::StatusOr<std::unique_ptr<LimitFormula>> ExprFormula::Create(const ParamVal
 
   ParamValues bounds;
   ParamValues constants;
-  for (const auto& [name, value] : numbers) {
+  for (const std::string& name : SortedNames(numbers)) {  // the first error, the same every run
+    const double value = numbers.at(name);
     if (RateRange::IsParam(name)) {
       bounds[name] = value;
     } else if (name == kRequestsParam || name == kTokensParam) {
@@ -238,7 +239,7 @@ absl::StatusOr<std::unique_ptr<LimitFormula>> ExprFormula::Create(const ParamVal
   absl::StatusOr<ParamValues> resolved = ResolveParams(Params(), bounds);
   if (!resolved.ok()) return resolved.status();
 
-  for (const auto& [name, text] : texts) {
+  for (const std::string& name : SortedNames(texts)) {
     if (name != kRequestsParam && name != kTokensParam) {
       return absl::InvalidArgumentError(
           fmt::format("unknown text parameter '{}' of limit formula 'expr'; expected {} and {}", name,
@@ -255,9 +256,7 @@ absl::StatusOr<std::unique_ptr<LimitFormula>> ExprFormula::Create(const ParamVal
 
   std::unique_ptr<ExprFormula> formula(new ExprFormula(*resolved));
   // The constants, in name order, bound by address: their storage is sized once, here.
-  std::vector<std::string> constant_names;
-  for (const auto& [name, value] : constants) constant_names.push_back(name);
-  std::sort(constant_names.begin(), constant_names.end());
+  const std::vector<std::string> constant_names = SortedNames(constants);
   for (const std::string& name : constant_names) formula->constants_.push_back(constants.at(name));
   // A new key, as documented at Create.
   const ModelCapacity unit{1.0, 1.0};

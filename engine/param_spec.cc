@@ -11,14 +11,14 @@ absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,
                                           const ParamValues& values) {
   ParamValues resolved;
   for (const ParamSpec& spec : specs) resolved[spec.name] = spec.default_value;
-  for (const auto& [name, value] : values) {
+  for (const std::string& name : SortedNames(values)) {
     auto it = resolved.find(name);
     if (it == resolved.end()) {
       std::vector<std::string> known;
       for (const ParamSpec& spec : specs) known.push_back(spec.name);
       return UnknownNameError("parameter", name, known);
     }
-    it->second = value;
+    it->second = values.at(name);
   }
   for (const ParamSpec& spec : specs) {
     const double value = resolved[spec.name];

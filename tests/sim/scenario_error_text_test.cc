@@ -1,0 +1,97 @@
+// The text of the scenario loader's errors as a user reads it: the same from run to run, one message
+// per mistake, a hint for what toml++ reports bare, and no "-nan".
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "engine/limit_formula.h"
+#include "engine/param_spec.h"
+#include "gtest/gtest.h"
+#include "sim/scenario/scenario_loader.h"
+
+namespace ratesim {
+namespace {
+
+// A valid scenario with an `expr` formula; tests replace a part of it (Replaced). Its line 19 is the
+// org's name, so an org's `limits` put after it is line 20.
+constexpr char kExprScenario[] = R"([run]
+duration = "1m"
+
+[limits]
+formula = "expr"
+requests_per_s = "headroom * ok_rps_1m"
+tokens_per_s = "headroom * ok_tps_1m"
+headroom = 2
+
+[[models]]
+name = "m"
+concurrency = 2
+service = { dist = "constant", mean = "1s" }
+
+[[policies]]
+type = "fifo"
+
+[[orgs]]
+name = "acme"
+  [[orgs.traffic]]
+  model = "m"
+  shape = "poisson"
+  rate = "60rpm"
+)";
+
+// The message of a parse that must fail.
+std::string ErrorOf(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  absl::StatusOr<Scenario> scenario = ParseScenario(text, "s.toml", overrides);
+  EXPECT_FALSE(scenario.ok()) << "parsed although an error was expected:\n" << text;
+  return scenario.ok() ? "" : std::string(scenario.status().message());
+}
+
+// kExprScenario with `from` (which must occur once) replaced by `to`.
+std::string Replaced(const std::string& from, const std::string& to) {
+  std::string text = kExprScenario;
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
+// Whether `message()` equals `expected` in each of 8 new processes. Abseil seeds a hash map's order
+// with an address, so an order taken from a map changes between runs of the program, not within
+// one: the "threadsafe" death-test style executes the test binary again, which ASLR lays out anew.
+// A message built in such an order passes all 8 about once in 256 (with two names to order).
+template <typename Message>
+void ExpectTheSameInEveryRun(const Message& message, const std::string& expected) {
+  EXPECT_EQ(message(), expected);
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  for (int run = 0; run < 8; ++run) {
+    EXPECT_EXIT(std::exit(message() == expected ? 0 : 1), ::testing::ExitedWithCode(0), "") << "run " << run;
+  }
+}
+
+TEST(ScenarioErrorText, ListsAnOrgsLimitKeysInTheSameOrderEveryRun) {
+  // An org's valid limit keys: the expressions (kept in a hash map), the bounds and the constants.
+  const std::string text = Replaced("name = \"acme\"", "name = \"acme\"\nlimits = { zzzz = 1 }");
+  ExpectTheSameInEveryRun([&] { return ErrorOf(text); },
+                          "s.toml:20:12: error: unknown key 'zzzz' in 'limits' of [[orgs]]; expected one "
+                          "of: requests_per_s, tokens_per_s, base_rpm, base_tpm, ceiling_rpm, "
+                          "ceiling_tpm, capacity_share, headroom");
+}
+
+TEST(ScenarioErrorText, NamesTheSameBadParameterEveryRun) {
+  // Of two bad names, the first in name order, whatever the map's order.
+  ExpectTheSameInEveryRun(
+      [] { return std::string(MakeFormula("fixed", {{"zz", 1.0}, {"yy", 1.0}}).status().message()); },
+      "unknown parameter 'yy'; expected one of: rpm, tpm");
+  const ParamTexts texts = {{"requests_per_s", "base_rps"}, {"tokens_per_s", "base_tps"}};
+  ExpectTheSameInEveryRun(
+      [&] {
+        return std::string(MakeFormula("expr", {{"rate_rps", 1.0}, {"age_s", 1.0}}, texts).status().message());
+      },
+      "constant 'age_s' of limit formula 'expr': 'age_s' is a variable of the expressions, set at each "
+      "update; give the constant another name");
+  ExpectTheSameInEveryRun(
+      [&] { return std::string(MakeFormula("fixed", {}, texts).status().message()); },
+      "limit formula 'fixed' takes no text parameters, got 'requests_per_s'");
+}
+
+}  // namespace
+}  // namespace ratesim
