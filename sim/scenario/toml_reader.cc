@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "fmt/format.h"
+#include "sim/scenario/toml_error_hint.h"
 #include "sim/scenario/units.h"
 
 namespace ratesim {
@@ -65,7 +66,8 @@ absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view so
     return toml::parse(text, source_path);
   } catch (const toml::parse_error& e) {
     const Location at = LocationOf(e.source(), Location{std::string(source_path), 0, 0});
-    return absl::InvalidArgumentError(fmt::format("{}: error: {}", FormatLocation(at), e.description()));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: error: {}", FormatLocation(at), ExplainTomlError(e.description())));
   }
 }
 

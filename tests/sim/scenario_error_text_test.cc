@@ -93,5 +93,22 @@ TEST(ScenarioErrorText, NamesTheSameBadParameterEveryRun) {
       "limit formula 'fixed' takes no text parameters, got 'requests_per_s'");
 }
 
+TEST(ScenarioErrorText, SaysToRemoveOneOfAKeySetTwice) {
+  EXPECT_EQ(ErrorOf(Replaced("concurrency = 2", "concurrency = 2\nconcurrency = 4")),
+            "s.toml:13:15: error: 'concurrency' is set twice in the same table; remove one of the two");
+}
+
+TEST(ScenarioErrorText, SaysEachOrgIsItsOwnDoubleBracketedTable) {
+  // [orgs] above, [[orgs]] below; then the other way round; then a table written twice.
+  EXPECT_EQ(ErrorOf(Replaced("[[orgs]]", "[orgs]\nname = \"a\"\n[[orgs]]")),
+            "s.toml:20:1: error: [[orgs]] here, but [orgs] above; each org is its own [[orgs]] table: "
+            "write [[orgs]] above too");
+  EXPECT_EQ(ErrorOf(std::string(kExprScenario) + "[orgs]\nname = \"b\"\n"),
+            "s.toml:24:1: error: [orgs] here, but [[orgs]] above; each org is its own [[orgs]] table: "
+            "write [[orgs]] here too");
+  EXPECT_EQ(ErrorOf(Replaced("[limits]", "[run]\nseed = 2\n[limits]")),
+            "s.toml:4:1: error: [run] appears twice; merge the two into one [run]");
+}
+
 }  // namespace
 }  // namespace ratesim
