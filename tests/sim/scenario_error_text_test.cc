@@ -110,5 +110,23 @@ TEST(ScenarioErrorText, SaysEachOrgIsItsOwnDoubleBracketedTable) {
             "s.toml:4:1: error: [run] appears twice; merge the two into one [run]");
 }
 
+TEST(ScenarioErrorText, SaysASeedIsTooLarge) {
+  // On the command line the value is kept as text (TOML cannot hold it), yet the user wrote a number.
+  EXPECT_EQ(ErrorOf(kExprScenario, {"run.seed=18446744073709551615"}),
+            "<--set run.seed=18446744073709551615>: error: 'seed' in [run]: got 18446744073709551615, "
+            "which is too large: the largest seed is 9223372036854775807");
+  // Quoted, it is a string as before.
+  EXPECT_EQ(ErrorOf(kExprScenario, {"run.seed=\"18446744073709551615\""}),
+            "<--set run.seed=\"18446744073709551615\">: error: 'seed' in [run]: got a string; expected "
+            "an integer >= 0");
+  // In the file, toml++ stops at it.
+  const std::string error = ErrorOf(Replaced("duration = \"1m\"", "duration = \"1m\"\nseed = 18446744073709551615"));
+  EXPECT_EQ(error.substr(0, 9), "s.toml:3:") << error;
+  EXPECT_NE(error.find("error: 18446744073709551615 is too large for an integer; the largest is "
+                       "9223372036854775807"),
+            std::string::npos)
+      << error;
+}
+
 }  // namespace
 }  // namespace ratesim
