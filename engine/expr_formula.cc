@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "engine/earned_formula.h"
+#include "engine/shown_number.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 
@@ -198,7 +199,7 @@ absl::Status ExprFormula::CheckConstant(const std::string& name, double value) {
         name, it->second));
   }
   if (!std::isfinite(value)) {
-    return absl::InvalidArgumentError(fmt::format("got {}; a constant must be a finite number", value));
+    return absl::InvalidArgumentError(fmt::format("got {}; a constant must be a finite number", ShownNumber(value)));
   }
   return absl::OkStatus();
 }
@@ -326,7 +327,7 @@ absl::StatusOr<std::unique_ptr<LimitFormula>> ExprFormula::Create(const ParamVal
           error, ExprError::Kind::kNotFinite, param, -1, "",
           fmt::format("gives {} for a new key (rate at the floor, every trailing rate and count 0, "
                       "elapsed_s = age_s = now_s = 0, utilisation 0)",
-                      result),
+                      ShownNumber(result)),
           "guard the division or logarithm that fails, e.g. with max(x, 1e-9) or x > 0 ? ... : ...");
     }
   }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "engine/shown_number.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 
@@ -26,7 +27,7 @@ absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,
     if (!std::isfinite(value) || too_small) {
       return absl::InvalidArgumentError(fmt::format("parameter '{}' must be {} {}, got {}", spec.name,
                                                      spec.min_exclusive ? "greater than" : "at least",
-                                                     spec.min_value, value));
+                                                     spec.min_value, ShownNumber(value)));
     }
     if (spec.kind == ParamKind::kCount && value != std::floor(value)) {
       return absl::InvalidArgumentError(

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/numbers.h"
+#include "engine/shown_number.h"
 #include "fmt/format.h"
 #include "sim/scenario/toml_error_hint.h"
 #include "sim/scenario/units.h"
@@ -143,7 +144,7 @@ std::string Written(const toml::node& node) {
   if (const auto* f = node.as_floating_point()) {
     const double v = f->get();
     if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return fmt::format("{:.1f}", v);
-    return fmt::format("{}", v);
+    return ShownNumber(v);
   }
   if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
   return TypeName(node);

@@ -1,5 +1,6 @@
 // The text of the scenario loader's errors as a user reads it: the same from run to run, one message
 // per mistake, a hint for what toml++ reports bare, and no "-nan".
+#include <cmath>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -46,9 +47,8 @@ std::string ErrorOf(const std::string& text, const std::vector<std::string>& ove
   return scenario.ok() ? "" : std::string(scenario.status().message());
 }
 
-// kExprScenario with `from` (which must occur once) replaced by `to`.
-std::string Replaced(const std::string& from, const std::string& to) {
-  std::string text = kExprScenario;
+// `text` with `from` (which must occur in it) replaced by `to`.
+std::string Replaced(const std::string& from, const std::string& to, std::string text = kExprScenario) {
   const size_t at = text.find(from);
   EXPECT_NE(at, std::string::npos) << from;
   return at == std::string::npos ? text : text.replace(at, from.size(), to);
@@ -126,6 +126,21 @@ TEST(ScenarioErrorText, SaysASeedIsTooLarge) {
                        "9223372036854775807"),
             std::string::npos)
       << error;
+}
+
+TEST(ScenarioErrorText, ShowsNaNAsNaN) {
+  // 0/0 is a NaN with its sign bit set on x86, which fmt writes "-nan".
+  EXPECT_EQ(ErrorOf(Replaced("\"headroom * ok_rps_1m\"", "\"ok_rps_1m / ok_rps_1m\"")),
+            "s.toml:6:18: error: 'requests_per_s' in [limits]: the expression: gives NaN for a new key "
+            "(rate at the floor, every trailing rate and count 0, elapsed_s = age_s = now_s = 0, "
+            "utilisation 0); guard the division or logarithm that fails, e.g. with max(x, 1e-9) or x > 0 "
+            "? ... : ...");
+  EXPECT_EQ(ErrorOf(Replaced("headroom = 2", "headroom = -nan")),
+            "s.toml:8:12: error: 'headroom' in [limits]: got NaN; a constant must be a finite number");
+  EXPECT_EQ(ErrorOf(Replaced("headroom = 2", "headroom = 2\nbase_rpm = -nan")),
+            "s.toml:9:12: error: 'base_rpm' in [limits]: got NaN; expected a finite number");
+  EXPECT_EQ(std::string(MakeFormula("fixed", {{"rpm", -std::nan("")}}).status().message()),
+            "parameter 'rpm' must be greater than 0, got NaN");
 }
 
 }  // namespace
