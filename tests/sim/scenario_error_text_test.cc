@@ -143,5 +143,15 @@ TEST(ScenarioErrorText, ShowsNaNAsNaN) {
             "parameter 'rpm' must be greater than 0, got NaN");
 }
 
+TEST(ScenarioErrorText, ReportsAnUnusedConstantOnceNotAgainWhereAnOrgSetsIt) {
+  // `hold` is in [limits] but no expression reads it: that is the one mistake, and an org's
+  // `hold = 0` is not also an unknown key.
+  const std::string text = Replaced("name = \"acme\"", "name = \"acme\"\nlimits = { hold = 0 }",
+                                    Replaced("headroom = 2", "headroom = 2\nhold = 1"));
+  EXPECT_EQ(ErrorOf(text),
+            "s.toml:9:8: error: 'hold' in [limits]: constant 'hold' is not used by requests_per_s or "
+            "tokens_per_s, so it changes nothing; use it in an expression or remove it");
+}
+
 }  // namespace
 }  // namespace ratesim
