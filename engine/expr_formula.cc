@@ -199,7 +199,8 @@ absl::Status ExprFormula::CheckConstant(const std::string& name, double value) {
         name, it->second));
   }
   if (!std::isfinite(value)) {
-    return absl::InvalidArgumentError(fmt::format("got {}; a constant must be a finite number", ShownNumber(value)));
+    return absl::InvalidArgumentError(
+        fmt::format("got {}; a constant must be a finite number", ShownNumber(value)));
   }
   return absl::OkStatus();
 }

@@ -25,9 +25,9 @@ absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,
     const double value = resolved[spec.name];
     const bool too_small = spec.min_exclusive ? !(value > spec.min_value) : !(value >= spec.min_value);
     if (!std::isfinite(value) || too_small) {
-      return absl::InvalidArgumentError(fmt::format("parameter '{}' must be {} {}, got {}", spec.name,
-                                                     spec.min_exclusive ? "greater than" : "at least",
-                                                     spec.min_value, ShownNumber(value)));
+      return absl::InvalidArgumentError(fmt::format(
+          "parameter '{}' must be {} {}, got {}", spec.name,
+          spec.min_exclusive ? "greater than" : "at least", spec.min_value, ShownNumber(value)));
     }
     if (spec.kind == ParamKind::kCount && value != std::floor(value)) {
       return absl::InvalidArgumentError(

@@ -53,27 +53,28 @@ std::string ExplainRedefinition(const Redefinition& r, bool in_header) {
   const bool was_table = r.existing == "table";
   const bool was_array = r.existing == "array";
   if (r.as == "array-of-tables" && was_table) {
-    return fmt::format("[[{0}]] here, but [{0}] above; {1} is its own [[{0}]] table: write [[{0}]] "
-                       "above too",
-                       r.name, each);
+    return fmt::format(
+        "[[{0}]] here, but [{0}] above; {1} is its own [[{0}]] table: write [[{0}]] above too",
+        r.name, each);
   }
   if (r.as == "table" && was_array) {
-    return fmt::format("[{0}] here, but [[{0}]] above; {1} is its own [[{0}]] table: write [[{0}]] "
-                       "here too",
-                       r.name, each);
+    return fmt::format(
+        "[{0}] here, but [[{0}]] above; {1} is its own [[{0}]] table: write [[{0}]] here too",
+        r.name, each);
   }
   if (in_header && r.as.empty() && was_table) {
     if (EachOf(r.name) != "each element") {
-      return fmt::format("[{0}] appears twice; {1} is its own [[{0}]] table: write [[{0}]] for every "
-                         "one",
-                         r.name, each);
+      return fmt::format(
+          "[{0}] appears twice; {1} is its own [[{0}]] table: write [[{0}]] for every one",
+          r.name, each);
     }
     return fmt::format("[{0}] appears twice; merge the two into one [{0}]", r.name);
   }
   if (!in_header && r.as.empty()) {
     return fmt::format("'{}' is set twice in the same table; remove one of the two", r.name);
   }
-  const bool vowel = !r.existing.empty() && std::string_view("aeiou").find(r.existing[0]) != std::string_view::npos;
+  const bool vowel = !r.existing.empty() &&
+                     std::string_view("aeiou").find(r.existing[0]) != std::string_view::npos;
   return fmt::format("'{}' is set twice, once as {} {} and once as a table; remove one of the two",
                      r.name, vowel ? "an" : "a", r.existing);
 }

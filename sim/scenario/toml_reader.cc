@@ -209,8 +209,8 @@ std::optional<int64_t> TableReader::Integer(std::string_view key, Need need, int
   } else if (node->is_floating_point()) {
     ValueError(key, fmt::format("got {}, not an integer; expected {}", Written(*node), expected));
   } else if (IsIntegerTooLargeFromSet(*node)) {
-    ValueError(key, fmt::format("got {}, which is too large: the largest {} is {}", node->as_string()->get(),
-                                key, INT64_MAX));
+    ValueError(key, fmt::format("got {}, which is too large: the largest {} is {}",
+                                node->as_string()->get(), key, INT64_MAX));
   } else {
     ValueError(key, fmt::format("got {}; expected {}", TypeName(*node), expected));
   }

@@ -46,7 +46,8 @@ CountParse ParseCount(std::string_view text, int64_t* value) {
   }
   for (char c : text) {
     const int digit = c - '0';
-    if (n > (INT64_MAX - digit) / 10) return negative ? CountParse::kNegative : CountParse::kTooLarge;
+    if (n > (INT64_MAX - digit) / 10)
+      return negative ? CountParse::kNegative : CountParse::kTooLarge;
     n = n * 10 + digit;
   }
   if (negative && n != 0) return CountParse::kNegative;
@@ -73,21 +74,23 @@ absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path) {
     if (reader.in_->bad()) {
       return absl::NotFoundError(fmt::format("cannot read trace file '{}': {}", path, std::strerror(errno)));
     }
-    return absl::InvalidArgumentError(
-        fmt::format("{}:1:1: error: the file is empty; expected the header line \"{}\"", path, kHeader));
+    return absl::InvalidArgumentError(fmt::format(
+        "{}:1:1: error: the file is empty; expected the header line \"{}\"", path, kHeader));
   }
   reader.line_ = 1;
   std::string_view header = reader.text_;
   if (header.substr(0, kByteOrderMark.size()) == kByteOrderMark) header.remove_prefix(kByteOrderMark.size());
   if (header != kHeader) {
-    return absl::InvalidArgumentError(fmt::format("{}:1:1: error: the header line is {}; expected exactly \"{}\"",
-                                                  path, Shown(header), kHeader));
+    return absl::InvalidArgumentError(
+        fmt::format("{}:1:1: error: the header line is {}; expected exactly \"{}\"", path,
+                    Shown(header), kHeader));
   }
   return absl::StatusOr<TraceReader>(std::move(reader));
 }
 
 absl::Status TraceReader::Fail(size_t column, std::string message) {
-  error_ = absl::InvalidArgumentError(fmt::format("{}:{}:{}: error: {}", path_, line_, column, message));
+  error_ =
+      absl::InvalidArgumentError(fmt::format("{}:{}:{}: error: {}", path_, line_, column, message));
   return error_;
 }
 
@@ -172,7 +175,8 @@ absl::Status TraceReader::ParseRow(TraceRow* row) {
   if (field_count_ != kFields) {
     // Where the next field should start, or where the first one too many does.
     const size_t column = field_count_ < kFields ? text_.size() + 1 : columns_[kFields];
-    return Fail(column, fmt::format("got {} field(s); expected {}: {}", field_count_, kFields, kHeader));
+    return Fail(column,
+                fmt::format("got {} field(s); expected {}: {}", field_count_, kFields, kHeader));
   }
 
   // The time: a duration, or plain seconds read as a duration in seconds (exact in decimal).
@@ -185,13 +189,15 @@ absl::Status TraceReader::ParseRow(TraceRow* row) {
   time_text.resize(written);
   if (!time.ok()) {
     const bool negative = written > 0 && time_text[0] == '-';
-    return Fail(columns_[0], fmt::format("time must be {}{}, got {}", negative ? ">= 0: " : "", kTimeForm,
-                                         Shown(time_text)));
+    return Fail(columns_[0], fmt::format("time must be {}{}, got {}", negative ? ">= 0: " : "",
+                                         kTimeForm, Shown(time_text)));
   }
   if (previous_line_ > 0 && *time < previous_time_) {
-    return Fail(columns_[0], fmt::format("time {} is before the previous row's {} (line {}); expected rows in time "
-                            "order",
-                            Shown(time_text), Shown(previous_time_text_), previous_line_));
+    return Fail(
+        columns_[0],
+        fmt::format("time {} is before the previous row's {} (line {}); expected rows in time "
+                    "order",
+                    Shown(time_text), Shown(previous_time_text_), previous_line_));
   }
 
   for (size_t i : {size_t{1}, size_t{2}}) {
@@ -206,14 +212,14 @@ absl::Status TraceReader::ParseRow(TraceRow* row) {
       case CountParse::kOk:
         break;
       case CountParse::kNegative:
-        return Fail(columns_[i],
-                    fmt::format("{} must be a whole number >= 0, got {}", kFieldNames[i], fields_[i]));
+        return Fail(columns_[i], fmt::format("{} must be a whole number >= 0, got {}",
+                                             kFieldNames[i], fields_[i]));
       case CountParse::kTooLarge:
-        return Fail(columns_[i], fmt::format("{} {} is too large; the largest is {}", kFieldNames[i],
-                                             fields_[i], INT64_MAX));
+        return Fail(columns_[i], fmt::format("{} {} is too large; the largest is {}",
+                                             kFieldNames[i], fields_[i], INT64_MAX));
       case CountParse::kMalformed:
-        return Fail(columns_[i], fmt::format("{} must be a whole number >= 0, got {}", kFieldNames[i],
-                                             Shown(fields_[i])));
+        return Fail(columns_[i], fmt::format("{} must be a whole number >= 0, got {}",
+                                             kFieldNames[i], Shown(fields_[i])));
     }
   }
 

@@ -46,13 +46,12 @@ class TraceReader {
   TraceReader(TraceReader&&) = default;
   TraceReader& operator=(TraceReader&&) = default;
 
-  // Reads the next row into *row (reusing its strings' storage) and returns true; returns false at the
-  // end of the file. A malformed row (wrong field count, bad time or number, negative tokens, a time
-  // before the previous row's, an empty org or model) fails with InvalidArgument
-  // "<path>:<line>:<column>: error: <what is wrong>", the column that of the field at fault, such as
-  // "input_tokens must be a whole number >= 0, got \"abc\""; a read failure fails with
-  // DataLoss. After a failure, every later call returns the same failure.
-  // REQUIRES: row != nullptr.
+  // Reads the next row into *row (reusing its strings' storage) and returns true; returns false at
+  // the end of the file. A malformed row (wrong field count, bad time or number, negative tokens, a
+  // time before the previous row's, an empty org or model) fails with InvalidArgument
+  // "<path>:<line>:<column>: error: <what is wrong>", the column that of the field at fault, such
+  // as "input_tokens must be a whole number >= 0, got \"abc\""; a read failure fails with DataLoss.
+  // After a failure, every later call returns the same failure. REQUIRES: row != nullptr.
   absl::StatusOr<bool> Next(TraceRow* row);
 
   const std::string& path() const { return path_; }
@@ -65,8 +64,8 @@ class TraceReader {
   // Records and returns InvalidArgument "<path>:<line>:<column>: error: <message>" at the current
   // line; `column` is 1-based.
   absl::Status Fail(size_t column, std::string message);
-  // Splits text_ into fields_[0, field_count_), their 1-based columns into columns_; returns what is
-  // wrong, or "" (then *problem_column is where).
+  // Splits text_ into fields_[0, field_count_), their 1-based columns into columns_; returns what
+  // is wrong, or "" (then *problem_column is where).
   std::string Split(size_t* problem_column);
   absl::Status ParseRow(TraceRow* row);
 

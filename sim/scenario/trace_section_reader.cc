@@ -40,7 +40,8 @@ std::vector<TraceSpec> ReadTraces(TableReader& root, std::string_view scenario_p
         } else if (!opened.ok()) {
           // "<file>:1:1: error: the header line is ...": one "error:" is this message's own.
           std::string problem(opened.status().message());
-          if (const size_t at = problem.find(": error: "); at != std::string::npos) problem.erase(at, 7);
+          if (const size_t at = problem.find(": error: "); at != std::string::npos)
+            problem.erase(at, 7);
           reader.ValueError("path", fmt::format("bad trace file: {}", problem));
         }
       }

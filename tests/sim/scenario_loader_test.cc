@@ -1111,9 +1111,10 @@ TEST(ScenarioTraces, ResolvesARelativePathAgainstTheScenarioFolder) {
 TEST(ScenarioTraces, ChecksTheFilesHeaderButNotItsRows) {
   const std::string bad_header = WriteTempFile("bad_header.csv", "t,org,model\n1,a,b\n");
   EXPECT_EQ(ErrorLines(TraceOnly({"path = \"" + bad_header + "\""})),
-            std::vector<std::string>{"s.toml:19:8: error: 'path' in [[traces]]: bad trace file: " + bad_header +
-                                     ":1:1: the header line is \"t,org,model\"; expected exactly "
-                                     "\"time,org,model,input_tokens,output_tokens\""});
+            std::vector<std::string>{
+                "s.toml:19:8: error: 'path' in [[traces]]: bad trace file: " + bad_header +
+                ":1:1: the header line is \"t,org,model\"; expected exactly "
+                "\"time,org,model,input_tokens,output_tokens\""});
   // A bad row is the simulator's to find, as it streams the file.
   const std::string bad_row =
       WriteTempFile("bad_row.csv", "time,org,model,input_tokens,output_tokens\n1,a,b,-5,x\n");
