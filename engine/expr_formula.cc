@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "engine/earned_formula.h"
+#include "engine/shown_number.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 
@@ -198,7 +199,8 @@ absl::Status ExprFormula::CheckConstant(const std::string& name, double value) {
         name, it->second));
   }
   if (!std::isfinite(value)) {
-    return absl::InvalidArgumentError(fmt::format("got {}; a constant must be a finite number", value));
+    return absl::InvalidArgumentError(
+        fmt::format("got {}; a constant must be a finite number", ShownNumber(value)));
   }
   return absl::OkStatus();
 }
@@ -220,7 +222,8 @@ absl::StatusOr<std::unique_ptr<LimitFormula>> ExprFormula::Create(const ParamVal
 
   ParamValues bounds;
   ParamValues constants;
-  for (const auto& [name, value] : numbers) {
+  for (const std::string& name : SortedNames(numbers)) {  // the first error, the same every run
+    const double value = numbers.at(name);
     if (RateRange::IsParam(name)) {
       bounds[name] = value;
     } else if (name == kRequestsParam || name == kTokensParam) {
@@ -238,7 +241,7 @@ absl::StatusOr<std::unique_ptr<LimitFormula>> ExprFormula::Create(const ParamVal
   absl::StatusOr<ParamValues> resolved = ResolveParams(Params(), bounds);
   if (!resolved.ok()) return resolved.status();
 
-  for (const auto& [name, text] : texts) {
+  for (const std::string& name : SortedNames(texts)) {
     if (name != kRequestsParam && name != kTokensParam) {
       return absl::InvalidArgumentError(
           fmt::format("unknown text parameter '{}' of limit formula 'expr'; expected {} and {}", name,
@@ -255,9 +258,7 @@ absl::StatusOr<std::unique_ptr<LimitFormula>> ExprFormula::Create(const ParamVal
 
   std::unique_ptr<ExprFormula> formula(new ExprFormula(*resolved));
   // The constants, in name order, bound by address: their storage is sized once, here.
-  std::vector<std::string> constant_names;
-  for (const auto& [name, value] : constants) constant_names.push_back(name);
-  std::sort(constant_names.begin(), constant_names.end());
+  const std::vector<std::string> constant_names = SortedNames(constants);
   for (const std::string& name : constant_names) formula->constants_.push_back(constants.at(name));
   // A new key, as documented at Create.
   const ModelCapacity unit{1.0, 1.0};
@@ -327,7 +328,7 @@ absl::StatusOr<std::unique_ptr<LimitFormula>> ExprFormula::Create(const ParamVal
           error, ExprError::Kind::kNotFinite, param, -1, "",
           fmt::format("gives {} for a new key (rate at the floor, every trailing rate and count 0, "
                       "elapsed_s = age_s = now_s = 0, utilisation 0)",
-                      result),
+                      ShownNumber(result)),
           "guard the division or logarithm that fails, e.g. with max(x, 1e-9) or x > 0 ? ... : ...");
     }
   }

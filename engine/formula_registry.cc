@@ -52,7 +52,7 @@ absl::StatusOr<std::unique_ptr<LimitFormula>> MakeFormula(std::string_view name,
   }
   if (!texts.empty()) {
     return absl::InvalidArgumentError(fmt::format(
-        "limit formula '{}' takes no text parameters, got '{}'", name, texts.begin()->first));
+        "limit formula '{}' takes no text parameters, got '{}'", name, SortedNames(texts).front()));
   }
   return MakeByName<LimitFormula>(Formulas(), "limit formula", name, params);
 }

@@ -3,6 +3,7 @@
 #ifndef RATESIM_ENGINE_PARAM_SPEC_H_
 #define RATESIM_ENGINE_PARAM_SPEC_H_
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,8 +36,20 @@ using ParamValues = absl::flat_hash_map<std::string, double>;
 // Parts with only numeric parameters take none.
 using ParamTexts = absl::flat_hash_map<std::string, std::string>;
 
+// The names in `map` (a ParamValues or ParamTexts), sorted. The maps' own order is not defined and
+// changes from run to run, so anything a user reads (a message, a listing) walks these instead.
+template <typename Map>
+std::vector<std::string> SortedNames(const Map& map) {
+  std::vector<std::string> names;
+  names.reserve(map.size());
+  for (const auto& entry : map) names.push_back(entry.first);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 // Returns `values` completed with the defaults of `specs`. Fails (InvalidArgument) on a name that
-// `specs` does not declare or a value below its minimum; the message names the parameter.
+// `specs` does not declare (the first in name order) or a value below its minimum (the first in the
+// order of `specs`); the message names the parameter.
 absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,
                                           const ParamValues& values);
 

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "engine/expr_formula.h"
 #include "engine/limit_formula.h"
+#include "engine/shown_number.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 
@@ -25,6 +26,7 @@ int DigitsToTell(double relative) {
 // `value` with `digits` significant digits, in fixed notation: "2.00", "11.0", "147784",
 // "0.000374".
 std::string Significant(double value, int digits) {
+  if (std::isnan(value)) return ShownNumber(value);
   if (value == 0 || !std::isfinite(value)) return fmt::format("{:g}", value);
   const int magnitude = static_cast<int>(std::floor(std::log10(std::abs(value))));
   return fmt::format("{:.{}f}", value, std::max(0, digits - 1 - magnitude));

@@ -152,9 +152,9 @@ void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& sp
   absl::StatusOr<std::unique_ptr<LimitFormula>> formula = ExprFormula::Create(numbers, spec.texts, &error);
   if (formula.ok()) return;
   if (error.kind == ExprError::Kind::kUnusedConstant) {
+    // Reported once, here. They stay in spec.params, so an org that sets one is not told, a second
+    // time for the same mistake, that [limits] has no such key.
     ReportUnusedConstants(reader, error);
-    // Nor may an org set them: its override is then an unknown key, with the same suggestion.
-    for (const std::string& name : error.unused_constants) spec.params.erase(name);
   } else if (error.param.empty()) {
     // A parameter's error, reported above at its value.
     if (reader.diags().count() == errors_before) {

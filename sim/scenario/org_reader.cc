@@ -38,7 +38,8 @@ std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& m
                 "limits", Need::kOptional, "a table of limit parameters such as { base_rpm = 120 }")) {
           TableReader limits_reader = reader.Child(*limits, "'limits' of [[orgs]]");
           if (formula != nullptr) {
-            for (const auto& [text_name, text] : scenario_limits.texts) {
+            // In name order, which makes the list of valid keys the same every run.
+            for (const std::string& text_name : SortedNames(scenario_limits.texts)) {
               if (limits_reader.Find(text_name) != nullptr) {
                 limits_reader.ValueError(
                     text_name, fmt::format("an org cannot change the expressions of limit formula '{}'; "

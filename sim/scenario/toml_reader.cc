@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <memory>
 #include <utility>
 
+#include "absl/strings/numbers.h"
+#include "engine/shown_number.h"
 #include "fmt/format.h"
+#include "sim/scenario/toml_error_hint.h"
 #include "sim/scenario/units.h"
 
 namespace ratesim {
@@ -58,6 +63,33 @@ std::string BareNumber(const toml::node& node) {
   return "";
 }
 
+// Whether `node` is an integer typed on the command line, unquoted, that is too large for 64 bits.
+// TOML cannot hold it, so overrides.cc keeps the text as a string; the user wrote a number all the
+// same. Its origin is "<--set key=value>", the value as typed.
+bool IsIntegerTooLargeFromSet(const toml::node& node) {
+  const auto* s = node.as_string();
+  const std::shared_ptr<const std::string>& origin = node.source().path;
+  if (s == nullptr || origin == nullptr ||
+      std::string_view(*origin).substr(0, kOverrideOriginPrefix.size()) != kOverrideOriginPrefix) {
+    return false;
+  }
+  std::string_view typed = *origin;
+  typed.remove_suffix(1);  // '>'
+  typed.remove_prefix(std::min(typed.size(), typed.find('=') + 1));
+  while (!typed.empty() && (typed.front() == ' ' || typed.front() == '\t')) typed.remove_prefix(1);
+  while (!typed.empty() && (typed.back() == ' ' || typed.back() == '\t')) typed.remove_suffix(1);
+  std::string_view text = s->get();
+  if (typed != text) return false;  // quoted: a string as written
+  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+  if (text.empty() || text.find_first_not_of("0123456789_") != std::string_view::npos) return false;
+  std::string digits;  // TOML allows 1_000 for 1000
+  for (char c : text) {
+    if (c != '_') digits += c;
+  }
+  int64_t value = 0;
+  return !absl::SimpleAtoi(digits, &value);
+}
+
 }  // namespace
 
 absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view source_path) {
@@ -65,7 +97,8 @@ absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view so
     return toml::parse(text, source_path);
   } catch (const toml::parse_error& e) {
     const Location at = LocationOf(e.source(), Location{std::string(source_path), 0, 0});
-    return absl::InvalidArgumentError(fmt::format("{}: error: {}", FormatLocation(at), e.description()));
+    return absl::InvalidArgumentError(
+        fmt::format("{}: error: {}", FormatLocation(at), ExplainTomlError(e.description())));
   }
 }
 
@@ -111,7 +144,7 @@ std::string Written(const toml::node& node) {
   if (const auto* f = node.as_floating_point()) {
     const double v = f->get();
     if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return fmt::format("{:.1f}", v);
-    return fmt::format("{}", v);
+    return ShownNumber(v);
   }
   if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
   return TypeName(node);
@@ -175,6 +208,9 @@ std::optional<int64_t> TableReader::Integer(std::string_view key, Need need, int
     ValueError(key, fmt::format("got {}; expected {}", i->get(), expected));
   } else if (node->is_floating_point()) {
     ValueError(key, fmt::format("got {}, not an integer; expected {}", Written(*node), expected));
+  } else if (IsIntegerTooLargeFromSet(*node)) {
+    ValueError(key, fmt::format("got {}, which is too large: the largest {} is {}",
+                                node->as_string()->get(), key, INT64_MAX));
   } else {
     ValueError(key, fmt::format("got {}; expected {}", TypeName(*node), expected));
   }

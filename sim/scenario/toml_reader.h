@@ -23,7 +23,8 @@ namespace ratesim {
 namespace scenario_internal {
 
 // Parses TOML text. `source_path` becomes the origin of every node's location. On a syntax error,
-// fails with InvalidArgument "<source_path>:<line>:<column>: error: <description>".
+// fails with InvalidArgument "<source_path>:<line>:<column>: error: <description>", the description
+// with a hint for the common mistakes (ExplainTomlError).
 absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view source_path);
 
 // Origins of nodes made from a --set value are labelled "<--set ...>"; their toml position (inside

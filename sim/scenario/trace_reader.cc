@@ -33,9 +33,9 @@ std::string Shown(std::string_view text) {
   return fmt::format("\"{}...\"", text.substr(0, kMax));
 }
 
-enum class CountParse { kOk, kNegative, kMalformed };
+enum class CountParse { kOk, kNegative, kTooLarge, kMalformed };
 
-// A whole number of digits that fits in int64_t.
+// A whole number of digits, kTooLarge if it does not fit in int64_t.
 CountParse ParseCount(std::string_view text, int64_t* value) {
   const bool negative = !text.empty() && text[0] == '-';
   if (negative) text.remove_prefix(1);
@@ -43,8 +43,11 @@ CountParse ParseCount(std::string_view text, int64_t* value) {
   int64_t n = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return CountParse::kMalformed;
+  }
+  for (char c : text) {
     const int digit = c - '0';
-    if (n > (INT64_MAX - digit) / 10) return CountParse::kMalformed;
+    if (n > (INT64_MAX - digit) / 10)
+      return negative ? CountParse::kNegative : CountParse::kTooLarge;
     n = n * 10 + digit;
   }
   if (negative && n != 0) return CountParse::kNegative;
@@ -55,7 +58,7 @@ CountParse ParseCount(std::string_view text, int64_t* value) {
 }  // namespace
 
 TraceReader::TraceReader(std::string path, std::unique_ptr<std::ifstream> in)
-    : path_(std::move(path)), in_(std::move(in)), fields_(kFields) {}
+    : path_(std::move(path)), in_(std::move(in)), fields_(kFields), columns_(kFields) {}
 
 absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path) {
   std::error_code ec;
@@ -71,21 +74,23 @@ absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path) {
     if (reader.in_->bad()) {
       return absl::NotFoundError(fmt::format("cannot read trace file '{}': {}", path, std::strerror(errno)));
     }
-    return absl::InvalidArgumentError(
-        fmt::format("{}:1: error: the file is empty; expected the header line \"{}\"", path, kHeader));
+    return absl::InvalidArgumentError(fmt::format(
+        "{}:1:1: error: the file is empty; expected the header line \"{}\"", path, kHeader));
   }
   reader.line_ = 1;
   std::string_view header = reader.text_;
   if (header.substr(0, kByteOrderMark.size()) == kByteOrderMark) header.remove_prefix(kByteOrderMark.size());
   if (header != kHeader) {
-    return absl::InvalidArgumentError(fmt::format("{}:1: error: the header line is {}; expected exactly \"{}\"",
-                                                  path, Shown(header), kHeader));
+    return absl::InvalidArgumentError(
+        fmt::format("{}:1:1: error: the header line is {}; expected exactly \"{}\"", path,
+                    Shown(header), kHeader));
   }
   return absl::StatusOr<TraceReader>(std::move(reader));
 }
 
-absl::Status TraceReader::Fail(std::string message) {
-  error_ = absl::InvalidArgumentError(fmt::format("{}:{}: error: {}", path_, line_, message));
+absl::Status TraceReader::Fail(size_t column, std::string message) {
+  error_ =
+      absl::InvalidArgumentError(fmt::format("{}:{}:{}: error: {}", path_, line_, column, message));
   return error_;
 }
 
@@ -105,15 +110,19 @@ absl::StatusOr<bool> TraceReader::Next(TraceRow* row) {
   return true;
 }
 
-std::string TraceReader::Split() {
+std::string TraceReader::Split(size_t* problem_column) {
   field_count_ = 0;
   const std::string& s = text_;
   size_t i = 0;
   while (true) {
-    if (field_count_ == fields_.size()) fields_.emplace_back();
+    if (field_count_ == fields_.size()) {
+      fields_.emplace_back();
+      columns_.emplace_back();
+    }
     std::string& field = fields_[field_count_++];
     field.clear();
     while (i < s.size() && IsBlank(s[i])) ++i;
+    columns_[field_count_ - 1] = i + 1;
     if (i < s.size() && s[i] == '"') {
       bool closed = false;
       for (++i; i < s.size(); ++i) {
@@ -129,18 +138,21 @@ std::string TraceReader::Split() {
         }
       }
       if (!closed) {
+        *problem_column = columns_[field_count_ - 1];
         return fmt::format("field {} has no closing quote; expected \"...\" on one line, with \"\" for a "
                            "quote inside",
                            field_count_);
       }
       while (i < s.size() && IsBlank(s[i])) ++i;
       if (i < s.size() && s[i] != ',') {
+        *problem_column = i + 1;
         return fmt::format("field {} has text after its closing quote; expected a comma next", field_count_);
       }
     } else {
       const size_t start = i;
       for (; i < s.size() && s[i] != ','; ++i) {
         if (s[i] == '"') {
+          *problem_column = i + 1;
           return fmt::format("field {} has a quote inside an unquoted value; expected the whole field "
                              "quoted, with \"\" for a quote inside",
                              field_count_);
@@ -156,9 +168,15 @@ std::string TraceReader::Split() {
 }
 
 absl::Status TraceReader::ParseRow(TraceRow* row) {
-  if (std::string problem = Split(); !problem.empty()) return Fail(std::move(problem));
+  size_t problem_column = 1;
+  if (std::string problem = Split(&problem_column); !problem.empty()) {
+    return Fail(problem_column, std::move(problem));
+  }
   if (field_count_ != kFields) {
-    return Fail(fmt::format("got {} field(s); expected {}: {}", field_count_, kFields, kHeader));
+    // Where the next field should start, or where the first one too many does.
+    const size_t column = field_count_ < kFields ? text_.size() + 1 : columns_[kFields];
+    return Fail(column,
+                fmt::format("got {} field(s); expected {}: {}", field_count_, kFields, kHeader));
   }
 
   // The time: a duration, or plain seconds read as a duration in seconds (exact in decimal).
@@ -171,19 +189,21 @@ absl::Status TraceReader::ParseRow(TraceRow* row) {
   time_text.resize(written);
   if (!time.ok()) {
     const bool negative = written > 0 && time_text[0] == '-';
-    return Fail(fmt::format("{} time {}; expected {}", negative ? "negative" : "bad", Shown(time_text),
-                            negative ? fmt::format("a time >= 0: {}", kTimeForm) : std::string(kTimeForm)));
+    return Fail(columns_[0], fmt::format("time must be {}{}, got {}", negative ? ">= 0: " : "",
+                                         kTimeForm, Shown(time_text)));
   }
   if (previous_line_ > 0 && *time < previous_time_) {
-    return Fail(fmt::format("time {} is before the previous row's {} (line {}); expected rows in time "
-                            "order",
-                            Shown(time_text), Shown(previous_time_text_), previous_line_));
+    return Fail(
+        columns_[0],
+        fmt::format("time {} is before the previous row's {} (line {}); expected rows in time "
+                    "order",
+                    Shown(time_text), Shown(previous_time_text_), previous_line_));
   }
 
   for (size_t i : {size_t{1}, size_t{2}}) {
     if (fields_[i].empty()) {
-      return Fail(fmt::format("empty {}; expected a name such as \"{}\"", kFieldNames[i],
-                              i == 1 ? "acme" : "llama-70b"));
+      return Fail(columns_[i], fmt::format("{} must be a name such as \"{}\", got an empty field",
+                                           kFieldNames[i], i == 1 ? "acme" : "llama-70b"));
     }
   }
   int64_t tokens[2] = {0, 0};
@@ -192,10 +212,14 @@ absl::Status TraceReader::ParseRow(TraceRow* row) {
       case CountParse::kOk:
         break;
       case CountParse::kNegative:
-        return Fail(fmt::format("negative {} {}; expected an integer >= 0", kFieldNames[i], fields_[i]));
+        return Fail(columns_[i], fmt::format("{} must be a whole number >= 0, got {}",
+                                             kFieldNames[i], fields_[i]));
+      case CountParse::kTooLarge:
+        return Fail(columns_[i], fmt::format("{} {} is too large; the largest is {}",
+                                             kFieldNames[i], fields_[i], INT64_MAX));
       case CountParse::kMalformed:
-        return Fail(
-            fmt::format("bad {} {}; expected an integer >= 0", kFieldNames[i], Shown(fields_[i])));
+        return Fail(columns_[i], fmt::format("{} must be a whole number >= 0, got {}",
+                                             kFieldNames[i], Shown(fields_[i])));
     }
   }
 

@@ -40,18 +40,18 @@ class TraceReader {
 
   // Opens `path` and checks its header line. Fails with NotFound "cannot open trace file '<path>':
   // <reason>" if the file cannot be read (missing, a directory, no permission), or with
-  // InvalidArgument "<path>:1: error: ...; expected ..." if the header is wrong or missing.
+  // InvalidArgument "<path>:1:1: error: ...; expected ..." if the header is wrong or missing.
   static absl::StatusOr<TraceReader> Open(const std::string& path);
 
   TraceReader(TraceReader&&) = default;
   TraceReader& operator=(TraceReader&&) = default;
 
-  // Reads the next row into *row (reusing its strings' storage) and returns true; returns false at the
-  // end of the file. A malformed row (wrong field count, bad time or number, negative tokens, a time
-  // before the previous row's, an empty org or model) fails with InvalidArgument
-  // "<path>:<line>: error: <what is wrong>; expected <what is valid>"; a read failure fails with
-  // DataLoss. After a failure, every later call returns the same failure.
-  // REQUIRES: row != nullptr.
+  // Reads the next row into *row (reusing its strings' storage) and returns true; returns false at
+  // the end of the file. A malformed row (wrong field count, bad time or number, negative tokens, a
+  // time before the previous row's, an empty org or model) fails with InvalidArgument
+  // "<path>:<line>:<column>: error: <what is wrong>", the column that of the field at fault, such
+  // as "input_tokens must be a whole number >= 0, got \"abc\""; a read failure fails with DataLoss.
+  // After a failure, every later call returns the same failure. REQUIRES: row != nullptr.
   absl::StatusOr<bool> Next(TraceRow* row);
 
   const std::string& path() const { return path_; }
@@ -61,10 +61,12 @@ class TraceReader {
  private:
   TraceReader(std::string path, std::unique_ptr<std::ifstream> in);
 
-  // Records and returns InvalidArgument "<path>:<line>: error: <message>" at the current line.
-  absl::Status Fail(std::string message);
-  // Splits text_ into fields_[0, field_count_); returns what is wrong, or "".
-  std::string Split();
+  // Records and returns InvalidArgument "<path>:<line>:<column>: error: <message>" at the current
+  // line; `column` is 1-based.
+  absl::Status Fail(size_t column, std::string message);
+  // Splits text_ into fields_[0, field_count_), their 1-based columns into columns_; returns what
+  // is wrong, or "" (then *problem_column is where).
+  std::string Split(size_t* problem_column);
   absl::Status ParseRow(TraceRow* row);
 
   std::string path_;
@@ -72,6 +74,7 @@ class TraceReader {
   int64_t line_ = 0;
   std::string text_;                 // the current line, its storage reused
   std::vector<std::string> fields_;  // its fields, their storage reused
+  std::vector<size_t> columns_;      // where each field starts on the line, 1-based
   size_t field_count_ = 0;
   Nanos previous_time_ = 0;
   std::string previous_time_text_;

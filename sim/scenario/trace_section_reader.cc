@@ -38,7 +38,11 @@ std::vector<TraceSpec> ReadTraces(TableReader& root, std::string_view scenario_p
                                                 "scenario file's folder)",
                                                 std::string(opened.status().message())));
         } else if (!opened.ok()) {
-          reader.ValueError("path", fmt::format("bad trace file: {}", std::string(opened.status().message())));
+          // "<file>:1:1: error: the header line is ...": one "error:" is this message's own.
+          std::string problem(opened.status().message());
+          if (const size_t at = problem.find(": error: "); at != std::string::npos)
+            problem.erase(at, 7);
+          reader.ValueError("path", fmt::format("bad trace file: {}", problem));
         }
       }
     }

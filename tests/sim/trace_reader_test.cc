@@ -74,32 +74,45 @@ TEST(TraceReader, ReadsEveryRowAndForm) {
   EXPECT_EQ(all.rows[3].input_tokens, INT64_MAX);
 }
 
-TEST(TraceReader, ReportsTheLineOfEachMalformedRow) {
+TEST(TraceReader, ReportsTheLineAndColumnOfEachMalformedRow) {
   struct Case {
     std::string row;
-    std::string error;  // after "<path>:3: error: "
+    std::string error;  // after "<path>:3:"; the column is that of the field at fault
   };
   const std::vector<Case> cases = {
-      {"2,acme,m,1", "got 4 field(s); expected 5: time,org,model,input_tokens,output_tokens"},
-      {"2,acme,m,1,2,", "got 6 field(s); expected 5"},
-      {"2s5,acme,m,1,2", "bad time \"2s5\"; expected seconds such as \"12.5\" or a duration such as \"12.5s\""},
-      {"-2,acme,m,1,2", "negative time \"-2\"; expected a time >= 0"},
-      {",acme,m,1,2", "bad time \"\""},
-      {"0.5,acme,m,1,2", "time \"0.5\" is before the previous row's \"1s\" (line 2); expected rows in time order"},
-      {"2,,m,1,2", "empty org; expected a name such as \"acme\""},
-      {"2,acme,\"\",1,2", "empty model; expected a name such as \"llama-70b\""},
-      {"2,acme,m,-1,2", "negative input_tokens -1; expected an integer >= 0"},
-      {"2,acme,m,1,2.5", "bad output_tokens \"2.5\"; expected an integer >= 0"},
-      {"2,acme,m,1,99999999999999999999", "bad output_tokens \"99999999999999999999\""},
-      {"2,\"acme,m,1,2", "field 2 has no closing quote"},
-      {"2,\"acme\"x,m,1,2", "field 2 has text after its closing quote; expected a comma next"},
-      {"2,ac\"me,m,1,2", "field 2 has a quote inside an unquoted value"},
+      {"2,acme,m,1",
+       "11: error: got 4 field(s); expected 5: time,org,model,input_tokens,output_tokens"},
+      {"2,acme,m,1,2,", "14: error: got 6 field(s); expected 5"},
+      {"2s5,acme,m,1,2",
+       "1: error: time must be seconds such as \"12.5\" or a duration such as \"12.5s\" or "
+       "\"250ms\", got "
+       "\"2s5\""},
+      {"-2,acme,m,1,2", "1: error: time must be >= 0: seconds such as \"12.5\""},
+      {",acme,m,1,2",
+       "1: error: time must be seconds such as \"12.5\" or a duration such as \"12.5s\" or "
+       "\"250ms\", got \"\""},
+      {"0.5,acme,m,1,2",
+       "1: error: time \"0.5\" is before the previous row's \"1s\" (line 2); expected rows in "
+       "time order"},
+      {"2,,m,1,2", "3: error: org must be a name such as \"acme\", got an empty field"},
+      {"2,acme,\"\",1,2",
+       "8: error: model must be a name such as \"llama-70b\", got an empty field"},
+      {"2,acme,m,-1,2", "10: error: input_tokens must be a whole number >= 0, got -1"},
+      {"2,acme,m,abc,2", "10: error: input_tokens must be a whole number >= 0, got \"abc\""},
+      {"2,acme,m, 1,2.5", "13: error: output_tokens must be a whole number >= 0, got \"2.5\""},
+      {"2,acme,m,1,99999999999999999999",
+       "12: error: output_tokens 99999999999999999999 is too large; the largest is "
+       "9223372036854775807"},
+      {"2,\"acme,m,1,2", "3: error: field 2 has no closing quote"},
+      {"2,\"acme\"x,m,1,2",
+       "9: error: field 2 has text after its closing quote; expected a comma next"},
+      {"2,ac\"me,m,1,2", "5: error: field 2 has a quote inside an unquoted value"},
   };
   for (const Case& c : cases) {
     const std::string path = WriteTrace("bad.csv", std::string(kHeaderLine) + "1s,acme,m,1,2\n" + c.row + "\n");
     const ReadAll all = Read(path);
     EXPECT_EQ(all.rows.size(), 1u) << c.row;
-    const std::string prefix = path + ":3: error: " + c.error;
+    const std::string prefix = path + ":3:" + c.error;
     EXPECT_EQ(all.error.substr(0, prefix.size()), prefix) << c.row;
   }
 }
@@ -120,11 +133,12 @@ TEST(TraceReader, KeepsReturningTheFirstError) {
 TEST(TraceReader, ChecksTheHeader) {
   EXPECT_EQ(Read(WriteTrace("h1.csv", "time,org,model,input,output\n")).error,
             ::testing::TempDir() +
-                "trace_reader_h1.csv:1: error: the header line is \"time,org,model,input,output\"; expected "
+                "trace_reader_h1.csv:1:1: error: the header line is "
+                "\"time,org,model,input,output\"; expected "
                 "exactly \"time,org,model,input_tokens,output_tokens\"");
   EXPECT_EQ(Read(WriteTrace("h2.csv", "")).error,
             ::testing::TempDir() +
-                "trace_reader_h2.csv:1: error: the file is empty; expected the header line "
+                "trace_reader_h2.csv:1:1: error: the file is empty; expected the header line "
                 "\"time,org,model,input_tokens,output_tokens\"");
   // A byte-order mark and \r\n line endings are accepted; a header alone is an empty trace.
   const ReadAll bom = Read(WriteTrace("h3.csv", "\xEF\xBB\xBFtime,org,model,input_tokens,output_tokens\r\n"));

@@ -1,0 +1,99 @@
+#include "sim/scenario/toml_error_hint.h"
+
+#include <cstdint>
+#include <optional>
+
+#include "fmt/format.h"
+
+namespace ratesim {
+namespace scenario_internal {
+namespace {
+
+// toml++'s words for the two rules it enforces here (toml++ 3.x, impl/parser.inl).
+constexpr std::string_view kRedefine = "cannot redefine existing ";
+constexpr std::string_view kTooWide = "' is not representable in 64 bits";
+constexpr std::string_view kInHeader = "Error while parsing table header";
+
+// toml++'s "cannot redefine existing <type> '<name>'[ as <new>]", taken apart.
+struct Redefinition {
+  std::string_view existing;  // "integer", "table", "array", ...
+  std::string_view name;      // the key or the header's dotted name, as written
+  std::string_view as;        // "table", "array-of-tables", or empty for a key-value pair
+};
+
+std::optional<Redefinition> ParseRedefinition(std::string_view description) {
+  const size_t start = description.find(kRedefine);
+  if (start == std::string_view::npos) return std::nullopt;
+  std::string_view rest = description.substr(start + kRedefine.size());
+  const size_t open = rest.find(" '");
+  const size_t close = rest.rfind('\'');
+  if (open == std::string_view::npos || close == std::string_view::npos || close <= open + 1) {
+    return std::nullopt;
+  }
+  Redefinition r;
+  r.existing = rest.substr(0, open);
+  r.name = rest.substr(open + 2, close - open - 2);
+  std::string_view after = rest.substr(close + 1);
+  if (after.substr(0, 4) == " as ") r.as = after.substr(4);
+  return r;
+}
+
+// "each org" for [[orgs]]: what one element of a scenario's array of tables is.
+std::string EachOf(std::string_view array) {
+  if (array == "orgs") return "each org";
+  if (array == "models") return "each model";
+  if (array == "policies") return "each policy";
+  if (array == "traces") return "each trace";
+  if (array == "orgs.traffic") return "each traffic stream";
+  return "each element";
+}
+
+std::string ExplainRedefinition(const Redefinition& r, bool in_header) {
+  const std::string each = EachOf(r.name);
+  const bool was_table = r.existing == "table";
+  const bool was_array = r.existing == "array";
+  if (r.as == "array-of-tables" && was_table) {
+    return fmt::format(
+        "[[{0}]] here, but [{0}] above; {1} is its own [[{0}]] table: write [[{0}]] above too",
+        r.name, each);
+  }
+  if (r.as == "table" && was_array) {
+    return fmt::format(
+        "[{0}] here, but [[{0}]] above; {1} is its own [[{0}]] table: write [[{0}]] here too",
+        r.name, each);
+  }
+  if (in_header && r.as.empty() && was_table) {
+    if (EachOf(r.name) != "each element") {
+      return fmt::format(
+          "[{0}] appears twice; {1} is its own [[{0}]] table: write [[{0}]] for every one",
+          r.name, each);
+    }
+    return fmt::format("[{0}] appears twice; merge the two into one [{0}]", r.name);
+  }
+  if (!in_header && r.as.empty()) {
+    return fmt::format("'{}' is set twice in the same table; remove one of the two", r.name);
+  }
+  const bool vowel = !r.existing.empty() &&
+                     std::string_view("aeiou").find(r.existing[0]) != std::string_view::npos;
+  return fmt::format("'{}' is set twice, once as {} {} and once as a table; remove one of the two",
+                     r.name, vowel ? "an" : "a", r.existing);
+}
+
+}  // namespace
+
+std::string ExplainTomlError(std::string_view description) {
+  if (const std::optional<Redefinition> r = ParseRedefinition(description)) {
+    return ExplainRedefinition(*r, description.substr(0, kInHeader.size()) == kInHeader);
+  }
+  if (const size_t end = description.find(kTooWide); end != std::string_view::npos) {
+    const size_t begin = description.rfind('\'', end - 1);
+    if (begin != std::string_view::npos) {
+      return fmt::format("{} is too large for an integer; the largest is {}",
+                         description.substr(begin + 1, end - begin - 1), INT64_MAX);
+    }
+  }
+  return std::string(description);
+}
+
+}  // namespace scenario_internal
+}  // namespace ratesim

@@ -1,0 +1,173 @@
+// The text of the scenario loader's errors as a user reads it: the same from run to run, one
+// message per mistake, a hint for what toml++ reports bare, and no "-nan".
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "engine/limit_formula.h"
+#include "engine/param_spec.h"
+#include "gtest/gtest.h"
+#include "sim/scenario/scenario_loader.h"
+
+namespace ratesim {
+namespace {
+
+// A valid scenario with an `expr` formula; tests replace a part of it (Replaced). Its line 19 is
+// the org's name, so an org's `limits` put after it is line 20.
+constexpr char kExprScenario[] = R"([run]
+duration = "1m"
+
+[limits]
+formula = "expr"
+requests_per_s = "headroom * ok_rps_1m"
+tokens_per_s = "headroom * ok_tps_1m"
+headroom = 2
+
+[[models]]
+name = "m"
+concurrency = 2
+service = { dist = "constant", mean = "1s" }
+
+[[policies]]
+type = "fifo"
+
+[[orgs]]
+name = "acme"
+  [[orgs.traffic]]
+  model = "m"
+  shape = "poisson"
+  rate = "60rpm"
+)";
+
+// The message of a parse that must fail.
+std::string ErrorOf(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  absl::StatusOr<Scenario> scenario = ParseScenario(text, "s.toml", overrides);
+  EXPECT_FALSE(scenario.ok()) << "parsed although an error was expected:\n" << text;
+  return scenario.ok() ? "" : std::string(scenario.status().message());
+}
+
+// `text` with `from` (which must occur in it) replaced by `to`.
+std::string Replaced(const std::string& from, const std::string& to,
+                     std::string text = kExprScenario) {
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
+// Whether `message()` equals `expected` in each of 8 new processes. Abseil seeds a hash map's order
+// with an address, so an order taken from a map changes between runs of the program, not within
+// one: the "threadsafe" death-test style executes the test binary again, which ASLR lays out anew.
+// A message built in such an order passes all 8 about once in 256 (with two names to order).
+template <typename Message>
+void ExpectTheSameInEveryRun(const Message& message, const std::string& expected) {
+  EXPECT_EQ(message(), expected);
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  for (int run = 0; run < 8; ++run) {
+    EXPECT_EXIT(std::exit(message() == expected ? 0 : 1), ::testing::ExitedWithCode(0), "")
+        << "run " << run;
+  }
+}
+
+TEST(ScenarioErrorText, ListsAnOrgsLimitKeysInTheSameOrderEveryRun) {
+  // An org's valid limit keys: the expressions (kept in a hash map), the bounds and the constants.
+  const std::string text = Replaced("name = \"acme\"", "name = \"acme\"\nlimits = { zzzz = 1 }");
+  ExpectTheSameInEveryRun(
+      [&] { return ErrorOf(text); },
+      "s.toml:20:12: error: unknown key 'zzzz' in 'limits' of [[orgs]]; expected one "
+      "of: requests_per_s, tokens_per_s, base_rpm, base_tpm, ceiling_rpm, "
+      "ceiling_tpm, capacity_share, headroom");
+}
+
+TEST(ScenarioErrorText, NamesTheSameBadParameterEveryRun) {
+  // Of two bad names, the first in name order, whatever the map's order.
+  ExpectTheSameInEveryRun(
+      [] {
+        return std::string(MakeFormula("fixed", {{"zz", 1.0}, {"yy", 1.0}}).status().message());
+      },
+      "unknown parameter 'yy'; expected one of: rpm, tpm");
+  const ParamTexts texts = {{"requests_per_s", "base_rps"}, {"tokens_per_s", "base_tps"}};
+  ExpectTheSameInEveryRun(
+      [&] {
+        return std::string(
+            MakeFormula("expr", {{"rate_rps", 1.0}, {"age_s", 1.0}}, texts).status().message());
+      },
+      "constant 'age_s' of limit formula 'expr': 'age_s' is a variable of the expressions, set at "
+      "each update; give the constant another name");
+  ExpectTheSameInEveryRun(
+      [&] { return std::string(MakeFormula("fixed", {}, texts).status().message()); },
+      "limit formula 'fixed' takes no text parameters, got 'requests_per_s'");
+}
+
+TEST(ScenarioErrorText, SaysToRemoveOneOfAKeySetTwice) {
+  EXPECT_EQ(
+      ErrorOf(Replaced("concurrency = 2", "concurrency = 2\nconcurrency = 4")),
+      "s.toml:13:15: error: 'concurrency' is set twice in the same table; remove one of the two");
+}
+
+TEST(ScenarioErrorText, SaysEachOrgIsItsOwnDoubleBracketedTable) {
+  // [orgs] above, [[orgs]] below; then the other way round; then a table written twice.
+  EXPECT_EQ(
+      ErrorOf(Replaced("[[orgs]]", "[orgs]\nname = \"a\"\n[[orgs]]")),
+      "s.toml:20:1: error: [[orgs]] here, but [orgs] above; each org is its own [[orgs]] table: "
+      "write [[orgs]] above too");
+  EXPECT_EQ(
+      ErrorOf(std::string(kExprScenario) + "[orgs]\nname = \"b\"\n"),
+      "s.toml:24:1: error: [orgs] here, but [[orgs]] above; each org is its own [[orgs]] table: "
+      "write [[orgs]] here too");
+  EXPECT_EQ(ErrorOf(Replaced("[limits]", "[run]\nseed = 2\n[limits]")),
+            "s.toml:4:1: error: [run] appears twice; merge the two into one [run]");
+}
+
+TEST(ScenarioErrorText, SaysASeedIsTooLarge) {
+  // On the command line the value is kept as text (TOML cannot hold it), yet the user wrote a
+  // number.
+  EXPECT_EQ(
+      ErrorOf(kExprScenario, {"run.seed=18446744073709551615"}),
+      "<--set run.seed=18446744073709551615>: error: 'seed' in [run]: got 18446744073709551615, "
+      "which is too large: the largest seed is 9223372036854775807");
+  // Quoted, it is a string as before.
+  EXPECT_EQ(
+      ErrorOf(kExprScenario, {"run.seed=\"18446744073709551615\""}),
+      "<--set run.seed=\"18446744073709551615\">: error: 'seed' in [run]: got a string; expected "
+      "an integer >= 0");
+  // In the file, toml++ stops at it.
+  const std::string error =
+      ErrorOf(Replaced("duration = \"1m\"", "duration = \"1m\"\nseed = 18446744073709551615"));
+  EXPECT_EQ(error.substr(0, 9), "s.toml:3:") << error;
+  EXPECT_NE(error.find("error: 18446744073709551615 is too large for an integer; the largest is "
+                       "9223372036854775807"),
+            std::string::npos)
+      << error;
+}
+
+TEST(ScenarioErrorText, ShowsNaNAsNaN) {
+  // 0/0 is a NaN with its sign bit set on x86, which fmt writes "-nan".
+  EXPECT_EQ(
+      ErrorOf(Replaced("\"headroom * ok_rps_1m\"", "\"ok_rps_1m / ok_rps_1m\"")),
+      "s.toml:6:18: error: 'requests_per_s' in [limits]: the expression: gives NaN for a new key "
+      "(rate at the floor, every trailing rate and count 0, elapsed_s = age_s = now_s = 0, "
+      "utilisation 0); guard the division or logarithm that fails, e.g. with max(x, 1e-9) or x > 0 "
+      "? ... : ...");
+  EXPECT_EQ(
+      ErrorOf(Replaced("headroom = 2", "headroom = -nan")),
+      "s.toml:8:12: error: 'headroom' in [limits]: got NaN; a constant must be a finite number");
+  EXPECT_EQ(ErrorOf(Replaced("headroom = 2", "headroom = 2\nbase_rpm = -nan")),
+            "s.toml:9:12: error: 'base_rpm' in [limits]: got NaN; expected a finite number");
+  EXPECT_EQ(std::string(MakeFormula("fixed", {{"rpm", -std::nan("")}}).status().message()),
+            "parameter 'rpm' must be greater than 0, got NaN");
+}
+
+TEST(ScenarioErrorText, ReportsAnUnusedConstantOnceNotAgainWhereAnOrgSetsIt) {
+  // `hold` is in [limits] but no expression reads it: that is the one mistake, and an org's
+  // `hold = 0` is not also an unknown key.
+  const std::string text = Replaced("name = \"acme\"", "name = \"acme\"\nlimits = { hold = 0 }",
+                                    Replaced("headroom = 2", "headroom = 2\nhold = 1"));
+  EXPECT_EQ(
+      ErrorOf(text),
+      "s.toml:9:8: error: 'hold' in [limits]: constant 'hold' is not used by requests_per_s or "
+      "tokens_per_s, so it changes nothing; use it in an expression or remove it");
+}
+
+}  // namespace
+}  // namespace ratesim
