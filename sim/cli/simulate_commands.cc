@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "sim/metrics/overview_sink.h"
 #include "sim/report/audit_csv.h"
 #include "sim/report/comparison_table.h"
@@ -245,21 +246,30 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
     }
     staged_files.emplace_back(kAuditCsvFileName);
   }
-  if (absl::Status status = PublishReports(*output, *metadata, *runs, staged_files);
+  // What an earlier run left in `dir` and this one did not write goes: an old audit.csv must not
+  // sit beside reports it does not belong to.
+  const std::vector<std::string> ours = RunOutputFiles(true);
+  const auto owned = [&ours](const std::string& name) {
+    return std::find(ours.begin(), ours.end(), name) != ours.end();
+  };
+  if (absl::Status status = PublishReports(*output, *metadata, *runs, staged_files, owned);
       !status.ok()) {
     return Fail(context, kExitIoError, status);
   }
-  std::string files;
-  for (const ReportFormat& format : ReportFormats()) {
-    files += (files.empty() ? "" : ", ") + format.file_name;
-  }
-  files += fmt::format(", {}", kPlotsSvgFileName);
-  if (audit) files += fmt::format(", {}", kAuditCsvFileName);
-  context.out << fmt::format("\nwrote {} to {}\n", files, dir);
+  context.out << fmt::format("\nwrote {} to {}\n", fmt::join(RunOutputFiles(request.audit), ", "),
+                             dir);
   return kExitOk;
 }
 
 }  // namespace
+
+std::vector<std::string> RunOutputFiles(bool audit) {
+  std::vector<std::string> files;
+  for (const ReportFormat& format : ReportFormats()) files.push_back(format.file_name);
+  files.emplace_back(kPlotsSvgFileName);
+  if (audit) files.emplace_back(kAuditCsvFileName);
+  return files;
+}
 
 int RunCommand(const ParsedArgs& args, const CommandContext& context) {
   RunRequest request;

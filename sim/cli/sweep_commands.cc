@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "fmt/format.h"
 #include "sim/report/composition_warning.h"
+#include "sim/report/output_dir.h"
 #include "sim/sweep/merge.h"
 #include "sim/sweep/shard_file.h"
 #include "sim/sweep/sweep_output.h"
@@ -223,6 +225,9 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
 
   absl::StatusOr<SweepPlan> plan = PlanSweep(*request, shard);
   if (!plan.ok()) return Fail(context, kExitUsage, plan.status());
+  // Made before the points run, so that an --out that cannot be written fails at once.
+  absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create(*dir);
+  if (!output.ok()) return Fail(context, kExitIoError, output.status());
   WarnOfFormulasThatDoNotCompose(*plan, context);
   absl::StatusOr<std::vector<PointRows>> points = RunSweep(*plan, *jobs);
   if (!points.ok()) return Fail(context, kExitUsage, points.status());
@@ -241,14 +246,16 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
       file.columns.push_back(column.name);
     }
     file.points = *std::move(points);
-    if (absl::Status status = PublishShard(*dir, file); !status.ok()) {
+    if (absl::Status status = PublishShard(**output, file); !status.ok()) {
       return Fail(context, kExitIoError, status);
     }
     context.out << fmt::format("\nwrote {} to {}; combine all {} shards with 'ratesim merge'\n",
                                ShardFileName(shard), *dir, shard.count);
     return kExitOk;
   }
-  if (absl::Status status = PublishSweep(*dir, definition, *points); !status.ok()) {
+  // Shard files of an earlier sharded run into `dir` are stale beside the whole sweep's results.
+  const auto stale = [](const std::string& name) { return IsShardFileName(name); };
+  if (absl::Status status = PublishSweep(**output, definition, *points, stale); !status.ok()) {
     return Fail(context, kExitIoError, status);
   }
   context.out << fmt::format("\nwrote {}, {}, {} to {}\n", kSweepCsvFileName, kSweepJsonFileName,
@@ -261,6 +268,9 @@ int MergeCommand(const ParsedArgs& args, const CommandContext& context) {
   if (!dir.ok()) return Fail(context, kExitUsage, dir.status());
   absl::StatusOr<std::vector<std::string>> paths = FindShardFiles(args.positional);
   if (!paths.ok()) return Fail(context, kExitUsage, paths.status());
+  // Made before the shards are read, so that an --out that cannot be written fails at once.
+  absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create(*dir);
+  if (!output.ok()) return Fail(context, kExitIoError, output.status());
   std::vector<ShardFile> files;
   for (const std::string& path : *paths) {
     absl::StatusOr<ShardFile> file = ReadShardFile(path);
@@ -269,7 +279,9 @@ int MergeCommand(const ParsedArgs& args, const CommandContext& context) {
   }
   absl::StatusOr<MergedSweep> merged = MergeShards(files, *paths);
   if (!merged.ok()) return Fail(context, kExitUsage, merged.status());
-  if (absl::Status status = PublishSweep(*dir, merged->definition, merged->points); !status.ok()) {
+  // Shard files in `dir` stay: they may be the very shards just merged.
+  if (absl::Status status = PublishSweep(**output, merged->definition, merged->points);
+      !status.ok()) {
     return Fail(context, kExitIoError, status);
   }
   size_t rows = 0;
