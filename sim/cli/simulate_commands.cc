@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
+#include "sim/cli/interrupt.h"
 #include "sim/metrics/overview_sink.h"
 #include "sim/report/audit_csv.h"
 #include "sim/report/comparison_table.h"
@@ -21,6 +22,7 @@
 #include "sim/report/run_metadata.h"
 #include "sim/report/timeseries_csv.h"
 #include "sim/scenario/scenario_loader.h"
+#include "sim/simulate/cancellation.h"
 #include "sim/simulate/runner.h"
 
 namespace ratesim {
@@ -170,6 +172,9 @@ absl::Status ParseRunFlags(const ParsedArgs& args, RunRequest& request) {
 // --audit, audit.csv) atomically.
 int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Scenario& scenario,
                  const RunRequest& request) {
+  // Declared first, so destroyed last: a signal that comes while the staged output is removed
+  // still only sets the flag.
+  const InterruptScope interrupts;
   if (absl::Status status = CheckLabels(scenario, request.labels); !status.ok()) {
     return Fail(context, kExitUsage, status);
   }
@@ -218,6 +223,8 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   context.err << CompositionWarnings(scenario);
   absl::StatusOr<std::vector<RunResult>> runs =
       RunComparison(scenario, request.labels, options);
+  // `output`, destroyed on the way out, removes the staging directory and its parts.
+  if (absl::IsCancelled(runs.status())) return ReportInterrupted(context.err, dir);
   if (!runs.ok()) return Fail(context, kExitUsage, runs.status());
 
   ComparisonTableOptions table;
@@ -246,6 +253,8 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
     }
     staged_files.emplace_back(kAuditCsvFileName);
   }
+  // The last moment to stop: after this the results are in place.
+  if (CancellationRequested()) return ReportInterrupted(context.err, dir);
   // What an earlier run left in `dir` and this one did not write goes: an old audit.csv must not
   // sit beside reports it does not belong to.
   const std::vector<std::string> ours = RunOutputFiles(true);

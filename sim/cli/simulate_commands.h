@@ -3,7 +3,8 @@
 // compose under lazy updates). Each prints scenario errors to the error stream and returns
 // kExitUsage before writing anything; `run` and `compare` print the comparison table and, with
 // --out, write the reports atomically (kExitIoError if that fails; an --out that cannot be written
-// fails so before the runs), replacing what an earlier run wrote there. Both take --replications N
+// fails so before the runs), replacing what an earlier run wrote there. On SIGINT or SIGTERM they
+// stop, write nothing and return 128 + the signal (interrupt.h). Both take --replications N
 // (N runs per policy with the seeds of replication.h, reported as means with 95% intervals),
 // --threads and --audit (audit.csv beside the reports; needs --out).
 #ifndef RATESIM_SIM_CLI_SIMULATE_COMMANDS_H_
