@@ -40,6 +40,11 @@ int Fail(const CommandContext& context, int code, const absl::Status& status) {
   return Fail(context, code, std::string(status.message()));
 }
 
+// "1 model", "2 models".
+std::string Count(size_t n, std::string_view singular, std::string_view plural) {
+  return fmt::format("{} {}", n, n == 1 ? singular : plural);
+}
+
 
 // The --set overrides, then --seed as one more (so it wins over a --set run.seed).
 absl::StatusOr<std::vector<std::string>> Overrides(const ParsedArgs& args) {
@@ -313,10 +318,12 @@ int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
   if (!scenario) return kExitUsage;
   size_t streams = 0;
   for (const OrgSpec& org : scenario->orgs) streams += org.traffic.size();
-  context.out << fmt::format("OK: {}: {} models, {} orgs, {} traffic streams, {} policies, {}\n",
-                             scenario->path, scenario->models.size(), scenario->orgs.size(),
-                             streams, scenario->policies.size(),
-                             FormatDuration(scenario->run.duration));
+  context.out << fmt::format(
+      "OK: {}: {}, {}, {}, {}, {}\n", scenario->path,
+      Count(scenario->models.size(), "model", "models"), Count(scenario->orgs.size(), "org", "orgs"),
+      Count(streams, "traffic stream", "traffic streams"),
+      Count(scenario->policies.size(), "policy", "policies"),
+      FormatDuration(scenario->run.duration));
   // A formula that does not compose still runs, so this is a warning, not an error: the file is
   // valid, but its results would hang on how often keys are touched.
   context.err << CompositionWarnings(*scenario);
