@@ -15,6 +15,7 @@
 #include "sim/report/comparison_table.h"
 #include "sim/report/composition_warning.h"
 #include "sim/report/human_units.h"
+#include "sim/report/idle_stream_warning.h"
 #include "sim/report/non_finite_warning.h"
 #include "sim/report/output_dir.h"
 #include "sim/report/plots_svg.h"
@@ -23,6 +24,7 @@
 #include "sim/report/timeseries_csv.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/simulate/cancellation.h"
+#include "sim/simulate/platform.h"
 #include "sim/simulate/runner.h"
 
 namespace ratesim {
@@ -37,6 +39,12 @@ int Fail(const CommandContext& context, int code, std::string_view message) {
 }
 
 int Fail(const CommandContext& context, int code, const absl::Status& status) {
+  // A trace's malformed row is a positioned error that says "error:" already.
+  if (absl::IsInvalidArgument(status) &&
+      status.message().find(": error: ") != std::string_view::npos) {
+    context.err << status.message() << '\n';
+    return code;
+  }
   return Fail(context, code, std::string(status.message()));
 }
 
@@ -225,7 +233,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   }
   // A formula that does not compose still runs, but its results then depend on when keys are
   // touched: said before the results, as `validate` says it.
-  context.err << CompositionWarnings(scenario);
+  context.err << CompositionWarnings(scenario) << IdleStreamWarnings(scenario);
   absl::StatusOr<std::vector<RunResult>> runs =
       RunComparison(scenario, request.labels, options);
   // `output`, destroyed on the way out, removes the staging directory and its parts.
@@ -316,6 +324,13 @@ int CompareCommand(const ParsedArgs& args, const CommandContext& context) {
 int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
   std::optional<Scenario> scenario = Load(args, context);
   if (!scenario) return kExitUsage;
+  // The loader reads only a trace's header; `run` reads its rows when it builds the platform. The
+  // same call here fails on the same row with the same message, so a valid file is one that runs.
+  if (absl::StatusOr<std::unique_ptr<Platform>> platform =
+          BuildPlatform(*scenario, scenario->policies.front());
+      !platform.ok()) {
+    return Fail(context, kExitUsage, platform.status());
+  }
   size_t streams = 0;
   for (const OrgSpec& org : scenario->orgs) streams += org.traffic.size();
   context.out << fmt::format(
@@ -325,8 +340,9 @@ int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
       Count(scenario->policies.size(), "policy", "policies"),
       FormatDuration(scenario->run.duration));
   // A formula that does not compose still runs, so this is a warning, not an error: the file is
-  // valid, but its results would hang on how often keys are touched.
-  context.err << CompositionWarnings(*scenario);
+  // valid, but its results would hang on how often keys are touched. So is a stream that sends
+  // nothing: the run goes ahead without it.
+  context.err << CompositionWarnings(*scenario) << IdleStreamWarnings(*scenario);
   return kExitOk;
 }
 
