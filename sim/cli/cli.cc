@@ -3,9 +3,12 @@
 #include <algorithm>
 
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "sim/cli/list_commands.h"
 #include "sim/cli/simulate_commands.h"
 #include "sim/cli/sweep_commands.h"
+#include "sim/sweep/sweep_output.h"
+#include "sim/sweep/sweep_plot.h"
 #include "sim/util/nearest_name.h"
 #include "sim/version.h"
 
@@ -16,8 +19,11 @@ const FlagSpec kHelpFlag = {"--help", "", false, "show this help"};
 const FlagSpec kSetFlag = {"--set", "KEY=VALUE", true,
                            "override a scenario value, e.g. run.duration=5m (repeatable)"};
 const FlagSpec kSeedFlag = {"--seed", "N", false, "random seed (same as --set run.seed=N)"};
+// Built from the list the commands write by, so that the help cannot miss a file.
 const FlagSpec kOutFlag = {"--out", "DIR", false,
-                           "write summary.json, timeseries.csv, run.json into DIR"};
+                           fmt::format("write {} into DIR", fmt::join(RunOutputFiles(false), ", "))};
+const std::string kSweepFiles =
+    fmt::format("{}, {} and {}", kSweepCsvFileName, kSweepJsonFileName, kSweepSvgFileName);
 const FlagSpec kReplicationsFlag = {
     "--replications", "N", false,
     "run each policy N times with derived seeds; report means and 95% intervals (default 1)"};
@@ -31,10 +37,11 @@ std::string Usage(const Command& command) {
   if (!command.positional.empty()) usage += " " + command.positional;
   for (const FlagSpec& flag : command.flags) {
     if (flag.name == kHelpFlag.name) continue;
-    usage += " [" + flag.name;
+    usage += flag.required ? " " : " [";
+    usage += flag.name;
     if (!flag.value_name.empty()) usage += " " + flag.value_name;
     if (flag.repeated) usage += " ...";
-    usage += "]";
+    if (!flag.required) usage += "]";
   }
   return usage;
 }
@@ -66,7 +73,8 @@ void PrintHelp(std::ostream& out) {
   for (const Command& command : Commands()) {
     out << fmt::format("  {:<{}}  {}\n", command.name, width, command.summary);
   }
-  out << "\nexit codes: 0 ok, 1 results could not be written, 2 bad command line or scenario\n"
+  out << "\nexit codes: 0 ok, 1 results could not be written, 2 bad command line or scenario, "
+         "130 or 143 interrupted by SIGINT or SIGTERM (nothing written)\n"
          "example: ratesim compare scenarios/quickstart.toml --out results/quickstart\n";
 }
 
@@ -138,7 +146,7 @@ const std::vector<Command>& Commands() {
          "a scenario key (as --set takes it) and its values; the grid is the cross product"},
         {"--scenarios", "A,B", false, "more scenario files to sweep the same grid over"},
         {"--out", "DIR", false,
-         "required: write sweep.csv and sweep.json (or the shard file) into DIR"},
+         "required: write " + kSweepFiles + " (with --shard, the shard file) into DIR", true},
         kSeedFlag, kSetFlag, kReplicationsFlag,
         {"--jobs", "N", false, "run points on up to N threads (default 0: one per core)"},
         {"--shard", "I/N", false,
@@ -147,7 +155,7 @@ const std::vector<Command>& Commands() {
        &SweepCommand},
       {"merge", "SHARD_DIR...", "combine the shards of a sweep into the files one run writes",
        "ratesim merge --out results/window results/shard-0 results/shard-1",
-       {{"--out", "DIR", false, "required: write sweep.csv and sweep.json into DIR"}, kHelpFlag},
+       {{"--out", "DIR", false, "required: write " + kSweepFiles + " into DIR", true}, kHelpFlag},
        &MergeCommand},
   };
   return *commands;

@@ -3,7 +3,8 @@
 // tests run the whole command in-process.
 //
 // Exit codes (command.h): 0 success; 2 a usage or scenario error (printed to `err`, nothing
-// written); 1 results could not be written.
+// written); 1 results could not be written; 128 + the signal (130, 143) when SIGINT or SIGTERM
+// stopped a command that runs or writes results (interrupt.h; nothing written).
 #ifndef RATESIM_SIM_CLI_CLI_H_
 #define RATESIM_SIM_CLI_CLI_H_
 

@@ -16,6 +16,7 @@ namespace ratesim {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitIoError = 1;  // results could not be written
 inline constexpr int kExitUsage = 2;    // bad command line or bad scenario; nothing written
+// A command stopped by SIGINT or SIGTERM exits with 128 + the signal: InterruptedExitCode().
 
 struct CommandContext {
   const std::vector<std::string>& argv;  // the whole command line, for run.json

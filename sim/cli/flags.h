@@ -18,6 +18,7 @@ struct FlagSpec {
   std::string value_name;  // "LABEL" for a flag that takes a value; empty for a switch
   bool repeated = false;   // may be given more than once (each value is kept, in order)
   std::string help;        // one line
+  bool required = false;   // the command fails without it; its usage line shows it unbracketed
 };
 
 struct ParsedArgs {

@@ -8,12 +8,15 @@
 
 #include "absl/status/statusor.h"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
+#include "sim/cli/interrupt.h"
 #include "sim/metrics/overview_sink.h"
 #include "sim/report/audit_csv.h"
 #include "sim/report/comparison_table.h"
 #include "sim/report/policy_verdict.h"
 #include "sim/report/composition_warning.h"
 #include "sim/report/human_units.h"
+#include "sim/report/idle_stream_warning.h"
 #include "sim/report/non_finite_warning.h"
 #include "sim/report/output_dir.h"
 #include "sim/report/plots_svg.h"
@@ -21,6 +24,8 @@
 #include "sim/report/run_metadata.h"
 #include "sim/report/timeseries_csv.h"
 #include "sim/scenario/scenario_loader.h"
+#include "sim/simulate/cancellation.h"
+#include "sim/simulate/platform.h"
 #include "sim/simulate/runner.h"
 
 namespace ratesim {
@@ -35,7 +40,18 @@ int Fail(const CommandContext& context, int code, std::string_view message) {
 }
 
 int Fail(const CommandContext& context, int code, const absl::Status& status) {
+  // A trace's malformed row is a positioned error that says "error:" already.
+  if (absl::IsInvalidArgument(status) &&
+      status.message().find(": error: ") != std::string_view::npos) {
+    context.err << status.message() << '\n';
+    return code;
+  }
   return Fail(context, code, std::string(status.message()));
+}
+
+// "1 model", "2 models".
+std::string Count(size_t n, std::string_view singular, std::string_view plural) {
+  return fmt::format("{} {}", n, n == 1 ? singular : plural);
 }
 
 
@@ -170,6 +186,9 @@ absl::Status ParseRunFlags(const ParsedArgs& args, RunRequest& request) {
 // --audit, audit.csv) atomically.
 int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Scenario& scenario,
                  const RunRequest& request) {
+  // Declared first, so destroyed last: a signal that comes while the staged output is removed
+  // still only sets the flag.
+  const InterruptScope interrupts;
   if (absl::Status status = CheckLabels(scenario, request.labels); !status.ok()) {
     return Fail(context, kExitUsage, status);
   }
@@ -215,9 +234,11 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   }
   // A formula that does not compose still runs, but its results then depend on when keys are
   // touched: said before the results, as `validate` says it.
-  context.err << CompositionWarnings(scenario);
+  context.err << CompositionWarnings(scenario) << IdleStreamWarnings(scenario);
   absl::StatusOr<std::vector<RunResult>> runs =
       RunComparison(scenario, request.labels, options);
+  // `output`, destroyed on the way out, removes the staging directory and its parts.
+  if (absl::IsCancelled(runs.status())) return ReportInterrupted(context.err, dir);
   if (!runs.ok()) return Fail(context, kExitUsage, runs.status());
 
   ComparisonTableOptions table;
@@ -246,21 +267,32 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
     }
     staged_files.emplace_back(kAuditCsvFileName);
   }
-  if (absl::Status status = PublishReports(*output, *metadata, *runs, staged_files);
+  // The last moment to stop: after this the results are in place.
+  if (CancellationRequested()) return ReportInterrupted(context.err, dir);
+  // What an earlier run left in `dir` and this one did not write goes: an old audit.csv must not
+  // sit beside reports it does not belong to.
+  const std::vector<std::string> ours = RunOutputFiles(true);
+  const auto owned = [&ours](const std::string& name) {
+    return std::find(ours.begin(), ours.end(), name) != ours.end();
+  };
+  if (absl::Status status = PublishReports(*output, *metadata, *runs, staged_files, owned);
       !status.ok()) {
     return Fail(context, kExitIoError, status);
   }
-  std::string files;
-  for (const ReportFormat& format : ReportFormats()) {
-    files += (files.empty() ? "" : ", ") + format.file_name;
-  }
-  files += fmt::format(", {}", kPlotsSvgFileName);
-  if (audit) files += fmt::format(", {}", kAuditCsvFileName);
-  context.out << fmt::format("\nwrote {} to {}\n", files, dir);
+  context.out << fmt::format("\nwrote {} to {}\n", fmt::join(RunOutputFiles(request.audit), ", "),
+                             dir);
   return kExitOk;
 }
 
 }  // namespace
+
+std::vector<std::string> RunOutputFiles(bool audit) {
+  std::vector<std::string> files;
+  for (const ReportFormat& format : ReportFormats()) files.push_back(format.file_name);
+  files.emplace_back(kPlotsSvgFileName);
+  if (audit) files.emplace_back(kAuditCsvFileName);
+  return files;
+}
 
 int RunCommand(const ParsedArgs& args, const CommandContext& context) {
   RunRequest request;
@@ -293,15 +325,25 @@ int CompareCommand(const ParsedArgs& args, const CommandContext& context) {
 int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
   std::optional<Scenario> scenario = Load(args, context);
   if (!scenario) return kExitUsage;
+  // The loader reads only a trace's header; `run` reads its rows when it builds the platform. The
+  // same call here fails on the same row with the same message, so a valid file is one that runs.
+  if (absl::StatusOr<std::unique_ptr<Platform>> platform =
+          BuildPlatform(*scenario, scenario->policies.front());
+      !platform.ok()) {
+    return Fail(context, kExitUsage, platform.status());
+  }
   size_t streams = 0;
   for (const OrgSpec& org : scenario->orgs) streams += org.traffic.size();
-  context.out << fmt::format("OK: {}: {} models, {} orgs, {} traffic streams, {} policies, {}\n",
-                             scenario->path, scenario->models.size(), scenario->orgs.size(),
-                             streams, scenario->policies.size(),
-                             FormatDuration(scenario->run.duration));
+  context.out << fmt::format(
+      "OK: {}: {}, {}, {}, {}, {}\n", scenario->path,
+      Count(scenario->models.size(), "model", "models"), Count(scenario->orgs.size(), "org", "orgs"),
+      Count(streams, "traffic stream", "traffic streams"),
+      Count(scenario->policies.size(), "policy", "policies"),
+      FormatDuration(scenario->run.duration));
   // A formula that does not compose still runs, so this is a warning, not an error: the file is
-  // valid, but its results would hang on how often keys are touched.
-  context.err << CompositionWarnings(*scenario);
+  // valid, but its results would hang on how often keys are touched. So is a stream that sends
+  // nothing: the run goes ahead without it.
+  context.err << CompositionWarnings(*scenario) << IdleStreamWarnings(*scenario);
   return kExitOk;
 }
 

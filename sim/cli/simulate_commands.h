@@ -2,15 +2,24 @@
 // and `validate` (read and check only; it also warns, exit code 0, of a limit formula that does not
 // compose under lazy updates). Each prints scenario errors to the error stream and returns
 // kExitUsage before writing anything; `run` and `compare` print the comparison table and, with
-// --out, write the reports atomically (kExitIoError if that fails). Both take --replications N
+// --out, write the reports atomically (kExitIoError if that fails; an --out that cannot be written
+// fails so before the runs), replacing what an earlier run wrote there. On SIGINT or SIGTERM they
+// stop, write nothing and return 128 + the signal (interrupt.h). Both take --replications N
 // (N runs per policy with the seeds of replication.h, reported as means with 95% intervals),
 // --threads and --audit (audit.csv beside the reports; needs --out).
 #ifndef RATESIM_SIM_CLI_SIMULATE_COMMANDS_H_
 #define RATESIM_SIM_CLI_SIMULATE_COMMANDS_H_
 
+#include <string>
+#include <vector>
+
 #include "sim/cli/command.h"
 
 namespace ratesim {
+
+// The files `run` and `compare` write into --out, in the order they name them: summary.json,
+// timeseries.csv, run.json, plots.svg and, with --audit, audit.csv.
+std::vector<std::string> RunOutputFiles(bool audit);
 
 int RunCommand(const ParsedArgs& args, const CommandContext& context);
 int CompareCommand(const ParsedArgs& args, const CommandContext& context);

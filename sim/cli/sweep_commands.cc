@@ -3,13 +3,17 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "fmt/format.h"
+#include "sim/cli/interrupt.h"
 #include "sim/report/composition_warning.h"
+#include "sim/report/output_dir.h"
+#include "sim/simulate/cancellation.h"
 #include "sim/sweep/merge.h"
 #include "sim/sweep/shard_file.h"
 #include "sim/sweep/sweep_output.h"
@@ -223,8 +227,15 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
 
   absl::StatusOr<SweepPlan> plan = PlanSweep(*request, shard);
   if (!plan.ok()) return Fail(context, kExitUsage, plan.status());
+  // Declared before `output`, so destroyed after it: a signal while the staging directory is
+  // removed only sets the flag.
+  const InterruptScope interrupts;
+  // Made before the points run, so that an --out that cannot be written fails at once.
+  absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create(*dir);
+  if (!output.ok()) return Fail(context, kExitIoError, output.status());
   WarnOfFormulasThatDoNotCompose(*plan, context);
   absl::StatusOr<std::vector<PointRows>> points = RunSweep(*plan, *jobs);
+  if (absl::IsCancelled(points.status())) return ReportInterrupted(context.err, *dir);
   if (!points.ok()) return Fail(context, kExitUsage, points.status());
 
   const SweepDefinition& definition = plan->definition;
@@ -241,14 +252,18 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
       file.columns.push_back(column.name);
     }
     file.points = *std::move(points);
-    if (absl::Status status = PublishShard(*dir, file); !status.ok()) {
+    if (CancellationRequested()) return ReportInterrupted(context.err, *dir);
+    if (absl::Status status = PublishShard(**output, file); !status.ok()) {
       return Fail(context, kExitIoError, status);
     }
     context.out << fmt::format("\nwrote {} to {}; combine all {} shards with 'ratesim merge'\n",
                                ShardFileName(shard), *dir, shard.count);
     return kExitOk;
   }
-  if (absl::Status status = PublishSweep(*dir, definition, *points); !status.ok()) {
+  if (CancellationRequested()) return ReportInterrupted(context.err, *dir);
+  // Shard files of an earlier sharded run into `dir` are stale beside the whole sweep's results.
+  const auto stale = [](const std::string& name) { return IsShardFileName(name); };
+  if (absl::Status status = PublishSweep(**output, definition, *points, stale); !status.ok()) {
     return Fail(context, kExitIoError, status);
   }
   context.out << fmt::format("\nwrote {}, {}, {} to {}\n", kSweepCsvFileName, kSweepJsonFileName,
@@ -261,6 +276,10 @@ int MergeCommand(const ParsedArgs& args, const CommandContext& context) {
   if (!dir.ok()) return Fail(context, kExitUsage, dir.status());
   absl::StatusOr<std::vector<std::string>> paths = FindShardFiles(args.positional);
   if (!paths.ok()) return Fail(context, kExitUsage, paths.status());
+  const InterruptScope interrupts;
+  // Made before the shards are read, so that an --out that cannot be written fails at once.
+  absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create(*dir);
+  if (!output.ok()) return Fail(context, kExitIoError, output.status());
   std::vector<ShardFile> files;
   for (const std::string& path : *paths) {
     absl::StatusOr<ShardFile> file = ReadShardFile(path);
@@ -269,7 +288,10 @@ int MergeCommand(const ParsedArgs& args, const CommandContext& context) {
   }
   absl::StatusOr<MergedSweep> merged = MergeShards(files, *paths);
   if (!merged.ok()) return Fail(context, kExitUsage, merged.status());
-  if (absl::Status status = PublishSweep(*dir, merged->definition, merged->points); !status.ok()) {
+  if (CancellationRequested()) return ReportInterrupted(context.err, *dir);
+  // Shard files in `dir` stay: they may be the very shards just merged.
+  if (absl::Status status = PublishSweep(**output, merged->definition, merged->points);
+      !status.ok()) {
     return Fail(context, kExitIoError, status);
   }
   size_t rows = 0;

@@ -64,6 +64,17 @@ absl::StatusOr<std::unique_ptr<StagedOutput>> StagedOutput::Create(const std::st
     if (error) return IoError(error.value(), fmt::format("cannot resolve '{}'", dir_arg));
     dir = absolute;
   }
+  // An --out that exists but cannot take the results is found now, before the runs it would
+  // otherwise wait for.
+  struct stat info;
+  if (::stat(dir.c_str(), &info) == 0) {
+    const int error = !S_ISDIR(info.st_mode)                  ? ENOTDIR
+                      : ::access(dir.c_str(), W_OK | X_OK) != 0 ? errno
+                                                                : 0;
+    if (error != 0) {
+      return IoError(error, fmt::format("cannot write results into '{}'", dir.string()));
+    }
+  }
   std::unique_ptr<StagedOutput> output(new StagedOutput);
   output->dir_ = dir.string();
   const fs::path temp = fs::path(fmt::format("{}.tmp-{}", dir.string(), ::getpid()));
@@ -106,7 +117,8 @@ absl::Status StagedOutput::Write(const OutputFile& file) {
   return WriteFile(StagedPath(file.name), file);
 }
 
-absl::Status StagedOutput::Publish(const std::vector<std::string>& names) {
+absl::Status StagedOutput::Publish(const std::vector<std::string>& names,
+                                   const OwnedFiles& owned) {
   const fs::path dir(dir_);
   const fs::path temp(staging_);
   std::error_code ignored;
@@ -131,6 +143,27 @@ absl::Status StagedOutput::Publish(const std::vector<std::string>& names) {
   if (!S_ISDIR(info.st_mode)) {
     return IoError(ENOTDIR, fmt::format("cannot write results into '{}'", dir.string()));
   }
+  // What an earlier run of the command left that this one does not replace is moved aside like a
+  // replaced file, so that a failure below puts it back.
+  std::vector<std::string> stale;
+  if (owned) {
+    std::error_code error;
+    for (const fs::directory_entry& entry : fs::directory_iterator(dir, error)) {
+      const std::string name = entry.path().filename().string();
+      if (owned(name) && std::find(names.begin(), names.end(), name) == names.end()) {
+        stale.push_back(name);
+      }
+    }
+    if (error) return IoError(error.value(), fmt::format("cannot list '{}'", dir.string()));
+  }
+  for (const std::string& name : stale) {
+    const fs::path target = dir / name;
+    const fs::path backup = temp / (".old." + name);
+    if (std::rename(target.c_str(), backup.c_str()) != 0) {
+      return IoError(errno, fmt::format("cannot remove '{}'", target.string()));
+    }
+    restores_.push_back({target.string(), backup.string()});
+  }
   for (const std::string& name : names) {
     const fs::path target = dir / name;
     fs::path backup;
@@ -154,7 +187,8 @@ absl::Status StagedOutput::Publish(const std::vector<std::string>& names) {
   return absl::OkStatus();
 }
 
-absl::Status PublishFiles(const std::string& dir, const std::vector<OutputFile>& files) {
+absl::Status PublishFiles(const std::string& dir, const std::vector<OutputFile>& files,
+                          const OwnedFiles& owned) {
   absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create(dir);
   if (!output.ok()) return output.status();
   std::vector<std::string> names;
@@ -162,7 +196,7 @@ absl::Status PublishFiles(const std::string& dir, const std::vector<OutputFile>&
     if (absl::Status status = (*output)->Write(file); !status.ok()) return status;
     names.push_back(file.name);
   }
-  return (*output)->Publish(names);
+  return (*output)->Publish(names, owned);
 }
 
 }  // namespace ratesim

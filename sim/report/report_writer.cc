@@ -27,7 +27,7 @@ const std::vector<ReportFormat>& ReportFormats() {
 
 absl::Status PublishReports(StagedOutput& output, const RunMetadata& metadata,
                             const std::vector<RunResult>& runs,
-                            const std::vector<std::string>& staged) {
+                            const std::vector<std::string>& staged, const OwnedFiles& owned) {
   const ReportInput input{metadata, runs};
   std::vector<std::string> names;
   for (const ReportFormat& format : ReportFormats()) {
@@ -41,7 +41,7 @@ absl::Status PublishReports(StagedOutput& output, const RunMetadata& metadata,
   for (const std::string& name : staged) {
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
-  return output.Publish(names);
+  return output.Publish(names, owned);
 }
 
 absl::Status WriteReports(const std::string& dir, const RunMetadata& metadata,

@@ -35,9 +35,11 @@ const std::vector<ReportFormat>& ReportFormats();
 // files already staged there that `staged` names (such as audit.csv): all of them, or on failure
 // none (and an error naming the path and the reason). A format whose file `staged` names was
 // staged while the runs went (timeseries.csv, streamed by a TimeseriesLog) and is not written again.
+// Files of the directory that `owned` accepts and this call does not publish are removed.
 absl::Status PublishReports(StagedOutput& output, const RunMetadata& metadata,
                             const std::vector<RunResult>& runs,
-                            const std::vector<std::string>& staged = {});
+                            const std::vector<std::string>& staged = {},
+                            const OwnedFiles& owned = {});
 
 // PublishReports into a new StagedOutput for `dir`.
 absl::Status WriteReports(const std::string& dir, const RunMetadata& metadata,

@@ -2,6 +2,7 @@
 
 #include "fmt/format.h"
 #include "sim/scenario/trace_reader.h"
+#include "sim/simulate/cancellation.h"
 #include "sim/simulate/request_sampler.h"
 
 namespace ratesim {
@@ -56,7 +57,9 @@ absl::Status AddTraceKeys(const TraceSpec& trace, Nanos now, FormulaBook& formul
   absl::StatusOr<TraceReader> reader = TraceReader::Open(trace.path);
   if (!reader.ok()) return reader.status();
   TraceRow row;
-  while (true) {
+  // A trace of gigabytes takes a while to scan: it stops for a cancellation as the run would.
+  for (uint64_t rows = 1;; ++rows) {
+    if (rows % 4096 == 0 && CancellationRequested()) return CancelledStatus();
     absl::StatusOr<bool> more = reader->Next(&row);
     if (!more.ok()) return more.status();
     if (!*more) return absl::OkStatus();

@@ -49,7 +49,8 @@ inline ModelCapacity Scaled(const ModelCapacity& per_replica, int64_t replicas) 
 
 // REQUIRES: `scenario` outlives the result. Reads every trace once for its (org, model) names, in
 // constant memory in the trace's length. Fails (InvalidArgument) on an unknown formula, policy or
-// model name or a rejected parameter (what the loader checks), and on a malformed trace.
+// model name or a rejected parameter (what the loader checks), and on a malformed trace; returns
+// CancelledStatus() on a cancellation (cancellation.h) while it reads a trace.
 absl::StatusOr<std::unique_ptr<Platform>> BuildPlatform(const Scenario& scenario,
                                                         const PolicySpec& policy);
 

@@ -5,6 +5,7 @@
 
 #include "fmt/format.h"
 #include "fmt/ranges.h"
+#include "sim/simulate/cancellation.h"
 #include "sim/simulate/replication.h"
 #include "sim/simulate/simulation.h"
 
@@ -50,6 +51,11 @@ absl::StatusOr<std::vector<RunResult>> RunComparison(const Scenario& scenario,
       std::min<size_t>(static_cast<size_t>(options.threads > 0 ? options.threads : cores), runs));
   auto work = [&](int worker) {
     for (size_t i = worker; i < runs; i += workers) {
+      // After a cancellation the runs left are not even started (nor their output parts opened).
+      if (CancellationRequested()) {
+        results[i] = CancelledStatus();
+        continue;
+      }
       const size_t policy = i / replications;
       const int replication = static_cast<int>(i % replications);
       std::unique_ptr<AttemptObserver> observer;

@@ -50,7 +50,7 @@ absl::StatusOr<RunResult> RunPolicy(const Scenario& scenario, const PolicySpec& 
 // with. All the runs (policies x replications) share up to `options.threads` threads; the results
 // do not depend on how many. Fails (InvalidArgument) on a label the scenario lacks, naming the
 // labels it has, or on replications < 1; otherwise with the first failed run's error, in result
-// order.
+// order. After a cancellation (cancellation.h) every run stops soon and it returns CancelledStatus().
 absl::StatusOr<std::vector<RunResult>> RunComparison(const Scenario& scenario,
                                                      const std::vector<std::string>& labels,
                                                      const ComparisonOptions& options);

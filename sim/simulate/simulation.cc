@@ -11,6 +11,7 @@
 #include "sim/metrics/recorder.h"
 #include "sim/scenario/trace_reader.h"
 #include "sim/simulate/arrival_process.h"
+#include "sim/simulate/cancellation.h"
 #include "sim/simulate/capacity_controller.h"
 #include "sim/simulate/client_retry.h"
 #include "sim/simulate/platform.h"
@@ -21,6 +22,11 @@ namespace {
 
 // The least time between a closed-loop worker's request ending and its next one: a round trip.
 constexpr Nanos kClientTurnaround = kNanosPerMillisecond;
+
+// How often the event loop looks for a cancellation (cancellation.h): a power of two, so the test
+// is a mask. A few thousand events take well under a millisecond, so a run stops at once, and one
+// relaxed load per 4096 events costs nothing measurable.
+constexpr uint64_t kEventsPerCancellationCheck = 4096;
 
 enum EventKind : uint32_t {
   kArrival,         // a = stream: a new request
@@ -80,10 +86,14 @@ class Simulation {
     Nanos next_sample = run_.resolution;
     events_.Push(next_sample, kSample, 0, 0);
     Nanos now = 0;
+    uint64_t handled = 0;
     // Once no arrival is pending and nothing is in flight, what remains in the queue (samples,
     // timers of requests that already left, capacity changes) cannot change any outcome.
     while (!events_.Empty() && (pending_arrivals_ > 0 || requests_.in_use() > 0)) {
       if (!run_.drain && events_.Top().time > run_.duration) break;
+      if ((++handled & (kEventsPerCancellationCheck - 1)) == 0 && CancellationRequested()) {
+        return CancelledStatus();
+      }
       const Event event = events_.Pop();
       now = event.time;
       switch (event.kind) {
@@ -385,6 +395,7 @@ class TeeSink : public SeriesSink {
 
 absl::StatusOr<RunResult> Simulate(const Scenario& scenario, const PolicySpec& policy, uint64_t seed,
                                    const SimulationOptions& options) {
+  if (CancellationRequested()) return CancelledStatus();
   absl::StatusOr<std::unique_ptr<Platform>> platform = BuildPlatform(scenario, policy);
   if (!platform.ok()) return platform.status();
   RunResult result{policy.label, seed, {}, {}, RunMetrics(0, 0)};

@@ -28,7 +28,8 @@ struct SimulationOptions {
 };
 
 // REQUIRES: `policy` is one of scenario.policies or built like them. Fails (InvalidArgument) on what
-// the scenario loader validates, and on a malformed trace row (naming file and line).
+// the scenario loader validates, and on a malformed trace row (naming file and line); returns
+// CancelledStatus() soon after RequestCancellation (cancellation.h), at once if it came before.
 absl::StatusOr<RunResult> Simulate(const Scenario& scenario, const PolicySpec& policy, uint64_t seed,
                                    const SimulationOptions& options = {});
 

@@ -14,6 +14,7 @@
 #include "sim/report/output_dir.h"
 #include "sim/report/run_metadata.h"
 #include "sim/scenario/toml_reader.h"
+#include "sim/sweep/sweep_output.h"
 
 namespace ratesim {
 namespace {
@@ -186,10 +187,21 @@ std::string ShardFileText(const ShardFile& file) {
   return out.str();
 }
 
-absl::Status PublishShard(const std::string& dir, const ShardFile& file) {
+absl::Status PublishShard(StagedOutput& output, const ShardFile& file) {
   const std::string text = ShardFileText(file);
-  return PublishFiles(dir,
-                      {{ShardFileName(file.shard), [&text](std::ostream& out) { out << text; }}});
+  const std::string name = ShardFileName(file.shard);
+  if (absl::Status status = output.Write({name, [&text](std::ostream& out) { out << text; }});
+      !status.ok()) {
+    return status;
+  }
+  const std::string siblings = fmt::format("-of-{}.toml", file.shard.count);
+  const auto stale = [&siblings](const std::string& other) {
+    if (IsSweepFileName(other)) return true;
+    return IsShardFileName(other) &&
+           (other.size() < siblings.size() ||
+            other.compare(other.size() - siblings.size(), siblings.size(), siblings) != 0);
+  };
+  return output.Publish({name}, stale);
 }
 
 namespace {

@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "sim/report/output_dir.h"
 #include "sim/sweep/shard.h"
 #include "sim/sweep/sweep_definition.h"
 #include "sim/sweep/sweep_rows.h"
@@ -40,8 +41,11 @@ bool IsShardFileName(const std::string& name);
 // The file's text.
 std::string ShardFileText(const ShardFile& file);
 
-// Writes ShardFileText into `dir` atomically (output_dir.h).
-absl::Status PublishShard(const std::string& dir, const ShardFile& file);
+// Writes ShardFileText into `output` and publishes it (output_dir.h). Removes from the directory
+// what the new file makes stale: sweep.csv, sweep.json and sweep.svg (an earlier unsharded or
+// merged result) and the shard files of a different shard count. Shard files of the same count are
+// kept: they are the other shards, gathered there for `merge`.
+absl::Status PublishShard(StagedOutput& output, const ShardFile& file);
 
 // Reads a shard file. Fails (InvalidArgument, naming `path`) when it cannot be parsed, is not a
 // shard file, lacks or mistypes a field, or its fingerprint does not match its definition; NotFound

@@ -109,14 +109,25 @@ std::string SweepJson(const SweepDefinition& definition, const std::vector<Point
   return out;
 }
 
-absl::Status PublishSweep(const std::string& dir, const SweepDefinition& definition,
-                          const std::vector<PointRows>& points) {
+bool IsSweepFileName(const std::string& name) {
+  return name == kSweepCsvFileName || name == kSweepJsonFileName || name == kSweepSvgFileName;
+}
+
+absl::Status PublishSweep(StagedOutput& output, const SweepDefinition& definition,
+                          const std::vector<PointRows>& points, const OwnedFiles& stale) {
   const std::string csv = SweepCsv(definition, points);
   const std::string json = SweepJson(definition, points);
   const std::string svg = SweepSvg(definition, points);
-  return PublishFiles(dir, {{kSweepCsvFileName, [&csv](std::ostream& out) { out << csv; }},
-                            {kSweepJsonFileName, [&json](std::ostream& out) { out << json; }},
-                            {kSweepSvgFileName, [&svg](std::ostream& out) { out << svg; }}});
+  const std::vector<OutputFile> files = {
+      {kSweepCsvFileName, [&csv](std::ostream& out) { out << csv; }},
+      {kSweepJsonFileName, [&json](std::ostream& out) { out << json; }},
+      {kSweepSvgFileName, [&svg](std::ostream& out) { out << svg; }}};
+  std::vector<std::string> names;
+  for (const OutputFile& file : files) {
+    if (absl::Status status = output.Write(file); !status.ok()) return status;
+    names.push_back(file.name);
+  }
+  return output.Publish(names, stale);
 }
 
 }  // namespace ratesim

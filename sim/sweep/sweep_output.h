@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "sim/report/output_dir.h"
 #include "sim/sweep/sweep_definition.h"
 #include "sim/sweep/sweep_rows.h"
 
@@ -29,9 +30,14 @@ inline constexpr char kSweepJsonFileName[] = "sweep.json";
 std::string SweepCsv(const SweepDefinition& definition, const std::vector<PointRows>& points);
 std::string SweepJson(const SweepDefinition& definition, const std::vector<PointRows>& points);
 
-// Writes both files into `dir` atomically (output_dir.h): both, or on failure neither.
-absl::Status PublishSweep(const std::string& dir, const SweepDefinition& definition,
-                          const std::vector<PointRows>& points);
+// True for sweep.csv, sweep.json and sweep.svg.
+bool IsSweepFileName(const std::string& name);
+
+// Writes sweep.csv, sweep.json and sweep.svg into `output` and publishes them atomically
+// (output_dir.h): all, or on failure none. Files of the directory that `stale` accepts are removed
+// (an unsharded sweep's: shard files of an earlier sharded run there).
+absl::Status PublishSweep(StagedOutput& output, const SweepDefinition& definition,
+                          const std::vector<PointRows>& points, const OwnedFiles& stale = {});
 
 }  // namespace ratesim
 

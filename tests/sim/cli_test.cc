@@ -124,6 +124,27 @@ TEST(Cli, CommandHelpShowsItsUsageFlagsAndAnExample) {
   EXPECT_EQ(Cli({"run", "--bogus", "--help"}).code, 0);
 }
 
+TEST(Cli, RunAndCompareHelpNameEveryFileOutWrites) {
+  for (const char* command : {"run", "compare"}) {
+    const Result r = Cli({command, "--help"});
+    EXPECT_TRUE(Contains(r.out, "write summary.json, timeseries.csv, run.json, plots.svg into DIR"))
+        << command;
+    EXPECT_TRUE(Contains(r.out, "also write audit.csv into DIR")) << command;
+  }
+}
+
+TEST(Cli, SweepAndMergeUsageShowOutAsRequired) {
+  const Result merge = Cli({"merge", "--help"});
+  EXPECT_TRUE(Contains(merge.out, "usage: ratesim merge SHARD_DIR... --out DIR\n"));
+  EXPECT_TRUE(Contains(merge.out, "required: write sweep.csv, sweep.json and sweep.svg into DIR"));
+  const Result sweep = Cli({"sweep", "--help"});
+  EXPECT_TRUE(Contains(sweep.out, "[--scenarios A,B] --out DIR [--seed N]"));
+  EXPECT_TRUE(Contains(sweep.out, "required: write sweep.csv, sweep.json and sweep.svg (with "
+                                  "--shard, the shard file) into DIR"));
+  // The hint after a usage error shows the same line.
+  EXPECT_TRUE(Contains(Cli({"merge"}).err, "usage: ratesim merge SHARD_DIR... --out DIR\n"));
+}
+
 TEST(Cli, UnknownCommandSuggestsTheNearestOne) {
   const Result r = Cli({"comapre", "x.toml"});
   EXPECT_EQ(r.code, 2);
@@ -205,7 +226,7 @@ TEST_F(CliTest, BadFlagValuesAreUsageErrorsAndWriteNothing) {
 TEST_F(CliTest, ValidateSummarisesAGoodScenario) {
   const Result r = Cli({"validate", tiny_});
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "OK: " + tiny_ + ": 1 models, 2 orgs, 2 traffic streams, 2 policies, 20s\n");
+  EXPECT_EQ(r.out, "OK: " + tiny_ + ": 1 model, 2 orgs, 2 traffic streams, 2 policies, 20s\n");
   EXPECT_EQ(r.err, "");  // its formula (earned) composes: no warning
 }
 
@@ -230,7 +251,7 @@ TEST_F(CliTest, ValidateWarnsOfAFormulaThatDoesNotComposeAndStillExitsZero) {
             WithExpr("requests_per_s = \"rate_rps + 0.1\"\ntokens_per_s = \"base_tps\""));
   const Result r = Cli({"validate", path});
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "OK: " + path + ": 1 models, 2 orgs, 2 traffic streams, 2 policies, 20s\n");
+  EXPECT_EQ(r.out, "OK: " + path + ": 1 model, 2 orgs, 2 traffic streams, 2 policies, 20s\n");
   EXPECT_EQ(r.err,
             "warning: limit formula 'expr' of [limits] does not compose under lazy updates: at one "
             "point of a test key's life (a new key), its requests_per_s gives 1.10 req/s after one "
@@ -284,6 +305,17 @@ TEST_F(CliTest, ValidatePrintsNothingMoreForAnExpressionThatComposes) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(Contains(r.out, "OK: " + path));
   EXPECT_EQ(r.err, "");
+}
+
+TEST_F(CliTest, ValidateCountsInTheSingularForOne) {
+  std::string text = kTinyScenario;
+  text.erase(text.find("[[orgs]]\nname = \"bursty\""),
+             text.find("[[policies]]") - text.find("[[orgs]]\nname = \"bursty\""));
+  text.erase(text.find("\n[[policies]]\ntype = \"fifo\""));
+  const std::string one = Write("one.toml", text);
+  const Result r = Cli({"validate", one});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "OK: " + one + ": 1 model, 1 org, 1 traffic stream, 1 policy, 20s\n");
 }
 
 TEST_F(CliTest, ValidateAppliesOverrides) {
@@ -515,9 +547,6 @@ TEST_F(CliTest, AuditIsWrittenWithTheOtherReports) {
                 0),
             0u);
   EXPECT_EQ(Outputs(), std::vector<std::string>{"audited"});  // no part or temporary file left
-  // Without --audit, a run leaves an earlier audit.csv alone (other files in DIR are kept).
-  ASSERT_EQ(Cli({"run", tiny_, "--out", out}).code, 0);
-  EXPECT_TRUE(fs::exists(out + "/audit.csv"));
 }
 
 TEST_F(CliTest, AnUnwritableOutputDirectoryIsAnIoErrorBeforeAnAuditedRun) {

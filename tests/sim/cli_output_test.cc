@@ -1,0 +1,103 @@
+// What `ratesim` leaves in --out DIR: the files of this run and no stale ones of an earlier run of
+// the same command (an audit.csv without --audit, shard files beside a whole sweep's results),
+// while other files stay; and an --out that cannot be written fails at once, before any run.
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/support/sweep_fixture.h"
+
+namespace ratesim {
+namespace {
+
+using testing::CliResult;
+using testing::Entries;
+using testing::ReadFile;
+using testing::RunRatesim;
+using testing::WriteFile;
+
+class CliOutputTest : public ::testing::Test {
+ protected:
+  void SetUp() override { tiny_ = WriteFile(temp_ / "tiny.toml", testing::kTinyScenario); }
+
+  testing::TempDir temp_;
+  std::string tiny_;
+};
+
+TEST_F(CliOutputTest, ARunWithoutAuditRemovesTheAuditOfAnEarlierRunAndKeepsOtherFiles) {
+  const std::string out = temp_ / "out";
+  ASSERT_EQ(RunRatesim({"run", tiny_, "--audit", "--out", out}).code, 0);
+  WriteFile(out + "/notes.txt", "mine");
+  WriteFile(out + "/sweep.csv", "not run's");
+  for (const char* command : {"run", "compare"}) {
+    const CliResult r = RunRatesim({command, tiny_, "--out", out});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(Entries(out), (std::vector<std::string>{"notes.txt", "plots.svg", "run.json",
+                                                      "summary.json", "sweep.csv",
+                                                      "timeseries.csv"}))
+        << command;
+  }
+  EXPECT_EQ(ReadFile(out + "/notes.txt"), "mine");
+  EXPECT_EQ(Entries(temp_.path()), (std::vector<std::string>{"out", "tiny.toml"}));
+}
+
+TEST_F(CliOutputTest, AShardRemovesStaleSweepResultsAndOtherShardingsButKeepsItsSiblings) {
+  const std::string out = temp_ / "out";
+  const std::vector<std::string> sweep = {"sweep", tiny_, "--grid", "run.seed=1,2,3", "--out", out};
+  ASSERT_EQ(RunRatesim(sweep).code, 0);
+  WriteFile(out + "/sweep-shard-0-of-3.toml", "an earlier sharding");
+  WriteFile(out + "/sweep-shard-1-of-12.toml", "an earlier sharding");
+  WriteFile(out + "/sweep-shard-1-of-2.toml", "a sibling");
+  WriteFile(out + "/notes.txt", "mine");
+  std::vector<std::string> shard = sweep;
+  shard.insert(shard.end(), {"--shard", "0/2"});
+  const CliResult r = RunRatesim(shard);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Entries(out), (std::vector<std::string>{"notes.txt", "sweep-shard-0-of-2.toml",
+                                                    "sweep-shard-1-of-2.toml"}));
+}
+
+TEST_F(CliOutputTest, AWholeSweepRemovesShardFilesButMergeKeepsItsShards) {
+  const std::string out = temp_ / "out";
+  const std::vector<std::string> sweep = {"sweep", tiny_, "--grid", "run.seed=1,2", "--out", out};
+  for (const char* shard : {"0/2", "1/2"}) {
+    std::vector<std::string> args = sweep;
+    args.insert(args.end(), {"--shard", shard});
+    ASSERT_EQ(RunRatesim(args).code, 0);
+  }
+  const std::vector<std::string> merged = {"sweep-shard-0-of-2.toml", "sweep-shard-1-of-2.toml",
+                                           "sweep.csv", "sweep.json", "sweep.svg"};
+  // Merged into the folder of its shards: they are its inputs, and stay.
+  ASSERT_EQ(RunRatesim({"merge", "--out", out, out}).code, 0);
+  EXPECT_EQ(Entries(out), merged);
+  const CliResult r = RunRatesim(sweep);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Entries(out), (std::vector<std::string>{"sweep.csv", "sweep.json", "sweep.svg"}));
+}
+
+TEST_F(CliOutputTest, AnOutThatIsAFileFailsBeforeAnythingRuns) {
+  const std::string file = WriteFile(temp_ / "file", "x");
+  ASSERT_EQ(RunRatesim({"sweep", tiny_, "--grid", "run.seed=1,2", "--shard", "0/2", "--out",
+                        temp_ / "shards"})
+                .code,
+            0);
+  const std::vector<std::vector<std::string>> commands = {
+      {"run", tiny_, "--out", file},
+      {"compare", tiny_, "--audit", "--out", file},
+      {"sweep", tiny_, "--grid", "run.seed=1,2", "--out", file},
+      {"sweep", tiny_, "--grid", "run.seed=1,2", "--shard", "1/2", "--out", file},
+      {"merge", "--out", file, temp_ / "shards"},
+  };
+  for (const std::vector<std::string>& args : commands) {
+    const CliResult r = RunRatesim(args);
+    EXPECT_EQ(r.code, 1) << args[0];
+    EXPECT_EQ(r.err, "error: cannot write results into '" + file + "': Not a directory\n")
+        << args[0];
+    EXPECT_EQ(r.out, "") << args[0];  // no table: nothing ran
+  }
+  EXPECT_EQ(ReadFile(file), "x");
+  EXPECT_EQ(Entries(temp_.path()), (std::vector<std::string>{"file", "shards", "tiny.toml"}));
+}
+
+}  // namespace
+}  // namespace ratesim

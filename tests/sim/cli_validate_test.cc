@@ -1,0 +1,95 @@
+// `ratesim validate` fails where `run` would on a trace's rows (a malformed row, an unknown model),
+// with run's message; and validate, run and compare warn (exit 0) of a trace or traffic stream that
+// sends nothing because it begins at or after the end of the run.
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/support/sweep_fixture.h"
+
+namespace ratesim {
+namespace {
+
+using testing::CliResult;
+using testing::RunRatesim;
+using testing::WriteFile;
+
+class CliValidateTest : public ::testing::Test {
+ protected:
+  // The tiny trace scenario (10 s) replaying `trace`.
+  std::string TraceScenario(const std::string& trace) {
+    std::filesystem::create_directories(temp_ / "traces");
+    WriteFile(temp_ / "traces/day.csv", trace);
+    return WriteFile(temp_ / "trace.toml", testing::kTinyTraceScenario);
+  }
+
+  testing::TempDir temp_;
+};
+
+TEST_F(CliValidateTest, ValidateFailsOnAMalformedTraceRowWithRunsMessage) {
+  const std::string trace = temp_ / "traces/day.csv";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"time,org,model,input_tokens,output_tokens\n0.5,a,m,100,20\nsoon,b,m,100,20\n",
+       trace + ":3: error: "},
+      {"time,org,model,input_tokens,output_tokens\n0.5,a,m,100,20\n1,b,m,-4,20\n",
+       trace + ":3: error: "},
+      {"time,org,model,input_tokens,output_tokens\n0.5,a,m,100,20\n1,b,gpt,1,1\n",
+       trace + ":3: error: unknown model 'gpt'"},
+  };
+  for (const auto& [text, message] : cases) {
+    const std::string scenario = TraceScenario(text);
+    const CliResult validate = RunRatesim({"validate", scenario});
+    const CliResult run = RunRatesim({"run", scenario});
+    EXPECT_EQ(validate.code, 2) << text;
+    EXPECT_EQ(run.code, 2) << text;
+    EXPECT_EQ(validate.out, "") << text;
+    EXPECT_EQ(validate.err.rfind(message, 0), 0u) << validate.err;
+    EXPECT_EQ(validate.err, run.err);
+  }
+}
+
+TEST_F(CliValidateTest, ATraceWhollyAfterTheRunIsAWarningOfValidateAndRun) {
+  const std::string scenario = TraceScenario(
+      "time,org,model,input_tokens,output_tokens\n25s,a,m,100,20\n26s,b,m,100,20\n");
+  const std::string warning = "warning: every row of trace '" + (temp_ / "traces/day.csv") +
+                              "' is at or after the run's duration of 10s (the first, line 2, is "
+                              "at 25s): it sends no requests\n";
+  for (const char* command : {"validate", "run", "compare"}) {
+    const CliResult r = RunRatesim({command, scenario});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err, warning) << command;
+  }
+  // Shortened by --set, a trace that did send does so no more.
+  const std::string sends = TraceScenario(std::string(testing::kTinyTrace));
+  EXPECT_EQ(RunRatesim({"validate", sends}).err, "");
+  EXPECT_NE(RunRatesim({"validate", sends, "--set", "run.duration=500ms"}).err.find(
+                "(the first, line 2, is at 500ms)"),
+            std::string::npos);
+}
+
+TEST_F(CliValidateTest, AnEmptyTraceIsAWarning) {
+  const std::string scenario = TraceScenario("time,org,model,input_tokens,output_tokens\n");
+  const CliResult r = RunRatesim({"validate", scenario});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "warning: trace '" + (temp_ / "traces/day.csv") +
+                       "' has no rows: it sends no requests\n");
+}
+
+TEST_F(CliValidateTest, ATrafficStreamStartingAfterTheRunIsAWarning) {
+  std::string text = testing::kTinyScenario;
+  const std::string steady = "  model = \"m\"\n  shape = \"constant\"";
+  text.replace(text.find(steady), steady.size(), steady + "\n  start = \"30s\"");
+  const std::string scenario = WriteFile(temp_ / "late.toml", text);
+  const std::string warning = "warning: the traffic of org 'steady' to model 'm' (" + scenario +
+                              ":16) starts at 30s, at or after the run's duration of 20s: it "
+                              "sends no requests\n";
+  for (const char* command : {"validate", "run", "compare"}) {
+    const CliResult r = RunRatesim({command, scenario});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err, warning) << command;
+  }
+  EXPECT_EQ(RunRatesim({"validate", scenario, "--set", "run.duration=31s"}).err, "");
+}
+
+}  // namespace
+}  // namespace ratesim
