@@ -30,9 +30,9 @@ TEST_F(CliValidateTest, ValidateFailsOnAMalformedTraceRowWithRunsMessage) {
   const std::string trace = temp_ / "traces/day.csv";
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"time,org,model,input_tokens,output_tokens\n0.5,a,m,100,20\nsoon,b,m,100,20\n",
-       trace + ":3: error: "},
+       trace + ":3:1: error: "},
       {"time,org,model,input_tokens,output_tokens\n0.5,a,m,100,20\n1,b,m,-4,20\n",
-       trace + ":3: error: "},
+       trace + ":3:7: error: "},
       {"time,org,model,input_tokens,output_tokens\n0.5,a,m,100,20\n1,b,gpt,1,1\n",
        trace + ":3: error: unknown model 'gpt'"},
   };
