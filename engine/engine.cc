@@ -230,8 +230,9 @@ Engine::ArrivalResult Engine::ArriveThroughPolicy(const Ticket& ticket, KeyState
                                                   double tokens, Nanos now, Effects* out) {
   ModelState& model = models_[ticket.model];
   // What is timed for this instant happens before the arrival: expiring requests leave the buffer
-  // and requests released now start first, whatever order the caller delivers events in.
-  if (model.held > 0) Wake(ticket.model, now, out);
+  // and requests released now start first, whatever order the caller delivers events in. (Arrive
+  // did it already, before classifying, for a charging policy.)
+  if (model.held > 0 && !model.charges_over_rate) Wake(ticket.model, now, out);
   KeyView view{state.rate.request_rate, state.rate.token_rate, now};
   if (model.uses_fits_at && ticket.rate_class != RateClass::kWithin) {
     view.fits_at = FitsAt(state, tokens, now);
