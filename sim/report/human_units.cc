@@ -54,6 +54,12 @@ std::string FormatPercentCi(double mean_share, double ci95_share) {
   return fmt::format("{} \u00b1{:.1f}", mean, ci95_share * 100.0);
 }
 
+std::string FormatIndexCi(double mean, double ci95) {
+  if (!std::isfinite(mean)) return "-";
+  if (!std::isfinite(ci95)) return fmt::format("{:.3f}", mean);
+  return fmt::format("{:.3f} \u00b1{:.3f}", mean, ci95);
+}
+
 std::string FormatDuration(Nanos ns) {
   constexpr Nanos kMinute = 60 * kNanosPerSecond;
   constexpr Nanos kHour = 60 * kMinute;

@@ -23,6 +23,8 @@ std::string FormatPercent(double share);
 // Without a half-width (NaN: fewer than two values) just the estimate; "-" without an estimate.
 std::string FormatLatencyCi(double mean_ns, double ci95_ns);
 std::string FormatPercentCi(double mean_share, double ci95_share);
+// An index in [0, 1] (Jain's fairness) with three decimals: "0.873", "0.873 ±0.012".
+std::string FormatIndexCi(double mean, double ci95);
 
 // A duration as a scenario file accepts it, in the largest unit that keeps it short: whole hours or
 // minutes ("2h", "10m", "90m"), else seconds, ms or us with decimals as needed ("90s", "2.5s",

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 
+#include "sim/metrics/fairness.h"
 #include "sim/report/human_units.h"
 #include "sim/report/replication_stats.h"
 #include "sim/report/text_table.h"
@@ -13,11 +14,14 @@ namespace {
 
 using Align = TextTable::Align;
 
+// How a question's figures read.
+enum class Unit { kShare, kLatency, kIndex };
+
 struct Question {
   const char* label;
   RunMetric metric;
   bool higher_is_better;
-  bool is_latency;  // else a share
+  Unit unit;
 };
 
 std::optional<double> WorstOrgSuccess(const RunResult& run) {
@@ -33,16 +37,21 @@ std::vector<Question> Questions(bool several_orgs) {
   std::vector<Question> questions;
   questions.push_back({"most served",
                        [](const RunResult& run) { return SuccessShare(run.metrics.overall.counts); },
-                       true, false});
-  if (several_orgs) questions.push_back({"best for worst org", &WorstOrgSuccess, true, false});
+                       true, Unit::kShare});
+  if (several_orgs) {
+    questions.push_back({"best for worst org", &WorstOrgSuccess, true, Unit::kShare});
+    questions.push_back({"fairest across orgs",
+                         [](const RunResult& run) { return OrgFairness(run.metrics); }, true,
+                         Unit::kIndex});
+  }
   questions.push_back({"fewest 503s",
                        [](const RunResult& run) { return Share503(run.metrics.overall.counts); },
-                       false, false});
+                       false, Unit::kShare});
   questions.push_back({"lowest p99 latency",
                        [](const RunResult& run) {
                          return QuantileNs(run.metrics.overall.latency, 0.99);
                        },
-                       false, true});
+                       false, Unit::kLatency});
   return questions;
 }
 
@@ -52,8 +61,12 @@ struct Standing {
 };
 
 std::string Figure(const Question& question, const MeanCi& estimate) {
-  return question.is_latency ? FormatLatencyCi(estimate.mean, estimate.ci95)
-                             : FormatPercentCi(estimate.mean, estimate.ci95);
+  switch (question.unit) {
+    case Unit::kShare: return FormatPercentCi(estimate.mean, estimate.ci95);
+    case Unit::kLatency: return FormatLatencyCi(estimate.mean, estimate.ci95);
+    case Unit::kIndex: return FormatIndexCi(estimate.mean, estimate.ci95);
+  }
+  return "-";
 }
 
 // Whether the 95% intervals of `a` and `b` are disjoint.

@@ -5,6 +5,8 @@
 //   most served           success share of finished requests (higher is better)
 //   best for worst org    the lowest success share of any org (higher): whom the policy leaves
 //                         behind; only with two orgs or more
+//   fairest across orgs   Jain's index over the orgs' success shares (higher; sim/metrics/
+//                         fairness.h): whether the orgs fare alike; only with two orgs or more
 //   fewest 503s           503 share of finished requests (lower): failures that are the
 //                         platform's fault, not the org's
 //   lowest p99 latency    of successful requests, queueing included (lower)

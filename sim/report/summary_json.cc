@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "fmt/format.h"
+#include "sim/metrics/fairness.h"
 #include "sim/report/comparison_table.h"
 #include "sim/report/json_writer.h"
 #include "sim/report/replication_stats.h"
@@ -50,6 +51,17 @@ void WriteSliceFields(const SliceMetrics& slice, JsonWriter& json) {
   WriteDistribution(slice.queue_wait, json);
 }
 
+// Fairness across orgs is written for runs of two orgs or more: with one it is 1 by definition.
+bool HasFairness(const RunMetrics& metrics) { return metrics.per_org.size() > 1; }
+
+void WriteOptional(const std::optional<double>& value, JsonWriter& json) {
+  if (value) {
+    json.Double(*value);
+  } else {
+    json.Null();
+  }
+}
+
 void WriteRun(const RunResult& run, JsonWriter& json) {
   const RunMetrics& metrics = run.metrics;
   json.BeginObject();
@@ -63,6 +75,10 @@ void WriteRun(const RunResult& run, JsonWriter& json) {
   WriteSliceFields(metrics.overall, json);
   json.Key("utilisation");
   json.Double(OverallUtilisation(metrics));
+  if (HasFairness(metrics)) {
+    json.Key("fairness");
+    WriteOptional(OrgFairness(metrics), json);
+  }
   json.EndObject();
 
   json.Key("per_org");
@@ -242,6 +258,10 @@ void WriteReplications(const PolicyReplications& group, JsonWriter& json) {
   WriteEstimate(group, [](const RunResult& run) {
     return std::optional<double>(OverallUtilisation(run.metrics));
   }, json);
+  if (HasFairness(first.metrics)) {
+    json.Key("fairness");
+    WriteEstimate(group, [](const RunResult& run) { return OrgFairness(run.metrics); }, json);
+  }
   json.EndObject();
 
   json.Key("per_org");

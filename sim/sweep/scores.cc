@@ -3,22 +3,12 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
+#include "sim/metrics/fairness.h"
 #include "sim/report/comparison_table.h"
 #include "sim/report/replication_stats.h"
 #include "sim/sweep/org_class.h"
 
 namespace ratesim {
-
-std::optional<double> JainIndex(const std::vector<double>& values) {
-  double sum = 0.0;
-  double sum_of_squares = 0.0;
-  for (double value : values) {
-    sum += value;
-    sum_of_squares += value * value;
-  }
-  if (sum_of_squares == 0.0) return std::nullopt;
-  return sum * sum / (static_cast<double>(values.size()) * sum_of_squares);
-}
 
 OutcomeCounts Pooled(const std::vector<const OutcomeCounts*>& slices) {
   OutcomeCounts pooled;
@@ -39,7 +29,6 @@ RunScores ScoreRun(const Scenario& scenario, const RunResult& run,
   RunScores scores;
   std::vector<const OutcomeCounts*> steady;
   std::vector<const OutcomeCounts*> spiking;
-  std::vector<double> success_ratios;
   // By name: a run's org ids follow the order keys were made, not scenario.orgs. A map, since a
   // platform scenario has thousands of orgs.
   absl::flat_hash_map<std::string_view, OrgClass> classes;
@@ -52,13 +41,12 @@ RunScores ScoreRun(const Scenario& scenario, const RunResult& run,
     const OrgClass org_class = found == classes.end() ? OrgClass::kUnclassified : found->second;
     if (org_class == OrgClass::kSteady) steady.push_back(&counts);
     if (org_class == OrgClass::kSpiking) spiking.push_back(&counts);
-    if (counts.finished() > 0) success_ratios.push_back(counts.success_rate());
   }
   if (!steady.empty()) scores.steady_success = SuccessShare(Pooled(steady));
   if (!spiking.empty()) scores.spiking_429_share = Share429(Pooled(spiking));
   scores.share_503 = Share503(run.metrics.overall.counts);
   scores.utilisation = OverallUtilisation(run.metrics);
-  scores.fairness = JainIndex(success_ratios);
+  scores.fairness = OrgFairness(run.metrics);
   if (recovery) {
     scores.recovery_s = recovery->recovery_s;
     scores.spiral = recovery->spiral;

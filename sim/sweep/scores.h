@@ -7,8 +7,8 @@
 //   share_503          503 / finished over all traffic: failures blamed on the platform;
 //   utilisation        busy share of all slots over the run;
 //   fairness           Jain's index over the per-org success ratios ok / finished, over the orgs
-//                      with at least one finished request: 1 when all orgs fare alike, 1/n when one
-//                      of n gets everything;
+//                      with at least one finished request (OrgFairness, sim/metrics/fairness.h): 1
+//                      when all orgs fare alike, 1/n when one of n gets everything;
 //   recovery_s, spiral after the last restored outage, judged on the 429 share of the model that
 //                      went down (recovery.h).
 // "Pooled" sums counts over the orgs before dividing, so each request weighs the same. A score is
@@ -25,10 +25,6 @@
 #include "sim/sweep/recovery.h"
 
 namespace ratesim {
-
-// Jain's fairness index (Σx)² / (n Σx²) of non-negative `values`; nullopt when `values` is empty or
-// all zero.
-std::optional<double> JainIndex(const std::vector<double>& values);
 
 // Sum of `slices`' counts: the pooled outcome of a group of orgs.
 OutcomeCounts Pooled(const std::vector<const OutcomeCounts*>& slices);

@@ -84,6 +84,10 @@ TEST(PolicyVerdict, NamesTheBestAndTheRunnerUpOfEachQuestionInItsOwnDirection) {
             (std::vector<std::string>{"best for worst org", "spread", "70.0%", "steady", "60.0%"}));
   EXPECT_EQ(Line(verdict, "fewest 503s"),
             (std::vector<std::string>{"fewest 503s", "spread", "5.0%", "steady", "15.0%"}));
+  // Jain's index of the success shares: spread (0.75, 0.7) 0.999, steady (1, 0.6) 0.941, worst
+  // (0.5, 0.1) 0.692.
+  EXPECT_EQ(Line(verdict, "fairest across orgs"),
+            (std::vector<std::string>{"fairest across orgs", "spread", "0.999", "steady", "0.941"}));
   EXPECT_EQ(Line(verdict, "lowest p99 latency"),
             (std::vector<std::string>{"lowest p99 latency", "spread", "50.0ms", "steady", "200ms"}));
   EXPECT_NE(verdict.find("--replications"), std::string::npos) << "one run: says how to tell";
@@ -96,8 +100,9 @@ TEST(PolicyVerdict, EqualFiguresKeepTheScenarioOrder) {
   const std::string verdict = PolicyVerdict(runs, 1);
   EXPECT_EQ(Line(verdict, "most served").at(1), "first");
   EXPECT_EQ(Line(verdict, "fewest 503s").at(1), "first");
-  // One org: no worst-org question.
+  // One org: no worst-org or fairness question.
   EXPECT_TRUE(Line(verdict, "best for worst org").empty());
+  EXPECT_TRUE(Line(verdict, "fairest across orgs").empty());
 }
 
 TEST(PolicyVerdict, ReplicationsTellApartOnlyWhatTheirIntervalsSeparate) {

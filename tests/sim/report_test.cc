@@ -555,7 +555,22 @@ TEST(SummaryJson, CountsRetriesInEverySlice) {
   const std::vector<std::string> keys = summary["policies"]["none"]["overall"].Keys();
   EXPECT_EQ(keys, (std::vector<std::string>{"offered", "ok", "r429_request", "r429_token", "r429",
                                             "r503", "in_flight", "retries", "success_rate",
-                                            "latency", "queue_wait", "utilisation"}));
+                                            "latency", "queue_wait", "utilisation",
+                                            "fairness"}));
+}
+
+TEST(SummaryJson, GivesFairnessAcrossOrgsOnlyWithTwoOrgsOrMore) {
+  // acme 80 of 100 served, beta 25 of 50: Jain's index (0.8 + 0.5)² / (2 × (0.64 + 0.25)).
+  const Json summary = ParsedSummary({MakeRun("none", 1)});
+  EXPECT_DOUBLE_EQ(summary["policies"]["none"]["overall"]["fairness"].number, 1.69 / 1.78);
+  EXPECT_FALSE(summary["policies"]["none"]["per_org"]["acme"].Has("fairness"));
+  // One org is served like itself by definition: no field rather than a 1 that says nothing.
+  RunResult solo{"fifo", 1, {"solo"}, {"m"}, RunMetrics(1, 1)};
+  solo.metrics.per_org[0].counts.offered = 10;
+  solo.metrics.per_org[0].counts.ok = 4;
+  solo.metrics.per_org[0].counts.r503 = 6;
+  solo.metrics.overall.counts = solo.metrics.per_org[0].counts;
+  EXPECT_FALSE(ParsedSummary({solo})["policies"]["fifo"]["overall"].Has("fairness"));
 }
 
 TEST(SummaryJson, SuccessRateIsZeroNotNaNWhenNothingFinished) {
@@ -724,6 +739,23 @@ TEST(HumanUnits, EstimatesKeepTheUnitAndDecimalsOfTheirMean) {
   EXPECT_EQ(FormatLatencyCi(0.42e6, 0.013e6), "0.42ms \u00b10.01");
   EXPECT_EQ(FormatLatencyCi(125e9, 3.3e9), "125s \u00b13");
   EXPECT_EQ(FormatLatencyCi(999.7e6, 6e6), "1.00s \u00b10.01");  // the mean's unit, not the ci's
+}
+
+TEST(HumanUnits, IndexesShowThreeDecimals) {
+  EXPECT_EQ(FormatIndexCi(0.87349, 0.0121), "0.873 \u00b10.012");
+  EXPECT_EQ(FormatIndexCi(1.0, std::nan("")), "1.000");
+  EXPECT_EQ(FormatIndexCi(std::nan(""), 0.1), "-");
+}
+
+TEST(SummaryJson, EstimatesFairnessOverReplications) {
+  // Replications of MakeRun at scales 1, 2, 3 serve each org the same shares: the same index
+  // every time, so a zero half-width.
+  const std::vector<RunResult> runs = {MakeRun("fifo", 1), MakeRun("fifo", 2), MakeRun("fifo", 3)};
+  const std::optional<Json> parsed = ParseJson(SummaryJson(runs, 3));
+  ASSERT_TRUE(parsed.has_value());
+  const Json& fairness = (*parsed)["policies"]["fifo"]["overall"]["fairness"];
+  EXPECT_DOUBLE_EQ(fairness["mean"].number, 1.69 / 1.78);
+  EXPECT_NEAR(fairness["ci95"].number, 0.0, 1e-12);
 }
 
 TEST(SummaryJson, GivesMeanAndHalfWidthPerMetricWithReplications) {

@@ -1,4 +1,4 @@
-// Tests for the sweep's scores: Jain's index, the steady / spiking classes, and every score of a
+// Tests for the sweep's scores: the steady / spiking classes, and every score of a
 // run computed by hand on a run built in code.
 #include "sim/sweep/scores.h"
 
@@ -8,29 +8,6 @@
 
 namespace ratesim {
 namespace {
-
-TEST(JainIndex, IsOneForEqualValuesWhateverTheirScale) {
-  EXPECT_DOUBLE_EQ(*JainIndex({0.7, 0.7, 0.7}), 1.0);
-  EXPECT_DOUBLE_EQ(*JainIndex({1.0}), 1.0);
-  EXPECT_DOUBLE_EQ(*JainIndex({5.0, 5.0}), 1.0);
-}
-
-TEST(JainIndex, IsOneOverNWhenOneOfNGetsEverything) {
-  EXPECT_DOUBLE_EQ(*JainIndex({1.0, 0.0, 0.0, 0.0}), 0.25);
-  EXPECT_DOUBLE_EQ(*JainIndex({0.0, 0.3}), 0.5);
-}
-
-TEST(JainIndex, MatchesHandComputedValues) {
-  // (1 + 2 + 3)² / (3 × (1 + 4 + 9)) = 36 / 42.
-  EXPECT_DOUBLE_EQ(*JainIndex({1.0, 2.0, 3.0}), 36.0 / 42.0);
-  // (0.9 + 0.5)² / (2 × (0.81 + 0.25)) = 1.96 / 2.12.
-  EXPECT_DOUBLE_EQ(*JainIndex({0.9, 0.5}), 1.96 / 2.12);
-}
-
-TEST(JainIndex, IsUndefinedForNoValuesOrAllZero) {
-  EXPECT_FALSE(JainIndex({}).has_value());
-  EXPECT_FALSE(JainIndex({0.0, 0.0}).has_value());
-}
 
 TrafficSpec Stream(TrafficShape::Kind kind) {
   TrafficSpec traffic;
