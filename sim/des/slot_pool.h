@@ -12,20 +12,24 @@ namespace ratesim {
 template <typename T>
 class SlotPool {
  public:
-  // A slot holding a value-initialised T.
-  uint64_t Allocate() {
+  // A slot holding `value`. Given the value rather than resetting the slot and then filling it in:
+  // for a large T, `items_[slot] = T{}` built a zeroed copy with `rep stos`, 5% of a whole M/M/c/K
+  // simulation, before every field was overwritten anyway.
+  uint64_t Allocate(const T& value) {
     ++in_use_count_;
     if (!free_.empty()) {
       const uint64_t slot = free_.back();
       free_.pop_back();
-      items_[slot] = T{};
+      items_[slot] = value;
       in_use_[slot] = 1;
       return slot;
     }
-    items_.emplace_back();
+    items_.push_back(value);
     in_use_.push_back(1);
     return items_.size() - 1;
   }
+  // A slot holding a value-initialised T.
+  uint64_t Allocate() { return Allocate(T{}); }
 
   // REQUIRES: `slot` is in use.
   void Free(uint64_t slot) {

@@ -42,6 +42,12 @@ enum EventKind : uint32_t {
 // A request between its arrival and its outcome, across its attempts. Slots are reused, so memory
 // follows the requests in flight, not the requests of the run.
 struct InFlight {
+  InFlight() = default;
+  // A new request's first attempt. Every other field keeps its initial value.
+  InFlight(uint64_t id, uint32_t stream, Nanos arrival, KeyId key, ModelId model,
+           const RequestDraw& draw)
+      : id(id), stream(stream), first_arrival(arrival), key(key), model(model), draw(draw) {}
+
   Ticket ticket;  // of the current attempt
   uint64_t id = 0;
   uint32_t stream = 0;
@@ -194,26 +200,24 @@ class Simulation {
     --pending_arrivals_;
     const StreamSpec& spec = platform_->streams[stream_index];
     Stream& stream = streams_[stream_index];
-    const uint64_t slot = requests_.Allocate();
-    InFlight& request = requests_[slot];
-    request.id = next_request_id_++;
-    request.stream = stream_index;
-    request.first_arrival = now;
+    KeyId key = spec.key;
+    ModelId model = spec.model;
+    RequestDraw draw;
     if (spec.trace != nullptr) {
       const TraceRow& row = stream.next_row;
-      request.key = platform_->TraceKey(row.org, row.model);
-      request.model = engine_.registry().key_model(request.key);
-      request.draw.input_tokens = row.input_tokens;
-      request.draw.output_tokens = row.output_tokens;
-      request.draw.max_output_tokens = std::max(row.output_tokens, spec.trace->max_output_tokens);
-      request.draw.service = DrawService(platform_->models[request.model]->service,
-                                         row.input_tokens, row.output_tokens, stream.rng);
+      key = platform_->TraceKey(row.org, row.model);
+      model = engine_.registry().key_model(key);
+      draw.input_tokens = row.input_tokens;
+      draw.output_tokens = row.output_tokens;
+      draw.max_output_tokens = std::max(row.output_tokens, spec.trace->max_output_tokens);
+      draw.service = DrawService(platform_->models[model]->service, row.input_tokens,
+                                 row.output_tokens, stream.rng);
     } else {
-      request.key = spec.key;
-      request.model = spec.model;
-      request.draw = stream.sampler->Draw(stream.rng);
+      draw = stream.sampler->Draw(stream.rng);
     }
-    recorder_.Offered(request.key);
+    const uint64_t slot =
+        requests_.Allocate(InFlight(next_request_id_++, stream_index, now, key, model, draw));
+    recorder_.Offered(key);
     Attempt(slot, now);
     if (spec.traffic == nullptr || spec.traffic->shape.kind != TrafficShape::Kind::kClosedLoop) {
       ScheduleArrival(stream_index);
