@@ -33,7 +33,8 @@ FormulaId Engine::AddFormula(std::unique_ptr<LimitFormula> formula) {
   const double period_s = formula->SummaryPeriodS();
   const Nanos period = period_s > 0 ? std::max<Nanos>(1, FromSeconds(period_s)) : 0;
   const SummaryGroupId group = InternSummaryGroup(*formula, period);
-  formulas_.push_back(FormulaSlot{std::move(formula), extra_words, period, group});
+  const bool constant = formula->Constant();
+  formulas_.push_back(FormulaSlot{std::move(formula), extra_words, constant, period, group});
   if (extra_words > extra_stride_) {
     // Lay the existing keys' words out at the wider stride (setup only; keys keep their words).
     std::vector<double> wider(keys_.size() * extra_words, 0.0);
@@ -139,13 +140,20 @@ void Engine::CatchUp(KeyState& state, absl::Span<double> extra, Nanos now, Purpo
   const double elapsed_s = ToSeconds(now - state.updated);
   state.request_level = Refill(state.request_level, state.rate.request_rate, elapsed_s);
   state.token_level = Refill(state.token_level, state.rate.token_rate, elapsed_s);
+  // A constant formula's rates stay where they are, and the refilled windows fit them already.
+  const FormulaSlot& slot = formulas_[state.formula];
+  if (slot.constant) {
+    state.updated = now;
+    return;
+  }
   Update update;
   update.now_s = ToSeconds(now);
   update.elapsed_s = elapsed_s;
   ViewOf(state, now, purpose, &update.model);
   const RateState before = state.rate;
-  formulas_[state.formula].formula->Advance(state.rate, extra, update);
+  slot.formula->Advance(state.rate, extra, update);
   FitWindowToRate(state, before);
+  // Last: the model's summary (ViewOf) leaves out keys updated after its period start.
   state.updated = now;
 }
 
@@ -273,16 +281,19 @@ Nanos Engine::FitsAt(const KeyState& state, double tokens, Nanos now) {
 void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Effects* out) {
   CatchUp(ticket.key, now);
   KeyState& state = keys_[ticket.key];
-  Completion completion;
-  completion.tokens = static_cast<double>(actual_tokens);
-  completion.latency_s = ToSeconds(now - std::max(ticket.arrival, ticket.ready_at));
   ModelState& model = models_[ticket.model];
-  // A request charged to the window when admitted was served as rate budget: it counts as usage
-  // within the rate, as it does in the window.
-  completion.within_rate = ticket.rate_class == RateClass::kWithin || model.charges_over_rate;
-  const RateState before = state.rate;
-  formulas_[state.formula].formula->RecordSuccess(state.rate, ExtraOf(ticket.key), completion);
-  KeepWithinBounds(state, before);
+  const FormulaSlot& slot = formulas_[state.formula];
+  if (!slot.constant) {
+    Completion completion;
+    completion.tokens = static_cast<double>(actual_tokens);
+    completion.latency_s = ToSeconds(now - std::max(ticket.arrival, ticket.ready_at));
+    // A request charged to the window when admitted was served as rate budget: it counts as usage
+    // within the rate, as it does in the window.
+    completion.within_rate = ticket.rate_class == RateClass::kWithin || model.charges_over_rate;
+    const RateState before = state.rate;
+    slot.formula->RecordSuccess(state.rate, ExtraOf(ticket.key), completion);
+    KeepWithinBounds(state, before);
+  }
   --model.busy;
   if (model.held > 0) FillSlots(ticket.model, now, out);
 }
@@ -308,9 +319,12 @@ void Engine::Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* o
   const Attribution attribution = AttributeFailure(ticket.rate_class);
   CatchUp(ticket.key, now);
   KeyState& state = keys_[ticket.key];
-  const RateState before = state.rate;
-  formulas_[state.formula].formula->RecordFailure(state.rate, ExtraOf(ticket.key), attribution.status);
-  KeepWithinBounds(state, before);
+  const FormulaSlot& slot = formulas_[state.formula];
+  if (!slot.constant) {
+    const RateState before = state.rate;
+    slot.formula->RecordFailure(state.rate, ExtraOf(ticket.key), attribution.status);
+    KeepWithinBounds(state, before);
+  }
   out->failed.push_back(Failure{ticket, reason, attribution});
 }
 

@@ -224,6 +224,7 @@ class Engine {
   struct FormulaSlot {
     std::unique_ptr<LimitFormula> formula;
     size_t extra_words;
+    bool constant;         // LimitFormula::Constant: no formula call on the request path
     Nanos summary_period;  // 0: no model summary
     SummaryGroupId summary_group;
   };

@@ -20,6 +20,7 @@ class FixedFormula final : public LimitFormula {
   RateState Initial(const ModelCapacity& capacity) const override;
   void Advance(RateState&, absl::Span<double>, const Update&) const override {}
   void RecordSuccess(RateState&, absl::Span<double>, const Completion&) const override {}
+  bool Constant() const override { return true; }
 
  private:
   double request_rate_;  // requests/s

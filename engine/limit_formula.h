@@ -113,6 +113,12 @@ class LimitFormula {
   // key was over its rate). Formulas that react to overload override it; the default ignores it.
   virtual void RecordFailure(RateState& state, absl::Span<double> extra, HttpStatus status) const {}
 
+  // Whether the rates never move: Advance, RecordSuccess and RecordFailure leave every key's
+  // RateState as Initial made it, whatever the usage and the capacity (a fixed tier). The engine
+  // then makes none of those calls and builds no ModelView for them: a key's update is the refill
+  // of its windows alone.
+  virtual bool Constant() const { return false; }
+
   // How many of the key's updates computed a rate that was not a finite number and so left that
   // rate at its floor: a formula written as an expression can divide by zero or take the logarithm
   // of 0 in states its author did not foresee, and a run's report names the keys where it happened

@@ -174,6 +174,32 @@ TEST_P(EveryFormula, PassesTheCompositionCheckOfValidate) {
                                 << ", stepped " << gap->stepped;
 }
 
+TEST_P(EveryFormula, AConstantFormulaKeepsItsInitialStateWhateverHappens) {
+  // The engine skips a constant formula's calls (LimitFormula::Constant): holding its promise is
+  // what makes that invisible. A formula that is not constant promises nothing here.
+  const std::unique_ptr<LimitFormula> formula = Make(GetParam());
+  ASSERT_NE(formula, nullptr);
+  if (!formula->Constant()) return;
+  for (const ModelCapacity& capacity : kCapacities) {
+    FormulaProbe probe(*formula, capacity);
+    const RateState initial = probe.state;
+    const std::vector<double> initial_extra = probe.extra;
+    std::mt19937_64 rng(7);
+    for (int round = 0; round < 50; ++round) {
+      DriveRandomly(probe, rng, 100);
+      ASSERT_FALSE(::testing::Test::HasFatalFailure());
+      // Driven through every capacity, a key made on this one must still be as it was made.
+      probe.capacity = capacity;
+      probe.Advance(1.0);
+      EXPECT_EQ(probe.state.request_rate, initial.request_rate);
+      EXPECT_EQ(probe.state.token_rate, initial.token_rate);
+      EXPECT_EQ(probe.state.usage_requests, initial.usage_requests);
+      EXPECT_EQ(probe.state.usage_tokens, initial.usage_tokens);
+      EXPECT_EQ(probe.extra, initial_extra);
+    }
+  }
+}
+
 TEST_P(EveryFormula, SummaryGroupLeavesOutTheRange) {
   // The range only clamps a key's own rate: an org with its own base or ceiling (its own instance)
   // must still share its model's summary with the others. A formula without a summary has no group.
