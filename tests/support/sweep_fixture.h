@@ -1,5 +1,5 @@
-// What the sweep command tests share: tiny scenario files in a fresh temp dir, `ratesim` run
-// in-process, and file helpers.
+// What the command-line tests share: tiny scenario files in a fresh temp dir (TinyScenarioTest),
+// `ratesim` run in-process, and file helpers.
 #ifndef RATESIM_TESTS_SUPPORT_SWEEP_FIXTURE_H_
 #define RATESIM_TESTS_SUPPORT_SWEEP_FIXTURE_H_
 
@@ -130,6 +130,16 @@ inline std::vector<std::string> Entries(const std::string& dir) {
   std::sort(names.begin(), names.end());
   return names;
 }
+
+// A test of `ratesim` commands on tiny.toml (kTinyScenario), written into a fresh temp dir that
+// the test may fill further and that goes with everything in it at the end.
+class TinyScenarioTest : public ::testing::Test {
+ protected:
+  void SetUp() override { tiny_ = WriteFile(temp_ / "tiny.toml", kTinyScenario); }
+
+  TempDir temp_;
+  std::string tiny_;  // its path
+};
 
 }  // namespace ratesim::testing
 
