@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "fmt/format.h"
 #include "sim/cli/interrupt.h"
+#include "sim/cli/progress_line.h"
 #include "sim/report/composition_warning.h"
 #include "sim/report/idle_stream_warning.h"
 #include "sim/report/output_dir.h"
@@ -242,6 +243,8 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
   if (!request.ok()) return Fail(context, kExitUsage, request.status());
   absl::StatusOr<int> jobs = IntFlag(args, "--jobs", 0, 9999, "0 (one per core)", 0);
   if (!jobs.ok()) return Fail(context, kExitUsage, jobs.status());
+  absl::StatusOr<bool> show_progress = ShowProgress(args, context.err_is_terminal);
+  if (!show_progress.ok()) return Fail(context, kExitUsage, show_progress.status());
   const bool sharded = args.Has("--shard");
   ShardSpec shard;
   if (sharded) {
@@ -260,7 +263,11 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
   if (!output.ok()) return Fail(context, kExitIoError, output.status());
   WarnOfFormulasThatDoNotCompose(*plan, context);
   WarnOfIdleStreams(*plan, context);
-  absl::StatusOr<std::vector<PointRows>> points = RunSweep(*plan, *jobs);
+  RunProgress progress(SweepRuns(*plan), SweepSeconds(*plan));
+  RunProgress* const shown = *show_progress ? &progress : nullptr;
+  ProgressLine progress_line(shown, context.err);
+  absl::StatusOr<std::vector<PointRows>> points = RunSweep(*plan, *jobs, shown);
+  progress_line.Stop();  // cleared before anything more is printed
   if (absl::IsCancelled(points.status())) return ReportInterrupted(context.err, *dir);
   if (!points.ok()) return Fail(context, kExitUsage, points.status());
 

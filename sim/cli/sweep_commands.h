@@ -2,8 +2,8 @@
 // shard of the points) and `ratesim merge` (shards into the files one unsharded run writes). Both
 // print usage and scenario errors and return kExitUsage before writing anything, and write their
 // files atomically (kExitIoError if that fails). Before its points run, `sweep` prints the warnings
-// `run` would print for them, each distinct one once with the first point it applies to. See
-// sim/sweep/ for the parts.
+// `run` would print for them, each distinct one once with the first point it applies to; while
+// they run, the progress line (progress_line.h). See sim/sweep/ for the parts.
 #ifndef RATESIM_SIM_CLI_SWEEP_COMMANDS_H_
 #define RATESIM_SIM_CLI_SWEEP_COMMANDS_H_
 

@@ -82,11 +82,13 @@ struct CliResult {
   std::string err;
 };
 
-inline CliResult RunRatesim(std::vector<std::string> args) {
+// `ratesim` with `args`, in-process; `err_is_terminal` as RunCli takes it (its stderr is captured
+// either way).
+inline CliResult RunRatesim(std::vector<std::string> args, bool err_is_terminal = false) {
   args.insert(args.begin(), "ratesim");
   std::ostringstream out;
   std::ostringstream err;
-  const int code = RunCli(args, out, err);
+  const int code = RunCli(args, out, err, err_is_terminal);
   return {code, out.str(), err.str()};
 }
 
