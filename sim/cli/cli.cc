@@ -5,6 +5,7 @@
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "sim/cli/list_commands.h"
+#include "sim/cli/progress_line.h"
 #include "sim/cli/simulate_commands.h"
 #include "sim/cli/sweep_commands.h"
 #include "sim/sweep/sweep_output.h"
@@ -120,7 +121,7 @@ const std::vector<Command>& Commands() {
        {{"--policy", "LABEL", false, "the policy to run (default: the scenario's first)"},
         kOutFlag, kSeedFlag, kSetFlag, kReplicationsFlag,
         {"--threads", "N", false, "run replications on up to N threads (default 0: one per core)"},
-        kAuditFlag, kHelpFlag},
+        kAuditFlag, kProgressFlag, kNoProgressFlag, kHelpFlag},
        &RunCommand},
       {"compare", "SCENARIO", "run several policies on identical traffic and compare them",
        "ratesim compare scenarios/quickstart.toml --policies none,fifo --replications 10",
@@ -128,7 +129,7 @@ const std::vector<Command>& Commands() {
         kOutFlag, kSeedFlag, kSetFlag, kReplicationsFlag,
         {"--threads", "N", false,
          "run policies and replications on up to N threads (default 0: one per core)"},
-        kAuditFlag, kHelpFlag},
+        kAuditFlag, kProgressFlag, kNoProgressFlag, kHelpFlag},
        &CompareCommand},
       {"validate", "SCENARIO", "check a scenario file and print every error with file:line:column",
        "ratesim validate scenarios/quickstart.toml --set run.duration=5m",
@@ -151,7 +152,7 @@ const std::vector<Command>& Commands() {
         {"--jobs", "N", false, "run points on up to N threads (default 0: one per core)"},
         {"--shard", "I/N", false,
          "run only points p with p mod N == I (I from 0) and write a shard file for 'merge'"},
-        kHelpFlag},
+        kProgressFlag, kNoProgressFlag, kHelpFlag},
        &SweepCommand},
       {"merge", "SHARD_DIR...", "combine the shards of a sweep into the files one run writes",
        "ratesim merge --out results/window results/shard-0 results/shard-1",
@@ -161,8 +162,9 @@ const std::vector<Command>& Commands() {
   return *commands;
 }
 
-int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
-  const CommandContext context{argv, out, err};
+int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err,
+           bool err_is_terminal) {
+  const CommandContext context{argv, out, err, err_is_terminal};
   const std::string top_hint = "usage: ratesim COMMAND [ARGS]   (ratesim --help for more)";
   if (argv.size() < 2) return UsageError("no command given", top_hint, err);
   const std::string& name = argv[1];
@@ -195,8 +197,8 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream
                     top_hint, err);
 }
 
-int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
-  return RunCli(std::vector<std::string>(argv, argv + argc), out, err);
+int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err, bool err_is_terminal) {
+  return RunCli(std::vector<std::string>(argv, argv + argc), out, err, err_is_terminal);
 }
 
 }  // namespace ratesim

@@ -20,9 +20,12 @@ namespace ratesim {
 const std::vector<Command>& Commands();
 
 // Runs the command line `argv` (argv[0] is the program) and returns the exit code. Results and help
-// go to `out`, errors to `err`.
-int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err);
-int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err);
+// go to `out`, errors to `err`, and with `err_is_terminal` also the progress line of the commands
+// that run simulations, unless --no-progress (progress_line.h; without it, only with --progress).
+int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err,
+           bool err_is_terminal = false);
+int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err,
+           bool err_is_terminal = false);
 
 }  // namespace ratesim
 

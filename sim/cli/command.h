@@ -22,6 +22,7 @@ struct CommandContext {
   const std::vector<std::string>& argv;  // the whole command line, for run.json
   std::ostream& out;                     // results
   std::ostream& err;                     // errors
+  bool err_is_terminal = false;          // `err` is a terminal: show the progress line by default
 };
 
 struct Command {

@@ -10,6 +10,7 @@
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "sim/cli/interrupt.h"
+#include "sim/cli/progress_line.h"
 #include "sim/metrics/overview_sink.h"
 #include "sim/report/audit_csv.h"
 #include "sim/report/comparison_table.h"
@@ -163,10 +164,11 @@ struct RunRequest {
   int threads = 0;
   int replications = 1;
   bool audit = false;
+  bool progress = false;  // draw the progress line on stderr
 };
 
-// Parses --threads, --replications and --audit into `request`.
-absl::Status ParseRunFlags(const ParsedArgs& args, RunRequest& request) {
+// Parses --threads, --replications, --audit, --progress and --no-progress into `request`.
+absl::Status ParseRunFlags(const ParsedArgs& args, bool err_is_terminal, RunRequest& request) {
   absl::StatusOr<int> threads =
       IntFlag(args, "--threads", 0, 9999, "0 (one per core)", 0);
   if (!threads.ok()) return threads.status();
@@ -179,6 +181,9 @@ absl::Status ParseRunFlags(const ParsedArgs& args, RunRequest& request) {
     return absl::InvalidArgumentError(
         "flag '--audit' needs '--out DIR': audit.csv is written there with the other results");
   }
+  absl::StatusOr<bool> progress = ShowProgress(args, err_is_terminal);
+  if (!progress.ok()) return progress.status();
+  request.progress = *progress;
   return absl::OkStatus();
 }
 
@@ -235,8 +240,14 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   // A formula that does not compose still runs, but its results then depend on when keys are
   // touched: said before the results, as `validate` says it.
   context.err << CompositionWarnings(scenario) << IdleStreamWarnings(scenario);
+  const size_t run_count = request.labels.size() * static_cast<size_t>(request.replications);
+  RunProgress progress(run_count,
+                       static_cast<double>(run_count) * ToSeconds(scenario.run.duration));
+  if (request.progress) options.progress = &progress;
+  ProgressLine progress_line(options.progress, context.err);
   absl::StatusOr<std::vector<RunResult>> runs =
       RunComparison(scenario, request.labels, options);
+  progress_line.Stop();  // cleared before anything more is printed
   // `output`, destroyed on the way out, removes the staging directory and its parts.
   if (absl::IsCancelled(runs.status())) return ReportInterrupted(context.err, dir);
   if (!runs.ok()) return Fail(context, kExitUsage, runs.status());
@@ -296,7 +307,7 @@ std::vector<std::string> RunOutputFiles(bool audit) {
 
 int RunCommand(const ParsedArgs& args, const CommandContext& context) {
   RunRequest request;
-  if (absl::Status status = ParseRunFlags(args, request); !status.ok()) {
+  if (absl::Status status = ParseRunFlags(args, context.err_is_terminal, request); !status.ok()) {
     return Fail(context, kExitUsage, status);
   }
   std::optional<Scenario> scenario = Load(args, context);
@@ -313,7 +324,7 @@ int CompareCommand(const ParsedArgs& args, const CommandContext& context) {
     if (!list.ok()) return Fail(context, kExitUsage, list.status());
     request.labels = *std::move(list);
   }
-  if (absl::Status status = ParseRunFlags(args, request); !status.ok()) {
+  if (absl::Status status = ParseRunFlags(args, context.err_is_terminal, request); !status.ok()) {
     return Fail(context, kExitUsage, status);
   }
   std::optional<Scenario> scenario = Load(args, context);

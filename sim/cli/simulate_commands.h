@@ -6,7 +6,8 @@
 // fails so before the runs), replacing what an earlier run wrote there. On SIGINT or SIGTERM they
 // stop, write nothing and return 128 + the signal (interrupt.h). Both take --replications N
 // (N runs per policy with the seeds of replication.h, reported as means with 95% intervals),
-// --threads and --audit (audit.csv beside the reports; needs --out).
+// --threads, --audit (audit.csv beside the reports; needs --out) and --progress / --no-progress
+// (the progress line on stderr while the runs go: progress_line.h).
 #ifndef RATESIM_SIM_CLI_SIMULATE_COMMANDS_H_
 #define RATESIM_SIM_CLI_SIMULATE_COMMANDS_H_
 

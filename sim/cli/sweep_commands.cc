@@ -9,9 +9,13 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "fmt/format.h"
 #include "sim/cli/interrupt.h"
+#include "sim/cli/progress_line.h"
 #include "sim/report/composition_warning.h"
+#include "sim/report/idle_stream_warning.h"
 #include "sim/report/output_dir.h"
 #include "sim/simulate/cancellation.h"
 #include "sim/sweep/merge.h"
@@ -92,6 +96,17 @@ void WarnOfNonFiniteRates(const SweepDefinition& definition, const std::vector<P
       faulty, rows, NonFiniteRates(*first, columns), fmt::join(command, " "));
 }
 
+// What follows the warnings of point plan.points[i]: which point they came from, and that later
+// points with the same `what` are not named.
+std::string FromPoint(const SweepPlan& plan, size_t i, std::string_view what) {
+  const size_t point = plan.points[i];
+  return fmt::format(
+      "(the above from sweep point {}: {} in {}; later points with the same {} are not named "
+      "again)\n",
+      point, plan.definition.describe(point),
+      plan.definition.scenarios[plan.definition.scenario_of(point)].path, what);
+}
+
 // The grid or --set may give a point's limit formula parameters with which it does not compose,
 // whatever the scenario file's own give: each distinct formula of the points this shard runs is
 // checked once, before they run, and a warning names the first point that has it.
@@ -101,12 +116,23 @@ void WarnOfFormulasThatDoNotCompose(const SweepPlan& plan, const CommandContext&
     if (!checked.insert(CompositionInputs(plan.scenarios[i])).second) continue;
     const std::string warnings = CompositionWarnings(plan.scenarios[i]);
     if (warnings.empty()) continue;
-    const size_t point = plan.points[i];
-    context.err << warnings
-                << fmt::format("(the above from sweep point {}: {} in {}; later points with the "
-                               "same limit parameters are not named again)\n",
-                               point, plan.definition.describe(point),
-                               plan.definition.scenarios[plan.definition.scenario_of(point)].path);
+    context.err << warnings << FromPoint(plan, i, "limit parameters");
+  }
+}
+
+// The grid or --set may shorten a point's duration, or move its traffic or traces, so that a
+// stream sends nothing, as `run` would warn (idle_stream_warning.h): each distinct warning of the
+// points this shard runs is printed once, before they run, followed by the first point it
+// applies to.
+void WarnOfIdleStreams(const SweepPlan& plan, const CommandContext& context) {
+  absl::flat_hash_set<std::string> printed;
+  for (size_t i = 0; i < plan.points.size(); ++i) {
+    std::string fresh;
+    for (const absl::string_view line :
+         absl::StrSplit(IdleStreamWarnings(plan.scenarios[i]), '\n', absl::SkipEmpty())) {
+      if (printed.emplace(line).second) absl::StrAppend(&fresh, line, "\n");
+    }
+    if (!fresh.empty()) context.err << fresh << FromPoint(plan, i, "warning");
   }
 }
 
@@ -217,6 +243,8 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
   if (!request.ok()) return Fail(context, kExitUsage, request.status());
   absl::StatusOr<int> jobs = IntFlag(args, "--jobs", 0, 9999, "0 (one per core)", 0);
   if (!jobs.ok()) return Fail(context, kExitUsage, jobs.status());
+  absl::StatusOr<bool> show_progress = ShowProgress(args, context.err_is_terminal);
+  if (!show_progress.ok()) return Fail(context, kExitUsage, show_progress.status());
   const bool sharded = args.Has("--shard");
   ShardSpec shard;
   if (sharded) {
@@ -234,7 +262,12 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
   absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create(*dir);
   if (!output.ok()) return Fail(context, kExitIoError, output.status());
   WarnOfFormulasThatDoNotCompose(*plan, context);
-  absl::StatusOr<std::vector<PointRows>> points = RunSweep(*plan, *jobs);
+  WarnOfIdleStreams(*plan, context);
+  RunProgress progress(SweepRuns(*plan), SweepSeconds(*plan));
+  RunProgress* const shown = *show_progress ? &progress : nullptr;
+  ProgressLine progress_line(shown, context.err);
+  absl::StatusOr<std::vector<PointRows>> points = RunSweep(*plan, *jobs, shown);
+  progress_line.Stop();  // cleared before anything more is printed
   if (absl::IsCancelled(points.status())) return ReportInterrupted(context.err, *dir);
   if (!points.ok()) return Fail(context, kExitUsage, points.status());
 

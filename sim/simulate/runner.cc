@@ -62,10 +62,12 @@ absl::StatusOr<std::vector<RunResult>> RunComparison(const Scenario& scenario,
       if (options.observers) observer = options.observers(policy, replication);
       std::unique_ptr<SeriesSink> series;
       if (options.series) series = options.series(policy, replication);
+      const RunProgress::Run tracked(options.progress, scenario.run.duration);
       SimulationOptions simulation;
       simulation.observer = observer.get();
       simulation.series = series.get();
       simulation.keep_series = options.keep_series;
+      simulation.progress = tracked.clock();
       results[i] = Simulate(scenario, *chosen[policy], seeds[replication], simulation);
     }
   };

@@ -15,6 +15,7 @@
 #include "sim/metrics/series_sink.h"
 #include "sim/scenario/scenario.h"
 #include "sim/simulate/attempt_record.h"
+#include "sim/simulate/run_progress.h"
 
 namespace ratesim {
 
@@ -38,6 +39,8 @@ struct ComparisonOptions {
 
   // Changes performance only: the results are identical for every value.
   int threads = 0;  // runs at once; 0: one per core
+  // Told of every run as it starts, goes and ends, for a progress line. Not owned; null: none.
+  RunProgress* progress = nullptr;
 };
 
 // One run of `scenario` under `policy` with scenario.run.seed. Fails (InvalidArgument) only for what

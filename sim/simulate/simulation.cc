@@ -23,9 +23,10 @@ namespace {
 // The least time between a closed-loop worker's request ending and its next one: a round trip.
 constexpr Nanos kClientTurnaround = kNanosPerMillisecond;
 
-// How often the event loop looks for a cancellation (cancellation.h): a power of two, so the test
-// is a mask. A few thousand events take well under a millisecond, so a run stops at once, and one
-// relaxed load per 4096 events costs nothing measurable.
+// How often the event loop looks for a cancellation (cancellation.h) and publishes its simulated
+// time for a progress line (run_progress.h): a power of two, so the test is a mask. A few thousand
+// events take well under a millisecond, so a run stops at once, and one relaxed load (and store)
+// per 4096 events costs nothing measurable.
 constexpr uint64_t kEventsPerCancellationCheck = 4096;
 
 enum EventKind : uint32_t {
@@ -69,6 +70,7 @@ class Simulation {
         engine_(platform_->engine),
         recorder_(engine_, series),
         observer_(options.observer),
+        progress_(options.progress),
         armed_(engine_.registry().model_count(), kNever) {
     const std::vector<StreamSpec>& specs = platform_->streams;
     streams_.reserve(specs.size());
@@ -97,8 +99,9 @@ class Simulation {
     // timers of requests that already left, capacity changes) cannot change any outcome.
     while (!events_.Empty() && (pending_arrivals_ > 0 || requests_.in_use() > 0)) {
       if (!run_.drain && events_.Top().time > run_.duration) break;
-      if ((++handled & (kEventsPerCancellationCheck - 1)) == 0 && CancellationRequested()) {
-        return CancelledStatus();
+      if ((++handled & (kEventsPerCancellationCheck - 1)) == 0) {
+        if (CancellationRequested()) return CancelledStatus();
+        if (progress_ != nullptr) progress_->store(now, std::memory_order_relaxed);
       }
       const Event event = events_.Pop();
       now = event.time;
@@ -370,6 +373,7 @@ class Simulation {
   Engine& engine_;
   MetricsRecorder recorder_;
   AttemptObserver* observer_;
+  std::atomic<Nanos>* progress_;  // null: no progress line
   EventQueue events_;
   std::vector<Stream> streams_;
   std::vector<CapacityController> controllers_;  // by ModelId

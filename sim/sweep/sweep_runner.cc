@@ -91,7 +91,22 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec
   return plan;
 }
 
-absl::StatusOr<std::vector<PointRows>> RunSweep(const SweepPlan& plan, int jobs) {
+size_t SweepRuns(const SweepPlan& plan) {
+  size_t runs = 0;
+  for (const Scenario& scenario : plan.scenarios) runs += scenario.policies.size();
+  return runs * static_cast<size_t>(plan.definition.replications);
+}
+
+double SweepSeconds(const SweepPlan& plan) {
+  double seconds = 0;
+  for (const Scenario& scenario : plan.scenarios) {
+    seconds += static_cast<double>(scenario.policies.size()) * ToSeconds(scenario.run.duration);
+  }
+  return seconds * plan.definition.replications;
+}
+
+absl::StatusOr<std::vector<PointRows>> RunSweep(const SweepPlan& plan, int jobs,
+                                                RunProgress* progress) {
   const SweepDefinition& definition = plan.definition;
   const size_t count = plan.points.size();
   std::vector<absl::StatusOr<PointRows>> results(count, absl::UnknownError("not run"));
@@ -109,6 +124,7 @@ absl::StatusOr<std::vector<PointRows>> RunSweep(const SweepPlan& plan, int jobs)
       ComparisonOptions options;
       options.replications = definition.replications;
       options.threads = 1;
+      options.progress = progress;
       // The recovery scores need only the sums of the outage's model per interval: each run
       // judges them as it goes (RecoverySink), and keeps no series.
       const std::optional<Outage> outage = LastRestoredOutage(scenario.models);

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "sim/scenario/scenario.h"
+#include "sim/simulate/run_progress.h"
 #include "sim/sweep/shard.h"
 #include "sim/sweep/sweep_definition.h"
 #include "sim/sweep/sweep_rows.h"
@@ -35,10 +36,16 @@ struct SweepPlan {
 // point.
 absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec& shard = {});
 
+// Every run of `plan`'s points (policies x replications each) and their summed durations in
+// seconds: what a RunProgress for RunSweep counts.
+size_t SweepRuns(const SweepPlan& plan);
+double SweepSeconds(const SweepPlan& plan);
+
 // Runs every point of `plan` on up to `jobs` threads (0: one per core), each point's runs on the
-// thread that took it. The rows, in point order, do not depend on `jobs`. Fails with the first
-// failed point's error, in point order.
-absl::StatusOr<std::vector<PointRows>> RunSweep(const SweepPlan& plan, int jobs);
+// thread that took it, telling `progress` of them (null: nothing). The rows, in point order, do not
+// depend on `jobs` (nor on `progress`). Fails with the first failed point's error, in point order.
+absl::StatusOr<std::vector<PointRows>> RunSweep(const SweepPlan& plan, int jobs,
+                                                RunProgress* progress = nullptr);
 
 }  // namespace ratesim
 

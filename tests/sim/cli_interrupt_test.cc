@@ -20,13 +20,12 @@ using testing::CliResult;
 using testing::Entries;
 using testing::ReadFile;
 using testing::RunRatesim;
-using testing::WriteFile;
 
-class CliInterruptTest : public ::testing::Test {
+class CliInterruptTest : public testing::TinyScenarioTest {
  protected:
   void SetUp() override {
     ClearCancellation();
-    tiny_ = WriteFile(temp_ / "tiny.toml", testing::kTinyScenario);
+    TinyScenarioTest::SetUp();
   }
   void TearDown() override { ClearCancellation(); }
 
@@ -41,9 +40,6 @@ class CliInterruptTest : public ::testing::Test {
         << r.err;
     return r;
   }
-
-  testing::TempDir temp_;
-  std::string tiny_;
 };
 
 TEST_F(CliInterruptTest, AnInterruptedRunLeavesNeitherItsDirectoryNorItsStaging) {

@@ -16,13 +16,7 @@ using testing::ReadFile;
 using testing::RunRatesim;
 using testing::WriteFile;
 
-class CliOutputTest : public ::testing::Test {
- protected:
-  void SetUp() override { tiny_ = WriteFile(temp_ / "tiny.toml", testing::kTinyScenario); }
-
-  testing::TempDir temp_;
-  std::string tiny_;
-};
+class CliOutputTest : public testing::TinyScenarioTest {};
 
 TEST_F(CliOutputTest, ARunWithoutAuditRemovesTheAuditOfAnEarlierRunAndKeepsOtherFiles) {
   const std::string out = temp_ / "out";

@@ -1,5 +1,5 @@
-// What the sweep command tests share: tiny scenario files in a fresh temp dir, `ratesim` run
-// in-process, and file helpers.
+// What the command-line tests share: tiny scenario files in a fresh temp dir (TinyScenarioTest),
+// `ratesim` run in-process, and file helpers.
 #ifndef RATESIM_TESTS_SUPPORT_SWEEP_FIXTURE_H_
 #define RATESIM_TESTS_SUPPORT_SWEEP_FIXTURE_H_
 
@@ -82,11 +82,13 @@ struct CliResult {
   std::string err;
 };
 
-inline CliResult RunRatesim(std::vector<std::string> args) {
+// `ratesim` with `args`, in-process; `err_is_terminal` as RunCli takes it (its stderr is captured
+// either way).
+inline CliResult RunRatesim(std::vector<std::string> args, bool err_is_terminal = false) {
   args.insert(args.begin(), "ratesim");
   std::ostringstream out;
   std::ostringstream err;
-  const int code = RunCli(args, out, err);
+  const int code = RunCli(args, out, err, err_is_terminal);
   return {code, out.str(), err.str()};
 }
 
@@ -130,6 +132,16 @@ inline std::vector<std::string> Entries(const std::string& dir) {
   std::sort(names.begin(), names.end());
   return names;
 }
+
+// A test of `ratesim` commands on tiny.toml (kTinyScenario), written into a fresh temp dir that
+// the test may fill further and that goes with everything in it at the end.
+class TinyScenarioTest : public ::testing::Test {
+ protected:
+  void SetUp() override { tiny_ = WriteFile(temp_ / "tiny.toml", kTinyScenario); }
+
+  TempDir temp_;
+  std::string tiny_;  // its path
+};
 
 }  // namespace ratesim::testing
 

@@ -257,6 +257,35 @@ TEST_F(SweepCommandTest, WarnsOnceOfAGridValueWithWhichTheFormulaDoesNotCompose)
   EXPECT_TRUE(Contains(r.out, "wrote sweep.csv"));  // the sweep still runs
 }
 
+TEST_F(SweepCommandTest, WarnsOnceOfEachStreamThatSendsNothingAtAPoint) {
+  // The steady stream starts at 15 s: within the file's 20 s, not within the grid's 10 s or 12 s.
+  std::string text = testing::kTinyScenario;
+  const std::string steady = "  model = \"m\"\n  shape = \"constant\"";
+  text.replace(text.find(steady), steady.size(), steady + "\n  start = \"15s\"");
+  const std::string path = WriteFile(dir_ / "late.toml", text);
+  EXPECT_EQ(RunRatesim({"validate", path}).err, "");
+  const std::vector<std::string> sweep = {"sweep", path, "--grid", "run.duration=10s,12s,20s",
+                                          "--grid", "models.0.concurrency=1,2", "--out",
+                                          dir_ / "out"};
+  const CliResult r = RunRatesim(sweep);
+  EXPECT_EQ(r.code, 0) << r.err;
+  const auto warning = [&](const std::string& duration, int point, int concurrency) {
+    return fmt::format(
+        "warning: the traffic of org 'steady' to model 'm' ({}:16) starts at 15s, at or after the "
+        "run's duration of {}: it sends no requests\n(the above from sweep point {}: "
+        "run.duration={}, models.0.concurrency={} in {}; later points with the same warning are "
+        "not named again)\n",
+        path, duration, point, duration, concurrency, path);
+  };
+  // Points 1 and 3 repeat the warnings of 0 and 2; points 4 and 5 send.
+  EXPECT_EQ(r.err, warning("10s", 0, 1) + warning("12s", 2, 1));
+  EXPECT_TRUE(Contains(r.out, "wrote sweep.csv"));  // the sweep still runs
+  // A shard names the first of its own points.
+  std::vector<std::string> shard = sweep;
+  shard.insert(shard.end(), {"--shard", "1/2"});
+  EXPECT_EQ(RunRatesim(shard).err, warning("10s", 1, 2) + warning("12s", 3, 2));
+}
+
 TEST_F(SweepCommandTest, ShardsPartitionThePointsAndMergeToTheUnshardedBytes) {
   ASSERT_EQ(Sweep(dir_ / "full", {"--replications", "2"}).code, 0);
   const std::vector<std::string> shards = Shards(3, {"--replications", "2"});
