@@ -1,5 +1,6 @@
 #include "sim/report/audit_csv.h"
 
+#include "engine/rate_limit_headers.h"
 #include "fmt/format.h"
 #include "sim/report/timeseries_csv.h"
 
@@ -54,10 +55,16 @@ void AuditCsvObserver::OnAttemptEnd(const AttemptRecord& record, const KeyRegist
                  SecondsWithNanos(record.arrival), RateClassName(record.rate_class),
                  AdmissionName(record.admission));
   if (record.started >= 0) line_ += SecondsWithNanos(record.started);
-  fmt::format_to(std::back_inserter(line_), ",{},{},{},{},{},{}\n", SecondsWithNanos(record.ended),
+  fmt::format_to(std::back_inserter(line_), ",{},{},{},{},{},{}", SecondsWithNanos(record.ended),
                  static_cast<int>(record.status), ErrorTypeName(record.error_type),
                  ok ? std::string_view() : FailReasonName(record.reason), record.input_tokens,
                  record.output_tokens);
+  // The header values exactly as the response sends them.
+  for (const auto& [name, value] : HeaderLines(record.headers)) {
+    line_ += ',';
+    line_ += value;
+  }
+  line_ += '\n';
   out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
 }
 

@@ -43,7 +43,8 @@ namespace ratesim {
 inline constexpr std::string_view kAuditCsvFileName = "audit.csv";
 inline constexpr std::string_view kAuditCsvHeader =
     "policy,replication,request,attempt,final,org,model,arrival_s,rate_class,admission,started_s,"
-    "ended_s,status,error_type,reason,input_tokens,output_tokens";
+    "ended_s,status,error_type,reason,input_tokens,output_tokens,x-ratelimit-limit,"
+    "x-ratelimit-remaining,x-ratelimit-reset,x-tokenlimit-limit,x-tokenlimit-remaining";
 
 // Writes the rows (no header) of one run to `out`. Thread-safety: one run's thread only, as
 // AttemptObserver promises. Write errors show in `out`'s state.

@@ -8,6 +8,7 @@
 
 #include "engine/attribution.h"
 #include "engine/key_registry.h"
+#include "engine/rate_limit_headers.h"
 #include "engine/smoothing_policy.h"
 #include "engine/ticket.h"
 #include "engine/time.h"
@@ -31,6 +32,9 @@ struct AttemptRecord {
   FailReason reason = FailReason::kNoCapacity;  // meaningful when status != 200
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
+  // The rate-limit headers the attempt's response carried: the key as of `ended`, after the
+  // engine recorded the success or failure (what a client's next request would be judged by).
+  RateLimitHeaders headers;
 };
 
 // Receives every ended attempt of a run, in the order they end (ties in event order).

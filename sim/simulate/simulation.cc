@@ -239,9 +239,10 @@ class Simulation {
   void Complete(uint64_t slot, Nanos now) {
     const InFlight& request = requests_[slot];
     recorder_.Succeeded(request.key, now - request.first_arrival);
-    Audit(request, now, HttpStatus::kOk, ErrorType::kNone, FailReason::kNoCapacity, true);
     effects_.Clear();
     engine_.Complete(request.ticket, request.draw.actual_tokens(), now, &effects_);
+    // After the engine recorded the success: the response's headers count it.
+    Audit(request, now, HttpStatus::kOk, ErrorType::kNone, FailReason::kNoCapacity, true);
     const ModelId model = request.model;
     EndRequest(slot, now);
     Apply(model, now);
@@ -303,6 +304,7 @@ class Simulation {
     record.reason = reason;
     record.input_tokens = request.draw.input_tokens;
     record.output_tokens = request.draw.output_tokens;
+    record.headers = engine_.Headers(request.key, now);
     observer_->OnAttemptEnd(record, engine_.registry());
   }
 

@@ -71,6 +71,11 @@ AttemptRecord Served() {
   record.reason = FailReason::kNoCapacity;  // meaningless for a 200: must not show
   record.input_tokens = 800;
   record.output_tokens = 213;
+  record.headers.limit_rpm = 120.0;
+  record.headers.remaining = 1;
+  record.headers.reset_s = 0.0;
+  record.headers.token_limit_tpm = 120000.0;
+  record.headers.token_remaining = 1500;
   return record;
 }
 
@@ -82,7 +87,7 @@ TEST(AuditCsv, WritesEveryFieldOfAServedAttempt) {
   const std::string row = out.str();
   EXPECT_EQ(row,
             "fifo,0,0,1,true,acme,llama,1.500000000,within,served_now,1.500000000,3.250000001,"
-            "200,,,800,213\n");
+            "200,,,800,213,120,1,0.000,120000,1500\n");
   EXPECT_EQ(std::count(kAuditCsvHeader.begin(), kAuditCsvHeader.end(), ','),
             std::count(row.begin(), row.end(), ','));
 }
@@ -115,6 +120,8 @@ TEST(AuditCsv, ExplainsA503AndA429) {
   rejected.status = HttpStatus::kTooManyRequests;
   rejected.error_type = ErrorType::kDynamicTokenLimited;
   rejected.reason = FailReason::kNoCapacity;
+  rejected.headers.token_remaining = 40;  // less than its 800 + max output tokens
+  rejected.headers.reset_s = 0.25;
   observer.OnAttemptEnd(rejected, names.registry);
   // Its retry, over the request rate this time, finds the buffer full.
   AttemptRecord retry = rejected;
@@ -125,18 +132,20 @@ TEST(AuditCsv, ExplainsA503AndA429) {
   retry.rate_class = RateClass::kOverRequests;
   retry.error_type = ErrorType::kDynamicRequestLimited;
   retry.reason = FailReason::kBufferFull;
+  retry.headers.remaining = 0;
+  retry.headers.limit_rpm = 59.9999999;  // held as 1/s less rounding: still shown as 60
   observer.OnAttemptEnd(retry, names.registry);
   const std::vector<std::string> lines = Lines(out.str());
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[0],
             "fifo-30s,3,7,1,true,acme,llama,10.000000000,within,buffered,,40.000000000,503,"
-            "model_overloaded,expired,800,0");
+            "model_overloaded,expired,800,0,120,1,0.000,120000,1500");
   EXPECT_EQ(lines[1],
             "fifo-30s,3,8,1,false,\"beta, inc\",llama,12.000000000,over_tokens,rejected,,"
-            "12.000000000,429,dynamic_token_limited,no_capacity,800,0");
+            "12.000000000,429,dynamic_token_limited,no_capacity,800,0,120,1,0.250,120000,40");
   EXPECT_EQ(lines[2],
             "fifo-30s,3,8,2,true,\"beta, inc\",llama,13.000000001,over_requests,rejected,,"
-            "13.000000001,429,dynamic_request_limited,buffer_full,800,0");
+            "13.000000001,429,dynamic_request_limited,buffer_full,800,0,60,0,0.250,120000,40");
 }
 
 TEST(AuditCsv, WritesTimesExactlyToTheNanosecond) {
@@ -280,10 +289,10 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
     int64_t final_rows = 0, ok = 0, r429_request = 0, r429_token = 0, r503 = 0, retries = 0;
   };
   std::map<std::string, Tally> tallies;  // "<policy>/<org>"
-  bool explained_503 = false, explained_429 = false;
+  bool explained_503 = false, explained_429 = false, headers_of_a_429 = false;
   for (size_t i = 1; i < lines.size(); ++i) {
     const std::vector<std::string> f = Fields(lines[i]);
-    ASSERT_EQ(f.size(), 17u) << lines[i];
+    ASSERT_EQ(f.size(), 22u) << lines[i];
     const std::string& status = f[12];
     const std::string& rate_class = f[8];
     const std::string& error_type = f[13];
@@ -303,6 +312,12 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
       EXPECT_NE(rate_class, "within") << lines[i];
       EXPECT_NE(reason, "");
       explained_429 = true;
+      // Turned away on arrival for its request rate: its response tells it so, and when to retry.
+      if (rate_class == "over_requests" && f[7] == f[11]) {
+        EXPECT_EQ(f[18], "0") << "x-ratelimit-remaining: " << lines[i];
+        EXPECT_GT(std::stod(f[19]), 0.0) << "x-ratelimit-reset: " << lines[i];
+        headers_of_a_429 = true;
+      }
     } else {
       EXPECT_EQ(status, "200");
       EXPECT_EQ(reason, "");
@@ -311,6 +326,8 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
     if (f[9] == "rejected") {
       EXPECT_EQ(f[10], "") << "a rejected attempt never started";
     }
+    // `earned` never goes below its base of 60 RPM.
+    EXPECT_GE(std::stoll(f[17]), 60) << "x-ratelimit-limit: " << lines[i];
     if (f[4] != "true") continue;
     ++tally.final_rows;
     if (status == "200") ++tally.ok;
@@ -320,6 +337,7 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
   }
   EXPECT_TRUE(explained_503);
   EXPECT_TRUE(explained_429);
+  EXPECT_TRUE(headers_of_a_429);
   for (const std::string policy : {"none", "fifo-3s"}) {
     for (const std::string org : {"steady", "bursty"}) {
       SCOPED_TRACE(policy + "/" + org);

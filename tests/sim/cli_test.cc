@@ -543,7 +543,8 @@ TEST_F(CliTest, AuditIsWrittenWithTheOtherReports) {
   EXPECT_EQ(Read(out + "/audit.csv").rfind(
                 "policy,replication,request,attempt,final,org,model,arrival_s,rate_class,"
                 "admission,started_s,ended_s,status,error_type,reason,input_tokens,"
-                "output_tokens\n",
+                "output_tokens,x-ratelimit-limit,x-ratelimit-remaining,x-ratelimit-reset,"
+                "x-tokenlimit-limit,x-tokenlimit-remaining\n",
                 0),
             0u);
   EXPECT_EQ(Outputs(), std::vector<std::string>{"audited"});  // no part or temporary file left
