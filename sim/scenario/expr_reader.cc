@@ -125,6 +125,10 @@ void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& sp
       continue;
     }
     reader.Allow(name);
+    if (const std::optional<std::string> beyond = BeyondDoubleFromSet(node)) {
+      reader.ValueError(name, *beyond);
+      continue;
+    }
     if (!node.is_number()) {
       std::string hint = SuggestionFor(name, TextParams());
       if (hint.rfind("; did you mean", 0) != 0) hint.clear();
