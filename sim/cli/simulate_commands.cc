@@ -15,6 +15,7 @@
 #include "sim/report/comparison_table.h"
 #include "sim/report/policy_verdict.h"
 #include "sim/report/composition_warning.h"
+#include "sim/report/floor_warning.h"
 #include "sim/report/human_units.h"
 #include "sim/report/idle_stream_warning.h"
 #include "sim/report/non_finite_warning.h"
@@ -234,7 +235,8 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   }
   // A formula that does not compose still runs, but its results then depend on when keys are
   // touched: said before the results, as `validate` says it.
-  context.err << CompositionWarnings(scenario) << IdleStreamWarnings(scenario);
+  context.err << CompositionWarnings(scenario) << FloorWarnings(scenario)
+              << IdleStreamWarnings(scenario);
   absl::StatusOr<std::vector<RunResult>> runs =
       RunComparison(scenario, request.labels, options);
   // `output`, destroyed on the way out, removes the staging directory and its parts.
@@ -343,7 +345,8 @@ int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
   // A formula that does not compose still runs, so this is a warning, not an error: the file is
   // valid, but its results would hang on how often keys are touched. So is a stream that sends
   // nothing: the run goes ahead without it.
-  context.err << CompositionWarnings(*scenario) << IdleStreamWarnings(*scenario);
+  context.err << CompositionWarnings(*scenario) << FloorWarnings(*scenario)
+              << IdleStreamWarnings(*scenario);
   return kExitOk;
 }
 
