@@ -61,8 +61,8 @@ TEST(FloorCheck, PassesExpressionsThatReachTheFloorOrMore) {
   EXPECT_EQ(Check("2 * ok_rps_1m - 1", "2 * ok_tps_1m - 1"), std::nullopt);
   // Below it but after an idle half hour: a span of the check reaches it.
   EXPECT_EQ(Check("elapsed_s > 1800 ? 2 * base_rps : -1", "base_tps"), std::nullopt);
-  // A floor of 0 is reached by 0.
-  EXPECT_EQ(Check("0", "0", {{"base_rpm", 0}, {"base_tpm", 0}}), std::nullopt);
+  // Short of the floor by rounding alone (less than a billionth of it) is at the floor.
+  EXPECT_EQ(Check("base_rps * (1 - 1e-12)", "base_tps / 3 * 3"), std::nullopt);
 }
 
 TEST(FloorCheck, CountsResultsThatAreNotNumbersAsTheFloor) {

@@ -115,7 +115,7 @@ TEST(LimitRangeError, ASweepGridPointNamesItself) {
                                   dir / "out"});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err,
-            "error: <--grid limits.base_rpm=1e300>: error: 'base_rpm' in [limits]: base_rpm = "
+            "<--grid limits.base_rpm=1e300>: error: 'base_rpm' in [limits]: base_rpm = "
             "1e+300 is above ceiling_rpm = 1000000000 (its default): limit formula 'earned' keeps "
             "a key's rate between the two, so ceiling_rpm would be ignored; lower base_rpm to at "
             "most 1000000000, or raise ceiling_rpm to at least 1e+300\n(in " +

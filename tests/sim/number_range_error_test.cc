@@ -22,11 +22,12 @@ std::string WithBase(const std::string& base) {
 }
 
 TEST(NumberRangeError, AFileNumberBeyondADoubleGetsAHint) {
+  // At the end of the number, where toml++ stops.
   EXPECT_EQ(ErrorOf(WithBase("1e400")),
-            "s.toml:9:12: error: 1e400 is out of range of a double: the largest is "
+            "s.toml:9:17: error: 1e400 is out of range of a double: the largest is "
             "1.7976931348623157e+308; write a smaller number");
   EXPECT_EQ(ErrorOf(WithBase("-1.5e309")),
-            "s.toml:9:12: error: 1.5e309 is out of range of a double: the largest is "
+            "s.toml:9:20: error: 1.5e309 is out of range of a double: the largest is "
             "1.7976931348623157e+308; write a smaller number");
 }
 
