@@ -100,40 +100,22 @@ double RelativeGap(double lazy, double stepped, double floor) {
   return std::abs(lazy - stepped) / std::max({std::abs(lazy), std::abs(stepped), floor});
 }
 
-std::optional<CompositionGap> CheckComposition(const LimitFormula& formula,
-                                               const CompositionCheckOptions& options) {
-  std::optional<CompositionGap> worst;
+void ProbeLife(const LimitFormula& formula,
+               absl::FunctionRef<void(const FormulaProbe& key, const std::string& state)> at_state) {
   FormulaProbe key(formula, kModel);
   // When the key last had each failure, for the description: expressions may read their counts.
   double last_429_s = -1.0;
   double last_503_s = -1.0;
-  auto compare = [&](std::string state) {
+  auto probe = [&](std::string state) {
     if (last_429_s >= 0)
       state += fmt::format("; its last 429 {:g} s before", key.now_s - last_429_s);
     if (last_503_s >= 0)
       state += fmt::format("; its last 503 {:g} s before", key.now_s - last_503_s);
     key.SummariseAlone();
-    for (const double span_s : options.spans_s) {
-      std::vector<double> step_ends(options.steps);
-      for (int i = 0; i < options.steps; ++i) step_ends[i] = span_s * (i + 1) / options.steps;
-      for (const SpanOutcome& outcome : AdvanceLazyAndStepped(key, step_ends)) {
-        if (!IsRateState(outcome.quantity)) continue;
-        const double relative = RelativeGap(outcome.lazy, outcome.stepped, options.floor);
-        // Ties keep the first found. RelativeGap is never NaN, which would compare false here.
-        if (relative <= options.tolerance || (worst && relative <= worst->relative)) continue;
-        worst.emplace();
-        worst->quantity = outcome.quantity;
-        worst->span_s = span_s;
-        worst->steps = options.steps;
-        worst->lazy = outcome.lazy;
-        worst->stepped = outcome.stepped;
-        worst->relative = relative;
-        worst->state = state;
-      }
-    }
+    at_state(key, state);
   };
 
-  compare("a new key");
+  probe("a new key");
   for (const Phase& phase : kLife) {
     key.capacity = phase.capacity;
     key.utilisation = phase.utilisation;
@@ -159,13 +141,38 @@ std::optional<CompositionGap> CheckComposition(const LimitFormula& formula,
           break;
       }
       if (i % static_cast<int>(kComparisonEveryS * phase.per_s) == 0) {
-        compare(fmt::format("{}, {:g} s in", phase.what, in_s));
+        probe(fmt::format("{}, {:g} s in", phase.what, in_s));
       }
     }
   }
   key.utilisation = 0.0;
   key.Advance(kIdleS);
-  compare("idle for an hour after steady traffic");
+  probe("idle for an hour after steady traffic");
+}
+
+std::optional<CompositionGap> CheckComposition(const LimitFormula& formula,
+                                               const CompositionCheckOptions& options) {
+  std::optional<CompositionGap> worst;
+  ProbeLife(formula, [&](const FormulaProbe& key, const std::string& state) {
+    for (const double span_s : options.spans_s) {
+      std::vector<double> step_ends(options.steps);
+      for (int i = 0; i < options.steps; ++i) step_ends[i] = span_s * (i + 1) / options.steps;
+      for (const SpanOutcome& outcome : AdvanceLazyAndStepped(key, step_ends)) {
+        if (!IsRateState(outcome.quantity)) continue;
+        const double relative = RelativeGap(outcome.lazy, outcome.stepped, options.floor);
+        // Ties keep the first found. RelativeGap is never NaN, which would compare false here.
+        if (relative <= options.tolerance || (worst && relative <= worst->relative)) continue;
+        worst.emplace();
+        worst->quantity = outcome.quantity;
+        worst->span_s = span_s;
+        worst->steps = options.steps;
+        worst->lazy = outcome.lazy;
+        worst->stepped = outcome.stepped;
+        worst->relative = relative;
+        worst->state = state;
+      }
+    }
+  });
   return worst;
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
 #include "engine/formula_probe.h"
 #include "engine/limit_formula.h"
@@ -78,6 +79,13 @@ struct CompositionCheckOptions {
   // request a second is not a rate a run could tell apart from zero.
   double floor = 1e-6;
 };
+
+// Drives one key of `formula` through the fixed life CheckComposition describes (no randomness),
+// calling `at_state` at each of its probe points, every 10 s of it and at its start and end, with
+// the key as it stands there and where that is in a few words ("a new key", "busy: ..., 70 s in";
+// with the time since its last 429 and 503). `at_state` may copy the key, not move it.
+void ProbeLife(const LimitFormula& formula,
+               absl::FunctionRef<void(const FormulaProbe& key, const std::string& state)> at_state);
 
 // Drives one key of `formula` through a fixed life (no randomness: the same answer every time) on
 // a model of 100 requests/s and 1e6 tokens/s: new; ramping up on within-rate successes; busy, some

@@ -389,6 +389,27 @@ void ExprFormula::Load(const RateState& state, absl::Span<const double> extra, c
 }
 
 void ExprFormula::Advance(RateState& state, absl::Span<double> extra, const Update& update) const {
+  const RateBounds bounds = Bounds(update.model.capacity);
+  const Results results = CatchUp(state, extra, update, bounds);
+  extra[kNonFiniteRequests] += std::isfinite(results.requests) ? 0.0 : 1.0;
+  extra[kNonFiniteTokens] += std::isfinite(results.tokens) ? 0.0 : 1.0;
+  auto clamp = [](double value, double floor, double ceiling) {
+    return std::isfinite(value) ? std::clamp(value, floor, ceiling) : floor;
+  };
+  state.request_rate = clamp(results.requests, bounds.min_requests, bounds.max_requests);
+  state.token_rate = clamp(results.tokens, bounds.min_tokens, bounds.max_tokens);
+}
+
+ExprFormula::Results ExprFormula::Evaluate(const RateState& state, absl::Span<const double> extra,
+                                           const Update& update) const {
+  RateState key = state;
+  std::array<double, kWords> words{};
+  std::copy_n(extra.begin(), std::min(extra.size(), words.size()), words.begin());
+  return CatchUp(key, absl::MakeSpan(words), update, Bounds(update.model.capacity));
+}
+
+ExprFormula::Results ExprFormula::CatchUp(RateState& state, absl::Span<double> extra,
+                                          const Update& update, const RateBounds& bounds) const {
   const double elapsed_s = update.elapsed_s;
   if (extra[kCreatedKnown] == 0) {
     extra[kCreatedS] = update.now_s - elapsed_s;
@@ -413,25 +434,17 @@ void ExprFormula::Advance(RateState& state, absl::Span<double> extra, const Upda
     extra[word] *= hour;
   }
 
-  const RateBounds bounds = Bounds(update.model.capacity);
   Load(state, extra, update, bounds);
-  double requests = 0.0;
-  double tokens = 0.0;
+  Results results;
   try {
-    requests = requests_->Eval();
-    tokens = tokens_->Eval();
+    results.requests = requests_->Eval();
+    results.tokens = tokens_->Eval();
   } catch (const mu::Parser::exception_type&) {
     // Both compiled and ran once in Create; muparser's bytecode does not throw on numbers. Should it
     // ever, the floor is the documented answer to a result that is not a number.
-    requests = tokens = std::numeric_limits<double>::quiet_NaN();
+    results.requests = results.tokens = std::numeric_limits<double>::quiet_NaN();
   }
-  extra[kNonFiniteRequests] += std::isfinite(requests) ? 0.0 : 1.0;
-  extra[kNonFiniteTokens] += std::isfinite(tokens) ? 0.0 : 1.0;
-  auto clamp = [](double value, double floor, double ceiling) {
-    return std::isfinite(value) ? std::clamp(value, floor, ceiling) : floor;
-  };
-  state.request_rate = clamp(requests, bounds.min_requests, bounds.max_requests);
-  state.token_rate = clamp(tokens, bounds.min_tokens, bounds.max_tokens);
+  return results;
 }
 
 void ExprFormula::RecordSuccess(RateState& state, absl::Span<double> extra,

@@ -139,6 +139,18 @@ class ExprFormula final : public LimitFormula {
   void RecordSuccess(RateState& state, absl::Span<double> extra,
                      const Completion& completion) const override;
   void RecordFailure(RateState& state, absl::Span<double> extra, HttpStatus status) const override;
+  // What the two expressions give, before Advance clamps each to Bounds() (a result that is not
+  // finite gives the floor): requests/s and tokens/s.
+  struct Results {
+    double requests = 0.0;
+    double tokens = 0.0;
+  };
+  // The results of the expressions for a key in `state` and `extra` (as ExtraWords() lays them
+  // out) at `update`: what its Advance would clamp. The key is left as it was. For checks of the
+  // expressions (floor_check.h): a key's rate does not show whether the floor clamped it.
+  Results Evaluate(const RateState& state, absl::Span<const double> extra,
+                   const Update& update) const;
+
   NonFiniteCounts NonFiniteResults(absl::Span<const double> extra) const override {
     return {static_cast<int64_t>(extra[kNonFiniteRequests]),
             static_cast<int64_t>(extra[kNonFiniteTokens])};
@@ -163,6 +175,10 @@ class ExprFormula final : public LimitFormula {
   static constexpr size_t kVariableCount = 26;
 
   explicit ExprFormula(const ParamValues& resolved);
+  // Advance but the clamping: catches the key's trailing values up to the update (noting its
+  // creation at its first) and returns the expressions' results there.
+  Results CatchUp(RateState& state, absl::Span<double> extra, const Update& update,
+                  const RateBounds& bounds) const;
   // Fills the variables from a key's state at an update (its trailing values already decayed to
   // now).
   void Load(const RateState& state, absl::Span<const double> extra, const Update& update,

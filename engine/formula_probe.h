@@ -24,16 +24,22 @@ class FormulaProbe {
 
   // Time passes: `elapsed_s` >= 0 with nothing in between.
   void Advance(double elapsed_s) { AdvanceTo(now_s + elapsed_s); }
-  // Time passes up to `now_s` (not before the probe's now).
+  // Time passes up to `to_s` (not before the probe's now).
   void AdvanceTo(double to_s) {
+    const Update update = UpdateTo(to_s);
+    now_s = to_s;
+    formula_->Advance(state, absl::MakeSpan(extra), update);
+  }
+  // The update that would bring the key to `to_s` (not before the probe's now), on the model as
+  // it is; the key stays where it is.
+  Update UpdateTo(double to_s) const {
     Update update;
     update.elapsed_s = to_s - now_s;
-    now_s = to_s;
-    update.now_s = now_s;
+    update.now_s = to_s;
     update.model.capacity = capacity;
     update.model.utilisation = utilisation;
     update.model.summary = summary;
-    formula_->Advance(state, absl::MakeSpan(extra), update);
+    return update;
   }
   void Succeed(double tokens, bool within_rate = true, double latency_s = 0.5) {
     Completion completion;

@@ -34,7 +34,42 @@ absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,
           fmt::format("parameter '{}' must be a whole number, got {}", spec.name, value));
     }
   }
+  if (const std::optional<ParamConflict> conflict = FindConflict(specs, resolved)) {
+    return absl::InvalidArgumentError(fmt::format(
+        "parameter {}: the cap would be ignored; {}", ConflictText(*conflict), ConflictFix(*conflict)));
+  }
   return resolved;
+}
+
+std::optional<ParamConflict> FindConflict(const std::vector<ParamSpec>& specs,
+                                          const ParamValues& values) {
+  auto value_of = [&](const std::string& name) -> std::optional<double> {
+    if (const auto it = values.find(name); it != values.end()) return it->second;
+    for (const ParamSpec& spec : specs) {
+      if (spec.name == name) return spec.default_value;
+    }
+    return std::nullopt;
+  };
+  for (const ParamSpec& spec : specs) {
+    if (spec.at_most.empty()) continue;
+    const std::optional<double> value = value_of(spec.name);
+    const std::optional<double> limit = value_of(spec.at_most);
+    if (value && limit && *value > *limit) {
+      return ParamConflict{spec.name, *value, spec.at_most, *limit};
+    }
+  }
+  return std::nullopt;
+}
+
+std::string ConflictText(const ParamConflict& conflict, std::string_view value_note,
+                         std::string_view limit_note) {
+  return fmt::format("{} = {}{} is above {} = {}{}", conflict.name, ShownNumber(conflict.value),
+                     value_note, conflict.at_most, ShownNumber(conflict.limit), limit_note);
+}
+
+std::string ConflictFix(const ParamConflict& conflict) {
+  return fmt::format("lower {} to at most {}, or raise {} to at least {}", conflict.name,
+                     ShownNumber(conflict.limit), conflict.at_most, ShownNumber(conflict.value));
 }
 
 absl::Status UnknownNameError(std::string_view what, std::string_view name,

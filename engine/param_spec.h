@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,9 @@ struct ParamSpec {
   double min_value = 0.0;     // smallest accepted value (inclusive unless min_exclusive)
   bool min_exclusive = false; // true: the value must be strictly greater than min_value
   std::string help;           // one line: what it does and its unit
+  // The parameter of the same part this one may not exceed (a floor and its ceiling), or empty.
+  // Checked once both are resolved, as neither value is wrong alone (see FindConflict).
+  std::string at_most = "";
 };
 
 // Parameter values by name; durations in seconds.
@@ -47,9 +51,32 @@ std::vector<std::string> SortedNames(const Map& map) {
   return names;
 }
 
+// A parameter above the one its spec says it may not exceed (ParamSpec::at_most): base_rpm above
+// ceiling_rpm, say, where the formula would keep the base and ignore the ceiling.
+struct ParamConflict {
+  std::string name;     // the parameter that exceeds ("base_rpm")
+  double value = 0.0;
+  std::string at_most;  // the one it exceeds ("ceiling_rpm")
+  double limit = 0.0;   // that one's value
+};
+
+// The first conflict (in the order of `specs`) among `values`, each missing value taken as its
+// spec's default; nullopt if none. A spec whose at_most `specs` does not declare is not checked
+// (so a spec may be checked alone). The one cross-parameter check: ResolveParams applies it, and a
+// scenario loader calls it to point at the keys.
+std::optional<ParamConflict> FindConflict(const std::vector<ParamSpec>& specs,
+                                          const ParamValues& values);
+
+// "base_rpm = 600 is above ceiling_rpm = 60": what is wrong, with `value_note` and `limit_note`
+// (e.g. " (its default)") after each value.
+std::string ConflictText(const ParamConflict& conflict, std::string_view value_note = "",
+                         std::string_view limit_note = "");
+// What to do about it: "lower base_rpm to at most 60, or raise ceiling_rpm to at least 600".
+std::string ConflictFix(const ParamConflict& conflict);
+
 // Returns `values` completed with the defaults of `specs`. Fails (InvalidArgument) on a name that
-// `specs` does not declare (the first in name order) or a value below its minimum (the first in the
-// order of `specs`); the message names the parameter.
+// `specs` does not declare (the first in name order), a value below its minimum (the first in the
+// order of `specs`), or else a conflict (FindConflict); the message names the parameters.
 absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,
                                           const ParamValues& values);
 

@@ -7,8 +7,9 @@ namespace ratesim {
 std::vector<ParamSpec> RateRange::Params() {
   return {
       {"base_rpm", ParamKind::kNumber, 60.0, 0.0, true,
-       "floor of the rate in requests per minute: what a new org gets"},
-      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true, "floor of the rate in tokens per minute"},
+       "floor of the rate in requests per minute: what a new org gets", "ceiling_rpm"},
+      {"base_tpm", ParamKind::kNumber, 180000.0, 0.0, true, "floor of the rate in tokens per minute",
+       "ceiling_tpm"},
       {"ceiling_rpm", ParamKind::kNumber, 1e9, 0.0, true, "absolute cap in requests per minute"},
       {"ceiling_tpm", ParamKind::kNumber, 1e12, 0.0, true, "absolute cap in tokens per minute"},
       {"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,

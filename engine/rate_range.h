@@ -19,7 +19,10 @@ namespace ratesim {
 
 class RateRange {
  public:
-  // base_rpm, base_tpm, ceiling_rpm, ceiling_tpm, capacity_share.
+  // base_rpm, base_tpm, ceiling_rpm, ceiling_tpm, capacity_share. Each base is declared at most
+  // its ceiling (ParamSpec::at_most), so ResolveParams refuses a floor above the absolute cap,
+  // which For() would otherwise keep while ignoring the cap; a capacity share below the floor
+  // still leaves the floor.
   static std::vector<ParamSpec> Params();
   static bool IsParam(std::string_view name);
 

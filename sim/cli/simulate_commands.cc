@@ -14,13 +14,14 @@
 #include "sim/metrics/overview_sink.h"
 #include "sim/report/audit_csv.h"
 #include "sim/report/comparison_table.h"
-#include "sim/report/policy_verdict.h"
 #include "sim/report/composition_warning.h"
+#include "sim/report/floor_warning.h"
 #include "sim/report/human_units.h"
 #include "sim/report/idle_stream_warning.h"
 #include "sim/report/non_finite_warning.h"
 #include "sim/report/output_dir.h"
 #include "sim/report/plots_svg.h"
+#include "sim/report/policy_verdict.h"
 #include "sim/report/report_writer.h"
 #include "sim/report/run_metadata.h"
 #include "sim/report/timeseries_csv.h"
@@ -239,7 +240,8 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   }
   // A formula that does not compose still runs, but its results then depend on when keys are
   // touched: said before the results, as `validate` says it.
-  context.err << CompositionWarnings(scenario) << IdleStreamWarnings(scenario);
+  context.err << CompositionWarnings(scenario) << FloorWarnings(scenario)
+              << IdleStreamWarnings(scenario);
   const size_t run_count = request.labels.size() * static_cast<size_t>(request.replications);
   RunProgress progress(run_count,
                        static_cast<double>(run_count) * ToSeconds(scenario.run.duration));
@@ -354,7 +356,8 @@ int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
   // A formula that does not compose still runs, so this is a warning, not an error: the file is
   // valid, but its results would hang on how often keys are touched. So is a stream that sends
   // nothing: the run goes ahead without it.
-  context.err << CompositionWarnings(*scenario) << IdleStreamWarnings(*scenario);
+  context.err << CompositionWarnings(*scenario) << FloorWarnings(*scenario)
+              << IdleStreamWarnings(*scenario);
   return kExitOk;
 }
 

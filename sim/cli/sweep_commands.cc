@@ -15,6 +15,7 @@
 #include "sim/cli/interrupt.h"
 #include "sim/cli/progress_line.h"
 #include "sim/report/composition_warning.h"
+#include "sim/report/floor_warning.h"
 #include "sim/report/idle_stream_warning.h"
 #include "sim/report/output_dir.h"
 #include "sim/simulate/cancellation.h"
@@ -108,13 +109,15 @@ std::string FromPoint(const SweepPlan& plan, size_t i, std::string_view what) {
 }
 
 // The grid or --set may give a point's limit formula parameters with which it does not compose,
-// whatever the scenario file's own give: each distinct formula of the points this shard runs is
-// checked once, before they run, and a warning names the first point that has it.
-void WarnOfFormulasThatDoNotCompose(const SweepPlan& plan, const CommandContext& context) {
+// or with which an expression is always at the floor, whatever the scenario file's own give: each
+// distinct formula of the points this shard runs is checked once (both warnings read only what
+// CompositionInputs names), before they run, and a warning names the first point that has it.
+void WarnOfFormulaFaults(const SweepPlan& plan, const CommandContext& context) {
   absl::flat_hash_set<std::string> checked;
   for (size_t i = 0; i < plan.points.size(); ++i) {
     if (!checked.insert(CompositionInputs(plan.scenarios[i])).second) continue;
-    const std::string warnings = CompositionWarnings(plan.scenarios[i]);
+    const std::string warnings =
+        CompositionWarnings(plan.scenarios[i]) + FloorWarnings(plan.scenarios[i]);
     if (warnings.empty()) continue;
     context.err << warnings << FromPoint(plan, i, "limit parameters");
   }
@@ -261,7 +264,7 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
   // Made before the points run, so that an --out that cannot be written fails at once.
   absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create(*dir);
   if (!output.ok()) return Fail(context, kExitIoError, output.status());
-  WarnOfFormulasThatDoNotCompose(*plan, context);
+  WarnOfFormulaFaults(*plan, context);
   WarnOfIdleStreams(*plan, context);
   RunProgress progress(SweepRuns(*plan), SweepSeconds(*plan));
   RunProgress* const shown = *show_progress ? &progress : nullptr;

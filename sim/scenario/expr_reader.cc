@@ -114,6 +114,7 @@ void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& sp
       ReadExpression(reader, ExprFormula::kTokensParam,
                      "min(rate_tps * 1.5^(elapsed_s/60), max(base_tps, 2 * ok_tps_10m))");
   ParamValues numbers = ReadParams(reader, ExprFormula::Params(), kOwner);
+  ReportConflict(reader, ExprFormula::Params(), numbers, kOwner, " (its default)");
 
   // Every other key is a constant of the expressions: a number with a name muparser can read.
   std::vector<std::string> names = ExprFormula::VariableNames();
@@ -124,6 +125,10 @@ void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& sp
       continue;
     }
     reader.Allow(name);
+    if (const std::optional<std::string> beyond = BeyondDoubleFromSet(node)) {
+      reader.ValueError(name, *beyond);
+      continue;
+    }
     if (!node.is_number()) {
       std::string hint = SuggestionFor(name, TextParams());
       if (hint.rfind("; did you mean", 0) != 0) hint.clear();

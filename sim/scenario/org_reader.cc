@@ -48,8 +48,14 @@ std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& m
                                            formula->name));
               }
             }
-            org.limit_overrides = ReadParams(limits_reader, OverridableParams(*formula, scenario_limits),
-                                             fmt::format("limit formula '{}'", formula->name));
+            const std::vector<ParamSpec> specs = OverridableParams(*formula, scenario_limits);
+            const std::string owner = fmt::format("limit formula '{}'", formula->name);
+            org.limit_overrides = ReadParams(limits_reader, specs, owner);
+            // The org's limits are [limits]'s with its overrides: a base may exceed a ceiling of
+            // either.
+            ParamValues merged = scenario_limits.params;
+            for (const auto& [name, value] : org.limit_overrides) merged[name] = value;
+            ReportConflict(limits_reader, specs, merged, owner, " (from [limits])");
             limits_reader.ReportUnknownKeys();
           }
         }

@@ -97,6 +97,21 @@ ParamValues ReadParams(TableReader& reader, const std::vector<ParamSpec>& specs,
   return values;
 }
 
+bool ReportConflict(TableReader& reader, const std::vector<ParamSpec>& specs,
+                    const ParamValues& values, std::string_view owner, std::string_view elsewhere) {
+  const std::optional<ParamConflict> conflict = FindConflict(specs, values);
+  if (!conflict) return false;
+  const bool has_value = reader.Find(conflict->name) != nullptr;
+  const bool has_limit = reader.Find(conflict->at_most) != nullptr;
+  if (!has_value && !has_limit) return false;
+  reader.ValueError(
+      has_value ? conflict->name : conflict->at_most,
+      fmt::format("{}: {} keeps a key's rate between the two, so {} would be ignored; {}",
+                  ConflictText(*conflict, has_value ? "" : elsewhere, has_limit ? "" : elsewhere),
+                  owner, conflict->at_most, ConflictFix(*conflict)));
+  return true;
+}
+
 LimitSpec ReadLimits(TableReader& root, const FormulaInfo** formula) {
   LimitSpec spec;
   *formula = nullptr;
@@ -126,7 +141,10 @@ LimitSpec ReadLimits(TableReader& root, const FormulaInfo** formula) {
     ReadExprLimits(reader, *table, spec);
   } else {
     const std::string owner = fmt::format("limit formula '{}'", spec.formula);
-    spec.params = Resolve(reader, (*formula)->params, ReadParams(reader, (*formula)->params, owner), owner);
+    const ParamValues values = ReadParams(reader, (*formula)->params, owner);
+    spec.params = ReportConflict(reader, (*formula)->params, values, owner, " (its default)")
+                      ? values
+                      : Resolve(reader, (*formula)->params, values, owner);
   }
   reader.ReportUnknownKeys();
   return spec;

@@ -88,6 +88,15 @@ PolicySpec ReadPolicy(TableReader& reader);
 // 'earned'"). Returns only the values present, not the defaults.
 ParamValues ReadParams(TableReader& reader, const std::vector<ParamSpec>& specs, std::string_view owner);
 
+// Reports a parameter above the one that caps it (FindConflict over `specs`, on `values` as the
+// part will have them, defaults filling the gaps) at the value of whichever of the two keys
+// `reader`'s table holds, the capped one first, naming both values; reports nothing if it holds
+// neither (the values were written, and are reported, elsewhere). `elsewhere` follows a value not
+// in the table: " (its default)", " (from [limits])". `owner` names the part ("limit formula
+// 'earned'"). Returns whether it reported one.
+bool ReportConflict(TableReader& reader, const std::vector<ParamSpec>& specs,
+                    const ParamValues& values, std::string_view owner, std::string_view elsewhere);
+
 }  // namespace scenario_internal
 }  // namespace ratesim
 

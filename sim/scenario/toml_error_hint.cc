@@ -1,6 +1,9 @@
 #include "sim/scenario/toml_error_hint.h"
 
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <limits>
 #include <optional>
 
 #include "fmt/format.h"
@@ -13,6 +16,17 @@ namespace {
 constexpr std::string_view kRedefine = "cannot redefine existing ";
 constexpr std::string_view kTooWide = "' is not representable in 64 bits";
 constexpr std::string_view kInHeader = "Error while parsing table header";
+// What toml++ says of a float it cannot convert, as its build reads floats: with std::from_chars
+// it is kTooWide, else this.
+constexpr std::string_view kNotAValue = "' could not be interpreted as a value";
+
+// The text toml++ quotes before `end` in `description` ("... '1e400' could not ..."), or empty.
+std::string_view QuotedBefore(std::string_view description, size_t end) {
+  if (end == std::string_view::npos || end == 0) return {};
+  const size_t begin = description.rfind('\'', end - 1);
+  if (begin == std::string_view::npos) return {};
+  return description.substr(begin + 1, end - begin - 1);
+}
 
 // toml++'s "cannot redefine existing <type> '<name>'[ as <new>]", taken apart.
 struct Redefinition {
@@ -85,14 +99,54 @@ std::string ExplainTomlError(std::string_view description) {
   if (const std::optional<Redefinition> r = ParseRedefinition(description)) {
     return ExplainRedefinition(*r, description.substr(0, kInHeader.size()) == kInHeader);
   }
-  if (const size_t end = description.find(kTooWide); end != std::string_view::npos) {
-    const size_t begin = description.rfind('\'', end - 1);
-    if (begin != std::string_view::npos) {
-      return fmt::format("{} is too large for an integer; the largest is {}",
-                         description.substr(begin + 1, end - begin - 1), INT64_MAX);
+  for (const std::string_view words : {kTooWide, kNotAValue}) {
+    const std::string_view text = QuotedBefore(description, description.find(words));
+    if (IsBeyondDouble(text) && text.find_first_of(".eE") != std::string_view::npos) {
+      return fmt::format("{} is {}; write a smaller number", text, DoubleRangeText(text));
+    }
+    if (!text.empty() && words == kTooWide) {
+      return fmt::format("{} is too large for an integer; the largest is {}", text, INT64_MAX);
     }
   }
   return std::string(description);
+}
+
+bool IsBeyondDouble(std::string_view text) {
+  // [+-] digits ['.' digits] [e [+-] digits], '_' only between digits.
+  std::string plain;
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) plain += text[i++];
+  auto digits = [&] {
+    const size_t start = i;
+    for (; i < text.size(); ++i) {
+      const bool digit = text[i] >= '0' && text[i] <= '9';
+      const bool joiner = text[i] == '_' && i > start && i + 1 < text.size() &&
+                          text[i - 1] >= '0' && text[i - 1] <= '9' && text[i + 1] >= '0' &&
+                          text[i + 1] <= '9';
+      if (!digit && !joiner) break;
+      if (digit) plain += text[i];
+    }
+    return i > start;
+  };
+  if (!digits()) return false;
+  if (i < text.size() && text[i] == '.') {
+    plain += text[i++];
+    if (!digits()) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    plain += text[i++];
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) plain += text[i++];
+    if (!digits()) return false;
+  }
+  if (i != text.size()) return false;
+  return std::isinf(std::strtod(plain.c_str(), nullptr));
+}
+
+std::string DoubleRangeText(std::string_view text) {
+  const bool negative = !text.empty() && text[0] == '-';
+  return fmt::format("out of range of a double: the {} is {}",
+                     negative ? "smallest" : "largest",
+                     (negative ? -1 : 1) * std::numeric_limits<double>::max());
 }
 
 }  // namespace scenario_internal

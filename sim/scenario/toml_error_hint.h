@@ -11,9 +11,18 @@ namespace ratesim {
 namespace scenario_internal {
 
 // The message to show for toml++'s `description` of a syntax error: for a key set twice, a table
-// header written [x] where [[x]] was meant (or the other way round) and an integer out of 64 bits,
-// "<what is wrong>; <what to do>"; for anything else, `description` itself.
+// header written [x] where [[x]] was meant (or the other way round), an integer out of 64 bits and a
+// number out of range of a double, "<what is wrong>; <what to do>"; for anything else,
+// `description` itself.
 std::string ExplainTomlError(std::string_view description);
+
+// Whether `text` is a decimal number as TOML writes one (a sign, digits with '_' between, a
+// fraction, an exponent) too large in magnitude for a double, which TOML cannot hold: 1e400.
+bool IsBeyondDouble(std::string_view text);
+
+// "out of range of a double: the largest is 1.7976931348623157e+308", for such a text (the
+// smallest, for a negative one).
+std::string DoubleRangeText(std::string_view text);
 
 }  // namespace scenario_internal
 }  // namespace ratesim

@@ -63,27 +63,34 @@ std::string BareNumber(const toml::node& node) {
   return "";
 }
 
-// Whether `node` is an integer typed on the command line, unquoted, that is too large for 64 bits.
-// TOML cannot hold it, so overrides.cc keeps the text as a string; the user wrote a number all the
-// same. Its origin is "<--set key=value>", the value as typed.
-bool IsIntegerTooLargeFromSet(const toml::node& node) {
+// The text typed on the command line for `node`, a value of --set that TOML could not read and
+// overrides.cc kept as a string as typed (unquoted): a number too large for TOML, say. Its origin
+// is "<--set key=value>". Nullopt for any other node, a string quoted on the command line included.
+std::optional<std::string_view> UnquotedFromSet(const toml::node& node) {
   const auto* s = node.as_string();
   const std::shared_ptr<const std::string>& origin = node.source().path;
   if (s == nullptr || origin == nullptr ||
       std::string_view(*origin).substr(0, kOverrideOriginPrefix.size()) != kOverrideOriginPrefix) {
-    return false;
+    return std::nullopt;
   }
   std::string_view typed = *origin;
   typed.remove_suffix(1);  // '>'
   typed.remove_prefix(std::min(typed.size(), typed.find('=') + 1));
   while (!typed.empty() && (typed.front() == ' ' || typed.front() == '\t')) typed.remove_prefix(1);
   while (!typed.empty() && (typed.back() == ' ' || typed.back() == '\t')) typed.remove_suffix(1);
-  std::string_view text = s->get();
-  if (typed != text) return false;  // quoted: a string as written
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  if (text.empty() || text.find_first_not_of("0123456789_") != std::string_view::npos) return false;
+  if (typed != s->get()) return std::nullopt;  // quoted: a string as written
+  return std::string_view(s->get());
+}
+
+// Whether `node` is an integer typed on the command line, unquoted, that is too large for 64 bits.
+// TOML cannot hold it; the user wrote a number all the same.
+bool IsIntegerTooLargeFromSet(const toml::node& node) {
+  std::optional<std::string_view> text = UnquotedFromSet(node);
+  if (!text) return false;
+  if (!text->empty() && (*text)[0] == '+') text->remove_prefix(1);
+  if (text->empty() || text->find_first_not_of("0123456789_") != std::string_view::npos) return false;
   std::string digits;  // TOML allows 1_000 for 1000
-  for (char c : text) {
+  for (char c : *text) {
     if (c != '_') digits += c;
   }
   int64_t value = 0;
@@ -91,6 +98,12 @@ bool IsIntegerTooLargeFromSet(const toml::node& node) {
 }
 
 }  // namespace
+
+std::optional<std::string> BeyondDoubleFromSet(const toml::node& node) {
+  const std::optional<std::string_view> text = UnquotedFromSet(node);
+  if (!text || !IsBeyondDouble(*text)) return std::nullopt;
+  return fmt::format("got {}, which is {}; write a smaller number", *text, DoubleRangeText(*text));
+}
 
 absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view source_path) {
   try {
@@ -229,6 +242,9 @@ std::optional<double> TableReader::Number(std::string_view key, Need need, Bound
     value = static_cast<double>(i->get());
   } else if (const auto* f = node->as_floating_point()) {
     value = f->get();
+  } else if (const std::optional<std::string> beyond = BeyondDoubleFromSet(*node)) {
+    ValueError(key, *beyond);
+    return std::nullopt;
   } else {
     ValueError(key, fmt::format("got {}; expected {}", TypeName(*node), expected));
     return std::nullopt;

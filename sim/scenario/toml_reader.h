@@ -31,6 +31,12 @@ absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view so
 // the one-line value) means nothing to the user, so such a location carries no line.
 inline constexpr std::string_view kOverrideOriginPrefix = "<--set ";
 
+// For a value typed on the command line that is a decimal number beyond the range of a double
+// (--set limits.base_rpm=1e400), which TOML cannot hold and overrides.cc keeps as a string: "got
+// 1e400, which is out of range of a double: the largest is ...; write a smaller number". Nullopt for
+// any other node.
+std::optional<std::string> BeyondDoubleFromSet(const toml::node& node);
+
 // The location of a toml source region; `fallback` when the region has none.
 Location LocationOf(const toml::source_region& source, const Location& fallback);
 

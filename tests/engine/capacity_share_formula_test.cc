@@ -186,10 +186,15 @@ TEST(CapacityShareFormula, SummaryGroupNamesWhatEntersTheSplitAndNotTheRange) {
   };
   const std::string group = CapacityShare(common)->SummaryGroup();
   EXPECT_FALSE(group.empty());
-  // What only clamps a key's own rate: the same split.
-  for (const char* name :
-       {"base_rpm", "base_tpm", "ceiling_rpm", "ceiling_tpm", "capacity_share"}) {
-    EXPECT_EQ(with(name, 0.25), group) << name;
+  // What only clamps a key's own rate: the same split. (Ceilings go up: below its base a ceiling
+  // is refused.)
+  const std::pair<const char*, double> range[] = {{"base_rpm", 0.25},
+                                                  {"base_tpm", 0.25},
+                                                  {"ceiling_rpm", 2e9},
+                                                  {"ceiling_tpm", 2e12},
+                                                  {"capacity_share", 0.25}};
+  for (const auto& [name, value] : range) {
+    EXPECT_EQ(with(name, value), group) << name;
   }
   // What sets the level or its period: another split.
   for (const char* name : {"share", "headroom", "window", "refresh"}) {

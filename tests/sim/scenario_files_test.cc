@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "sim/cli/cli.h"
 #include "sim/report/composition_warning.h"
+#include "sim/report/floor_warning.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/simulate/runner.h"
 
@@ -46,7 +47,7 @@ TEST(ScenarioFiles, EveryBundledScenarioLoadsAndStatesAQuestionAndAnAnswer) {
   EXPECT_GE(files, 2);
 }
 
-TEST(ScenarioFiles, EveryBundledFormulaComposesUnderLazyUpdates) {
+TEST(ScenarioFiles, EveryBundledFormulaComposesUnderLazyUpdatesAndLeavesTheFloor) {
   // Including expr_formula.toml's hold, whose growth runs only from the moment r503_1m decayed
   // past 1 (60 ln(1 / r503_1m) seconds ago): grown over the whole elapsed time, an update that
   // spanned the release would have grown the held part too.
@@ -56,6 +57,7 @@ TEST(ScenarioFiles, EveryBundledFormulaComposesUnderLazyUpdates) {
       absl::StatusOr<Scenario> scenario = LoadScenarioFile(entry.path().string());
       ASSERT_TRUE(scenario.ok()) << scenario.status();
       EXPECT_EQ(CompositionWarnings(*scenario), "") << entry.path();
+      EXPECT_EQ(FloorWarnings(*scenario), "") << entry.path();  // nor is an expression stuck there
     }
   }
 }

@@ -1,0 +1,40 @@
+// Whether the expressions of an `expr` formula ever give a key more than its floor. An expression
+// that is below the floor in every state (negative, say, or in the wrong unit) is clamped to the
+// floor at every update, so every key keeps its base rate whatever its traffic: the run goes ahead
+// and nothing in its results says the expression never mattered. `ratesim validate` warns of it
+// with what CheckAlwaysAtFloor finds, probing the key's life that the composition check drives
+// (composition_check.h).
+#ifndef RATESIM_ENGINE_FLOOR_CHECK_H_
+#define RATESIM_ENGINE_FLOOR_CHECK_H_
+
+#include <optional>
+#include <vector>
+
+#include "engine/expr_formula.h"
+
+namespace ratesim {
+
+// What CheckAlwaysAtFloor found of an expression, in its unit (requests/s or tokens/s).
+struct ExpressionAtFloor {
+  bool always = false;  // below the floor, or not a number, at every probe
+  double highest = 0.0; // the largest of its results that was a number (NaN: none was)
+  double floor = 0.0;   // the floor it was below: the formula's base
+};
+
+struct FloorClamp {
+  ExpressionAtFloor requests;  // requests_per_s
+  ExpressionAtFloor tokens;    // tokens_per_s
+  int probes = 0;              // the results of each expression probed
+};
+
+// Evaluates both expressions (ExprFormula::Evaluate) at every probe point of ProbeLife, over each
+// of `spans_s` (the next update a key there might get, seconds). A result counts as below the floor
+// if it is less than the floor by more than rounding (a billionth of it), or is not a number.
+// Returns what it found if either expression was below the floor at every probe, else nullopt.
+std::optional<FloorClamp> CheckAlwaysAtFloor(const ExprFormula& formula,
+                                             const std::vector<double>& spans_s = {1, 60, 600,
+                                                                                   3600});
+
+}  // namespace ratesim
+
+#endif  // RATESIM_ENGINE_FLOOR_CHECK_H_

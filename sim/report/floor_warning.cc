@@ -1,0 +1,60 @@
+#include "sim/report/floor_warning.h"
+
+#include <cmath>
+
+#include "engine/expr_formula.h"
+#include "fmt/format.h"
+#include "sim/report/scenario_formulas.h"
+
+namespace ratesim {
+namespace {
+
+// The paragraph for one expression: `param` with its results in `unit`, its base parameter
+// `base_param` (per minute: the floor x 60).
+std::string ExpressionWarning(std::string_view owner, const char* param, const char* unit,
+                              const char* base_param, const char* base_variable,
+                              const ExpressionAtFloor& seen, int probes) {
+  const std::string highest =
+      std::isnan(seen.highest) ? "none of its results was a number"
+                               : fmt::format("its highest result was {:g} {}", seen.highest, unit);
+  return fmt::format(
+      "warning: limit formula 'expr' of {}: its {} is below the floor at every state a test key "
+      "was probed in ({} results, from a new key through ramping up, busy, refused, short of "
+      "capacity, 503s, recovery and an idle hour; {}, the floor {}, {:g} {}), so it is clamped to "
+      "the floor at every update: every key's {} will be the base, {} = {:g}, throughout, whatever "
+      "its traffic. Check the expression's sign and unit: it gives {}, as {} does; to keep every "
+      "key at its base on purpose, write {}.\n",
+      owner, param, probes, highest, base_variable, seen.floor, unit,
+      std::string_view(unit) == "req/s" ? "request rate" : "token rate", base_param,
+      seen.floor * 60, unit, base_variable, base_variable);
+}
+
+}  // namespace
+
+std::string FloorWarning(std::string_view owner, const FloorClamp& clamp) {
+  std::string text;
+  if (clamp.requests.always) {
+    text += ExpressionWarning(owner, ExprFormula::kRequestsParam, "req/s", "base_rpm", "base_rps",
+                              clamp.requests, clamp.probes);
+  }
+  if (clamp.tokens.always) {
+    text += ExpressionWarning(owner, ExprFormula::kTokensParam, "tokens/s", "base_tpm", "base_tps",
+                              clamp.tokens, clamp.probes);
+  }
+  return text;
+}
+
+std::string FloorWarnings(const Scenario& scenario) {
+  if (scenario.limits.formula != ExprFormula::kName) return "";
+  std::string warnings;
+  for (const ScenarioFormula& made : ScenarioFormulas(scenario)) {
+    const auto* expr = dynamic_cast<const ExprFormula*>(made.formula.get());
+    if (expr == nullptr) continue;
+    if (const std::optional<FloorClamp> clamp = CheckAlwaysAtFloor(*expr)) {
+      warnings += FloorWarning(made.owner, *clamp);
+    }
+  }
+  return warnings;
+}
+
+}  // namespace ratesim

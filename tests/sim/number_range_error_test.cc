@@ -1,0 +1,84 @@
+// A number beyond the range of a double, in a scenario file or on the command line, is named as
+// such with the largest a double holds, not reported as toml++'s bare parse error, as "a string"
+// (--set keeps what TOML cannot read as text) nor as an integer too large.
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "sim/scenario/toml_error_hint.h"
+#include "tests/support/scenario_errors.h"
+
+namespace ratesim {
+namespace {
+
+using scenario_internal::ExplainTomlError;
+using scenario_internal::IsBeyondDouble;
+
+using testing::ErrorOf;
+
+// The tiny scenario whose line 9 sets base_rpm = `base`.
+std::string WithBase(const std::string& base) {
+  return testing::TinyWithLimits("[limits]\nbase_rpm = " + base);
+}
+
+TEST(NumberRangeError, AFileNumberBeyondADoubleGetsAHint) {
+  // At the end of the number, where toml++ stops.
+  EXPECT_EQ(ErrorOf(WithBase("1e400")),
+            "s.toml:9:17: error: 1e400 is out of range of a double: the largest is "
+            "1.7976931348623157e+308; write a smaller number");
+  EXPECT_EQ(ErrorOf(WithBase("-1.5e309")),
+            "s.toml:9:20: error: 1.5e309 is out of range of a double: the largest is "
+            "1.7976931348623157e+308; write a smaller number");
+}
+
+TEST(NumberRangeError, ASetNumberBeyondADoubleIsNotAString) {
+  EXPECT_EQ(ErrorOf(WithBase("60"), {"limits.base_rpm=1e400"}),
+            "<--set limits.base_rpm=1e400>: error: 'base_rpm' in [limits]: got 1e400, which is "
+            "out of range of a double: the largest is 1.7976931348623157e+308; write a smaller "
+            "number");
+  // A constant of `expr`, negative.
+  std::string text = WithBase("60");
+  text.replace(text.find("base_rpm = 60"), 13,
+               "formula = \"expr\"\nrequests_per_s = \"k * base_rps\"\n"
+               "tokens_per_s = \"base_tps\"\nk = 1");
+  EXPECT_EQ(ErrorOf(text, {"limits.k=-2e400"}),
+            "<--set limits.k=-2e400>: error: 'k' in [limits]: got -2e400, which is out of range "
+            "of a double: the smallest is -1.7976931348623157e+308; write a smaller number");
+  // Quoted, it is a string as written.
+  EXPECT_EQ(ErrorOf(WithBase("60"), {"limits.base_rpm=\"1e400\""}),
+            "<--set limits.base_rpm=\"1e400\">: error: 'base_rpm' in [limits]: got a string; "
+            "expected a number");
+}
+
+TEST(NumberRangeError, TomlsErrorsReadAsDoubleOrIntegerByTheirText) {
+  // toml++ reads floats with std::from_chars on some builds, with a stream on others.
+  const std::string hint =
+      "1e400 is out of range of a double: the largest is 1.7976931348623157e+308; write a "
+      "smaller number";
+  EXPECT_EQ(ExplainTomlError(
+                "Error while parsing floating-point: '1e400' could not be interpreted as a value"),
+            hint);
+  EXPECT_EQ(
+      ExplainTomlError("Error while parsing floating-point: '1e400' is not representable in 64 bits"),
+      hint);
+  EXPECT_EQ(ExplainTomlError(
+                "Error while parsing integer: '99999999999999999999' is not representable in 64 bits"),
+            "99999999999999999999 is too large for an integer; the largest is 9223372036854775807");
+  EXPECT_EQ(ExplainTomlError(
+                "Error while parsing floating-point: '1e-x' could not be interpreted as a value"),
+            "Error while parsing floating-point: '1e-x' could not be interpreted as a value");
+}
+
+TEST(NumberRangeError, IsBeyondDoubleReadsTomlDecimals) {
+  for (const char* beyond : {"1e400", "-1e400", "+2E309", "1_000e306", "1.5e308_0", "0.5e310"}) {
+    EXPECT_TRUE(IsBeyondDouble(beyond)) << beyond;
+  }
+  for (const char* within :
+       {"1e308", "1.7976931348623157e308", "1e-400", "", "e400", "1e", "1._5e400", "_1e400",
+        "1e400x", "inf", "nan", "1,5e400"}) {
+    EXPECT_FALSE(IsBeyondDouble(within)) << within;
+  }
+}
+
+}  // namespace
+}  // namespace ratesim
