@@ -12,32 +12,34 @@ namespace ratesim {
 namespace {
 
 // Folds one result into what is known of its expression, whose `floor` it is clamped to.
-void Note(double result, double floor, ExpressionAtFloor& seen) {
+void FoldResult(double result, double floor, ExpressionAtFloor& seen) {
   seen.floor = floor;
-  // Negated, so that NaN counts as below: it gives the floor too.
-  if (!(result >= floor - 1e-9 * floor)) {
-    if (std::isfinite(result) && !(result <= seen.highest)) seen.highest = result;
-    return;
-  }
-  seen.always = false;
-  if (!(result <= seen.highest)) seen.highest = result;
+  if (std::isfinite(result) && !(result <= seen.highest)) seen.highest = result;
+  // Advance sets a result that is not a finite number (NaN, and +inf too) to the floor.
+  const bool clamped_to_floor = !std::isfinite(result) || result < floor - 1e-9 * floor;
+  if (!clamped_to_floor) seen.always = false;
 }
 
 }  // namespace
 
 std::optional<FloorClamp> CheckAlwaysAtFloor(const ExprFormula& formula,
+                                             const std::vector<ModelCapacity>& capacities,
                                              const std::vector<double>& spans_s) {
   FloorClamp found;
   found.requests = {true, std::numeric_limits<double>::quiet_NaN(), 0.0};
   found.tokens = found.requests;
   ProbeLife(formula, [&](const FormulaProbe& key, const std::string&) {
     for (const double span_s : spans_s) {
-      const Update update = key.UpdateTo(key.now_s + span_s);
-      const ExprFormula::Results results = formula.Evaluate(key.state, key.extra, update);
-      const RateBounds bounds = formula.Bounds(update.model.capacity);
-      Note(results.requests, bounds.min_requests, found.requests);
-      Note(results.tokens, bounds.min_tokens, found.tokens);
-      ++found.probes;
+      Update update = key.UpdateTo(key.now_s + span_s);
+      const std::vector<ModelCapacity> own = {update.model.capacity};
+      for (const ModelCapacity& capacity : capacities.empty() ? own : capacities) {
+        update.model.capacity = capacity;
+        const ExprFormula::Results results = formula.Evaluate(key.state, key.extra, update);
+        const RateBounds bounds = formula.Bounds(capacity);
+        FoldResult(results.requests, bounds.min_requests, found.requests);
+        FoldResult(results.tokens, bounds.min_tokens, found.tokens);
+        ++found.probes;
+      }
     }
   });
   if (!found.requests.always && !found.tokens.always) return std::nullopt;

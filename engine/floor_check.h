@@ -24,14 +24,18 @@ struct ExpressionAtFloor {
 struct FloorClamp {
   ExpressionAtFloor requests;  // requests_per_s
   ExpressionAtFloor tokens;    // tokens_per_s
-  int probes = 0;              // the results of each expression probed
+  int probes = 0;              // the results of each expression probed (states x spans x models)
 };
 
 // Evaluates both expressions (ExprFormula::Evaluate) at every probe point of ProbeLife, over each
-// of `spans_s` (the next update a key there might get, seconds). A result counts as below the floor
-// if it is less than the floor by more than rounding (a billionth of it), or is not a number.
-// Returns what it found if either expression was below the floor at every probe, else nullopt.
+// of `spans_s` (the next update a key there might get, seconds), on a model of each of
+// `capacities` (the capacities the keys will see: an expression may read capacity_rps, and a
+// ceiling depends on it), or of the probe's own capacity if none is given. A result counts as below
+// the floor if it is less than the floor by more than rounding (a billionth of it), or is not a
+// finite number (Advance sets those to the floor). Returns what it found if either expression was
+// below the floor at every probe, else nullopt.
 std::optional<FloorClamp> CheckAlwaysAtFloor(const ExprFormula& formula,
+                                             const std::vector<ModelCapacity>& capacities = {},
                                              const std::vector<double>& spans_s = {1, 60, 600,
                                                                                    3600});
 

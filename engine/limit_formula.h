@@ -116,7 +116,8 @@ class LimitFormula {
   // Whether the rates never move: Advance, RecordSuccess and RecordFailure leave every key's
   // RateState as Initial made it, whatever the usage and the capacity (a fixed tier). The engine
   // then makes none of those calls and builds no ModelView for them: a key's update is the refill
-  // of its windows alone.
+  // of its windows alone. A constant formula keeps no words of its own (ExtraWords 0) and no model
+  // summary (SummaryPeriodS 0).
   virtual bool Constant() const { return false; }
 
   // How many of the key's updates computed a rate that was not a finite number and so left that

@@ -37,14 +37,18 @@ absl::StatusOr<bool> ShowProgress(const ParsedArgs& args, bool err_is_terminal) 
 std::string ProgressText(const RunProgress::Snapshot& snapshot, double elapsed_seconds) {
   std::string text = fmt::format("{}/{} runs done", snapshot.finished, snapshot.total);
   if (snapshot.running > 0) {
-    text += fmt::format(", {} running at {}% of simulated time", snapshot.running,
+    // Short enough for an 80-column terminal even at "1000/1000 runs": a wrapped line cannot be
+    // redrawn in place with "\r".
+    text += fmt::format(", {} running at {}%", snapshot.running,
                         static_cast<int>(std::floor(100 * snapshot.running_share)));
   }
   // Elapsed time counts whole seconds passed, as a clock does.
   text += fmt::format(", {} elapsed, ", WallTime(static_cast<int64_t>(elapsed_seconds)));
   const double done = snapshot.done_share;
   if (elapsed_seconds < 1 || done <= 0) return text + "estimating time left";
-  const double left = elapsed_seconds * (1 - done) / done;
+  // Capped so that a share done too small to extrapolate from cannot overflow the conversion.
+  constexpr double kLongestEstimateS = 1e8;  // three years
+  const double left = std::min(elapsed_seconds * (1 - done) / done, kLongestEstimateS);
   return text + fmt::format("~{} left", WallTime(std::llround(left)));
 }
 
@@ -84,6 +88,12 @@ void ProgressLine::Draw() {
   if (width < drawn_) text.append(drawn_ - width, ' ');
   drawn_ = std::max(drawn_, width);
   err_ << '\r' << text << std::flush;
+  ++draws_;
+}
+
+size_t ProgressLine::draws() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return draws_;
 }
 
 }  // namespace ratesim

@@ -1,6 +1,6 @@
 // The progress line of `ratesim run`, `compare` and `sweep` on stderr while their runs go:
 //
-//   3/8 runs done, 2 running at 41% of simulated time, 12s elapsed, ~25s left
+//   3/8 runs done, 2 running at 41%, 12s elapsed, ~25s left
 //
 // redrawn in place ("\r") four times a second from a thread of its own, and cleared (overwritten
 // with spaces) when the runs end, fail or are interrupted, before the command prints anything
@@ -53,6 +53,9 @@ class ProgressLine {
   // thread waits on a condition variable, not a sleep). Idempotent.
   void Stop();
 
+  // How many times the line was drawn so far (tests wait on it rather than on a clock).
+  size_t draws() const;
+
  private:
   void Draw();  // REQUIRES: mutex_ held
 
@@ -60,10 +63,11 @@ class ProgressLine {
   std::ostream& err_;
   const std::chrono::milliseconds interval_;
   const std::chrono::steady_clock::time_point start_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable stop_requested_;
   bool stopping_ = false;  // guarded by mutex_
   size_t drawn_ = 0;       // the width of the line on screen; guarded by mutex_
+  size_t draws_ = 0;       // guarded by mutex_
   std::thread thread_;
 };
 

@@ -9,8 +9,6 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "fmt/format.h"
 #include "sim/cli/interrupt.h"
 #include "sim/cli/progress_line.h"
@@ -110,14 +108,22 @@ std::string FromPoint(const SweepPlan& plan, size_t i, std::string_view what) {
 
 // The grid or --set may give a point's limit formula parameters with which it does not compose,
 // or with which an expression is always at the floor, whatever the scenario file's own give: each
-// distinct formula of the points this shard runs is checked once (both warnings read only what
-// CompositionInputs names), before they run, and a warning names the first point that has it.
+// distinct formula of the points this shard runs is checked once (the composition check reads
+// only what CompositionInputs names; the floor check also the models' capacities, FloorInputs),
+// before they run, and a warning names the first point that has it.
 void WarnOfFormulaFaults(const SweepPlan& plan, const CommandContext& context) {
-  absl::flat_hash_set<std::string> checked;
+  absl::flat_hash_set<std::string> composition_checked;
+  absl::flat_hash_set<std::string> floor_checked;
+  absl::flat_hash_set<std::string> floor_warned;  // the same warning on other models: once
   for (size_t i = 0; i < plan.points.size(); ++i) {
-    if (!checked.insert(CompositionInputs(plan.scenarios[i])).second) continue;
-    const std::string warnings =
-        CompositionWarnings(plan.scenarios[i]) + FloorWarnings(plan.scenarios[i]);
+    const Scenario& scenario = plan.scenarios[i];
+    const std::string formula = CompositionInputs(scenario);
+    std::string warnings;
+    if (composition_checked.insert(formula).second) warnings += CompositionWarnings(scenario);
+    if (floor_checked.insert(formula + FloorInputs(scenario)).second) {
+      std::string floor = FloorWarnings(scenario);
+      if (floor_warned.insert(floor).second) warnings += floor;
+    }
     if (warnings.empty()) continue;
     context.err << warnings << FromPoint(plan, i, "limit parameters");
   }
@@ -128,14 +134,14 @@ void WarnOfFormulaFaults(const SweepPlan& plan, const CommandContext& context) {
 // points this shard runs is printed once, before they run, followed by the first point it
 // applies to.
 void WarnOfIdleStreams(const SweepPlan& plan, const CommandContext& context) {
-  absl::flat_hash_set<std::string> printed;
+  // By stream, not by text: the text gives each point's own duration.
+  absl::flat_hash_set<std::string> warned;
   for (size_t i = 0; i < plan.points.size(); ++i) {
     std::string fresh;
-    for (const absl::string_view line :
-         absl::StrSplit(IdleStreamWarnings(plan.scenarios[i]), '\n', absl::SkipEmpty())) {
-      if (printed.emplace(line).second) absl::StrAppend(&fresh, line, "\n");
+    for (const IdleStream& idle : IdleStreams(plan.scenarios[i])) {
+      if (warned.insert(idle.stream).second) fresh += idle.warning;
     }
-    if (!fresh.empty()) context.err << fresh << FromPoint(plan, i, "warning");
+    if (!fresh.empty()) context.err << fresh << FromPoint(plan, i, "idle stream");
   }
 }
 

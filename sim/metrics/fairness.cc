@@ -1,5 +1,7 @@
 #include "sim/metrics/fairness.h"
 
+#include <algorithm>
+
 namespace ratesim {
 
 std::optional<double> JainIndex(const std::vector<double>& values) {
@@ -20,6 +22,14 @@ std::optional<double> OrgFairness(const RunMetrics& metrics) {
     if (org.counts.finished() > 0) success_shares.push_back(org.counts.success_rate());
   }
   return JainIndex(success_shares);
+}
+
+std::optional<double> FairnessAcrossOrgs(const RunMetrics& metrics) {
+  const auto finished_something = [](const SliceMetrics& org) { return org.counts.finished() > 0; };
+  if (std::count_if(metrics.per_org.begin(), metrics.per_org.end(), finished_something) < 2) {
+    return std::nullopt;
+  }
+  return OrgFairness(metrics);
 }
 
 }  // namespace ratesim

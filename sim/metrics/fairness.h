@@ -24,6 +24,10 @@ std::optional<double> JainIndex(const std::vector<double>& values);
 // request; nullopt when none has (or every share is zero).
 std::optional<double> OrgFairness(const RunMetrics& metrics);
 
+// OrgFairness when at least two orgs finished a request, else nullopt: with one, the index is 1 by
+// definition and compares nothing (what compare reports: summary.json and the verdict).
+std::optional<double> FairnessAcrossOrgs(const RunMetrics& metrics);
+
 }  // namespace ratesim
 
 #endif  // RATESIM_SIM_METRICS_FAIRNESS_H_

@@ -5,6 +5,7 @@
 #include "engine/expr_formula.h"
 #include "fmt/format.h"
 #include "sim/report/scenario_formulas.h"
+#include "sim/simulate/platform.h"
 
 namespace ratesim {
 namespace {
@@ -19,8 +20,9 @@ std::string ExpressionWarning(std::string_view owner, const char* param, const c
                                : fmt::format("its highest result was {:g} {}", seen.highest, unit);
   return fmt::format(
       "warning: limit formula 'expr' of {}: its {} is below the floor at every state a test key "
-      "was probed in ({} results, from a new key through ramping up, busy, refused, short of "
-      "capacity, 503s, recovery and an idle hour; {}, the floor {}, {:g} {}), so it is clamped to "
+      "was probed in on the scenario's models ({} results, from a new key through ramping up, "
+      "busy, refused, short of capacity, 503s, recovery and an idle hour; {}, the floor {}, {:g} "
+      "{}), so it is clamped to "
       "the floor at every update: every key's {} will be the base, {} = {:g}, throughout, whatever "
       "its traffic. Check the expression's sign and unit: it gives {}, as {} does; to keep every "
       "key at its base on purpose, write {}.\n",
@@ -44,13 +46,47 @@ std::string FloorWarning(std::string_view owner, const FloorClamp& clamp) {
   return text;
 }
 
+std::vector<ModelCapacity> ScenarioCapacities(const Scenario& scenario) {
+  std::vector<ModelCapacity> capacities;
+  auto add = [&capacities](const ModelCapacity& per_replica, int64_t replicas) {
+    if (replicas <= 0) return;
+    const ModelCapacity capacity = Scaled(per_replica, replicas);
+    for (const ModelCapacity& known : capacities) {
+      if (known.requests_per_s == capacity.requests_per_s &&
+          known.tokens_per_s == capacity.tokens_per_s) {
+        return;
+      }
+    }
+    capacities.push_back(capacity);
+  };
+  for (const ModelSpec& model : scenario.models) {
+    const ModelCapacity per_replica = NominalCapacityPerReplica(scenario, model);
+    add(per_replica, model.replicas);
+    for (const CapacityChange& change : model.schedule) add(per_replica, change.replicas);
+    if (model.autoscaler.enabled) {
+      add(per_replica, model.autoscaler.min_replicas);
+      add(per_replica, model.autoscaler.max_replicas);
+    }
+  }
+  return capacities;
+}
+
+std::string FloorInputs(const Scenario& scenario) {
+  std::string inputs;
+  for (const ModelCapacity& capacity : ScenarioCapacities(scenario)) {
+    inputs += fmt::format("{:a}/{:a};", capacity.requests_per_s, capacity.tokens_per_s);
+  }
+  return inputs;
+}
+
 std::string FloorWarnings(const Scenario& scenario) {
   if (scenario.limits.formula != ExprFormula::kName) return "";
+  const std::vector<ModelCapacity> capacities = ScenarioCapacities(scenario);
   std::string warnings;
   for (const ScenarioFormula& made : ScenarioFormulas(scenario)) {
     const auto* expr = dynamic_cast<const ExprFormula*>(made.formula.get());
     if (expr == nullptr) continue;
-    if (const std::optional<FloorClamp> clamp = CheckAlwaysAtFloor(*expr)) {
+    if (const std::optional<FloorClamp> clamp = CheckAlwaysAtFloor(*expr, capacities)) {
       warnings += FloorWarning(made.owner, *clamp);
     }
   }

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/floor_check.h"
 #include "sim/scenario/scenario.h"
@@ -19,10 +20,19 @@ namespace ratesim {
 // every key will have (the base) and what to check.
 std::string FloorWarning(std::string_view owner, const FloorClamp& clamp);
 
+// Every capacity a model of the scenario has at some time, as its keys' formulas see it: its
+// replicas at the start, after each scheduled change (an outage excepted: the formulas keep the
+// capacity they saw) and at the autoscaler's bounds. The floor check evaluates at each.
+std::vector<ModelCapacity> ScenarioCapacities(const Scenario& scenario);
+
+// What FloorWarnings reads beyond CompositionInputs(scenario), as text: two scenarios with equal
+// CompositionInputs and equal FloorInputs get the same warnings.
+std::string FloorInputs(const Scenario& scenario);
+
 // Checks every `expr` formula the scenario makes (as CompositionWarnings does: [limits]'s and
 // one per distinct set of org overrides); "" for other formulas, which clamp by design. Returns a
 // FloorWarning per formula with an expression always at the floor, "" if none. Reads what
-// CompositionInputs(scenario) names. REQUIRES: the scenario was loaded (its formulas are valid).
+// CompositionInputs(scenario) and FloorInputs(scenario) name. REQUIRES: the scenario was loaded (its formulas are valid).
 std::string FloorWarnings(const Scenario& scenario);
 
 }  // namespace ratesim

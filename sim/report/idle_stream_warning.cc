@@ -6,18 +6,20 @@
 
 namespace ratesim {
 
-std::string IdleStreamWarnings(const Scenario& scenario) {
+std::vector<IdleStream> IdleStreams(const Scenario& scenario) {
   const Nanos duration = scenario.run.duration;  // arrivals happen in [0, duration)
   const std::string end = fmt::format("the run's duration of {}", FormatDuration(duration));
-  std::string warnings;
+  std::vector<IdleStream> idle;
   for (const OrgSpec& org : scenario.orgs) {
     for (const TrafficSpec& traffic : org.traffic) {
       if (traffic.shape.start < duration) continue;
-      warnings += fmt::format(
-          "warning: the traffic of org '{}' to model '{}' ({}:{}) starts at {}, at or after {}: "
-          "it sends no requests\n",
-          org.name, traffic.model, scenario.path, traffic.pos.line,
-          FormatDuration(traffic.shape.start), end);
+      std::string stream = fmt::format("org '{}' to model '{}' ({}:{})", org.name, traffic.model,
+                                       scenario.path, traffic.pos.line);
+      std::string warning =
+          fmt::format("warning: the traffic of {} starts at {}, at or after {}: it sends no "
+                      "requests\n",
+                      stream, FormatDuration(traffic.shape.start), end);
+      idle.push_back({std::move(stream), std::move(warning)});
     }
   }
   for (const TraceSpec& trace : scenario.traces) {
@@ -26,16 +28,24 @@ std::string IdleStreamWarnings(const Scenario& scenario) {
     TraceRow first;
     absl::StatusOr<bool> any = reader->Next(&first);
     if (!any.ok()) continue;
+    std::string stream = fmt::format("trace '{}'", trace.path);
     if (!*any) {
-      warnings += fmt::format("warning: trace '{}' has no rows: it sends no requests\n",
-                              trace.path);
+      std::string warning = fmt::format("warning: {} has no rows: it sends no requests\n", stream);
+      idle.push_back({std::move(stream), std::move(warning)});
     } else if (first.time >= duration) {
-      warnings += fmt::format(
-          "warning: every row of trace '{}' is at or after {} (the first, line {}, is at {}): it "
-          "sends no requests\n",
-          trace.path, end, reader->line(), FormatDuration(first.time));
+      std::string warning = fmt::format(
+          "warning: every row of {} is at or after {} (the first, line {}, is at {}): it sends no "
+          "requests\n",
+          stream, end, reader->line(), FormatDuration(first.time));
+      idle.push_back({std::move(stream), std::move(warning)});
     }
   }
+  return idle;
+}
+
+std::string IdleStreamWarnings(const Scenario& scenario) {
+  std::string warnings;
+  for (const IdleStream& idle : IdleStreams(scenario)) warnings += idle.warning;
   return warnings;
 }
 

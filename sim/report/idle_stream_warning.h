@@ -6,15 +6,24 @@
 #define RATESIM_SIM_REPORT_IDLE_STREAM_WARNING_H_
 
 #include <string>
+#include <vector>
 
 #include "sim/scenario/scenario.h"
 
 namespace ratesim {
 
-// One "warning: ..." line per such stream, naming it (org and model with file:line, or the trace
-// file) and the run's duration; "" when every stream may send. Reads only the first row of each
-// trace; a trace that cannot be read or whose first row is malformed gives no warning (the run
-// reports it as an error).
+// A stream that sends nothing: which one ("org 'a' to model 'm' (s.toml:16)", "trace 't.csv'"),
+// the same whatever the run's duration, and its "warning: ...\n" line, which gives the duration.
+struct IdleStream {
+  std::string stream;
+  std::string warning;
+};
+
+// Every such stream, in scenario order. Reads only the first row of each trace; a trace that
+// cannot be read or whose first row is malformed gives none (the run reports it as an error).
+std::vector<IdleStream> IdleStreams(const Scenario& scenario);
+
+// Their warning lines, one per stream; "" when every stream may send.
 std::string IdleStreamWarnings(const Scenario& scenario);
 
 }  // namespace ratesim

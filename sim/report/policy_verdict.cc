@@ -41,7 +41,7 @@ std::vector<Question> Questions(bool several_orgs) {
   if (several_orgs) {
     questions.push_back({"best for worst org", &WorstOrgSuccess, true, Unit::kShare});
     questions.push_back({"fairest across orgs",
-                         [](const RunResult& run) { return OrgFairness(run.metrics); }, true,
+                         [](const RunResult& run) { return FairnessAcrossOrgs(run.metrics); }, true,
                          Unit::kIndex});
   }
   questions.push_back({"fewest 503s",

@@ -51,7 +51,8 @@ void WriteSliceFields(const SliceMetrics& slice, JsonWriter& json) {
   WriteDistribution(slice.queue_wait, json);
 }
 
-// Fairness across orgs is written for runs of two orgs or more: with one it is 1 by definition.
+// Fairness across orgs is written for runs of two orgs or more (with one it is 1 by definition),
+// null where fewer than two finished a request (FairnessAcrossOrgs).
 bool HasFairness(const RunMetrics& metrics) { return metrics.per_org.size() > 1; }
 
 void WriteOptional(const std::optional<double>& value, JsonWriter& json) {
@@ -77,7 +78,7 @@ void WriteRun(const RunResult& run, JsonWriter& json) {
   json.Double(OverallUtilisation(metrics));
   if (HasFairness(metrics)) {
     json.Key("fairness");
-    WriteOptional(OrgFairness(metrics), json);
+    WriteOptional(FairnessAcrossOrgs(metrics), json);
   }
   json.EndObject();
 
@@ -260,7 +261,8 @@ void WriteReplications(const PolicyReplications& group, JsonWriter& json) {
   }, json);
   if (HasFairness(first.metrics)) {
     json.Key("fairness");
-    WriteEstimate(group, [](const RunResult& run) { return OrgFairness(run.metrics); }, json);
+    WriteEstimate(group, [](const RunResult& run) { return FairnessAcrossOrgs(run.metrics); },
+                  json);
   }
   json.EndObject();
 

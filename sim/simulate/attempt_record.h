@@ -33,7 +33,9 @@ struct AttemptRecord {
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
   // The rate-limit headers the attempt's response carried: the key as of `ended`, after the
-  // engine recorded the success or failure (what a client's next request would be judged by).
+  // engine recorded the success or failure (what a client's next request would be judged by),
+  // and after anything else the engine did at that instant (a success frees a slot, and buffered
+  // requests of the key that expire at the same instant have failed by then too).
   RateLimitHeaders headers;
 };
 

@@ -205,7 +205,7 @@ class Simulation {
     Stream& stream = streams_[stream_index];
     KeyId key = spec.key;
     ModelId model = spec.model;
-    RequestDraw draw;
+    RequestDraw draw{};
     if (spec.trace != nullptr) {
       const TraceRow& row = stream.next_row;
       key = platform_->TraceKey(row.org, row.model);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/expr_formula.h"
 #include "engine/formula_probe.h"
@@ -25,10 +26,11 @@ std::unique_ptr<LimitFormula> Expr(const std::string& requests, const std::strin
 }
 
 std::optional<FloorClamp> Check(const std::string& requests, const std::string& tokens,
-                                const ParamValues& numbers = {}) {
+                                const ParamValues& numbers = {},
+                                const std::vector<ModelCapacity>& capacities = {}) {
   const std::unique_ptr<LimitFormula> formula = Expr(requests, tokens, numbers);
   if (formula == nullptr) return std::nullopt;
-  return CheckAlwaysAtFloor(static_cast<const ExprFormula&>(*formula));
+  return CheckAlwaysAtFloor(static_cast<const ExprFormula&>(*formula), capacities);
 }
 
 TEST(FloorCheck, FindsANegativeRate) {
@@ -72,6 +74,29 @@ TEST(FloorCheck, CountsResultsThatAreNotNumbersAsTheFloor) {
   ASSERT_TRUE(clamp.has_value());
   EXPECT_TRUE(clamp->requests.always);
   EXPECT_TRUE(std::isnan(clamp->requests.highest));
+}
+
+TEST(FloorCheck, CountsAnInfiniteResultAsTheFloor) {
+  // +inf once the key has a success, 0 before: Advance sets both to the floor.
+  const std::optional<FloorClamp> clamp =
+      Check("ok_rps_1m > 0 ? 1 / (rate_rps - rate_rps) : 0", "base_tps");
+  ASSERT_TRUE(clamp.has_value());
+  EXPECT_TRUE(clamp->requests.always);
+  EXPECT_EQ(clamp->requests.highest, 0.0) << "the largest finite result";
+}
+
+TEST(FloorCheck, JudgesAnExpressionOnTheModelsItWillRunOn) {
+  // A thousandth of the capacity: below the 1 req/s floor on the probe's 100 req/s model, far
+  // above it on a model of 10 million requests/s.
+  EXPECT_TRUE(Check("capacity_rps / 1000", "base_tps").has_value());
+  EXPECT_EQ(Check("capacity_rps / 1000", "base_tps", {}, {{1e7, 1e12}}), std::nullopt);
+  // A fiftieth: above the floor on the probe's model, below it on a model of 8 requests/s.
+  EXPECT_EQ(Check("capacity_rps / 50", "base_tps"), std::nullopt);
+  const std::optional<FloorClamp> small = Check("capacity_rps / 50", "base_tps", {}, {{8, 8e4}});
+  ASSERT_TRUE(small.has_value());
+  EXPECT_DOUBLE_EQ(small->requests.highest, 8.0 / 50);
+  // On two models it is at the floor only if it is on both.
+  EXPECT_EQ(Check("capacity_rps / 50", "base_tps", {}, {{8, 8e4}, {1000, 1e7}}), std::nullopt);
 }
 
 TEST(FloorCheck, EvaluateGivesWhatAdvanceClampsAndLeavesTheKey) {

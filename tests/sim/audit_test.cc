@@ -358,6 +358,32 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
   }
 }
 
+TEST(AuditEndToEnd, ASuccessCarriesTheHeadersThatCountIt) {
+  // Under aimd a key's first within-rate success takes its rate from the base, 60 RPM, to
+  // 60 + increase_rpm (6) / 1 request/s = 66: the response carries the rate after it. (On 20
+  // slots, so that the ceiling, half the model's capacity, is above 66 RPM.)
+  TempDir temp;
+  const std::string scenario = temp / "audit.toml";
+  std::ofstream(scenario) << kScenario;
+  const std::string out = temp / "out";
+  std::ostringstream stdout_text, stderr_text;
+  ASSERT_EQ(RunCli({"ratesim", "run", scenario, "--policy", "none", "--set",
+                    "limits.formula=aimd", "--set", "models.0.concurrency=20", "--audit", "--out",
+                    out},
+                   stdout_text, stderr_text),
+            0)
+      << stderr_text.str();
+  const std::vector<std::string> lines = Lines(ReadText(out + "/audit.csv"));
+  std::map<std::string, std::string> first_success_limit;  // by org
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<std::string> f = Fields(lines[i]);
+    ASSERT_EQ(f.size(), 22u) << lines[i];
+    if (f[12] == "200" && f[8] == "within") first_success_limit.emplace(f[5], f[17]);
+  }
+  EXPECT_EQ(first_success_limit, (std::map<std::string, std::string>{{"bursty", "66"},
+                                                                      {"steady", "66"}}));
+}
+
 TEST(AuditEndToEnd, NumbersReplicationsAndNeedsAnOutputDirectory) {
   TempDir temp;
   const std::string scenario = temp / "audit.toml";

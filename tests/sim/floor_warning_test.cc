@@ -29,9 +29,10 @@ TEST_F(FloorWarningTest, ValidateRunAndCompareWarnOfANegativeExpression) {
       dir_ / "negative.toml", WithExpr("requests_per_s = \"-1\"\ntokens_per_s = \"base_tps\""));
   const std::string warning =
       "warning: limit formula 'expr' of [limits]: its requests_per_s is below the floor at every "
-      "state a test key was probed in (504 results, from a new key through ramping up, busy, "
-      "refused, short of capacity, 503s, recovery and an idle hour; its highest result was -1 "
-      "req/s, the floor base_rps, 1 req/s), so it is clamped to the floor at every update: every "
+      "state a test key was probed in on the scenario's models (504 results, from a new key "
+      "through ramping up, busy, refused, short of capacity, 503s, recovery and an idle hour; its "
+      "highest result was -1 req/s, the floor base_rps, 1 req/s), so it is clamped to the floor "
+      "at every update: every "
       "key's request rate will be the base, base_rpm = 60, throughout, whatever its traffic. "
       "Check the expression's sign and unit: it gives req/s, as base_rps does; to keep every key "
       "at its base on purpose, write base_rps.\n";
@@ -75,6 +76,39 @@ TEST_F(FloorWarningTest, SaysNothingOfAnExpressionThatRisesAboveTheFloor) {
   const CliResult r = RunRatesim({"validate", path});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.err, "");
+}
+
+TEST_F(FloorWarningTest, JudgesTheExpressionOnTheScenariosOwnModels) {
+  // A thousandth of the capacity: 10,000 req/s on this model of 100 replicas x 1000 slots x 10 ms,
+  // far above the floor; 0.1 req/s on a single slot (100 req/s), below it.
+  const std::string path = WriteFile(dir_ / "capacity.toml", R"(title = "capacity-based expr"
+[run]
+duration = "2m"
+[limits]
+formula = "expr"
+requests_per_s = "capacity_rps / 1000"
+tokens_per_s = "base_tps"
+[[models]]
+name = "m"
+replicas = 100
+concurrency = 1000
+service = { dist = "constant", mean = "10ms" }
+[[orgs]]
+name = "a"
+  [[orgs.traffic]]
+  model = "m"
+  shape = "constant"
+  rate = "600rpm"
+[[policies]]
+type = "none"
+)");
+  const CliResult large = RunRatesim({"validate", path});
+  EXPECT_EQ(large.code, 0) << large.err;
+  EXPECT_EQ(large.err, "");
+  const CliResult small = RunRatesim(
+      {"validate", path, "--set", "models.0.replicas=1", "--set", "models.0.concurrency=1"});
+  EXPECT_EQ(small.code, 0) << small.err;
+  EXPECT_NE(small.err.find("its highest result was 0.1 req/s"), std::string::npos) << small.err;
 }
 
 TEST_F(FloorWarningTest, ASweepWarnsOnceAndNamesThePoint) {

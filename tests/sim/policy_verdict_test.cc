@@ -127,6 +127,20 @@ TEST(PolicyVerdict, ReplicationsTellApartOnlyWhatTheirIntervalsSeparate) {
   EXPECT_EQ(verdict.find("--replications"), std::string::npos);
 }
 
+TEST(PolicyVerdict, NoFairnessLineWhenOnlyOneOrgFinishedAnything) {
+  // Two orgs, but the second sent nothing that ended: an index of 1 for both would say nothing.
+  std::vector<RunResult> runs = {RunOf("a", {{90, 5, 10 * kMs}, {0, 0, 0}}),
+                                 RunOf("b", {{50, 5, 10 * kMs}, {0, 0, 0}})};
+  for (RunResult& run : runs) {
+    run.metrics.overall.counts.offered -= 100;
+    run.metrics.overall.counts.r429_request -= 100;
+    run.metrics.per_org[1].counts = OutcomeCounts();
+  }
+  const std::string verdict = PolicyVerdict(runs, 1);
+  EXPECT_FALSE(Line(verdict, "most served").empty()) << verdict;
+  EXPECT_TRUE(Line(verdict, "fairest across orgs").empty()) << verdict;
+}
+
 TEST(PolicyVerdict, SaysNothingWithOnePolicyOrNothingToCompare) {
   EXPECT_EQ(PolicyVerdict({RunOf("only", {{90, 5, 10 * kMs}})}, 1), "");
   // Nothing finished anywhere: no question can be answered.

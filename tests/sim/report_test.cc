@@ -571,6 +571,10 @@ TEST(SummaryJson, GivesFairnessAcrossOrgsOnlyWithTwoOrgsOrMore) {
   solo.metrics.per_org[0].counts.r503 = 6;
   solo.metrics.overall.counts = solo.metrics.per_org[0].counts;
   EXPECT_FALSE(ParsedSummary({solo})["policies"]["fifo"]["overall"].Has("fairness"));
+  // Two orgs, one of which finished nothing: nothing to compare, so null rather than a 1.
+  RunResult idle = MakeRun("none", 1);
+  idle.metrics.per_org[1].counts = OutcomeCounts();
+  EXPECT_EQ(ParsedSummary({idle})["policies"]["none"]["overall"]["fairness"].type, Json::Type::kNull);
 }
 
 TEST(SummaryJson, SuccessRateIsZeroNotNaNWhenNothingFinished) {
@@ -748,14 +752,23 @@ TEST(HumanUnits, IndexesShowThreeDecimals) {
 }
 
 TEST(SummaryJson, EstimatesFairnessOverReplications) {
-  // Replications of MakeRun at scales 1, 2, 3 serve each org the same shares: the same index
-  // every time, so a zero half-width.
-  const std::vector<RunResult> runs = {MakeRun("fifo", 1), MakeRun("fifo", 2), MakeRun("fifo", 3)};
+  // Three replications in which beta is served 25, 40 and 50 of its 50 (acme 80 of 100): indexes
+  // J(0.8, 0.5), J(0.8, 0.8) = 1 and J(0.8, 1.0), with J(a, b) = (a + b)² / (2 (a² + b²)).
+  const auto jain = [](double a, double b) { return (a + b) * (a + b) / (2 * (a * a + b * b)); };
+  std::vector<RunResult> runs = {MakeRun("fifo", 1), MakeRun("fifo", 1), MakeRun("fifo", 1)};
+  const int64_t beta_ok[] = {25, 40, 50};
+  for (size_t r = 0; r < runs.size(); ++r) {
+    OutcomeCounts& beta = runs[r].metrics.per_org[1].counts;
+    beta.ok = beta_ok[r];
+    beta.r503 = 0;
+    beta.r429_request = 50 - beta_ok[r];
+  }
   const std::optional<Json> parsed = ParseJson(SummaryJson(runs, 3));
   ASSERT_TRUE(parsed.has_value());
   const Json& fairness = (*parsed)["policies"]["fifo"]["overall"]["fairness"];
-  EXPECT_DOUBLE_EQ(fairness["mean"].number, 1.69 / 1.78);
-  EXPECT_NEAR(fairness["ci95"].number, 0.0, 1e-12);
+  const double a = jain(0.8, 0.5), b = jain(0.8, 0.8), c = jain(0.8, 1.0);
+  EXPECT_NEAR(fairness["mean"].number, (a + b + c) / 3, 1e-12);
+  EXPECT_NEAR(fairness["ci95"].number, HalfWidth3(a, b, c), 1e-12);
 }
 
 TEST(SummaryJson, GivesMeanAndHalfWidthPerMetricWithReplications) {
