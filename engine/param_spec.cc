@@ -41,8 +41,8 @@ absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,
   return resolved;
 }
 
-std::optional<ParamConflict> FindConflict(const std::vector<ParamSpec>& specs,
-                                          const ParamValues& values) {
+std::vector<ParamConflict> FindConflicts(const std::vector<ParamSpec>& specs,
+                                         const ParamValues& values) {
   auto value_of = [&](const std::string& name) -> std::optional<double> {
     if (const auto it = values.find(name); it != values.end()) return it->second;
     for (const ParamSpec& spec : specs) {
@@ -50,15 +50,23 @@ std::optional<ParamConflict> FindConflict(const std::vector<ParamSpec>& specs,
     }
     return std::nullopt;
   };
+  std::vector<ParamConflict> conflicts;
   for (const ParamSpec& spec : specs) {
     if (spec.at_most.empty()) continue;
     const std::optional<double> value = value_of(spec.name);
     const std::optional<double> limit = value_of(spec.at_most);
     if (value && limit && *value > *limit) {
-      return ParamConflict{spec.name, *value, spec.at_most, *limit};
+      conflicts.push_back(ParamConflict{spec.name, *value, spec.at_most, *limit});
     }
   }
-  return std::nullopt;
+  return conflicts;
+}
+
+std::optional<ParamConflict> FindConflict(const std::vector<ParamSpec>& specs,
+                                          const ParamValues& values) {
+  std::vector<ParamConflict> conflicts = FindConflicts(specs, values);
+  if (conflicts.empty()) return std::nullopt;
+  return conflicts.front();
 }
 
 std::string ConflictText(const ParamConflict& conflict, std::string_view value_note,

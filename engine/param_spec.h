@@ -60,10 +60,13 @@ struct ParamConflict {
   double limit = 0.0;   // that one's value
 };
 
-// The first conflict (in the order of `specs`) among `values`, each missing value taken as its
-// spec's default; nullopt if none. A spec whose at_most `specs` does not declare is not checked
-// (so a spec may be checked alone). The one cross-parameter check: ResolveParams applies it, and a
-// scenario loader calls it to point at the keys.
+// Every conflict among `values`, in the order of `specs`, each missing value taken as its spec's
+// default; empty if none. A spec whose at_most `specs` does not declare is not checked (so a spec
+// may be checked alone). The one cross-parameter check: ResolveParams applies it, and a scenario
+// loader calls it to point at every key in conflict.
+std::vector<ParamConflict> FindConflicts(const std::vector<ParamSpec>& specs,
+                                         const ParamValues& values);
+// The first of FindConflicts, or nullopt.
 std::optional<ParamConflict> FindConflict(const std::vector<ParamSpec>& specs,
                                           const ParamValues& values);
 

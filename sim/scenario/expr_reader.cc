@@ -114,7 +114,7 @@ void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& sp
       ReadExpression(reader, ExprFormula::kTokensParam,
                      "min(rate_tps * 1.5^(elapsed_s/60), max(base_tps, 2 * ok_tps_10m))");
   ParamValues numbers = ReadParams(reader, ExprFormula::Params(), kOwner);
-  ReportConflict(reader, ExprFormula::Params(), numbers, kOwner, " (its default)");
+  ReportConflicts(reader, ExprFormula::Params(), numbers, kOwner, nullptr);
 
   // Every other key is a constant of the expressions: a number with a name muparser can read.
   std::vector<std::string> names = ExprFormula::VariableNames();

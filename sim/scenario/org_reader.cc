@@ -8,6 +8,15 @@
 
 namespace ratesim {
 namespace scenario_internal {
+namespace {
+
+// The scenario's [limits] table, or nullptr if it has none.
+const toml::table* LimitsTable(TableReader& root) {
+  const toml::node* limits = root.Find("limits");
+  return limits == nullptr ? nullptr : limits->as_table();
+}
+
+}  // namespace
 
 std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& models,
                               const FormulaInfo* formula, const LimitSpec& scenario_limits, Need need) {
@@ -55,7 +64,7 @@ std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& m
             // either.
             ParamValues merged = scenario_limits.params;
             for (const auto& [name, value] : org.limit_overrides) merged[name] = value;
-            ReportConflict(limits_reader, specs, merged, owner, " (from [limits])");
+            ReportConflicts(limits_reader, specs, merged, owner, LimitsTable(root));
             limits_reader.ReportUnknownKeys();
           }
         }

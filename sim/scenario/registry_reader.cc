@@ -65,6 +65,23 @@ ParamValues Resolve(TableReader& reader, const std::vector<ParamSpec>& specs, co
   return values;
 }
 
+// Where the value of `key` in a conflict reported elsewhere in `reader`'s table comes from, as a
+// note to follow it: " (from <--set ...>)" for a value set on the command line, its place in the
+// file when `error_at_set` (the file is not where the error points), " (from [limits])" for
+// `outer`'s, " (its default)" for a value nobody wrote; else nothing.
+std::string OriginNote(TableReader& reader, const std::string& key, const toml::table* outer,
+                       bool error_at_set) {
+  if (const toml::node* node = reader.Find(key)) {
+    if (IsFromSet(*node)) return fmt::format(" (from {})", *node->source().path);
+    if (!error_at_set) return "";
+    return fmt::format(" (at {})", FormatLocation(reader.ValueLocation(key)));
+  }
+  const toml::node* node = outer == nullptr ? nullptr : outer->get(key);
+  if (node == nullptr) return " (its default)";
+  if (IsFromSet(*node)) return fmt::format(" (from {})", *node->source().path);
+  return " (from [limits])";
+}
+
 }  // namespace
 
 ParamValues ReadParams(TableReader& reader, const std::vector<ParamSpec>& specs, std::string_view owner) {
@@ -97,19 +114,27 @@ ParamValues ReadParams(TableReader& reader, const std::vector<ParamSpec>& specs,
   return values;
 }
 
-bool ReportConflict(TableReader& reader, const std::vector<ParamSpec>& specs,
-                    const ParamValues& values, std::string_view owner, std::string_view elsewhere) {
-  const std::optional<ParamConflict> conflict = FindConflict(specs, values);
-  if (!conflict) return false;
-  const bool has_value = reader.Find(conflict->name) != nullptr;
-  const bool has_limit = reader.Find(conflict->at_most) != nullptr;
-  if (!has_value && !has_limit) return false;
-  reader.ValueError(
-      has_value ? conflict->name : conflict->at_most,
-      fmt::format("{}: {} keeps a key's rate between the two, so {} would be ignored; {}",
-                  ConflictText(*conflict, has_value ? "" : elsewhere, has_limit ? "" : elsewhere),
-                  owner, conflict->at_most, ConflictFix(*conflict)));
-  return true;
+bool ReportConflicts(TableReader& reader, const std::vector<ParamSpec>& specs,
+                     const ParamValues& values, std::string_view owner, const toml::table* outer) {
+  bool reported = false;
+  for (const ParamConflict& conflict : FindConflicts(specs, values)) {
+    const toml::node* value_node = reader.Find(conflict.name);
+    const toml::node* limit_node = reader.Find(conflict.at_most);
+    if (value_node == nullptr && limit_node == nullptr) continue;
+    // At the key --set changed, if one was: that is the value the user just typed.
+    const bool at_value = value_node != nullptr &&
+                          (limit_node == nullptr || IsFromSet(*value_node) || !IsFromSet(*limit_node));
+    const toml::node& at = at_value ? *value_node : *limit_node;
+    const std::string note = OriginNote(reader, at_value ? conflict.at_most : conflict.name,
+                                        outer, IsFromSet(at));
+    reader.ValueError(
+        at_value ? conflict.name : conflict.at_most,
+        fmt::format("{}: {} keeps a key's rate between the two, so {} would be ignored; {}",
+                    ConflictText(conflict, at_value ? "" : note, at_value ? note : ""), owner,
+                    conflict.at_most, ConflictFix(conflict)));
+    reported = true;
+  }
+  return reported;
 }
 
 LimitSpec ReadLimits(TableReader& root, const FormulaInfo** formula) {
@@ -142,7 +167,7 @@ LimitSpec ReadLimits(TableReader& root, const FormulaInfo** formula) {
   } else {
     const std::string owner = fmt::format("limit formula '{}'", spec.formula);
     const ParamValues values = ReadParams(reader, (*formula)->params, owner);
-    spec.params = ReportConflict(reader, (*formula)->params, values, owner, " (its default)")
+    spec.params = ReportConflicts(reader, (*formula)->params, values, owner, nullptr)
                       ? values
                       : Resolve(reader, (*formula)->params, values, owner);
   }

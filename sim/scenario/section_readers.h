@@ -88,14 +88,16 @@ PolicySpec ReadPolicy(TableReader& reader);
 // 'earned'"). Returns only the values present, not the defaults.
 ParamValues ReadParams(TableReader& reader, const std::vector<ParamSpec>& specs, std::string_view owner);
 
-// Reports a parameter above the one that caps it (FindConflict over `specs`, on `values` as the
-// part will have them, defaults filling the gaps) at the value of whichever of the two keys
-// `reader`'s table holds, the capped one first, naming both values; reports nothing if it holds
-// neither (the values were written, and are reported, elsewhere). `elsewhere` follows a value not
-// in the table: " (its default)", " (from [limits])". `owner` names the part ("limit formula
-// 'earned'"). Returns whether it reported one.
-bool ReportConflict(TableReader& reader, const std::vector<ParamSpec>& specs,
-                    const ParamValues& values, std::string_view owner, std::string_view elsewhere);
+// Reports every parameter above the one that caps it (FindConflicts over `specs`, on `values` as
+// the part will have them, defaults filling the gaps) whose keys `reader`'s table holds one or both
+// of, naming both values; reports nothing for a conflict between values written elsewhere (they
+// are reported there). Each is reported at the value of a key set by --set if one of the two is,
+// else at the capped one's value, else at the cap's. The other value's origin is named: its --set,
+// its place in the file when the error is at a --set, "from [limits]" when `outer` (the table of
+// [limits], for an org's overrides; nullptr for [limits] itself) holds it, else "its default".
+// `owner` names the part ("limit formula 'earned'"). Returns whether it reported one.
+bool ReportConflicts(TableReader& reader, const std::vector<ParamSpec>& specs,
+                     const ParamValues& values, std::string_view owner, const toml::table* outer);
 
 }  // namespace scenario_internal
 }  // namespace ratesim

@@ -95,14 +95,21 @@ std::string ExplainRedefinition(const Redefinition& r, bool in_header) {
 
 }  // namespace
 
-std::string ExplainTomlError(std::string_view description) {
+std::string ExplainTomlError(std::string_view description, std::string_view line_before) {
   if (const std::optional<Redefinition> r = ParseRedefinition(description)) {
     return ExplainRedefinition(*r, description.substr(0, kInHeader.size()) == kInHeader);
   }
   for (const std::string_view words : {kTooWide, kNotAValue}) {
     const std::string_view text = QuotedBefore(description, description.find(words));
     if (IsBeyondDouble(text) && text.find_first_of(".eE") != std::string_view::npos) {
-      return fmt::format("{} is {}; write a smaller number", text, DoubleRangeText(text));
+      // The line ends in the number as written, sign and all, where toml++ stopped reading it.
+      const bool signed_in_line =
+          line_before.size() > text.size() && line_before.substr(line_before.size() - text.size()) == text &&
+          (line_before[line_before.size() - text.size() - 1] == '-' ||
+           line_before[line_before.size() - text.size() - 1] == '+');
+      const std::string_view written =
+          signed_in_line ? line_before.substr(line_before.size() - text.size() - 1) : text;
+      return fmt::format("{} is {}; {}", written, BeyondDoubleText(), kCloserToZero);
     }
     if (!text.empty() && words == kTooWide) {
       return fmt::format("{} is too large for an integer; the largest is {}", text, INT64_MAX);
@@ -142,11 +149,8 @@ bool IsBeyondDouble(std::string_view text) {
   return std::isinf(std::strtod(plain.c_str(), nullptr));
 }
 
-std::string DoubleRangeText(std::string_view text) {
-  const bool negative = !text.empty() && text[0] == '-';
-  return fmt::format("out of range of a double: the {} is {}",
-                     negative ? "smallest" : "largest",
-                     (negative ? -1 : 1) * std::numeric_limits<double>::max());
+std::string BeyondDoubleText() {
+  return fmt::format("beyond ±{}, the range of a double", std::numeric_limits<double>::max());
 }
 
 }  // namespace scenario_internal

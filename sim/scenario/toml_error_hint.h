@@ -13,16 +13,19 @@ namespace scenario_internal {
 // The message to show for toml++'s `description` of a syntax error: for a key set twice, a table
 // header written [x] where [[x]] was meant (or the other way round), an integer out of 64 bits and a
 // number out of range of a double, "<what is wrong>; <what to do>"; for anything else,
-// `description` itself.
-std::string ExplainTomlError(std::string_view description);
+// `description` itself. `line_before` is the text of the error's line before its position, if
+// known: toml++ quotes a number without its sign, which is taken back from there.
+std::string ExplainTomlError(std::string_view description, std::string_view line_before = {});
 
 // Whether `text` is a decimal number as TOML writes one (a sign, digits with '_' between, a
 // fraction, an exponent) too large in magnitude for a double, which TOML cannot hold: 1e400.
 bool IsBeyondDouble(std::string_view text);
 
-// "out of range of a double: the largest is 1.7976931348623157e+308", for such a text (the
-// smallest, for a negative one).
-std::string DoubleRangeText(std::string_view text);
+// "beyond ±1.7976931348623157e+308, the range of a double": what is wrong with such a text,
+// whatever its sign.
+std::string BeyondDoubleText();
+// What to do about it.
+inline constexpr std::string_view kCloserToZero = "write a number closer to 0";
 
 }  // namespace scenario_internal
 }  // namespace ratesim

@@ -97,12 +97,40 @@ bool IsIntegerTooLargeFromSet(const toml::node& node) {
   return !absl::SimpleAtoi(digits, &value);
 }
 
+// "got 1e400, which is beyond ±..., the range of a double" for a number typed on the command line
+// beyond that range (see BeyondDoubleFromSet), for the caller to say what to write instead.
+std::optional<std::string> GotBeyondDoubleFromSet(const toml::node& node) {
+  const std::optional<std::string_view> text = UnquotedFromSet(node);
+  if (!text || !IsBeyondDouble(*text)) return std::nullopt;
+  return fmt::format("got {}, which is {}", *text, BeyondDoubleText());
+}
+
+// The text of `text`'s line `at.line` before column `at.column` (both from 1), or empty if there is
+// no such line. Columns count bytes here, as they do in the ASCII lines a number is written on.
+std::string_view LineBefore(std::string_view text, const toml::source_position& at) {
+  if (at.line == 0 || at.column == 0) return {};
+  size_t start = 0;
+  for (toml::source_index line = 1; line < at.line; ++line) {
+    start = text.find('\n', start);
+    if (start == std::string_view::npos) return {};
+    ++start;
+  }
+  const size_t end = std::min(text.find('\n', start), text.size());
+  return text.substr(start, std::min<size_t>(at.column - 1, end - start));
+}
+
 }  // namespace
 
 std::optional<std::string> BeyondDoubleFromSet(const toml::node& node) {
-  const std::optional<std::string_view> text = UnquotedFromSet(node);
-  if (!text || !IsBeyondDouble(*text)) return std::nullopt;
-  return fmt::format("got {}, which is {}; write a smaller number", *text, DoubleRangeText(*text));
+  const std::optional<std::string> got = GotBeyondDoubleFromSet(node);
+  if (!got) return std::nullopt;
+  return fmt::format("{}; {}", *got, kCloserToZero);
+}
+
+bool IsFromSet(const toml::node& node) {
+  const std::shared_ptr<const std::string>& origin = node.source().path;
+  return origin != nullptr &&
+         std::string_view(*origin).substr(0, kOverrideOriginPrefix.size()) == kOverrideOriginPrefix;
 }
 
 absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view source_path) {
@@ -110,8 +138,9 @@ absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view so
     return toml::parse(text, source_path);
   } catch (const toml::parse_error& e) {
     const Location at = LocationOf(e.source(), Location{std::string(source_path), 0, 0});
-    return absl::InvalidArgumentError(
-        fmt::format("{}: error: {}", FormatLocation(at), ExplainTomlError(e.description())));
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: error: {}", FormatLocation(at),
+        ExplainTomlError(e.description(), LineBefore(text, e.source().begin))));
   }
 }
 
@@ -224,6 +253,8 @@ std::optional<int64_t> TableReader::Integer(std::string_view key, Need need, int
   } else if (IsIntegerTooLargeFromSet(*node)) {
     ValueError(key, fmt::format("got {}, which is too large: the largest {} is {}",
                                 node->as_string()->get(), key, INT64_MAX));
+  } else if (const std::optional<std::string> beyond = GotBeyondDoubleFromSet(*node)) {
+    ValueError(key, fmt::format("{}; expected {}", *beyond, expected));
   } else {
     ValueError(key, fmt::format("got {}; expected {}", TypeName(*node), expected));
   }
@@ -279,6 +310,10 @@ std::optional<Nanos> TableReader::Duration(std::string_view key, Need need, Boun
     }
     return std::nullopt;
   }
+  if (const std::optional<std::string> beyond = GotBeyondDoubleFromSet(*node)) {
+    ValueError(key, fmt::format("{}; expected {}, at most about 292 years", *beyond, expected));
+    return std::nullopt;
+  }
   absl::StatusOr<Nanos> nanos = ParseDuration(s->get());
   if (!nanos.ok()) {
     ValueError(key, std::string(nanos.status().message()));
@@ -306,6 +341,10 @@ std::optional<double> TableReader::Rate(std::string_view key, Need need, Bound b
     } else {
       ValueError(key, fmt::format("got {}; expected {}", Written(*node), expected));
     }
+    return std::nullopt;
+  }
+  if (const std::optional<std::string> beyond = GotBeyondDoubleFromSet(*node)) {
+    ValueError(key, fmt::format("{}; {}, with a unit: \"60rpm\" or \"1rps\"", *beyond, kCloserToZero));
     return std::nullopt;
   }
   absl::StatusOr<double> rate = ParseRate(s->get());

@@ -33,9 +33,12 @@ inline constexpr std::string_view kOverrideOriginPrefix = "<--set ";
 
 // For a value typed on the command line that is a decimal number beyond the range of a double
 // (--set limits.base_rpm=1e400), which TOML cannot hold and overrides.cc keeps as a string: "got
-// 1e400, which is out of range of a double: the largest is ...; write a smaller number". Nullopt for
-// any other node.
+// 1e400, which is beyond ±1.7976931348623157e+308, the range of a double; write a number closer to
+// 0". Nullopt for any other node.
 std::optional<std::string> BeyondDoubleFromSet(const toml::node& node);
+
+// Whether `node` was set on the command line (its origin is "<--set ...>", see ApplyOverrides).
+bool IsFromSet(const toml::node& node);
 
 // The location of a toml source region; `fallback` when the region has none.
 Location LocationOf(const toml::source_region& source, const Location& fallback);

@@ -7,6 +7,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/strings/numbers.h"
 #include "fmt/format.h"
+#include "sim/scenario/toml_error_hint.h"
 
 namespace ratesim {
 namespace {
@@ -53,6 +54,14 @@ int64_t NanosPerUnit(std::string_view unit) {
 
 constexpr size_t kMaxFractionDigits = 18;  // 10^18 x 3.6e12 ns/h still fits in 128 bits
 
+// The number `text` starts with when it is written with an exponent too large for a double
+// ("1e400" of "1e400rpm"), which SplitDecimal does not read; empty otherwise.
+std::string_view BeyondDoublePrefix(std::string_view text) {
+  const size_t end = text.find_first_not_of("0123456789._eE+-");
+  const std::string_view number = text.substr(0, end);
+  return scenario_internal::IsBeyondDouble(number) ? number : std::string_view();
+}
+
 absl::Status Malformed(std::string_view what, std::string_view text, std::string_view form) {
   return absl::InvalidArgumentError(fmt::format("malformed {} \"{}\"; expected {}", what, text, form));
 }
@@ -67,6 +76,11 @@ absl::StatusOr<Nanos> ParseDuration(std::string_view text) {
         "negative duration \"{}\"; expected a duration >= 0 such as \"{}\"", text, text.substr(1)));
   }
   const Decimal d = SplitDecimal(text);
+  const auto too_large = [&] {
+    return absl::InvalidArgumentError(
+        fmt::format("duration \"{}\" is too large; expected at most about 292 years", text));
+  };
+  if (!BeyondDoublePrefix(text).empty()) return too_large();
   if (!d.ok) return Malformed("duration", text, kDurationForm);
   if (d.unit.empty()) {
     return absl::InvalidArgumentError(fmt::format(
@@ -81,10 +95,6 @@ absl::StatusOr<Nanos> ParseDuration(std::string_view text) {
   }
 
   const absl::uint128 max = static_cast<uint64_t>(kNever);
-  const auto too_large = [&] {
-    return absl::InvalidArgumentError(
-        fmt::format("duration \"{}\" is too large; expected at most about 292 years", text));
-  };
   absl::uint128 whole = 0;
   for (char c : d.whole) {
     whole = whole * 10 + static_cast<uint64_t>(c - '0');
@@ -111,6 +121,14 @@ absl::StatusOr<double> ParseRate(std::string_view text) {
     return absl::InvalidArgumentError(
         fmt::format("negative rate \"{}\"; expected a rate >= 0 such as \"{}\"", text, text.substr(1)));
   }
+  const auto beyond_double = [&](std::string_view number) {
+    return absl::InvalidArgumentError(fmt::format("rate \"{}\": {} is {}; {}", text, number,
+                                                  scenario_internal::BeyondDoubleText(),
+                                                  scenario_internal::kCloserToZero));
+  };
+  if (const std::string_view number = BeyondDoublePrefix(text); !number.empty()) {
+    return beyond_double(number);
+  }
   const Decimal d = SplitDecimal(text);
   if (!d.ok) return Malformed("rate", text, kRateForm);
   if (d.unit.empty()) {
@@ -127,7 +145,7 @@ absl::StatusOr<double> ParseRate(std::string_view text) {
   }
   double value = 0.0;
   if (!absl::SimpleAtod(std::string(d.number), &value) || !std::isfinite(value)) {
-    return absl::InvalidArgumentError(fmt::format("rate \"{}\" is too large; expected {}", text, kRateForm));
+    return beyond_double(d.number);
   }
   return value / per_unit;
 }

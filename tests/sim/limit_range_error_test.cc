@@ -87,6 +87,50 @@ TEST(LimitRangeError, ASetOverrideIsCheckedAndNamed) {
           .ok());
 }
 
+TEST(LimitRangeError, AConflictWithASetValueIsAtTheSetAndNamesTheFileValuesPlace) {
+  // The ceiling typed on the command line is the key to blame; the base is in the file.
+  EXPECT_EQ(ErrorOf(Limited("[limits]\nbase_rpm = 60\nceiling_rpm = 100\n"),
+                    {"limits.ceiling_rpm=20"}),
+            "<--set limits.ceiling_rpm=20>: error: 'ceiling_rpm' in [limits]: base_rpm = 60 (at "
+            "s.toml:9:12) is above ceiling_rpm = 20: limit formula 'earned' keeps a key's rate "
+            "between the two, so ceiling_rpm would be ignored; lower base_rpm to at most 20, or "
+            "raise ceiling_rpm to at least 60");
+  // An org's base against a ceiling of [limits] that --set lowered names the --set.
+  EXPECT_EQ(ErrorOf(Limited("[limits]\nbase_rpm = 60\nceiling_rpm = 1000\n", "base_rpm = 120"),
+                    {"limits.ceiling_rpm=100"}),
+            "s.toml:28:23: error: 'base_rpm' in 'limits' of [[orgs]]: base_rpm = 120 is above "
+            "ceiling_rpm = 100 (from <--set limits.ceiling_rpm=100>): limit formula 'earned' keeps "
+            "a key's rate between the two, so ceiling_rpm would be ignored; lower base_rpm to at "
+            "most 100, or raise ceiling_rpm to at least 120");
+  // An org's ceiling against the default base, which [limits] does not set, says so.
+  EXPECT_EQ(ErrorOf(Limited("", "ceiling_tpm = 1000")),
+            "s.toml:25:26: error: 'ceiling_tpm' in 'limits' of [[orgs]]: base_tpm = 180000 (its "
+            "default) is above ceiling_tpm = 1000: limit formula 'earned' keeps a key's rate "
+            "between the two, so ceiling_tpm would be ignored; lower base_tpm to at most 1000, or "
+            "raise ceiling_tpm to at least 180000");
+}
+
+TEST(LimitRangeError, EveryConflictIsReported) {
+  // Both ranges of [limits], the second against its default base.
+  EXPECT_EQ(ErrorOf(Limited("[limits]\nbase_rpm = 600\nceiling_rpm = 100\nceiling_tpm = 1000\n")),
+            "s.toml:9:12: error: 'base_rpm' in [limits]: base_rpm = 600 is above ceiling_rpm = "
+            "100: limit formula 'earned' keeps a key's rate between the two, so ceiling_rpm would "
+            "be ignored; lower base_rpm to at most 100, or raise ceiling_rpm to at least 600\n"
+            "s.toml:11:15: error: 'ceiling_tpm' in [limits]: base_tpm = 180000 (its default) is "
+            "above ceiling_tpm = 1000: limit formula 'earned' keeps a key's rate between the two, "
+            "so ceiling_tpm would be ignored; lower base_tpm to at most 1000, or raise ceiling_tpm "
+            "to at least 180000");
+  // One in [limits] and one in an org's limits: each at its own key, once.
+  EXPECT_EQ(ErrorOf(Limited("[limits]\nbase_rpm = 600\nceiling_rpm = 100\n", "ceiling_tpm = 1000")),
+            "s.toml:9:12: error: 'base_rpm' in [limits]: base_rpm = 600 is above ceiling_rpm = "
+            "100: limit formula 'earned' keeps a key's rate between the two, so ceiling_rpm would "
+            "be ignored; lower base_rpm to at most 100, or raise ceiling_rpm to at least 600\n"
+            "s.toml:28:26: error: 'ceiling_tpm' in 'limits' of [[orgs]]: base_tpm = 180000 (its "
+            "default) is above ceiling_tpm = 1000: limit formula 'earned' keeps a key's rate "
+            "between the two, so ceiling_tpm would be ignored; lower base_tpm to at most 1000, or "
+            "raise ceiling_tpm to at least 180000");
+}
+
 TEST(LimitRangeError, EveryFormulaWithTheRangeRefusesABaseAboveItsCeiling) {
   const ParamTexts texts = {{"requests_per_s", "base_rps"}, {"tokens_per_s", "base_tps"}};
   int formulas = 0;
@@ -121,6 +165,16 @@ TEST(LimitRangeError, ASweepGridPointNamesItself) {
             "most 1000000000, or raise ceiling_rpm to at least 1e+300\n(in " +
                 path + " at sweep point 1: limits.base_rpm=1e300)\n");
   EXPECT_FALSE(std::filesystem::exists(dir / "out"));
+  // A grid value conflicting with the file's value is blamed, the file's value placed.
+  const std::string based = WriteFile(dir / "b.toml", Limited("[limits]\nbase_rpm = 60\n"));
+  const CliResult c = RunRatesim({"sweep", based, "--grid", "limits.ceiling_rpm=100,20", "--out",
+                                  dir / "out"});
+  EXPECT_EQ(c.code, 2);
+  EXPECT_EQ(c.err.substr(0, c.err.find('\n')),
+            "<--grid limits.ceiling_rpm=20>: error: 'ceiling_rpm' in [limits]: base_rpm = 60 (at " +
+                based + ":9:12) is above ceiling_rpm = 20: limit formula 'earned' keeps a key's rate "
+                "between the two, so ceiling_rpm would be ignored; lower base_rpm to at most 20, or "
+                "raise ceiling_rpm to at least 60");
 }
 
 TEST(LimitRangeError, ValidateExitsTwo) {

@@ -24,37 +24,64 @@ std::string WithBase(const std::string& base) {
 TEST(NumberRangeError, AFileNumberBeyondADoubleGetsAHint) {
   // At the end of the number, where toml++ stops.
   EXPECT_EQ(ErrorOf(WithBase("1e400")),
-            "s.toml:9:17: error: 1e400 is out of range of a double: the largest is "
-            "1.7976931348623157e+308; write a smaller number");
+            "s.toml:9:17: error: 1e400 is beyond ±1.7976931348623157e+308, the range of a "
+            "double; write a number closer to 0");
+  // toml++ quotes it without its sign; the message has it back from the line.
   EXPECT_EQ(ErrorOf(WithBase("-1.5e309")),
-            "s.toml:9:20: error: 1.5e309 is out of range of a double: the largest is "
-            "1.7976931348623157e+308; write a smaller number");
+            "s.toml:9:20: error: -1.5e309 is beyond ±1.7976931348623157e+308, the range of a "
+            "double; write a number closer to 0");
+  EXPECT_EQ(ErrorOf(testing::TinyWithLimits("[limits]\nbase_rpm = 60\nk = [1, +2e400]")),
+            "s.toml:10:15: error: +2e400 is beyond ±1.7976931348623157e+308, the range of a "
+            "double; write a number closer to 0");
 }
 
 TEST(NumberRangeError, ASetNumberBeyondADoubleIsNotAString) {
   EXPECT_EQ(ErrorOf(WithBase("60"), {"limits.base_rpm=1e400"}),
             "<--set limits.base_rpm=1e400>: error: 'base_rpm' in [limits]: got 1e400, which is "
-            "out of range of a double: the largest is 1.7976931348623157e+308; write a smaller "
-            "number");
+            "beyond ±1.7976931348623157e+308, the range of a double; write a number closer to 0");
   // A constant of `expr`, negative.
   std::string text = WithBase("60");
   text.replace(text.find("base_rpm = 60"), 13,
                "formula = \"expr\"\nrequests_per_s = \"k * base_rps\"\n"
                "tokens_per_s = \"base_tps\"\nk = 1");
   EXPECT_EQ(ErrorOf(text, {"limits.k=-2e400"}),
-            "<--set limits.k=-2e400>: error: 'k' in [limits]: got -2e400, which is out of range "
-            "of a double: the smallest is -1.7976931348623157e+308; write a smaller number");
+            "<--set limits.k=-2e400>: error: 'k' in [limits]: got -2e400, which is beyond "
+            "±1.7976931348623157e+308, the range of a double; write a number closer to 0");
   // Quoted, it is a string as written.
   EXPECT_EQ(ErrorOf(WithBase("60"), {"limits.base_rpm=\"1e400\""}),
             "<--set limits.base_rpm=\"1e400\">: error: 'base_rpm' in [limits]: got a string; "
             "expected a number");
 }
 
+TEST(NumberRangeError, AnIntegerDurationOrRateBeyondADoubleSaysSo) {
+  const std::string tiny = WithBase("60");
+  EXPECT_EQ(ErrorOf(tiny, {"models.0.concurrency=1e400"}),
+            "<--set models.0.concurrency=1e400>: error: 'concurrency' in [[models]]: got 1e400, "
+            "which is beyond ±1.7976931348623157e+308, the range of a double; expected an integer "
+            ">= 1");
+  EXPECT_EQ(ErrorOf(tiny, {"run.duration=1e400"}),
+            "<--set run.duration=1e400>: error: 'duration' in [run]: got 1e400, which is beyond "
+            "±1.7976931348623157e+308, the range of a double; expected a duration > 0 such as "
+            "\"30s\", at most about 292 years");
+  EXPECT_EQ(ErrorOf(tiny, {"run.duration=\"1e400s\""}),
+            "<--set run.duration=\"1e400s\">: error: 'duration' in [run]: duration \"1e400s\" is "
+            "too large; expected at most about 292 years");
+  EXPECT_EQ(ErrorOf(tiny, {"orgs.0.traffic.0.rate=-1e400"}),
+            "<--set orgs.0.traffic.0.rate=-1e400>: error: 'rate' in [[orgs.traffic]]: got -1e400, "
+            "which is beyond ±1.7976931348623157e+308, the range of a double; write a number "
+            "closer to 0, with a unit: \"60rpm\" or \"1rps\"");
+  std::string text = tiny;
+  text.replace(text.find("rate = \"1rps\""), 13, "rate = \"1e400rpm\"");
+  EXPECT_EQ(ErrorOf(text),
+            "s.toml:22:10: error: 'rate' in [[orgs.traffic]]: rate \"1e400rpm\": 1e400 is beyond "
+            "±1.7976931348623157e+308, the range of a double; write a number closer to 0");
+}
+
 TEST(NumberRangeError, TomlsErrorsReadAsDoubleOrIntegerByTheirText) {
   // toml++ reads floats with std::from_chars on some builds, with a stream on others.
   const std::string hint =
-      "1e400 is out of range of a double: the largest is 1.7976931348623157e+308; write a "
-      "smaller number";
+      "1e400 is beyond ±1.7976931348623157e+308, the range of a double; write a number closer "
+      "to 0";
   EXPECT_EQ(ExplainTomlError(
                 "Error while parsing floating-point: '1e400' could not be interpreted as a value"),
             hint);

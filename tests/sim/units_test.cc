@@ -93,6 +93,22 @@ TEST(ParseRate, RejectsMalformedForms) {
   }
 }
 
+TEST(ParseRate, NamesANumberBeyondADouble) {
+  const std::string nines(400, '9');
+  EXPECT_EQ(Message(ParseRate(nines + "rps").status()),
+            "rate \"" + nines + "rps\": " + nines +
+                " is beyond ±1.7976931348623157e+308, the range of a double; write a number closer "
+                "to 0");
+  EXPECT_EQ(Message(ParseRate("2.5E+309rpm").status()),
+            "rate \"2.5E+309rpm\": 2.5E+309 is beyond ±1.7976931348623157e+308, the range of a "
+            "double; write a number closer to 0");
+}
+
+TEST(ParseDuration, CallsAnExponentBeyondADoubleTooLarge) {
+  EXPECT_EQ(Message(ParseDuration("1e400s").status()),
+            "duration \"1e400s\" is too large; expected at most about 292 years");
+}
+
 TEST(ParseRate, ExplainsEmptyNegativeAndUnitless) {
   EXPECT_TRUE(Contains(Message(ParseRate("").status()), "empty rate"));
   EXPECT_TRUE(Contains(Message(ParseRate("-1rps").status()), "negative rate \"-1rps\""));
