@@ -33,8 +33,8 @@ SmoothingPolicy::Admission CodelPolicy::OnArrival(const Ticket& ticket, const Ke
   return Admission::kBuffered;
 }
 
-bool CodelPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
-  Expire(now, expired);
+bool CodelPolicy::Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) {
+  Expire(now, dropped);
   if (buffer_.empty()) return false;
 
   // CoDel samples the standing delay at dequeue. In FIFO order this is the sojourn of the request
@@ -52,7 +52,7 @@ bool CodelPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
     *next = buffer_.pop_front();
   } else {
     while (!buffer_.empty() && now - buffer_.front().arrival > target_) {
-      expired->push_back(buffer_.pop_front());
+      dropped->push_back({buffer_.pop_front(), FailReason::kShed});
     }
     if (buffer_.empty()) {
       Drained();
@@ -64,9 +64,9 @@ bool CodelPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
   return true;
 }
 
-void CodelPolicy::Expire(Nanos now, std::vector<Ticket>* expired) {
+void CodelPolicy::Expire(Nanos now, std::vector<Dropped>* dropped) {
   while (!buffer_.empty() && buffer_.front().arrival + max_wait_ <= now) {
-    expired->push_back(buffer_.pop_front());
+    dropped->push_back({buffer_.pop_front(), FailReason::kExpired});
   }
   if (buffer_.empty()) Drained();
 }

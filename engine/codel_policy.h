@@ -10,7 +10,8 @@
 //  - LIFO: the newest request starts first. Under overload the oldest are the likeliest to be given
 //    up by their clients anyway; serving the newest keeps most requests fast instead of all slow.
 //  - Controlled delay: at each dequeue, every request whose sojourn exceeds `target` is dropped
-//    (returned through Next's *expired; the engine fails it as kExpired, attributed by its class).
+//    (returned through Next's *dropped as kShed, load shedding rather than a deadline; the engine
+//    fails it so, attributed by its class).
 //    This is Facebook's control law (in overload a request may wait only `target`), not RFC 8289's
 //    interval/sqrt(count) drop spacing: that law paces drops to signal TCP senders, one per
 //    interval at first, which for requests arriving a few per second at a 30 s interval would shed
@@ -22,7 +23,8 @@
 // LLM request runs for seconds to tens of seconds, so the "round trip" over which the system can
 // react is one service time, ~30 s (interval), and a few seconds of queueing (target 5 s) is what a
 // user of a chat completion tolerates on top of it. A hard `max_wait` (default 60 s) still bounds
-// every wait, overloaded or not, and `max_depth` the buffer.
+// every wait, overloaded or not (a request that reaches it is dropped as kExpired), and `max_depth`
+// the buffer.
 //
 // Invariants:
 //  - The buffer is in arrival order (FIFO takes the front, LIFO the back), so its front holds the
@@ -48,8 +50,8 @@ class CodelPolicy final : public SmoothingPolicy {
 
   Admission OnArrival(const Ticket& ticket, const KeyView& key, bool slot_free, Nanos now,
                       FailReason* reason) override;
-  bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) override;
-  void Expire(Nanos now, std::vector<Ticket>* expired) override;
+  bool Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) override;
+  void Expire(Nanos now, std::vector<Dropped>* dropped) override;
   Nanos NextWakeup() const override;
   size_t Depth() const override { return buffer_.size(); }
   // OnArrival serves a free slot before it touches anything (its first line).

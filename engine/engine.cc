@@ -299,20 +299,20 @@ void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Ef
 }
 
 void Engine::Wake(ModelId model, Nanos now, Effects* out) {
-  models_[model].policy->Expire(now, &expired_scratch_);
-  FailExpired(now, out);
+  models_[model].policy->Expire(now, &dropped_scratch_);
+  FailDropped(now, out);
   FillSlots(model, now, out);
 }
 
 void Engine::FillSlots(ModelId model_id, Nanos now, Effects* out) {
   ModelState& model = models_[model_id];
   Ticket next;
-  while (model.busy < model.slots && model.policy->Next(now, &next, &expired_scratch_)) {
+  while (model.busy < model.slots && model.policy->Next(now, &next, &dropped_scratch_)) {
     ++model.busy;
     --model.held;
     out->started.push_back(next);
   }
-  FailExpired(now, out);
+  FailDropped(now, out);
 }
 
 void Engine::Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* out) {
@@ -328,15 +328,15 @@ void Engine::Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* o
   out->failed.push_back(Failure{ticket, reason, attribution});
 }
 
-void Engine::FailExpired(Nanos now, Effects* out) {
+void Engine::FailDropped(Nanos now, Effects* out) {
   // Every refund before any failure: a failure may move its key's rate (aimd on a 503), which
   // rescales a debt, and a refund made after it would give back a request at the wrong rate.
-  for (const Ticket& ticket : expired_scratch_) RefundUnstarted(ticket, now);
-  for (const Ticket& ticket : expired_scratch_) {
-    --models_[ticket.model].held;
-    Fail(ticket, FailReason::kExpired, now, out);
+  for (const Dropped& dropped : dropped_scratch_) RefundUnstarted(dropped.ticket, now);
+  for (const Dropped& dropped : dropped_scratch_) {
+    --models_[dropped.ticket.model].held;
+    Fail(dropped.ticket, dropped.reason, now, out);
   }
-  expired_scratch_.clear();
+  dropped_scratch_.clear();
 }
 
 void Engine::RefundUnstarted(const Ticket& ticket, Nanos now) {

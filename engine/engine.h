@@ -88,7 +88,8 @@ class Engine {
   void Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Effects* out);
 
   // Time has reached `now` for `model`: fails buffered requests whose deadline is at or before
-  // `now`, and starts those that became eligible on free slots.
+  // `now` and those the policy set aside to drop, each with the policy's reason, and starts those
+  // that became eligible on free slots.
   void Wake(ModelId model, Nanos now, Effects* out);
 
   // When `model` next needs a Wake: the earliest deadline or pacing release of its buffer; kNever
@@ -145,8 +146,8 @@ class Engine {
     int64_t busy;
     ModelCapacity capacity;
     std::unique_ptr<SmoothingPolicy> policy;
-    // Tickets the policy holds (buffered minus started, expired and dropped): with none, the
-    // request path skips its calls into the policy.
+    // Tickets the policy holds (buffered minus started and dropped): with none, the request path
+    // skips its calls into the policy.
     size_t held;
     bool uses_fits_at;
     bool charges_over_rate;  // the policy's ChargesOverRateRequests, asked once
@@ -215,7 +216,9 @@ class Engine {
   void FillSlots(ModelId model, Nanos now, Effects* out);
   // Fails `ticket` now: attributes it, tells its key's formula, reports it in *out.
   void Fail(const Ticket& ticket, FailReason reason, Nanos now, Effects* out);
-  void FailExpired(Nanos now, Effects* out);
+  // Fails, each with its reason, the requests the policy dropped into dropped_scratch_, and
+  // empties it.
+  void FailDropped(Nanos now, Effects* out);
 
   KeyRegistry registry_;
   std::vector<KeyState, HugePageAllocator<KeyState>> keys_;
@@ -238,7 +241,7 @@ class Engine {
   // The named summary groups, each by its first formula (whose slot holds the group's id).
   absl::flat_hash_map<std::string, FormulaId> summary_groups_;
   SummaryGroupId summary_group_count_ = 0;
-  std::vector<Ticket> expired_scratch_;  // reused so that expiry allocates nothing
+  std::vector<Dropped> dropped_scratch_;  // reused so that dropping allocates nothing
   mutable std::vector<KeySample> summary_scratch_;
   mutable std::vector<double> observed_summary_;
   mutable Nanos latest_decision_ = 0;  // the latest time a key was brought forward to decide

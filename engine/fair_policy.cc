@@ -43,8 +43,8 @@ SmoothingPolicy::Admission FairPolicy::OnArrival(const Ticket& ticket, const Key
   return Admission::kBuffered;
 }
 
-bool FairPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
-  Expire(now, expired);
+bool FairPolicy::Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) {
+  Expire(now, dropped);
   if (depth_ == 0) return false;
   // Classic DRR, one request at a time: the head org gets its quantum once per turn and sends
   // while its front fits its deficit; then the turn passes on. Each pass over the round that sends
@@ -73,12 +73,12 @@ bool FairPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
   }
 }
 
-void FairPolicy::Expire(Nanos now, std::vector<Ticket>* expired) {
+void FairPolicy::Expire(Nanos now, std::vector<Dropped>* dropped) {
   // The front of the arrival list is the oldest request, hence the earliest deadline.
   while (depth_ > 0) {
     const OrgId org = arrivals_[arrivals_head_].org;
     if (orgs_[org].queue.front().arrival + max_wait_ > now) break;
-    expired->push_back(PopFront(org));
+    dropped->push_back({PopFront(org), FailReason::kExpired});
     ++arrivals_head_;
     SkipStaleArrivals();
   }

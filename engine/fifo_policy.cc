@@ -28,16 +28,16 @@ SmoothingPolicy::Admission FifoPolicy::OnArrival(const Ticket& ticket, const Key
   return Admission::kBuffered;
 }
 
-bool FifoPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
-  Expire(now, expired);
+bool FifoPolicy::Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) {
+  Expire(now, dropped);
   if (buffer_.empty()) return false;
   *next = buffer_.pop_front();
   return true;
 }
 
-void FifoPolicy::Expire(Nanos now, std::vector<Ticket>* expired) {
+void FifoPolicy::Expire(Nanos now, std::vector<Dropped>* dropped) {
   while (!buffer_.empty() && buffer_.front().arrival + max_wait_ <= now) {
-    expired->push_back(buffer_.pop_front());
+    dropped->push_back({buffer_.pop_front(), FailReason::kExpired});
   }
 }
 

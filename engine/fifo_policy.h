@@ -22,8 +22,8 @@ class FifoPolicy final : public SmoothingPolicy {
 
   Admission OnArrival(const Ticket& ticket, const KeyView& key, bool slot_free, Nanos now,
                       FailReason* reason) override;
-  bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) override;
-  void Expire(Nanos now, std::vector<Ticket>* expired) override;
+  bool Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) override;
+  void Expire(Nanos now, std::vector<Dropped>* dropped) override;
   Nanos NextWakeup() const override;
   size_t Depth() const override { return buffer_.size(); }
   // OnArrival serves a free slot before it touches anything (its first line).

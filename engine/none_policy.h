@@ -19,8 +19,8 @@ class NonePolicy final : public SmoothingPolicy {
     *reason = FailReason::kNoCapacity;
     return Admission::kRejected;
   }
-  bool Next(Nanos, Ticket*, std::vector<Ticket>*) override { return false; }
-  void Expire(Nanos, std::vector<Ticket>*) override {}
+  bool Next(Nanos, Ticket*, std::vector<Dropped>*) override { return false; }
+  void Expire(Nanos, std::vector<Dropped>*) override {}
   Nanos NextWakeup() const override { return kNever; }
   size_t Depth() const override { return 0; }
   // OnArrival serves a free slot before it touches anything (its first line).

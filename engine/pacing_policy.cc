@@ -97,8 +97,8 @@ SmoothingPolicy::Admission PacingPolicy::Ready(const Ticket& ticket, bool slot_f
   return Admission::kBuffered;
 }
 
-bool PacingPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
-  Expire(now, expired);
+bool PacingPolicy::Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) {
+  Expire(now, dropped);
   // Oldest arrival first; at equal arrival the never-paced request goes first.
   if (!ready_.empty() &&
       (released_.empty() || ready_.front().arrival <= released_.front().ticket.arrival)) {
@@ -112,7 +112,7 @@ bool PacingPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
   return true;
 }
 
-void PacingPolicy::Expire(Nanos now, std::vector<Ticket>* expired) {
+void PacingPolicy::Expire(Nanos now, std::vector<Dropped>* dropped) {
   fill_at_ = kNever;
   while (!pacing_.empty() && pacing_.front().eligible <= now) {
     std::pop_heap(pacing_.begin(), pacing_.end(), LaterEligible{});
@@ -121,11 +121,11 @@ void PacingPolicy::Expire(Nanos now, std::vector<Ticket>* expired) {
     std::push_heap(released_.begin(), released_.end(), LaterArrival{});
   }
   while (!ready_.empty() && ready_.front().arrival + max_wait_ <= now) {
-    expired->push_back(ready_.pop_front());
+    dropped->push_back({ready_.pop_front(), FailReason::kExpired});
   }
   while (!released_.empty() && released_.front().ticket.arrival + max_wait_ <= now) {
     std::pop_heap(released_.begin(), released_.end(), LaterArrival{});
-    expired->push_back(released_.back().ticket);
+    dropped->push_back({released_.back().ticket, FailReason::kExpired});
     released_.pop_back();
   }
 }

@@ -58,8 +58,8 @@ class PacingPolicy final : public SmoothingPolicy {
 
   Admission OnArrival(const Ticket& ticket, const KeyView& key, bool slot_free, Nanos now,
                       FailReason* reason) override;
-  bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) override;
-  void Expire(Nanos now, std::vector<Ticket>* expired) override;
+  bool Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) override;
+  void Expire(Nanos now, std::vector<Dropped>* dropped) override;
   Nanos NextWakeup() const override;
   bool UsesFitsAt() const override { return true; }
   bool ChargesOverRateRequests() const override { return true; }

@@ -1,6 +1,7 @@
 // The seam between arrivals and a model's capacity: a smoothing policy owns the buffer in front of one
 // model's concurrency slots. On arrival it serves, buffers or rejects; when a slot frees it picks the
-// next request; it gives up requests whose wait reached their deadline.
+// next request; it gives up requests whose wait reached their deadline, or that it drops for a
+// reason of its own (displaced, shed), saying which.
 //
 // Thread-safety: none; one policy instance serves one model of one engine.
 #ifndef RATESIM_ENGINE_SMOOTHING_POLICY_H_
@@ -35,20 +36,21 @@ class SmoothingPolicy {
   // A request arrives. `key` is what the engine knows of its key; `slot_free` tells whether one of
   // the model's slots is idle now.
   // Returns kServe only if slot_free: the caller starts the request at once. kBuffered: the policy
-  // keeps the ticket until Next or Expire gives it back. kRejected: the caller fails it now
-  // (*reason says why).
+  // keeps the ticket until Next starts it or Next or Expire drops it. kRejected: the caller fails
+  // it now (*reason says why).
   virtual Admission OnArrival(const Ticket& ticket, const KeyView& key, bool slot_free, Nanos now,
                               FailReason* reason) = 0;
 
   // A slot is free at `now`. Returns true and sets *next to the buffered request to start, or false
-  // if none should start. Buffered requests found past their deadline on the way are appended to
-  // *expired.
-  virtual bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) = 0;
+  // if none should start. Buffered requests the policy gives up on the way (past their deadline:
+  // kExpired; or dropped by the policy's own rule: kDisplaced, kShed) are appended to *dropped, in
+  // the order the engine is to fail them.
+  virtual bool Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) = 0;
 
-  // Time has reached `now`: appends to *expired every buffered request whose deadline is at or
-  // before `now`, removing it, and does whatever else the policy timed for `now` (a paced request
-  // becoming eligible to start).
-  virtual void Expire(Nanos now, std::vector<Ticket>* expired) = 0;
+  // Time has reached `now`: appends to *dropped every buffered request whose deadline is at or
+  // before `now` (kExpired) and any the policy set aside to give up (kDisplaced), removing them,
+  // and does whatever else the policy timed for `now` (a paced request becoming eligible to start).
+  virtual void Expire(Nanos now, std::vector<Dropped>* dropped) = 0;
 
   // The earliest time at which the policy needs Expire called (a deadline, a paced request becoming
   // eligible), or kNever when nothing is timed.

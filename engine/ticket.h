@@ -30,7 +30,16 @@ struct Ticket {
 enum class FailReason : uint8_t {
   kNoCapacity,  // no slot free and the policy does not buffer
   kBufferFull,  // the policy's buffer was at its maximum depth
-  kExpired,     // waited in the buffer until its deadline
+  kExpired,     // waited in the buffer until its deadline (max_wait, max_wait_over)
+  kDisplaced,   // pushed out of a full buffer by a within-rate request (within_first)
+  kShed,        // dropped by the policy's delay control while overloaded (codel)
+};
+
+// A request a smoothing policy gives up after having buffered it, and why: the engine fails it with
+// this reason.
+struct Dropped {
+  Ticket ticket;
+  FailReason reason;
 };
 
 struct Failure {

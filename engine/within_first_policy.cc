@@ -39,8 +39,8 @@ SmoothingPolicy::Admission WithinFirstPolicy::OnArrival(const Ticket& ticket, co
   return Admission::kBuffered;
 }
 
-bool WithinFirstPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
-  Expire(now, expired);
+bool WithinFirstPolicy::Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) {
+  Expire(now, dropped);
   if (!within_.empty()) {
     *next = within_.pop_front();
     return true;
@@ -52,15 +52,15 @@ bool WithinFirstPolicy::Next(Nanos now, Ticket* next, std::vector<Ticket>* expir
   return false;
 }
 
-void WithinFirstPolicy::Expire(Nanos now, std::vector<Ticket>* expired) {
-  expired->insert(expired->end(), displaced_.begin(), displaced_.end());
+void WithinFirstPolicy::Expire(Nanos now, std::vector<Dropped>* dropped) {
+  for (const Ticket& ticket : displaced_) dropped->push_back({ticket, FailReason::kDisplaced});
   displaced_.clear();
   displaced_at_ = kNever;
   while (!within_.empty() && within_.front().arrival + max_wait_ <= now) {
-    expired->push_back(within_.pop_front());
+    dropped->push_back({within_.pop_front(), FailReason::kExpired});
   }
   while (!over_.empty() && over_.front().arrival + max_wait_over_ <= now) {
-    expired->push_back(over_.pop_front());
+    dropped->push_back({over_.pop_front(), FailReason::kExpired});
   }
 }
 

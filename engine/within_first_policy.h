@@ -11,8 +11,10 @@
 //
 // The displaced request must fail, but OnArrival can only return the arriving ticket's admission:
 // the policy keeps displaced tickets aside, NextWakeup asks for a Wake at the instant of the
-// displacement, and the next Expire or Next hands them back through *expired. The engine then
-// fails them as kExpired (not kBufferFull), attributed 429 with their type.
+// displacement, and the next Expire or Next hands them back through *dropped as kDisplaced: they
+// reached no deadline, and were admitted, so neither kExpired nor kBufferFull says what happened.
+// The engine fails them so, attributed 429 with their type. A request that waited its max wait
+// out is dropped as kExpired.
 //
 // Invariants:
 //  - Each FIFO is in arrival order with one max wait, so its front holds its earliest deadline.
@@ -37,8 +39,8 @@ class WithinFirstPolicy final : public SmoothingPolicy {
 
   Admission OnArrival(const Ticket& ticket, const KeyView& key, bool slot_free, Nanos now,
                       FailReason* reason) override;
-  bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) override;
-  void Expire(Nanos now, std::vector<Ticket>* expired) override;
+  bool Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) override;
+  void Expire(Nanos now, std::vector<Dropped>* dropped) override;
   Nanos NextWakeup() const override;
   size_t Depth() const override { return within_.size() + over_.size(); }
   // OnArrival serves a free slot before it touches anything (its first line).

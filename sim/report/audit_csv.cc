@@ -28,6 +28,8 @@ std::string_view FailReasonName(FailReason reason) {
     case FailReason::kNoCapacity: return "no_capacity";
     case FailReason::kBufferFull: return "buffer_full";
     case FailReason::kExpired: return "expired";
+    case FailReason::kDisplaced: return "displaced";
+    case FailReason::kShed: return "shed";
   }
   return "";
 }

@@ -13,7 +13,8 @@
 //   admission   served_now | buffered | rejected (the policy's decision at arrival)
 //   started_s   start of service; empty if the attempt never started
 //   status      200 | 429 | 503; error_type empty for 200
-//   reason      empty for 200, else no_capacity | buffer_full | expired
+//   reason      empty for 200, else no_capacity | buffer_full | expired (reached max_wait) |
+//               displaced (pushed out by a within-rate request) | shed (codel's delay control)
 //   times       seconds from the start of the run, with exactly 9 decimals (nanoseconds)
 //
 // Rows follow run order (policy, then replication), then the order attempts ended. Names are quoted

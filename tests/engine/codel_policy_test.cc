@@ -1,7 +1,8 @@
 // CodelPolicy's promise: FIFO while the standing delay stays at or below target (or rises above it
 // for less than an interval); once it has stayed above target for an interval, LIFO with every
 // request waiting longer than target dropped at dequeue; FIFO again once the queue drains. A hard
-// max_wait bounds every wait. Dropped requests fail as kExpired, attributed by their class.
+// max_wait bounds every wait. Requests dropped past target fail as kShed, those that reach max_wait
+// as kExpired, each attributed by its class.
 #include "engine/codel_policy.h"
 
 #include <cstdint>
@@ -14,10 +15,13 @@
 #include "engine/ticket.h"
 #include "engine/time.h"
 #include "gtest/gtest.h"
+#include "tests/support/dropped.h"
 
 namespace ratesim {
 namespace {
 
+using ::ratesim::testing::DroppedIds;
+using ::ratesim::testing::DroppedReasons;
 using Admission = SmoothingPolicy::Admission;
 
 constexpr Nanos kSecond = kNanosPerSecond;
@@ -39,14 +43,8 @@ void Add(CodelPolicy& codel, uint64_t request, Nanos arrival) {
   ASSERT_EQ(codel.OnArrival(ticket, KeyView{}, false, arrival, &reason), Admission::kBuffered);
 }
 
-std::vector<uint64_t> Ids(const std::vector<Ticket>& tickets) {
-  std::vector<uint64_t> ids;
-  for (const Ticket& t : tickets) ids.push_back(t.request);
-  return ids;
-}
-
 // Next at `now`: the request id started, or -1 if none.
-int64_t NextId(CodelPolicy& codel, Nanos now, std::vector<Ticket>* dropped) {
+int64_t NextId(CodelPolicy& codel, Nanos now, std::vector<Dropped>* dropped) {
   Ticket next;
   return codel.Next(now, &next, dropped) ? static_cast<int64_t>(next.request) : -1;
 }
@@ -62,7 +60,7 @@ TEST(CodelPolicy, DefaultsAreForLlmRequests) {
 TEST(CodelPolicy, FifoWhileTheStandingDelayIsBelowTarget) {
   CodelPolicy codel = DefaultCodel();
   for (uint64_t i = 0; i < 4; ++i) Add(codel, i, static_cast<Nanos>(i) * kSecond);
-  std::vector<Ticket> dropped;
+  std::vector<Dropped> dropped;
   EXPECT_EQ(NextId(codel, 4 * kSecond, &dropped), 0);
   EXPECT_EQ(NextId(codel, 5 * kSecond, &dropped), 1);
   EXPECT_EQ(NextId(codel, 6 * kSecond, &dropped), 2);
@@ -74,7 +72,7 @@ TEST(CodelPolicy, FifoWhileTheStandingDelayIsBelowTarget) {
 TEST(CodelPolicy, AboveTargetForLessThanAnIntervalStaysFifo) {
   CodelPolicy codel = DefaultCodel();
   for (uint64_t i = 0; i < 10; ++i) Add(codel, i, static_cast<Nanos>(i) * kSecond);
-  std::vector<Ticket> dropped;
+  std::vector<Dropped> dropped;
   // Standing delay 10 s, above target from here: the interval runs to 40 s.
   EXPECT_EQ(NextId(codel, 10 * kSecond, &dropped), 0);
   EXPECT_EQ(NextId(codel, 39 * kSecond, &dropped), 1);
@@ -87,7 +85,7 @@ TEST(CodelPolicy, ADipToTargetRestartsTheInterval) {
   Add(codel, 0, 0);
   Add(codel, 1, 10 * kSecond);
   Add(codel, 2, 40 * kSecond);
-  std::vector<Ticket> dropped;
+  std::vector<Dropped> dropped;
   EXPECT_EQ(NextId(codel, 6 * kSecond, &dropped), 0);   // 6 s > 5 s: interval runs to 36 s
   EXPECT_EQ(NextId(codel, 15 * kSecond, &dropped), 1);  // 5 s, not above: the interval is off
   EXPECT_EQ(NextId(codel, 50 * kSecond, &dropped), 2);  // above again: a new interval to 80 s
@@ -98,7 +96,7 @@ TEST(CodelPolicy, ADipToTargetRestartsTheInterval) {
 TEST(CodelPolicy, AnIntervalAboveTargetSwitchesToLifoAndDropsWhatWaitedPastTarget) {
   CodelPolicy codel = DefaultCodel();
   for (uint64_t i = 0; i < 10; ++i) Add(codel, i, static_cast<Nanos>(i) * kSecond);
-  std::vector<Ticket> dropped;
+  std::vector<Dropped> dropped;
   EXPECT_EQ(NextId(codel, 10 * kSecond, &dropped), 0);  // above target: interval to 40 s
   EXPECT_EQ(NextId(codel, 20 * kSecond, &dropped), 1);
   Add(codel, 10, 38 * kSecond);
@@ -107,7 +105,8 @@ TEST(CodelPolicy, AnIntervalAboveTargetSwitchesToLifoAndDropsWhatWaitedPastTarge
   // 2..9 waited more than 5 s and are dropped; the newest, 11, starts.
   EXPECT_EQ(NextId(codel, 40 * kSecond, &dropped), 11);
   EXPECT_TRUE(codel.overloaded());
-  EXPECT_EQ(Ids(dropped), (std::vector<uint64_t>{2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(DroppedIds(dropped), (std::vector<uint64_t>{2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(DroppedReasons(dropped), std::vector<FailReason>(8, FailReason::kShed));
   // Still overloaded (the queue has not drained): newest first, although the delay is now small.
   Add(codel, 12, 41 * kSecond);
   dropped.clear();
@@ -127,23 +126,44 @@ TEST(CodelPolicy, ARequestWaitingExactlyTargetIsNotDropped) {
   CodelPolicy codel = DefaultCodel();
   Add(codel, 0, 0);
   Add(codel, 1, 30 * kSecond);
-  std::vector<Ticket> dropped;
+  std::vector<Dropped> dropped;
   EXPECT_EQ(NextId(codel, 6 * kSecond, &dropped), 0);  // interval to 36 s
   Add(codel, 2, 31 * kSecond);
   Add(codel, 3, 36 * kSecond);
   // At 36 s: 1 waited 6 s (dropped), 2 exactly 5 s (kept: not above target), 3 starts.
   EXPECT_EQ(NextId(codel, 36 * kSecond, &dropped), 3);
-  EXPECT_EQ(Ids(dropped), (std::vector<uint64_t>{1}));
+  EXPECT_EQ(DroppedIds(dropped), (std::vector<uint64_t>{1}));
   EXPECT_EQ(NextId(codel, 36 * kSecond, &dropped), 2);
+}
+
+TEST(CodelPolicy, InOverloadWhatWaitedPastTargetIsShedAndWhatReachedMaxWaitExpires) {
+  CodelPolicy codel = MakeCodel({{"max_wait", 100.0}});
+  for (uint64_t i = 0; i < 4; ++i) Add(codel, i, static_cast<Nanos>(i) * kSecond);
+  std::vector<Dropped> dropped;
+  EXPECT_EQ(NextId(codel, 10 * kSecond, &dropped), 0);  // above target: interval to 40 s
+  Add(codel, 10, 38 * kSecond);
+  Add(codel, 11, 39 * kSecond);
+  // At 40 s, overloaded: 1..3 waited past target and are shed, 11 starts, 10 stays.
+  EXPECT_EQ(NextId(codel, 40 * kSecond, &dropped), 11);
+  EXPECT_TRUE(codel.overloaded());
+  EXPECT_EQ(DroppedIds(dropped), (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ(DroppedReasons(dropped), std::vector<FailReason>(3, FailReason::kShed));
+  // No slot frees, so no dequeue sheds 10: still overloaded, it reaches its max wait at 138 s.
+  dropped.clear();
+  EXPECT_EQ(codel.NextWakeup(), 138 * kSecond);
+  codel.Expire(138 * kSecond, &dropped);
+  EXPECT_EQ(DroppedIds(dropped), (std::vector<uint64_t>{10}));
+  EXPECT_EQ(DroppedReasons(dropped), (std::vector<FailReason>{FailReason::kExpired}));
 }
 
 TEST(CodelPolicy, OverloadThatDropsEverythingStartsNothingAndEndsTheOverload) {
   CodelPolicy codel = DefaultCodel();
   for (uint64_t i = 0; i < 3; ++i) Add(codel, i, static_cast<Nanos>(i) * kSecond);
-  std::vector<Ticket> dropped;
+  std::vector<Dropped> dropped;
   EXPECT_EQ(NextId(codel, 10 * kSecond, &dropped), 0);
   EXPECT_EQ(NextId(codel, 40 * kSecond, &dropped), -1);
-  EXPECT_EQ(Ids(dropped), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(DroppedIds(dropped), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(DroppedReasons(dropped), std::vector<FailReason>(2, FailReason::kShed));
   EXPECT_EQ(codel.Depth(), 0u);
   EXPECT_FALSE(codel.overloaded());
 }
@@ -158,15 +178,16 @@ TEST(CodelPolicy, HardMaxWaitAndMaxDepth) {
   EXPECT_EQ(codel.OnArrival(third, KeyView{}, false, 3 * kSecond, &reason), Admission::kRejected);
   EXPECT_EQ(reason, FailReason::kBufferFull);
   EXPECT_EQ(codel.NextWakeup(), 9 * kSecond);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   codel.Expire(9 * kSecond - 1, &expired);
   EXPECT_TRUE(expired.empty());
   codel.Expire(9 * kSecond, &expired);
-  EXPECT_EQ(Ids(expired), (std::vector<uint64_t>{0}));
+  EXPECT_EQ(DroppedIds(expired), (std::vector<uint64_t>{0}));
+  EXPECT_EQ(DroppedReasons(expired), (std::vector<FailReason>{FailReason::kExpired}));
   EXPECT_EQ(codel.NextWakeup(), 10 * kSecond);
 }
 
-TEST(CodelPolicy, ThroughTheEngineDroppedRequestsFailExpiredAttributedByClass) {
+TEST(CodelPolicy, ThroughTheEngineDroppedRequestsFailShedAttributedByClass) {
   Engine engine;
   absl::StatusOr<std::unique_ptr<SmoothingPolicy>> policy =
       MakePolicy("codel", {{"target", 1.0}, {"interval", 2.0}, {"max_wait", 100.0}});
@@ -198,11 +219,11 @@ TEST(CodelPolicy, ThroughTheEngineDroppedRequestsFailExpiredAttributedByClass) {
   EXPECT_EQ(effects.started[0].request, 5u);
   ASSERT_EQ(effects.failed.size(), 2u);
   EXPECT_EQ(effects.failed[0].ticket.request, 3u);
-  EXPECT_EQ(effects.failed[0].reason, FailReason::kExpired);
+  EXPECT_EQ(effects.failed[0].reason, FailReason::kShed);
   EXPECT_EQ(effects.failed[0].attribution.status, HttpStatus::kTooManyRequests);
   EXPECT_EQ(effects.failed[0].attribution.error_type, ErrorType::kDynamicRequestLimited);
   EXPECT_EQ(effects.failed[1].ticket.request, 4u);
-  EXPECT_EQ(effects.failed[1].reason, FailReason::kExpired);
+  EXPECT_EQ(effects.failed[1].reason, FailReason::kShed);
   EXPECT_EQ(effects.failed[1].attribution.status, HttpStatus::kServiceUnavailable);
   EXPECT_EQ(effects.failed[1].attribution.error_type, ErrorType::kModelOverloaded);
   EXPECT_EQ(engine.buffered(model), 0u);

@@ -1,7 +1,8 @@
 // Attribution end to end through the Engine (DESIGN.md 1, 1.3): a request that fails is the
 // platform's fault (503 model_overloaded) if it was within its org's rate at arrival and the org's
 // (429 dynamic_request_limited / dynamic_token_limited) otherwise, whether it fails at once, on a
-// full buffer or after waiting in one. And every request ends exactly once, started or failed.
+// full buffer, after waiting in one or pushed out of one. And every request ends exactly once,
+// started or failed.
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -41,6 +42,14 @@ std::unique_ptr<SmoothingPolicy> Policy(std::string_view name, const ParamValues
 void ExpectAttribution(const Failure& failure, HttpStatus status, ErrorType type) {
   EXPECT_EQ(failure.attribution.status, status);
   EXPECT_EQ(failure.attribution.error_type, type);
+}
+
+// `failure` is of `request`, for `reason`, attributed `status` and `type`.
+void ExpectFailure(const Failure& failure, uint64_t request, FailReason reason, HttpStatus status,
+                   ErrorType type) {
+  EXPECT_EQ(failure.ticket.request, request);
+  EXPECT_EQ(failure.reason, reason);
+  ExpectAttribution(failure, status, type);
 }
 
 // A one-slot model, a fixed limit, and the first slot already taken by another org's request.
@@ -220,6 +229,70 @@ TEST(EngineAttribution, CompleteFailsTheExpiredAndStartsTheFirstStillWaiting) {
                     ErrorType::kModelOverloaded);
   ASSERT_EQ(m.effects_.started.size(), 1u);
   EXPECT_EQ(m.effects_.started[0].request, 2u);
+}
+
+// --- A real deadline, under every buffering policy ---------------------------------------------
+
+// The registered policies that buffer: those with a max_wait.
+std::vector<std::string> BufferingPolicyNames() {
+  std::vector<std::string> names;
+  for (const PolicyInfo& info : Policies()) {
+    for (const ParamSpec& spec : info.params) {
+      if (spec.name == "max_wait") names.push_back(info.name);
+    }
+  }
+  return names;
+}
+
+class EveryBufferingPolicy : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryBufferingPolicy, ARequestThatWaitsItsMaxWaitOutFailsExpiredAttributedByItsClass) {
+  // Every max wait 2 s; codel's target (5 s) is past it, so nothing is shed.
+  ParamValues params;
+  for (const PolicyInfo& info : Policies()) {
+    if (info.name != GetParam()) continue;
+    for (const ParamSpec& spec : info.params) {
+      if (spec.name == "max_wait" || spec.name == "max_wait_over") params[spec.name] = 2.0;
+    }
+  }
+  BusyModel m(Policy(GetParam(), params), /*rpm=*/60, /*tpm=*/6000);
+  // 60 RPM: 1 is within rate, 2 over it (pacing spaces it to 1 s, within its max wait). Both wait.
+  EXPECT_EQ(m.engine_.Arrive(m.key_, 1, 10, 0, &m.effects_).admission,
+            SmoothingPolicy::Admission::kBuffered);
+  EXPECT_EQ(m.engine_.Arrive(m.key_, 2, 10, 0, &m.effects_).admission,
+            SmoothingPolicy::Admission::kBuffered);
+  m.engine_.Wake(m.model_, Sec(2) - 1, &m.effects_);
+  EXPECT_TRUE(m.effects_.failed.empty());
+  m.engine_.Wake(m.model_, Sec(2), &m.effects_);
+  ASSERT_EQ(m.effects_.failed.size(), 2u);
+  ExpectFailure(m.effects_.failed[0], 1, FailReason::kExpired, HttpStatus::kServiceUnavailable,
+                ErrorType::kModelOverloaded);
+  ExpectFailure(m.effects_.failed[1], 2, FailReason::kExpired, HttpStatus::kTooManyRequests,
+                ErrorType::kDynamicRequestLimited);
+  EXPECT_EQ(m.engine_.buffered(m.model_), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Registered, EveryBufferingPolicy,
+                         ::testing::ValuesIn(BufferingPolicyNames()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
+
+TEST(EngineAttribution, AWithinFirstDisplacementFailsDisplaced429OfItsType) {
+  // 6000 TPM: the window holds 100 tokens. 1 (80 tokens) is within rate, 2 (80) over tokens; both
+  // wait and fill the buffer. 3 (10 tokens, within the 20 left) displaces 2.
+  BusyModel m(Policy("within_first", {{"max_depth", 2}}), /*rpm=*/6000, /*tpm=*/6000);
+  m.engine_.Arrive(m.key_, 1, 80, 0, &m.effects_);
+  EXPECT_EQ(m.engine_.Arrive(m.key_, 2, 80, 0, &m.effects_).rate_class, RateClass::kOverTokens);
+  const Engine::ArrivalResult result = m.engine_.Arrive(m.key_, 3, 10, Ms(1), &m.effects_);
+  EXPECT_EQ(result.rate_class, RateClass::kWithin);
+  EXPECT_EQ(result.admission, SmoothingPolicy::Admission::kBuffered);
+  EXPECT_TRUE(m.effects_.failed.empty());
+  m.engine_.Wake(m.model_, Ms(1), &m.effects_);
+  ASSERT_EQ(m.effects_.failed.size(), 1u);
+  ExpectFailure(m.effects_.failed[0], 2, FailReason::kDisplaced, HttpStatus::kTooManyRequests,
+                ErrorType::kDynamicTokenLimited);
+  EXPECT_EQ(m.engine_.buffered(m.model_), 2u);
 }
 
 // --- Conservation, over every registered policy --------------------------------------------------

@@ -23,10 +23,14 @@
 #include "engine/ticket.h"
 #include "engine/time.h"
 #include "gtest/gtest.h"
+#include "tests/support/dropped.h"
 
 namespace ratesim {
 namespace {
 
+using ::ratesim::testing::DroppedIds;
+using ::ratesim::testing::DroppedReasons;
+using ::ratesim::testing::SortedDrops;
 using Admission = SmoothingPolicy::Admission;
 
 FairPolicy MakeFair(const ParamValues& params) {
@@ -73,7 +77,7 @@ TEST(FairPolicy, AlternatesTurnsAndChargesTokens) {
   // Turn 1: org 0 has 1000, sends one (400 left). Org 1 has 1000, sends all three (100 left, and
   // empty: it leaves the round). Org 0's second turn: 1400, sends two.
   std::vector<uint64_t> order;
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   Ticket next;
   while (fair.Next(2, &next, &expired)) order.push_back(next.request);
   EXPECT_EQ(order, (std::vector<uint64_t>{0, 3, 4, 5, 1, 2}));
@@ -101,7 +105,7 @@ TEST(FairPolicy, BackloggedOrgsGetTokenSharesWithinTheDrrBound) {
     int64_t served[2] = {0, 0};
     int64_t left[2] = {1500, 1500};
     int64_t worst = 0;
-    std::vector<Ticket> expired;
+    std::vector<Dropped> expired;
     Ticket next;
     while (left[0] > 0 && left[1] > 0) {
       ASSERT_TRUE(fair.Next(5000, &next, &expired));
@@ -271,7 +275,7 @@ TEST(FairPolicy, ExpiresTheOldestOfAnyOrgExactlyAtItsDeadline) {
   ASSERT_EQ(Offer(fair, Request(2, 3, 10, 200)), Admission::kBuffered);
   ASSERT_EQ(Offer(fair, Request(3, 5, 10, 300)), Admission::kBuffered);
   EXPECT_EQ(fair.NextWakeup(), 100 + kWait);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   Ticket next;
   // Serving org 5's first request leaves org 3's the oldest.
   ASSERT_TRUE(fair.Next(150, &next, &expired));
@@ -280,8 +284,8 @@ TEST(FairPolicy, ExpiresTheOldestOfAnyOrgExactlyAtItsDeadline) {
   fair.Expire(200 + kWait - 1, &expired);
   EXPECT_TRUE(expired.empty());
   fair.Expire(200 + kWait, &expired);
-  ASSERT_EQ(expired.size(), 1u);
-  EXPECT_EQ(expired[0].request, 2u);
+  EXPECT_EQ(DroppedIds(expired), (std::vector<uint64_t>{2}));
+  EXPECT_EQ(DroppedReasons(expired), (std::vector<FailReason>{FailReason::kExpired}));
   EXPECT_EQ(fair.NextWakeup(), 300 + kWait);
   EXPECT_EQ(fair.Depth(), 1u);
 }
@@ -304,17 +308,17 @@ class ReferenceDrr {
     return Admission::kBuffered;
   }
 
-  void Expire(Nanos now, std::vector<Ticket>* expired) {
+  void Expire(Nanos now, std::vector<Dropped>* expired) {
     for (auto& [org, queue] : queues_) {
       while (!queue.empty() && queue.front().arrival + max_wait_ <= now) {
-        expired->push_back(queue.front());
+        expired->push_back({queue.front(), FailReason::kExpired});
         queue.pop_front();
       }
       if (queue.empty()) Leave(org);
     }
   }
 
-  bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
+  bool Next(Nanos now, Ticket* next, std::vector<Dropped>* expired) {
     Expire(now, expired);
     if (round_.empty()) return false;
     for (;;) {
@@ -370,13 +374,6 @@ class ReferenceDrr {
   bool credited_ = false;
 };
 
-std::vector<uint64_t> SortedIds(const std::vector<Ticket>& tickets) {
-  std::vector<uint64_t> ids;
-  for (const Ticket& t : tickets) ids.push_back(t.request);
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
 TEST(FairPolicy, MatchesAPlainReferenceDrrOverALongRandomSequence) {
   struct Case {
     int64_t quantum;
@@ -406,7 +403,7 @@ TEST(FairPolicy, MatchesAPlainReferenceDrrOverALongRandomSequence) {
       } else if (choice % 3 != 0) {
         now += gap(rng);
       }
-      std::vector<Ticket> expired, oracle_expired;
+      std::vector<Dropped> expired, oracle_expired;
       if (choice < 55) {
         // The engine always meets deadlines before an arrival.
         fair.Expire(now, &expired);
@@ -431,7 +428,7 @@ TEST(FairPolicy, MatchesAPlainReferenceDrrOverALongRandomSequence) {
         fair.Expire(now, &expired);
         oracle.Expire(now, &oracle_expired);
       }
-      ASSERT_EQ(SortedIds(expired), SortedIds(oracle_expired)) << "step " << step;
+      ASSERT_EQ(SortedDrops(expired), SortedDrops(oracle_expired)) << "step " << step;
       expirations += static_cast<int>(expired.size());
       ASSERT_EQ(fair.Depth(), oracle.Depth()) << "step " << step;
       ASSERT_EQ(fair.NextWakeup(), oracle.NextDeadline()) << "step " << step;

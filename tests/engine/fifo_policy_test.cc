@@ -12,10 +12,13 @@
 #include "engine/ticket.h"
 #include "engine/time.h"
 #include "gtest/gtest.h"
+#include "tests/support/dropped.h"
 
 namespace ratesim {
 namespace {
 
+using ::ratesim::testing::DroppedIds;
+using ::ratesim::testing::DroppedReasons;
 using Admission = SmoothingPolicy::Admission;
 
 constexpr Nanos kMaxWait = 1'500'000'000;  // 1.5 s, exactly representable in both units
@@ -53,7 +56,7 @@ TEST(FifoPolicy, ReleasesBufferedRequestsInArrivalOrder) {
   FifoPolicy fifo = MakeFifo(10);
   for (uint64_t r = 1; r <= 5; ++r) ASSERT_EQ(Offer(fifo, At(r, 100 * r)), Admission::kBuffered);
   EXPECT_EQ(fifo.Depth(), 5u);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   Ticket next;
   for (uint64_t r = 1; r <= 5; ++r) {
     ASSERT_TRUE(fifo.Next(1000, &next, &expired));
@@ -74,7 +77,7 @@ TEST(FifoPolicy, RejectsWithBufferFullBeyondMaxDepth) {
   EXPECT_EQ(reason, FailReason::kBufferFull);
   EXPECT_EQ(fifo.Depth(), static_cast<size_t>(kDepth));
   // One leaves, one more fits, and goes to the back.
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   Ticket next;
   ASSERT_TRUE(fifo.Next(10, &next, &expired));
   EXPECT_EQ(next.request, 0u);
@@ -97,20 +100,20 @@ TEST(FifoPolicy, ExpiresExactlyAtArrivalPlusMaxWait) {
   FifoPolicy fifo = MakeFifo(10);
   const Nanos arrival = 7 * kNanosPerSecond + 3;
   ASSERT_EQ(Offer(fifo, At(1, arrival)), Admission::kBuffered);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   fifo.Expire(arrival + kMaxWait - 1, &expired);
   EXPECT_TRUE(expired.empty());
   EXPECT_EQ(fifo.Depth(), 1u);
   fifo.Expire(arrival + kMaxWait, &expired);
-  ASSERT_EQ(expired.size(), 1u);
-  EXPECT_EQ(expired[0].request, 1u);
+  EXPECT_EQ(DroppedIds(expired), (std::vector<uint64_t>{1}));
+  EXPECT_EQ(DroppedReasons(expired), (std::vector<FailReason>{FailReason::kExpired}));
   EXPECT_EQ(fifo.Depth(), 0u);
 }
 
 TEST(FifoPolicy, NextStillServesOneNanosecondBeforeTheDeadline) {
   FifoPolicy fifo = MakeFifo(10);
   ASSERT_EQ(Offer(fifo, At(1, 0)), Admission::kBuffered);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   Ticket next;
   ASSERT_TRUE(fifo.Next(kMaxWait - 1, &next, &expired));
   EXPECT_EQ(next.request, 1u);
@@ -122,14 +125,14 @@ TEST(FifoPolicy, NextSkipsAndReportsRequestsPastTheirDeadline) {
   ASSERT_EQ(Offer(fifo, At(1, 0)), Admission::kBuffered);
   ASSERT_EQ(Offer(fifo, At(2, 10)), Admission::kBuffered);
   ASSERT_EQ(Offer(fifo, At(3, 20)), Admission::kBuffered);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   Ticket next;
   // At 10 + max_wait, 1 and 2 have reached their deadlines; 3 has not.
   ASSERT_TRUE(fifo.Next(10 + kMaxWait, &next, &expired));
   EXPECT_EQ(next.request, 3u);
-  ASSERT_EQ(expired.size(), 2u);
-  EXPECT_EQ(expired[0].request, 1u);
-  EXPECT_EQ(expired[1].request, 2u);
+  EXPECT_EQ(DroppedIds(expired), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(DroppedReasons(expired),
+            (std::vector<FailReason>{FailReason::kExpired, FailReason::kExpired}));
 }
 
 TEST(FifoPolicy, NextWakeupIsTheOldestArrivalPlusMaxWait) {
@@ -138,7 +141,7 @@ TEST(FifoPolicy, NextWakeupIsTheOldestArrivalPlusMaxWait) {
   ASSERT_EQ(Offer(fifo, At(1, 500)), Admission::kBuffered);
   ASSERT_EQ(Offer(fifo, At(2, 900)), Admission::kBuffered);
   EXPECT_EQ(fifo.NextWakeup(), 500 + kMaxWait);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   Ticket next;
   ASSERT_TRUE(fifo.Next(600, &next, &expired));
   EXPECT_EQ(fifo.NextWakeup(), 900 + kMaxWait);
@@ -160,18 +163,18 @@ class NaiveFifo {
     queue_.push_back(ticket);
     return Admission::kBuffered;
   }
-  void Expire(Nanos now, std::vector<Ticket>* expired) {
+  void Expire(Nanos now, std::vector<Dropped>* expired) {
     std::deque<Ticket> kept;
     for (const Ticket& ticket : queue_) {
       if (now - ticket.arrival >= kMaxWait) {
-        expired->push_back(ticket);
+        expired->push_back({ticket, FailReason::kExpired});
       } else {
         kept.push_back(ticket);
       }
     }
     queue_.swap(kept);
   }
-  bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
+  bool Next(Nanos now, Ticket* next, std::vector<Dropped>* expired) {
     Expire(now, expired);
     if (queue_.empty()) return false;
     *next = queue_.front();
@@ -189,12 +192,6 @@ class NaiveFifo {
   size_t max_depth_;
   std::deque<Ticket> queue_;
 };
-
-std::vector<uint64_t> Requests(const std::vector<Ticket>& tickets) {
-  std::vector<uint64_t> requests;
-  for (const Ticket& ticket : tickets) requests.push_back(ticket.request);
-  return requests;
-}
 
 TEST(FifoPolicy, MatchesANaiveDequeOverALongRandomSequence) {
   for (const size_t max_depth : {size_t{0}, size_t{1}, size_t{7}, size_t{20}}) {
@@ -217,8 +214,8 @@ TEST(FifoPolicy, MatchesANaiveDequeOverALongRandomSequence) {
       } else if (choice % 3 != 0) {
         now += gap(rng);
       }
-      std::vector<Ticket> expired;
-      std::vector<Ticket> oracle_expired;
+      std::vector<Dropped> expired;
+      std::vector<Dropped> oracle_expired;
       if (choice < 55) {
         const Ticket ticket = At(request++, now);
         const bool slot_free = oracle.Depth() == 0 && choice % 4 == 0;
@@ -242,7 +239,8 @@ TEST(FifoPolicy, MatchesANaiveDequeOverALongRandomSequence) {
         fifo.Expire(now, &expired);
         oracle.Expire(now, &oracle_expired);
       }
-      ASSERT_EQ(Requests(expired), Requests(oracle_expired)) << "step " << step;
+      ASSERT_EQ(DroppedIds(expired), DroppedIds(oracle_expired)) << "step " << step;
+      ASSERT_EQ(DroppedReasons(expired), DroppedReasons(oracle_expired)) << "step " << step;
       expirations += static_cast<int>(expired.size());
       ASSERT_EQ(fifo.Depth(), oracle.Depth()) << "step " << step;
       ASSERT_EQ(fifo.NextWakeup(), oracle.NextDeadline()) << "step " << step;

@@ -27,10 +27,10 @@ class AlwaysAsked final : public SmoothingPolicy {
                       FailReason* reason) override {
     return inner_->OnArrival(ticket, key, slot_free, now, reason);
   }
-  bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) override {
+  bool Next(Nanos now, Ticket* next, std::vector<Dropped>* expired) override {
     return inner_->Next(now, next, expired);
   }
-  void Expire(Nanos now, std::vector<Ticket>* expired) override { inner_->Expire(now, expired); }
+  void Expire(Nanos now, std::vector<Dropped>* expired) override { inner_->Expire(now, expired); }
   Nanos NextWakeup() const override { return inner_->NextWakeup(); }
   size_t Depth() const override { return inner_->Depth(); }
   bool UsesFitsAt() const override { return inner_->UsesFitsAt(); }

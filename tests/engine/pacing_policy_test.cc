@@ -19,10 +19,14 @@
 #include "engine/ticket.h"
 #include "engine/time.h"
 #include "gtest/gtest.h"
+#include "tests/support/dropped.h"
 
 namespace ratesim {
 namespace {
 
+using ::ratesim::testing::DroppedIds;
+using ::ratesim::testing::DroppedReasons;
+using ::ratesim::testing::SortedDrops;
 using Admission = SmoothingPolicy::Admission;
 
 constexpr Nanos kSecond = kNanosPerSecond;
@@ -64,7 +68,7 @@ std::vector<Admission> OfferBurst(PacingPolicy& pacing, int n, Nanos now, Nanos 
 // time of each request id.
 std::map<uint64_t, Nanos> StartTimesWithSpareSlots(PacingPolicy& pacing) {
   std::map<uint64_t, Nanos> starts;
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   for (int guard = 0; pacing.NextWakeup() != kNever && guard < 100000; ++guard) {
     const Nanos now = pacing.NextWakeup();
     pacing.Expire(now, &expired);
@@ -133,7 +137,7 @@ TEST(PacingPolicy, WithinRateRequestsAreNeverPaced) {
   EXPECT_EQ(
       pacing.OnArrival(Request(3, 1, RateClass::kWithin), KeyView{2.0, 1e6, 1}, false, 1, &reason),
       Admission::kBuffered);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   Ticket next;
   ASSERT_TRUE(pacing.Next(2, &next, &expired));
   EXPECT_EQ(next.request, 3u);
@@ -150,7 +154,7 @@ TEST(PacingPolicy, BurstAllowanceLetsThatManyThroughAndRefillsAtTheRate) {
   EXPECT_EQ(first, (std::vector<Admission>{Admission::kServe, Admission::kServe, Admission::kServe,
                                            Admission::kBuffered}));
   EXPECT_EQ(pacing.NextWakeup(), 3 * kHalf);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   Ticket next;
   pacing.Expire(3 * kHalf, &expired);
   ASSERT_TRUE(pacing.Next(3 * kHalf, &next, &expired));
@@ -171,7 +175,7 @@ TEST(PacingPolicy, ReleasedRequestsStartOldestFirstAndExpireAtTheirDeadline) {
   ASSERT_EQ(pacing.OnArrival(Request(5, 7 * kSecond / 10, RateClass::kWithin), KeyView{2, 1e6, 0},
                              false, 7 * kSecond / 10, &reason),
             Admission::kBuffered);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   pacing.Expire(kSecond, &expired);
   EXPECT_TRUE(expired.empty());
   Ticket next;
@@ -183,8 +187,8 @@ TEST(PacingPolicy, ReleasedRequestsStartOldestFirstAndExpireAtTheirDeadline) {
   pacing.Expire(3 * kSecond - 1, &expired);
   EXPECT_TRUE(expired.empty());
   pacing.Expire(3 * kSecond, &expired);
-  ASSERT_EQ(expired.size(), 1u);
-  EXPECT_EQ(expired[0].request, 1u);
+  EXPECT_EQ(DroppedIds(expired), (std::vector<uint64_t>{1}));
+  EXPECT_EQ(DroppedReasons(expired), (std::vector<FailReason>{FailReason::kExpired}));
   EXPECT_EQ(pacing.NextWakeup(), 7 * kSecond / 10 + 3 * kSecond);
 }
 
@@ -216,7 +220,7 @@ TEST(PacingPolicy, AnArrivalThatFindsARequestJustReleasedQueuesBehindItAndAsksFo
   // slot.
   PacingPolicy pacing = MakePacing({{"max_wait", 30.0}});
   OfferBurst(pacing, 1, 0, kHalf, false, 0);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   pacing.Expire(kHalf, &expired);
   FailReason reason;
   EXPECT_EQ(pacing.OnArrival(Request(1, kHalf, RateClass::kWithin), KeyView{2, 1e6, kHalf}, true,
@@ -315,14 +319,14 @@ class NaivePacing {
     return Admission::kBuffered;
   }
 
-  void Expire(Nanos now, std::vector<Ticket>* expired) {
+  void Expire(Nanos now, std::vector<Dropped>* expired) {
     for (Entry& e : entries_) {
       if (e.paced && e.eligible <= now) e.released = true;
     }
     std::vector<Entry> kept;
     for (const Entry& e : entries_) {
       if (e.ticket.arrival + max_wait_ <= now) {
-        expired->push_back(e.ticket);
+        expired->push_back({e.ticket, FailReason::kExpired});
       } else {
         kept.push_back(e);
       }
@@ -330,7 +334,7 @@ class NaivePacing {
     entries_.swap(kept);
   }
 
-  bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
+  bool Next(Nanos now, Ticket* next, std::vector<Dropped>* expired) {
     Expire(now, expired);
     auto best = entries_.end();
     for (auto it = entries_.begin(); it != entries_.end(); ++it) {
@@ -390,13 +394,6 @@ class NaivePacing {
   uint64_t seq_ = 0;
 };
 
-std::vector<uint64_t> SortedIds(const std::vector<Ticket>& tickets) {
-  std::vector<uint64_t> ids;
-  for (const Ticket& t : tickets) ids.push_back(t.request);
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
 TEST(PacingPolicy, MatchesANaiveOracleOverALongRandomSequence) {
   for (const double burst : {0.0, 2.0, 5.5}) {
     SCOPED_TRACE(burst);
@@ -419,7 +416,7 @@ TEST(PacingPolicy, MatchesANaiveOracleOverALongRandomSequence) {
       } else if (choice % 3 != 0) {
         now += gap(rng);
       }
-      std::vector<Ticket> expired, oracle_expired;
+      std::vector<Dropped> expired, oracle_expired;
       if (choice < 50) {
         pacing.Expire(now, &expired);
         oracle.Expire(now, &oracle_expired);
@@ -453,7 +450,7 @@ TEST(PacingPolicy, MatchesANaiveOracleOverALongRandomSequence) {
         pacing.Expire(now, &expired);
         oracle.Expire(now, &oracle_expired);
       }
-      ASSERT_EQ(SortedIds(expired), SortedIds(oracle_expired)) << "step " << step;
+      ASSERT_EQ(SortedDrops(expired), SortedDrops(oracle_expired)) << "step " << step;
       expirations += static_cast<int>(expired.size());
       ASSERT_EQ(pacing.Depth(), oracle.Depth()) << "step " << step;
       ASSERT_EQ(pacing.NextWakeup(), oracle.NextWakeup()) << "step " << step;

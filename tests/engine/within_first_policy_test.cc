@@ -1,7 +1,8 @@
 // WithinFirstPolicy's promise: a within-rate request always starts before any waiting over-rate
 // one; over-rate requests start only on spare capacity; a within-rate arrival on a full buffer
-// displaces the newest over-rate request, which fails 429 at that instant; each class has its own
-// max wait. Checked directly, through the Engine, and against a naive oracle.
+// displaces the newest over-rate request, which fails 429 (kDisplaced) at that instant; each class
+// has its own max wait (kExpired). Checked directly, through the Engine, and against a naive
+// oracle.
 #include "engine/within_first_policy.h"
 
 #include <algorithm>
@@ -16,10 +17,14 @@
 #include "engine/ticket.h"
 #include "engine/time.h"
 #include "gtest/gtest.h"
+#include "tests/support/dropped.h"
 
 namespace ratesim {
 namespace {
 
+using ::ratesim::testing::DroppedIds;
+using ::ratesim::testing::DroppedReasons;
+using ::ratesim::testing::SortedDrops;
 using Admission = SmoothingPolicy::Admission;
 
 constexpr Nanos kSecond = kNanosPerSecond;
@@ -45,12 +50,6 @@ Admission Offer(WithinFirstPolicy& policy, const Ticket& ticket, bool slot_free 
                           reason != nullptr ? reason : &ignored);
 }
 
-std::vector<uint64_t> Ids(const std::vector<Ticket>& tickets) {
-  std::vector<uint64_t> ids;
-  for (const Ticket& t : tickets) ids.push_back(t.request);
-  return ids;
-}
-
 TEST(WithinFirstPolicy, DefaultsGiveOverRateRequestsTheShorterWait) {
   absl::StatusOr<ParamValues> defaults = ResolveParams(WithinFirstPolicy::Params(), {});
   ASSERT_TRUE(defaults.ok());
@@ -66,7 +65,7 @@ TEST(WithinFirstPolicy, WithinRateRequestsStartBeforeWaitingOverRateOnes) {
   ASSERT_EQ(Offer(policy, Request(3, 2, RateClass::kWithin)), Admission::kBuffered);
   ASSERT_EQ(Offer(policy, Request(4, 3, RateClass::kOverRequests)), Admission::kBuffered);
   ASSERT_EQ(Offer(policy, Request(5, 4, RateClass::kWithin)), Admission::kBuffered);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   Ticket next;
   std::vector<uint64_t> order;
   while (policy.Next(10, &next, &expired)) order.push_back(next.request);
@@ -82,7 +81,7 @@ TEST(WithinFirstPolicy, OverRateRequestsGetSpareCapacity) {
   // With no within-rate request waiting, a freed slot goes to the oldest over-rate one.
   ASSERT_EQ(Offer(policy, Request(2, 1, RateClass::kOverRequests)), Admission::kBuffered);
   ASSERT_EQ(Offer(policy, Request(3, 2, RateClass::kOverRequests)), Admission::kBuffered);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   Ticket next;
   ASSERT_TRUE(policy.Next(5, &next, &expired));
   EXPECT_EQ(next.request, 2u);
@@ -103,9 +102,10 @@ TEST(WithinFirstPolicy, AFullBufferDisplacesTheNewestOverRateRequest) {
   EXPECT_EQ(Offer(policy, Request(5, 4, RateClass::kWithin)), Admission::kBuffered);
   EXPECT_EQ(policy.Depth(), 3u);
   EXPECT_EQ(policy.NextWakeup(), 4);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   policy.Expire(4, &expired);
-  EXPECT_EQ(Ids(expired), (std::vector<uint64_t>{3}));
+  EXPECT_EQ(DroppedIds(expired), (std::vector<uint64_t>{3}));
+  EXPECT_EQ(DroppedReasons(expired), (std::vector<FailReason>{FailReason::kDisplaced}));
   EXPECT_GT(policy.NextWakeup(), 4);
   // The next displaces 1, the only over-rate left; then within-rate arrivals are refused.
   EXPECT_EQ(Offer(policy, Request(6, 5, RateClass::kWithin)), Admission::kBuffered);
@@ -115,7 +115,8 @@ TEST(WithinFirstPolicy, AFullBufferDisplacesTheNewestOverRateRequest) {
   Ticket next;
   std::vector<uint64_t> order;
   while (policy.Next(7, &next, &expired)) order.push_back(next.request);
-  EXPECT_EQ(Ids(expired), (std::vector<uint64_t>{1}));
+  EXPECT_EQ(DroppedIds(expired), (std::vector<uint64_t>{1}));
+  EXPECT_EQ(DroppedReasons(expired), (std::vector<FailReason>{FailReason::kDisplaced}));
   EXPECT_EQ(order, (std::vector<uint64_t>{2, 5, 6}));
 }
 
@@ -124,14 +125,16 @@ TEST(WithinFirstPolicy, EachClassHasItsOwnMaxWait) {
   ASSERT_EQ(Offer(policy, Request(1, 0, RateClass::kWithin)), Admission::kBuffered);
   ASSERT_EQ(Offer(policy, Request(2, kSecond, RateClass::kOverRequests)), Admission::kBuffered);
   EXPECT_EQ(policy.NextWakeup(), 11 * kSecond);
-  std::vector<Ticket> expired;
+  std::vector<Dropped> expired;
   policy.Expire(11 * kSecond - 1, &expired);
   EXPECT_TRUE(expired.empty());
   policy.Expire(11 * kSecond, &expired);
-  EXPECT_EQ(Ids(expired), (std::vector<uint64_t>{2}));
+  EXPECT_EQ(DroppedIds(expired), (std::vector<uint64_t>{2}));
   EXPECT_EQ(policy.NextWakeup(), 30 * kSecond);
   policy.Expire(30 * kSecond, &expired);
-  EXPECT_EQ(Ids(expired), (std::vector<uint64_t>{2, 1}));
+  EXPECT_EQ(DroppedIds(expired), (std::vector<uint64_t>{2, 1}));
+  EXPECT_EQ(DroppedReasons(expired),
+            (std::vector<FailReason>{FailReason::kExpired, FailReason::kExpired}));
   EXPECT_EQ(policy.NextWakeup(), kNever);
 }
 
@@ -162,7 +165,7 @@ TEST(WithinFirstPolicy, ThroughTheEngineTheDisplacedRequestFails429AtTheSameInst
   engine.Wake(model, 3, &effects);
   ASSERT_EQ(effects.failed.size(), 1u);
   EXPECT_EQ(effects.failed[0].ticket.request, 3u);
-  EXPECT_EQ(effects.failed[0].reason, FailReason::kExpired);  // the interface's only way back
+  EXPECT_EQ(effects.failed[0].reason, FailReason::kDisplaced);
   EXPECT_EQ(effects.failed[0].attribution.status, HttpStatus::kTooManyRequests);
   EXPECT_EQ(effects.failed[0].attribution.error_type, ErrorType::kDynamicRequestLimited);
   EXPECT_TRUE(effects.started.empty());
@@ -173,6 +176,8 @@ TEST(WithinFirstPolicy, ThroughTheEngineTheDisplacedRequestFails429AtTheSameInst
   engine.Wake(model, 4, &effects);
   ASSERT_EQ(effects.failed.size(), 1u);
   EXPECT_EQ(effects.failed[0].ticket.request, 2u);
+  EXPECT_EQ(effects.failed[0].reason, FailReason::kDisplaced);
+  EXPECT_EQ(effects.failed[0].attribution.status, HttpStatus::kTooManyRequests);
   effects.Clear();
   engine.Complete(Ticket{1, 0, a, 0, model, RateClass::kWithin, 10}, 10, 5, &effects);
   ASSERT_EQ(effects.started.size(), 1u);
@@ -188,7 +193,7 @@ class NaiveWithinFirst {
       : max_depth_(max_depth), wait_(wait), wait_over_(wait_over) {}
 
   Admission OnArrival(const Ticket& t, bool slot_free, FailReason* reason,
-                      std::vector<Ticket>* displaced) {
+                      std::vector<Dropped>* displaced) {
     if (slot_free) return Admission::kServe;
     if (list_.size() >= max_depth_) {
       // The newest over-rate request, by scan.
@@ -200,20 +205,24 @@ class NaiveWithinFirst {
         *reason = FailReason::kBufferFull;
         return Admission::kRejected;
       }
-      displaced->push_back(*newest);
+      displaced->push_back({*newest, FailReason::kDisplaced});
       list_.erase(newest);
     }
     list_.push_back(t);
     return Admission::kBuffered;
   }
-  void Expire(Nanos now, std::vector<Ticket>* expired) {
+  void Expire(Nanos now, std::vector<Dropped>* expired) {
     std::vector<Ticket> kept;
     for (const Ticket& t : list_) {
-      (Deadline(t) <= now ? *expired : kept).push_back(t);
+      if (Deadline(t) <= now) {
+        expired->push_back({t, FailReason::kExpired});
+      } else {
+        kept.push_back(t);
+      }
     }
     list_.swap(kept);
   }
-  bool Next(Nanos now, Ticket* next, std::vector<Ticket>* expired) {
+  bool Next(Nanos now, Ticket* next, std::vector<Dropped>* expired) {
     Expire(now, expired);
     for (const bool want_within : {true, false}) {
       for (auto it = list_.begin(); it != list_.end(); ++it) {
@@ -243,12 +252,6 @@ class NaiveWithinFirst {
   std::vector<Ticket> list_;  // arrival order
 };
 
-std::vector<uint64_t> SortedIds(std::vector<Ticket> tickets) {
-  std::vector<uint64_t> ids = Ids(tickets);
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
 TEST(WithinFirstPolicy, MatchesANaiveOracleOverALongRandomSequence) {
   WithinFirstPolicy policy =
       MakeWithinFirst({{"max_depth", 25}, {"max_wait", 3.0}, {"max_wait_over", 1.0}});
@@ -260,7 +263,7 @@ TEST(WithinFirstPolicy, MatchesANaiveOracleOverALongRandomSequence) {
   Nanos now = 0;
   uint64_t id = 0;
   int displacements = 0, expirations = 0, over_served = 0;
-  std::vector<Ticket> pending;  // displaced by the oracle, due at the policy's next Expire or Next
+  std::vector<Dropped> pending;  // displaced by the oracle, due at the policy's next Expire or Next
   for (int step = 0; step < 100000; ++step) {
     const int choice = op(rng);
     if (choice < 4 && oracle.NextDeadline() != kNever) {
@@ -268,13 +271,13 @@ TEST(WithinFirstPolicy, MatchesANaiveOracleOverALongRandomSequence) {
     } else if (choice % 3 != 0) {
       now += gap(rng);
     }
-    std::vector<Ticket> expired, oracle_expired;
+    std::vector<Dropped> expired, oracle_expired;
     if (choice < 55) {
       policy.Expire(now, &expired);
       oracle.Expire(now, &oracle_expired);
       oracle_expired.insert(oracle_expired.end(), pending.begin(), pending.end());
       pending.clear();
-      ASSERT_EQ(SortedIds(expired), SortedIds(oracle_expired)) << "step " << step;
+      ASSERT_EQ(SortedDrops(expired), SortedDrops(oracle_expired)) << "step " << step;
       expired.clear();
       oracle_expired.clear();
       const Ticket ticket =
@@ -308,7 +311,7 @@ TEST(WithinFirstPolicy, MatchesANaiveOracleOverALongRandomSequence) {
       oracle_expired.insert(oracle_expired.end(), pending.begin(), pending.end());
       pending.clear();
     }
-    ASSERT_EQ(SortedIds(expired), SortedIds(oracle_expired)) << "step " << step;
+    ASSERT_EQ(SortedDrops(expired), SortedDrops(oracle_expired)) << "step " << step;
     expirations += static_cast<int>(expired.size());
     ASSERT_EQ(policy.Depth(), oracle.Depth()) << "step " << step;
     if (pending.empty()) {

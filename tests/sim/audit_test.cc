@@ -148,6 +148,47 @@ TEST(AuditCsv, ExplainsA503AndA429) {
             "13.000000001,429,dynamic_request_limited,buffer_full,800,0,60,0,0.250,120000,40");
 }
 
+TEST(AuditCsv, SaysWhetherABufferedRequestExpiredWasDisplacedOrWasShed) {
+  Names names;
+  std::ostringstream out;
+  AuditCsvObserver observer("wf", 0, out);
+  // Over the request rate, buffered, pushed out 20 ms later by a within-rate arrival: a 429 that
+  // reached no deadline.
+  AttemptRecord displaced = Served();
+  displaced.request = 1;
+  displaced.arrival = 10 * kS;
+  displaced.started = -1;
+  displaced.ended = 10 * kS + 20'000'000;
+  displaced.rate_class = RateClass::kOverRequests;
+  displaced.admission = SmoothingPolicy::Admission::kBuffered;
+  displaced.status = HttpStatus::kTooManyRequests;
+  displaced.error_type = ErrorType::kDynamicRequestLimited;
+  displaced.reason = FailReason::kDisplaced;
+  displaced.output_tokens = 0;
+  observer.OnAttemptEnd(displaced, names.registry);
+  // Within rate, dropped by codel's delay control after 6 s in an overloaded queue: a 503.
+  AttemptRecord shed = displaced;
+  shed.request = 2;
+  shed.ended = 16 * kS;
+  shed.rate_class = RateClass::kWithin;
+  shed.status = HttpStatus::kServiceUnavailable;
+  shed.error_type = ErrorType::kModelOverloaded;
+  shed.reason = FailReason::kShed;
+  observer.OnAttemptEnd(shed, names.registry);
+  const std::vector<std::string> lines = Lines(out.str());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0],
+            "wf,0,1,1,true,acme,llama,10.000000000,over_requests,buffered,,10.020000000,429,"
+            "dynamic_request_limited,displaced,800,0,120,1,0.000,120000,1500");
+  EXPECT_EQ(lines[1],
+            "wf,0,2,1,true,acme,llama,10.000000000,within,buffered,,16.000000000,503,"
+            "model_overloaded,shed,800,0,120,1,0.000,120000,1500");
+  // Every reason has a name of its own.
+  EXPECT_EQ(FailReasonName(FailReason::kExpired), "expired");
+  EXPECT_EQ(FailReasonName(FailReason::kDisplaced), "displaced");
+  EXPECT_EQ(FailReasonName(FailReason::kShed), "shed");
+}
+
 TEST(AuditCsv, WritesTimesExactlyToTheNanosecond) {
   EXPECT_EQ(SecondsWithNanos(0), "0.000000000");
   EXPECT_EQ(SecondsWithNanos(1), "0.000000001");
