@@ -17,6 +17,7 @@
 #include "engine/limit_formula.h"
 #include "engine/smoothing_policy.h"
 #include "gtest/gtest.h"
+#include "tests/support/tight_policy_params.h"
 
 namespace ratesim {
 namespace {
@@ -56,16 +57,8 @@ struct Side {
   Effects effects;
 
   Side(const std::string& policy_name, bool wrap) {
-    const ParamValues tight = {{"max_depth", 6}, {"max_wait", 2.0}, {"max_wait_over", 1.0},
-                               {"target", 0.2}, {"interval", 1.0}};
-    ParamValues params;
-    for (const PolicyInfo& info : Policies()) {
-      if (info.name != policy_name) continue;
-      for (const ParamSpec& spec : info.params) {
-        if (tight.contains(spec.name)) params[spec.name] = tight.at(spec.name);
-      }
-    }
-    absl::StatusOr<std::unique_ptr<SmoothingPolicy>> policy = MakePolicy(policy_name, params);
+    absl::StatusOr<std::unique_ptr<SmoothingPolicy>> policy =
+        MakePolicy(policy_name, testing::TightPolicyParams(policy_name));
     EXPECT_TRUE(policy.ok()) << policy.status();
     model = engine.AddModel("m", 2, ModelCapacity{4, 4000}, std::move(*policy));
     for (const double rpm : {30.0, 120.0, 600.0}) {
@@ -86,7 +79,7 @@ bool SameTicket(const Ticket& a, const Ticket& b) {
          a.rate_class == b.rate_class && a.ready_at == b.ready_at;
 }
 
-class ConstantFormula : public testing::TestWithParam<std::string> {
+class ConstantFormula : public ::testing::TestWithParam<std::string> {
  protected:
   // The effects of the last calls at `now` and everything a gateway could observe of the keys.
   void ExpectSame(Nanos now) {
@@ -189,8 +182,8 @@ std::vector<std::string> PolicyNames() {
   return names;
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryPolicy, ConstantFormula, testing::ValuesIn(PolicyNames()),
-                         [](const testing::TestParamInfo<std::string>& info) {
+INSTANTIATE_TEST_SUITE_P(EveryPolicy, ConstantFormula, ::testing::ValuesIn(PolicyNames()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;
                          });
 

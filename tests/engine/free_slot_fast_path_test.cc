@@ -15,6 +15,7 @@
 #include "engine/limit_formula.h"
 #include "engine/smoothing_policy.h"
 #include "gtest/gtest.h"
+#include "tests/support/tight_policy_params.h"
 
 namespace ratesim {
 namespace {
@@ -58,21 +59,6 @@ void ExpectSameEffects(const Effects& fast, const Effects& asked, Nanos now) {
   }
 }
 
-// The policy's declared parameters from a tight set (small buffers, short waits, so that buffers
-// fill and requests expire); `burst` as given, for pacing.
-ParamValues TightParams(const std::string& policy_name, double burst) {
-  const ParamValues tight = {{"max_depth", 6}, {"max_wait", 2.0}, {"max_wait_over", 1.0},
-                             {"target", 0.2},  {"interval", 1.0}, {"burst", burst}};
-  ParamValues params;
-  for (const PolicyInfo& info : Policies()) {
-    if (info.name != policy_name) continue;
-    for (const ParamSpec& spec : info.params) {
-      if (tight.contains(spec.name)) params[spec.name] = tight.at(spec.name);
-    }
-  }
-  return params;
-}
-
 // One engine of the pair: three orgs of different limits (the earned formula, so rates move) on
 // one of two models of two slots. An idle org and model are added first, so that key, org and model
 // ids all differ: a ticket with one in the place of another would show.
@@ -84,7 +70,7 @@ struct Side {
 
   Side(const std::string& policy_name, double burst, bool wrap) {
     absl::StatusOr<std::unique_ptr<SmoothingPolicy>> policy =
-        MakePolicy(policy_name, TightParams(policy_name, burst));
+        MakePolicy(policy_name, testing::TightPolicyParams(policy_name, burst));
     EXPECT_TRUE(policy.ok()) << policy.status();
     std::unique_ptr<SmoothingPolicy> chosen = std::move(*policy);
     if (wrap) chosen = std::make_unique<AlwaysAsked>(std::move(chosen));
@@ -112,7 +98,7 @@ struct Case {
   double burst;  // pacing's allowance; the others ignore it
 };
 
-class FreeSlotFastPath : public testing::TestWithParam<Case> {};
+class FreeSlotFastPath : public ::testing::TestWithParam<Case> {};
 
 TEST_P(FreeSlotFastPath, StartsWhatThePolicyWouldStart) {
   Side fast(GetParam().policy, GetParam().burst, /*wrap=*/false);
@@ -179,8 +165,8 @@ std::vector<Case> Cases() {
   return cases;
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryPolicy, FreeSlotFastPath, testing::ValuesIn(Cases()),
-                         [](const testing::TestParamInfo<Case>& info) {
+INSTANTIATE_TEST_SUITE_P(EveryPolicy, FreeSlotFastPath, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<Case>& info) {
                            return info.param.policy +
                                   (info.param.burst > 0 ? "_burst" : "");
                          });
