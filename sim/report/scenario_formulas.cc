@@ -46,8 +46,7 @@ std::vector<ScenarioFormula> ScenarioFormulas(const Scenario& scenario) {
   std::vector<FormulaOwner> owners = {{limits.params, {}, ""}};
   for (const OrgSpec& org : scenario.orgs) {
     if (org.limit_overrides.empty()) continue;
-    ParamValues params = limits.params;
-    for (const auto& [name, value] : org.limit_overrides) params[name] = value;
+    ParamValues params = limits.ParamsFor(org);
     const auto same = std::find_if(owners.begin(), owners.end(), [&](const FormulaOwner& owner) {
       return owner.params == params;
     });

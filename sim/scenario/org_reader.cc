@@ -62,9 +62,8 @@ std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& m
             org.limit_overrides = ReadParams(limits_reader, specs, owner);
             // The org's limits are [limits]'s with its overrides: a base may exceed a ceiling of
             // either.
-            ParamValues merged = scenario_limits.params;
-            for (const auto& [name, value] : org.limit_overrides) merged[name] = value;
-            ReportConflicts(limits_reader, specs, merged, owner, LimitsTable(root));
+            ReportConflicts(limits_reader, specs, scenario_limits.ParamsFor(org), owner,
+                            LimitsTable(root));
             limits_reader.ReportUnknownKeys();
           }
         }

@@ -174,6 +174,13 @@ struct LimitSpec {
   // (`expr`) also its constants, the numbers the spec does not declare.
   ParamValues params;
   ParamTexts texts;  // a written formula's expressions (`expr`: requests_per_s, tokens_per_s)
+
+  // The parameters of `org`'s formula: these, with the org's overrides in place.
+  ParamValues ParamsFor(const OrgSpec& org) const {
+    ParamValues merged = params;
+    for (const auto& [name, value] : org.limit_overrides) merged[name] = value;
+    return merged;
+  }
 };
 
 

@@ -31,10 +31,7 @@ class FormulaBook {
     const bool own = org != nullptr && !org->limit_overrides.empty();
     const std::string book_key = own ? std::string(org_name) : std::string();
     if (auto it = ids_.find(book_key); it != ids_.end()) return it->second;
-    ParamValues params = scenario_.limits.params;
-    if (own) {
-      for (const auto& [name, value] : org->limit_overrides) params[name] = value;
-    }
+    const ParamValues params = own ? scenario_.limits.ParamsFor(*org) : scenario_.limits.params;
     absl::StatusOr<std::unique_ptr<LimitFormula>> formula =
         MakeFormula(scenario_.limits.formula, params, scenario_.limits.texts);
     if (!formula.ok()) {
