@@ -13,6 +13,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "sim/des/exponential_layers.h"
+
 namespace ratesim {
 
 class Rng {
@@ -61,8 +63,24 @@ class Rng {
     return static_cast<double>(k) * 0x1.0p-53;
   }
 
-  // Exponential with the given mean (> 0), by inversion. Always finite and > 0.
-  double Exponential(double mean) { return -mean * std::log(Uniform01()); }
+  // Exponential with the given mean (> 0). Always finite and > 0.
+  double Exponential(double mean) { return mean * StandardExponential(); }
+
+  // Exponential with mean 1, by the ziggurat (exponential_layers.h). One 64-bit number gives both
+  // the layer (its low 8 bits) and the point along it (its high 52 bits, at the middle of one of
+  // 2^52 equal cells, so never 0).
+  double StandardExponential() {
+    const ExponentialLayers& layers = ExponentialLayers::Get();
+    for (;;) {
+      const uint64_t bits = NextU64();
+      const size_t layer = bits & (ExponentialLayers::kCount - 1);
+      const double x = (static_cast<double>(bits >> 12) + 0.5) * 0x1.0p-52 * layers.edge[layer];
+      if (x < layers.edge[layer + 1]) return x;  // wholly under the curve
+      if (layer == 0) return ExponentialLayers::kTailStart - std::log(Uniform01());  // memoryless
+      const double low = layers.density[layer];
+      if (low + Uniform01() * (layers.density[layer + 1] - low) < std::exp(-x)) return x;
+    }
+  }
 
   // Standard normal, by Box-Muller using two fresh uniforms per call and returning the cosine
   // value. The sine partner is discarded on purpose: caching it would make the next value depend on

@@ -14,13 +14,17 @@ namespace {
 
 class Library {
  public:
-  explicit Library(const std::string& file, const std::vector<std::string>& overrides = {}) {
+  // With `replications` > 1 every policy also runs with the replication seeds after the file's;
+  // the single-run accessors below see the file's seed, the first replication.
+  explicit Library(const std::string& file, const std::vector<std::string>& overrides = {},
+                   int replications = 1) {
     absl::StatusOr<Scenario> scenario =
         LoadScenarioFile(std::string(RATESIM_SOURCE_DIR) + "/scenarios/" + file, overrides);
     EXPECT_TRUE(scenario.ok()) << scenario.status();
     if (!scenario.ok()) return;
     ComparisonOptions options;
     options.keep_series = true;
+    options.replications = replications;
     absl::StatusOr<std::vector<RunResult>> results = RunComparison(*scenario, {}, options);
     EXPECT_TRUE(results.ok()) << results.status();
     if (results.ok()) results_ = *std::move(results);
@@ -45,6 +49,18 @@ class Library {
 
   const OutcomeCounts& Counts(const std::string& policy, const std::string& org) const {
     return Org(policy, org).counts;
+  }
+
+  // `org`'s counts under `policy`, summed over every replication.
+  OutcomeCounts CountsOverReplications(const std::string& policy, const std::string& org) const {
+    OutcomeCounts total;
+    for (const RunResult& result : results_) {
+      if (result.policy != policy) continue;
+      for (size_t i = 0; i < result.org_names.size(); ++i) {
+        if (result.org_names[i] == org) total.Add(result.metrics.per_org[i].counts);
+      }
+    }
+    return total;
   }
 
   // The series value of `metric` for `org` (or a model, with org empty) at the last sample at or
@@ -180,7 +196,9 @@ TEST(ScenarioLibrary, OnAShortModelAOneMinuteWindowSpiralsAfterAnOutageAndATenMi
     }
     EXPECT_LT(at(run, SeriesMetric::kRateRpm, org, 195), 4800.0);  // 4800 / 60 = 1.5^10.8
     EXPECT_GT(at(run, SeriesMetric::kRateRpm, org, 196), 4800.0);
-    for (int minute = 197; minute <= 200; ++minute) {
+    // In minute 197 the rate is still within 10% of the 4800 RPM sent: a Poisson second above it
+    // may still get a 429.
+    for (int minute = 198; minute <= 200; ++minute) {
       EXPECT_EQ(at(run, SeriesMetric::kRejected429, org, minute), 0) << minute;
     }
     // A ten-minute window keeps most of its usage through the outage: the rate dips, but stays
@@ -194,12 +212,15 @@ TEST(ScenarioLibrary, OnAShortModelAOneMinuteWindowSpiralsAfterAnOutageAndATenMi
 }
 
 TEST(ScenarioLibrary, AnExpressionThatHoldsTheRateOn503sTurnsOutage429sInto503s) {
-  const Library run("expr_formula.toml");
+  // A two-minute outage fails a few dozen requests of each org as 429: too few for one run to rank
+  // the orgs (seed 1 gives 32 and 34), so the comparison is over ten.
+  const Library run("expr_formula.toml", {}, 10);
   ASSERT_TRUE(run.ok());
-  const OutcomeCounts& holding = run.Counts("fifo", "holding");
-  const OutcomeCounts& plain = run.Counts("fifo", "plain");
-  EXPECT_LT(3 * holding.r429(), plain.r429());
+  const OutcomeCounts holding = run.CountsOverReplications("fifo", "holding");
+  const OutcomeCounts plain = run.CountsOverReplications("fifo", "plain");
+  EXPECT_LT(2 * holding.r429(), plain.r429());
   EXPECT_GT(holding.r429(), 0);
+  EXPECT_GT(holding.r503, plain.r503);  // the failures holding is spared as 429 are the platform's
   auto rate = [&](const char* org, int minute) {
     return run.SeriesAt("fifo", SeriesMetric::kRateRpm, org, "", minute * 60);
   };
@@ -214,7 +235,8 @@ TEST(ScenarioLibrary, AnExpressionThatHoldsTheRateOn503sTurnsOutage429sInto503s)
   EXPECT_DOUBLE_EQ(rate("holding", 16), rate("holding", 12));  // held while 503s are recent
   EXPECT_DOUBLE_EQ(rate("plain", 18), 240.0);                   // the ceiling, first
   EXPECT_LT(rate("holding", 18), 240.0);
-  EXPECT_DOUBLE_EQ(rate("holding", 20), 240.0);
+  EXPECT_LT(rate("holding", 20), 240.0);
+  EXPECT_DOUBLE_EQ(rate("holding", 21), 240.0);
 }
 
 TEST(ScenarioLibrary, BackoffWithJitterBeatsImmediateRetries) {
