@@ -20,16 +20,21 @@ size_t ColumnIndex(const std::vector<SweepColumn>& columns, const std::string& n
   return columns.size();
 }
 
+// How a score column reads in the terminal.
+enum class Shown { kPercent, kNumber, kText };
+
 // The cell of `column` in `row`, with its 95% half-width where the row has one (the column has a
-// `_ci95` twin, filled with two replications or more): "97.3% ±0.4", "0.912 ±0.021".
-std::string Shown(const std::vector<SweepColumn>& columns, const SweepRow& row,
-                  const std::string& column, bool percent) {
+// `_ci95` twin, filled with two replications or more): "97.3% ±0.4", "0.912 ±0.021". A kText cell
+// (true / false) is shown as the csv has it.
+std::string Cell(const std::vector<SweepColumn>& columns, const SweepRow& row,
+                 const std::string& column, Shown shown) {
   const std::string& cell = row[ColumnIndex(columns, column)];
   if (cell.empty()) return "-";
+  if (shown == Shown::kText) return cell;
   const size_t ci_column = ColumnIndex(columns, column + "_ci95");
   const bool has_ci = ci_column < columns.size() && !row[ci_column].empty();
   const double value = std::strtod(cell.c_str(), nullptr);
-  if (percent) {
+  if (shown == Shown::kPercent) {
     return has_ci ? FormatPercentCi(value, std::strtod(row[ci_column].c_str(), nullptr))
                   : FormatPercent(value);
   }
@@ -49,20 +54,20 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
   if (show_scenario) headers.push_back({"scenario", Align::kLeft});
   for (const GridAxis& axis : definition.grid) headers.push_back({axis.key, Align::kLeft});
   headers.push_back({"policy", Align::kLeft});
-  // (header, column, shown as a percentage)
-  const std::vector<std::tuple<const char*, const char*, bool>> shown = {
-      {"success", "success_rate", true},
-      {"429", "share_429", true},
-      {"503", "share_503", true},
-      {"util", "utilisation", true},
-      {"steady ok", "steady_success", true},
-      {"spiking 429", "spiking_429_share", true},
-      {"fairness", "fairness", false},
-      {"recovery s", "recovery_s", false},
-      {"recovered", "recovered_share", true},
-      {"spiral", "spiral", false},
+  // (header, column, how it reads)
+  const std::vector<std::tuple<const char*, const char*, Shown>> scores = {
+      {"success", "success_rate", Shown::kPercent},
+      {"429", "share_429", Shown::kPercent},
+      {"503", "share_503", Shown::kPercent},
+      {"util", "utilisation", Shown::kPercent},
+      {"steady ok", "steady_success", Shown::kPercent},
+      {"spiking 429", "spiking_429_share", Shown::kPercent},
+      {"fairness", "fairness", Shown::kNumber},
+      {"recovery s", "recovery_s", Shown::kNumber},
+      {"recovered", "recovered_share", Shown::kPercent},
+      {"spiral", "spiral", Shown::kText},
   };
-  for (const auto& [header, column, percent] : shown) headers.push_back({header, Align::kRight});
+  for (const auto& [header, column, shown] : scores) headers.push_back({header, Align::kRight});
   TextTable table(std::move(headers));
 
   size_t rows = 0;
@@ -76,8 +81,8 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
       if (show_scenario) cells.push_back(row[0]);
       for (size_t i = 0; i < definition.grid.size(); ++i) cells.push_back(row[1 + i]);
       cells.push_back(row[ColumnIndex(columns, "policy")]);
-      for (const auto& [header, column, percent] : shown) {
-        cells.push_back(Shown(columns, row, column, percent));
+      for (const auto& [header, column, shown] : scores) {
+        cells.push_back(Cell(columns, row, column, shown));
       }
       table.AddRow(std::move(cells));
     }

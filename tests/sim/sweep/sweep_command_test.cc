@@ -6,7 +6,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <string>
+#include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "fmt/format.h"
 #include "sim/report/human_units.h"
 #include "sim/sweep/shard_file.h"
@@ -195,6 +199,16 @@ TEST_F(SweepCommandTest, TheBundledShortageScenarioSpiralsWithAOneMinuteWindowOn
   EXPECT_EQ(csv.Cell(2, "recovered_share"), "1");
   EXPECT_EQ(csv.Cell(2, "spiral"), "false");
   EXPECT_EQ(csv.Cell(2, "spiral_share"), "0");
+  // The terminal's rows end with the same verdicts: the spiral column is the last.
+  const std::vector<std::string> lines = absl::StrSplit(r.out, '\n');
+  auto row_of = [&](const std::string& window) {
+    for (const std::string& line : lines) {
+      if (absl::StartsWith(line, window + " ")) return line;
+    }
+    return std::string("no row for " + window);
+  };
+  EXPECT_TRUE(absl::EndsWith(row_of("1m"), " true")) << r.out;
+  EXPECT_TRUE(absl::EndsWith(row_of("10m"), " false")) << r.out;
 }
 
 TEST_F(SweepCommandTest, SweepsEveryScenarioOfScenariosWithTheSameGrid) {
