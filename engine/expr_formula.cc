@@ -390,7 +390,7 @@ void ExprFormula::Load(const RateState& state, absl::Span<const double> extra, c
 
 void ExprFormula::Advance(RateState& state, absl::Span<double> extra, const Update& update) const {
   const RateBounds bounds = Bounds(update.model.capacity);
-  const Results results = CatchUp(state, extra, update, bounds);
+  const Results results = DecayAndEvaluate(state, extra, update, bounds);
   extra[kNonFiniteRequests] += std::isfinite(results.requests) ? 0.0 : 1.0;
   extra[kNonFiniteTokens] += std::isfinite(results.tokens) ? 0.0 : 1.0;
   auto clamp = [](double value, double floor, double ceiling) {
@@ -405,11 +405,12 @@ ExprFormula::Results ExprFormula::Evaluate(const RateState& state, absl::Span<co
   RateState key = state;
   std::array<double, kWords> words{};
   std::copy_n(extra.begin(), std::min(extra.size(), words.size()), words.begin());
-  return CatchUp(key, absl::MakeSpan(words), update, Bounds(update.model.capacity));
+  return DecayAndEvaluate(key, absl::MakeSpan(words), update, Bounds(update.model.capacity));
 }
 
-ExprFormula::Results ExprFormula::CatchUp(RateState& state, absl::Span<double> extra,
-                                          const Update& update, const RateBounds& bounds) const {
+ExprFormula::Results ExprFormula::DecayAndEvaluate(RateState& state, absl::Span<double> extra,
+                                                   const Update& update,
+                                                   const RateBounds& bounds) const {
   const double elapsed_s = update.elapsed_s;
   if (extra[kCreatedKnown] == 0) {
     extra[kCreatedS] = update.now_s - elapsed_s;

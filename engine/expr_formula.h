@@ -175,10 +175,10 @@ class ExprFormula final : public LimitFormula {
   static constexpr size_t kVariableCount = 26;
 
   explicit ExprFormula(const ParamValues& resolved);
-  // Advance but the clamping: catches the key's trailing values up to the update (noting its
-  // creation at its first) and returns the expressions' results there.
-  Results CatchUp(RateState& state, absl::Span<double> extra, const Update& update,
-                  const RateBounds& bounds) const;
+  // Advance but the clamping: decays the key's trailing values to the update (noting its creation
+  // at its first) and returns the expressions' results there, unclamped.
+  Results DecayAndEvaluate(RateState& state, absl::Span<double> extra, const Update& update,
+                           const RateBounds& bounds) const;
   // Fills the variables from a key's state at an update (its trailing values already decayed to
   // now).
   void Load(const RateState& state, absl::Span<const double> extra, const Update& update,

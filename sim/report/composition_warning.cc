@@ -13,7 +13,7 @@
 #include "engine/shown_number.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
-#include "sim/report/scenario_formulas.h"
+#include "sim/scenario/scenario_formulas.h"
 
 namespace ratesim {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "engine/expr_formula.h"
 #include "fmt/format.h"
-#include "sim/report/scenario_formulas.h"
+#include "sim/scenario/scenario_formulas.h"
 #include "sim/simulate/platform.h"
 
 namespace ratesim {

@@ -102,14 +102,8 @@ std::string ExplainTomlError(std::string_view description, std::string_view line
   for (const std::string_view words : {kTooWide, kNotAValue}) {
     const std::string_view text = QuotedBefore(description, description.find(words));
     if (IsBeyondDouble(text) && text.find_first_of(".eE") != std::string_view::npos) {
-      // The line ends in the number as written, sign and all, where toml++ stopped reading it.
-      const bool signed_in_line =
-          line_before.size() > text.size() && line_before.substr(line_before.size() - text.size()) == text &&
-          (line_before[line_before.size() - text.size() - 1] == '-' ||
-           line_before[line_before.size() - text.size() - 1] == '+');
-      const std::string_view written =
-          signed_in_line ? line_before.substr(line_before.size() - text.size() - 1) : text;
-      return fmt::format("{} is {}; {}", written, BeyondDoubleText(), kCloserToZero);
+      const std::optional<std::string_view> in_line = BeyondDoubleAtEnd(line_before);
+      return fmt::format("{} is {}; {}", in_line.value_or(text), BeyondDoubleText(), kCloserToZero);
     }
     if (!text.empty() && words == kTooWide) {
       return fmt::format("{} is too large for an integer; the largest is {}", text, INT64_MAX);
@@ -147,6 +141,14 @@ bool IsBeyondDouble(std::string_view text) {
   }
   if (i != text.size()) return false;
   return std::isinf(std::strtod(plain.c_str(), nullptr));
+}
+
+std::optional<std::string_view> BeyondDoubleAtEnd(std::string_view line_before) {
+  const size_t before = line_before.find_last_not_of("0123456789_.eE+-");
+  const std::string_view number =
+      line_before.substr(before == std::string_view::npos ? 0 : before + 1);
+  if (!IsBeyondDouble(number)) return std::nullopt;
+  return number;
 }
 
 std::string BeyondDoubleText() {

@@ -4,6 +4,7 @@
 #ifndef RATESIM_SIM_SCENARIO_TOML_ERROR_HINT_H_
 #define RATESIM_SIM_SCENARIO_TOML_ERROR_HINT_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,12 +15,17 @@ namespace scenario_internal {
 // header written [x] where [[x]] was meant (or the other way round), an integer out of 64 bits and a
 // number out of range of a double, "<what is wrong>; <what to do>"; for anything else,
 // `description` itself. `line_before` is the text of the error's line before its position, if
-// known: toml++ quotes a number without its sign, which is taken back from there.
+// known: toml++ quotes a number without its sign and '_', which are taken back from there.
 std::string ExplainTomlError(std::string_view description, std::string_view line_before = {});
 
 // Whether `text` is a decimal number as TOML writes one (a sign, digits with '_' between, a
 // fraction, an exponent) too large in magnitude for a double, which TOML cannot hold: 1e400.
 bool IsBeyondDouble(std::string_view text);
+
+// The number beyond the range of a double that `line_before` (a line up to a toml++ error) ends
+// in, as written: sign, '_' and all, where toml++ quotes it without either. Nullopt if the line
+// does not end in one. toml++ stops reading such a number at its end, so it is the error's number.
+std::optional<std::string_view> BeyondDoubleAtEnd(std::string_view line_before);
 
 // "beyond ±1.7976931348623157e+308, the range of a double": what is wrong with such a text,
 // whatever its sign.

@@ -11,6 +11,7 @@
 #include "fmt/format.h"
 #include "sim/scenario/toml_error_hint.h"
 #include "sim/scenario/units.h"
+#include "sim/scenario/value_key.h"
 
 namespace ratesim {
 namespace scenario_internal {
@@ -119,6 +120,31 @@ std::string_view LineBefore(std::string_view text, const toml::source_position& 
   return text.substr(start, std::min<size_t>(at.column - 1, end - start));
 }
 
+// "'base_rpm' in [limits]" for `number`, the number beyond the range of a double in `text` that
+// toml++ refused, ending at `end` (BeyondDoubleAtEnd). toml++ cannot hold it and names no key, so
+// the text is parsed again with 0 in its place, at the same position (and in the place of any
+// later number as large), and the key found there. Nullopt if the text does not parse even so.
+std::optional<std::string> KeyOfBeyondDouble(std::string_view text, std::string_view number,
+                                             std::string_view source_path,
+                                             const toml::source_position& end) {
+  const toml::source_position begin = {
+      end.line, static_cast<toml::source_index>(end.column - number.size())};
+  std::string zeroed(text);
+  std::optional<std::string_view> next = std::string_view(zeroed).substr(
+      static_cast<size_t>(number.data() - text.data()), number.size());
+  // Each pass zeroes one more such number, so the passes end.
+  while (next.has_value()) {
+    zeroed.replace(static_cast<size_t>(next->data() - zeroed.data()), next->size(),
+                   "0" + std::string(next->size() - 1, ' '));
+    try {
+      return KeyOfValueAt(toml::parse(zeroed, source_path), begin);
+    } catch (const toml::parse_error& e) {
+      next = BeyondDoubleAtEnd(LineBefore(zeroed, e.source().begin));
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> BeyondDoubleFromSet(const toml::node& node) {
@@ -138,9 +164,15 @@ absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view so
     return toml::parse(text, source_path);
   } catch (const toml::parse_error& e) {
     const Location at = LocationOf(e.source(), Location{std::string(source_path), 0, 0});
-    return absl::InvalidArgumentError(fmt::format(
-        "{}: error: {}", FormatLocation(at),
-        ExplainTomlError(e.description(), LineBefore(text, e.source().begin))));
+    const std::string_view line_before = LineBefore(text, e.source().begin);
+    std::string message = ExplainTomlError(e.description(), line_before);
+    if (const std::optional<std::string_view> number = BeyondDoubleAtEnd(line_before)) {
+      if (const std::optional<std::string> key =
+              KeyOfBeyondDouble(text, *number, source_path, e.source().begin)) {
+        message = fmt::format("{}: {}", *key, message);
+      }
+    }
+    return absl::InvalidArgumentError(fmt::format("{}: error: {}", FormatLocation(at), message));
   }
 }
 

@@ -1,6 +1,7 @@
 #include "sim/simulate/platform.h"
 
 #include "fmt/format.h"
+#include "sim/scenario/scenario_formulas.h"
 #include "sim/scenario/trace_reader.h"
 #include "sim/simulate/cancellation.h"
 #include "sim/simulate/request_sampler.h"
@@ -33,7 +34,7 @@ class FormulaBook {
     if (auto it = ids_.find(book_key); it != ids_.end()) return it->second;
     const ParamValues params = own ? scenario_.limits.ParamsFor(*org) : scenario_.limits.params;
     absl::StatusOr<std::unique_ptr<LimitFormula>> formula =
-        MakeFormula(scenario_.limits.formula, params, scenario_.limits.texts);
+        MakeLimitsFormula(scenario_.limits, params);
     if (!formula.ok()) {
       return absl::InvalidArgumentError(
           fmt::format("org '{}': {}", org_name, std::string(formula.status().message())));

@@ -11,7 +11,7 @@
 
 #include "gtest/gtest.h"
 #include "sim/simulate/cancellation.h"
-#include "tests/support/sweep_fixture.h"
+#include "tests/support/cli_fixture.h"
 
 namespace ratesim {
 namespace {

@@ -10,9 +10,9 @@
 
 #include "gtest/gtest.h"
 #include "sim/simulate/cancellation.h"
-#include "tests/support/sweep_fixture.h"
+#include "tests/support/cli_fixture.h"
 
-// In the namespace of the command-line test helpers (sweep_fixture.h), which it uses throughout.
+// In the namespace of the command-line test helpers (cli_fixture.h), which it uses throughout.
 namespace ratesim::testing {
 namespace {
 

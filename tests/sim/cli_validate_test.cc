@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "tests/support/sweep_fixture.h"
+#include "tests/support/cli_fixture.h"
 
 namespace ratesim {
 namespace {

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/support/cli_fixture.h"
 #include "tests/support/scenario_errors.h"
-#include "tests/support/sweep_fixture.h"
 
 namespace ratesim {
 namespace {

@@ -9,8 +9,8 @@
 #include "engine/limit_formula.h"
 #include "engine/rate_range.h"
 #include "gtest/gtest.h"
+#include "tests/support/cli_fixture.h"
 #include "tests/support/scenario_errors.h"
-#include "tests/support/sweep_fixture.h"
 
 namespace ratesim {
 namespace {

@@ -1,6 +1,7 @@
 // A number beyond the range of a double, in a scenario file or on the command line, is named as
-// such with the largest a double holds, not reported as toml++'s bare parse error, as "a string"
-// (--set keeps what TOML cannot read as text) nor as an integer too large.
+// such with the largest a double holds and the key it is set under, not reported as toml++'s bare
+// parse error, as "a string" (--set keeps what TOML cannot read as text) nor as an integer too
+// large.
 #include <string>
 #include <vector>
 
@@ -21,18 +22,59 @@ std::string WithBase(const std::string& base) {
   return testing::TinyWithLimits("[limits]\nbase_rpm = " + base);
 }
 
-TEST(NumberRangeError, AFileNumberBeyondADoubleGetsAHint) {
+TEST(NumberRangeError, AFileNumberBeyondADoubleGetsAHintAndItsKey) {
   // At the end of the number, where toml++ stops.
   EXPECT_EQ(ErrorOf(WithBase("1e400")),
-            "s.toml:9:17: error: 1e400 is beyond ±1.7976931348623157e+308, the range of a "
-            "double; write a number closer to 0");
-  // toml++ quotes it without its sign; the message has it back from the line.
+            "s.toml:9:17: error: 'base_rpm' in [limits]: 1e400 is beyond "
+            "±1.7976931348623157e+308, the range of a double; write a number closer to 0");
+  // toml++ quotes it without its sign and '_'; the message has them back from the line.
   EXPECT_EQ(ErrorOf(WithBase("-1.5e309")),
-            "s.toml:9:20: error: -1.5e309 is beyond ±1.7976931348623157e+308, the range of a "
-            "double; write a number closer to 0");
+            "s.toml:9:20: error: 'base_rpm' in [limits]: -1.5e309 is beyond "
+            "±1.7976931348623157e+308, the range of a double; write a number closer to 0");
+  EXPECT_EQ(ErrorOf(WithBase("-1_000e306")),
+            "s.toml:9:22: error: 'base_rpm' in [limits]: -1_000e306 is beyond "
+            "±1.7976931348623157e+308, the range of a double; write a number closer to 0");
+  // In an array of values, the array's key.
   EXPECT_EQ(ErrorOf(testing::TinyWithLimits("[limits]\nbase_rpm = 60\nk = [1, +2e400]")),
-            "s.toml:10:15: error: +2e400 is beyond ±1.7976931348623157e+308, the range of a "
-            "double; write a number closer to 0");
+            "s.toml:10:15: error: 'k' in [limits]: +2e400 is beyond ±1.7976931348623157e+308, "
+            "the range of a double; write a number closer to 0");
+}
+
+// The tiny scenario with the line that starts with `line` replaced by `with`.
+std::string Replaced(const std::string& line, const std::string& with) {
+  std::string text = testing::kTinyScenario;
+  const size_t at = text.find(line);
+  text.replace(at, text.find('\n', at) - at, with);
+  return text;
+}
+
+// What the error for a number beyond a double says before the number: its position and key.
+std::string KeyPart(const std::string& text) {
+  const std::string error = ErrorOf(text);
+  return error.substr(0, error.find(": 1e400 is beyond"));
+}
+
+TEST(NumberRangeError, AFileNumberBeyondADoubleIsNamedByItsKeyWhereverItIs) {
+  EXPECT_EQ(KeyPart(Replaced("title = ", "title = 1e400")),
+            "s.toml:1:14: error: 'title' in the top-level table");
+  EXPECT_EQ(KeyPart(Replaced("seed = ", "seed = 1e400")), "s.toml:5:13: error: 'seed' in [run]");
+  EXPECT_EQ(KeyPart(Replaced("  rate = ", "  rate = 1e400")),
+            "s.toml:19:15: error: 'rate' in [[orgs.traffic]]");
+  EXPECT_EQ(KeyPart(Replaced("  count = ", "  count = 1e400")),
+            "s.toml:27:16: error: 'count' in [[orgs.traffic]]");
+  EXPECT_EQ(KeyPart(Replaced("max_wait = ", "max_wait = 1e400")),
+            "s.toml:37:17: error: 'max_wait' in [[policies]]");
+  // Inline tables, and arrays of them, named as the loader names them.
+  EXPECT_EQ(KeyPart(Replaced("service = ", "service = { dist = \"constant\", mean = 1e400 }")),
+            "s.toml:11:44: error: 'mean' in 'service' of [[models]]");
+  EXPECT_EQ(KeyPart(Replaced("concurrency = ", "concurrency = 2\nschedule = [{ at = \"5s\", "
+                                               "replicas = 1e400 }]")),
+            "s.toml:11:42: error: 'replicas' in 'schedule' of [[models]]");
+  // A later number as large does not hide the key of the first, the one reported.
+  EXPECT_EQ(KeyPart(Replaced("seed = ", "seed = 1e400\nbig = 2e400")),
+            "s.toml:5:13: error: 'seed' in [run]");
+  // A file that is not TOML for another reason too (a key set twice) names no key, as before.
+  EXPECT_EQ(KeyPart(Replaced("seed = ", "seed = 1e400\nresolution = \"5s\"")), "s.toml:5:13: error");
 }
 
 TEST(NumberRangeError, ASetNumberBeyondADoubleIsNotAString) {

@@ -14,7 +14,7 @@
 #include "fmt/format.h"
 #include "sim/report/human_units.h"
 #include "sim/sweep/shard_file.h"
-#include "tests/support/sweep_fixture.h"
+#include "tests/support/cli_fixture.h"
 
 namespace ratesim {
 namespace {

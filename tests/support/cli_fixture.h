@@ -1,8 +1,9 @@
 // What the command-line tests share: tiny scenario files in a fresh temp dir (TinyScenarioTest),
 // `ratesim` run in-process, and file helpers.
-#ifndef RATESIM_TESTS_SUPPORT_SWEEP_FIXTURE_H_
-#define RATESIM_TESTS_SUPPORT_SWEEP_FIXTURE_H_
+#ifndef RATESIM_TESTS_SUPPORT_CLI_FIXTURE_H_
+#define RATESIM_TESTS_SUPPORT_CLI_FIXTURE_H_
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -145,4 +146,4 @@ class TinyScenarioTest : public ::testing::Test {
 
 }  // namespace ratesim::testing
 
-#endif  // RATESIM_TESTS_SUPPORT_SWEEP_FIXTURE_H_
+#endif  // RATESIM_TESTS_SUPPORT_CLI_FIXTURE_H_

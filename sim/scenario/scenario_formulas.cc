@@ -1,9 +1,8 @@
-#include "sim/report/scenario_formulas.h"
+#include "sim/scenario/scenario_formulas.h"
 
 #include <algorithm>
 #include <utility>
 
-#include "absl/status/statusor.h"
 #include "fmt/format.h"
 
 namespace ratesim {
@@ -39,6 +38,11 @@ std::string OwnerName(const FormulaOwner& owner) {
 
 }  // namespace
 
+absl::StatusOr<std::unique_ptr<LimitFormula>> MakeLimitsFormula(const LimitSpec& limits,
+                                                                const ParamValues& params) {
+  return MakeFormula(limits.formula, params, limits.texts);
+}
+
 std::vector<ScenarioFormula> ScenarioFormulas(const Scenario& scenario) {
   const LimitSpec& limits = scenario.limits;
   // Each distinct parameter set, in the order first met: orgs whose overrides change nothing use
@@ -58,8 +62,7 @@ std::vector<ScenarioFormula> ScenarioFormulas(const Scenario& scenario) {
   }
   std::vector<ScenarioFormula> formulas;
   for (const FormulaOwner& owner : owners) {
-    absl::StatusOr<std::unique_ptr<LimitFormula>> formula =
-        MakeFormula(limits.formula, owner.params, limits.texts);
+    absl::StatusOr<std::unique_ptr<LimitFormula>> formula = MakeLimitsFormula(limits, owner.params);
     if (!formula.ok()) continue;  // the loader made every one of them already
     formulas.push_back({OwnerName(owner), *std::move(formula)});
   }
