@@ -184,6 +184,9 @@ TEST(AuditCsv, SaysWhetherABufferedRequestExpiredWasDisplacedOrWasShed) {
             "wf,0,2,1,true,acme,llama,10.000000000,within,buffered,,16.000000000,503,"
             "model_overloaded,shed,800,0,120,1,0.000,120000,1500");
   // Every reason has a name of its own.
+  EXPECT_EQ(FailReasonName(FailReason::kNoCapacity), "no_capacity");
+  EXPECT_EQ(FailReasonName(FailReason::kBufferFull), "buffer_full");
+  EXPECT_EQ(FailReasonName(FailReason::kWouldExpire), "would_expire");
   EXPECT_EQ(FailReasonName(FailReason::kExpired), "expired");
   EXPECT_EQ(FailReasonName(FailReason::kDisplaced), "displaced");
   EXPECT_EQ(FailReasonName(FailReason::kShed), "shed");
