@@ -24,6 +24,9 @@ struct LaterArrival {
 };
 
 constexpr Nanos kNoRelease = std::numeric_limits<Nanos>::min();
+// No place in a key's schedule: a within-rate request's, or a key's last place once given back.
+// A place is at or after its request's arrival, so never the earliest time there is.
+constexpr Nanos kNoPlace = std::numeric_limits<Nanos>::min();
 // Spacing is capped so that schedule arithmetic cannot overflow: ~31 years is "never" for a buffer.
 constexpr double kMaxSpacing = 1e18;
 
@@ -49,40 +52,50 @@ PacingPolicy::PacingPolicy(const ParamValues& params)
 
 SmoothingPolicy::Admission PacingPolicy::OnArrival(const Ticket& ticket, const KeyView& key,
                                                    bool slot_free, Nanos now, FailReason* reason) {
-  if (ticket.rate_class == RateClass::kWithin) return Ready(ticket, slot_free, reason);
+  if (ticket.rate_class == RateClass::kWithin) return Enqueue(ticket, kNoPlace, slot_free, reason);
   if (!(key.request_rate > 0.0)) {
-    *reason = FailReason::kBufferFull;
+    *reason = FailReason::kWouldExpire;
     return Admission::kRejected;
   }
-  if (ticket.key >= next_release_.size()) next_release_.resize(ticket.key + size_t{1}, kNoRelease);
-  Nanos& next_release = next_release_[ticket.key];
+  if (ticket.key >= schedule_.size()) {
+    schedule_.resize(ticket.key + size_t{1}, KeySchedule{kNoRelease, kNoPlace});
+  }
+  KeySchedule& schedule = schedule_[ticket.key];
   const double spacing_ns =
       std::min(kMaxSpacing, static_cast<double>(kNanosPerSecond) / key.request_rate);
   const Nanos spacing = std::max<Nanos>(1, static_cast<Nanos>(spacing_ns));
 
   // The burst allowance: fewer than `burst` of this key's requests ahead in the schedule.
-  const Nanos scheduled = std::max(now, next_release);
+  const Nanos scheduled = std::max(now, schedule.next_release);
   if (static_cast<double>(scheduled - now) < burst_ * static_cast<double>(spacing)) {
-    const Admission admission = Ready(ticket, slot_free, reason);
-    if (admission != Admission::kRejected) next_release = SaturatingAdd(scheduled, spacing);
+    const Admission admission = Enqueue(ticket, scheduled, slot_free, reason);
+    if (admission != Admission::kRejected) {
+      schedule.last_place = scheduled;
+      schedule.next_release = SaturatingAdd(scheduled, spacing);
+    }
     return admission;
   }
 
-  const Nanos eligible = std::max(key.fits_at, next_release);
-  if (eligible >= ticket.arrival + max_wait_ || Depth() >= max_depth_) {
+  const Nanos eligible = std::max(key.fits_at, schedule.next_release);
+  if (eligible >= ticket.arrival + max_wait_) {
+    *reason = FailReason::kWouldExpire;
+    return Admission::kRejected;
+  }
+  if (Depth() >= max_depth_) {
     *reason = FailReason::kBufferFull;
     return Admission::kRejected;
   }
-  next_release = SaturatingAdd(eligible, spacing);
-  if (eligible <= now) return Ready(ticket, slot_free, reason);
+  schedule.last_place = eligible;
+  schedule.next_release = SaturatingAdd(eligible, spacing);
+  if (eligible <= now) return Enqueue(ticket, eligible, slot_free, reason);
   pacing_.push_back(Paced{ticket, eligible, seq_++});
   pacing_.back().ticket.ready_at = eligible;
   std::push_heap(pacing_.begin(), pacing_.end(), LaterEligible{});
   return Admission::kBuffered;
 }
 
-SmoothingPolicy::Admission PacingPolicy::Ready(const Ticket& ticket, bool slot_free,
-                                               FailReason* reason) {
+SmoothingPolicy::Admission PacingPolicy::Enqueue(const Ticket& ticket, Nanos place, bool slot_free,
+                                                 FailReason* reason) {
   if (slot_free) {
     // A free slot means nothing startable waits, unless this arrival's own Expire just released
     // paced requests. They are older and go first: the arrival queues behind them and the engine
@@ -93,7 +106,7 @@ SmoothingPolicy::Admission PacingPolicy::Ready(const Ticket& ticket, bool slot_f
     *reason = FailReason::kBufferFull;
     return Admission::kRejected;
   }
-  ready_.push_back(ticket);
+  ready_.push_back(Ready{ticket, place});
   return Admission::kBuffered;
 }
 
@@ -101,8 +114,8 @@ bool PacingPolicy::Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) 
   Expire(now, dropped);
   // Oldest arrival first; at equal arrival the never-paced request goes first.
   if (!ready_.empty() &&
-      (released_.empty() || ready_.front().arrival <= released_.front().ticket.arrival)) {
-    *next = ready_.pop_front();
+      (released_.empty() || ready_.front().ticket.arrival <= released_.front().ticket.arrival)) {
+    *next = ready_.pop_front().ticket;
     return true;
   }
   if (released_.empty()) return false;
@@ -120,19 +133,31 @@ void PacingPolicy::Expire(Nanos now, std::vector<Dropped>* dropped) {
     pacing_.pop_back();
     std::push_heap(released_.begin(), released_.end(), LaterArrival{});
   }
-  while (!ready_.empty() && ready_.front().arrival + max_wait_ <= now) {
-    dropped->push_back({ready_.pop_front(), FailReason::kExpired});
+  while (!ready_.empty() && ready_.front().ticket.arrival + max_wait_ <= now) {
+    const Ready expired = ready_.pop_front();
+    ExpireHolder(expired.ticket, expired.place, dropped);
   }
   while (!released_.empty() && released_.front().ticket.arrival + max_wait_ <= now) {
     std::pop_heap(released_.begin(), released_.end(), LaterArrival{});
-    dropped->push_back({released_.back().ticket, FailReason::kExpired});
+    ExpireHolder(released_.back().ticket, released_.back().eligible, dropped);
     released_.pop_back();
+  }
+}
+
+void PacingPolicy::ExpireHolder(const Ticket& ticket, Nanos place, std::vector<Dropped>* dropped) {
+  dropped->push_back({ticket, FailReason::kExpired});
+  if (place == kNoPlace) return;
+  // A place is only ever held by an admitted over-rate request, whose key has a schedule.
+  KeySchedule& schedule = schedule_[ticket.key];
+  if (schedule.last_place == place) {
+    schedule.next_release = place;
+    schedule.last_place = kNoPlace;
   }
 }
 
 Nanos PacingPolicy::NextWakeup() const {
   Nanos wakeup = fill_at_;
-  if (!ready_.empty()) wakeup = std::min(wakeup, ready_.front().arrival + max_wait_);
+  if (!ready_.empty()) wakeup = std::min(wakeup, ready_.front().ticket.arrival + max_wait_);
   if (!released_.empty()) wakeup = std::min(wakeup, released_.front().ticket.arrival + max_wait_);
   if (!pacing_.empty()) wakeup = std::min(wakeup, pacing_.front().eligible);
   return wakeup;

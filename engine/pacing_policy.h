@@ -7,9 +7,9 @@
 // so consecutive over-rate requests of a key start at least 1/rate apart (rate = the key's dynamic
 // request rate at the request's arrival). It waits in a heap until `eligible`, then joins the
 // requests that may start. If `eligible` is at or past its deadline (arrival + max_wait) it could
-// never start, and fails at once with kBufferFull: the interface has no "would wait too long"
-// reason, and "the buffer has no room for it in time" is the closest. A key whose rate is 0 cannot
-// be paced: its over-rate requests fail the same way.
+// never start, and fails at once with kWouldExpire rather than wait to expire. A key whose rate is
+// 0 cannot be paced: its over-rate requests fail the same way. (kBufferFull is kept for a buffer
+// at max_depth; a request that meets both is kWouldExpire, which no buffer size would have saved.)
 //
 // Burst allowance: an over-rate request passes unpaced (straight to the FIFO) while fewer than
 // `burst` of its key's requests are ahead of it in the pacing schedule (next_release[k] - now <
@@ -33,9 +33,25 @@
 // ordered by arrival. Both are ordered by arrival, hence by deadline, so the earliest deadline is
 // one of two fronts.
 //
+// A place given back: a request that took a place in its key's schedule (paced, or let through by
+// the burst allowance) and expires unstarted gives its place back if it held the key's last one:
+// next_release[k] returns to that place, so the key's next request may take it. Without this, a
+// key whose last request expired waiting for a slot would pay for it with its next one, up to
+// 1/rate later: at a slow rate (spacing above max_wait) refused as kWouldExpire although the key
+// started nothing. This never lets the key above its rate: the place given back is after the
+// previous place by at least 1/rate, and its holder never started. Only the last place returns:
+// one in the middle lies between later places already given to requests that are waiting, which
+// would have to move up (a re-sort of the heap per expiry) or its next taker would share an
+// instant with one of them; and a hole in the past delays nothing, since the schedule runs from
+// the last place, not from a count of requests. (The engine refunds the key's window for every
+// such expiry: that counts requests; this schedule keeps their spacing.)
+//
 // Invariants:
 //  - Every paced request has eligible < arrival + max_wait, so it is released before its deadline
 //    and expires, if at all, from the released heap.
+//  - A key's next_release is past every place of the key still held, and a new place is at least
+//    next_release, which then moves at least 1 ns past it: held places are distinct, and
+//    schedule_[k].last_place (if not kNoPlace) names the one request holding it.
 //  - After Expire(now) the pacing heap holds only requests with eligible > now.
 //  - Depth() = FIFO + released + pacing heap, at most max_depth.
 #ifndef RATESIM_ENGINE_PACING_POLICY_H_
@@ -72,24 +88,40 @@ class PacingPolicy final : public SmoothingPolicy {
 
  private:
   // A paced request. `seq` (admission order) breaks ties, so that the order never depends on the
-  // heap's internals.
+  // heap's internals. Its place in its key's schedule is `eligible`.
   struct Paced {
     Ticket ticket;
     Nanos eligible;
     uint64_t seq;
   };
+  // A request that may start now, never paced, and its place in its key's schedule: kNoPlace for a
+  // within-rate request, which takes none.
+  struct Ready {
+    Ticket ticket;
+    Nanos place;
+  };
+  // A key's pacing schedule: when its next over-rate request may be eligible, and the place of the
+  // last one admitted (kNoPlace once given back).
+  struct KeySchedule {
+    Nanos next_release;
+    Nanos last_place;
+  };
 
-  // Queues `ticket` to start as soon as a slot frees (or at once if one is free).
-  Admission Ready(const Ticket& ticket, bool slot_free, FailReason* reason);
+  // Queues `ticket`, holding `place` in its key's schedule, to start as soon as a slot frees (or at
+  // once if one is free).
+  Admission Enqueue(const Ticket& ticket, Nanos place, bool slot_free, FailReason* reason);
+  // Fails `ticket`, which held `place`, as expired: appends it to *dropped, and if it held its
+  // key's last place, gives the place back.
+  void ExpireHolder(const Ticket& ticket, Nanos place, std::vector<Dropped>* dropped);
 
   size_t max_depth_;
   Nanos max_wait_;
   double burst_;
 
-  TicketRing ready_;                 // may start now, never paced: arrival order
-  std::vector<Paced> released_;      // paced, now eligible: min-heap by (arrival, seq)
-  std::vector<Paced> pacing_;        // paced, not yet eligible: min-heap by (eligible, seq)
-  std::vector<Nanos> next_release_;  // by KeyId, grown on demand
+  Ring<Ready> ready_;                  // may start now, never paced: arrival order
+  std::vector<Paced> released_;        // paced, now eligible: min-heap by (arrival, seq)
+  std::vector<Paced> pacing_;          // paced, not yet eligible: min-heap by (eligible, seq)
+  std::vector<KeySchedule> schedule_;  // by KeyId, grown on demand
   uint64_t seq_ = 0;
   // Set when an arrival found a free slot while released requests were waiting: the engine does
   // not fill slots after an arrival, so NextWakeup asks for a Wake at that instant.

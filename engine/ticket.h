@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "engine/attribution.h"
+#include "engine/fail_reason.h"
 #include "engine/ids.h"
 #include "engine/time.h"
 
@@ -24,15 +25,6 @@ struct Ticket {
   // key's own excess caused is not read as the platform's congestion. At or before `arrival`
   // (the default) means at arrival.
   Nanos ready_at = 0;
-};
-
-// Why a request left the engine without being served.
-enum class FailReason : uint8_t {
-  kNoCapacity,  // no slot free and the policy does not buffer
-  kBufferFull,  // the policy's buffer was at its maximum depth
-  kExpired,     // waited in the buffer until its deadline (max_wait, max_wait_over)
-  kDisplaced,   // pushed out of a full buffer by a within-rate request (within_first)
-  kShed,        // dropped by the policy's delay control while overloaded (codel)
 };
 
 // A request a smoothing policy gives up after having buffered it, and why: the engine fails it with

@@ -15,6 +15,7 @@
 #include "sim/report/audit_csv.h"
 #include "sim/report/comparison_table.h"
 #include "sim/report/composition_warning.h"
+#include "sim/report/fail_reason_table.h"
 #include "sim/report/floor_warning.h"
 #include "sim/report/human_units.h"
 #include "sim/report/idle_stream_warning.h"
@@ -257,7 +258,8 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   ComparisonTableOptions table;
   table.replications = request.replications;
   context.out << Describe(scenario, request.replications) << "\n\n"
-              << ComparisonTable(*runs, table) << PolicyVerdict(*runs, request.replications);
+              << ComparisonTable(*runs, table) << FailReasonTable(*runs, request.replications)
+              << PolicyVerdict(*runs, request.replications);
   context.err << NonFiniteRateWarning(*runs, request.replications, scenario.limits.formula);
   if (!metadata) return kExitOk;
   std::vector<std::string> staged_files;

@@ -64,6 +64,11 @@ void MetricsRecorder::Failed(KeyId key, ErrorType type) {
   }
 }
 
+void MetricsRecorder::AttemptFailed(KeyId key, FailReason reason) {
+  const size_t index = static_cast<size_t>(reason);
+  ForEachSlice(key, [index](SliceMetrics& slice) { ++slice.counts.failed_attempts[index]; });
+}
+
 void MetricsRecorder::StillInFlight(KeyId key) {
   ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.in_flight; });
 }

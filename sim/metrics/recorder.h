@@ -31,7 +31,11 @@ class MetricsRecorder {
   void Retried(KeyId key);
   void Started(KeyId key, Nanos queue_wait);
   void Succeeded(KeyId key, Nanos latency);
+  // The request ended failed (its last attempt did), as `type`.
   void Failed(KeyId key, ErrorType type);
+  // An attempt failed, for `reason`: every failed attempt, whether the client retries it or not
+  // (OutcomeCounts::failed_attempts).
+  void AttemptFailed(KeyId key, FailReason reason);
   void StillInFlight(KeyId key);
 
   // The model's slots, busy slots or buffer changed at `now` (or may have): integrates the previous

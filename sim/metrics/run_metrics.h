@@ -5,19 +5,29 @@
 #ifndef RATESIM_SIM_METRICS_RUN_METRICS_H_
 #define RATESIM_SIM_METRICS_RUN_METRICS_H_
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "engine/attribution.h"
+#include "engine/fail_reason.h"
 #include "engine/limit_formula.h"
 #include "engine/time.h"
 #include "sim/metrics/histogram.h"
 
 namespace ratesim {
 
-// Every offered request ends in exactly one of ok, the 429s, 503, or is still in flight when the run
-// stops: offered == ok + r429_request + r429_token + r503 + in_flight.
+// Every offered request ends in exactly one of ok, the 429s, 503, or is still in flight when the
+// run stops: offered == ok + r429_request + r429_token + r503 + in_flight.
+//
+// failed_attempts counts attempts, not requests, by the policy's reason (FailReason): every attempt
+// that failed, those a client then retried included, since a request's final outcome alone hides
+// what its earlier attempts met. Each retry follows one failed attempt, so
+//     r429() + r503 + retries <= failed_attempts_total() <= r429() + r503 + retries + in_flight,
+// equal on the left once nothing is in flight (the right allows for requests that were waiting
+// to retry when a run without drain stopped: their failed attempt counted, their retry not sent).
 struct OutcomeCounts {
   int64_t offered = 0;
   int64_t ok = 0;            // 200
@@ -26,8 +36,17 @@ struct OutcomeCounts {
   int64_t r503 = 0;          // 503 model_overloaded
   int64_t in_flight = 0;     // buffered, running or waiting to retry when a run without drain stopped
   int64_t retries = 0;       // attempts after the first; not requests: offered counts requests
+  std::array<int64_t, kFailReasonCount> failed_attempts{};  // indexed by FailReason
 
   int64_t r429() const { return r429_request + r429_token; }
+  int64_t failed_attempts_total() const {
+    int64_t total = 0;
+    for (const int64_t count : failed_attempts) total += count;
+    return total;
+  }
+  int64_t failed_attempts_for(FailReason reason) const {
+    return failed_attempts[static_cast<size_t>(reason)];
+  }
   int64_t finished() const { return ok + r429() + r503; }
   // ok / finished; 0 when nothing finished (never NaN).
   double success_rate() const {
@@ -49,6 +68,9 @@ struct OutcomeCounts {
     r503 += other.r503;
     in_flight += other.in_flight;
     retries += other.retries;
+    for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
+      failed_attempts[reason] += other.failed_attempts[reason];
+    }
   }
 };
 

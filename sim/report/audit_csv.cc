@@ -23,17 +23,6 @@ std::string_view AdmissionName(SmoothingPolicy::Admission admission) {
   return "";
 }
 
-std::string_view FailReasonName(FailReason reason) {
-  switch (reason) {
-    case FailReason::kNoCapacity: return "no_capacity";
-    case FailReason::kBufferFull: return "buffer_full";
-    case FailReason::kExpired: return "expired";
-    case FailReason::kDisplaced: return "displaced";
-    case FailReason::kShed: return "shed";
-  }
-  return "";
-}
-
 // --- AuditCsvObserver ----------------------------------------------------------------------------
 
 AuditCsvObserver::AuditCsvObserver(std::string_view policy, int replication, std::ostream& out)

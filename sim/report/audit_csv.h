@@ -13,8 +13,10 @@
 //   admission   served_now | buffered | rejected (the policy's decision at arrival)
 //   started_s   start of service; empty if the attempt never started
 //   status      200 | 429 | 503; error_type empty for 200
-//   reason      empty for 200, else no_capacity | buffer_full | expired (reached max_wait) |
-//               displaced (pushed out by a within-rate request) | shed (codel's delay control)
+//   reason      empty for 200, else no_capacity | buffer_full | would_expire (pacing could not
+//               start it within max_wait) | expired (reached max_wait) | displaced (pushed out by a
+//               within-rate request) | shed (codel's delay control): FailReasonName
+//               (engine/fail_reason.h)
 //   times       seconds from the start of the run, with exactly 9 decimals (nanoseconds)
 //
 // Rows follow run order (policy, then replication), then the order attempts ended. Names are quoted
@@ -69,9 +71,8 @@ class AuditCsvObserver : public AttemptObserver {
 // "12.345678901": `ns` as seconds with exactly nine decimals, exact for every int64.
 std::string SecondsWithNanos(int64_t ns);
 
-// The wire names of the audit's enum columns.
+// The wire name of the audit's admission column (the reason's is FailReasonName, fail_reason.h).
 std::string_view AdmissionName(SmoothingPolicy::Admission admission);
-std::string_view FailReasonName(FailReason reason);
 
 class AuditLog {
  public:

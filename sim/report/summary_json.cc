@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "engine/fail_reason.h"
 #include "fmt/format.h"
 #include "sim/metrics/fairness.h"
 #include "sim/report/comparison_table.h"
@@ -12,6 +13,8 @@ namespace ratesim {
 namespace {
 
 double Seconds(int64_t ns) { return ToSeconds(ns); }
+
+constexpr const char* kFailedAttemptsByReason = "failed_attempts_by_reason";
 
 void WriteDistribution(const LogHistogram& histogram, JsonWriter& json) {
   json.BeginObject();
@@ -43,6 +46,13 @@ void WriteSliceFields(const SliceMetrics& slice, JsonWriter& json) {
     json.Key(name);
     json.Int(value);
   }
+  json.Key(kFailedAttemptsByReason);
+  json.BeginObject();
+  for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
+    json.Key(FailReasonName(static_cast<FailReason>(reason)));
+    json.Int(counts.failed_attempts[reason]);
+  }
+  json.EndObject();
   json.Key("success_rate");
   json.Double(counts.success_rate());
   json.Key("latency");
@@ -215,6 +225,19 @@ void WriteSliceEstimates(const PolicyReplications& group, const SliceOf& slice_o
                   }),
                   json);
   }
+  json.Key(kFailedAttemptsByReason);
+  json.BeginObject();
+  for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
+    json.Key(FailReasonName(static_cast<FailReason>(reason)));
+    WriteEstimate(group,
+                  OfSlice(slice_of,
+                          [reason](const SliceMetrics& slice) {
+                            return std::optional<double>(
+                                static_cast<double>(slice.counts.failed_attempts[reason]));
+                          }),
+                  json);
+  }
+  json.EndObject();
   const std::pair<const char*, std::optional<double> (*)(const OutcomeCounts&)> shares[] = {
       {"success_rate", &SuccessShare}, {"r429_share", &Share429}, {"r503_share", &Share503}};
   for (const auto& [name, share] : shares) {

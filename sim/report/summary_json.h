@@ -5,14 +5,20 @@
 //       "seed": 1, "end_time_s": 61.5,
 //       "overall": SLICE + {"utilisation"},
 //       "per_org": {"<org>": SLICE, ...},
-//       "per_model": {"<model>": SLICE + {"utilisation", "slots", "started", "mean_buffered"}, ...}},
+//       "per_model": {"<model>": SLICE + {"utilisation", "slots", "started", "mean_buffered"},
+//       ...}},
 //     ...}}
 //   SLICE = {"offered", "ok", "r429_request", "r429_token", "r429", "r503", "in_flight", "retries",
-//            "success_rate", "latency": DIST, "queue_wait": DIST}
+//            "failed_attempts_by_reason": REASONS, "success_rate", "latency": DIST,
+//            "queue_wait": DIST}
+//   REASONS = {"no_capacity", "buffer_full", "would_expire", "expired", "displaced", "shed"}
 //   DIST  = {"count", "p50", "p90", "p99", "mean", "max"}   (seconds; all 0 when count is 0)
 //
-// "latency" covers successful requests (arrival to completion), "queue_wait" started ones (arrival to
-// start of service); "retries" counts attempts after the first. Policies, orgs and models appear in
+// "latency" covers successful requests (arrival to completion), "queue_wait" started ones (arrival
+// to start of service); "retries" counts attempts after the first. "failed_attempts_by_reason"
+// counts attempts, not requests: every attempt that failed, those a client then retried included,
+// by the policy's reason (engine/fail_reason.h), every reason present (0 if none). With nothing in
+// flight they sum to r429 + r503 + retries (OutcomeCounts). Policies, orgs and models appear in
 // run, id order.
 //
 // With N > 1 replications per policy, the same shape with every number replaced by its estimate
@@ -27,7 +33,8 @@
 //       "per_model": {"<model>": SLICE_EST + {"utilisation", "slots", "started", "mean_buffered"}},
 //       "runs": [RUN of replication 0, RUN of replication 1, ...]},    (RUN: the one-run layout)
 //     ...}}
-//   SLICE_EST = SLICE with EST for each number, + {"r429_share": EST, "r503_share": EST}
+//   SLICE_EST = SLICE with EST for each number (each reason's count too), + {"r429_share": EST,
+//               "r503_share": EST}
 //
 // A number a replication does not define (a latency with no successful request, a share with
 // nothing finished) is left out of its estimate rather than counted as 0 (replication_stats.h).

@@ -262,6 +262,7 @@ class Simulation {
     const bool final = delay == kNever;
     Audit(request, now, failure.attribution.status, failure.attribution.error_type, failure.reason,
           final);
+    recorder_.AttemptFailed(request.key, failure.reason);
     if (final) {
       recorder_.Failed(request.key, failure.attribution.error_type);
       EndRequest(slot, now);

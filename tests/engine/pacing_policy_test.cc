@@ -1,8 +1,9 @@
 // PacingPolicy's promise: a burst above a key's rate is delayed, not failed. Over-rate requests of
 // a key start exactly 1/rate apart from the time they would fit, none fails while the last of them
-// can start before its max wait, those that cannot are refused at once; within-rate requests are
-// never paced; `burst` lets that many through unpaced. Checked directly, through the Engine, and
-// against a naive oracle over a long random sequence.
+// can start before its max wait, those that cannot are refused at once (kWouldExpire); within-rate
+// requests are never paced; `burst` lets that many through unpaced; a key's last place in the
+// schedule comes back when its holder expires unstarted, and no other place does. Checked directly,
+// through the Engine, and against a naive oracle over a long random sequence.
 #include "engine/pacing_policy.h"
 
 #include <algorithm>
@@ -103,7 +104,7 @@ TEST(PacingPolicy, RefusesAtOnceWhatCouldNotStartBeforeItsMaxWait) {
   for (int i = 0; i < 12; ++i) {
     EXPECT_EQ(admissions[i], i < 9 ? Admission::kBuffered : Admission::kRejected) << i;
     if (i >= 9) {
-      EXPECT_EQ(reasons[i], FailReason::kBufferFull);
+      EXPECT_EQ(reasons[i], FailReason::kWouldExpire);
     }
   }
   // The refused ones took no place in the schedule: the 9 admitted keep their exact times.
@@ -198,7 +199,75 @@ TEST(PacingPolicy, AKeyWithoutARateCannotBePacedAndFailsAtOnce) {
   EXPECT_EQ(pacing.OnArrival(Request(1, 0, RateClass::kOverTokens), KeyView{0.0, 0.0, kSecond},
                              false, 0, &reason),
             Admission::kRejected);
-  EXPECT_EQ(reason, FailReason::kBufferFull);
+  EXPECT_EQ(reason, FailReason::kWouldExpire);
+}
+
+TEST(PacingPolicy, AFullBufferIsBufferFullAndATooLateRequestWouldExpireWhateverTheDepth) {
+  // Room for one: the second request (eligible at 1.0 s, deadline 5 s) finds the buffer full. A
+  // third, whose window fits it only at its deadline, is refused as too late, which it would be
+  // whatever the buffer held.
+  PacingPolicy pacing = MakePacing({{"max_depth", 1}, {"max_wait", 5.0}});
+  std::vector<FailReason> reasons;
+  OfferBurst(pacing, 2, 0, kHalf, false, 0, &reasons);
+  EXPECT_EQ(reasons[1], FailReason::kBufferFull);
+  FailReason reason = FailReason::kNoCapacity;
+  EXPECT_EQ(pacing.OnArrival(Request(9, 0, RateClass::kOverRequests),
+                             KeyView{2.0, 1e6, 5 * kSecond}, false, 0, &reason),
+            Admission::kRejected);
+  EXPECT_EQ(reason, FailReason::kWouldExpire);
+}
+
+TEST(PacingPolicy, AKeysLastPlaceComesBackWhenItsHolderExpiresUnstarted) {
+  // A slow key (0.1/s: places 10 s apart) and a 5 s max wait. Its request at 0 is eligible at 1 s,
+  // never gets a slot and expires at 5 s. Its next one, at 6 s, fits its window again (the engine
+  // refunded the first): kept behind the place the first never used (11 s, at its deadline) it
+  // would be refused although the key started nothing; given that place back, it starts at once.
+  PacingPolicy pacing = MakePacing({{"max_wait", 5.0}});
+  FailReason reason = FailReason::kNoCapacity;
+  ASSERT_EQ(pacing.OnArrival(Request(0, 0, RateClass::kOverRequests), KeyView{0.1, 1e6, kSecond},
+                             false, 0, &reason),
+            Admission::kBuffered);
+  std::vector<Dropped> expired;
+  pacing.Expire(5 * kSecond, &expired);
+  EXPECT_EQ(DroppedReasons(expired), (std::vector<FailReason>{FailReason::kExpired}));
+  EXPECT_EQ(pacing.OnArrival(Request(1, 6 * kSecond, RateClass::kOverRequests),
+                             KeyView{0.1, 1e6, 6 * kSecond}, true, 6 * kSecond, &reason),
+            Admission::kServe);
+  // It took the place, and the spacing runs from it: the key's next place is 16 s, past the
+  // deadline of a request at 7 s.
+  EXPECT_EQ(pacing.OnArrival(Request(2, 7 * kSecond, RateClass::kOverRequests),
+                             KeyView{0.1, 1e6, 7 * kSecond}, true, 7 * kSecond, &reason),
+            Admission::kRejected);
+  EXPECT_EQ(reason, FailReason::kWouldExpire);
+  ASSERT_EQ(pacing.OnArrival(Request(3, 16 * kSecond, RateClass::kOverRequests),
+                             KeyView{0.1, 1e6, 6 * kSecond}, false, 16 * kSecond, &reason),
+            Admission::kBuffered);
+  EXPECT_EQ(pacing.NextWakeup(), 16 * kSecond + 5 * kSecond);  // ready at once: only its deadline
+}
+
+TEST(PacingPolicy, APlaceWithLaterPlacesBehindItDoesNotComeBack) {
+  // Places 10 s apart: the request at 0 holds 1 s, the one at 5 s holds 11 s. The first expires
+  // unstarted at 15 s while the second, released, still waits. Given back, the first's place would
+  // let a request at 15 s start beside the second, 0 s apart instead of 10: it must wait for 21 s.
+  PacingPolicy pacing = MakePacing({{"max_wait", 15.0}});
+  FailReason reason = FailReason::kNoCapacity;
+  ASSERT_EQ(pacing.OnArrival(Request(0, 0, RateClass::kOverRequests), KeyView{0.1, 1e6, kSecond},
+                             false, 0, &reason),
+            Admission::kBuffered);
+  ASSERT_EQ(pacing.OnArrival(Request(1, 5 * kSecond, RateClass::kOverRequests),
+                             KeyView{0.1, 1e6, 5 * kSecond}, false, 5 * kSecond, &reason),
+            Admission::kBuffered);
+  std::vector<Dropped> expired;
+  pacing.Expire(15 * kSecond, &expired);
+  EXPECT_EQ(DroppedIds(expired), (std::vector<uint64_t>{0}));
+  ASSERT_EQ(pacing.OnArrival(Request(2, 15 * kSecond, RateClass::kOverRequests),
+                             KeyView{0.1, 1e6, 15 * kSecond}, true, 15 * kSecond, &reason),
+            Admission::kBuffered);
+  Ticket next;
+  ASSERT_TRUE(pacing.Next(15 * kSecond, &next, &expired));
+  EXPECT_EQ(next.request, 1u);
+  EXPECT_FALSE(pacing.Next(15 * kSecond, &next, &expired));
+  EXPECT_EQ(pacing.NextWakeup(), 21 * kSecond);
 }
 
 TEST(PacingPolicy, MaxDepthCountsPacedRequests) {
@@ -287,7 +356,7 @@ TEST(PacingPolicy, ThroughTheEngineWhatCannotStartInTimeFails429AtOnce) {
   EXPECT_EQ(run.starts.size(), 11u);
   ASSERT_EQ(run.failures.size(), 1u);
   EXPECT_EQ(run.failures[0].ticket.request, 11u);
-  EXPECT_EQ(run.failures[0].reason, FailReason::kBufferFull);
+  EXPECT_EQ(run.failures[0].reason, FailReason::kWouldExpire);
   EXPECT_EQ(run.failures[0].attribution.status, HttpStatus::kTooManyRequests);
   EXPECT_EQ(run.failures[0].attribution.error_type, ErrorType::kDynamicRequestLimited);
 }
@@ -301,21 +370,26 @@ class NaivePacing {
 
   Admission OnArrival(const Ticket& t, const KeyView& key, bool slot_free, Nanos now,
                       FailReason* reason) {
-    if (t.rate_class == RateClass::kWithin) return Ready(t, slot_free, now, reason);
-    if (key.request_rate <= 0) return Reject(reason);
+    if (t.rate_class == RateClass::kWithin) return Ready(t, kNone, slot_free, now, reason);
+    if (key.request_rate <= 0) return Reject(FailReason::kWouldExpire, reason);
     const Nanos spacing = std::max<Nanos>(1, static_cast<Nanos>(1e9 / key.request_rate));
     const Nanos release = next_release_.count(t.key) ? next_release_[t.key] : now;
     const Nanos scheduled = std::max(now, release);
     if (static_cast<double>(scheduled - now) < burst_ * static_cast<double>(spacing)) {
-      const Admission a = Ready(t, slot_free, now, reason);
-      if (a != Admission::kRejected) next_release_[t.key] = scheduled + spacing;
+      const Admission a = Ready(t, scheduled, slot_free, now, reason);
+      if (a != Admission::kRejected) {
+        next_release_[t.key] = scheduled + spacing;
+        last_place_[t.key] = scheduled;
+      }
       return a;
     }
     const Nanos eligible = std::max(key.fits_at, release);
-    if (eligible >= t.arrival + max_wait_ || entries_.size() >= max_depth_) return Reject(reason);
+    if (eligible >= t.arrival + max_wait_) return Reject(FailReason::kWouldExpire, reason);
+    if (entries_.size() >= max_depth_) return Reject(FailReason::kBufferFull, reason);
     next_release_[t.key] = eligible + spacing;
-    if (eligible <= now) return Ready(t, slot_free, now, reason);
-    entries_.push_back({t, eligible, true, false, seq_++});
+    last_place_[t.key] = eligible;
+    if (eligible <= now) return Ready(t, eligible, slot_free, now, reason);
+    entries_.push_back({t, eligible, eligible, true, false, seq_++});
     return Admission::kBuffered;
   }
 
@@ -327,6 +401,12 @@ class NaivePacing {
     for (const Entry& e : entries_) {
       if (e.ticket.arrival + max_wait_ <= now) {
         expired->push_back({e.ticket, FailReason::kExpired});
+        // The key's last place comes back; any other place stays taken.
+        auto last = last_place_.find(e.ticket.key);
+        if (e.place != kNone && last != last_place_.end() && last->second == e.place) {
+          next_release_[e.ticket.key] = e.place;
+          last_place_.erase(last);
+        }
       } else {
         kept.push_back(e);
       }
@@ -368,21 +448,23 @@ class NaivePacing {
   size_t Depth() const { return entries_.size(); }
 
  private:
+  static constexpr Nanos kNone = -1;  // no place: a within-rate request (places are >= 0 here)
   struct Entry {
     Ticket ticket;
     Nanos eligible;
+    Nanos place;  // in its key's schedule
     bool paced;
     bool released;
     uint64_t seq;
   };
-  Admission Reject(FailReason* reason) {
-    *reason = FailReason::kBufferFull;
+  Admission Reject(FailReason why, FailReason* reason) {
+    *reason = why;
     return Admission::kRejected;
   }
-  Admission Ready(const Ticket& t, bool slot_free, Nanos now, FailReason* reason) {
+  Admission Ready(const Ticket& t, Nanos place, bool slot_free, Nanos now, FailReason* reason) {
     if (slot_free) return Admission::kServe;
-    if (entries_.size() >= max_depth_) return Reject(reason);
-    entries_.push_back({t, now, false, false, seq_++});
+    if (entries_.size() >= max_depth_) return Reject(FailReason::kBufferFull, reason);
+    entries_.push_back({t, now, place, false, false, seq_++});
     return Admission::kBuffered;
   }
 
@@ -391,6 +473,7 @@ class NaivePacing {
   double burst_;
   std::vector<Entry> entries_;
   std::map<KeyId, Nanos> next_release_;
+  std::map<KeyId, Nanos> last_place_;  // the place of the key's last admitted request
   uint64_t seq_ = 0;
 };
 

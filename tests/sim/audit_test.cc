@@ -184,6 +184,9 @@ TEST(AuditCsv, SaysWhetherABufferedRequestExpiredWasDisplacedOrWasShed) {
             "wf,0,2,1,true,acme,llama,10.000000000,within,buffered,,16.000000000,503,"
             "model_overloaded,shed,800,0,120,1,0.000,120000,1500");
   // Every reason has a name of its own.
+  EXPECT_EQ(FailReasonName(FailReason::kNoCapacity), "no_capacity");
+  EXPECT_EQ(FailReasonName(FailReason::kBufferFull), "buffer_full");
+  EXPECT_EQ(FailReasonName(FailReason::kWouldExpire), "would_expire");
   EXPECT_EQ(FailReasonName(FailReason::kExpired), "expired");
   EXPECT_EQ(FailReasonName(FailReason::kDisplaced), "displaced");
   EXPECT_EQ(FailReasonName(FailReason::kShed), "shed");
@@ -328,6 +331,7 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
   // Per policy and org: final rows by status, rows of later attempts.
   struct Tally {
     int64_t final_rows = 0, ok = 0, r429_request = 0, r429_token = 0, r503 = 0, retries = 0;
+    std::map<std::string, int64_t> failed_by_reason;  // every failed row, retried or final
   };
   std::map<std::string, Tally> tallies;  // "<policy>/<org>"
   bool explained_503 = false, explained_429 = false, headers_of_a_429 = false;
@@ -364,6 +368,7 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
       EXPECT_EQ(reason, "");
       EXPECT_NE(f[10], "") << "a served attempt started";
     }
+    if (status != "200") ++tally.failed_by_reason[reason];
     if (f[9] == "rejected") {
       EXPECT_EQ(f[10], "") << "a rejected attempt never started";
     }
@@ -395,7 +400,46 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
       EXPECT_EQ(tally.r503, count("r503"));
       EXPECT_EQ(tally.retries, count("retries"));
       EXPECT_GT(tally.final_rows, 0);
+      // The summary's failed attempts by reason are the audit's failed rows, reason by reason.
+      int64_t failed_rows = 0;
+      for (const std::string reason :
+           {"no_capacity", "buffer_full", "would_expire", "expired", "displaced", "shed"}) {
+        const auto rows = tally.failed_by_reason.find(reason);
+        const int64_t want = rows == tally.failed_by_reason.end() ? 0 : rows->second;
+        EXPECT_EQ(count(reason), want) << reason;
+        failed_rows += want;
+      }
+      EXPECT_EQ(failed_rows, [&] {
+        int64_t sum = 0;
+        for (const auto& [reason, rows] : tally.failed_by_reason) sum += rows;
+        return sum;
+      }()) << "a failed row without a known reason";
     }
+  }
+  // Both policies failed attempts, for reasons of their own (none has no buffer, fifo-3s one of 6
+  // with a 3 s wait), and the terminal says how many for each.
+  EXPECT_GT(tallies["none/bursty"].failed_by_reason["no_capacity"], 0);
+  EXPECT_GT(tallies["fifo-3s/bursty"].failed_by_reason["buffer_full"] +
+                tallies["fifo-3s/bursty"].failed_by_reason["expired"],
+            0);
+  const std::string text = stdout_text.str();
+  const size_t table = text.find("failed attempts by reason");
+  ASSERT_NE(table, std::string::npos) << text;
+  EXPECT_LT(table, text.find("which policy:"));
+  for (const std::string policy : {"none", "fifo-3s"}) {
+    int64_t failed = 0;
+    for (const std::string org : {"steady", "bursty"}) {
+      for (const auto& [reason, rows] : tallies[policy + "/" + org].failed_by_reason) {
+        failed += rows;
+      }
+    }
+    const size_t row = text.find("\n" + policy + " ", table);
+    ASSERT_NE(row, std::string::npos) << policy;
+    std::istringstream cells(text.substr(row + 1));
+    std::string label;
+    int64_t shown = -1;
+    cells >> label >> shown;
+    EXPECT_EQ(shown, failed) << policy;
   }
 }
 

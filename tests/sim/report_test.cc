@@ -2,6 +2,7 @@
 // the terminal table, summary.json (parsed back by a strict JSON reader written here), the
 // long-form CSV, run.json, and the atomic publication of an output directory; and the same reports
 // over replications (means and 95% intervals checked against hand computations).
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,13 +19,12 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
+#include "engine/fail_reason.h"
 #include "fmt/format.h"
-
 #include "sim/metrics/confidence.h"
 #include "sim/metrics/run_metrics.h"
 #include "sim/report/comparison_table.h"
+#include "sim/report/fail_reason_table.h"
 #include "sim/report/human_units.h"
 #include "sim/report/json_writer.h"
 #include "sim/report/output_dir.h"
@@ -453,6 +453,49 @@ TEST(ComparisonTable, OmitsTheBreakdownForASingleOrg) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// The failed attempts by reason, under the tables.
+
+// `count` failed attempts of `reason` in the overall slice of `run`.
+void AddFailedAttempts(RunResult& run, FailReason reason, int64_t count) {
+  run.metrics.overall.counts.failed_attempts[static_cast<size_t>(reason)] += count;
+}
+
+TEST(FailReasonTable, HasAColumnForEachReasonSomePolicyMetAndTheTotal) {
+  std::vector<RunResult> runs = {MakeRun("none", 1), MakeRun("fifo", 1)};
+  AddFailedAttempts(runs[0], FailReason::kNoCapacity, 45);
+  AddFailedAttempts(runs[1], FailReason::kBufferFull, 12);
+  AddFailedAttempts(runs[1], FailReason::kExpired, 33);
+  const std::string text = FailReasonTable(runs, 1);
+  const std::vector<std::string> lines = Lines(text);
+  ASSERT_EQ(lines.size(), 6u) << text;
+  EXPECT_EQ(lines[0], "");
+  EXPECT_EQ(lines[1], "failed attempts by reason (every failed attempt, retried ones too):");
+  EXPECT_EQ(Cells(lines[2]), (std::vector<std::string>{"policy", "failed", "no_capacity",
+                                                       "buffer_full", "expired"}));
+  EXPECT_EQ(Cells(LineStartingWith(text, "none ")),
+            (std::vector<std::string>{"none", "45", "45", "0", "0"}));
+  EXPECT_EQ(Cells(LineStartingWith(text, "fifo ")),
+            (std::vector<std::string>{"fifo", "45", "0", "12", "33"}));
+}
+
+TEST(FailReasonTable, IsLeftOutWhenNoAttemptFailed) {
+  EXPECT_EQ(FailReasonTable({MakeRun("none", 1), MakeRun("fifo", 2)}, 1), "");
+  EXPECT_EQ(FailReasonTable({}, 1), "");
+}
+
+TEST(FailReasonTable, FitsInAHundredColumnsWithEveryReason) {
+  // A comparison of every policy can meet every reason; ten million times each is a long run.
+  std::vector<RunResult> runs = {MakeRun("within_first-30s", 1)};
+  for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
+    AddFailedAttempts(runs[0], static_cast<FailReason>(reason), 10'000'000);
+  }
+  const std::vector<std::string> lines = Lines(FailReasonTable(runs, 1));
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(Cells(lines[2]).size(), 2 + kFailReasonCount);
+  for (const std::string& line : lines) EXPECT_LE(line.size(), 100u) << line;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // summary.json
 
 TEST(JsonWriter, EscapesStringsAndWritesNonFiniteAsNull) {
@@ -554,9 +597,59 @@ TEST(SummaryJson, CountsRetriesInEverySlice) {
   // Right after in_flight, in the single-run layout that is otherwise unchanged.
   const std::vector<std::string> keys = summary["policies"]["none"]["overall"].Keys();
   EXPECT_EQ(keys, (std::vector<std::string>{"offered", "ok", "r429_request", "r429_token", "r429",
-                                            "r503", "in_flight", "retries", "success_rate",
-                                            "latency", "queue_wait", "utilisation",
-                                            "fairness"}));
+                                            "r503", "in_flight", "retries",
+                                            "failed_attempts_by_reason", "success_rate", "latency",
+                                            "queue_wait", "utilisation", "fairness"}));
+}
+
+// MakeRun's failures given reasons: acme's 20 attempts are 4 no_capacity, 10 expired and 6
+// buffer_full; beta's 25 are 20 displaced and 5 shed. Each slice holds its own; overall the sum.
+void GiveReasons(RunResult& run) {
+  RunMetrics& m = run.metrics;
+  auto set = [](OutcomeCounts& counts, FailReason reason, int64_t count) {
+    counts.failed_attempts[static_cast<size_t>(reason)] = count;
+  };
+  for (OutcomeCounts* acme : {&m.per_org[0].counts, &m.per_model[0].counts}) {
+    set(*acme, FailReason::kNoCapacity, 4);
+    set(*acme, FailReason::kExpired, 10);
+    set(*acme, FailReason::kBufferFull, 6);
+  }
+  for (OutcomeCounts* beta : {&m.per_org[1].counts, &m.per_model[1].counts}) {
+    set(*beta, FailReason::kDisplaced, 20);
+    set(*beta, FailReason::kShed, 5);
+  }
+  m.overall.counts.failed_attempts = {};
+  for (const SliceMetrics& org : m.per_org) {
+    for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
+      m.overall.counts.failed_attempts[reason] += org.counts.failed_attempts[reason];
+    }
+  }
+}
+
+TEST(SummaryJson, CountsFailedAttemptsByEveryReasonInEverySlice) {
+  std::vector<RunResult> runs = {MakeRun("none", 1)};
+  GiveReasons(runs[0]);
+  const Json summary = ParsedSummary(runs);
+  const Json& run = summary["policies"]["none"];
+  const std::vector<std::string> reasons = {"no_capacity", "buffer_full", "would_expire",
+                                            "expired",     "displaced",   "shed"};
+  const Json& overall = run["overall"]["failed_attempts_by_reason"];
+  // Every reason is named, in FailReason's order, the ones never met as 0.
+  EXPECT_EQ(overall.Keys(), reasons);
+  const std::vector<double> want = {4, 6, 0, 10, 20, 5};
+  double total = 0;
+  for (size_t i = 0; i < reasons.size(); ++i) {
+    EXPECT_EQ(overall[reasons[i]].number, want[i]) << reasons[i];
+    total += overall[reasons[i]].number;
+  }
+  // No retries and nothing in flight: the attempts that failed are the requests that failed.
+  EXPECT_EQ(total, run["overall"]["r429"].number + run["overall"]["r503"].number);
+  const Json& beta = run["per_org"]["beta, inc"]["failed_attempts_by_reason"];
+  EXPECT_EQ(beta["displaced"].number, 20);
+  EXPECT_EQ(beta["expired"].number, 0);
+  EXPECT_EQ(run["per_org"]["acme"]["failed_attempts_by_reason"]["expired"].number, 10);
+  EXPECT_EQ(run["per_model"]["mistral"]["failed_attempts_by_reason"]["shed"].number, 5);
+  EXPECT_EQ(run["per_model"]["llama"]["failed_attempts_by_reason"]["shed"].number, 0);
 }
 
 TEST(SummaryJson, GivesFairnessAcrossOrgsOnlyWithTwoOrgsOrMore) {
@@ -733,6 +826,20 @@ TEST(ComparisonTable, ReplicationsOfOneAreTheSingleRunTable) {
   EXPECT_EQ(ComparisonTable(runs, options), ComparisonTable(runs));
 }
 
+TEST(FailReasonTable, ShowsMeanCountsWithReplications) {
+  std::vector<RunResult> runs = ReplicatedRuns();  // fifo x3, then none x3
+  const int64_t expired[] = {4, 7, 11};
+  for (int r = 0; r < 3; ++r) AddFailedAttempts(runs[r], FailReason::kExpired, expired[r]);
+  AddFailedAttempts(runs[3], FailReason::kNoCapacity, 3);
+  const std::string text = FailReasonTable(runs, 3);
+  EXPECT_NE(text.find("means of 3 replications"), std::string::npos) << text;
+  // fifo: (4 + 7 + 11) / 3 = 7.33 shows as 7; none: 3 / 3 = 1.
+  EXPECT_EQ(Cells(LineStartingWith(text, "fifo ")),
+            (std::vector<std::string>{"fifo", "7", "0", "7"}));
+  EXPECT_EQ(Cells(LineStartingWith(text, "none ")),
+            (std::vector<std::string>{"none", "1", "1", "0"}));
+}
+
 TEST(HumanUnits, EstimatesKeepTheUnitAndDecimalsOfTheirMean) {
   EXPECT_EQ(FormatPercentCi(0.971, 0.004), "97.1% \u00b10.4");
   EXPECT_EQ(FormatPercentCi(0.971, std::nan("")), "97.1%");
@@ -805,6 +912,37 @@ TEST(SummaryJson, GivesMeanAndHalfWidthPerMetricWithReplications) {
   EXPECT_EQ(fifo["runs"].array[1]["seed"].number, 2);
   EXPECT_EQ(fifo["runs"].array[1]["overall"]["ok"].number, 95);
   EXPECT_EQ(fifo["runs"].array[1]["overall"]["success_rate"].number, 0.95);
+}
+
+TEST(SummaryJson, EstimatesEachReasonsFailedAttemptsOverReplications) {
+  // fifo's replications expired 4, 7 and 10 attempts and found the buffer full once each; none
+  // failed nothing for a reason (its counts stay 0).
+  std::vector<RunResult> runs = ReplicatedRuns();
+  const int64_t expired[] = {4, 7, 10};
+  for (int r = 0; r < 3; ++r) {
+    RunMetrics& m = runs[r].metrics;
+    for (SliceMetrics* slice : {&m.overall, &m.per_org[0], &m.per_model[0]}) {
+      slice->counts.failed_attempts[static_cast<size_t>(FailReason::kExpired)] = expired[r];
+      slice->counts.failed_attempts[static_cast<size_t>(FailReason::kBufferFull)] = 1;
+    }
+  }
+  const Json summary = ParseJson(SummaryJson(runs, 3)).value_or(Json());
+  const Json& fifo = summary["policies"]["fifo"];
+  const Json& overall = fifo["overall"]["failed_attempts_by_reason"];
+  EXPECT_NEAR(overall["expired"]["mean"].number, 7, 1e-12);
+  EXPECT_NEAR(overall["expired"]["ci95"].number, HalfWidth3(4, 7, 10), 1e-12);
+  EXPECT_EQ(overall["buffer_full"]["mean"].number, 1);
+  EXPECT_EQ(overall["buffer_full"]["ci95"].number, 0);
+  EXPECT_EQ(overall["shed"]["mean"].number, 0);
+  EXPECT_NEAR(fifo["per_org"]["acme"]["failed_attempts_by_reason"]["expired"]["mean"].number, 7,
+              1e-12);
+  EXPECT_NEAR(fifo["per_model"]["m"]["failed_attempts_by_reason"]["expired"]["ci95"].number,
+              HalfWidth3(4, 7, 10), 1e-12);
+  // Each replication keeps its own counts.
+  EXPECT_EQ(fifo["runs"].array[2]["overall"]["failed_attempts_by_reason"]["expired"].number, 10);
+  EXPECT_EQ(
+      summary["policies"]["none"]["overall"]["failed_attempts_by_reason"]["expired"]["mean"].number,
+      0);
 }
 
 TEST(SummaryJson, LeavesUndefinedValuesOutOfTheEstimate) {

@@ -270,5 +270,34 @@ TEST(ScenarioLibrary, BatchLaneAndDedicatedDeploymentProtectInteractiveTraffic) 
   EXPECT_EQ(run.Counts("fifo", "volume-3").ok, run.Counts("fifo", "volume-3").offered);
 }
 
+TEST(ScenarioLibrary, CodelKeepsASurgesRequestsFastByFailingMoreOfThemAndSaysWhy) {
+  const Library run("standing_queue.toml");
+  ASSERT_TRUE(run.ok());
+  const OutcomeCounts& none = run.Policy("none").metrics.overall.counts;
+  const OutcomeCounts& fifo = run.Policy("fifo").metrics.overall.counts;
+  const OutcomeCounts& codel = run.Policy("codel").metrics.overall.counts;
+  // FIFO serves the most, codel more than no buffer at all.
+  EXPECT_GT(fifo.success_rate(), codel.success_rate() + 0.05);
+  EXPECT_GT(codel.success_rate(), none.success_rate());
+  // FIFO's standing queue: its median request waits tens of seconds, codel's a second or two; at
+  // the 99th percentile FIFO's reach the 60 s wait, codel's stay a quarter of that.
+  const RunMetrics& fifo_metrics = run.Policy("fifo").metrics;
+  const RunMetrics& codel_metrics = run.Policy("codel").metrics;
+  EXPECT_GT(fifo_metrics.overall.latency.Quantile(0.5),
+            10 * codel_metrics.overall.latency.Quantile(0.5));
+  EXPECT_GT(ToSeconds(fifo_metrics.overall.queue_wait.Quantile(0.99)), 59.0);
+  EXPECT_LT(ToSeconds(codel_metrics.overall.queue_wait.Quantile(0.99)), 15.0);
+  // The steady org pays for the surge under FIFO as much as the surge does.
+  EXPECT_GT(P99(run.Org("fifo", "app")), 3 * P99(run.Org("codel", "app")));
+  // Each policy fails for its own one reason: no buffer, a wait run out, load shed.
+  EXPECT_EQ(none.failed_attempts_for(FailReason::kNoCapacity), none.failed_attempts_total());
+  EXPECT_EQ(fifo.failed_attempts_for(FailReason::kExpired), fifo.failed_attempts_total());
+  EXPECT_EQ(codel.failed_attempts_for(FailReason::kShed), codel.failed_attempts_total());
+  for (const OutcomeCounts* counts : {&none, &fifo, &codel}) {
+    EXPECT_EQ(counts->failed_attempts_total(), counts->r503);  // no retries, no limits reached
+    EXPECT_GT(counts->r503, 0);
+  }
+}
+
 }  // namespace
 }  // namespace ratesim
