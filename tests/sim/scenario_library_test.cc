@@ -267,10 +267,12 @@ TEST(ScenarioLibrary, BackoffWithJitterBeatsImmediateRetries) {
     EXPECT_GT(hammer.r429() + hammer.r503, 2 * (polite.r429() + polite.r503)) << policy;
     // Retrying at once pushes the client over its own rate: its failures become 429s, its fault.
     EXPECT_GT(hammer.r429(), 5 * hammer.r503) << policy;
-    // Backing off, polite clients make more attempts in all, spread over minutes.
-    EXPECT_GT(polite.retries, hammer.retries) << policy;
+    // Backing off, polite clients spread their attempts over minutes.
     EXPECT_GT(P99(run.Org(policy, "polite")), 10 * P99(run.Org(policy, "hammer"))) << policy;
   }
+  // With the buffer they also make more attempts in all. Under none the two make about as many
+  // (over ten seeds 8,449 +- 670 against 7,933 +- 495, hammer ahead in two), so none is not checked.
+  EXPECT_GT(run.Counts("fifo", "polite").retries, run.Counts("fifo", "hammer").retries);
 }
 
 TEST(ScenarioLibrary, BatchLaneAndDedicatedDeploymentProtectInteractiveTraffic) {
