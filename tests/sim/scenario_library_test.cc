@@ -120,11 +120,28 @@ TEST(ScenarioLibrary, AGradualRampEarnsAHigherRateAndBetterSuccessThanAJump) {
   const double jump_at_jump = run.SeriesAt("within_first", SeriesMetric::kRateRpm, "jump", "", 1800);
   EXPECT_GT(ramp_at_jump, 3 * jump_at_jump);
   EXPECT_DOUBLE_EQ(jump_at_jump, 60.0);  // a Poisson org at exactly its rate earns nothing
+  // Over the whole run the ramp is ahead under both policies...
   for (const std::string policy : {"within_first", "fifo"}) {
     EXPECT_GT(run.Counts(policy, "ramp").success_rate(), run.Counts(policy, "jump").success_rate())
         << policy;
   }
   EXPECT_GT(run.Counts("within_first", "ramp").success_rate(), 0.97);
+  // ...but once both send 6 requests/s only within_first rewards the earned rate; FIFO serves both
+  // alike (over ten seeds they differ by under a percentage point). Nothing fails before minute 30,
+  // so success from then on is 1 - the run's failures / the requests offered after minute 30.
+  auto after_jump = [&](const std::string& policy, const std::string& org) {
+    double offered_before = 0, failed_before = 0;
+    for (int minute = 1; minute <= 30; ++minute) {
+      offered_before += run.SeriesAt(policy, SeriesMetric::kOffered, org, "", minute * 60);
+      failed_before += run.SeriesAt(policy, SeriesMetric::kRejected429, org, "", minute * 60) +
+                       run.SeriesAt(policy, SeriesMetric::kRejected503, org, "", minute * 60);
+    }
+    EXPECT_EQ(failed_before, 0.0) << policy << " " << org;
+    const OutcomeCounts& counts = run.Counts(policy, org);
+    return 1.0 - static_cast<double>(counts.r429() + counts.r503) / (counts.offered - offered_before);
+  };
+  EXPECT_GT(after_jump("within_first", "ramp"), after_jump("within_first", "jump") + 0.2);
+  EXPECT_NEAR(after_jump("fifo", "ramp"), after_jump("fifo", "jump"), 0.03);
 }
 
 TEST(ScenarioLibrary, SteadyLoadLetsTheAutoscalerMakeRoomForALaterBurst) {
@@ -250,10 +267,12 @@ TEST(ScenarioLibrary, BackoffWithJitterBeatsImmediateRetries) {
     EXPECT_GT(hammer.r429() + hammer.r503, 2 * (polite.r429() + polite.r503)) << policy;
     // Retrying at once pushes the client over its own rate: its failures become 429s, its fault.
     EXPECT_GT(hammer.r429(), 5 * hammer.r503) << policy;
-    // Backing off, polite clients make more attempts in all, spread over minutes.
-    EXPECT_GT(polite.retries, hammer.retries) << policy;
+    // Backing off, polite clients spread their attempts over minutes.
     EXPECT_GT(P99(run.Org(policy, "polite")), 10 * P99(run.Org(policy, "hammer"))) << policy;
   }
+  // With the buffer they also make more attempts in all. Under none the two make about as many
+  // (over ten seeds 8,449 +- 670 against 7,933 +- 495, hammer ahead in two), so none is not checked.
+  EXPECT_GT(run.Counts("fifo", "polite").retries, run.Counts("fifo", "hammer").retries);
 }
 
 TEST(ScenarioLibrary, BatchLaneAndDedicatedDeploymentProtectInteractiveTraffic) {
