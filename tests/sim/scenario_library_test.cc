@@ -298,14 +298,16 @@ TEST(ScenarioLibrary, CodelKeepsASurgesRequestsFastByFailingMoreOfThemAndSaysWhy
   // FIFO serves the most, codel more than no buffer at all.
   EXPECT_GT(fifo.success_rate(), codel.success_rate() + 0.05);
   EXPECT_GT(codel.success_rate(), none.success_rate());
-  // FIFO's standing queue: its median request waits tens of seconds, codel's a second or two; at
-  // the 99th percentile FIFO's reach the 60 s wait, codel's stay a quarter of that.
+  // FIFO's standing queue: its median request takes tens of seconds, codel's about two; at the
+  // 99th percentile FIFO's waits reach the 60 s limit, codel's stay under a third of that. (Over ten
+  // seeds the medians are 10-16 times apart and codel's p99 wait is 12-18 s, so the bounds are
+  // looser than seed 1's figures.)
   const RunMetrics& fifo_metrics = run.Policy("fifo").metrics;
   const RunMetrics& codel_metrics = run.Policy("codel").metrics;
   EXPECT_GT(fifo_metrics.overall.latency.Quantile(0.5),
-            10 * codel_metrics.overall.latency.Quantile(0.5));
+            5 * codel_metrics.overall.latency.Quantile(0.5));
   EXPECT_GT(ToSeconds(fifo_metrics.overall.queue_wait.Quantile(0.99)), 59.0);
-  EXPECT_LT(ToSeconds(codel_metrics.overall.queue_wait.Quantile(0.99)), 15.0);
+  EXPECT_LT(ToSeconds(codel_metrics.overall.queue_wait.Quantile(0.99)), 20.0);
   // The steady org pays for the surge under FIFO as much as the surge does.
   EXPECT_GT(P99(run.Org("fifo", "app")), 3 * P99(run.Org("codel", "app")));
   // Each policy fails for its own one reason: no buffer, a wait run out, load shed.
