@@ -5,9 +5,9 @@
 // [0, r] x [0, e^-r] plus the tail beyond r; layer i >= 1 is the rectangle [0, x_i] x [e^-x_i,
 // e^-x_(i+1)], with x_1 = r, e^-x_(i+1) = e^-x_i + v / x_i, and x_256 = 0 at the top. A uniform point
 // of a uniformly chosen layer is a uniform point under the curve, so its x is exponential. Most of
-// a layer lies wholly under the curve (x < x_(i+1)): 98.9% of draws need one 64-bit random number, a
+// a layer lies wholly under the curve (x < x_(i+1)): 97.8% of draws need one 64-bit random number, a
 // table lookup and a multiplication, against a logarithm for inversion. Only the ragged right ends
-// and the tail need e^-x or a logarithm.
+// (1.1% of draws are rejected there and drawn again) and the tail need e^-x or a logarithm.
 //
 // The layer count and r are Marsaglia and Tsang's: r makes the 256th layer end at x = 0.
 #ifndef RATESIM_SIM_DES_EXPONENTIAL_LAYERS_H_
