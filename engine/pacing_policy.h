@@ -42,9 +42,15 @@
 // previous place by at least 1/rate, and its holder never started. Only the last place returns:
 // one in the middle lies between later places already given to requests that are waiting, which
 // would have to move up (a re-sort of the heap per expiry) or its next taker would share an
-// instant with one of them; and a hole in the past delays nothing, since the schedule runs from
-// the last place, not from a count of requests. (The engine refunds the key's window for every
-// such expiry: that counts requests; this schedule keeps their spacing.)
+// instant with one of them. (The engine refunds the key's window for every such expiry: that
+// counts requests; this schedule keeps their spacing.)
+// Known gap: the last place given back was itself spaced from the places before it, and those may
+// have expired too, unstarted. With burst >= 1, A (place 0) and B (place 1/rate, through the
+// burst allowance) both expiring leave next_release at B's place, where a key that never sent A
+// and B would have none: its next request may wait up to 1/rate more, and one after it may be
+// refused as kWouldExpire although the key started nothing. It never lets the key above its rate.
+// Closing it needs, per key, a count of the places still held and the release after the latest
+// place whose holder started, to return to once no place is held.
 //
 // Invariants:
 //  - Every paced request has eligible < arrival + max_wait, so it is released before its deadline
