@@ -52,13 +52,15 @@ PacingPolicy::PacingPolicy(const ParamValues& params)
 
 SmoothingPolicy::Admission PacingPolicy::OnArrival(const Ticket& ticket, const KeyView& key,
                                                    bool slot_free, Nanos now, FailReason* reason) {
-  if (ticket.rate_class == RateClass::kWithin) return Enqueue(ticket, kNoPlace, slot_free, reason);
+  if (ticket.rate_class == RateClass::kWithin) {
+    return Enqueue(ticket, kNoPlace, kNoRelease, slot_free, reason);
+  }
   if (!(key.request_rate > 0.0)) {
     *reason = FailReason::kWouldExpire;
     return Admission::kRejected;
   }
   if (ticket.key >= schedule_.size()) {
-    schedule_.resize(ticket.key + size_t{1}, KeySchedule{kNoRelease, kNoPlace});
+    schedule_.resize(ticket.key + size_t{1}, KeySchedule{kNoRelease, kNoPlace, kNoRelease, 0});
   }
   KeySchedule& schedule = schedule_[ticket.key];
   const double spacing_ns =
@@ -68,11 +70,9 @@ SmoothingPolicy::Admission PacingPolicy::OnArrival(const Ticket& ticket, const K
   // The burst allowance: fewer than `burst` of this key's requests ahead in the schedule.
   const Nanos scheduled = std::max(now, schedule.next_release);
   if (static_cast<double>(scheduled - now) < burst_ * static_cast<double>(spacing)) {
-    const Admission admission = Enqueue(ticket, scheduled, slot_free, reason);
-    if (admission != Admission::kRejected) {
-      schedule.last_place = scheduled;
-      schedule.next_release = SaturatingAdd(scheduled, spacing);
-    }
+    const Nanos release = SaturatingAdd(scheduled, spacing);
+    const Admission admission = Enqueue(ticket, scheduled, release, slot_free, reason);
+    TakePlace(schedule, scheduled, release, admission);
     return admission;
   }
 
@@ -85,17 +85,40 @@ SmoothingPolicy::Admission PacingPolicy::OnArrival(const Ticket& ticket, const K
     *reason = FailReason::kBufferFull;
     return Admission::kRejected;
   }
-  schedule.last_place = eligible;
-  schedule.next_release = SaturatingAdd(eligible, spacing);
-  if (eligible <= now) return Enqueue(ticket, eligible, slot_free, reason);
-  pacing_.push_back(Paced{ticket, eligible, seq_++});
+  const Nanos release = SaturatingAdd(eligible, spacing);
+  if (eligible <= now) {
+    const Admission admission = Enqueue(ticket, eligible, release, slot_free, reason);
+    TakePlace(schedule, eligible, release, admission);
+    return admission;
+  }
+  pacing_.push_back(Paced{ticket, eligible, release, seq_++});
   pacing_.back().ticket.ready_at = eligible;
   std::push_heap(pacing_.begin(), pacing_.end(), LaterEligible{});
+  TakePlace(schedule, eligible, release, Admission::kBuffered);
   return Admission::kBuffered;
 }
 
-SmoothingPolicy::Admission PacingPolicy::Enqueue(const Ticket& ticket, Nanos place, bool slot_free,
-                                                 FailReason* reason) {
+void PacingPolicy::TakePlace(KeySchedule& schedule, Nanos place, Nanos release,
+                             Admission admission) {
+  if (admission == Admission::kRejected) return;
+  schedule.last_place = place;
+  schedule.next_release = release;
+  if (admission == Admission::kServe) {
+    schedule.started_release = std::max(schedule.started_release, release);
+  } else {
+    ++schedule.held;
+  }
+}
+
+void PacingPolicy::StartHolder(const Ticket& ticket, Nanos place, Nanos release) {
+  if (place == kNoPlace) return;
+  KeySchedule& schedule = schedule_[ticket.key];
+  --schedule.held;
+  schedule.started_release = std::max(schedule.started_release, release);
+}
+
+SmoothingPolicy::Admission PacingPolicy::Enqueue(const Ticket& ticket, Nanos place, Nanos release,
+                                                 bool slot_free, FailReason* reason) {
   if (slot_free) {
     // A free slot means nothing startable waits, unless this arrival's own Expire just released
     // paced requests. They are older and go first: the arrival queues behind them and the engine
@@ -106,7 +129,7 @@ SmoothingPolicy::Admission PacingPolicy::Enqueue(const Ticket& ticket, Nanos pla
     *reason = FailReason::kBufferFull;
     return Admission::kRejected;
   }
-  ready_.push_back(Ready{ticket, place});
+  ready_.push_back(Ready{ticket, place, release});
   return Admission::kBuffered;
 }
 
@@ -115,12 +138,16 @@ bool PacingPolicy::Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) 
   // Oldest arrival first; at equal arrival the never-paced request goes first.
   if (!ready_.empty() &&
       (released_.empty() || ready_.front().ticket.arrival <= released_.front().ticket.arrival)) {
-    *next = ready_.pop_front().ticket;
+    const Ready ready = ready_.pop_front();
+    StartHolder(ready.ticket, ready.place, ready.release);
+    *next = ready.ticket;
     return true;
   }
   if (released_.empty()) return false;
   std::pop_heap(released_.begin(), released_.end(), LaterArrival{});
-  *next = released_.back().ticket;
+  const Paced& paced = released_.back();
+  StartHolder(paced.ticket, paced.eligible, paced.release);
+  *next = paced.ticket;
   released_.pop_back();
   return true;
 }
@@ -149,7 +176,11 @@ void PacingPolicy::ExpireHolder(const Ticket& ticket, Nanos place, std::vector<D
   if (place == kNoPlace) return;
   // A place is only ever held by an admitted over-rate request, whose key has a schedule.
   KeySchedule& schedule = schedule_[ticket.key];
-  if (schedule.last_place == place) {
+  if (--schedule.held == 0) {
+    // No place is held any more: the schedule runs from the key's last started request alone.
+    schedule.next_release = schedule.started_release;
+    schedule.last_place = kNoPlace;
+  } else if (schedule.last_place == place) {
     schedule.next_release = place;
     schedule.last_place = kNoPlace;
   }

@@ -44,20 +44,22 @@
 // would have to move up (a re-sort of the heap per expiry) or its next taker would share an
 // instant with one of them. (The engine refunds the key's window for every such expiry: that
 // counts requests; this schedule keeps their spacing.)
-// Known gap: the last place given back was itself spaced from the places before it, and those may
-// have expired too, unstarted. With burst >= 1, A (place 0) and B (place 1/rate, through the
-// burst allowance) both expiring leave next_release at B's place, where a key that never sent A
-// and B would have none: its next request may wait up to 1/rate more, and one after it may be
-// refused as kWouldExpire although the key started nothing. It never lets the key above its rate.
-// Closing it needs, per key, a count of the places still held and the release after the latest
-// place whose holder started, to return to once no place is held.
+// And once a key holds no place at all (its last waiting holder expired), next_release returns to
+// the release after the latest place whose holder started (none: no schedule), as if the expired
+// requests had never come: the last place given back was itself spaced from earlier places whose
+// holders may have expired too. With burst >= 1, A (place 0) and B (place 1/rate, through the burst
+// allowance) both expiring would otherwise leave next_release at B's place, and the key's next
+// requests waiting, or refused as kWouldExpire, although it started nothing. The key's started
+// requests keep their spacing, so this too never lets it above its rate.
 //
 // Invariants:
 //  - Every paced request has eligible < arrival + max_wait, so it is released before its deadline
 //    and expires, if at all, from the released heap.
 //  - A key's next_release is past every place of the key still held, and a new place is at least
 //    next_release, which then moves at least 1 ns past it: held places are distinct, and
-//    schedule_[k].last_place (if not kNoPlace) names the one request holding it.
+//    schedule_[k].last_place (if not kNoPlace) is the place of the key's last admitted request.
+//  - schedule_[k].held counts the key's places whose holders wait (buffered, paced or released);
+//    started_release <= next_release.
 //  - After Expire(now) the pacing heap holds only requests with eligible > now.
 //  - Depth() = FIFO + released + pacing heap, at most max_depth.
 #ifndef RATESIM_ENGINE_PACING_POLICY_H_
@@ -98,6 +100,7 @@ class PacingPolicy final : public SmoothingPolicy {
   struct Paced {
     Ticket ticket;
     Nanos eligible;
+    Nanos release;  // the key's next_release its admission set: eligible + the spacing then
     uint64_t seq;
   };
   // A request that may start now, never paced, and its place in its key's schedule: kNoPlace for a
@@ -105,19 +108,29 @@ class PacingPolicy final : public SmoothingPolicy {
   struct Ready {
     Ticket ticket;
     Nanos place;
+    Nanos release;  // place + the spacing at admission; unused without a place
   };
-  // A key's pacing schedule: when its next over-rate request may be eligible, and the place of the
-  // last one admitted (kNoPlace once given back).
+  // A key's pacing schedule: when its next over-rate request may be eligible, the place of the last
+  // one admitted (kNoPlace once given back), the next_release that followed the latest place whose
+  // holder started, and how many places are held by requests still waiting.
   struct KeySchedule {
     Nanos next_release;
     Nanos last_place;
+    Nanos started_release;
+    int64_t held;
   };
 
   // Queues `ticket`, holding `place` in its key's schedule, to start as soon as a slot frees (or at
   // once if one is free).
-  Admission Enqueue(const Ticket& ticket, Nanos place, bool slot_free, FailReason* reason);
-  // Fails `ticket`, which held `place`, as expired: appends it to *dropped, and if it held its
-  // key's last place, gives the place back.
+  Admission Enqueue(const Ticket& ticket, Nanos place, Nanos release, bool slot_free,
+                    FailReason* reason);
+  // Records that a request took `place` in `schedule` (moving next_release to `release`) with
+  // `admission`: held while it waits, started if served at once, nothing if rejected.
+  void TakePlace(KeySchedule& schedule, Nanos place, Nanos release, Admission admission);
+  // The request `ticket`, which held `place` (kNoPlace: none), starts.
+  void StartHolder(const Ticket& ticket, Nanos place, Nanos release);
+  // Fails `ticket`, which held `place`, as expired: appends it to *dropped, and gives back what its
+  // place cost the key's schedule (see "A place given back").
   void ExpireHolder(const Ticket& ticket, Nanos place, std::vector<Dropped>* dropped);
 
   size_t max_depth_;

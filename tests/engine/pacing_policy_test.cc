@@ -245,6 +245,46 @@ TEST(PacingPolicy, AKeysLastPlaceComesBackWhenItsHolderExpiresUnstarted) {
   EXPECT_EQ(pacing.NextWakeup(), 16 * kSecond + 5 * kSecond);  // ready at once: only its deadline
 }
 
+TEST(PacingPolicy, AKeyWhosePlacesAllExpiredUnstartedIsScheduledAsIfTheyNeverCame) {
+  // Burst 1 at 0.1/s (places 10 s apart), 5 s max wait, no slot free. A at 0 takes place 0 and B
+  // at 1 s place 10 s, both through the burst allowance; both expire. Were only B's place given
+  // back, C at 7 s would take 10 s and D at 8 s would be refused as too late (20 s), although the
+  // key started nothing. With no place held the schedule starts afresh: C takes 7 s, D 17 s.
+  PacingPolicy pacing = MakePacing({{"burst", 1.0}, {"max_wait", 5.0}});
+  FailReason reason = FailReason::kNoCapacity;
+  auto offer = [&](uint64_t id, Nanos at) {
+    return pacing.OnArrival(Request(id, at, RateClass::kOverRequests), KeyView{0.1, 1e6, at}, false,
+                            at, &reason);
+  };
+  ASSERT_EQ(offer(0, 0), Admission::kBuffered);
+  ASSERT_EQ(offer(1, kSecond), Admission::kBuffered);
+  std::vector<Dropped> expired;
+  pacing.Expire(6 * kSecond, &expired);
+  ASSERT_EQ(DroppedIds(expired), (std::vector<uint64_t>{0, 1}));
+  EXPECT_EQ(offer(2, 7 * kSecond), Admission::kBuffered);
+  EXPECT_EQ(offer(3, 8 * kSecond), Admission::kBuffered);
+}
+
+TEST(PacingPolicy, AKeyThatStartedARequestKeepsItsSpacingWhenItsWaitingPlacesExpire) {
+  // The same key, but S at 0 finds a slot and starts (place 0). A at 1 s takes place 10 s and
+  // expires unstarted. The schedule returns to S's release, 10 s, not to nothing: B at 7 s takes
+  // 10 s, and C at 8 s (next place 20 s, past its deadline of 13 s) is refused.
+  PacingPolicy pacing = MakePacing({{"burst", 1.0}, {"max_wait", 5.0}});
+  FailReason reason = FailReason::kNoCapacity;
+  auto offer = [&](uint64_t id, Nanos at, bool slot_free) {
+    return pacing.OnArrival(Request(id, at, RateClass::kOverRequests), KeyView{0.1, 1e6, at},
+                            slot_free, at, &reason);
+  };
+  ASSERT_EQ(offer(0, 0, true), Admission::kServe);
+  ASSERT_EQ(offer(1, kSecond, false), Admission::kBuffered);
+  std::vector<Dropped> expired;
+  pacing.Expire(6 * kSecond, &expired);
+  ASSERT_EQ(DroppedIds(expired), (std::vector<uint64_t>{1}));
+  EXPECT_EQ(offer(2, 7 * kSecond, false), Admission::kBuffered);
+  EXPECT_EQ(offer(3, 8 * kSecond, false), Admission::kRejected);
+  EXPECT_EQ(reason, FailReason::kWouldExpire);
+}
+
 TEST(PacingPolicy, APlaceWithLaterPlacesBehindItDoesNotComeBack) {
   // Places 10 s apart: the request at 0 holds 1 s, the one at 5 s holds 11 s. The first expires
   // unstarted at 15 s while the second, released, still waits. Given back, the first's place would
@@ -370,17 +410,18 @@ class NaivePacing {
 
   Admission OnArrival(const Ticket& t, const KeyView& key, bool slot_free, Nanos now,
                       FailReason* reason) {
-    if (t.rate_class == RateClass::kWithin) return Ready(t, kNone, slot_free, now, reason);
+    if (t.rate_class == RateClass::kWithin) return Ready(t, kNone, kNone, slot_free, now, reason);
     if (key.request_rate <= 0) return Reject(FailReason::kWouldExpire, reason);
     const Nanos spacing = std::max<Nanos>(1, static_cast<Nanos>(1e9 / key.request_rate));
     const Nanos release = next_release_.count(t.key) ? next_release_[t.key] : now;
     const Nanos scheduled = std::max(now, release);
     if (static_cast<double>(scheduled - now) < burst_ * static_cast<double>(spacing)) {
-      const Admission a = Ready(t, scheduled, slot_free, now, reason);
+      const Admission a = Ready(t, scheduled, scheduled + spacing, slot_free, now, reason);
       if (a != Admission::kRejected) {
         next_release_[t.key] = scheduled + spacing;
         last_place_[t.key] = scheduled;
       }
+      if (a == Admission::kServe) Started(t.key, scheduled + spacing);
       return a;
     }
     const Nanos eligible = std::max(key.fits_at, release);
@@ -388,8 +429,12 @@ class NaivePacing {
     if (entries_.size() >= max_depth_) return Reject(FailReason::kBufferFull, reason);
     next_release_[t.key] = eligible + spacing;
     last_place_[t.key] = eligible;
-    if (eligible <= now) return Ready(t, eligible, slot_free, now, reason);
-    entries_.push_back({t, eligible, eligible, true, false, seq_++});
+    if (eligible <= now) {
+      const Admission a = Ready(t, eligible, eligible + spacing, slot_free, now, reason);
+      if (a == Admission::kServe) Started(t.key, eligible + spacing);
+      return a;
+    }
+    entries_.push_back({t, eligible, eligible, eligible + spacing, true, false, seq_++});
     return Admission::kBuffered;
   }
 
@@ -398,20 +443,39 @@ class NaivePacing {
       if (e.paced && e.eligible <= now) e.released = true;
     }
     std::vector<Entry> kept;
+    std::vector<Entry> gone;
     for (const Entry& e : entries_) {
       if (e.ticket.arrival + max_wait_ <= now) {
         expired->push_back({e.ticket, FailReason::kExpired});
-        // The key's last place comes back; any other place stays taken.
-        auto last = last_place_.find(e.ticket.key);
-        if (e.place != kNone && last != last_place_.end() && last->second == e.place) {
-          next_release_[e.ticket.key] = e.place;
-          last_place_.erase(last);
-        }
+        gone.push_back(e);
       } else {
         kept.push_back(e);
       }
     }
     entries_.swap(kept);
+    for (const Entry& e : gone) {
+      if (e.place == kNone) continue;
+      const KeyId key = e.ticket.key;
+      bool still_held = false;
+      for (const Entry& other : entries_) still_held |= other.ticket.key == key && other.place != kNone;
+      if (!still_held) {
+        // No place held: the schedule runs from the last started request, or there is none.
+        auto started = started_release_.find(key);
+        if (started == started_release_.end()) {
+          next_release_.erase(key);
+        } else {
+          next_release_[key] = started->second;
+        }
+        last_place_.erase(key);
+        continue;
+      }
+      // The key's last place comes back; any other place stays taken.
+      auto last = last_place_.find(key);
+      if (last != last_place_.end() && last->second == e.place) {
+        next_release_[key] = e.place;
+        last_place_.erase(last);
+      }
+    }
   }
 
   bool Next(Nanos now, Ticket* next, std::vector<Dropped>* expired) {
@@ -427,6 +491,7 @@ class NaivePacing {
     }
     if (best == entries_.end()) return false;
     *next = best->ticket;
+    if (best->place != kNone) Started(best->ticket.key, best->release);
     entries_.erase(best);
     return true;
   }
@@ -452,7 +517,8 @@ class NaivePacing {
   struct Entry {
     Ticket ticket;
     Nanos eligible;
-    Nanos place;  // in its key's schedule
+    Nanos place;    // in its key's schedule
+    Nanos release;  // the key's next_release after this place
     bool paced;
     bool released;
     uint64_t seq;
@@ -461,11 +527,16 @@ class NaivePacing {
     *reason = why;
     return Admission::kRejected;
   }
-  Admission Ready(const Ticket& t, Nanos place, bool slot_free, Nanos now, FailReason* reason) {
+  Admission Ready(const Ticket& t, Nanos place, Nanos release, bool slot_free, Nanos now,
+                  FailReason* reason) {
     if (slot_free) return Admission::kServe;
     if (entries_.size() >= max_depth_) return Reject(FailReason::kBufferFull, reason);
-    entries_.push_back({t, now, place, false, false, seq_++});
+    entries_.push_back({t, now, place, release, false, false, seq_++});
     return Admission::kBuffered;
+  }
+  void Started(KeyId key, Nanos release) {
+    Nanos& latest = started_release_.try_emplace(key, release).first->second;
+    latest = std::max(latest, release);
   }
 
   size_t max_depth_;
@@ -474,6 +545,7 @@ class NaivePacing {
   std::vector<Entry> entries_;
   std::map<KeyId, Nanos> next_release_;
   std::map<KeyId, Nanos> last_place_;  // the place of the key's last admitted request
+  std::map<KeyId, Nanos> started_release_;  // the release after the key's latest started place
   uint64_t seq_ = 0;
 };
 
