@@ -65,6 +65,14 @@ std::vector<Admission> OfferBurst(PacingPolicy& pacing, int n, Nanos now, Nanos 
   return admissions;
 }
 
+// Offers over-rate request `id` of a slow key (0.1/s: places 10 s apart) at `at`, fitting its
+// window then.
+Admission OfferToSlowKey(PacingPolicy& pacing, uint64_t id, Nanos at, bool slot_free,
+                         FailReason* reason) {
+  return pacing.OnArrival(Request(id, at, RateClass::kOverRequests), KeyView{0.1, 1e6, at},
+                          slot_free, at, reason);
+}
+
 // With unlimited slots: wakes at every NextWakeup and starts whatever Next gives. Returns the start
 // time of each request id.
 std::map<uint64_t, Nanos> StartTimesWithSpareSlots(PacingPolicy& pacing) {
@@ -230,13 +238,11 @@ TEST(PacingPolicy, AKeysLastPlaceComesBackWhenItsHolderExpiresUnstarted) {
   std::vector<Dropped> expired;
   pacing.Expire(5 * kSecond, &expired);
   EXPECT_EQ(DroppedReasons(expired), (std::vector<FailReason>{FailReason::kExpired}));
-  EXPECT_EQ(pacing.OnArrival(Request(1, 6 * kSecond, RateClass::kOverRequests),
-                             KeyView{0.1, 1e6, 6 * kSecond}, true, 6 * kSecond, &reason),
+  EXPECT_EQ(OfferToSlowKey(pacing, 1, 6 * kSecond, true, &reason),
             Admission::kServe);
   // It took the place, and the spacing runs from it: the key's next place is 16 s, past the
   // deadline of a request at 7 s.
-  EXPECT_EQ(pacing.OnArrival(Request(2, 7 * kSecond, RateClass::kOverRequests),
-                             KeyView{0.1, 1e6, 7 * kSecond}, true, 7 * kSecond, &reason),
+  EXPECT_EQ(OfferToSlowKey(pacing, 2, 7 * kSecond, true, &reason),
             Admission::kRejected);
   EXPECT_EQ(reason, FailReason::kWouldExpire);
   ASSERT_EQ(pacing.OnArrival(Request(3, 16 * kSecond, RateClass::kOverRequests),
@@ -252,17 +258,13 @@ TEST(PacingPolicy, AKeyWhosePlacesAllExpiredUnstartedIsScheduledAsIfTheyNeverCam
   // key started nothing. With no place held the schedule starts afresh: C takes 7 s, D 17 s.
   PacingPolicy pacing = MakePacing({{"burst", 1.0}, {"max_wait", 5.0}});
   FailReason reason = FailReason::kNoCapacity;
-  auto offer = [&](uint64_t id, Nanos at) {
-    return pacing.OnArrival(Request(id, at, RateClass::kOverRequests), KeyView{0.1, 1e6, at}, false,
-                            at, &reason);
-  };
-  ASSERT_EQ(offer(0, 0), Admission::kBuffered);
-  ASSERT_EQ(offer(1, kSecond), Admission::kBuffered);
+  ASSERT_EQ(OfferToSlowKey(pacing, 0, 0, false, &reason), Admission::kBuffered);
+  ASSERT_EQ(OfferToSlowKey(pacing, 1, kSecond, false, &reason), Admission::kBuffered);
   std::vector<Dropped> expired;
   pacing.Expire(6 * kSecond, &expired);
   ASSERT_EQ(DroppedIds(expired), (std::vector<uint64_t>{0, 1}));
-  EXPECT_EQ(offer(2, 7 * kSecond), Admission::kBuffered);
-  EXPECT_EQ(offer(3, 8 * kSecond), Admission::kBuffered);
+  EXPECT_EQ(OfferToSlowKey(pacing, 2, 7 * kSecond, false, &reason), Admission::kBuffered);
+  EXPECT_EQ(OfferToSlowKey(pacing, 3, 8 * kSecond, false, &reason), Admission::kBuffered);
 }
 
 TEST(PacingPolicy, AKeyThatStartedARequestKeepsItsSpacingWhenItsWaitingPlacesExpire) {
@@ -271,17 +273,13 @@ TEST(PacingPolicy, AKeyThatStartedARequestKeepsItsSpacingWhenItsWaitingPlacesExp
   // 10 s, and C at 8 s (next place 20 s, past its deadline of 13 s) is refused.
   PacingPolicy pacing = MakePacing({{"burst", 1.0}, {"max_wait", 5.0}});
   FailReason reason = FailReason::kNoCapacity;
-  auto offer = [&](uint64_t id, Nanos at, bool slot_free) {
-    return pacing.OnArrival(Request(id, at, RateClass::kOverRequests), KeyView{0.1, 1e6, at},
-                            slot_free, at, &reason);
-  };
-  ASSERT_EQ(offer(0, 0, true), Admission::kServe);
-  ASSERT_EQ(offer(1, kSecond, false), Admission::kBuffered);
+  ASSERT_EQ(OfferToSlowKey(pacing, 0, 0, true, &reason), Admission::kServe);
+  ASSERT_EQ(OfferToSlowKey(pacing, 1, kSecond, false, &reason), Admission::kBuffered);
   std::vector<Dropped> expired;
   pacing.Expire(6 * kSecond, &expired);
   ASSERT_EQ(DroppedIds(expired), (std::vector<uint64_t>{1}));
-  EXPECT_EQ(offer(2, 7 * kSecond, false), Admission::kBuffered);
-  EXPECT_EQ(offer(3, 8 * kSecond, false), Admission::kRejected);
+  EXPECT_EQ(OfferToSlowKey(pacing, 2, 7 * kSecond, false, &reason), Admission::kBuffered);
+  EXPECT_EQ(OfferToSlowKey(pacing, 3, 8 * kSecond, false, &reason), Admission::kRejected);
   EXPECT_EQ(reason, FailReason::kWouldExpire);
 }
 
@@ -294,14 +292,12 @@ TEST(PacingPolicy, APlaceWithLaterPlacesBehindItDoesNotComeBack) {
   ASSERT_EQ(pacing.OnArrival(Request(0, 0, RateClass::kOverRequests), KeyView{0.1, 1e6, kSecond},
                              false, 0, &reason),
             Admission::kBuffered);
-  ASSERT_EQ(pacing.OnArrival(Request(1, 5 * kSecond, RateClass::kOverRequests),
-                             KeyView{0.1, 1e6, 5 * kSecond}, false, 5 * kSecond, &reason),
+  ASSERT_EQ(OfferToSlowKey(pacing, 1, 5 * kSecond, false, &reason),
             Admission::kBuffered);
   std::vector<Dropped> expired;
   pacing.Expire(15 * kSecond, &expired);
   EXPECT_EQ(DroppedIds(expired), (std::vector<uint64_t>{0}));
-  ASSERT_EQ(pacing.OnArrival(Request(2, 15 * kSecond, RateClass::kOverRequests),
-                             KeyView{0.1, 1e6, 15 * kSecond}, true, 15 * kSecond, &reason),
+  ASSERT_EQ(OfferToSlowKey(pacing, 2, 15 * kSecond, true, &reason),
             Admission::kBuffered);
   Ticket next;
   ASSERT_TRUE(pacing.Next(15 * kSecond, &next, &expired));
