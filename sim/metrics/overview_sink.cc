@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "fmt/format.h"
@@ -69,7 +70,12 @@ void OverviewSink::OnInterval(const std::vector<SeriesPoint>& points, const KeyR
     rate_names_.clear();
     utilisations_.clear();
     model_names_.clear();
+    std::array<double, kFailReasonCount> failed{};
     for (const SeriesPoint& point : points) {
+      if (const std::optional<FailReason> reason = FailReasonCounted(point.metric)) {
+        failed[static_cast<size_t>(*reason)] += point.value;
+        continue;
+      }
       switch (point.metric) {
         case SeriesMetric::kOffered:
           offered += point.value;
@@ -116,6 +122,9 @@ void OverviewSink::OnInterval(const std::vector<SeriesPoint>& points, const KeyR
     out_->ok_per_s.push_back(ok / length_s);
     out_->r429_per_s.push_back(r429 / length_s);
     out_->r503_per_s.push_back(r503 / length_s);
+    for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
+      out_->failed_per_s[reason].push_back(failed[reason] / length_s);
+    }
     Append(rates_, rate_names_, "keys", out_->rate_rpm);
     Append(utilisations_, model_names_, "models", out_->utilisation);
   }

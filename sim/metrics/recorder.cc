@@ -15,7 +15,9 @@ MetricsRecorder::MetricsRecorder(const Engine& engine, SeriesSink* series)
     levels_[model].slots = engine.slots(model);
   }
   const KeyRegistry& keys = engine.registry();
-  if (series_ != nullptr) points_.reserve(7 * keys.key_count() + 3 * keys.model_count());
+  if (series_ != nullptr) {
+    points_.reserve(7 * keys.key_count() + (3 + kFailReasonCount) * keys.model_count());
+  }
   key_slices_.reserve(keys.key_count());
   for (KeyId key = 0; key < keys.key_count(); ++key) {
     key_slices_.push_back(KeySlices{keys.key_org(key), keys.key_model(key)});
@@ -67,6 +69,7 @@ void MetricsRecorder::Failed(KeyId key, ErrorType type) {
 void MetricsRecorder::AttemptFailed(KeyId key, FailReason reason) {
   const size_t index = static_cast<size_t>(reason);
   ForEachSlice(key, [index](SliceMetrics& slice) { ++slice.counts.failed_attempts[index]; });
+  if (series_ != nullptr) ++levels_[key_slices_[key].model].interval_failed[index];
 }
 
 void MetricsRecorder::StillInFlight(KeyId key) {
@@ -128,8 +131,14 @@ void MetricsRecorder::Sample(Nanos now) {
         SeriesPoint{now, SeriesMetric::kBuffered, kNoOrg, model, static_cast<double>(level.buffered)});
     points_.push_back(
         SeriesPoint{now, SeriesMetric::kSlots, kNoOrg, model, static_cast<double>(level.slots)});
+    for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
+      points_.push_back(SeriesPoint{now, FailedAttemptsMetric(static_cast<FailReason>(reason)),
+                                    kNoOrg, model,
+                                    static_cast<double>(level.interval_failed[reason])});
+    }
     level.interval_busy_ns = 0.0;
     level.interval_slot_ns = 0.0;
+    level.interval_failed = {};
   }
   series_->OnInterval(points_, engine_.registry());
 }

@@ -11,6 +11,7 @@
 #ifndef RATESIM_SIM_METRICS_RECORDER_H_
 #define RATESIM_SIM_METRICS_RECORDER_H_
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -66,6 +67,7 @@ class MetricsRecorder {
     size_t buffered = 0;
     double interval_busy_ns = 0.0;  // since the last sample
     double interval_slot_ns = 0.0;
+    std::array<int64_t, kFailReasonCount> interval_failed{};  // since the last sample, by reason
   };
 
   struct KeySlices {

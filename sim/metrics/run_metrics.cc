@@ -32,6 +32,12 @@ std::string_view SeriesMetricName(SeriesMetric metric) {
     case SeriesMetric::kUtilisation: return "utilisation";
     case SeriesMetric::kBuffered: return "buffered";
     case SeriesMetric::kSlots: return "slots";
+    case SeriesMetric::kFailedNoCapacity: return "failed_no_capacity";
+    case SeriesMetric::kFailedBufferFull: return "failed_buffer_full";
+    case SeriesMetric::kFailedWouldExpire: return "failed_would_expire";
+    case SeriesMetric::kFailedExpired: return "failed_expired";
+    case SeriesMetric::kFailedDisplaced: return "failed_displaced";
+    case SeriesMetric::kFailedShed: return "failed_shed";
   }
   return "";
 }

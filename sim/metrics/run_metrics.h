@@ -8,6 +8,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -107,8 +108,36 @@ enum class SeriesMetric : uint8_t {
   kUtilisation,   // per model, mean busy share of slots over the interval
   kBuffered,      // per model, requests buffered at `time`
   kSlots,         // per model, live slots at `time`
+  // Per model, attempts that failed in the interval for each FailReason, in FailReason's order
+  // (FailedAttemptsMetric): when a policy began to shed, expire or refuse, which the per-key 429
+  // and 503 counts do not tell.
+  kFailedNoCapacity,
+  kFailedBufferFull,
+  kFailedWouldExpire,
+  kFailedExpired,
+  kFailedDisplaced,
+  kFailedShed,
 };
 std::string_view SeriesMetricName(SeriesMetric metric);
+
+// The metric counting attempts failed for `reason`.
+inline SeriesMetric FailedAttemptsMetric(FailReason reason) {
+  static_assert(static_cast<size_t>(SeriesMetric::kFailedShed) -
+                        static_cast<size_t>(SeriesMetric::kFailedNoCapacity) + 1 ==
+                    kFailReasonCount,
+                "one kFailed metric per FailReason, in its order");
+  return static_cast<SeriesMetric>(static_cast<size_t>(SeriesMetric::kFailedNoCapacity) +
+                                   static_cast<size_t>(reason));
+}
+
+// The reason `metric` counts failed attempts for; nullopt for any other metric.
+inline std::optional<FailReason> FailReasonCounted(SeriesMetric metric) {
+  if (metric < SeriesMetric::kFailedNoCapacity || metric > SeriesMetric::kFailedShed) {
+    return std::nullopt;
+  }
+  return static_cast<FailReason>(static_cast<size_t>(metric) -
+                                 static_cast<size_t>(SeriesMetric::kFailedNoCapacity));
+}
 
 inline constexpr uint32_t kNoOrg = UINT32_MAX;
 

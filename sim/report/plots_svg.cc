@@ -8,7 +8,8 @@
 namespace ratesim {
 namespace {
 
-constexpr int kColumns = 3;
+constexpr int kColumns = 4;
+constexpr int kUtilisationColumn = 2;
 
 ChartPanel Panel(std::string title, const RunOverview& overview) {
   ChartPanel panel;
@@ -23,6 +24,21 @@ void AddLines(const OverviewLines& lines, ChartPanel& panel) {
   }
 }
 
+// The reasons any of the runs failed an attempt for, so that every row draws the same lines.
+std::vector<FailReason> ReasonsMet(const std::vector<RunOverview>& overviews) {
+  std::vector<FailReason> met;
+  for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
+    for (const RunOverview& overview : overviews) {
+      const std::vector<double>& per_s = overview.failed_per_s[reason];
+      if (std::any_of(per_s.begin(), per_s.end(), [](double value) { return value > 0.0; })) {
+        met.push_back(static_cast<FailReason>(reason));
+        break;
+      }
+    }
+  }
+  return met;
+}
+
 }  // namespace
 
 std::string PlotsSvg(std::string_view title, const std::vector<std::string>& policies,
@@ -31,6 +47,7 @@ std::string PlotsSvg(std::string_view title, const std::vector<std::string>& pol
   figure.title = std::string(title);
   figure.x_label = "time (s)";
   figure.columns = kColumns;
+  const std::vector<FailReason> reasons = ReasonsMet(overviews);
   for (size_t p = 0; p < policies.size(); ++p) {
     const RunOverview& overview = overviews[p];
     ChartPanel outcomes = Panel(fmt::format("{}: requests per second", policies[p]), overview);
@@ -44,9 +61,16 @@ std::string PlotsSvg(std::string_view title, const std::vector<std::string>& pol
     AddLines(overview.rate_rpm, rates);
     ChartPanel utilisation = Panel(fmt::format("{}: utilisation", policies[p]), overview);
     AddLines(overview.utilisation, utilisation);
+    ChartPanel failed =
+        Panel(fmt::format("{}: failed attempts per second, by reason", policies[p]), overview);
+    for (const FailReason reason : reasons) {
+      failed.lines.push_back({std::string(FailReasonName(reason)),
+                              overview.failed_per_s[static_cast<size_t>(reason)], "", {}});
+    }
     figure.panels.push_back(std::move(outcomes));
     figure.panels.push_back(std::move(rates));
     figure.panels.push_back(std::move(utilisation));
+    figure.panels.push_back(std::move(failed));
   }
   // One y axis per column, over every policy's row.
   for (size_t column = 0; column < kColumns; ++column) {
@@ -56,7 +80,7 @@ std::string PlotsSvg(std::string_view title, const std::vector<std::string>& pol
     }
     for (size_t p = column; p < figure.panels.size(); p += kColumns) {
       // Utilisation is a share: its axis reaches 1 at least, so a half-busy model looks half busy.
-      figure.panels[p].y_max = column == 2 ? std::max(y_max, 1.0) : y_max;
+      figure.panels[p].y_max = column == kUtilisationColumn ? std::max(y_max, 1.0) : y_max;
     }
   }
   // One time axis for every row (runs that drain end at different times), and where the traffic

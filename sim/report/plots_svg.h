@@ -1,7 +1,8 @@
 // plots.svg: what a comparison looks like over time, one row of panels per policy (its first
 // replication) on the identical traffic: outcomes per second (offered, 200, 429, 503), the dynamic
-// request rate per key (RPM) and each model's utilisation. Panels of one column share their y
-// axis, so the rows compare at a glance; the numbers behind them are in timeseries.csv.
+// request rate per key (RPM), each model's utilisation, and the failed attempts per second by the
+// policy's reason (a line for each reason any row met). Panels of one column share their y axis,
+// so the rows compare at a glance; the numbers behind them are in timeseries.csv.
 #ifndef RATESIM_SIM_REPORT_PLOTS_SVG_H_
 #define RATESIM_SIM_REPORT_PLOTS_SVG_H_
 

@@ -4,7 +4,9 @@
 #include <cstdlib>
 #include <functional>
 #include <optional>
+#include <string>
 
+#include "engine/fail_reason.h"
 #include "fmt/format.h"
 #include "sim/metrics/confidence.h"
 #include "sim/report/replication_stats.h"
@@ -27,7 +29,7 @@ struct ScoredRun {
 using ScoredMetric = std::function<std::optional<double>(const ScoredRun&)>;
 
 struct MetricColumn {
-  const char* name;
+  std::string name;
   ScoredMetric metric;
 };
 
@@ -36,9 +38,10 @@ std::optional<double> Seconds(std::optional<double> ns) {
   return *ns / static_cast<double>(kNanosPerSecond);
 }
 
-// The metrics reported as mean and 95% half-width, in column order.
-const std::vector<MetricColumn>& MetricColumns() {
-  static const std::vector<MetricColumn>* const columns = new std::vector<MetricColumn>{
+// The metrics reported as mean and 95% half-width, in column order: the scores, then the failed
+// attempts per run by the policy's reason.
+std::vector<MetricColumn> MakeMetricColumns() {
+  std::vector<MetricColumn> columns = {
       {"success_rate",
        [](const ScoredRun& r) { return SuccessShare(r.run->metrics.overall.counts); }},
       {"share_429", [](const ScoredRun& r) { return Share429(r.run->metrics.overall.counts); }},
@@ -60,6 +63,19 @@ const std::vector<MetricColumn>& MetricColumns() {
       {"fairness", [](const ScoredRun& r) { return r.scores.fairness; }},
       {"recovery_s", [](const ScoredRun& r) { return r.scores.recovery_s; }},
   };
+  for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
+    columns.push_back({fmt::format("failed_{}", FailReasonName(static_cast<FailReason>(reason))),
+                       [reason](const ScoredRun& r) {
+                         return std::optional<double>(static_cast<double>(
+                             r.run->metrics.overall.counts.failed_attempts[reason]));
+                       }});
+  }
+  return columns;
+}
+
+const std::vector<MetricColumn>& MetricColumns() {
+  static const std::vector<MetricColumn>* const columns =
+      new std::vector<MetricColumn>(MakeMetricColumns());
   return *columns;
 }
 
@@ -69,6 +85,15 @@ MeanCi Estimate(const std::vector<ScoredRun>& runs, const ScoredMetric& metric) 
     if (const std::optional<double> value = metric(run)) values.push_back(*value);
   }
   return MeanConfidence(values);
+}
+
+// Appends the estimate of `metric` over `runs` to `row`: its mean, then its 95% half-width.
+void AppendEstimate(const std::vector<ScoredRun>& runs, const ScoredMetric& metric, SweepRow& row) {
+  const MeanCi estimate = Estimate(runs, metric);
+  row.push_back(FormatCell(estimate.mean));
+  // Equal values give a half-width of rounding noise (1e-15 s); it means 0, so it says 0.
+  const bool noise = estimate.ci95 <= kRoundingNoise * std::fabs(estimate.mean);
+  row.push_back(FormatCell(noise ? 0.0 : estimate.ci95));
 }
 
 }  // namespace
@@ -94,7 +119,7 @@ std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis>& grid) {
   columns.push_back({"offered", CellKind::kNumber});
   for (const MetricColumn& metric : MetricColumns()) {
     columns.push_back({metric.name, CellKind::kNumber});
-    columns.push_back({std::string(metric.name) + "_ci95", CellKind::kNumber});
+    columns.push_back({metric.name + "_ci95", CellKind::kNumber});
   }
   columns.push_back({"recovered_share", CellKind::kNumber});
   columns.push_back({"spiral", CellKind::kBool});
@@ -124,13 +149,7 @@ std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
                                return std::optional<double>(
                                    static_cast<double>(r.run->metrics.overall.counts.offered));
                              }).mean));
-    for (const MetricColumn& metric : MetricColumns()) {
-      const MeanCi estimate = Estimate(scored, metric.metric);
-      row.push_back(FormatCell(estimate.mean));
-      // Equal values give a half-width of rounding noise (1e-15 s); it means 0, so it says 0.
-      const bool noise = estimate.ci95 <= kRoundingNoise * std::fabs(estimate.mean);
-      row.push_back(FormatCell(noise ? 0.0 : estimate.ci95));
-    }
+    for (const MetricColumn& metric : MetricColumns()) AppendEstimate(scored, metric.metric, row);
     int judged = 0;
     int spirals = 0;
     for (const ScoredRun& run : scored) {

@@ -17,6 +17,10 @@
 //   steady_success, spiking_429_share, fairness, recovery_s
 //                              the scores of scores.h; recovery_s over the replications that
 //                              recovered only (at any time, even past the horizon)
+//   failed_no_capacity, failed_buffer_full, failed_would_expire, failed_expired,
+//   failed_displaced, failed_shed
+//                              attempts per run that failed for that reason of the policy's
+//                              (FailReason), those its client retried included
 //   recovered_share            of the replications whose spiral could be judged (recovery.h), the
 //                              share that recovered within the horizon: 1 - spiral_share
 //   spiral                     true / false: more than half the replications that could be judged
@@ -27,7 +31,7 @@
 //                              their floor instead (RunMetrics::non_finite_rates): 0 but for a
 //                              faulty `expr`
 // recovered_share, spiral and spiral_share are NA when no replication could be judged (no restored
-// outage, among others). Each metric from success_rate to recovery_s is the mean over the
+// outage, among others). Each metric from success_rate to failed_shed is the mean over the
 // replications that define it, followed by `<name>_ci95`, the half-width of its 95% Student-t
 // interval (NA for fewer than two such replications). Numbers have 6 significant digits.
 #ifndef RATESIM_SIM_SWEEP_SWEEP_ROWS_H_

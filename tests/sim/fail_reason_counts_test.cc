@@ -1,9 +1,11 @@
 // Failed attempts counted by the policy's reason (OutcomeCounts::failed_attempts), through the
 // whole simulator: for each reason a small run that produces it a number of times worked out by
 // hand (constant service times, bursts a fraction of a millisecond long), in the slices of the org
-// and model it belongs to; every failed attempt counted, those its client retried included; and
-// the totals against the 429 and 503 counts.
+// and model it belongs to and in the model's time series (failed_<reason>, in the interval it
+// failed in); every failed attempt counted, those its client retried included; and the totals
+// against the 429 and 503 counts.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@ namespace {
 using ::ratesim::testing::BareScenario;
 using ::ratesim::testing::ConstantService;
 using ::ratesim::testing::FixedLimits;
+using ::ratesim::testing::ModelSeries;
 using ::ratesim::testing::Org;
 using ::ratesim::testing::Policy;
 using ::ratesim::testing::RunScenario;
@@ -54,14 +57,27 @@ std::vector<int64_t> Only(FailReason reason, int64_t count) {
   return counts;
 }
 
-// Overall, the one org and the one model agree, and with nothing retried or in flight the failed
-// attempts are the failed requests.
+// The model's failed attempts by reason as its time series counts them, summed over the intervals.
+std::vector<int64_t> SeriesByReason(const RunMetrics& metrics, uint32_t model = 0) {
+  std::vector<int64_t> counts(kFailReasonCount, 0);
+  for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
+    const SeriesMetric metric = FailedAttemptsMetric(static_cast<FailReason>(reason));
+    for (const auto& [time, value] : ModelSeries(metrics, metric, model)) {
+      counts[reason] += static_cast<int64_t>(value);
+    }
+  }
+  return counts;
+}
+
+// Overall, the one org and the one model agree, with the model's time series too, and with
+// nothing retried or in flight the failed attempts are the failed requests.
 void ExpectOneSliceOfEverything(const RunMetrics& metrics) {
   ASSERT_EQ(metrics.per_org.size(), 1u);
   ASSERT_EQ(metrics.per_model.size(), 1u);
   const OutcomeCounts& overall = metrics.overall.counts;
   EXPECT_EQ(ByReason(metrics.per_org[0].counts), ByReason(overall));
   EXPECT_EQ(ByReason(metrics.per_model[0].counts), ByReason(overall));
+  EXPECT_EQ(SeriesByReason(metrics), ByReason(overall));
   EXPECT_EQ(overall.retries, 0);
   EXPECT_EQ(overall.in_flight, 0);
   EXPECT_EQ(overall.failed_attempts_total(), overall.r429() + overall.r503);
@@ -127,6 +143,37 @@ TEST(FailedAttemptsByReason, AWithinRateArrivalDisplacesAnOverRateOneInItsOrgsSl
   EXPECT_EQ(ByReason(metrics.per_model[0].counts), Only(FailReason::kDisplaced, 1));
   EXPECT_EQ(metrics.per_org[0].counts.r429_request, 1);
   EXPECT_EQ(metrics.per_org[1].counts.ok, 1);
+  EXPECT_EQ(SeriesByReason(metrics), ByReason(metrics.per_model[0].counts));
+}
+
+TEST(FailedAttemptsByReason, TheSeriesCountsEachInTheIntervalItFailedIn) {
+  // One runs for 10 s; the four waiting behind it reach their 7 s max wait at 7 s, in the second
+  // interval of 6 s, (6 s, 12 s]: each interval has them there and nowhere else.
+  const RunResult result =
+      RunScenario(BurstOnOneSlot(Policy("fifo", {{"max_depth", 10}, {"max_wait", 7.0}}), 5));
+  ASSERT_EQ(result.metrics.overall.counts.failed_attempts_total(), 4);
+  for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
+    const SeriesMetric metric = FailedAttemptsMetric(static_cast<FailReason>(reason));
+    const bool expired = static_cast<FailReason>(reason) == FailReason::kExpired;
+    const auto points = ModelSeries(result.metrics, metric);
+    ASSERT_EQ(points.size(), 10u) << SeriesMetricName(metric);
+    for (const auto& [time, value] : points) {
+      const bool second_interval = time == FromSeconds(12.0);
+      EXPECT_EQ(value, expired && second_interval ? 4.0 : 0.0)
+          << SeriesMetricName(metric) << " at " << ToSeconds(time) << " s";
+    }
+  }
+}
+
+TEST(FailedAttemptsByReason, EachReasonHasAMetricNamedAfterIt) {
+  for (size_t index = 0; index < kFailReasonCount; ++index) {
+    const FailReason reason = static_cast<FailReason>(index);
+    const SeriesMetric metric = FailedAttemptsMetric(reason);
+    EXPECT_EQ(SeriesMetricName(metric), "failed_" + std::string(FailReasonName(reason)));
+    EXPECT_EQ(FailReasonCounted(metric), reason);
+  }
+  EXPECT_EQ(FailReasonCounted(SeriesMetric::kSlots), std::nullopt);
+  EXPECT_EQ(FailReasonCounted(SeriesMetric::kRejected503), std::nullopt);
 }
 
 TEST(FailedAttemptsByReason, CodelShedsTheStandingQueueOnceOverloaded) {

@@ -247,10 +247,16 @@ TEST(PlotsSvg, DrawsAPanelRowPerPolicyWithAColumnsAxisShared) {
   const Observed b = RunWithOverview(ManyOrgs(3, /*slots=*/64));
   const std::string svg =
       PlotsSvg("title", {"first", "second"}, {a.overview, b.overview}, /*duration_s=*/1800);
-  EXPECT_EQ(Count(svg, "class=\"panel\""), 6u);
+  EXPECT_EQ(Count(svg, "class=\"panel\""), 8u);
   EXPECT_LT(svg.find(">first: requests per second<"), svg.find(">second: requests per second<"));
   EXPECT_NE(svg.find(">first: dynamic rate (RPM)<"), std::string::npos);
   EXPECT_NE(svg.find(">second: utilisation<"), std::string::npos);
+  // Failed attempts by reason: the first row's waits run past 300 s and expire; the second fails
+  // nothing, yet draws the same lines, so that the legends agree; no line for a reason not met.
+  EXPECT_NE(svg.find(">second: failed attempts per second, by reason<"), std::string::npos);
+  EXPECT_EQ(Count(svg, "class=\"legend\">expired<"), 2u);
+  EXPECT_EQ(Count(svg, "class=\"legend\">shed<"), 0u);
+  EXPECT_EQ(Count(svg, "class=\"legend\">no_capacity<"), 0u);
   // The two rows differ (one model of 1 slot, overloaded; one of 64) yet their y axes agree,
   // column by column.
   std::vector<std::string> ticks;
@@ -261,21 +267,25 @@ TEST(PlotsSvg, DrawsAPanelRowPerPolicyWithAColumnsAxisShared) {
   ASSERT_EQ(ticks.size() % 2, 0u);
   EXPECT_EQ(std::vector<std::string>(ticks.begin(), ticks.begin() + ticks.size() / 2),
             std::vector<std::string>(ticks.begin() + ticks.size() / 2, ticks.end()));
-  EXPECT_EQ(ticks.back(), "1");  // utilisation, a share: its axis reaches 1
-  // One time axis for all six panels, though the runs drained for different times, and where the
+  // Utilisation, a share: its axis reaches 1.
+  const size_t utilisation = svg.find(">second: utilisation<");
+  const size_t last_tick = svg.rfind(mark, svg.find(">second: failed attempts"));
+  ASSERT_GT(last_tick, utilisation);
+  EXPECT_EQ(svg.substr(last_tick + mark.size(), 2), "1<");
+  // One time axis for all eight panels, though the runs drained for different times, and where the
   // traffic stopped marked in each.
   std::vector<std::string> times;
   const std::string xmark = "class=\"xtick\">";
   for (size_t at = svg.find(xmark); at != std::string::npos; at = svg.find(xmark, at + 1)) {
     times.push_back(svg.substr(at + xmark.size(), svg.find('<', at) - at - xmark.size()));
   }
-  ASSERT_EQ(times.size() % 6, 0u);
-  for (size_t panel = 1; panel < 6; ++panel) {
-    EXPECT_TRUE(std::equal(times.begin(), times.begin() + times.size() / 6,
-                           times.begin() + panel * times.size() / 6));
+  ASSERT_EQ(times.size() % 8, 0u);
+  for (size_t panel = 1; panel < 8; ++panel) {
+    EXPECT_TRUE(std::equal(times.begin(), times.begin() + times.size() / 8,
+                           times.begin() + panel * times.size() / 8));
   }
   EXPECT_GT(a.overview.time_s.back(), b.overview.time_s.back() + 60);
-  EXPECT_EQ(Count(svg, ">traffic stops<"), 6u);
+  EXPECT_EQ(Count(svg, ">traffic stops<"), 8u);
   // Ticks alone could agree on two different scales: the mark sits at the same place in every
   // panel's frame.
   std::vector<double> offsets;
@@ -286,7 +296,7 @@ TEST(PlotsSvg, DrawsAPanelRowPerPolicyWithAColumnsAxisShared) {
     ASSERT_NE(mark, std::string::npos);
     offsets.push_back(Attribute(svg, svg.rfind("<line", mark), "x1") - left);
   }
-  ASSERT_EQ(offsets.size(), 6u);
+  ASSERT_EQ(offsets.size(), 8u);
   for (const double offset : offsets) EXPECT_NEAR(offset, offsets[0], 0.11);
 }
 

@@ -65,8 +65,9 @@ TEST(SeriesSink, ReceivesExactlyTheKeptSeriesIntervalByInterval) {
     size_t next = 0;
     Nanos previous = 0;
     for (const std::vector<SeriesPoint>& interval : sink.intervals) {
-      // Seven points per key, then three per model, all at the interval's end, ends increasing.
-      ASSERT_EQ(interval.size(), 7 * sink.key_count + 3 * sink.model_count);
+      // Seven points per key, then per model three and one per failure reason, all at the
+      // interval's end, ends increasing.
+      ASSERT_EQ(interval.size(), 7 * sink.key_count + (3 + kFailReasonCount) * sink.model_count);
       EXPECT_GT(interval.front().time, previous);
       previous = interval.front().time;
       for (const SeriesPoint& point : interval) {

@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <string>
 
+#include "engine/fail_reason.h"
 #include "sim/sweep/sweep_rows.h"
 
 namespace ratesim {
@@ -113,6 +116,33 @@ TEST(SweepRows, RecoveredShareCountsTheJudgedReplicationsThatRecoveredWithinTheH
   EXPECT_EQ(std::vector<std::string>(row.end() - 4, row.end() - 1),
             (std::vector<std::string>{"", "", ""}));
   EXPECT_EQ(row.back(), "0");  // non_finite_rates: these runs have none
+}
+
+TEST(SweepRows, FailedAttemptsByReasonAreTheMeanPerRunWithTheirInterval) {
+  // Two replications: 3 and 5 attempts expired, 1 and 1 shed, nothing else.
+  Scenario scenario;
+  std::vector<RunResult> runs(2, RunResult{"codel", 1, {"o"}, {"m"}, RunMetrics(1, 1)});
+  const auto expired = [](RunResult& run) -> int64_t& {
+    return run.metrics.overall.counts.failed_attempts[static_cast<size_t>(FailReason::kExpired)];
+  };
+  expired(runs[0]) = 3;
+  expired(runs[1]) = 5;
+  for (RunResult& run : runs) {
+    run.metrics.overall.counts.failed_attempts[static_cast<size_t>(FailReason::kShed)] = 1;
+  }
+  const std::vector<std::optional<Recovery>> none(2, std::nullopt);
+  const SweepRow row = MakePointRows("s.toml", {}, scenario, runs, none, 2)[0];
+  const std::vector<SweepColumn> columns = SweepColumns({});
+  ASSERT_EQ(row.size(), columns.size());
+  std::map<std::string, std::string> cells;
+  for (size_t c = 0; c < columns.size(); ++c) cells[columns[c].name] = row[c];
+  EXPECT_EQ(cells.at("failed_expired"), "4");
+  EXPECT_EQ(cells.at("failed_expired_ci95"), FormatCell(12.7062047361747));  // t(1) x 1
+  EXPECT_EQ(cells.at("failed_shed"), "1");
+  EXPECT_EQ(cells.at("failed_shed_ci95"), "0");
+  for (const char* reason : {"no_capacity", "buffer_full", "would_expire", "displaced"}) {
+    EXPECT_EQ(cells.at(std::string("failed_") + reason), "0") << reason;
+  }
 }
 
 TEST(SweepDefinition, FingerprintChangesWithEveryField) {
