@@ -320,5 +320,28 @@ TEST(ScenarioLibrary, CodelKeepsASurgesRequestsFastByFailingMoreOfThemAndSaysWhy
   }
 }
 
+TEST(ScenarioLibrary, BackoffWithJitterBeatsWaitingForTheResetWithoutABuffer) {
+  // Ten replications, as the file states its answer; only backoff's jitter differs between them.
+  const Library run("client_strategies.toml", {}, 10);
+  ASSERT_TRUE(run.ok());
+  // 20 bursts of 20 requests on 4 slots busy 2 s each: giving up, only the 4 of each burst that
+  // find a slot are served; with fifo's buffer of 8, 12 of each.
+  EXPECT_EQ(run.CountsOverReplications("none", "quitter").ok, 10 * 20 * 4);
+  EXPECT_EQ(run.CountsOverReplications("fifo", "quitter").ok, 10 * 20 * 12);
+  const OutcomeCounts backoff = run.CountsOverReplications("none", "backoff");
+  const OutcomeCounts reset = run.CountsOverReplications("none", "reset");
+  // The reset's retries come back together and mostly fail again: more retries, fewer served.
+  EXPECT_GT(backoff.success_rate(), 0.95);
+  EXPECT_LT(reset.success_rate(), backoff.success_rate() - 0.2);
+  EXPECT_GT(reset.success_rate(), run.CountsOverReplications("none", "quitter").success_rate());
+  EXPECT_GT(reset.retries, backoff.retries);
+  // Backoff pays in latency for spreading its retries.
+  EXPECT_GT(P99(run.Org("none", "backoff")), 2 * P99(run.Org("none", "reset")));
+  // A platform buffer holds the herd: waiting for the reset then serves every request.
+  const OutcomeCounts buffered_reset = run.CountsOverReplications("fifo", "reset");
+  EXPECT_EQ(buffered_reset.ok, buffered_reset.offered);
+  EXPECT_GT(run.CountsOverReplications("fifo", "backoff").success_rate(), 0.99);
+}
+
 }  // namespace
 }  // namespace ratesim
