@@ -84,21 +84,27 @@ std::string OrgTable(const std::vector<RunResult>& runs, size_t max_orgs) {
   const size_t org_count = runs.front().metrics.per_org.size();
   if (max_orgs == 0 || org_count < 2) return "";
   const std::vector<size_t> orgs = OrgsToShow(runs.front(), max_orgs);
-  TextTable table({{"org", Align::kLeft},
-                   {"policy", Align::kLeft},
-                   {"offered"},
-                   {"200"},
-                   {"429"},
-                   {"503"},
-                   {"success"},
-                   {"p99"}});
+  // Retries per org, as the policy table has them overall: which org's clients retried how much.
+  const bool any_retries = std::any_of(runs.begin(), runs.end(), [](const RunResult& run) {
+    return run.metrics.overall.counts.retries > 0;
+  });
+  std::vector<TextTable::Column> columns = {
+      {"org", Align::kLeft}, {"policy", Align::kLeft}, {"offered"}, {"200"}, {"429"}, {"503"}};
+  if (any_retries) columns.push_back({"retries"});
+  columns.push_back({"success"});
+  columns.push_back({"p99"});
+  TextTable table(std::move(columns));
   for (const size_t org : orgs) {
     for (const RunResult& run : runs) {
       if (org >= run.metrics.per_org.size()) continue;
       const SliceMetrics& slice = run.metrics.per_org[org];
-      table.AddRow({OrgName(run, org), run.policy, Count(slice.counts.offered),
-                    Count(slice.counts.ok), Count(slice.counts.r429()), Count(slice.counts.r503),
-                    Success(slice.counts), Quantile(slice.latency, 0.99)});
+      std::vector<std::string> row = {OrgName(run, org),          run.policy,
+                                      Count(slice.counts.offered), Count(slice.counts.ok),
+                                      Count(slice.counts.r429()),  Count(slice.counts.r503)};
+      if (any_retries) row.push_back(Count(slice.counts.retries));
+      row.push_back(Success(slice.counts));
+      row.push_back(Quantile(slice.latency, 0.99));
+      table.AddRow(std::move(row));
     }
   }
   std::string out = "\nper org:\n" + table.Render();
@@ -110,14 +116,6 @@ std::string OrgTable(const std::vector<RunResult>& runs, size_t max_orgs) {
 }
 
 // --- With replications: means and 95% half-widths ------------------------------------------------
-
-std::string MeanCount(const PolicyReplications& group,
-                      const std::function<int64_t(const OutcomeCounts&)>& count) {
-  const MeanCi estimate = Estimate(group, [&count](const RunResult& run) {
-    return std::optional<double>(static_cast<double>(count(run.metrics.overall.counts)));
-  });
-  return std::isfinite(estimate.mean) ? fmt::format("{:.0f}", estimate.mean) : "-";
-}
 
 std::string PercentCi(const PolicyReplications& group, const RunMetric& metric) {
   const MeanCi estimate = Estimate(group, metric);
@@ -201,22 +199,28 @@ std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, si
   const size_t org_count = first.metrics.per_org.size();
   if (max_orgs == 0 || org_count < 2) return "";
   const std::vector<size_t> orgs = OrgsToShow(first, max_orgs);
-  TextTable table({{"org", Align::kLeft},
-                   {"policy", Align::kLeft},
-                   {"offered"},
-                   {"success"},
-                   {"p99"}});
+  const bool any_retries = std::any_of(groups.begin(), groups.end(), [](const auto& group) {
+    return std::any_of(group.runs.begin(), group.runs.end(), [](const RunResult* run) {
+      return run->metrics.overall.counts.retries > 0;
+    });
+  });
+  std::vector<TextTable::Column> columns = {
+      {"org", Align::kLeft}, {"policy", Align::kLeft}, {"offered"}};
+  if (any_retries) columns.push_back({"retries"});
+  columns.push_back({"success"});
+  columns.push_back({"p99"});
+  TextTable table(std::move(columns));
   for (const size_t org : orgs) {
     for (const PolicyReplications& group : groups) {
-      const MeanCi offered = Estimate(group, [org](const RunResult& run) -> std::optional<double> {
-        const SliceMetrics* slice = OrgSlice(run, org);
-        if (slice == nullptr) return std::nullopt;
-        return static_cast<double>(slice->counts.offered);
-      });
-      table.AddRow({OrgName(first, org), group.policy,
-                    std::isfinite(offered.mean) ? fmt::format("{:.0f}", offered.mean) : "-",
-                    PercentCi(group, OfOrg(org, SliceSuccess)),
-                    LatencyCi(group, OfOrg(org, SliceP99))});
+      std::vector<std::string> row = {
+          OrgName(first, org), group.policy,
+          MeanCount(group, [](const OutcomeCounts& c) { return c.offered; }, org)};
+      if (any_retries) {
+        row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.retries; }, org));
+      }
+      row.push_back(PercentCi(group, OfOrg(org, SliceSuccess)));
+      row.push_back(LatencyCi(group, OfOrg(org, SliceP99)));
+      table.AddRow(std::move(row));
     }
   }
   std::string out = "\nper org:\n" + table.Render();

@@ -1,9 +1,6 @@
 #include "sim/report/fail_reason_table.h"
 
 #include <array>
-#include <cmath>
-#include <functional>
-#include <optional>
 
 #include "engine/fail_reason.h"
 #include "fmt/format.h"
@@ -11,18 +8,6 @@
 #include "sim/report/text_table.h"
 
 namespace ratesim {
-namespace {
-
-// The mean over `group` of an overall count, as a whole number: exact with one replication.
-std::string MeanCount(const PolicyReplications& group,
-                      const std::function<int64_t(const OutcomeCounts&)>& count) {
-  const MeanCi estimate = Estimate(group, [&count](const RunResult& run) {
-    return std::optional<double>(static_cast<double>(count(run.metrics.overall.counts)));
-  });
-  return std::isfinite(estimate.mean) ? fmt::format("{:.0f}", estimate.mean) : "-";
-}
-
-}  // namespace
 
 std::string FailReasonTable(const std::vector<RunResult>& runs, int replications) {
   std::array<bool, kFailReasonCount> met{};

@@ -1,5 +1,9 @@
 #include "sim/report/replication_stats.h"
 
+#include <cmath>
+
+#include "fmt/format.h"
+
 namespace ratesim {
 namespace {
 
@@ -51,6 +55,17 @@ const SliceMetrics* OrgSlice(const RunResult& run, size_t org) {
 
 const SliceMetrics* ModelSlice(const RunResult& run, size_t model) {
   return model < run.metrics.per_model.size() ? &run.metrics.per_model[model] : nullptr;
+}
+
+std::string MeanCount(const PolicyReplications& group,
+                      const std::function<int64_t(const OutcomeCounts&)>& count,
+                      std::optional<size_t> org) {
+  const MeanCi estimate = Estimate(group, [&](const RunResult& run) -> std::optional<double> {
+    const SliceMetrics* slice = org ? OrgSlice(run, *org) : &run.metrics.overall;
+    if (slice == nullptr) return std::nullopt;
+    return static_cast<double>(count(slice->counts));
+  });
+  return std::isfinite(estimate.mean) ? fmt::format("{:.0f}", estimate.mean) : "-";
 }
 
 }  // namespace ratesim

@@ -47,6 +47,13 @@ std::optional<double> QuantileNs(const LogHistogram& histogram, double q);
 const SliceMetrics* OrgSlice(const RunResult& run, size_t org);
 const SliceMetrics* ModelSlice(const RunResult& run, size_t model);
 
+// For a terminal table: the mean over `group` of `count` of each run's overall counts (of org
+// `org`'s, over the runs that have it, when given) as a whole number, exact with one replication;
+// "-" when no run has it.
+std::string MeanCount(const PolicyReplications& group,
+                      const std::function<int64_t(const OutcomeCounts&)>& count,
+                      std::optional<size_t> org = std::nullopt);
+
 }  // namespace ratesim
 
 #endif  // RATESIM_SIM_REPORT_REPLICATION_STATS_H_

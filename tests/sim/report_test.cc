@@ -416,6 +416,29 @@ TEST(ComparisonTable, ShowsRetriesOnlyWhenARunRetried) {
   EXPECT_EQ(Cells(LineStartingWith(text, "fifo ")).at(6), "0");
 }
 
+TEST(ComparisonTable, BreaksRetriesDownByOrgWhenARunRetried) {
+  std::vector<RunResult> runs = {MakeRun("none", 1), MakeRun("fifo", 2)};
+  runs[1].metrics.overall.counts.retries = 12;
+  runs[1].metrics.per_org[0].counts.retries = 9;
+  runs[1].metrics.per_org[1].counts.retries = 3;
+  const std::string orgs = ComparisonTable(runs).substr(ComparisonTable(runs).find("per org:"));
+  // Between 503 and success; 0 for the run that did not retry.
+  EXPECT_EQ(Cells(LineStartingWith(orgs, "acme       fifo")),
+            (std::vector<std::string>{"acme", "fifo", "200", "160", "20", "20", "9", "80.0%",
+                                      "2.00s"}));
+  EXPECT_EQ(Cells(LineStartingWith(orgs, "beta, inc  fifo")).at(7), "3");
+  EXPECT_EQ(Cells(LineStartingWith(orgs, "acme       none")).at(6), "0");
+  // With replications: each org's mean, 9 and 5 retries giving 7.
+  std::vector<RunResult> replicated = {runs[1], runs[1]};
+  replicated[1].metrics.per_org[0].counts.retries = 5;
+  ComparisonTableOptions options;
+  options.replications = 2;
+  const std::string text = ComparisonTable(replicated, options);
+  const std::string replicated_orgs = text.substr(text.find("per org:"));
+  EXPECT_EQ(Cells(LineStartingWith(replicated_orgs, "acme ")).at(3), "7");
+  EXPECT_NE(Lines(replicated_orgs).at(1).find("retries"), std::string::npos);
+}
+
 TEST(ComparisonTable, BreaksDownByOrgAndPolicy) {
   const std::string text = ComparisonTable({MakeRun("none", 1), MakeRun("fifo", 2)});
   const size_t breakdown = text.find("per org:");
