@@ -370,17 +370,29 @@ NonFiniteCounts Engine::NonFiniteResults(KeyId key) const {
       absl::MakeConstSpan(extra_words_.data() + key * extra_stride_, formula.extra_words));
 }
 
-RateLimitHeaders Engine::Headers(KeyId key, Nanos now) const {
+namespace {
+
+// Seconds until a bucket at `level`, refilling at `rate`, holds what a request of `cost` needs:
+// 0 when it does already.
+double SecondsUntilFits(double level, double cost, double rate) {
+  const double missing = LevelNeeded(cost, rate) - level;
+  return missing > kLevelTolerance ? missing / rate : 0.0;
+}
+
+}  // namespace
+
+RateLimitHeaders Engine::Headers(KeyId key, Nanos now, int64_t tokens) const {
   const KeyState state = StateAt(key, now);
   const double request_rate = state.rate.request_rate;
-  const double missing = LevelNeeded(1.0, request_rate) - state.request_level;
   RateLimitHeaders headers;
   headers.limit_rpm = request_rate * 60.0;
   // A slow key's window holds less than one request, yet a full window admits one: count it.
   const double whole = std::floor(std::max(0.0, state.request_level) + kLevelTolerance);
   headers.remaining = static_cast<int64_t>(
       Fits(state.request_level, 1.0, request_rate) ? std::max(1.0, whole) : whole);
-  headers.reset_s = missing > kLevelTolerance ? missing / request_rate : 0.0;
+  headers.reset_s = std::max(
+      SecondsUntilFits(state.request_level, 1.0, request_rate),
+      SecondsUntilFits(state.token_level, static_cast<double>(tokens), state.rate.token_rate));
   headers.token_limit_tpm = state.rate.token_rate * 60.0;
   headers.token_remaining =
       static_cast<int64_t>(std::floor(std::max(0.0, state.token_level) + kLevelTolerance));

@@ -109,7 +109,10 @@ class Engine {
   // --- Observing (const: nothing observed changes later decisions) -------------------------------
   // The key's rate state as of `now`. REQUIRES: now not before the key's last update.
   RateState RateAt(KeyId key, Nanos now) const;
-  RateLimitHeaders Headers(KeyId key, Nanos now) const;
+  // The headers of a response to a request estimated at `tokens` (input + max output): reset_s
+  // is the time until such a request fits again in both dimensions (with `tokens` 0, a request
+  // in the request dimension alone), so that a 429 for tokens does not say "now".
+  RateLimitHeaders Headers(KeyId key, Nanos now, int64_t tokens = 0) const;
   // How many of the key's updates fell back to a floor on a result that was not a number (see
   // LimitFormula::NonFiniteResults); none for every built-in formula.
   NonFiniteCounts NonFiniteResults(KeyId key) const;

@@ -3,7 +3,8 @@
 //
 // Limits are enforced per second and displayed per minute: a key enforced at 1 request/s shows
 // `x-ratelimit-limit: 60`. `remaining` counts what fits in the enforcement window right now (whole
-// requests, whole tokens); `reset` is the seconds until the next request fits.
+// requests, whole tokens); `reset` is the seconds until a request like the one answered (its token
+// estimate) fits again in both dimensions (Engine::Headers).
 #ifndef RATESIM_ENGINE_RATE_LIMIT_HEADERS_H_
 #define RATESIM_ENGINE_RATE_LIMIT_HEADERS_H_
 
@@ -20,7 +21,7 @@ namespace ratesim {
 struct RateLimitHeaders {
   double limit_rpm = 0.0;        // x-ratelimit-limit, requests per minute
   int64_t remaining = 0;         // x-ratelimit-remaining, requests that fit now
-  double reset_s = 0.0;          // x-ratelimit-reset, seconds until a request fits
+  double reset_s = 0.0;          // x-ratelimit-reset, seconds until such a request fits
   double token_limit_tpm = 0.0;  // x-tokenlimit-limit, tokens per minute
   int64_t token_remaining = 0;   // x-tokenlimit-remaining, tokens that fit now
 };

@@ -255,7 +255,8 @@ class Simulation {
     request.ticket = failure.ticket;
     const ClientSpec& client = *platform_->streams[request.stream].client;
     const double reset_s = client.on_failure == ClientSpec::OnFailure::kHonorReset
-                               ? engine_.Headers(request.key, now).reset_s
+                               ? engine_.Headers(request.key, now,
+                                                 request.draw.token_estimate()).reset_s
                                : 0.0;
     const Nanos delay =
         RetryDelay(client, request.attempt, reset_s, streams_[request.stream].retry_rng);
@@ -305,7 +306,7 @@ class Simulation {
     record.reason = reason;
     record.input_tokens = request.draw.input_tokens;
     record.output_tokens = request.draw.output_tokens;
-    record.headers = engine_.Headers(request.key, now);
+    record.headers = engine_.Headers(request.key, now, request.draw.token_estimate());
     observer_->OnAttemptEnd(record, engine_.registry());
   }
 

@@ -113,6 +113,35 @@ TEST(Headers, ResetOfASlowKeyIncludesItsDebt) {
   EXPECT_EQ(key.Send(1, Ms(2000)), RateClass::kWithin);
 }
 
+TEST(Headers, ResetOfATokenLimitedRequestIsWhenItsTokensFit) {
+  // 6000 TPM = 100 tokens/s; requests are plentiful. 80 tokens leave 20: a request of 50 needs
+  // 30 more, 0.3 s of refill, though the request dimension has room now.
+  FixedLimitKey key(/*rpm=*/6000, /*tpm=*/6000);
+  ASSERT_EQ(key.Send(80, 0), RateClass::kWithin);
+  ASSERT_EQ(key.Send(50, 0), RateClass::kOverTokens);
+  EXPECT_NEAR(key.Headers(0, 50).reset_s, 0.3, 1e-12);
+  EXPECT_EQ(Line(key.Headers(0, 50), "x-ratelimit-reset"), "0.300");
+  EXPECT_NEAR(key.Headers(Ms(100), 50).reset_s, 0.2, 1e-12);
+  EXPECT_DOUBLE_EQ(key.Headers(0).reset_s, 0.0);  // a request of no tokens fits now
+  // Waiting that long, it fits; a moment earlier, it does not.
+  EXPECT_EQ(key.Send(50, Ms(299)), RateClass::kOverTokens);
+  EXPECT_EQ(key.Send(50, Ms(300)), RateClass::kWithin);
+}
+
+TEST(Headers, ResetIsTheLaterOfTheTwoDimensions) {
+  // 60 RPM and 6000 TPM: after a request of 100 tokens both windows are empty. A request of 10
+  // tokens fits in 0.1 s of token refill but waits 1 s for the request window; one of 100 waits 1 s
+  // for both; a request larger than the window (200) fits once the window is full again, in 1 s.
+  FixedLimitKey key(/*rpm=*/60, /*tpm=*/6000);
+  ASSERT_EQ(key.Send(100, 0), RateClass::kWithin);
+  EXPECT_NEAR(key.Headers(0, 10).reset_s, 1.0, 1e-12);
+  EXPECT_NEAR(key.Headers(0, 100).reset_s, 1.0, 1e-12);
+  EXPECT_NEAR(key.Headers(0, 200).reset_s, 1.0, 1e-12);
+  FixedLimitKey fast(/*rpm=*/6000, /*tpm=*/6000);  // 100 requests/s: the tokens decide
+  ASSERT_EQ(fast.Send(100, 0), RateClass::kWithin);
+  EXPECT_NEAR(fast.Headers(0, 10).reset_s, 0.1, 1e-12);
+}
+
 TEST(Headers, SlowKeyWithAFullWindowShowsOneRemaining) {
   // At 30 RPM the full window holds half a request, yet one request fits now (reset is 0), so
   // `remaining`, "requests that fit now", must say 1: a client that waits for remaining > 0 would

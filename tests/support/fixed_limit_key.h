@@ -38,7 +38,10 @@ class FixedLimitKey {
     return result.rate_class;
   }
 
-  RateLimitHeaders Headers(Nanos now) const { return engine_.Headers(key_, now); }
+  // The headers of a response to a request of `tokens` (0: the request dimension alone).
+  RateLimitHeaders Headers(Nanos now, int64_t tokens = 0) const {
+    return engine_.Headers(key_, now, tokens);
+  }
   Engine& engine() { return engine_; }
   KeyId key() const { return key_; }
 
