@@ -1,5 +1,6 @@
 #include "sim/metrics/recorder.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace ratesim {
@@ -81,7 +82,10 @@ void MetricsRecorder::Occupancy(ModelId model, Nanos now) {
   ModelUsage& usage = metrics_.model_usage[model];
   const double span = static_cast<double>(now - level.since);
   const double busy_ns = span * static_cast<double>(level.busy);
-  const double slot_ns = span * static_cast<double>(level.slots);
+  // Replicas taken away (an outage, a drop, a scale-down) finish the requests they are running, so
+  // while busy slots outnumber live ones the busy ones are the slots there are: utilisation stays
+  // a share, 1 on a model that is down but still finishing its work.
+  const double slot_ns = span * static_cast<double>(std::max(level.slots, level.busy));
   usage.busy_slot_ns += busy_ns;
   usage.slot_ns += slot_ns;
   usage.buffered_ns += span * static_cast<double>(level.buffered);

@@ -89,7 +89,8 @@ struct SliceMetrics {
 struct ModelUsage {
   int64_t slots = 0;            // slots at the end of the run
   double busy_slot_ns = 0.0;    // integral of busy slots over time
-  double slot_ns = 0.0;         // integral of available slots over time
+  double slot_ns = 0.0;         // integral of live slots over time (of busy ones where more:
+                                // removed replicas finishing their requests)
   double buffered_ns = 0.0;     // integral of buffered requests over time
   int64_t started = 0;          // requests that started service
   double utilisation() const { return slot_ns > 0 ? busy_slot_ns / slot_ns : 0.0; }

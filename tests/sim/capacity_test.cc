@@ -426,6 +426,31 @@ TEST(Capacity, AutoscalerScalesDownOnlyAfterTheCooldown) {
   EXPECT_EQ(result.metrics.overall.counts.r503, 0);
 }
 
+TEST(Capacity, UtilisationStaysAShareWhileRemovedReplicasFinishTheirRequests) {
+  // 8 slots, requests of 60 s at 1/s. At 10 s the one replica goes away; the 8 requests it runs
+  // finish on it, until 60-68 s, with no live slot. Busy slot-time over live slot-time would be
+  // far above 1 there (a model at 600%); the slots finishing work count as live while they do.
+  Scenario scenario = testing::BareScenario(30, 1, 8, ConstantService(60.0), Policy("none"));
+  scenario.models[0].schedule = {CapacityChange{10 * kSecond, 0, {}},
+                                 CapacityChange{200 * kSecond, 1, {}}};
+  scenario.orgs.push_back(testing::Org("org", {testing::Stream(testing::ConstantShape(1))}));
+  const RunResult result = testing::RunScenario(scenario);
+  ASSERT_EQ(result.metrics.overall.counts.ok, 8);
+  const double utilisation = result.metrics.model_usage[0].utilisation();
+  EXPECT_GT(utilisation, 0.5);
+  EXPECT_LE(utilisation, 1.0);
+  int draining = 0;
+  for (const auto& [time, value] :
+       testing::ModelSeries(result.metrics, SeriesMetric::kUtilisation)) {
+    EXPECT_LE(value, 1.0) << ToSeconds(time) << " s";
+    if (time > 10 * kSecond && time <= 60 * kSecond) {
+      EXPECT_DOUBLE_EQ(value, 1.0) << ToSeconds(time) << " s: every slot there is, busy";
+      ++draining;
+    }
+  }
+  EXPECT_GT(draining, 0);
+}
+
 TEST(Capacity, AfterAScaleUpTheQueueIsMMcWithTheNewC) {
   // 3 requests/s, exponential service of mean 1 s. Two slots cannot keep up; at 200 s the model
   // goes to 5 replicas of 1 slot. The backlog drains within a few hundred seconds; from 1000 s on,
