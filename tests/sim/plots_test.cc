@@ -2,7 +2,8 @@
 // oracle), XML escaping, points placed on the frame's corners, broken lines at NaN, same bytes
 // twice. The overview gathered while a run streams: its outcome rates add back up to the run's
 // counts, and its rate lines equal the time series' rate_rpm points, one per key or, past 8 keys,
-// their percentiles computed naively.
+// their percentiles computed naively; a run too long to keep whole still adds up (the coalescing
+// itself is checked against a naive oracle in overview_bound_test.cc).
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -181,6 +182,43 @@ TEST(Overview, OutcomeRatesAddBackUpToTheRunsCounts) {
   EXPECT_NEAR(r429, static_cast<double>(counts.r429()), 1e-6);
   EXPECT_NEAR(r503, static_cast<double>(counts.r503), 1e-6);
   EXPECT_GT(r429 + r503, 0);  // the scenario fails some: the sums are not all zeros
+}
+
+TEST(Overview, ALongRunIsCoalescedAndStillAddsUpWithRatesAtItsPointsEnds) {
+  // Half an hour at 1 s: 1800 intervals, more than the overview keeps, so a point per two. At
+  // twice ManyOrgs' traffic, the busiest orgs send more than the base 60 RPM and earn more as
+  // they go, so that their rates change from one second to the next.
+  Scenario scenario = ManyOrgs(8, /*slots=*/64);
+  for (OrgSpec& org : scenario.orgs) org.traffic.front().shape.rate_per_s *= 2;
+  scenario.run.resolution = FromSeconds(1);
+  const Observed observed = RunWithOverview(scenario);
+  const RunOverview& overview = observed.overview;
+  EXPECT_EQ(overview.intervals_per_point, 2u);
+  EXPECT_LE(overview.time_s.size(), kMaxOverviewPoints);
+  EXPECT_GT(overview.time_s.size(), kMaxOverviewPoints / 2);
+  double offered = 0, ok = 0, start = 0;
+  for (size_t i = 0; i < overview.time_s.size(); ++i) {
+    const double length = overview.time_s[i] - start;
+    start = overview.time_s[i];
+    offered += overview.offered_per_s[i] * length;
+    ok += overview.ok_per_s[i] * length;
+  }
+  const OutcomeCounts& counts = observed.run.metrics.overall.counts;
+  EXPECT_NEAR(offered, static_cast<double>(counts.offered), 1e-6);
+  EXPECT_NEAR(ok, static_cast<double>(counts.ok), 1e-6);
+  // Each point's rates are the series' at the end of its second interval (of its only one, for
+  // the last point of an odd count).
+  const std::vector<std::vector<double>> rates = RatesByInterval(observed.run.metrics);
+  ASSERT_EQ(overview.time_s.size(), (rates.size() + 1) / 2);
+  bool rate_changed = false;  // within a point: its first interval's rate would not do
+  for (size_t i = 0; i < overview.time_s.size(); ++i) {
+    const size_t end = std::min(2 * i + 1, rates.size() - 1);
+    for (size_t key = 0; key < 8; ++key) {
+      EXPECT_EQ(overview.rate_rpm.values[key][i], rates[end][key]) << i;
+      rate_changed |= rates[2 * i][key] != rates[end][key];
+    }
+  }
+  EXPECT_TRUE(rate_changed);
 }
 
 TEST(Overview, FewKeysGetALineEachEqualToTheirSeries) {
