@@ -97,6 +97,20 @@ AutoscalerSpec ReadAutoscaler(TableReader& model_reader, const std::string& mode
                                     *max, *replicas));
     }
   }
+  if (reader.Find("min_replicas") == nullptr && reader.Find("max_replicas") == nullptr) {
+    // Both bounds default to the starting count, which leaves the autoscaler nothing to do: a file
+    // that asks for one surely meant it to scale.
+    const std::string down =
+        *replicas > 1 ? fmt::format(", min_replicas below {} to let it scale down, or both", *replicas)
+                      : "";
+    model_reader.ValueError(
+        "autoscaler",
+        fmt::format("model '{}' has an autoscaler without min_replicas or max_replicas, so both are "
+                    "its replicas = {} and it can neither add nor remove one; set max_replicas "
+                    "above {} to let it scale up{}",
+                    model, *replicas, *replicas, down));
+    return spec;
+  }
   if (min && *min > *replicas) {
     reader.ValueError("min_replicas", fmt::format("got {}, above the model's replicas = {}; expected "
                                                   "min_replicas <= replicas (the count at the start)",

@@ -773,7 +773,8 @@ TEST(ScenarioCapacity, ReadsAScheduleThatRaisesReplicasFromZero) {
 }
 
 TEST(ScenarioCapacity, DefaultsTheAutoscalerBoundsToTheModelsReplicas) {
-  absl::StatusOr<Scenario> s = Parse(Minimal({{8, "replicas = 3\nautoscaler = {}"}}));
+  absl::StatusOr<Scenario> s =
+      Parse(Minimal({{8, "replicas = 3\nautoscaler = { min_replicas = 3, max_replicas = 3 }"}}));
   ASSERT_TRUE(s.ok()) << s.status();
   const AutoscalerSpec& a = s->models[0].autoscaler;
   EXPECT_TRUE(a.enabled);
@@ -857,6 +858,19 @@ TEST(ScenarioCapacity, ChecksTheAutoscalersValues) {
             std::vector<std::string>{"s.toml:9:31: error: 'min_replicas" + at +
                                      "got 3, above the model's replicas = 2; expected min_replicas <= "
                                      "replicas (the count at the start)"});
+  // Neither bound: both would be the starting count, and the autoscaler could do nothing.
+  EXPECT_EQ(ErrorLines(Minimal({{8, "replicas = 3\nautoscaler = { target_utilisation = 0.6 }"}})),
+            std::vector<std::string>{
+                "s.toml:9:14: error: 'autoscaler' in [[models]]: model 'llama-70b' has an autoscaler "
+                "without min_replicas or max_replicas, so both are its replicas = 3 and it can "
+                "neither add nor remove one; set max_replicas above 3 to let it scale up, "
+                "min_replicas below 3 to let it scale down, or both"});
+  // From one replica it can only scale up, and the advice says so.
+  EXPECT_EQ(ErrorLines(Minimal({{8, "autoscaler = { window = \"1m\" }"}})),
+            std::vector<std::string>{
+                "s.toml:8:14: error: 'autoscaler' in [[models]]: model 'llama-70b' has an autoscaler "
+                "without min_replicas or max_replicas, so both are its replicas = 1 and it can "
+                "neither add nor remove one; set max_replicas above 1 to let it scale up"});
   EXPECT_EQ(ErrorLines(Minimal({{8, "replicas = 4\nautoscaler = { max_replicas = 2 }"}})),
             std::vector<std::string>{"s.toml:9:31: error: 'max_replicas" + at +
                                      "got 2, below the model's replicas = 4; expected max_replicas >= "
