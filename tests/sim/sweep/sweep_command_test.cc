@@ -486,6 +486,24 @@ TEST_F(SweepCommandTest, MergeRefusesDamagedFilesAndDirectoriesWithoutShards) {
   EXPECT_FALSE(fs::exists(dir_ / "merged"));
 }
 
+TEST_F(SweepCommandTest, MergeRefusesAShardCountBeyondWhatShardAllows) {
+  // Merge lists each missing shard: a damaged count near 2^63 must be refused when the file is
+  // read, not listed until memory runs out.
+  std::vector<std::string> shards = Shards(1);
+  const std::string path = shards[0] + "/sweep-shard-0-of-1.toml";
+  std::string text = ReadFile(path);
+  ASSERT_NE(text.find("shards = 1\n"), std::string::npos);
+  text.replace(text.find("shards = 1\n"), 11, "shards = 9223372036854775807\n");
+  WriteFile(path, text);
+
+  const absl::StatusOr<ShardFile> file = ReadShardFile(path);
+  ASSERT_FALSE(file.ok());
+  EXPECT_TRUE(Contains(std::string(file.status().message()),
+                       fmt::format("'shards' is missing or not an integer from 1 to {}", kMaxShards)))
+      << file.status();
+  EXPECT_TRUE(Contains(std::string(file.status().message()), path));
+}
+
 TEST_F(SweepCommandTest, UsageErrorsExitTwoAndWriteNothing) {
   const std::string out = dir_ / "out";
   const std::pair<std::vector<std::string>, const char*> cases[] = {
