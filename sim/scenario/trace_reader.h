@@ -57,6 +57,10 @@ class TraceReader {
   const std::string& path() const { return path_; }
   // The 1-based number of the line read last (1 after Open).
   int64_t line() const { return line_; }
+  // The 1-based column where field `field` (0 time, 1 org, 2 model, 3 input_tokens, 4
+  // output_tokens) starts on that line, for a caller's error about a row Next returned.
+  // REQUIRES: the last Next returned true; field < 5.
+  size_t column(size_t field) const { return columns_[field]; }
 
  private:
   TraceReader(std::string path, std::unique_ptr<std::ifstream> in);
