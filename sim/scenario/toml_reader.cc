@@ -17,7 +17,8 @@ namespace ratesim {
 namespace scenario_internal {
 namespace {
 
-std::string IntegerExpectation(int64_t min) {
+std::string IntegerExpectation(int64_t min, int64_t max) {
+  if (max != INT64_MAX) return fmt::format("an integer from {} to {}", min, max);
   if (min == INT64_MIN) return "an integer";
   return fmt::format("an integer >= {}", min);
 }
@@ -270,21 +271,22 @@ std::optional<bool> TableReader::Bool(std::string_view key, Need need) {
   return std::nullopt;
 }
 
-std::optional<int64_t> TableReader::Integer(std::string_view key, Need need, int64_t min) {
+std::optional<int64_t> TableReader::Integer(std::string_view key, Need need, int64_t min,
+                                            int64_t max) {
   const toml::node* node = Find(key);
-  const std::string expected = IntegerExpectation(min);
+  const std::string expected = IntegerExpectation(min, max);
   if (node == nullptr) {
     if (need == Need::kRequired) Missing(key, expected);
     return std::nullopt;
   }
   if (const auto* i = node->as_integer()) {
-    if (i->get() >= min) return i->get();
+    if (i->get() >= min && i->get() <= max) return i->get();
     ValueError(key, fmt::format("got {}; expected {}", i->get(), expected));
   } else if (node->is_floating_point()) {
     ValueError(key, fmt::format("got {}, not an integer; expected {}", Written(*node), expected));
   } else if (IsIntegerTooLargeFromSet(*node)) {
     ValueError(key, fmt::format("got {}, which is too large: the largest {} is {}",
-                                node->as_string()->get(), key, INT64_MAX));
+                                node->as_string()->get(), key, max));
   } else if (const std::optional<std::string> beyond = GotBeyondDoubleFromSet(*node)) {
     ValueError(key, fmt::format("{}; expected {}", *beyond, expected));
   } else {

@@ -75,8 +75,9 @@ class TableReader {
 
   std::optional<std::string> String(std::string_view key, Need need);
   std::optional<bool> Bool(std::string_view key, Need need);
-  // An integer (a float, even 2.0, is an error) of at least `min`.
-  std::optional<int64_t> Integer(std::string_view key, Need need, int64_t min = INT64_MIN);
+  // An integer (a float, even 2.0, is an error) from `min` to `max`.
+  std::optional<int64_t> Integer(std::string_view key, Need need, int64_t min = INT64_MIN,
+                                 int64_t max = INT64_MAX);
   // A finite integer or float.
   std::optional<double> Number(std::string_view key, Need need, Bound bound);
   // A duration string ("30s"), in nanoseconds.

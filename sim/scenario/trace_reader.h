@@ -6,7 +6,7 @@
 //   - time: when the request arrives, from the start of the run: plain seconds ("12.5") or a
 //     duration ("12.5s", "250ms"); rows in time order (equal times allowed)
 //   - org, model: non-empty names; a field may be quoted ("a,b"), with "" for a quote inside
-//   - input_tokens, output_tokens: integers >= 0
+//   - input_tokens, output_tokens: integers from 0 to kMaxTokens (scenario.h)
 // Line endings may be \n or \r\n; empty lines are skipped; a field cannot span lines.
 #ifndef RATESIM_SIM_SCENARIO_TRACE_READER_H_
 #define RATESIM_SIM_SCENARIO_TRACE_READER_H_
