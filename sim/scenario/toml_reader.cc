@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "engine/shown_number.h"
 #include "fmt/format.h"
+#include "sim/scenario/dotted_key_depth.h"
 #include "sim/scenario/toml_error_hint.h"
 #include "sim/scenario/units.h"
 #include "sim/scenario/value_key.h"
@@ -161,6 +162,17 @@ bool IsFromSet(const toml::node& node) {
 }
 
 absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view source_path) {
+  if (const std::optional<TextPosition> key = FindOverlyDottedKey(text)) {
+    // As LocationOf: a position inside a --set value means nothing to the user.
+    const bool from_set =
+        source_path.substr(0, kOverrideOriginPrefix.size()) == kOverrideOriginPrefix;
+    const Location at{std::string(source_path), from_set ? 0 : key->line,
+                      from_set ? 0 : key->column};
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: error: a key of more than {} parts joined by dots, where ratesim's keys have a few "
+        "(orgs.traffic); correct the key",
+        FormatLocation(at), kMaxDottedKeyParts));
+  }
   try {
     return toml::parse(text, source_path);
   } catch (const toml::parse_error& e) {

@@ -485,6 +485,32 @@ TEST(ScenarioLoader, ChecksTokenCounts) {
                        "integer from 0 to 1000000000000000 or a table"));
 }
 
+// `parts` copies of `part` joined by `dot`.
+std::string Dotted(const std::string& part, int parts, const std::string& dot = ".") {
+  std::string key = part;
+  for (int i = 1; i < parts; ++i) key += dot + part;
+  return key;
+}
+
+TEST(ScenarioLoader, RefusesAKeyOfTooManyDottedPartsBeforeTomlOverflowsTheStack) {
+  // toml++ nests a table per part with no bound: 100000 parts used to crash with SIGSEGV.
+  std::vector<std::string> errors = ErrorLines(Minimal({{3, "[" + Dotted("b", 100000) + "]"}}));
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_EQ(errors[0],
+            "s.toml:3:2: error: a key of more than 256 parts joined by dots, where ratesim's keys "
+            "have a few (orgs.traffic); correct the key");
+  errors = ErrorLines(Minimal({{3, "  " + Dotted("\"q\"", 257, " . ") + " = 1"}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:3:3: error: a key of more than 256 parts"));
+
+  // At the limit, and with dots in strings, comments and numbers, the file is read as before.
+  errors = ErrorLines(Minimal({{3, Dotted("a", 256) + " = 1"}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:3:1: error: unknown key 'a' in [run]")) << Joined(errors);
+  errors = ErrorLines(Minimal({{3, "note = \"" + Dotted("a", 1000) + "\" # " + Dotted("b", 1000) +
+                                       "\nlist = [" + Dotted("1.5", 300, ", ") + "]"}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:3:1: error: unknown key 'note' in [run]")) << Joined(errors);
+  EXPECT_TRUE(HasError(errors, "s.toml:4:1: error: unknown key 'list' in [run]")) << Joined(errors);
+}
+
 TEST(ScenarioLoader, RefusesTokenCountsWhoseSumWouldOverflow) {
   // input + max_output is the request's token estimate: two counts near INT64_MAX used to wrap
   // around to a negative estimate, which every token limit let through.
