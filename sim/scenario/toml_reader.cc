@@ -449,7 +449,12 @@ void ForEachTable(TableReader& parent, std::string_view key, std::string_view el
     return;
   }
   if (array == nullptr || array->empty()) {
-    if (need == Need::kRequired) parent.TableError(std::string(missing_message));
+    if (need != Need::kRequired) return;
+    // An empty array is reported where it was written: after `--set policies=[]` the file still
+    // has its [[policies]], and the top of the file is not what to fix.
+    const Location at =
+        array != nullptr ? LocationOf(array->source(), parent.location()) : parent.location();
+    parent.diags().Error(at, std::string(missing_message));
     return;
   }
   const Location array_at = LocationOf(array->source(), parent.location());

@@ -114,8 +114,8 @@ class TableReader {
 
 // For each element of the array of tables under `key` in `parent` (written [[key]] or key = [{...}]),
 // calls `read` with a reader named `element_context`. A missing or empty array is reported with
-// `missing_message` when `need` is kRequired; a value that is not an array, or an element that is not
-// a table, is reported and skipped.
+// `missing_message` when `need` is kRequired (at `parent`, or where the empty array was written); a
+// value that is not an array, or an element that is not a table, is reported and skipped.
 void ForEachTable(TableReader& parent, std::string_view key, std::string_view element_context, Need need,
                   std::string_view missing_message, const std::function<void(TableReader&)>& read);
 

@@ -420,6 +420,19 @@ TEST(ScenarioLoader, ReportsMissingSections) {
                        "array of tables, written [[models]]"));
 }
 
+TEST(ScenarioLoader, ReportsAnEmptyArrayOfTablesWhereItWasWritten) {
+  // Not at the top of the file, which after --set still holds the sections the value emptied.
+  std::vector<std::string> errors = ErrorLines(Minimal(), {"policies=[]"});
+  EXPECT_TRUE(HasError(errors, "<--set policies=[]>: error: no [[policies]]; add at least one"));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+  errors = ErrorLines(Minimal(), {"orgs.0.traffic=[]"});
+  EXPECT_TRUE(HasError(errors, "<--set orgs.0.traffic=[]>: error: org 'acme' has no [[orgs.traffic]]"));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+  // In the file, at the empty array.
+  errors = ErrorLines("models = []\n" + Minimal({{4, ""}, {5, ""}, {6, ""}, {7, ""}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:1:10: error: no [[models]]; add at least one"));
+}
+
 TEST(ScenarioLoader, RejectsDuplicateNames) {
   const std::vector<std::string> errors =
       ErrorLines(Minimal({}, {"[[policies]]", "type = \"fifo\"", "[[models]]", "name = \"llama-70b\"",
