@@ -189,6 +189,11 @@ absl::Status TraceReader::ParseRow(TraceRow* row) {
   const absl::StatusOr<Nanos> time = ParseDuration(time_text);
   time_text.resize(written);
   if (!time.ok()) {
+    // Well formed but beyond what a run can reach: saying which form to use would not help.
+    if (time.status().code() == absl::StatusCode::kOutOfRange) {
+      return Fail(columns_[0], fmt::format("time {} is too large; expected at most about 292 years",
+                                           Shown(time_text)));
+    }
     const bool negative = written > 0 && time_text[0] == '-';
     return Fail(columns_[0], fmt::format("time must be {}{}, got {}", negative ? ">= 0: " : "",
                                          kTimeForm, Shown(time_text)));

@@ -89,6 +89,11 @@ TEST(TraceReader, ReportsTheLineAndColumnOfEachMalformedRow) {
        "\"250ms\", got "
        "\"2s5\""},
       {"-2,acme,m,1,2", "1: error: time must be >= 0: seconds such as \"12.5\""},
+      // Seconds as asked, but past what a run can reach: not "time must be seconds".
+      {"99999999999,acme,m,1,2",
+       "1: error: time \"99999999999\" is too large; expected at most about 292 years"},
+      {"2562048h,acme,m,1,2",
+       "1: error: time \"2562048h\" is too large; expected at most about 292 years"},
       {",acme,m,1,2",
        "1: error: time must be seconds such as \"12.5\" or a duration such as \"12.5s\" or "
        "\"250ms\", got \"\""},
