@@ -379,6 +379,14 @@ double SecondsUntilFits(double level, double cost, double rate) {
   return missing > kLevelTolerance ? missing / rate : 0.0;
 }
 
+// A whole count of a window's level for a header. A rate near the largest double (a formula's
+// absurd floor) gives a level past int64_t, whose cast is undefined (in practice INT64_MIN, a
+// negative "remaining"): such a level saturates instead. REQUIRES: whole >= 0.
+int64_t HeaderCount(double whole) {
+  constexpr double kBeyondInt64 = 9223372036854775808.0;  // 2^63
+  return whole >= kBeyondInt64 ? INT64_MAX : static_cast<int64_t>(whole);
+}
+
 }  // namespace
 
 RateLimitHeaders Engine::Headers(KeyId key, Nanos now, int64_t tokens) const {
@@ -388,14 +396,14 @@ RateLimitHeaders Engine::Headers(KeyId key, Nanos now, int64_t tokens) const {
   headers.limit_rpm = request_rate * 60.0;
   // A slow key's window holds less than one request, yet a full window admits one: count it.
   const double whole = std::floor(std::max(0.0, state.request_level) + kLevelTolerance);
-  headers.remaining = static_cast<int64_t>(
-      Fits(state.request_level, 1.0, request_rate) ? std::max(1.0, whole) : whole);
+  headers.remaining =
+      HeaderCount(Fits(state.request_level, 1.0, request_rate) ? std::max(1.0, whole) : whole);
   headers.reset_s = std::max(
       SecondsUntilFits(state.request_level, 1.0, request_rate),
       SecondsUntilFits(state.token_level, static_cast<double>(tokens), state.rate.token_rate));
   headers.token_limit_tpm = state.rate.token_rate * 60.0;
   headers.token_remaining =
-      static_cast<int64_t>(std::floor(std::max(0.0, state.token_level) + kLevelTolerance));
+      HeaderCount(std::floor(std::max(0.0, state.token_level) + kLevelTolerance));
   return headers;
 }
 

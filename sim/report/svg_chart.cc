@@ -92,7 +92,11 @@ void RenderPanel(const ChartPanel& panel, const std::string& x_label, double lef
       NiceTicks(panel.y_max > 0 ? panel.y_max : LargestFinite(panel), 5);
   const double y_top = y_ticks.back();
   const auto px = [&](double x) { return plot_left + width * (x - x_min) / (x_max - x_min); };
-  const auto py = [&](double y) { return plot_top + height * (1.0 - y / y_top); };
+  // A value far beyond the axis (NiceTicks gives up near the largest double, for an absurd
+  // formula floor) is drawn off the panel, at a coordinate still finite: "-inf" is no SVG number.
+  const auto py = [&](double y) {
+    return plot_top + height * (1.0 - std::clamp(y / y_top, -1e6, 1e6));
+  };
 
   svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"panel\">{}</text>\n", Number(plot_left),
                      Number(top + 16), XmlEscape(panel.title));

@@ -18,6 +18,11 @@ struct SourcePos {
   int column = 0;
 };
 
+// The most tokens a request may have as input, or as output. Far above any model's context, yet
+// small enough that a request's input + output never overflows int64_t and every count is exact
+// as a double (below 2^53), as the engine's token windows hold them.
+inline constexpr int64_t kMaxTokens = 1'000'000'000'000'000;
+
 // A token count per request: fixed, or drawn from a lognormal with the given mean and coefficient of
 // variation, rounded to a whole number and clamped to [min, max].
 struct TokenCount {
@@ -26,7 +31,7 @@ struct TokenCount {
   double mean = 0.0;  // the fixed value for kFixed
   double cv = 0.0;    // standard deviation / mean, kLognormal only
   int64_t min = 0;
-  int64_t max = INT64_MAX;
+  int64_t max = kMaxTokens;
 };
 
 // Time a request holds a slot.
@@ -183,6 +188,11 @@ struct LimitSpec {
   }
 };
 
+
+// The most time-series intervals a run's duration may hold. The run ticks through every one of
+// them and writes a row per key for each: a resolution mistyped as "1ns" for "1s" would take hours
+// before the first result. A day at 100 ms is 864000.
+inline constexpr int64_t kMaxIntervals = 1'000'000;
 
 struct RunSpec {
   Nanos duration = 0;             // arrivals happen in [0, duration)

@@ -15,6 +15,18 @@
 
 namespace ratesim {
 namespace scenario_internal {
+namespace {
+
+// `ns` in the largest of s, ms, us and ns that shows it whole, as a scenario file writes it.
+std::string WholeDuration(Nanos ns) {
+  for (const auto& [unit, per] : {std::pair<const char*, Nanos>{"s", kNanosPerSecond},
+                                  {"ms", kNanosPerMillisecond}, {"us", 1'000}}) {
+    if (ns % per == 0) return fmt::format("{}{}", ns / per, unit);
+  }
+  return fmt::format("{}ns", ns);
+}
+
+}  // namespace
 
 void UniqueNames::Add(const std::string& name, TableReader& reader, std::string_view key) {
   const Location here = reader.ValueLocation(key);
@@ -39,6 +51,19 @@ RunSpec ReadRun(TableReader& root) {
   run.seed = static_cast<uint64_t>(reader.Integer("seed", Need::kOptional, 0).value_or(1));
   run.resolution = reader.Duration("resolution", Need::kOptional, Bound::kPositive).value_or(run.resolution);
   run.drain = reader.Bool("drain", Need::kOptional).value_or(true);
+  if (run.duration > 0 && run.resolution > 0) {
+    const int64_t intervals = (run.duration - 1) / run.resolution + 1;  // rounded up
+    if (intervals > kMaxIntervals) {
+      const Nanos finest = (run.duration - 1) / kMaxIntervals + 1;
+      // At the resolution if the file sets it; the default only fails a run of over 115 days.
+      const bool set = reader.Find("resolution") != nullptr;
+      reader.ValueError(set ? "resolution" : "duration",
+                        fmt::format("a resolution of {} cuts the run's duration of {} into {} "
+                                    "intervals; expected at most {}: set resolution to at least {}",
+                                    WholeDuration(run.resolution), WholeDuration(run.duration),
+                                    intervals, kMaxIntervals, WholeDuration(finest)));
+    }
+  }
   reader.ReportUnknownKeys();
   return run;
 }

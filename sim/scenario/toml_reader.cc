@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "engine/shown_number.h"
 #include "fmt/format.h"
+#include "sim/scenario/dotted_key_depth.h"
 #include "sim/scenario/toml_error_hint.h"
 #include "sim/scenario/units.h"
 #include "sim/scenario/value_key.h"
@@ -17,7 +18,8 @@ namespace ratesim {
 namespace scenario_internal {
 namespace {
 
-std::string IntegerExpectation(int64_t min) {
+std::string IntegerExpectation(int64_t min, int64_t max) {
+  if (max != INT64_MAX) return fmt::format("an integer from {} to {}", min, max);
   if (min == INT64_MIN) return "an integer";
   return fmt::format("an integer >= {}", min);
 }
@@ -160,6 +162,17 @@ bool IsFromSet(const toml::node& node) {
 }
 
 absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view source_path) {
+  if (const std::optional<TextPosition> key = FindOverlyDottedKey(text)) {
+    // As LocationOf: a position inside a --set value means nothing to the user.
+    const bool from_set =
+        source_path.substr(0, kOverrideOriginPrefix.size()) == kOverrideOriginPrefix;
+    const Location at{std::string(source_path), from_set ? 0 : key->line,
+                      from_set ? 0 : key->column};
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: error: a key of more than {} parts joined by dots, where ratesim's keys have a few "
+        "(orgs.traffic); correct the key",
+        FormatLocation(at), kMaxDottedKeyParts));
+  }
   try {
     return toml::parse(text, source_path);
   } catch (const toml::parse_error& e) {
@@ -270,21 +283,22 @@ std::optional<bool> TableReader::Bool(std::string_view key, Need need) {
   return std::nullopt;
 }
 
-std::optional<int64_t> TableReader::Integer(std::string_view key, Need need, int64_t min) {
+std::optional<int64_t> TableReader::Integer(std::string_view key, Need need, int64_t min,
+                                            int64_t max) {
   const toml::node* node = Find(key);
-  const std::string expected = IntegerExpectation(min);
+  const std::string expected = IntegerExpectation(min, max);
   if (node == nullptr) {
     if (need == Need::kRequired) Missing(key, expected);
     return std::nullopt;
   }
   if (const auto* i = node->as_integer()) {
-    if (i->get() >= min) return i->get();
+    if (i->get() >= min && i->get() <= max) return i->get();
     ValueError(key, fmt::format("got {}; expected {}", i->get(), expected));
   } else if (node->is_floating_point()) {
     ValueError(key, fmt::format("got {}, not an integer; expected {}", Written(*node), expected));
   } else if (IsIntegerTooLargeFromSet(*node)) {
     ValueError(key, fmt::format("got {}, which is too large: the largest {} is {}",
-                                node->as_string()->get(), key, INT64_MAX));
+                                node->as_string()->get(), key, max));
   } else if (const std::optional<std::string> beyond = GotBeyondDoubleFromSet(*node)) {
     ValueError(key, fmt::format("{}; expected {}", *beyond, expected));
   } else {
@@ -435,7 +449,12 @@ void ForEachTable(TableReader& parent, std::string_view key, std::string_view el
     return;
   }
   if (array == nullptr || array->empty()) {
-    if (need == Need::kRequired) parent.TableError(std::string(missing_message));
+    if (need != Need::kRequired) return;
+    // An empty array is reported where it was written: after `--set policies=[]` the file still
+    // has its [[policies]], and the top of the file is not what to fix.
+    const Location at =
+        array != nullptr ? LocationOf(array->source(), parent.location()) : parent.location();
+    parent.diags().Error(at, std::string(missing_message));
     return;
   }
   const Location array_at = LocationOf(array->source(), parent.location());

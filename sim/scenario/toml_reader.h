@@ -25,7 +25,8 @@ namespace scenario_internal {
 // Parses TOML text. `source_path` becomes the origin of every node's location. On a syntax error,
 // fails with InvalidArgument "<source_path>:<line>:<column>: error: <description>", the description
 // with a hint for the common mistakes (ExplainTomlError), after the key it is in ("'base_rpm' in
-// [limits]: ") for a number beyond the range of a double.
+// [limits]: ") for a number beyond the range of a double. A key of more dotted parts than
+// kMaxDottedKeyParts fails the same way, at its start, before toml++ sees it (dotted_key_depth.h).
 absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view source_path);
 
 // Origins of nodes made from a --set value are labelled "<--set ...>"; their toml position (inside
@@ -75,8 +76,9 @@ class TableReader {
 
   std::optional<std::string> String(std::string_view key, Need need);
   std::optional<bool> Bool(std::string_view key, Need need);
-  // An integer (a float, even 2.0, is an error) of at least `min`.
-  std::optional<int64_t> Integer(std::string_view key, Need need, int64_t min = INT64_MIN);
+  // An integer (a float, even 2.0, is an error) from `min` to `max`.
+  std::optional<int64_t> Integer(std::string_view key, Need need, int64_t min = INT64_MIN,
+                                 int64_t max = INT64_MAX);
   // A finite integer or float.
   std::optional<double> Number(std::string_view key, Need need, Bound bound);
   // A duration string ("30s"), in nanoseconds.
@@ -112,8 +114,8 @@ class TableReader {
 
 // For each element of the array of tables under `key` in `parent` (written [[key]] or key = [{...}]),
 // calls `read` with a reader named `element_context`. A missing or empty array is reported with
-// `missing_message` when `need` is kRequired; a value that is not an array, or an element that is not
-// a table, is reported and skipped.
+// `missing_message` when `need` is kRequired (at `parent`, or where the empty array was written); a
+// value that is not an array, or an element that is not a table, is reported and skipped.
 void ForEachTable(TableReader& parent, std::string_view key, std::string_view element_context, Need need,
                   std::string_view missing_message, const std::function<void(TableReader&)>& read);
 

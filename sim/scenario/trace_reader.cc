@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "fmt/format.h"
+#include "sim/scenario/scenario.h"
 #include "sim/scenario/units.h"
 
 namespace ratesim {
@@ -35,8 +36,8 @@ std::string Shown(std::string_view text) {
 
 enum class CountParse { kOk, kNegative, kTooLarge, kMalformed };
 
-// A whole number of digits, kTooLarge if it does not fit in int64_t.
-CountParse ParseCount(std::string_view text, int64_t* value) {
+// A whole number of digits, kTooLarge if it is above `max`.
+CountParse ParseCount(std::string_view text, int64_t max, int64_t* value) {
   const bool negative = !text.empty() && text[0] == '-';
   if (negative) text.remove_prefix(1);
   if (text.empty()) return CountParse::kMalformed;
@@ -46,7 +47,7 @@ CountParse ParseCount(std::string_view text, int64_t* value) {
   }
   for (char c : text) {
     const int digit = c - '0';
-    if (n > (INT64_MAX - digit) / 10)
+    if (n > (max - digit) / 10)
       return negative ? CountParse::kNegative : CountParse::kTooLarge;
     n = n * 10 + digit;
   }
@@ -188,6 +189,11 @@ absl::Status TraceReader::ParseRow(TraceRow* row) {
   const absl::StatusOr<Nanos> time = ParseDuration(time_text);
   time_text.resize(written);
   if (!time.ok()) {
+    // Well formed but beyond what a run can reach: saying which form to use would not help.
+    if (time.status().code() == absl::StatusCode::kOutOfRange) {
+      return Fail(columns_[0], fmt::format("time {} is too large; expected at most about 292 years",
+                                           Shown(time_text)));
+    }
     const bool negative = written > 0 && time_text[0] == '-';
     return Fail(columns_[0], fmt::format("time must be {}{}, got {}", negative ? ">= 0: " : "",
                                          kTimeForm, Shown(time_text)));
@@ -208,7 +214,7 @@ absl::Status TraceReader::ParseRow(TraceRow* row) {
   }
   int64_t tokens[2] = {0, 0};
   for (size_t i : {size_t{3}, size_t{4}}) {
-    switch (ParseCount(fields_[i], &tokens[i - 3])) {
+    switch (ParseCount(fields_[i], kMaxTokens, &tokens[i - 3])) {
       case CountParse::kOk:
         break;
       case CountParse::kNegative:
@@ -216,7 +222,7 @@ absl::Status TraceReader::ParseRow(TraceRow* row) {
                                              kFieldNames[i], fields_[i]));
       case CountParse::kTooLarge:
         return Fail(columns_[i], fmt::format("{} {} is too large; the largest is {}",
-                                             kFieldNames[i], fields_[i], INT64_MAX));
+                                             kFieldNames[i], fields_[i], kMaxTokens));
       case CountParse::kMalformed:
         return Fail(columns_[i], fmt::format("{} must be a whole number >= 0, got {}",
                                              kFieldNames[i], Shown(fields_[i])));

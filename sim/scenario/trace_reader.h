@@ -6,7 +6,7 @@
 //   - time: when the request arrives, from the start of the run: plain seconds ("12.5") or a
 //     duration ("12.5s", "250ms"); rows in time order (equal times allowed)
 //   - org, model: non-empty names; a field may be quoted ("a,b"), with "" for a quote inside
-//   - input_tokens, output_tokens: integers >= 0
+//   - input_tokens, output_tokens: integers from 0 to kMaxTokens (scenario.h)
 // Line endings may be \n or \r\n; empty lines are skipped; a field cannot span lines.
 #ifndef RATESIM_SIM_SCENARIO_TRACE_READER_H_
 #define RATESIM_SIM_SCENARIO_TRACE_READER_H_
@@ -57,6 +57,10 @@ class TraceReader {
   const std::string& path() const { return path_; }
   // The 1-based number of the line read last (1 after Open).
   int64_t line() const { return line_; }
+  // The 1-based column where field `field` (0 time, 1 org, 2 model, 3 input_tokens, 4
+  // output_tokens) starts on that line, for a caller's error about a row Next returned.
+  // REQUIRES: the last Next returned true; field < 5.
+  size_t column(size_t field) const { return columns_[field]; }
 
  private:
   TraceReader(std::string path, std::unique_ptr<std::ifstream> in);

@@ -46,7 +46,7 @@ std::vector<TraceSpec> ReadTraces(TableReader& root, std::string_view scenario_p
         }
       }
     }
-    trace.max_output_tokens = reader.Integer("max_output_tokens", Need::kOptional, 0).value_or(0);
+    trace.max_output_tokens = reader.Integer("max_output_tokens", Need::kOptional, 0, kMaxTokens).value_or(0);
     trace.client = ReadClient(reader);
     reader.ReportUnknownKeys();
     traces.push_back(std::move(trace));

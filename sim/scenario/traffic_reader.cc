@@ -12,7 +12,7 @@ namespace scenario_internal {
 namespace {
 
 constexpr std::string_view kTokenForms =
-    "an integer >= {} or a table such as "
+    "an integer from {} to {} or a table such as "
     "{{ dist = \"lognormal\", mean = 500, cv = 0.5 }}";
 
 // A token count: an integer >= `floor`, or a lognormal table. Absent: `fallback`.
@@ -23,13 +23,14 @@ TokenCount ReadTokenCount(TableReader& reader, std::string_view key, int64_t flo
   TokenCount count;
   if (node->is_integer() || node->is_floating_point()) {
     count.kind = TokenCount::Kind::kFixed;
-    count.mean = static_cast<double>(reader.Integer(key, Need::kOptional, floor).value_or(floor));
+    count.mean =
+        static_cast<double>(reader.Integer(key, Need::kOptional, floor, kMaxTokens).value_or(floor));
     return count;
   }
   const toml::table* table = node->as_table();
   if (table == nullptr) {
     reader.ValueError(key,
-                      fmt::format("got {}; expected {}", TypeName(*node), fmt::format(kTokenForms, floor)));
+                      fmt::format("got {}; expected {}", TypeName(*node), fmt::format(kTokenForms, floor, kMaxTokens)));
     return fallback;
   }
   TableReader dist_reader = reader.Child(*table, fmt::format("'{}' of {}", key, reader.context()));
@@ -40,9 +41,13 @@ TokenCount ReadTokenCount(TableReader& reader, std::string_view key, int64_t flo
   }
   count.kind = TokenCount::Kind::kLognormal;
   count.mean = dist_reader.Number("mean", Need::kRequired, Bound::kPositive).value_or(1.0);
+  if (count.mean > static_cast<double>(kMaxTokens)) {
+    dist_reader.ValueError("mean", fmt::format("got {}; expected a number > 0 and at most {}",
+                                               count.mean, kMaxTokens));
+  }
   count.cv = dist_reader.Number("cv", Need::kRequired, Bound::kNonNegative).value_or(0.0);
-  count.min = dist_reader.Integer("min", Need::kOptional, floor).value_or(floor);
-  count.max = dist_reader.Integer("max", Need::kOptional, floor).value_or(INT64_MAX);
+  count.min = dist_reader.Integer("min", Need::kOptional, floor, kMaxTokens).value_or(floor);
+  count.max = dist_reader.Integer("max", Need::kOptional, floor, kMaxTokens).value_or(kMaxTokens);
   if (count.max < count.min) {
     dist_reader.ValueError("max",
                            fmt::format("got {}, below min = {}; expected max >= min", count.max, count.min));

@@ -77,7 +77,7 @@ absl::StatusOr<Nanos> ParseDuration(std::string_view text) {
   }
   const Decimal d = SplitDecimal(text);
   const auto too_large = [&] {
-    return absl::InvalidArgumentError(
+    return absl::OutOfRangeError(
         fmt::format("duration \"{}\" is too large; expected at most about 292 years", text));
   };
   if (!BeyondDoublePrefix(text).empty()) return too_large();

@@ -1,6 +1,7 @@
 #include "sim/simulate/platform.h"
 
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "sim/scenario/scenario_formulas.h"
 #include "sim/scenario/trace_reader.h"
 #include "sim/simulate/cancellation.h"
@@ -65,9 +66,13 @@ absl::Status AddTraceKeys(const TraceSpec& trace, Nanos now, FormulaBook& formul
     if (platform.trace_keys.contains(name)) continue;
     auto model = model_ids.find(row.model);
     if (model == model_ids.end()) {
+      // At the model's field, as every other error about a row is, and naming the models there are.
+      std::vector<std::string_view> names;
+      for (const ModelSpec* spec : platform.models) names.push_back(spec->name);
       return absl::InvalidArgumentError(fmt::format(
-          "{}:{}: error: unknown model '{}'; add it to the scenario's [[models]]", trace.path, reader->line(),
-          row.model));
+          "{}:{}:{}: error: unknown model '{}'; expected one of: {}; add it to the scenario's "
+          "[[models]] or correct the row",
+          trace.path, reader->line(), reader->column(2), row.model, fmt::join(names, ", ")));
     }
     absl::StatusOr<FormulaId> formula = formulas.For(row.org);
     if (!formula.ok()) return formula.status();

@@ -8,6 +8,9 @@ namespace ratesim {
 int64_t DrawTokens(const TokenCount& count, Rng& rng) {
   const double value =
       count.kind == TokenCount::Kind::kFixed ? count.mean : rng.Lognormal(count.mean, count.cv);
+  // A cv whose square overflows makes the lognormal's sigma infinite and its draw NaN, which no
+  // clamp catches; the distribution's limit as cv grows has all its mass at 0: draw the floor.
+  if (std::isnan(value)) return count.min;
   const double clamped =
       std::clamp(std::round(value), static_cast<double>(count.min), static_cast<double>(count.max));
   return static_cast<int64_t>(clamped);

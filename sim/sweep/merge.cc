@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "sim/report/run_metadata.h"
 
 namespace ratesim {
@@ -24,6 +25,30 @@ std::string ChangedTrace(const SweepDefinition& a, const SweepDefinition& b) {
     }
   }
   return "";
+}
+
+// The fingerprint covers the sweep's definition, not its rows, and merge writes the rows as they
+// are: a row whose scenario, grid values or replications are not those of the point it is filed
+// under would put one point's results under another's name, so it is refused.
+// REQUIRES: every row has a cell per SweepColumns(definition.grid).
+absl::Status CheckRowsNamePoint(const SweepDefinition& definition, const PointRows& point) {
+  SweepRow expected = {definition.scenarios[definition.scenario_of(point.point)].path};
+  for (std::string& value : definition.values_of(point.point)) expected.push_back(std::move(value));
+  const size_t replications = expected.size() + 1;  // after the policy's cell
+  for (const SweepRow& row : point.rows) {
+    if (std::equal(expected.begin(), expected.end(), row.begin()) &&
+        row[replications] == fmt::format("{}", definition.replications)) {
+      continue;
+    }
+    SweepRow named(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(expected.size()));
+    named.push_back(row[replications]);
+    expected.push_back(fmt::format("{}", definition.replications));
+    return absl::InvalidArgumentError(fmt::format(
+        "a row of point {} reads ({}) where the sweep has ({}) for the scenario, grid values and "
+        "replications; the file was edited or damaged: run its shard again",
+        point.point, fmt::join(named, ", "), fmt::join(expected, ", ")));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -123,6 +148,10 @@ absl::StatusOr<MergedSweep> MergeShards(const std::vector<ShardFile>& files,
       if (point.rows.empty()) {
         return absl::InvalidArgumentError(
             fmt::format("{}: point {} has no rows", paths[f], point.point));
+      }
+      if (absl::Status status = CheckRowsNamePoint(file.definition, point); !status.ok()) {
+        return absl::InvalidArgumentError(
+            fmt::format("{}: {}", paths[f], std::string(status.message())));
       }
       expected += shards;
     }

@@ -45,11 +45,14 @@ class FieldReader {
     Fail(key, "a string");
     return "";
   }
-  int64_t Int(const toml::table& table, std::string_view key, int64_t min) {
-    if (const auto* value = Get(table, key).as_integer(); value && value->get() >= min) {
+  int64_t Int(const toml::table& table, std::string_view key, int64_t min,
+              int64_t max = INT64_MAX) {
+    if (const auto* value = Get(table, key).as_integer();
+        value && value->get() >= min && value->get() <= max) {
       return value->get();
     }
-    Fail(key, fmt::format("an integer >= {}", min));
+    Fail(key, max == INT64_MAX ? fmt::format("an integer >= {}", min)
+                               : fmt::format("an integer from {} to {}", min, max));
     return min;
   }
   std::vector<std::string> StringArray(const toml::table& table, std::string_view key) {
@@ -251,7 +254,9 @@ absl::StatusOr<ShardFile> ReadShardFile(const std::string& path) {
   SweepDefinition& definition = file.definition;
   file.fingerprint = read.String(root, "fingerprint");
   file.shard.index = static_cast<size_t>(read.Int(root, "shard", 0));
-  file.shard.count = static_cast<size_t>(read.Int(root, "shards", 1));
+  // Bounded as --shard bounds it: merge lists the missing shards one by one, so a damaged count
+  // near 2^63 would otherwise run it out of memory.
+  file.shard.count = static_cast<size_t>(read.Int(root, "shards", 1, static_cast<int64_t>(kMaxShards)));
   file.total_points = static_cast<size_t>(read.Int(root, "total_points", 0));
   definition.version = read.String(root, "version");
   definition.seed = read.String(root, "seed");

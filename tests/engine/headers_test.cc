@@ -42,6 +42,15 @@ TEST(Headers, LimitIsDisplayedPerMinute) {
   EXPECT_EQ(Line(headers, "x-tokenlimit-limit"), "180000");
 }
 
+TEST(Headers, RemainingSaturatesForARateBeyondInt64) {
+  // A full window of 1e300 requests/s holds more than int64_t counts: it used to wrap to INT64_MIN.
+  FixedLimitKey key(/*rpm=*/6e301, /*tpm=*/6e301);
+  const RateLimitHeaders headers = key.Headers(0);
+  EXPECT_EQ(headers.remaining, INT64_MAX);
+  EXPECT_EQ(headers.token_remaining, INT64_MAX);
+  EXPECT_EQ(Line(headers, "x-ratelimit-remaining"), "9223372036854775807");
+}
+
 TEST(Headers, RequestLimitShowsEveryWholeRpmAsConfigured) {
   // rpm / 60 * 60 is not always rpm in binary floating point (123 / 60 * 60 < 123): the display
   // must not turn a configured 123 RPM into 122.

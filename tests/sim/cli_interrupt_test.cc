@@ -95,7 +95,7 @@ TEST_F(CliInterruptTest, AnInterruptedMergeWritesNothing) {
 TEST_F(CliInterruptTest, TheBinaryStopsOnSigintAndRemovesItsStaging) {
   const std::string out = temp_ / "out";
   const std::string command = "timeout --preserve-status -s INT 1 '" + std::string(RATESIM_BINARY) +
-                              "' run '" + tiny_ + "' --set run.duration=10000h --audit --out '" +
+                              "' run '" + tiny_ + "' --set run.duration=10000h --set run.resolution=1h --audit --out '" +
                               out + "' >/dev/null 2>'" + (temp_ / "err") + "'";
   const int status = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(status));

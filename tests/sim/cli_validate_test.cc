@@ -34,7 +34,8 @@ TEST_F(CliValidateTest, ValidateFailsOnAMalformedTraceRowWithRunsMessage) {
       {"time,org,model,input_tokens,output_tokens\n0.5,a,m,100,20\n1,b,m,-4,20\n",
        trace + ":3:7: error: "},
       {"time,org,model,input_tokens,output_tokens\n0.5,a,m,100,20\n1,b,gpt,1,1\n",
-       trace + ":3: error: unknown model 'gpt'"},
+       trace + ":3:5: error: unknown model 'gpt'; expected one of: m; add it to the scenario's "
+               "[[models]] or correct the row"},
   };
   for (const auto& [text, message] : cases) {
     const std::string scenario = TraceScenario(text);

@@ -110,6 +110,21 @@ TEST(SvgChart, PlacesPointsOnTheFrameAndBreaksLinesAtNaN) {
       << svg;
 }
 
+TEST(SvgChart, DrawsAValueNearTheLargestDoubleAtAFiniteCoordinate) {
+  // NiceTicks gives up on such a maximum ({0, 1}): the point used to land at y = -inf, no SVG
+  // number. It is drawn off the panel instead, as every other coordinate a finite number.
+  ChartFigure figure;
+  ChartPanel panel;
+  panel.title = "rates";
+  panel.x = {0, 50, 100};
+  panel.lines = {{"absurd floor", {1e307, 1e307, 1e307}, "", {}}};
+  figure.panels = {panel};
+  const std::string svg = RenderSvg(figure);
+  EXPECT_EQ(svg.find("inf"), std::string::npos) << svg;
+  EXPECT_EQ(svg.find("nan"), std::string::npos) << svg;
+  EXPECT_EQ(Count(svg, "<polyline"), 1u);
+}
+
 // --- The overview of a run -----------------------------------------------------------------------
 
 // `orgs` orgs, org i sending Poisson (1 + i) / 8 requests/s to one model of `slots` slots under

@@ -8,7 +8,9 @@
 #include "engine/limit_formula.h"
 #include "engine/param_spec.h"
 #include "gtest/gtest.h"
+#include "sim/des/random.h"
 #include "sim/scenario/diagnostics.h"
+#include "sim/simulate/request_sampler.h"
 
 #ifndef RATESIM_SOURCE_DIR
 #define RATESIM_SOURCE_DIR "."
@@ -418,6 +420,37 @@ TEST(ScenarioLoader, ReportsMissingSections) {
                        "array of tables, written [[models]]"));
 }
 
+TEST(ScenarioLoader, RefusesAResolutionThatCutsTheRunIntoTooManyIntervals) {
+  // "1ns" for "1s": the run of a minute used to tick through 6e10 intervals, for hours.
+  std::vector<std::string> errors = ErrorLines(Minimal({{3, "resolution = \"1ns\""}}));
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_EQ(errors[0],
+            "s.toml:3:14: error: 'resolution' in [run]: a resolution of 1ns cuts the run's "
+            "duration of 60s into 60000000000 intervals; expected at most 1000000: set resolution "
+            "to at least 60us");
+  EXPECT_TRUE(Parse(Minimal({{3, "resolution = \"60us\""}})).ok());  // exactly 1000000
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{3, "resolution = \"59us\""}})),
+                       "s.toml:3:14: error: 'resolution' in [run]: a resolution of 59us cuts the "
+                       "run's duration of 60s into 1016950 intervals"));
+  // With the default resolution of 10s, at the duration that is too long for it.
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{2, "duration = \"3000h\""}})),
+                       "s.toml:2:12: error: 'duration' in [run]: a resolution of 10s cuts the run's "
+                       "duration of 10800000s into 1080000 intervals"));
+}
+
+TEST(ScenarioLoader, ReportsAnEmptyArrayOfTablesWhereItWasWritten) {
+  // Not at the top of the file, which after --set still holds the sections the value emptied.
+  std::vector<std::string> errors = ErrorLines(Minimal(), {"policies=[]"});
+  EXPECT_TRUE(HasError(errors, "<--set policies=[]>: error: no [[policies]]; add at least one"));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+  errors = ErrorLines(Minimal(), {"orgs.0.traffic=[]"});
+  EXPECT_TRUE(HasError(errors, "<--set orgs.0.traffic=[]>: error: org 'acme' has no [[orgs.traffic]]"));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+  // In the file, at the empty array.
+  errors = ErrorLines("models = []\n" + Minimal({{4, ""}, {5, ""}, {6, ""}, {7, ""}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:1:10: error: no [[models]]; add at least one"));
+}
+
 TEST(ScenarioLoader, RejectsDuplicateNames) {
   const std::vector<std::string> errors =
       ErrorLines(Minimal({}, {"[[policies]]", "type = \"fifo\"", "[[models]]", "name = \"llama-70b\"",
@@ -461,7 +494,8 @@ TEST(ScenarioLoader, ChecksTokenCounts) {
   std::vector<std::string> errors = ErrorLines(Minimal({{15, "  max_output_tokens = 0"}}));
   EXPECT_TRUE(HasError(
       errors,
-      "s.toml:15:23: error: 'max_output_tokens' in [[orgs.traffic]]: got 0; expected an integer >= 1"));
+      "s.toml:15:23: error: 'max_output_tokens' in [[orgs.traffic]]: got 0; expected an integer from "
+      "1 to 1000000000000000"));
   errors = ErrorLines(
       Minimal({{15, "  input_tokens = { dist = \"lognorm\", mean = 0, cv = -1, max = 5, min = 9, x = 1 }"}}));
   EXPECT_TRUE(HasError(errors,
@@ -479,7 +513,73 @@ TEST(ScenarioLoader, ChecksTokenCounts) {
   EXPECT_EQ(errors.size(), 5u) << Joined(errors);
   EXPECT_TRUE(HasError(ErrorLines(Minimal({{15, "  output_tokens = \"200\""}})),
                        "s.toml:15:19: error: 'output_tokens' in [[orgs.traffic]]: got a string; expected an "
-                       "integer >= 0 or a table"));
+                       "integer from 0 to 1000000000000000 or a table"));
+}
+
+// `parts` copies of `part` joined by `dot`.
+std::string Dotted(const std::string& part, int parts, const std::string& dot = ".") {
+  std::string key = part;
+  for (int i = 1; i < parts; ++i) key += dot + part;
+  return key;
+}
+
+TEST(ScenarioLoader, RefusesAKeyOfTooManyDottedPartsBeforeTomlOverflowsTheStack) {
+  // toml++ nests a table per part with no bound: 100000 parts used to crash with SIGSEGV.
+  std::vector<std::string> errors = ErrorLines(Minimal({{3, "[" + Dotted("b", 100000) + "]"}}));
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_EQ(errors[0],
+            "s.toml:3:2: error: a key of more than 256 parts joined by dots, where ratesim's keys "
+            "have a few (orgs.traffic); correct the key");
+  errors = ErrorLines(Minimal({{3, "  " + Dotted("\"q\"", 257, " . ") + " = 1"}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:3:3: error: a key of more than 256 parts"));
+
+  // At the limit, and with dots in strings, comments and numbers, the file is read as before.
+  errors = ErrorLines(Minimal({{3, Dotted("a", 256) + " = 1"}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:3:1: error: unknown key 'a' in [run]")) << Joined(errors);
+  errors = ErrorLines(Minimal({{3, "note = \"" + Dotted("a", 1000) + "\" # " + Dotted("b", 1000) +
+                                       "\nlist = [" + Dotted("1.5", 300, ", ") + "]"}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:3:1: error: unknown key 'note' in [run]")) << Joined(errors);
+  EXPECT_TRUE(HasError(errors, "s.toml:4:1: error: unknown key 'list' in [run]")) << Joined(errors);
+}
+
+TEST(ScenarioLoader, RefusesTokenCountsWhoseSumWouldOverflow) {
+  // input + max_output is the request's token estimate: two counts near INT64_MAX used to wrap
+  // around to a negative estimate, which every token limit let through.
+  std::vector<std::string> errors = ErrorLines(Minimal(
+      {{15, "  input_tokens = 9223372036854775807\n  max_output_tokens = 1000000000000001"}}));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:15:18: error: 'input_tokens' in [[orgs.traffic]]: got "
+                       "9223372036854775807; expected an integer from 0 to 1000000000000000"));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:16:23: error: 'max_output_tokens' in [[orgs.traffic]]: got "
+                       "1000000000000001; expected an integer from 1 to 1000000000000000"));
+  EXPECT_EQ(errors.size(), 2u) << Joined(errors);
+  errors = ErrorLines(Minimal(
+      {{15, "  input_tokens = { dist = \"lognormal\", mean = 1e308, cv = 1, max = 9223372036854775807 }"}}));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:15:47: error: 'mean' in 'input_tokens' of [[orgs.traffic]]: got 1e+308; "
+                       "expected a number > 0 and at most 1000000000000000"));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:15:68: error: 'max' in 'input_tokens' of [[orgs.traffic]]: got "
+                       "9223372036854775807; expected an integer from 0 to 1000000000000000"));
+  EXPECT_EQ(errors.size(), 2u) << Joined(errors);
+
+  // The largest count is accepted, and a request of it is drawn as it is.
+  absl::StatusOr<Scenario> s = Parse(Minimal(
+      {{15, "  input_tokens = 1000000000000000\n  max_output_tokens = 1000000000000000"}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  Rng rng(1);
+  const TrafficSpec& traffic = s->orgs[0].traffic[0];
+  EXPECT_EQ(DrawTokens(traffic.input_tokens, rng), kMaxTokens);
+  EXPECT_EQ(DrawTokens(traffic.max_output_tokens, rng), kMaxTokens);
+
+  // A cv whose square overflows draws NaN from the lognormal: the floor, not a wrapped-around count.
+  TokenCount wild;
+  wild.kind = TokenCount::Kind::kLognormal;
+  wild.mean = 500;
+  wild.cv = 1e200;
+  wild.min = 1;
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(DrawTokens(wild, rng), 1);
 }
 
 TEST(ScenarioLoader, ChecksServiceTimes) {
@@ -1144,7 +1244,7 @@ TEST(ScenarioTraces, ChecksItsKeys) {
   EXPECT_TRUE(HasError(errors, "s.toml:19:1: error: unknown key 'file' in [[traces]]; expected one of: path, "
                                "max_output_tokens, client"));
   EXPECT_TRUE(HasError(errors, "s.toml:20:21: error: 'max_output_tokens' in [[traces]]: got -1; expected an "
-                               "integer >= 0"));
+                               "integer from 0 to 1000000000000000"));
   EXPECT_TRUE(HasError(errors, "s.toml:21:51: error: 'max_attempts' in 'client' of [[traces]]: got 2, but "
                                "on_failure = \"give_up\" never retries"));
   EXPECT_EQ(errors.size(), 4u) << Joined(errors);

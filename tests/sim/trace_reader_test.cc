@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "sim/scenario/scenario.h"
 
 namespace ratesim {
 namespace {
@@ -55,7 +56,7 @@ TEST(TraceReader, ReadsEveryRowAndForm) {
                        "12.5,\"beta, inc.\",mistral-7b,0,0\n"
                        "\n"
                        "12.5s, \"say \"\"hi\"\"\" ,m,1,2\n"
-                       "13000ms,acme,llama-70b,9223372036854775807,3");  // no final line ending
+                       "13000ms,acme,llama-70b,1000000000000000,3");  // no final line ending
   const ReadAll all = Read(path);
   ASSERT_EQ(all.error, "");
   ASSERT_EQ(all.rows.size(), 4u);
@@ -71,7 +72,7 @@ TEST(TraceReader, ReadsEveryRowAndForm) {
   EXPECT_EQ(all.rows[2].time, 12'500'000'000);  // equal times are in order
   EXPECT_EQ(all.rows[2].org, "say \"hi\"");
   EXPECT_EQ(all.rows[3].time, 13 * kNanosPerSecond);
-  EXPECT_EQ(all.rows[3].input_tokens, INT64_MAX);
+  EXPECT_EQ(all.rows[3].input_tokens, kMaxTokens);
 }
 
 TEST(TraceReader, ReportsTheLineAndColumnOfEachMalformedRow) {
@@ -88,6 +89,11 @@ TEST(TraceReader, ReportsTheLineAndColumnOfEachMalformedRow) {
        "\"250ms\", got "
        "\"2s5\""},
       {"-2,acme,m,1,2", "1: error: time must be >= 0: seconds such as \"12.5\""},
+      // Seconds as asked, but past what a run can reach: not "time must be seconds".
+      {"99999999999,acme,m,1,2",
+       "1: error: time \"99999999999\" is too large; expected at most about 292 years"},
+      {"2562048h,acme,m,1,2",
+       "1: error: time \"2562048h\" is too large; expected at most about 292 years"},
       {",acme,m,1,2",
        "1: error: time must be seconds such as \"12.5\" or a duration such as \"12.5s\" or "
        "\"250ms\", got \"\""},
@@ -102,7 +108,14 @@ TEST(TraceReader, ReportsTheLineAndColumnOfEachMalformedRow) {
       {"2,acme,m, 1,2.5", "13: error: output_tokens must be a whole number >= 0, got \"2.5\""},
       {"2,acme,m,1,99999999999999999999",
        "12: error: output_tokens 99999999999999999999 is too large; the largest is "
-       "9223372036854775807"},
+       "1000000000000000"},
+      // Fits in int64_t, but input + output would not: the engine would see a negative request.
+      {"2,acme,m,9223372036854775807,1",
+       "10: error: input_tokens 9223372036854775807 is too large; the largest is "
+       "1000000000000000"},
+      {"2,acme,m,1,1000000000000001",
+       "12: error: output_tokens 1000000000000001 is too large; the largest is "
+       "1000000000000000"},
       {"2,\"acme,m,1,2", "3: error: field 2 has no closing quote"},
       {"2,\"acme\"x,m,1,2",
        "9: error: field 2 has text after its closing quote; expected a comma next"},

@@ -51,6 +51,7 @@ TEST(ParseDuration, AcceptsTheLongestThatFitsAndRejectsLonger) {
   for (const char* text : {"2562048h", "9223372036854775808ns", "99999999999999999999999s"}) {
     absl::StatusOr<Nanos> d = ParseDuration(text);
     ASSERT_FALSE(d.ok()) << text;
+    EXPECT_EQ(d.status().code(), absl::StatusCode::kOutOfRange) << text;
     EXPECT_TRUE(Contains(Message(d.status()), "too large")) << text;
   }
 }

@@ -486,6 +486,64 @@ TEST_F(SweepCommandTest, MergeRefusesDamagedFilesAndDirectoriesWithoutShards) {
   EXPECT_FALSE(fs::exists(dir_ / "merged"));
 }
 
+TEST_F(SweepCommandTest, MergeRefusesRowsThatDoNotNameTheirPoint) {
+  // The fingerprint covers the definition, not the rows: a row moved to another point, or with an
+  // edited grid value, would otherwise reach sweep.csv under the wrong point's name.
+  std::vector<std::string> shards = Shards(2);
+  const std::string path = shards[1] + "/sweep-shard-1-of-2.toml";
+  absl::StatusOr<ShardFile> file = ReadShardFile(path);
+  ASSERT_TRUE(file.ok()) << file.status();
+  ASSERT_EQ(file->points.size(), 2u);  // points 1 (concurrency 1) and 3 (concurrency 2)
+
+  ShardFile swapped = *file;
+  std::swap(swapped.points[0].rows, swapped.points[1].rows);
+  WriteFile(path, ShardFileText(swapped));
+  CliResult r = Merge(dir_ / "merged", shards);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, fmt::format("{}: a row of point 1 reads ({}, 2, 5s, 1) where the "
+                                          "sweep has ({}, 1, 5s, 1)",
+                                          path, tiny_, tiny_)));
+  EXPECT_TRUE(Contains(r.err, "the file was edited or damaged"));
+
+  ShardFile edited = *file;
+  edited.points[1].rows.back()[0] = "other.toml";
+  WriteFile(path, ShardFileText(edited));
+  r = Merge(dir_ / "merged", shards);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "a row of point 3 reads (other.toml, 2, 5s, 1)"));
+
+  ShardFile replicated = *file;
+  replicated.points[0].rows.front()[4] = "3";  // scenario, 2 grid values, policy, replications
+  WriteFile(path, ShardFileText(replicated));
+  r = Merge(dir_ / "merged", shards);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, fmt::format("a row of point 1 reads ({}, 1, 5s, 3)", tiny_)));
+  EXPECT_FALSE(fs::exists(dir_ / "merged"));
+
+  // The file as written merges.
+  WriteFile(path, ShardFileText(*file));
+  r = Merge(dir_ / "merged", shards);
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
+TEST_F(SweepCommandTest, MergeRefusesAShardCountBeyondWhatShardAllows) {
+  // Merge lists each missing shard: a damaged count near 2^63 must be refused when the file is
+  // read, not listed until memory runs out.
+  std::vector<std::string> shards = Shards(1);
+  const std::string path = shards[0] + "/sweep-shard-0-of-1.toml";
+  std::string text = ReadFile(path);
+  ASSERT_NE(text.find("shards = 1\n"), std::string::npos);
+  text.replace(text.find("shards = 1\n"), 11, "shards = 9223372036854775807\n");
+  WriteFile(path, text);
+
+  const absl::StatusOr<ShardFile> file = ReadShardFile(path);
+  ASSERT_FALSE(file.ok());
+  EXPECT_TRUE(Contains(std::string(file.status().message()),
+                       fmt::format("'shards' is missing or not an integer from 1 to {}", kMaxShards)))
+      << file.status();
+  EXPECT_TRUE(Contains(std::string(file.status().message()), path));
+}
+
 TEST_F(SweepCommandTest, UsageErrorsExitTwoAndWriteNothing) {
   const std::string out = dir_ / "out";
   const std::pair<std::vector<std::string>, const char*> cases[] = {
