@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
+#include "sim/cli/command_error.h"
 #include "sim/cli/interrupt.h"
 #include "sim/cli/progress_line.h"
 #include "sim/metrics/overview_sink.h"
@@ -33,24 +34,6 @@
 
 namespace ratesim {
 namespace {
-
-// More would only be a typo: 10000 replications of a one-second scenario already take a while.
-constexpr int kMaxReplications = 10000;
-
-int Fail(const CommandContext& context, int code, std::string_view message) {
-  context.err << "error: " << message << '\n';
-  return code;
-}
-
-int Fail(const CommandContext& context, int code, const absl::Status& status) {
-  // A trace's malformed row is a positioned error that says "error:" already.
-  if (absl::IsInvalidArgument(status) &&
-      status.message().find(": error: ") != std::string_view::npos) {
-    context.err << status.message() << '\n';
-    return code;
-  }
-  return Fail(context, code, std::string(status.message()));
-}
 
 // "1 model", "2 models".
 std::string Count(size_t n, std::string_view singular, std::string_view plural) {

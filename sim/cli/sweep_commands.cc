@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "fmt/format.h"
+#include "sim/cli/command_error.h"
 #include "sim/cli/interrupt.h"
 #include "sim/cli/progress_line.h"
 #include "sim/report/composition_warning.h"
@@ -28,26 +29,8 @@
 namespace ratesim {
 namespace {
 
-// As `compare`: more would only be a typo.
-constexpr int kMaxReplications = 10000;
 // Rows the terminal shows; sweep.csv has them all.
 constexpr size_t kMaxTableRows = 40;
-
-int Fail(const CommandContext& context, int code, std::string_view message) {
-  context.err << "error: " << message << '\n';
-  return code;
-}
-
-int Fail(const CommandContext& context, int code, const absl::Status& status) {
-  // The scenario loader's errors are lines that each say "error:" already.
-  if (absl::IsInvalidArgument(status) &&
-      status.message().find(": error: ") != std::string_view::npos) {
-    context.err << status.message() << '\n';
-    return code;
-  }
-  return Fail(context, code, std::string(status.message()));
-}
-
 
 // `text` as one shell word: as it is when it is plainly safe, else in single quotes.
 std::string ShellWord(const std::string& text) {
