@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "engine/smoothing_policy.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "sim/cli/command_error.h"
@@ -89,6 +90,21 @@ std::vector<std::string> Labels(const Scenario& scenario) {
   return labels;
 }
 
+// A label the scenario does not declare but that names a registered policy runs that policy with
+// its defaults, appended to the scenario's: `--policies none,codel` compares a policy the file
+// never mentions without editing it. Labels the file declares keep the file's parameters.
+void AddRegisteredPolicies(const std::vector<std::string>& labels, Scenario& scenario) {
+  for (const std::string& label : labels) {
+    const std::vector<std::string> known = Labels(scenario);
+    if (std::find(known.begin(), known.end(), label) != known.end()) continue;
+    for (const PolicyInfo& info : Policies()) {
+      if (info.name != label) continue;
+      absl::StatusOr<ParamValues> defaults = ResolveParams(info.params, {});
+      if (defaults.ok()) scenario.policies.push_back({label, label, *std::move(defaults), {}});
+    }
+  }
+}
+
 // Fails unless the scenario declares every label of `labels`.
 absl::Status CheckLabels(const Scenario& scenario, const std::vector<std::string>& labels) {
   const std::vector<std::string> known = Labels(scenario);
@@ -97,7 +113,9 @@ absl::Status CheckLabels(const Scenario& scenario, const std::vector<std::string
     std::string list;
     for (const std::string& name : known) list += (list.empty() ? "" : ", ") + name;
     return absl::InvalidArgumentError(fmt::format(
-        "unknown policy '{}': {} declares the policies {}", label, scenario.path, list));
+        "unknown policy '{}': {} declares the policies {}, and no registered policy has that name "
+        "(`ratesim policies` lists them)",
+        label, scenario.path, list));
   }
   return absl::OkStatus();
 }
@@ -300,6 +318,7 @@ int RunCommand(const ParsedArgs& args, const CommandContext& context) {
   std::optional<Scenario> scenario = Load(args, context);
   if (!scenario) return kExitUsage;
   request.labels = {args.Value("--policy", scenario->policies.front().label)};
+  AddRegisteredPolicies(request.labels, *scenario);
   return RunAndReport(args, context, *scenario, request);
 }
 
@@ -317,6 +336,7 @@ int CompareCommand(const ParsedArgs& args, const CommandContext& context) {
   std::optional<Scenario> scenario = Load(args, context);
   if (!scenario) return kExitUsage;
   if (request.labels.empty()) request.labels = Labels(*scenario);
+  AddRegisteredPolicies(request.labels, *scenario);
   return RunAndReport(args, context, *scenario, request);
 }
 

@@ -201,8 +201,9 @@ TEST_F(CliTest, BadFlagValuesAreUsageErrorsAndWriteNothing) {
       {{"compare", tiny_, "--policies", "none, none", "--out", out},
        "'--policies' lists 'none' more than once"},
       {{"compare", tiny_, "--out="}, "flag '--out' needs a directory"},
-      {{"run", tiny_, "--policy", "fifo", "--out", out},
-       "unknown policy 'fifo': " + tiny_ + " declares the policies none, fifo-5s"},
+      {{"run", tiny_, "--policy", "fifo-9s", "--out", out},
+       "unknown policy 'fifo-9s': " + tiny_ +
+           " declares the policies none, fifo-5s, and no registered policy has that name"},
       {{"compare", tiny_, "--policies", "none,lifo", "--out", out}, "unknown policy 'lifo'"},
       {{"compare", tiny_, "--replications", "0", "--out", out},
        "flag '--replications' needs a whole number from 1 to 10000, got '0'"},
@@ -219,6 +220,25 @@ TEST_F(CliTest, BadFlagValuesAreUsageErrorsAndWriteNothing) {
     EXPECT_EQ(r.out, "");
   }
   EXPECT_TRUE(Outputs().empty());
+}
+
+TEST_F(CliTest, ARegisteredPolicyTheFileDoesNotDeclareRunsWithItsDefaults) {
+  // The file declares none and fifo-5s; codel and fifo are registered policies.
+  const Result r = Cli({"compare", tiny_, "--policies", "none,codel,fifo"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  const std::vector<std::string> rows = {"none ", "codel ", "fifo "};
+  for (const std::string& row : rows) {
+    EXPECT_TRUE(Contains(r.out, "\n" + row)) << row << " in:\n" << r.out;
+  }
+  EXPECT_FALSE(Contains(r.out, "fifo-5s"));  // only what was asked for
+  // The same as a file declaring it bare: `fifo` with its defaults, not the file's fifo-5s.
+  const Result declared = Cli({"run", tiny_, "--policy", "fifo", "--set", "policies.1.max_wait=30s",
+                               "--set", "policies.1.max_depth=1000", "--set",
+                               "policies.1.name=fifo"});
+  const Result registered = Cli({"run", tiny_, "--policy", "fifo"});
+  EXPECT_EQ(registered.code, 0) << registered.err;
+  EXPECT_EQ(declared.code, 0) << declared.err;
+  EXPECT_EQ(registered.out, declared.out);
 }
 
 // --- validate ----------------------------------------------------------------------------------------
