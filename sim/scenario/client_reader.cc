@@ -62,7 +62,8 @@ ClientSpec ReadClient(TableReader& owner) {
     on_failure_known = false;  // of the wrong type, reported
   }
   const bool gives_up = client.on_failure == ClientSpec::OnFailure::kGiveUp;
-  const std::optional<int64_t> attempts = reader.Integer("max_attempts", Need::kOptional, 1);
+  const std::optional<int64_t> attempts =
+      reader.Integer("max_attempts", Need::kOptional, 1, kMaxAttempts);
   client.max_attempts = attempts.value_or(gives_up ? 1 : kRetryingAttempts);
   if (attempts && *attempts > 1 && gives_up && on_failure_known) {
     reader.ValueError("max_attempts",

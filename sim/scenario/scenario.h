@@ -23,6 +23,13 @@ struct SourcePos {
 // as a double (below 2^53), as the engine's token windows hold them.
 inline constexpr int64_t kMaxTokens = 1'000'000'000'000'000;
 
+// The most requests one burst sends, workers one closed loop runs, and attempts one client makes
+// for a request. Each is far beyond a real client, and each holds memory or events in proportion
+// (a billion-request burst or a hundred million workers exhausted memory rather than fail here).
+inline constexpr int64_t kMaxBurstCount = 10'000'000;
+inline constexpr int64_t kMaxWorkers = 1'000'000;
+inline constexpr int64_t kMaxAttempts = 1'000;
+
 // A token count per request: fixed, or drawn from a lognormal with the given mean and coefficient of
 // variation, rounded to a whole number and clamped to [min, max].
 struct TokenCount {

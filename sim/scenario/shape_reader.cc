@@ -43,7 +43,7 @@ void RequireOneNonZero(TableReader& reader, const std::optional<double>& first, 
 }
 
 void ReadBursts(TableReader& reader, TrafficShape& shape) {
-  shape.burst_count = reader.Integer("count", Need::kRequired, 1).value_or(0);
+  shape.burst_count = reader.Integer("count", Need::kRequired, 1, kMaxBurstCount).value_or(0);
   const std::optional<Nanos> window = reader.Duration("window", Need::kRequired, Bound::kPositive);
   const std::optional<Nanos> every = reader.Duration("every", Need::kRequired, Bound::kPositive);
   shape.burst_window = window.value_or(0);
@@ -100,7 +100,7 @@ void ReadDiurnal(TableReader& reader, TrafficShape& shape) {
 }
 
 void ReadClosedLoop(TableReader& reader, TrafficShape& shape) {
-  shape.workers = reader.Integer("workers", Need::kRequired, 1).value_or(0);
+  shape.workers = reader.Integer("workers", Need::kRequired, 1, kMaxWorkers).value_or(0);
   shape.think_time = reader.Duration("think", Need::kOptional, Bound::kNonNegative).value_or(0);
 }
 

@@ -472,7 +472,8 @@ TEST(ScenarioLoader, ChecksTrafficShapes) {
   std::vector<std::string> errors =
       ErrorLines(Minimal({{13, "  shape = \"bursts\""}, {14, "  count = 0"}, {15, "  window = \"2m\""}}));
   EXPECT_TRUE(
-      HasError(errors, "s.toml:14:11: error: 'count' in [[orgs.traffic]]: got 0; expected an integer >= 1"));
+      HasError(errors, "s.toml:14:11: error: 'count' in [[orgs.traffic]]: got 0; expected an integer from 1 to "
+                               "10000000"));
   EXPECT_TRUE(HasError(errors, "s.toml:11:3: error: missing key 'every' in [[orgs.traffic]]"));
   errors = ErrorLines(Minimal(
       {{13, "  shape = \"bursts\""}, {14, "  count = 5"}, {15, "  window = \"2m\"\n  every = \"1m\""}}));
@@ -540,6 +541,31 @@ TEST(ScenarioLoader, RefusesAKeyOfTooManyDottedPartsBeforeTomlOverflowsTheStack)
                                        "\nlist = [" + Dotted("1.5", 300, ", ") + "]"}}));
   EXPECT_TRUE(HasError(errors, "s.toml:3:1: error: unknown key 'note' in [run]")) << Joined(errors);
   EXPECT_TRUE(HasError(errors, "s.toml:4:1: error: unknown key 'list' in [run]")) << Joined(errors);
+}
+
+TEST(ScenarioLoader, BoundsBurstsWorkersAndAttempts) {
+  // A billion-request burst or a hundred million workers exhausted memory instead of failing.
+  std::vector<std::string> errors = ErrorLines(Minimal(
+      {{13, "  shape = \"bursts\""},
+       {14, "  count = 10000001\n  window = \"1s\"\n  every = \"1m\""},
+       {15, "  client = { on_failure = \"backoff\", max_attempts = 1001 }"}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:14:11: error: 'count' in [[orgs.traffic]]: got 10000001; "
+                               "expected an integer from 1 to 10000000"))
+      << Joined(errors);
+  EXPECT_TRUE(HasError(errors, "s.toml:17:53: error: 'max_attempts' in 'client' of "
+                               "[[orgs.traffic]]: got 1001; expected an integer from 1 to 1000"))
+      << Joined(errors);
+  EXPECT_EQ(errors.size(), 2u) << Joined(errors);
+  errors = ErrorLines(Minimal({{13, "  shape = \"closed\""},
+                               {14, "  workers = 1000001\n  think = \"1s\""}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:14:13: error: 'workers' in [[orgs.traffic]]: got 1000001; "
+                               "expected an integer from 1 to 1000000"))
+      << Joined(errors);
+  // The bounds themselves are accepted.
+  EXPECT_TRUE(Parse(Minimal({{13, "  shape = \"closed\""},
+                             {14, "  workers = 1000000\n  think = \"1s\""},
+                             {15, "  client = { on_failure = \"backoff\", max_attempts = 1000 }"}}))
+                  .ok());
 }
 
 TEST(ScenarioLoader, RefusesTokenCountsWhoseSumWouldOverflow) {
@@ -1063,13 +1089,14 @@ TEST(ScenarioTraffic, ChecksDiurnalAndClosedKeys) {
 
   errors = ErrorLines(Minimal({{13, "  shape = \"closed\""}, {14, "  workers = 0"}, {15, "  think = \"-1s\""}}));
   EXPECT_TRUE(
-      HasError(errors, "s.toml:14:13: error: 'workers' in [[orgs.traffic]]: got 0; expected an integer >= 1"));
+      HasError(errors, "s.toml:14:13: error: 'workers' in [[orgs.traffic]]: got 0; expected an integer from 1 "
+                               "to 1000000"));
   EXPECT_TRUE(HasError(errors, "s.toml:15:11: error: 'think' in [[orgs.traffic]]: negative duration \"-1s\""));
   EXPECT_EQ(errors.size(), 2u) << Joined(errors);
   // A closed loop has no rate: its workers set the pace.
   errors = ErrorLines(Minimal({{13, "  shape = \"closed\""}}));
   EXPECT_TRUE(HasError(errors, "s.toml:11:3: error: missing key 'workers' in [[orgs.traffic]]; expected an "
-                               "integer >= 1"));
+                               "integer from 1 to 1000000"));
   EXPECT_TRUE(HasError(errors, "s.toml:14:3: error: unknown key 'rate' in [[orgs.traffic]]"));
   EXPECT_EQ(errors.size(), 2u) << Joined(errors);
 }
@@ -1132,7 +1159,7 @@ TEST(ScenarioClient, ChecksEveryValue) {
   EXPECT_TRUE(HasError(errors, "s.toml:15:27: error: 'on_failure" + in +
                                    "unknown failure handling 'retry'; expected one of: give_up, backoff, "
                                    "honor_reset"));
-  EXPECT_TRUE(HasError(errors, "s.toml:15:51: error: 'max_attempts" + in + "got 0; expected an integer >= 1"));
+  EXPECT_TRUE(HasError(errors, "s.toml:15:51: error: 'max_attempts" + in + "got 0; expected an integer from 1 to 1000"));
   EXPECT_TRUE(HasError(errors, "s.toml:15:67: error: 'multiplier" + in + "got 0.5; expected a number >= 1"));
   EXPECT_TRUE(HasError(errors, "s.toml:15:81: error: 'jitter" + in + "got 1.5; expected a number in [0, 1]"));
   EXPECT_TRUE(HasError(errors, "s.toml:15:101: error: 'base_backoff" + in + "got \"0s\"; expected a duration > 0"));
