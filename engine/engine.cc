@@ -268,14 +268,27 @@ Engine::ArrivalResult Engine::ArriveThroughPolicy(const Ticket& ticket, KeyState
   return {ticket.rate_class, admission};
 }
 
+namespace {
+
+// Seconds until a bucket at `level`, refilling at `rate`, holds what a request of `cost` needs:
+// 0 when it does already.
+double SecondsUntilFits(double level, double cost, double rate) {
+  const double missing = LevelNeeded(cost, rate) - level;
+  return missing > kLevelTolerance ? missing / rate : 0.0;
+}
+
+// Seconds until a request of `tokens` fits windows at these levels and rates, in both dimensions.
+double SecondsUntilFits(double request_level, double token_level, const RateState& rate,
+                        double tokens) {
+  return std::max(SecondsUntilFits(request_level, 1.0, rate.request_rate),
+                  SecondsUntilFits(token_level, tokens, rate.token_rate));
+}
+
+}  // namespace
+
 Nanos Engine::FitsAt(const KeyState& state, double tokens, Nanos now) {
-  auto wait_s = [](double level, double cost, double rate) {
-    const double missing = LevelNeeded(cost, rate) - level;
-    return missing > kLevelTolerance ? missing / rate : 0.0;
-  };
-  const double wait = std::max(wait_s(state.request_level, 1.0, state.rate.request_rate),
-                               wait_s(state.token_level, tokens, state.rate.token_rate));
-  return now + FromSeconds(wait);
+  return AfterWait(
+      now, SecondsUntilFits(state.request_level, state.token_level, state.rate, tokens));
 }
 
 void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Effects* out) {
@@ -372,13 +385,6 @@ NonFiniteCounts Engine::NonFiniteResults(KeyId key) const {
 
 namespace {
 
-// Seconds until a bucket at `level`, refilling at `rate`, holds what a request of `cost` needs:
-// 0 when it does already.
-double SecondsUntilFits(double level, double cost, double rate) {
-  const double missing = LevelNeeded(cost, rate) - level;
-  return missing > kLevelTolerance ? missing / rate : 0.0;
-}
-
 // A whole count of a window's level for a header. A rate near the largest double (a formula's
 // absurd floor) gives a level past int64_t, whose cast is undefined (in practice INT64_MIN, a
 // negative "remaining"): such a level saturates instead. REQUIRES: whole >= 0.
@@ -398,9 +404,8 @@ RateLimitHeaders Engine::Headers(KeyId key, Nanos now, int64_t tokens) const {
   const double whole = std::floor(std::max(0.0, state.request_level) + kLevelTolerance);
   headers.remaining =
       HeaderCount(Fits(state.request_level, 1.0, request_rate) ? std::max(1.0, whole) : whole);
-  headers.reset_s = std::max(
-      SecondsUntilFits(state.request_level, 1.0, request_rate),
-      SecondsUntilFits(state.token_level, static_cast<double>(tokens), state.rate.token_rate));
+  headers.reset_s = SecondsUntilFits(state.request_level, state.token_level, state.rate,
+                                     static_cast<double>(tokens));
   headers.token_limit_tpm = state.rate.token_rate * 60.0;
   headers.token_remaining =
       HeaderCount(std::floor(std::max(0.0, state.token_level) + kLevelTolerance));

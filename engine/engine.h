@@ -110,9 +110,10 @@ class Engine {
   // The key's rate state as of `now`. REQUIRES: now not before the key's last update.
   RateState RateAt(KeyId key, Nanos now) const;
   // The headers of a response to a request estimated at `tokens` (input + max output): reset_s
-  // is the time until such a request fits again in both dimensions (with `tokens` 0, a request
-  // in the request dimension alone), so that a 429 for tokens does not say "now".
-  RateLimitHeaders Headers(KeyId key, Nanos now, int64_t tokens = 0) const;
+  // is the time until such a request fits again in both dimensions, so that a 429 for tokens does
+  // not say "now" (with `tokens` 0, until the request window has room and any token debt is
+  // repaid).
+  RateLimitHeaders Headers(KeyId key, Nanos now, int64_t tokens) const;
   // How many of the key's updates fell back to a floor on a result that was not a number (see
   // LimitFormula::NonFiniteResults); none for every built-in formula.
   NonFiniteCounts NonFiniteResults(KeyId key) const;

@@ -25,8 +25,8 @@
 //   served_rps_1m, ..._10m, ..._1h, served_tps_1m, ..._10m, ..._1h
 //                                the same over every success, within the rate or not
 //   r429_1m, r503_1m             recent 429s and 503s of the key: each adds 1, decaying as e^(-t/60s)
-//   capacity_rps, capacity_tps   the model's live nominal capacity (0 with no live slots, as in an
-//                                outage: guard divisions by it, e.g. capacity_rps > 0 ? ... : ...)
+//   capacity_rps, capacity_tps   the model's live nominal capacity; through a total outage the
+//                                last above 0 (Engine::SetCapacity), so never 0 once it was not
 //   utilisation                  busy slots / live slots of the model at the update (0 with none)
 //   now_s, elapsed_s, age_s      the time, the time since the key's previous update and since its
 //                                first request, seconds

@@ -19,6 +19,15 @@ inline constexpr Nanos FromSeconds(double s) {
   return static_cast<Nanos>(s * static_cast<double>(kNanosPerSecond));
 }
 
+// `now` + a wait of `wait_s` >= 0 seconds, or kNever when that lies beyond what Nanos holds (or the
+// wait is not a number): a wait past the end of time. A token debt of 10^15 tokens at 60 TPM is
+// such a wait, whose plain conversion would be undefined.
+inline constexpr Nanos AfterWait(Nanos now, double wait_s) {
+  const double wait_ns = wait_s * static_cast<double>(kNanosPerSecond);
+  if (!(wait_ns < static_cast<double>(kNever - now))) return kNever;
+  return now + static_cast<Nanos>(wait_ns);
+}
+
 }  // namespace ratesim
 
 #endif  // RATESIM_ENGINE_TIME_H_

@@ -118,14 +118,16 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command>* const commands = new std::vector<Command>{
       {"run", "SCENARIO", "run one policy of a scenario and print its results",
        "ratesim run scenarios/quickstart.toml --policy fifo --out results/quickstart",
-       {{"--policy", "LABEL", false, "the policy to run (default: the scenario's first)"},
+       {{"--policy", "LABEL", false, "the policy to run: a label of the file or any registered policy, with its "
+                                   "defaults (default: the scenario's first)"},
         kOutFlag, kSeedFlag, kSetFlag, kReplicationsFlag,
         {"--threads", "N", false, "run replications on up to N threads (default 0: one per core)"},
         kAuditFlag, kProgressFlag, kNoProgressFlag, kHelpFlag},
        &RunCommand},
       {"compare", "SCENARIO", "run several policies on identical traffic and compare them",
        "ratesim compare scenarios/quickstart.toml --policies none,fifo --replications 10",
-       {{"--policies", "A,B,C", false, "the policies to run (default: all, in file order)"},
+       {{"--policies", "A,B,C", false, "the policies to run: labels of the file or registered policies, with their "
+                                     "defaults (default: the file's, in file order)"},
         kOutFlag, kSeedFlag, kSetFlag, kReplicationsFlag,
         {"--threads", "N", false,
          "run policies and replications on up to N threads (default 0: one per core)"},

@@ -93,16 +93,18 @@ std::vector<std::string> Labels(const Scenario& scenario) {
 // A label the scenario does not declare but that names a registered policy runs that policy with
 // its defaults, appended to the scenario's: `--policies none,codel` compares a policy the file
 // never mentions without editing it. Labels the file declares keep the file's parameters.
-void AddRegisteredPolicies(const std::vector<std::string>& labels, Scenario& scenario) {
+absl::Status AddRegisteredPolicies(const std::vector<std::string>& labels, Scenario& scenario) {
   for (const std::string& label : labels) {
     const std::vector<std::string> known = Labels(scenario);
     if (std::find(known.begin(), known.end(), label) != known.end()) continue;
     for (const PolicyInfo& info : Policies()) {
       if (info.name != label) continue;
       absl::StatusOr<ParamValues> defaults = ResolveParams(info.params, {});
-      if (defaults.ok()) scenario.policies.push_back({label, label, *std::move(defaults), {}});
+      if (!defaults.ok()) return defaults.status();
+      scenario.policies.push_back({label, label, *std::move(defaults), {}});
     }
   }
+  return absl::OkStatus();
 }
 
 // Fails unless the scenario declares every label of `labels`.
@@ -318,7 +320,9 @@ int RunCommand(const ParsedArgs& args, const CommandContext& context) {
   std::optional<Scenario> scenario = Load(args, context);
   if (!scenario) return kExitUsage;
   request.labels = {args.Value("--policy", scenario->policies.front().label)};
-  AddRegisteredPolicies(request.labels, *scenario);
+  if (absl::Status status = AddRegisteredPolicies(request.labels, *scenario); !status.ok()) {
+    return Fail(context, kExitUsage, status);
+  }
   return RunAndReport(args, context, *scenario, request);
 }
 
@@ -336,7 +340,9 @@ int CompareCommand(const ParsedArgs& args, const CommandContext& context) {
   std::optional<Scenario> scenario = Load(args, context);
   if (!scenario) return kExitUsage;
   if (request.labels.empty()) request.labels = Labels(*scenario);
-  AddRegisteredPolicies(request.labels, *scenario);
+  if (absl::Status status = AddRegisteredPolicies(request.labels, *scenario); !status.ok()) {
+    return Fail(context, kExitUsage, status);
+  }
   return RunAndReport(args, context, *scenario, request);
 }
 

@@ -19,7 +19,8 @@ class SeriesSink {
 
   // The points of one interval, all with the interval's end as their time, in the recorder's order:
   // for each key in KeyId order its offered, ok, 429, 503, retries, rate_rpm and rate_tpm; then for
-  // each model in ModelId order its utilisation, buffered and slots. Intervals come in time order;
+  // each model in ModelId order its utilisation, buffered and slots, then its failed attempts by
+  // reason in FailReason order (FailedAttemptsMetric). Intervals come in time order;
   // the last one of a run may be shorter than the resolution. `points` is only valid during the
   // call; `names` resolves the points' org and model ids.
   virtual void OnInterval(const std::vector<SeriesPoint>& points, const KeyRegistry& names) = 0;

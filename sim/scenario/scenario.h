@@ -198,7 +198,8 @@ struct LimitSpec {
 
 // The most time-series intervals a run's duration may hold. The run ticks through every one of
 // them and writes a row per key for each: a resolution mistyped as "1ns" for "1s" would take hours
-// before the first result. A day at 100 ms is 864000.
+// before the first result. A day at 100 ms is 864000. It bounds the duration's intervals only: a
+// run that drains past its duration samples on until the drain ends.
 inline constexpr int64_t kMaxIntervals = 1'000'000;
 
 struct RunSpec {

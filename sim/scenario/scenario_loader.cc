@@ -17,10 +17,11 @@ namespace ratesim {
 namespace scenario_internal {
 namespace {
 
-// `ns` in the largest of s, ms, us and ns that shows it whole, as a scenario file writes it.
+// `ns` in the largest of h, m, s, ms, us and ns that shows it whole, as a scenario file writes it.
 std::string WholeDuration(Nanos ns) {
-  for (const auto& [unit, per] : {std::pair<const char*, Nanos>{"s", kNanosPerSecond},
-                                  {"ms", kNanosPerMillisecond}, {"us", 1'000}}) {
+  for (const auto& [unit, per] :
+       {std::pair<const char*, Nanos>{"h", 3600 * kNanosPerSecond}, {"m", 60 * kNanosPerSecond},
+        {"s", kNanosPerSecond}, {"ms", kNanosPerMillisecond}, {"us", 1'000}}) {
     if (ns % per == 0) return fmt::format("{}{}", ns / per, unit);
   }
   return fmt::format("{}ns", ns);

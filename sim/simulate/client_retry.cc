@@ -23,7 +23,8 @@ Nanos RetryDelay(const ClientSpec& client, int64_t attempt, double reset_s, Rng&
     return kNever;
   }
   if (client.on_failure == ClientSpec::OnFailure::kHonorReset && reset_s > 0) {
-    return FromSeconds(reset_s) + kResetMargin;
+    // A reset past the end of time (a token debt of centuries) is one no client waits for.
+    return AfterWait(kResetMargin, reset_s);
   }
   // Jitter draws the delay uniformly from [(1 - jitter) × d, d]: full jitter at 1, none at 0, which
   // is what spreads the retries of clients that failed together.

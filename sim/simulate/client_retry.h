@@ -13,7 +13,7 @@ namespace ratesim {
 
 // The delay before the next attempt after attempt number `attempt` (1 for the first) failed with a
 // response whose x-ratelimit-reset was `reset_s` seconds; kNever when the request ends with this
-// failure. Draws from `rng` only for jittered backoff.
+// failure (also for a reset beyond what Nanos holds). Draws from `rng` only for jittered backoff.
 Nanos RetryDelay(const ClientSpec& client, int64_t attempt, double reset_s, Rng& rng);
 
 // The un-jittered exponential backoff after attempt `attempt`: min(max, base × multiplier^(attempt-1)).

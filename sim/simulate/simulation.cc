@@ -260,7 +260,8 @@ class Simulation {
                                : 0.0;
     const Nanos delay =
         RetryDelay(client, request.attempt, reset_s, streams_[request.stream].retry_rng);
-    const bool final = delay == kNever;
+    // kNever, or a retry past the end of time.
+    const bool final = delay == kNever || delay > kNever - now;
     Audit(request, now, failure.attribution.status, failure.attribution.error_type, failure.reason,
           final);
     recorder_.AttemptFailed(request.key, failure.reason);

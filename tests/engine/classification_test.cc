@@ -96,7 +96,7 @@ TEST(EngineClassification, OverRequestRateArrivalsDoNotConsumeTheBudget) {
   ASSERT_EQ(key.Send(100, 0), RateClass::kWithin);
   for (int i = 0; i < 5; ++i) ASSERT_EQ(key.Send(100, Ms(500)), RateClass::kOverRequests);
   // Reset is still the half second left of the original refill.
-  EXPECT_DOUBLE_EQ(key.engine().Headers(key.key(), Ms(500)).reset_s, 0.5);
+  EXPECT_DOUBLE_EQ(key.engine().Headers(key.key(), Ms(500), 0).reset_s, 0.5);
   // Had the rejected ones drawn from the window, the next request would not fit for 5 more seconds.
   EXPECT_EQ(key.Send(100, Sec(1)), RateClass::kWithin);
 }

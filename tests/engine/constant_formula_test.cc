@@ -97,8 +97,8 @@ class ConstantFormula : public ::testing::TestWithParam<std::string> {
       EXPECT_EQ(a.attribution.error_type, b.attribution.error_type) << now;
     }
     for (size_t k = 0; k < skipping_.keys.size(); ++k) {
-      const RateLimitHeaders a = skipping_.engine.Headers(skipping_.keys[k], now);
-      const RateLimitHeaders b = calling_.engine.Headers(calling_.keys[k], now);
+      const RateLimitHeaders a = skipping_.engine.Headers(skipping_.keys[k], now, 0);
+      const RateLimitHeaders b = calling_.engine.Headers(calling_.keys[k], now, 0);
       EXPECT_EQ(a.limit_rpm, b.limit_rpm) << now;
       EXPECT_EQ(a.remaining, b.remaining) << now;
       EXPECT_EQ(a.reset_s, b.reset_s) << now;

@@ -30,7 +30,7 @@ TEST(EngineBounds, SuccessesAtOneInstantCannotLiftAnAimdRatePastTheCeiling) {
     for (const Ticket& ticket : effects.started) engine.Complete(ticket, 10, now, &effects);
   }
   EXPECT_DOUBLE_EQ(engine.RateAt(key, now).request_rate, 5.0);
-  EXPECT_DOUBLE_EQ(engine.Headers(key, now).limit_rpm, 300.0);
+  EXPECT_DOUBLE_EQ(engine.Headers(key, now, 0).limit_rpm, 300.0);
 }
 
 TEST(EngineBounds, ATotalOutageLeavesTheFormulasTheCapacityTheModelHad) {
@@ -50,7 +50,7 @@ TEST(EngineBounds, ATotalOutageLeavesTheFormulasTheCapacityTheModelHad) {
   engine.SetCapacity(model, 0, ModelCapacity{0, 0}, FromSeconds(3), &effects);
   engine.Arrive(key, 1, 10, FromSeconds(4), &effects);
   EXPECT_DOUBLE_EQ(engine.RateAt(key, FromSeconds(5)).request_rate, 5.0);
-  EXPECT_DOUBLE_EQ(engine.Headers(key, FromSeconds(5)).limit_rpm, 300.0);
+  EXPECT_DOUBLE_EQ(engine.Headers(key, FromSeconds(5), 0).limit_rpm, 300.0);
   engine.SetCapacity(model, 2, ModelCapacity{4, 1e6}, FromSeconds(6), &effects);
   EXPECT_DOUBLE_EQ(engine.RateAt(key, FromSeconds(8)).request_rate, 2.0);
 }

@@ -196,7 +196,7 @@ TEST(PacingCharge, AChargedRequestThatExpiresUnstartedIsGivenBackOnce) {
     EXPECT_EQ(failure.reason, FailReason::kExpired);
     EXPECT_EQ(failure.attribution.status, HttpStatus::kTooManyRequests);
   }
-  const RateLimitHeaders headers = run.engine.Headers(run.key, kSecond);
+  const RateLimitHeaders headers = run.engine.Headers(run.key, kSecond, 0);
   EXPECT_EQ(headers.remaining, 0);
   EXPECT_NEAR(headers.reset_s, 0.25, 1e-9);
 }
@@ -214,7 +214,7 @@ TEST(PacingCharge, AWithinRateRequestThatExpiresUnderPacingIsGivenBackToo) {
   run.engine.Wake(run.model, kSecond, &run.effects);
   ASSERT_EQ(run.effects.failed.size(), 2u);  // the within-rate one and the first paced one
   EXPECT_EQ(run.effects.failed[0].attribution.status, HttpStatus::kServiceUnavailable);
-  EXPECT_EQ(run.engine.Headers(run.key, kSecond).remaining, 2);
+  EXPECT_EQ(run.engine.Headers(run.key, kSecond, 0).remaining, 2);
 }
 
 TEST(PacingCharge, AFailureThatCutsTheRateKeepsTheDebtInTime) {
@@ -226,7 +226,7 @@ TEST(PacingCharge, AFailureThatCutsTheRateKeepsTheDebtInTime) {
   for (int i = 0; i < 8; ++i) run.Arrive(0);
   ASSERT_EQ(run.effects.failed.size(), 1u);
   EXPECT_EQ(run.engine.RateAt(run.key, 0).request_rate, 2.0);
-  EXPECT_NEAR(run.engine.Headers(run.key, 0).reset_s, 1.25, 1e-9);
+  EXPECT_NEAR(run.engine.Headers(run.key, 0, 0).reset_s, 1.25, 1e-9);
 }
 
 TEST(PacingCharge, APolicyThatDoesNotChargeKeepsADebtInRequests) {

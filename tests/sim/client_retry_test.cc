@@ -116,6 +116,21 @@ TEST(ClientRetry, JitterDrawsUniformlyBetweenOneMinusJitterAndOneTimesTheCeiling
   }
 }
 
+TEST(ClientRetry, AResetPastTheEndOfTimeIsNoRetry) {
+  // A token debt of 10^15 tokens at 60 TPM is a reset of 10^15 s; converting it to nanoseconds as
+  // it is would be undefined, and used to schedule the retry at a negative time.
+  const ClientSpec client = HonorReset(10);
+  Rng rng(3);
+  EXPECT_EQ(RetryDelay(client, 1, 1e15, rng), kNever);
+  EXPECT_EQ(RetryDelay(client, 1, 1e300, rng), kNever);
+  // The longest reset Nanos holds (about 292 years) is still waited for.
+  const Nanos long_wait = RetryDelay(client, 1, 9e9, rng);
+  EXPECT_NE(long_wait, kNever);
+  EXPECT_GT(long_wait, 0);
+  EXPECT_EQ(AfterWait(kNever - 10, 1.0), kNever);
+  EXPECT_EQ(AfterWait(5, 2.0), 5 + 2 * kSecond);
+}
+
 TEST(ClientRetry, MaxAttemptsCountsTheFirstAttempt) {
   for (const ClientSpec& client : {Backoff(kSecond, 2.0, 60 * kSecond, 0.5, 4), HonorReset(4)}) {
     Rng rng(2);

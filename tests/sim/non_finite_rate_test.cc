@@ -45,7 +45,7 @@ TEST(NonFiniteRate, TheEngineCountsDecidingUpdatesOnlyPerKey) {
   // Observing advances a copy: however often the rate is read, nothing more is counted.
   for (int s = 2; s < 10; ++s) {
     engine.RateAt(key, s * kNanosPerSecond);
-    engine.Headers(key, s * kNanosPerSecond);
+    engine.Headers(key, s * kNanosPerSecond, 0);
   }
   EXPECT_EQ(engine.NonFiniteResults(key).requests, 1);
   engine.Arrive(key, 2, 100, 10 * kNanosPerSecond, &effects);

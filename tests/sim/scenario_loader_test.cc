@@ -426,16 +426,16 @@ TEST(ScenarioLoader, RefusesAResolutionThatCutsTheRunIntoTooManyIntervals) {
   ASSERT_EQ(errors.size(), 1u) << Joined(errors);
   EXPECT_EQ(errors[0],
             "s.toml:3:14: error: 'resolution' in [run]: a resolution of 1ns cuts the run's "
-            "duration of 60s into 60000000000 intervals; expected at most 1000000: set resolution "
+            "duration of 1m into 60000000000 intervals; expected at most 1000000: set resolution "
             "to at least 60us");
   EXPECT_TRUE(Parse(Minimal({{3, "resolution = \"60us\""}})).ok());  // exactly 1000000
   EXPECT_TRUE(HasError(ErrorLines(Minimal({{3, "resolution = \"59us\""}})),
                        "s.toml:3:14: error: 'resolution' in [run]: a resolution of 59us cuts the "
-                       "run's duration of 60s into 1016950 intervals"));
+                       "run's duration of 1m into 1016950 intervals"));
   // With the default resolution of 10s, at the duration that is too long for it.
   EXPECT_TRUE(HasError(ErrorLines(Minimal({{2, "duration = \"3000h\""}})),
                        "s.toml:2:12: error: 'duration' in [run]: a resolution of 10s cuts the run's "
-                       "duration of 10800000s into 1080000 intervals"));
+                       "duration of 3000h into 1080000 intervals"));
 }
 
 TEST(ScenarioLoader, ReportsAnEmptyArrayOfTablesWhereItWasWritten) {

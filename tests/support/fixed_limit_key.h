@@ -38,7 +38,7 @@ class FixedLimitKey {
     return result.rate_class;
   }
 
-  // The headers of a response to a request of `tokens` (0: the request dimension alone).
+  // The headers of a response to a request of `tokens` (0: a request of no tokens).
   RateLimitHeaders Headers(Nanos now, int64_t tokens = 0) const {
     return engine_.Headers(key_, now, tokens);
   }
