@@ -27,13 +27,15 @@ std::string Success(const OutcomeCounts& counts) {
   return counts.finished() == 0 ? "-" : FormatPercent(counts.success_rate());
 }
 
+// Whether any run's overall `field` (retries, in_flight) is above 0: the tables show its column then.
+bool AnyRun(const std::vector<RunResult>& runs, int64_t OutcomeCounts::*field) {
+  return std::any_of(runs.begin(), runs.end(),
+                     [field](const RunResult& run) { return run.metrics.overall.counts.*field > 0; });
+}
+
 std::string PolicyTable(const std::vector<RunResult>& runs) {
-  const bool any_in_flight = std::any_of(runs.begin(), runs.end(), [](const RunResult& run) {
-    return run.metrics.overall.counts.in_flight > 0;
-  });
-  const bool any_retries = std::any_of(runs.begin(), runs.end(), [](const RunResult& run) {
-    return run.metrics.overall.counts.retries > 0;
-  });
+  const bool any_in_flight = AnyRun(runs, &OutcomeCounts::in_flight);
+  const bool any_retries = AnyRun(runs, &OutcomeCounts::retries);
   std::vector<TextTable::Column> columns = {
       {"policy", Align::kLeft}, {"offered"}, {"200"}, {"429 req"}, {"429 tok"}, {"503"}};
   if (any_retries) columns.push_back({"retries"});
@@ -85,9 +87,7 @@ std::string OrgTable(const std::vector<RunResult>& runs, size_t max_orgs) {
   if (max_orgs == 0 || org_count < 2) return "";
   const std::vector<size_t> orgs = OrgsToShow(runs.front(), max_orgs);
   // Retries per org, as the policy table has them overall: which org's clients retried how much.
-  const bool any_retries = std::any_of(runs.begin(), runs.end(), [](const RunResult& run) {
-    return run.metrics.overall.counts.retries > 0;
-  });
+  const bool any_retries = AnyRun(runs, &OutcomeCounts::retries);
   std::vector<TextTable::Column> columns = {
       {"org", Align::kLeft}, {"policy", Align::kLeft}, {"offered"}, {"200"}, {"429"}, {"503"}};
   if (any_retries) columns.push_back({"retries"});
@@ -140,17 +140,19 @@ std::optional<double> SliceP99(const SliceMetrics& slice) {
   return QuantileNs(slice.latency, 0.99);
 }
 
-std::string ReplicatedPolicyTable(const std::vector<PolicyReplications>& groups) {
-  const auto any = [&groups](int64_t OutcomeCounts::*field) {
-    for (const PolicyReplications& group : groups) {
-      for (const RunResult* run : group.runs) {
-        if (run->metrics.overall.counts.*field > 0) return true;
-      }
+// The same over the replications of every policy.
+bool AnyRun(const std::vector<PolicyReplications>& groups, int64_t OutcomeCounts::*field) {
+  for (const PolicyReplications& group : groups) {
+    for (const RunResult* run : group.runs) {
+      if (run->metrics.overall.counts.*field > 0) return true;
     }
-    return false;
-  };
-  const bool any_retries = any(&OutcomeCounts::retries);
-  const bool any_in_flight = any(&OutcomeCounts::in_flight);
+  }
+  return false;
+}
+
+std::string ReplicatedPolicyTable(const std::vector<PolicyReplications>& groups) {
+  const bool any_retries = AnyRun(groups, &OutcomeCounts::retries);
+  const bool any_in_flight = AnyRun(groups, &OutcomeCounts::in_flight);
   std::vector<TextTable::Column> columns = {{"policy", Align::kLeft}, {"offered"}};
   if (any_retries) columns.push_back({"retries"});
   if (any_in_flight) columns.push_back({"in flight"});
@@ -199,11 +201,7 @@ std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, si
   const size_t org_count = first.metrics.per_org.size();
   if (max_orgs == 0 || org_count < 2) return "";
   const std::vector<size_t> orgs = OrgsToShow(first, max_orgs);
-  const bool any_retries = std::any_of(groups.begin(), groups.end(), [](const auto& group) {
-    return std::any_of(group.runs.begin(), group.runs.end(), [](const RunResult* run) {
-      return run->metrics.overall.counts.retries > 0;
-    });
-  });
+  const bool any_retries = AnyRun(groups, &OutcomeCounts::retries);
   std::vector<TextTable::Column> columns = {
       {"org", Align::kLeft}, {"policy", Align::kLeft}, {"offered"}};
   if (any_retries) columns.push_back({"retries"});
