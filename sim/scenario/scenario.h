@@ -4,11 +4,13 @@
 #define RATESIM_SIM_SCENARIO_SCENARIO_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/param_spec.h"
 #include "engine/time.h"
+#include "sim/scenario/trace_census.h"
 
 namespace ratesim {
 
@@ -171,6 +173,8 @@ struct TraceSpec {
   int64_t max_output_tokens = 0;  // 0: each request asks for exactly its output tokens
   ClientSpec client;
   SourcePos pos;
+  // Taken when the scenario loads (TakeTraceCensuses, scenario_loader.h); a run needs it.
+  std::optional<TraceCensus> census;
 };
 
 struct OrgSpec {

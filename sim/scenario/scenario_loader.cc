@@ -95,7 +95,21 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view p
   reader.ReportUnknownKeys();
 
   if (!diags.ok()) return diags.ToStatus();
+  // Each trace's rows once the rest is valid, so that they are checked against the scenario's models.
+  if (absl::Status traces = TakeTraceCensuses(scenario); !traces.ok()) return traces;
   return scenario;
+}
+
+absl::Status TakeTraceCensuses(Scenario& scenario) {
+  std::vector<std::string> model_names;
+  for (const ModelSpec& model : scenario.models) model_names.push_back(model.name);
+  for (TraceSpec& trace : scenario.traces) {
+    if (trace.census.has_value()) continue;
+    absl::StatusOr<TraceCensus> census = TakeTraceCensus(trace.path, model_names);
+    if (!census.ok()) return census.status();
+    trace.census = *std::move(census);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,

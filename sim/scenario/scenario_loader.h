@@ -46,12 +46,17 @@ absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
                                           const std::vector<std::string>& overrides = {});
 
 // Same from text; `path` is used in messages, stored in Scenario::path, and locates a [[traces]]
-// path written relative (each trace file is opened and its header checked, its rows are not read).
-// Fails with InvalidArgument whose message lists every error, one per line, each
-// "<path>:<line>:<column>: error: <what is wrong>; <what to do>" ("<--set key=value>: error: ..." for
-// an error in an override's value or path). A TOML syntax error stops reading and is the only one.
+// path written relative. Fails with InvalidArgument whose message lists every error, one per line,
+// each "<path>:<line>:<column>: error: <what is wrong>; <what to do>" ("<--set key=value>: error:
+// ..." for an error in an override's value or path). A TOML syntax error stops reading and is the
+// only one. Then, if the rest is valid, takes each trace's census as TakeTraceCensuses does.
 absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view path,
                                        const std::vector<std::string>& overrides = {});
+
+// Reads every trace of `scenario` that has no census yet, once each (trace_census.h): what a scenario
+// built in code rather than loaded must call before it runs. Fails at the first trace error, with
+// the trace reader's message (its file, line and column), or with CancelledStatus().
+absl::Status TakeTraceCensuses(Scenario& scenario);
 
 }  // namespace ratesim
 

@@ -3,8 +3,6 @@
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "sim/scenario/scenario_formulas.h"
-#include "sim/scenario/trace_reader.h"
-#include "sim/simulate/cancellation.h"
 #include "sim/simulate/request_sampler.h"
 
 namespace ratesim {
@@ -53,31 +51,21 @@ class FormulaBook {
 absl::Status AddTraceKeys(const TraceSpec& trace, Nanos now, FormulaBook& formulas,
                           const absl::flat_hash_map<std::string, ModelId>& model_ids,
                           Platform& platform) {
-  absl::StatusOr<TraceReader> reader = TraceReader::Open(trace.path);
-  if (!reader.ok()) return reader.status();
-  TraceRow row;
-  // A trace of gigabytes takes a while to scan: it stops for a cancellation as the run would.
-  for (uint64_t rows = 1;; ++rows) {
-    if (rows % 4096 == 0 && CancellationRequested()) return CancelledStatus();
-    absl::StatusOr<bool> more = reader->Next(&row);
-    if (!more.ok()) return more.status();
-    if (!*more) return absl::OkStatus();
-    const std::string name = TraceKeyName(row.org, row.model);
-    if (platform.trace_keys.contains(name)) continue;
-    auto model = model_ids.find(row.model);
-    if (model == model_ids.end()) {
-      // At the model's field, as every other error about a row is, and naming the models there are.
-      std::vector<std::string_view> names;
-      for (const ModelSpec* spec : platform.models) names.push_back(spec->name);
-      return absl::InvalidArgumentError(fmt::format(
-          "{}:{}:{}: error: unknown model '{}'; expected one of: {}; add it to the scenario's "
-          "[[models]] or correct the row",
-          trace.path, reader->line(), reader->column(2), row.model, fmt::join(names, ", ")));
-    }
-    absl::StatusOr<FormulaId> formula = formulas.For(row.org);
-    if (!formula.ok()) return formula.status();
-    platform.trace_keys[name] = platform.engine.AddKey(row.org, model->second, *formula, now);
+  if (!trace.census.has_value()) {
+    return absl::FailedPreconditionError(fmt::format(
+        "trace '{}' was not read before the run; call TakeTraceCensuses (scenario_loader.h) on a "
+        "scenario built in code", trace.path));
   }
+  for (const TraceCensus::Key& seen : trace.census->keys) {
+    const std::string name = TraceKeyName(seen.org, seen.model);
+    if (platform.trace_keys.contains(name)) continue;  // also in an earlier trace
+    absl::StatusOr<FormulaId> formula = formulas.For(seen.org);
+    if (!formula.ok()) return formula.status();
+    // The loader checked every row's model against the scenario's.
+    platform.trace_keys[name] =
+        platform.engine.AddKey(seen.org, model_ids.at(seen.model), *formula, now);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -104,6 +92,15 @@ ModelCapacity NominalCapacityPerReplica(const Scenario& scenario, const ModelSpe
       output += std::min(MeanTokens(traffic.output_tokens), MeanTokens(traffic.max_output_tokens));
       ++streams;
     }
+  }
+  // A trace counts as one stream of each model its rows go to, with those rows' mean tokens.
+  for (const TraceSpec& trace : scenario.traces) {
+    if (!trace.census.has_value()) continue;  // BuildPlatform refuses to run it
+    const auto totals = trace.census->by_model.find(model.name);
+    if (totals == trace.census->by_model.end()) continue;
+    input += totals->second.mean_input();
+    output += totals->second.mean_output();
+    ++streams;
   }
   if (streams > 0) {
     input /= streams;

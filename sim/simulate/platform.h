@@ -39,7 +39,8 @@ struct Platform {
 std::string TraceKeyName(std::string_view org, std::string_view model);
 
 // The nominal throughput of one replica of `model` that the formulas see: concurrency / mean service
-// time, and that times the mean tokens per request of the traffic sent to it.
+// time, and that times the mean tokens per request of the traffic sent to it: the mean over its
+// streams, each [[orgs.traffic]] entry one and each trace with rows for it one.
 ModelCapacity NominalCapacityPerReplica(const Scenario& scenario, const ModelSpec& model);
 
 inline ModelCapacity Scaled(const ModelCapacity& per_replica, int64_t replicas) {
@@ -47,10 +48,9 @@ inline ModelCapacity Scaled(const ModelCapacity& per_replica, int64_t replicas) 
   return ModelCapacity{per_replica.requests_per_s * n, per_replica.tokens_per_s * n};
 }
 
-// REQUIRES: `scenario` outlives the result. Reads every trace once for its (org, model) names, in
-// constant memory in the trace's length. Fails (InvalidArgument) on an unknown formula, policy or
-// model name or a rejected parameter (what the loader checks), and on a malformed trace; returns
-// CancelledStatus() on a cancellation (cancellation.h) while it reads a trace.
+// REQUIRES: `scenario` outlives the result, and was loaded (its traces' censuses taken). Fails
+// (InvalidArgument) on an unknown formula, policy or model name or a rejected parameter (what the
+// loader checks).
 absl::StatusOr<std::unique_ptr<Platform>> BuildPlatform(const Scenario& scenario,
                                                         const PolicySpec& policy);
 

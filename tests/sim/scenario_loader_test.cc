@@ -1205,6 +1205,15 @@ std::string TraceOnly(const std::vector<std::string>& trace_lines) {
   return Minimal({{9, ""}, {10, ""}, {11, ""}, {12, ""}, {13, ""}, {14, ""}}, extra);
 }
 
+// The second model sample.csv's rows name, appended after a trace's lines.
+std::vector<std::string> WithSampleModels(std::vector<std::string> trace_lines) {
+  for (const char* line : {"[[models]]", "name = \"mistral-7b\"", "concurrency = 4",
+                           "service = { dist = \"constant\", mean = \"1s\" }"}) {
+    trace_lines.emplace_back(line);
+  }
+  return trace_lines;
+}
+
 // Writes `text` to a new file named `name` in the test's temporary folder; returns its path.
 std::string WriteTempFile(const std::string& name, const std::string& text) {
   const std::string path = ::testing::TempDir() + "scenario_loader_" + name;
@@ -1217,7 +1226,7 @@ std::string WriteTempFile(const std::string& name, const std::string& text) {
 }
 
 TEST(ScenarioTraces, AScenarioMayReplayATraceInsteadOfOrgs) {
-  absl::StatusOr<Scenario> s = Parse(TraceOnly({"path = \"" + SampleTrace() + "\""}));
+  absl::StatusOr<Scenario> s = Parse(TraceOnly(WithSampleModels({"path = \"" + SampleTrace() + "\""})));
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_TRUE(s->orgs.empty());
   ASSERT_EQ(s->traces.size(), 1u);
@@ -1227,8 +1236,8 @@ TEST(ScenarioTraces, AScenarioMayReplayATraceInsteadOfOrgs) {
   EXPECT_EQ(t.client.on_failure, ClientSpec::OnFailure::kGiveUp);
   EXPECT_EQ(t.pos.line, 18);
 
-  s = Parse(TraceOnly({"path = \"" + SampleTrace() + "\"", "max_output_tokens = 1024",
-                       "client = { on_failure = \"honor_reset\", max_attempts = 3 }"}));
+  s = Parse(TraceOnly(WithSampleModels({"path = \"" + SampleTrace() + "\"", "max_output_tokens = 1024",
+                                        "client = { on_failure = \"honor_reset\", max_attempts = 3 }"})));
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->traces[0].max_output_tokens, 1024);
   EXPECT_EQ(s->traces[0].client.on_failure, ClientSpec::OnFailure::kHonorReset);
@@ -1238,7 +1247,8 @@ TEST(ScenarioTraces, AScenarioMayReplayATraceInsteadOfOrgs) {
 TEST(ScenarioTraces, ResolvesARelativePathAgainstTheScenarioFolder) {
   const std::string folder = std::string(RATESIM_SOURCE_DIR) + "/tests/data/scenarios";
   absl::StatusOr<Scenario> s =
-      ParseScenario(TraceOnly({"path = \"traces/../traces/sample.csv\""}), folder + "/unsaved.toml");
+      ParseScenario(TraceOnly(WithSampleModels({"path = \"traces/../traces/sample.csv\""})),
+                    folder + "/unsaved.toml");
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->traces[0].path, SampleTrace());
 
@@ -1249,17 +1259,26 @@ TEST(ScenarioTraces, ResolvesARelativePathAgainstTheScenarioFolder) {
             "file or directory; check the path (a relative one is read from the scenario file's folder)");
 }
 
-TEST(ScenarioTraces, ChecksTheFilesHeaderButNotItsRows) {
+TEST(ScenarioTraces, ChecksTheFilesHeaderAndThenItsRows) {
   const std::string bad_header = WriteTempFile("bad_header.csv", "t,org,model\n1,a,b\n");
   EXPECT_EQ(ErrorLines(TraceOnly({"path = \"" + bad_header + "\""})),
             std::vector<std::string>{
                 "s.toml:19:8: error: 'path' in [[traces]]: bad trace file: " + bad_header +
                 ":1:1: the header line is \"t,org,model\"; expected exactly "
                 "\"time,org,model,input_tokens,output_tokens\""});
-  // A bad row is the simulator's to find, as it streams the file.
+  // Once the rest is valid the rows are read too (for their keys and tokens), and a bad one is
+  // reported as the trace reader words it, at its own line and column, before anything runs.
   const std::string bad_row =
       WriteTempFile("bad_row.csv", "time,org,model,input_tokens,output_tokens\n1,a,b,-5,x\n");
-  EXPECT_TRUE(Parse(TraceOnly({"path = \"" + bad_row + "\""})).ok());
+  EXPECT_EQ(ErrorLines(TraceOnly({"path = \"" + bad_row + "\""})),
+            std::vector<std::string>{bad_row + ":2:7: error: input_tokens must be a whole number >= "
+                                     "0, got -5"});
+  const std::string unknown_model =
+      WriteTempFile("unknown_model.csv", "time,org,model,input_tokens,output_tokens\n1,a,b,5,6\n");
+  EXPECT_EQ(ErrorLines(TraceOnly({"path = \"" + unknown_model + "\""})),
+            std::vector<std::string>{unknown_model + ":2:5: error: unknown model 'b'; expected one "
+                                     "of: llama-70b; add it to the scenario's [[models]] or correct "
+                                     "the row"});
   EXPECT_TRUE(HasError(ErrorLines(TraceOnly({"path = \"" + ::testing::TempDir() + "\""})),
                        "s.toml:19:8: error: 'path' in [[traces]]: cannot open trace file", {"it is a directory"}));
 }

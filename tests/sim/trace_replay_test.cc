@@ -12,6 +12,8 @@
 
 #include "fmt/format.h"
 #include "gtest/gtest.h"
+#include "sim/scenario/scenario_loader.h"
+#include "sim/simulate/platform.h"
 #include "sim/simulate/simulation.h"
 #include "tests/support/scenario_builder_more.h"
 
@@ -47,8 +49,8 @@ const std::string kHeader = "time,org,model,input_tokens,output_tokens";
 
 // Models "m" (0.1 s constant) and "m2" (token-driven: 0.1 s + input / 1000 + output / 50 seconds),
 // both with slots to spare and no buffer; limits `fixed` at `rpm` and `tpm` for every org, and 60 RPM
-// for the declared org "a", which sends nothing of its own.
-Scenario TraceScenario(const std::string& path, double rpm = 120, double tpm = 1e12) {
+// for the declared org "a", which sends nothing of its own. Its trace is not read yet.
+Scenario UnreadTraceScenario(const std::string& path, double rpm = 120, double tpm = 1e12) {
   Scenario scenario = testing::BareScenario(100, 1, 1000, testing::ConstantService(0.1),
                                             testing::Policy("none"));
   ServiceTime tokens;
@@ -64,6 +66,14 @@ Scenario TraceScenario(const std::string& path, double rpm = 120, double tpm = 1
   TraceSpec trace;
   trace.path = path;
   scenario.traces.push_back(trace);
+  return scenario;
+}
+
+// The same, its trace read as loading a scenario file reads it.
+Scenario TraceScenario(const std::string& path, double rpm = 120, double tpm = 1e12) {
+  Scenario scenario = UnreadTraceScenario(path, rpm, tpm);
+  const absl::Status read = TakeTraceCensuses(scenario);
+  EXPECT_TRUE(read.ok()) << read;
   return scenario;
 }
 
@@ -156,7 +166,7 @@ TEST(TraceReplay, MaxOutputTokensIsPartOfTheEstimateAtArrival) {
   EXPECT_EQ(Classes(scenario), (std::vector<RateClass>{RateClass::kWithin, RateClass::kOverTokens}));
 }
 
-TEST(TraceReplay, AMalformedRowFailsTheRunNamingFileAndLine) {
+TEST(TraceReplay, AMalformedRowFailsTheLoadNamingFileAndLine) {
   const std::vector<std::pair<std::string, std::string>> bad_rows = {
       {"time", "abc,a,m,1,1"},
       {"fields", "4,a,m,1"},
@@ -169,12 +179,10 @@ TEST(TraceReplay, AMalformedRowFailsTheRunNamingFileAndLine) {
     const std::string path = WriteTrace(
         "bad_" + name, {kHeader, "1,a,m,1,1", "2,b,m,1,1", "3,a,m2,1,1", bad, "5,a,m,1,1", "6,b,m,1,1"});
     const RemoveOnExit cleanup{path};
-    const Scenario scenario = TraceScenario(path);
-    const absl::StatusOr<RunResult> result = Simulate(scenario, scenario.policies[0], 1);
-    ASSERT_FALSE(result.ok()) << name;
-    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << name;
-    EXPECT_NE(result.status().message().find(path + ":5:"), std::string::npos)
-        << name << ": " << result.status();
+    Scenario scenario = UnreadTraceScenario(path);
+    const absl::Status read = TakeTraceCensuses(scenario);
+    EXPECT_EQ(read.code(), absl::StatusCode::kInvalidArgument) << name;
+    EXPECT_NE(read.message().find(path + ":5:"), std::string::npos) << name << ": " << read;
   }
 }
 
@@ -183,23 +191,48 @@ TEST(TraceReplay, AnUnknownModelIsReportedAtItsLine) {
   const std::string path =
       WriteTrace("unknown_model", {kHeader, "1,a,m,1,1", "", "2,b,m,1,1", "3,b,nosuchmodel,1,1"});
   const RemoveOnExit cleanup{path};
-  const Scenario scenario = TraceScenario(path);
-  const absl::StatusOr<RunResult> result = Simulate(scenario, scenario.policies[0], 1);
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.status().message().find("nosuchmodel"), std::string::npos) << result.status();
+  Scenario scenario = UnreadTraceScenario(path);
+  const absl::Status read = TakeTraceCensuses(scenario);
+  EXPECT_EQ(read.code(), absl::StatusCode::kInvalidArgument) << read;
   // At the model's column, naming the models the scenario has.
-  EXPECT_NE(result.status().message().find(path + ":5:5: error: unknown model 'nosuchmodel'; "
-                                           "expected one of: m, m2;"),
+  EXPECT_NE(read.message().find(path + ":5:5: error: unknown model 'nosuchmodel'; "
+                                "expected one of: m, m2;"),
             std::string::npos)
+      << read;
+}
+
+TEST(TraceReplay, AMissingTraceFileFailsTheLoadNamingIt) {
+  const std::string path = TempPath("does_not_exist");
+  Scenario scenario = UnreadTraceScenario(path);
+  const absl::Status read = TakeTraceCensuses(scenario);
+  EXPECT_EQ(read.code(), absl::StatusCode::kNotFound) << read;
+  EXPECT_NE(read.message().find(path), std::string::npos) << read;
+}
+
+TEST(TraceReplay, ATraceNotReadRefusesToRunRatherThanRunningWithoutItsKeys) {
+  const std::string path = WriteTrace("unread", {kHeader, "1,a,m,1,1"});
+  const RemoveOnExit cleanup{path};
+  const Scenario scenario = UnreadTraceScenario(path);
+  const absl::StatusOr<RunResult> result = Simulate(scenario, scenario.policies[0], 1);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition) << result.status();
+  EXPECT_NE(result.status().message().find("TakeTraceCensuses"), std::string::npos)
       << result.status();
 }
 
-TEST(TraceReplay, AMissingTraceFileFailsTheRunNamingIt) {
-  const std::string path = TempPath("does_not_exist");
+TEST(TraceReplay, AModelFedOnlyByTheTraceGetsItsCapacityFromTheTracesMeanTokens) {
+  // m2 (token-driven, 1000 slots): rows of 100 + 20 and 300 + 40 tokens, a mean of 200 in and 30
+  // out, served in 0.1 + 200 / 1000 + 30 / 50 = 0.9 s. m (1000 slots): a constant 0.1 s, one row of
+  // 6 + 4 tokens.
+  const std::string path =
+      WriteTrace("capacity", {kHeader, "1,a,m2,100,20", "2,b,m,6,4", "3,a,m2,300,40"});
+  const RemoveOnExit cleanup{path};
   const Scenario scenario = TraceScenario(path);
-  const absl::StatusOr<RunResult> result = Simulate(scenario, scenario.policies[0], 1);
-  ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.status().message().find(path), std::string::npos) << result.status();
+  const ModelCapacity m2 = NominalCapacityPerReplica(scenario, scenario.models[1]);
+  EXPECT_DOUBLE_EQ(m2.requests_per_s, 1000 / 0.9);
+  EXPECT_DOUBLE_EQ(m2.tokens_per_s, 1000 / 0.9 * 230);
+  const ModelCapacity m = NominalCapacityPerReplica(scenario, scenario.models[0]);
+  EXPECT_DOUBLE_EQ(m.requests_per_s, 1000 / 0.1);
+  EXPECT_DOUBLE_EQ(m.tokens_per_s, 1000 / 0.1 * 10);
 }
 
 TEST(TraceReplay, ATraceOfThreeHundredThousandRowsRuns) {

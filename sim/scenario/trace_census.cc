@@ -1,0 +1,46 @@
+#include "sim/scenario/trace_census.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "fmt/format.h"
+#include "fmt/ranges.h"
+#include "sim/scenario/trace_reader.h"
+#include "sim/simulate/cancellation.h"
+
+namespace ratesim {
+
+absl::StatusOr<TraceCensus> TakeTraceCensus(const std::string& path,
+                                            const std::vector<std::string>& model_names) {
+  absl::StatusOr<TraceReader> reader = TraceReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  TraceCensus census;
+  absl::flat_hash_set<std::string> seen;  // org '\0' model
+  std::string name;
+  TraceRow row;
+  // A trace of gigabytes takes a while to read: it stops for a cancellation as a run would.
+  for (uint64_t rows = 1;; ++rows) {
+    if (rows % 4096 == 0 && CancellationRequested()) return CancelledStatus();
+    absl::StatusOr<bool> more = reader->Next(&row);
+    if (!more.ok()) return more.status();
+    if (!*more) return census;
+    auto totals = census.by_model.find(row.model);
+    if (totals == census.by_model.end()) {
+      if (std::find(model_names.begin(), model_names.end(), row.model) == model_names.end()) {
+        // At the model's field, as every other error about a row is, naming the models there are.
+        return absl::InvalidArgumentError(fmt::format(
+            "{}:{}:{}: error: unknown model '{}'; expected one of: {}; add it to the scenario's "
+            "[[models]] or correct the row",
+            path, reader->line(), reader->column(2), row.model, fmt::join(model_names, ", ")));
+      }
+      totals = census.by_model.try_emplace(row.model).first;
+    }
+    ++totals->second.rows;
+    totals->second.input_tokens += static_cast<double>(row.input_tokens);
+    totals->second.output_tokens += static_cast<double>(row.output_tokens);
+    name.assign(row.org).append(1, '\0').append(row.model);
+    if (seen.insert(name).second) census.keys.push_back({row.org, row.model});
+  }
+}
+
+}  // namespace ratesim
