@@ -97,8 +97,10 @@ void Engine::ViewOf(const KeyState& state, Nanos now, Purpose purpose, ModelView
   // stack in pieces, and reading it back stalled on store forwarding (half of CatchUp's time).
   const ModelState& model = models_[state.model];
   view->capacity = model.capacity;
-  view->utilisation =
-      model.slots > 0 ? static_cast<double>(model.busy) / static_cast<double>(model.slots) : 0.0;
+  // A share of the slots there are, as the recorder's: slots taken away finish their running
+  // requests and count as live while they do, and with none live nothing is spare (1, not 0).
+  const int64_t live = std::max(model.slots, model.busy);
+  view->utilisation = live > 0 ? static_cast<double>(model.busy) / static_cast<double>(live) : 1.0;
   if (formulas_[state.formula].summary_period > 0) {
     view->summary = SummaryOf(state.model, state.formula, now, purpose);
   }

@@ -56,7 +56,7 @@ const std::vector<ExprFormula::Variable>& VariableTable() {
       {"r503_1m", "recent 503s of the key: each adds 1, decaying as e^(-t/60s)"},
       {"capacity_rps", "the model's live capacity, requests/s (in a total outage, the last above 0)"},
       {"capacity_tps", "the model's live capacity, tokens/s (in a total outage, the last above 0)"},
-      {"utilisation", "busy slots / live slots of the model at the update (0 with none)"},
+      {"utilisation", "busy share of the model's live slots at the update, 0 to 1 (1 with none live)"},
       {"now_s", "the time of the update, s"},
       {"elapsed_s", "time since the key's previous update, s"},
       {"age_s", "time since the key's first request, s"},

@@ -27,7 +27,8 @@
 //   r429_1m, r503_1m             recent 429s and 503s of the key: each adds 1, decaying as e^(-t/60s)
 //   capacity_rps, capacity_tps   the model's live nominal capacity; through a total outage the
 //                                last above 0 (Engine::SetCapacity), so never 0 once it was not
-//   utilisation                  busy slots / live slots of the model at the update (0 with none)
+//   utilisation                  busy share of the model's live slots at the update, 0 to 1 (slots
+//                                taken away count as live while their requests run; 1 with none)
 //   now_s, elapsed_s, age_s      the time, the time since the key's previous update and since its
 //                                first request, seconds
 //   base_rps, base_tps, ceiling_rps, ceiling_tps

@@ -52,7 +52,8 @@ struct RateBounds {
 // What a formula sees of its key's model at an update.
 struct ModelView {
   ModelCapacity capacity;
-  double utilisation = 0.0;  // busy slots / live slots at the update; 0 with no slots
+  // busy / max(live, busy) slots at the update: in [0, 1], and 1 with no slot live (none spare)
+  double utilisation = 0.0;
   // This formula's summary of the model (SummaryWords() values) as of the start of the current
   // summary period, shared with the formulas of its SummaryGroup; empty for formulas without one.
   absl::Span<const double> summary;
