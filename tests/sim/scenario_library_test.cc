@@ -343,5 +343,28 @@ TEST(ScenarioLibrary, BackoffWithJitterBeatsWaitingForTheResetWithoutABuffer) {
   EXPECT_GT(run.CountsOverReplications("fifo", "backoff").success_rate(), 0.99);
 }
 
+TEST(ScenarioLibrary, ReplayingTheGatewayLogFairKeepsTheInteractiveOrgsWholeAndStillServesTheBatch) {
+  const Library run("trace_replay.toml");
+  ASSERT_TRUE(run.ok());
+  // Without a buffer the batch's flood fails mostly as 429s: it was far above its rate.
+  const OutcomeCounts batch = run.Counts("none", "nightly-batch");
+  EXPECT_LT(batch.success_rate(), 0.25);
+  EXPECT_GT(batch.r429(), 10 * batch.r503);
+  for (const std::string org : {"chat-app", "agent"}) {
+    SCOPED_TRACE(org);
+    EXPECT_GT(run.Counts("none", org).success_rate(), 0.95);
+    // fair serves every request of the orgs that send little at a time, as fast as no buffer ...
+    EXPECT_EQ(run.Counts("fair", org).ok, run.Counts("fair", org).offered);
+    EXPECT_LT(P99(run.Org("fair", org)), 3 * P99(run.Org("none", org)));
+    // ... where fifo makes them wait behind the batch.
+    EXPECT_GT(P99(run.Org("fifo", org)), 5 * P99(run.Org("fair", org)));
+  }
+  // Both buffers serve the batch several times better than none; fifo, which lets it queue ahead
+  // of the others, best.
+  EXPECT_GT(run.Counts("fair", "nightly-batch").success_rate(), 3 * batch.success_rate());
+  EXPECT_GT(run.Counts("fifo", "nightly-batch").success_rate(),
+            run.Counts("fair", "nightly-batch").success_rate());
+}
+
 }  // namespace
 }  // namespace ratesim
