@@ -1,7 +1,6 @@
 #include "sim/simulate/platform.h"
 
 #include "fmt/format.h"
-#include "fmt/ranges.h"
 #include "sim/scenario/scenario_formulas.h"
 #include "sim/simulate/request_sampler.h"
 
@@ -61,9 +60,12 @@ absl::Status AddTraceKeys(const TraceSpec& trace, Nanos now, FormulaBook& formul
     if (platform.trace_keys.contains(name)) continue;  // also in an earlier trace
     absl::StatusOr<FormulaId> formula = formulas.For(seen.org);
     if (!formula.ok()) return formula.status();
-    // The loader checked every row's model against the scenario's.
-    platform.trace_keys[name] =
-        platform.engine.AddKey(seen.org, model_ids.at(seen.model), *formula, now);
+    const auto model = model_ids.find(seen.model);
+    if (model == model_ids.end()) {  // the loader checks; a scenario edited in code may not match
+      return absl::InvalidArgumentError(fmt::format(
+          "trace '{}' sends to model '{}', which the scenario does not have", trace.path, seen.model));
+    }
+    platform.trace_keys[name] = platform.engine.AddKey(seen.org, model->second, *formula, now);
   }
   return absl::OkStatus();
 }
