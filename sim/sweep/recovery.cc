@@ -28,6 +28,12 @@ std::optional<Outage> LastRestoredOutage(const std::vector<ModelSpec>& models) {
   return last;
 }
 
+std::optional<Outage> LastRestoredOutage(const Scenario& scenario) {
+  std::optional<Outage> outage = LastRestoredOutage(scenario.models);
+  if (outage) outage->traffic_end = scenario.run.duration;
+  return outage;
+}
+
 std::vector<IntervalOutcome> ModelOutcomeSeries(const RunResult& run, std::string_view model) {
   std::vector<IntervalOutcome> series;
   uint32_t model_id = 0;
@@ -53,6 +59,8 @@ std::vector<IntervalOutcome> ModelOutcomeSeries(const RunResult& run, std::strin
 }
 
 void RecoveryTracker::Add(const IntervalOutcome& interval) {
+  // A drain's intervals come last: the traffic, and with it the judgement, has ended.
+  if (interval.end > outage_.traffic_end) return;
   any_ = true;
   last_end_ = interval.end;
   if (interval.end > outage_.drop - rule_.baseline_window && interval.end <= outage_.drop) {

@@ -14,9 +14,11 @@
 //             that interval's end, so it is a multiple of the scenario's resolution at best;
 //   spiral    no recovery within `horizon` of the restore: true when recovery_s > horizon, or
 //             when no interval recovers and the series reaches restore + horizon.
-// Intervals without finished requests are skipped. Each result is absent (NA) when it cannot be
-// judged: no restored outage, no finished request in the baseline or after the restore, or a run
-// that ends before the horizon without having recovered.
+// Intervals without finished requests are skipped, and so are those that end after the traffic
+// does (Outage::traffic_end, the run's duration): in a drain past it nothing arrives, the model is
+// short no more and serves what is left, so its 429 share says nothing of a spiral. Each result
+// is absent (NA) when it cannot be judged: no restored outage, no finished request in the baseline
+// or after the restore, or traffic that ends before the horizon without having recovered.
 #ifndef RATESIM_SIM_SWEEP_RECOVERY_H_
 #define RATESIM_SIM_SWEEP_RECOVERY_H_
 
@@ -37,6 +39,7 @@ struct Outage {
   std::string model;  // the model whose capacity dropped
   Nanos drop = 0;     // when replicas fell below the level before
   Nanos restore = 0;  // when they came back to at least that level
+  Nanos traffic_end = kNever;  // when arrivals stop (the run's duration); kNever: not known
 };
 
 // Over every model's schedule (starting from its initial replicas), each change that lowers the
@@ -45,6 +48,9 @@ struct Outage {
 // first model); nullopt when no drop is restored. Autoscaler changes are not scheduled and do not
 // count.
 std::optional<Outage> LastRestoredOutage(const std::vector<ModelSpec>& models);
+// The same over scenario.models, with traffic_end the scenario's duration: what a run of it is
+// judged on.
+std::optional<Outage> LastRestoredOutage(const Scenario& scenario);
 
 // Finished requests of one time-series interval (start, end].
 struct IntervalOutcome {

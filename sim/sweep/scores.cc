@@ -18,7 +18,7 @@ OutcomeCounts Pooled(const std::vector<const OutcomeCounts*>& slices) {
 
 RunScores ScoreRun(const Scenario& scenario, const RunResult& run, const RecoveryRule& rule) {
   std::optional<Recovery> recovery;
-  if (const std::optional<Outage> outage = LastRestoredOutage(scenario.models)) {
+  if (const std::optional<Outage> outage = LastRestoredOutage(scenario)) {
     recovery = AssessRecovery(ModelOutcomeSeries(run, outage->model), *outage, rule);
   }
   return ScoreRun(scenario, run, recovery);

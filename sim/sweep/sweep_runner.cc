@@ -127,7 +127,7 @@ absl::StatusOr<std::vector<PointRows>> RunSweep(const SweepPlan& plan, int jobs,
       options.progress = progress;
       // The recovery scores need only the sums of the outage's model per interval: each run
       // judges them as it goes (RecoverySink), and keeps no series.
-      const std::optional<Outage> outage = LastRestoredOutage(scenario.models);
+      const std::optional<Outage> outage = LastRestoredOutage(scenario);
       std::vector<RecoverySink> sinks;
       if (outage) {
         sinks.assign(scenario.policies.size() * static_cast<size_t>(definition.replications),

@@ -144,7 +144,7 @@ TEST(TimeseriesLog, StreamsTheSameBytesAsTheKeptSeriesForAnyThreadCount) {
 TEST(RecoverySink, JudgesAsTheKeptSeriesIsJudged) {
   for (const char* window : {"1m", "10m"}) {
     const Scenario scenario = Load("outage_spiral.toml", {std::string("limits.window=") + window});
-    const std::optional<Outage> outage = LastRestoredOutage(scenario.models);
+    const std::optional<Outage> outage = LastRestoredOutage(scenario);
     ASSERT_TRUE(outage.has_value());
     RecoverySink sink(*outage);
     SimulationOptions options;

@@ -173,6 +173,37 @@ TEST(AssessRecovery, IsUndecidedWhenTheRunEndsBeforeTheHorizonOrHasNothingToJudg
   EXPECT_FALSE(r.spiral.has_value());
 }
 
+TEST(AssessRecovery, LeavesOutTheDrainAfterTheTrafficEnds) {
+  // 429s until the traffic stops at 120 s, then a drain to 125 s that serves what is left.
+  std::vector<IntervalOutcome> series =
+      WithOutage(Series({0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0, 0, 0.7, 0.7, 0.7}));
+  series.push_back({120 * kS, 125 * kS, 10, 0, 10});
+  Outage outage = kOutage;
+  // Not knowing where the traffic ends, the drain counts: "recovered" at its end.
+  ASSERT_TRUE(AssessRecovery(series, outage).recovery_s.has_value());
+  outage.traffic_end = 120 * kS;
+  Recovery r = AssessRecovery(series, outage);
+  EXPECT_FALSE(r.recovery_s.has_value());
+  EXPECT_FALSE(r.spiral.has_value());  // stopped 30 s after the restore: not judged
+  RecoveryRule rule;
+  rule.horizon = 30 * kS;
+  r = AssessRecovery(series, outage, rule);
+  EXPECT_FALSE(r.recovery_s.has_value());
+  ASSERT_TRUE(r.spiral.has_value());
+  EXPECT_TRUE(*r.spiral);  // the traffic reached the horizon without recovering
+}
+
+TEST(LastRestoredOutage, OfAScenarioEndsItsTrafficAtTheDuration) {
+  Scenario scenario;
+  scenario.models = {Model("m", 4, {{1200, 0}, {1320, 4}})};
+  scenario.run.duration = 3600 * kS;
+  const std::optional<Outage> outage = LastRestoredOutage(scenario);
+  ASSERT_TRUE(outage.has_value());
+  EXPECT_EQ(outage->restore, 1320 * kS);
+  EXPECT_EQ(outage->traffic_end, 3600 * kS);
+  EXPECT_EQ(LastRestoredOutage(scenario.models)->traffic_end, kNever);
+}
+
 TEST(AssessRecovery, SkipsIntervalsThatStartBeforeTheRestore) {
   const Outage outage{"m", 60 * kS, 95 * kS};  // restored mid-interval (90 s, 100 s]
   const Recovery r =

@@ -118,6 +118,7 @@ TEST(ScoreRun, JudgesRecoveryOnTheModelThatWentDown) {
   model.replicas = 2;
   model.schedule = {{20 * kNanosPerSecond, 0, {}}, {30 * kNanosPerSecond, 2, {}}};
   s.scenario.models = {model};
+  s.scenario.run.duration = 40 * kNanosPerSecond;  // the traffic's end; later intervals are a drain
   // Intervals of 10 s: 100% before, nothing served during (all 503), 100% from 30 s on: no 429s
   // before the drop or after the restore.
   auto add = [&](Nanos end, double ok, double failed) {

@@ -211,6 +211,33 @@ TEST_F(SweepCommandTest, TheBundledShortageScenarioSpiralsWithAOneMinuteWindowOn
   EXPECT_TRUE(absl::EndsWith(row_of("10m"), " false")) << r.out;
 }
 
+TEST_F(SweepCommandTest, ARunIsJudgedOnItsTrafficNotOnTheDrainAfterIt) {
+  // The shortage scenario's one-minute window, outage moved to minutes 30-35: the rates climb
+  // back from the base at x1.5 a minute, 429s all along, for 10.8 minutes after the restore. After
+  // the duration the run drains: no arrivals, so the model is no longer short and the requests
+  // left are served, no 429. Judged on that drain, a run stopped 5 minutes after the restore
+  // "recovered" then, and one stopped at the 10-minute horizon recovered at the drain's end.
+  const std::string scenario =
+      std::string(RATESIM_SOURCE_DIR) + "/scenarios/outage_spiral_shortage.toml";
+  const CliResult r = RunRatesim(
+      {"sweep", scenario, "--set",
+       R"(models.0.schedule=[{ at = "30m", replicas = 0 }, { at = "35m", replicas = 8 }])",
+       "--grid", "run.duration=40m,45m", "--jobs", "1", "--out", dir_ / "out"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const SweepCsv csv(dir_ / "out/sweep.csv");
+  ASSERT_EQ(csv.lines.size(), 3u);
+  // Stopped before the horizon, not recovered in its traffic: not judged.
+  EXPECT_EQ(csv.Cell(1, "run.duration"), "40m");
+  EXPECT_EQ(csv.Cell(1, "recovery_s"), "");
+  EXPECT_EQ(csv.Cell(1, "recovered_share"), "");
+  EXPECT_EQ(csv.Cell(1, "spiral"), "");
+  // Its traffic reaches the horizon without recovering: a spiral, with no recovery time.
+  EXPECT_EQ(csv.Cell(2, "run.duration"), "45m");
+  EXPECT_EQ(csv.Cell(2, "recovery_s"), "");
+  EXPECT_EQ(csv.Cell(2, "recovered_share"), "0");
+  EXPECT_EQ(csv.Cell(2, "spiral"), "true");
+}
+
 TEST_F(SweepCommandTest, SweepsEveryScenarioOfScenariosWithTheSameGrid) {
   const std::string other = WriteFile(dir_ / "other.toml", testing::kTinyScenario);
   const CliResult r = Sweep(dir_ / "out", {"--scenarios", other});
