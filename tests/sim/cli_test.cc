@@ -193,8 +193,10 @@ TEST_F(CliTest, BadFlagValuesAreUsageErrorsAndWriteNothing) {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {{"run", tiny_, "--seed", "-1", "--out", out}, "'--seed' needs a whole number >= 0, got '-1'"},
-      {{"run", tiny_, "--seed=x1", "--out", out}, "'--seed' needs a whole number >= 0, got 'x1'"},
+      {{"run", tiny_, "--seed", "-1", "--out", out},
+       "'--seed' needs a whole number from 0 to 9223372036854775807, got '-1'"},
+      {{"run", tiny_, "--seed=x1", "--out", out},
+       "'--seed' needs a whole number from 0 to 9223372036854775807, got 'x1'"},
       {{"run", tiny_, "--set", "run.seed", "--out", out}, "'--set' needs key=value, got 'run.seed'"},
       {{"compare", tiny_, "--threads", "many", "--out", out}, "'--threads' needs a whole number"},
       {{"compare", tiny_, "--policies", "none,,fifo-5s", "--out", out}, "comma-separated list"},
