@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "fmt/format.h"
 
 namespace ratesim {
@@ -84,6 +85,15 @@ absl::StatusOr<ParsedArgs> ParseFlags(const std::vector<std::string>& args,
 bool IsWholeNumber(std::string_view text) {
   return !text.empty() && text.size() <= 19 &&
          text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+absl::Status CheckSeedFlag(std::string_view seed) {
+  uint64_t value = 0;
+  if (!IsWholeNumber(seed) || !absl::SimpleAtoi(std::string(seed), &value) || value > kMaxSeed) {
+    return absl::InvalidArgumentError(
+        fmt::format("flag '--seed' needs a whole number from 0 to {}, got '{}'", kMaxSeed, seed));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int> IntFlag(const ParsedArgs& args, const std::string& name, int min, int max,

@@ -4,6 +4,7 @@
 #ifndef RATESIM_SIM_CLI_FLAGS_H_
 #define RATESIM_SIM_CLI_FLAGS_H_
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -43,6 +44,13 @@ absl::StatusOr<ParsedArgs> ParseFlags(const std::vector<std::string>& args,
 
 // Digits only, at most 19 of them (fits an unsigned 64-bit number): a seed, a count.
 bool IsWholeNumber(std::string_view text);
+
+// The largest seed: --seed becomes run.seed, a TOML integer, which is signed 64-bit.
+inline constexpr uint64_t kMaxSeed = INT64_MAX;
+
+// OK when `seed`, --seed's value, is a whole number from 0 to kMaxSeed; else InvalidArgument stating
+// that range: "flag '--seed' needs a whole number from 0 to 9223372036854775807, got '-1'".
+absl::Status CheckSeedFlag(std::string_view seed);
 
 // The value of flag `name`, a whole number in [min, max], or `fallback` when absent. `min_text`
 // says what the minimum means, for the error message.

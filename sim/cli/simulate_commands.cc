@@ -53,10 +53,7 @@ absl::StatusOr<std::vector<std::string>> Overrides(const ParsedArgs& args) {
   }
   if (args.Has("--seed")) {
     const std::string seed = args.Value("--seed");
-    if (!IsWholeNumber(seed)) {
-      return absl::InvalidArgumentError(
-          fmt::format("flag '--seed' needs a whole number >= 0, got '{}'", seed));
-    }
+    if (absl::Status checked = CheckSeedFlag(seed); !checked.ok()) return checked;
     overrides.push_back("run.seed=" + seed);
   }
   return overrides;

@@ -186,10 +186,7 @@ absl::StatusOr<SweepRequest> ParseSweepRequest(const ParsedArgs& args) {
   }
   if (args.Has("--seed")) {
     request.seed = args.Value("--seed");
-    if (!IsWholeNumber(request.seed)) {
-      return absl::InvalidArgumentError(
-          fmt::format("flag '--seed' needs a whole number >= 0, got '{}'", request.seed));
-    }
+    if (absl::Status checked = CheckSeedFlag(request.seed); !checked.ok()) return checked;
   }
   // A value set twice would be decided by the order the overrides apply: refuse instead.
   for (const GridAxis& axis : request.grid) {

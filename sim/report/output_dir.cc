@@ -37,6 +37,17 @@ std::vector<fs::path> MissingParents(const fs::path& dir) {
   return missing;
 }
 
+// The nearest existing ancestor of `dir` when it is not a directory (`file` of `file/sub`), which
+// no mkdir can get past; empty when there is none such.
+fs::path NonDirectoryAncestor(const fs::path& dir) {
+  for (fs::path parent = dir.parent_path(); !parent.empty(); parent = parent.parent_path()) {
+    struct stat info;
+    if (::stat(parent.c_str(), &info) == 0) return S_ISDIR(info.st_mode) ? fs::path() : parent;
+    if (parent == parent.parent_path()) break;
+  }
+  return {};
+}
+
 absl::Status WriteFile(const fs::path& path, const OutputFile& file) {
   errno = 0;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -74,6 +85,14 @@ absl::StatusOr<std::unique_ptr<StagedOutput>> StagedOutput::Create(const std::st
     if (error != 0) {
       return IoError(error, fmt::format("cannot write results into '{}'", dir.string()));
     }
+  }
+  // Without this, mkdir of the staging directory would fail with a message naming that internal
+  // folder, not what the user gave or what is in the way.
+  if (const fs::path blocker = NonDirectoryAncestor(dir); !blocker.empty()) {
+    return absl::FailedPreconditionError(fmt::format(
+        "cannot write results into '{}': '{}' is not a folder; choose a path under a folder, or "
+        "move '{}' out of the way",
+        dir_arg, blocker.string(), blocker.string()));
   }
   std::unique_ptr<StagedOutput> output(new StagedOutput);
   output->dir_ = dir.string();

@@ -48,7 +48,8 @@ struct OutputFile {
 class StagedOutput {
  public:
   // Step 1 for `dir`. Fails naming the directory it could not create, or "cannot write results into
-  // '<dir>'" with the reason when `dir` exists but is not a directory or cannot be written.
+  // '<dir>'" with the reason when `dir` exists but is not a directory or cannot be written, or when
+  // an ancestor of `dir` is not a directory (naming that ancestor and what to do).
   static absl::StatusOr<std::unique_ptr<StagedOutput>> Create(const std::string& dir);
   ~StagedOutput();  // rolls back unless Publish succeeded
   StagedOutput(const StagedOutput&) = delete;

@@ -1,5 +1,6 @@
 #include "sim/report/run_metadata.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <memory>
@@ -54,6 +55,22 @@ absl::StatusOr<uint64_t> HashFile(const std::string& path) {
   return hash;
 }
 
+absl::Status AddTraceFiles(const Scenario& scenario, std::vector<HashedFile>& files) {
+  for (const TraceSpec& trace : scenario.traces) {
+    const auto same_path = [&trace](const HashedFile& file) { return file.path == trace.path; };
+    if (std::any_of(files.begin(), files.end(), same_path)) continue;
+    absl::StatusOr<uint64_t> hash = HashFile(trace.path);
+    if (!hash.ok()) {
+      return absl::NotFoundError(fmt::format(
+          "{} (a [[traces]] file of {}); check that it exists and is readable (a relative path is "
+          "read from the scenario file's folder)",
+          std::string(hash.status().message()), scenario.path));
+    }
+    files.push_back({trace.path, *hash});
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<RunMetadata> DescribeRun(const Scenario& scenario, std::vector<std::string> policies,
                                         std::vector<std::string> overrides,
                                         std::vector<std::string> command_line,
@@ -64,6 +81,7 @@ absl::StatusOr<RunMetadata> DescribeRun(const Scenario& scenario, std::vector<st
   metadata.scenario_path = scenario.path;
   metadata.scenario_title = scenario.title;
   metadata.scenario_fnv1a64 = *hash;
+  if (absl::Status traces = AddTraceFiles(scenario, metadata.traces); !traces.ok()) return traces;
   metadata.seed = scenario.run.seed;
   metadata.replications = replications;
   metadata.seeds = ReplicationSeeds(scenario.run.seed, replications);
@@ -88,6 +106,17 @@ std::string RunJson(const RunMetadata& metadata) {
   json.Key("fnv1a64");
   json.String(HashText(metadata.scenario_fnv1a64));
   json.EndObject();
+  json.Key("traces");
+  json.BeginArray();
+  for (const HashedFile& trace : metadata.traces) {
+    json.BeginObject();
+    json.Key("path");
+    json.String(trace.path);
+    json.Key("fnv1a64");
+    json.String(HashText(trace.fnv1a64));
+    json.EndObject();
+  }
+  json.EndArray();
   json.Key("seed");
   json.Uint(metadata.seed);
   json.Key("replications");

@@ -15,8 +15,9 @@ namespace ratesim {
 // in decimal ("0.1s" is exactly 100'000'000 ns); a value finer than a nanosecond is rounded to the
 // nearest one, halves away from zero.
 // Fails with InvalidArgument, the message saying what is wrong and the expected form, on a malformed or
-// negative string; with OutOfRange on one longer than Nanos can hold (about 292 years), an exponent
-// too large for a double ("1e400s") included.
+// negative string; on one with an exponent ("1e-3s", which exact decimal reading does not take), the
+// message names the same duration without it ("write \"1ms\""); with OutOfRange on one longer than
+// Nanos can hold (about 292 years), an exponent too large for a double ("1e400s") included.
 absl::StatusOr<Nanos> ParseDuration(std::string_view text);
 
 // Parses `<decimal><unit>` with unit rpm (requests per minute) or rps (requests per second), e.g.

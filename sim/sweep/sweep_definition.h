@@ -14,15 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "sim/report/run_metadata.h"  // HashedFile
 #include "sim/sweep/grid.h"
 
 namespace ratesim {
 
-// A file whose bytes are an input of the sweep, with their hash.
-struct HashedFile {
-  std::string path;
-  uint64_t fnv1a64 = 0;  // of the file's bytes (run_metadata.h)
-};
 // A scenario file; its path as given on the command line.
 using SweepScenario = HashedFile;
 // A [[traces]] file some point replays; its path resolved as the simulator opens it

@@ -28,26 +28,6 @@ class SinkRef : public SeriesSink {
   SeriesSink& target_;
 };
 
-// Adds to definition.traces, with the hash of its bytes, each trace file of `scenario` (a point's,
-// so a grid over a trace path counts every file) that is not there yet. The loader has opened
-// them, but one may be gone or unreadable by now: that is an error naming the file, not a sweep
-// whose fingerprint leaves it out.
-absl::Status AddTraces(const Scenario& scenario, SweepDefinition& definition) {
-  for (const TraceSpec& trace : scenario.traces) {
-    const auto same_path = [&trace](const SweepTrace& t) { return t.path == trace.path; };
-    if (std::any_of(definition.traces.begin(), definition.traces.end(), same_path)) continue;
-    absl::StatusOr<uint64_t> hash = HashFile(trace.path);
-    if (!hash.ok()) {
-      return absl::NotFoundError(fmt::format(
-          "{} (a [[traces]] file of {}); check that it exists and is readable (a relative path is "
-          "read from the scenario file's folder)",
-          std::string(hash.status().message()), scenario.path));
-    }
-    definition.traces.push_back({trace.path, *hash});
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec& shard) {
@@ -83,7 +63,10 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec
                           fmt::format("{}\n(in {} at sweep point {}: {})", message, path, point,
                                       definition.describe(point)));
     }
-    if (absl::Status traces = AddTraces(*scenario, definition); !traces.ok()) return traces;
+    // A point's traces, so that a grid over a trace path records every file.
+    if (absl::Status traces = AddTraceFiles(*scenario, definition.traces); !traces.ok()) {
+      return traces;
+    }
     if (!shard.Owns(point)) continue;
     plan.points.push_back(point);
     plan.scenarios.push_back(*std::move(scenario));

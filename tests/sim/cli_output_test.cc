@@ -93,5 +93,33 @@ TEST_F(CliOutputTest, AnOutThatIsAFileFailsBeforeAnythingRuns) {
   EXPECT_EQ(Entries(temp_.path()), (std::vector<std::string>{"file", "shards", "tiny.toml"}));
 }
 
+// `--out file/sub` cannot be made while `file` is a file; the error names the path as given and the
+// file in the way, not the staging folder ratesim failed to create inside it.
+TEST_F(CliOutputTest, AnOutUnderAFileNamesThatFileBeforeAnythingRuns) {
+  const std::string file = WriteFile(temp_ / "file", "x");
+  const std::string out = file + "/sub";
+  ASSERT_EQ(RunRatesim({"sweep", tiny_, "--grid", "run.seed=1,2", "--shard", "0/2", "--out",
+                        temp_ / "shards"})
+                .code,
+            0);
+  const std::vector<std::vector<std::string>> commands = {
+      {"run", tiny_, "--out", out},
+      {"compare", tiny_, "--audit", "--out", out},
+      {"sweep", tiny_, "--grid", "run.seed=1,2", "--out", out},
+      {"merge", "--out", out, temp_ / "shards"},
+  };
+  for (const std::vector<std::string>& args : commands) {
+    const CliResult r = RunRatesim(args);
+    EXPECT_EQ(r.code, 1) << args[0];
+    EXPECT_EQ(r.err, "error: cannot write results into '" + out + "': '" + file +
+                         "' is not a folder; choose a path under a folder, or move '" + file +
+                         "' out of the way\n")
+        << args[0];
+    EXPECT_EQ(r.out, "") << args[0];
+  }
+  EXPECT_EQ(ReadFile(file), "x");
+  EXPECT_EQ(Entries(temp_.path()), (std::vector<std::string>{"file", "shards", "tiny.toml"}));
+}
+
 }  // namespace
 }  // namespace ratesim

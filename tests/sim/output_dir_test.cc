@@ -1,6 +1,6 @@
 // StagedOutput's handling of files an earlier run left (output_dir.h): the `owned` ones this run
 // does not write are removed on Publish, put back if Publish fails; an --out that exists but is no
-// directory fails at Create.
+// directory, or lies under a file, fails at Create.
 #include "sim/report/output_dir.h"
 
 #include <string>
@@ -56,6 +56,19 @@ TEST(StagedOutputOwned, CreateFailsAtOnceWhenTheDirectoryIsAFile) {
   EXPECT_EQ(output.status().message(),
             "cannot write results into '" + (temp / "out") + "': Not a directory");
   EXPECT_EQ(Entries(temp.path()), std::vector<std::string>{"out"});
+}
+
+TEST(StagedOutputOwned, CreateNamesTheFileInTheWayOfADirectoryDeeperDown) {
+  testing::TempDir temp;
+  const std::string file = WriteFile(temp / "file", "x");
+  const std::string dir = file + "/a/b/";
+  const absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create(dir);
+  ASSERT_FALSE(output.ok());
+  EXPECT_EQ(output.status().message(),
+            "cannot write results into '" + dir + "': '" + file +
+                "' is not a folder; choose a path under a folder, or move '" + file +
+                "' out of the way");
+  EXPECT_EQ(Entries(temp.path()), std::vector<std::string>{"file"});
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 #include "sim/scenario/units.h"
 
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
+#include "sim/scenario/scenario_loader.h"
+#include "tests/support/tiny_scenario.h"
 
 namespace ratesim {
 namespace {
@@ -57,7 +60,7 @@ TEST(ParseDuration, AcceptsTheLongestThatFitsAndRejectsLonger) {
 }
 
 TEST(ParseDuration, RejectsMalformedForms) {
-  for (const char* text : {"s", "10 sec", "1e3s", "10S", " 10s", "10s ", ".5s", "5.s", "+5s", "1.5.2s",
+  for (const char* text : {"s", "10 sec", "1e3d", "10S", " 10s", "10s ", ".5s", "5.s", "+5s", "1.5.2s",
                            "10ms5", "10sec", "1,5s", "ten s", "10d"}) {
     absl::StatusOr<Nanos> d = ParseDuration(text);
     ASSERT_FALSE(d.ok()) << text;
@@ -108,6 +111,69 @@ TEST(ParseRate, NamesANumberBeyondADouble) {
 TEST(ParseDuration, CallsAnExponentBeyondADoubleTooLarge) {
   EXPECT_EQ(Message(ParseDuration("1e400s").status()),
             "duration \"1e400s\" is too large; expected at most about 292 years");
+}
+
+// Durations are read exactly, in integers, so an exponent is refused; the message names the same
+// duration written out, in the unit that takes the fewest digits (the unit written on a tie), and
+// that text reads back as exactly the duration meant.
+TEST(ParseDuration, RefusesAnExponentNamingTheDurationWithoutIt) {
+  struct Case {
+    std::string text;
+    std::string written_out;
+    Nanos nanos;
+  };
+  const std::vector<Case> cases = {
+      {"1e-3s", "1ms", 1'000'000},
+      {"1e3s", "1000s", 1000 * kNanosPerSecond},
+      {"1E3s", "1000s", 1000 * kNanosPerSecond},
+      {"1e+3s", "1000s", 1000 * kNanosPerSecond},
+      {"1.5e-3s", "1.5ms", 1'500'000},
+      {"2.5e-1h", "15m", 900 * kNanosPerSecond},
+      {"3.6e3s", "1h", 3600 * kNanosPerSecond},
+      {"12e-1m", "72s", 72 * kNanosPerSecond},
+      {"5e-1ms", "0.5ms", 500'000},  // as short as 500us: the unit written wins
+      {"1e-9s", "1ns", 1},
+      {"2.5e-10s", "0.25ns", 0},
+      {"0e5ms", "0ms", 0},
+  };
+  for (const Case& c : cases) {
+    const absl::StatusOr<Nanos> d = ParseDuration(c.text);
+    ASSERT_FALSE(d.ok()) << c.text;
+    EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument) << c.text;
+    EXPECT_EQ(Message(d.status()), "duration \"" + c.text +
+                                       "\" has an exponent, which durations do not accept; write \"" +
+                                       c.written_out + "\"");
+    EXPECT_EQ(ParseDuration(c.written_out).value_or(-1), c.nanos) << c.written_out;
+  }
+  EXPECT_EQ(Message(ParseDuration("1e3").status()),
+            "duration \"1e3\" has an exponent and no unit; write \"1000s\" or another unit (ns, us, "
+            "ms, s, m, h)");
+  // Beyond what a duration holds: too large, as without an exponent.
+  EXPECT_EQ(ParseDuration("1e20s").status().code(), absl::StatusCode::kOutOfRange);
+  // Finer than any form ParseDuration reads (18 decimal places): no equivalent to name.
+  EXPECT_EQ(Message(ParseDuration("1e-30s").status()),
+            "duration \"1e-30s\" has an exponent, which durations do not accept; write the number "
+            "out in full, e.g. \"1ms\" or \"0.001s\" for \"1e-3s\"");
+  EXPECT_TRUE(Contains(Message(ParseDuration("1e3d").status()), "malformed duration"));
+}
+
+// The loader gives that message at the value's position in the file, or names the --set it came
+// from, as it does every error.
+TEST(ParseDuration, AnExponentIsRefusedWhereTheScenarioWroteIt) {
+  std::string text = testing::kTinyScenario;
+  const std::string line = "duration = \"20s\"";  // line 4 of the file
+  text.replace(text.find(line), line.size(), "duration = \"2e1s\"");
+  const absl::StatusOr<Scenario> in_file = ParseScenario(text, "s.toml");
+  ASSERT_FALSE(in_file.ok());
+  EXPECT_EQ(Message(in_file.status()),
+            "s.toml:4:12: error: 'duration' in [run]: duration \"2e1s\" has an exponent, which "
+            "durations do not accept; write \"20s\"");
+  const absl::StatusOr<Scenario> in_set =
+      ParseScenario(testing::kTinyScenario, "s.toml", {"run.duration=1e3s"});
+  ASSERT_FALSE(in_set.ok());
+  EXPECT_EQ(Message(in_set.status()),
+            "<--set run.duration=1e3s>: error: 'duration' in [run]: duration \"1e3s\" has an "
+            "exponent, which durations do not accept; write \"1000s\"");
 }
 
 TEST(ParseRate, ExplainsEmptyNegativeAndUnitless) {

@@ -620,7 +620,7 @@ TEST_F(SweepCommandTest, AnUnwritableOutputIsAnIoError) {
   WriteFile(dir_ / "file", "x");
   const CliResult r = Sweep(dir_ / "file/out");
   EXPECT_EQ(r.code, 1);
-  EXPECT_TRUE(Contains(r.err, "Not a directory"));
+  EXPECT_TRUE(Contains(r.err, "'" + (dir_ / "file") + "' is not a folder"));
   EXPECT_EQ(ReadFile(dir_ / "file"), "x");
 }
 
