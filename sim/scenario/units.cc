@@ -262,21 +262,29 @@ absl::StatusOr<double> ParseRate(std::string_view text) {
   }
   const Decimal d = SplitDecimal(text);
   if (!d.ok) return Malformed("rate", text, kRateForm);
-  if (d.unit.empty()) {
+  // A rate is read as a double, not exactly as a duration is, so an exponent ("1.2e3rpm") reads
+  // as it does in any number.
+  std::string_view number = d.number;
+  std::string_view unit = d.unit;
+  if (const Exponent e = SplitExponent(d.unit); e.ok) {
+    number = text.substr(0, text.size() - e.unit.size());
+    unit = e.unit;
+  }
+  if (unit.empty()) {
     return absl::InvalidArgumentError(
         fmt::format("rate \"{}\" has no unit; write \"{}rpm\" or \"{}rps\"", text, text, text));
   }
   double per_unit = 0.0;
-  if (d.unit == "rpm") {
+  if (unit == "rpm") {
     per_unit = 60.0;
-  } else if (d.unit == "rps") {
+  } else if (unit == "rps") {
     per_unit = 1.0;
   } else {
     return Malformed("rate", text, kRateForm);
   }
   double value = 0.0;
-  if (!absl::SimpleAtod(std::string(d.number), &value) || !std::isfinite(value)) {
-    return beyond_double(d.number);
+  if (!absl::SimpleAtod(std::string(number), &value) || !std::isfinite(value)) {
+    return beyond_double(number);
   }
   return value / per_unit;
 }

@@ -89,12 +89,22 @@ TEST(ParseRate, ReadsPerMinuteAndPerSecond) {
 }
 
 TEST(ParseRate, RejectsMalformedForms) {
-  for (const char* text : {"rps", "60 rpm", "60rph", "1e2rps", "60RPM", "60/s", " 1rps", "1.rps", "60r"}) {
+  for (const char* text : {"rps", "60 rpm", "60rph", "1e2rph", "60RPM", "60/s", " 1rps", "1.rps",
+                           "60r", "1e+rps", "1eerps"}) {
     absl::StatusOr<double> r = ParseRate(text);
     ASSERT_FALSE(r.ok()) << text;
     EXPECT_TRUE(Contains(Message(r.status()), "malformed rate")) << text;
     EXPECT_TRUE(Contains(Message(r.status()), "\"60rpm\" or \"1rps\"")) << text;
   }
+}
+
+TEST(ParseRate, ReadsAnExponentAsAnyNumberDoes) {
+  // A rate is a double (a duration is read exactly, in integers, and refuses one).
+  EXPECT_DOUBLE_EQ(*ParseRate("1e2rps"), 100.0);
+  EXPECT_DOUBLE_EQ(*ParseRate("1.2E3rpm"), 20.0);
+  EXPECT_DOUBLE_EQ(*ParseRate("6e+1rpm"), 1.0);
+  EXPECT_DOUBLE_EQ(*ParseRate("2.5e-1rps"), 0.25);
+  EXPECT_EQ(Message(ParseRate("1e3").status()), "rate \"1e3\" has no unit; write \"1e3rpm\" or \"1e3rps\"");
 }
 
 TEST(ParseRate, NamesANumberBeyondADouble) {
