@@ -79,11 +79,14 @@ absl::StatusOr<std::unique_ptr<StagedOutput>> StagedOutput::Create(const std::st
   // otherwise wait for.
   struct stat info;
   if (::stat(dir.c_str(), &info) == 0) {
-    const int error = !S_ISDIR(info.st_mode)                  ? ENOTDIR
-                      : ::access(dir.c_str(), W_OK | X_OK) != 0 ? errno
-                                                                : 0;
-    if (error != 0) {
-      return IoError(error, fmt::format("cannot write results into '{}'", dir.string()));
+    if (!S_ISDIR(info.st_mode)) {
+      return absl::FailedPreconditionError(fmt::format(
+          "cannot write results into '{}': it is a file, not a folder; give --out a folder's path "
+          "(a new one is made), or move the file out of the way",
+          dir_arg));
+    }
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+      return IoError(errno, fmt::format("cannot write results into '{}'", dir.string()));
     }
   }
   // Without this, mkdir of the staging directory would fail with a message naming that internal

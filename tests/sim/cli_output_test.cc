@@ -85,7 +85,8 @@ TEST_F(CliOutputTest, AnOutThatIsAFileFailsBeforeAnythingRuns) {
   for (const std::vector<std::string>& args : commands) {
     const CliResult r = RunRatesim(args);
     EXPECT_EQ(r.code, 1) << args[0];
-    EXPECT_EQ(r.err, "error: cannot write results into '" + file + "': Not a directory\n")
+    EXPECT_EQ(r.err, "error: cannot write results into '" + file + "': it is a file, not a folder; "
+                     "give --out a folder's path (a new one is made), or move the file out of the way\n")
         << args[0];
     EXPECT_EQ(r.out, "") << args[0];  // no table: nothing ran
   }

@@ -54,7 +54,8 @@ TEST(StagedOutputOwned, CreateFailsAtOnceWhenTheDirectoryIsAFile) {
   const absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create(temp / "out");
   ASSERT_FALSE(output.ok());
   EXPECT_EQ(output.status().message(),
-            "cannot write results into '" + (temp / "out") + "': Not a directory");
+            "cannot write results into '" + (temp / "out") + "': it is a file, not a folder; give "
+            "--out a folder's path (a new one is made), or move the file out of the way");
   EXPECT_EQ(Entries(temp.path()), std::vector<std::string>{"out"});
 }
 
