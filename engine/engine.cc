@@ -98,7 +98,8 @@ void Engine::ViewOf(const KeyState& state, Nanos now, Purpose purpose, ModelView
   const ModelState& model = models_[state.model];
   view->capacity = model.capacity;
   // A share of the slots there are, as the recorder's: slots taken away finish their running
-  // requests and count as live while they do, and with none live nothing is spare (1, not 0).
+  // requests and count as live while they do. With none live nothing is spare: 1, where the
+  // recorder's time series, which reports what was used, shows 0 for an interval with no slot.
   const int64_t live = std::max(model.slots, model.busy);
   view->utilisation = live > 0 ? static_cast<double>(model.busy) / static_cast<double>(live) : 1.0;
   if (formulas_[state.formula].summary_period > 0) {

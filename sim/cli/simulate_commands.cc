@@ -346,8 +346,9 @@ int CompareCommand(const ParsedArgs& args, const CommandContext& context) {
 int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
   std::optional<Scenario> scenario = Load(args, context);
   if (!scenario) return kExitUsage;
-  // The loader reads only a trace's header; `run` reads its rows when it builds the platform. The
-  // same call here fails on the same row with the same message, so a valid file is one that runs.
+  // The loader has read every trace's rows (its census); what is left to check is what building
+  // the platform checks (policies and formulas), by the same call a run makes, so that a valid file
+  // is one that runs.
   if (absl::StatusOr<std::unique_ptr<Platform>> platform =
           BuildPlatform(*scenario, scenario->policies.front());
       !platform.ok()) {

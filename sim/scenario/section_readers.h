@@ -72,7 +72,8 @@ void ReadShape(TableReader& reader, TrafficShape& shape);
 ClientSpec ReadClient(TableReader& owner);
 
 // [[traces]]: optional. A relative `path` is resolved against the folder of `scenario_path`; the file
-// is opened and its header checked, never its rows.
+// is opened and its header checked. Its rows are read later, once the whole scenario is valid
+// (TakeTraceCensuses).
 std::vector<TraceSpec> ReadTraces(TableReader& root, std::string_view scenario_path);
 
 // [[policies]]: at least one.

@@ -1,5 +1,5 @@
 // Reading [[traces]]: recorded traffic replayed from CSV files. Only each file's header is read here;
-// the simulator streams the rows with a TraceReader.
+// the loader then takes each trace's census (trace_census.h), and the simulator streams the rows.
 #include <filesystem>
 #include <string>
 #include <vector>

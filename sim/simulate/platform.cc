@@ -79,8 +79,10 @@ std::string TraceKeyName(std::string_view org, std::string_view model) {
   return name;
 }
 
-KeyId Platform::TraceKey(std::string_view org, std::string_view model) const {
-  return trace_keys.at(TraceKeyName(org, model));
+std::optional<KeyId> Platform::TraceKey(std::string_view org, std::string_view model) const {
+  const auto found = trace_keys.find(TraceKeyName(org, model));
+  if (found == trace_keys.end()) return std::nullopt;
+  return found->second;
 }
 
 ModelCapacity NominalCapacityPerReplica(const Scenario& scenario, const ModelSpec& model) {

@@ -4,6 +4,7 @@
 #define RATESIM_SIM_SIMULATE_PLATFORM_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,8 +33,9 @@ struct Platform {
   std::vector<ModelCapacity> capacity_per_replica;   // by ModelId
   absl::flat_hash_map<std::string, KeyId> trace_keys;  // TraceKeyName(org, model) -> key
 
-  // The key of a trace row's (org, model). REQUIRES: the pair was seen when the platform was built.
-  KeyId TraceKey(std::string_view org, std::string_view model) const;
+  // The key of a trace row's (org, model); nullopt for a pair the trace did not hold when the
+  // scenario loaded (the file changed since).
+  std::optional<KeyId> TraceKey(std::string_view org, std::string_view model) const;
 };
 
 std::string TraceKeyName(std::string_view org, std::string_view model);

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "fmt/format.h"
 #include "sim/des/event_queue.h"
 #include "sim/des/random.h"
 #include "sim/des/slot_pool.h"
@@ -144,6 +145,7 @@ class Simulation {
     std::unique_ptr<TraceReader> trace;  // trace streams; out of line (a file stream is ~0.5 KB)
     TraceRow next_row;  // the row of the pending arrival, trace streams
     std::optional<RequestSampler> sampler;  // traffic streams
+    KeyId next_key = 0;  // next_row's key
   };
 
   absl::Status Start() {
@@ -190,7 +192,19 @@ class Simulation {
         error_ = more.status();
         return;
       }
-      if (*more && stream.next_row.time < run_.duration) t = stream.next_row.time;
+      if (*more && stream.next_row.time < run_.duration) {
+        const TraceRow& row = stream.next_row;
+        const std::optional<KeyId> key = platform_->TraceKey(row.org, row.model);
+        if (!key.has_value()) {
+          error_ = absl::FailedPreconditionError(fmt::format(
+              "{}:{}: error: org '{}' on model '{}' was not in the trace when the scenario loaded: "
+              "the file changed during the run; run again on a trace that stays put",
+              stream.trace->path(), stream.trace->line(), row.org, row.model));
+          return;
+        }
+        stream.next_key = *key;
+        t = row.time;
+      }
     } else {
       t = stream.arrivals.Next(stream.rng);
     }
@@ -208,7 +222,7 @@ class Simulation {
     RequestDraw draw{};
     if (spec.trace != nullptr) {
       const TraceRow& row = stream.next_row;
-      key = platform_->TraceKey(row.org, row.model);
+      key = stream.next_key;
       model = engine_.registry().key_model(key);
       draw.input_tokens = row.input_tokens;
       draw.output_tokens = row.output_tokens;

@@ -59,8 +59,9 @@ std::vector<IntervalOutcome> ModelOutcomeSeries(const RunResult& run, std::strin
 }
 
 void RecoveryTracker::Add(const IntervalOutcome& interval) {
-  // A drain's intervals come last: the traffic, and with it the judgement, has ended.
-  if (interval.end > outage_.traffic_end) return;
+  // A drain's intervals come last: the traffic, and with it the judgement, has ended. The one that
+  // holds the end of the traffic is mostly traffic, and counts.
+  if (interval.start >= outage_.traffic_end) return;
   any_ = true;
   last_end_ = interval.end;
   if (interval.end > outage_.drop - rule_.baseline_window && interval.end <= outage_.drop) {

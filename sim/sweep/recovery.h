@@ -14,8 +14,9 @@
 //             that interval's end, so it is a multiple of the scenario's resolution at best;
 //   spiral    no recovery within `horizon` of the restore: true when recovery_s > horizon, or
 //             when no interval recovers and the series reaches restore + horizon.
-// Intervals without finished requests are skipped, and so are those that end after the traffic
-// does (Outage::traffic_end, the run's duration): in a drain past it nothing arrives, the model is
+// Intervals without finished requests are skipped, and so are those that start at or after the
+// end of the traffic (Outage::traffic_end, the run's duration; the one holding it, mostly traffic,
+// counts): in a drain past it nothing arrives, the model is
 // short no more and serves what is left, so its 429 share says nothing of a spiral. Each result
 // is absent (NA) when it cannot be judged: no restored outage, no finished request in the baseline
 // or after the restore, or traffic that ends before the horizon without having recovered.

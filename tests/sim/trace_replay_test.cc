@@ -219,6 +219,20 @@ TEST(TraceReplay, ATraceNotReadRefusesToRunRatherThanRunningWithoutItsKeys) {
       << result.status();
 }
 
+TEST(TraceReplay, ATraceThatGainsAKeyAfterLoadingFailsTheRunAtThatRow) {
+  // The keys come from the census taken at load; a run reads the file again.
+  const std::string path = WriteTrace("changed", {kHeader, "1,a,m,1,1"});
+  const RemoveOnExit cleanup{path};
+  const Scenario scenario = TraceScenario(path);
+  WriteTrace("changed", {kHeader, "1,a,m,1,1", "2,newcomer,m,1,1"});
+  const absl::StatusOr<RunResult> result = Simulate(scenario, scenario.policies[0], 1);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition) << result.status();
+  EXPECT_NE(result.status().message().find(path + ":3: error: org 'newcomer' on model 'm' was not "
+                                           "in the trace when the scenario loaded"),
+            std::string::npos)
+      << result.status();
+}
+
 TEST(TraceReplay, AModelFedOnlyByTheTraceGetsItsCapacityFromTheTracesMeanTokens) {
   // m2 (token-driven, 1000 slots): rows of 100 + 20 and 300 + 40 tokens, a mean of 200 in and 30
   // out, served in 0.1 + 200 / 1000 + 30 / 50 = 0.9 s. m (1000 slots): a constant 0.1 s, one row of
