@@ -10,13 +10,19 @@
 
 namespace ratesim {
 
+std::string TraceKeyName(std::string_view org, std::string_view model) {
+  std::string name(org);
+  name += '\0';
+  name += model;
+  return name;
+}
+
 absl::StatusOr<TraceCensus> TakeTraceCensus(const std::string& path,
                                             const std::vector<std::string>& model_names) {
   absl::StatusOr<TraceReader> reader = TraceReader::Open(path);
   if (!reader.ok()) return reader.status();
   TraceCensus census;
-  absl::flat_hash_set<std::string> seen;  // org '\0' model
-  std::string name;
+  absl::flat_hash_set<std::string> seen;  // TraceKeyName
   TraceRow row;
   // A trace of gigabytes takes a while to read: it stops for a cancellation as a run would.
   for (uint64_t rows = 1;; ++rows) {
@@ -38,8 +44,9 @@ absl::StatusOr<TraceCensus> TakeTraceCensus(const std::string& path,
     ++totals->second.rows;
     totals->second.input_tokens += static_cast<double>(row.input_tokens);
     totals->second.output_tokens += static_cast<double>(row.output_tokens);
-    name.assign(row.org).append(1, '\0').append(row.model);
-    if (seen.insert(name).second) census.keys.push_back({row.org, row.model});
+    if (seen.insert(TraceKeyName(row.org, row.model)).second) {
+      census.keys.push_back({row.org, row.model});
+    }
   }
 }
 

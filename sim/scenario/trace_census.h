@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -31,6 +32,10 @@ struct TraceCensus {
   std::vector<Key> keys;  // each (org, model) once, in the order of its first row
   absl::flat_hash_map<std::string, TraceTokenTotals> by_model;
 };
+
+// The one name of a trace's (org, model) pair, as the census and the platform's key map spell it:
+// the org, a NUL, the model, so that ("ab", "c") and ("a", "bc") stay apart.
+std::string TraceKeyName(std::string_view org, std::string_view model);
 
 // Reads the trace at `path` once, in memory proportional to its distinct keys. Fails with the
 // trace reader's errors (a malformed row at its line and column), with InvalidArgument at the

@@ -72,13 +72,6 @@ absl::Status AddTraceKeys(const TraceSpec& trace, Nanos now, FormulaBook& formul
 
 }  // namespace
 
-std::string TraceKeyName(std::string_view org, std::string_view model) {
-  std::string name(org);
-  name += '\0';
-  name += model;
-  return name;
-}
-
 std::optional<KeyId> Platform::TraceKey(std::string_view org, std::string_view model) const {
   const auto found = trace_keys.find(TraceKeyName(org, model));
   if (found == trace_keys.end()) return std::nullopt;

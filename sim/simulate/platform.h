@@ -38,8 +38,6 @@ struct Platform {
   std::optional<KeyId> TraceKey(std::string_view org, std::string_view model) const;
 };
 
-std::string TraceKeyName(std::string_view org, std::string_view model);
-
 // The nominal throughput of one replica of `model` that the formulas see: concurrency / mean service
 // time, and that times the mean tokens per request of the traffic sent to it: the mean over its
 // streams, each [[orgs.traffic]] entry one and each trace with rows for it one.
