@@ -10,19 +10,12 @@
 
 namespace ratesim {
 
-std::string TraceKeyName(std::string_view org, std::string_view model) {
-  std::string name(org);
-  name += '\0';
-  name += model;
-  return name;
-}
-
 absl::StatusOr<TraceCensus> TakeTraceCensus(const std::string& path,
                                             const std::vector<std::string>& model_names) {
   absl::StatusOr<TraceReader> reader = TraceReader::Open(path);
   if (!reader.ok()) return reader.status();
   TraceCensus census;
-  absl::flat_hash_set<std::string> seen;  // TraceKeyName
+  absl::flat_hash_set<OrgModel, OrgModelHash, OrgModelEq> seen;  // the pairs in census.keys
   TraceRow row;
   // A trace of gigabytes takes a while to read: it stops for a cancellation as a run would.
   for (uint64_t rows = 1;; ++rows) {
@@ -44,7 +37,8 @@ absl::StatusOr<TraceCensus> TakeTraceCensus(const std::string& path,
     ++totals->second.rows;
     totals->second.input_tokens += static_cast<double>(row.input_tokens);
     totals->second.output_tokens += static_cast<double>(row.output_tokens);
-    if (seen.insert(TraceKeyName(row.org, row.model)).second) {
+    if (!seen.contains(OrgModelView{row.org, row.model})) {
+      seen.insert(OrgModel{row.org, row.model});
       census.keys.push_back({row.org, row.model});
     }
   }

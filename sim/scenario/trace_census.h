@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "absl/status/statusor.h"
 
 namespace ratesim {
@@ -24,18 +25,41 @@ struct TraceTokenTotals {
   double mean_output() const { return rows > 0 ? output_tokens / static_cast<double>(rows) : 0.0; }
 };
 
-struct TraceCensus {
-  struct Key {
-    std::string org;
-    std::string model;
-  };
-  std::vector<Key> keys;  // each (org, model) once, in the order of its first row
-  absl::flat_hash_map<std::string, TraceTokenTotals> by_model;
+// A trace's (org, model) pair.
+struct OrgModel {
+  std::string org;
+  std::string model;
 };
 
-// The one name of a trace's (org, model) pair, as the census and the platform's key map spell it:
-// the org, a NUL, the model, so that ("ab", "c") and ("a", "bc") stay apart.
-std::string TraceKeyName(std::string_view org, std::string_view model);
+// The pair as a row names it, in the reader's storage.
+struct OrgModelView {
+  std::string_view org;
+  std::string_view model;
+};
+
+// Hashing and equality over both forms, so that a map keyed by OrgModel finds a row's pair without
+// building a string for it: a trace's rows are looked up one by one, at load and again in the run.
+struct OrgModelHash {
+  using is_transparent = void;
+  size_t operator()(const OrgModelView& pair) const { return absl::HashOf(pair.org, pair.model); }
+  size_t operator()(const OrgModel& pair) const { return (*this)(OrgModelView{pair.org, pair.model}); }
+};
+struct OrgModelEq {
+  using is_transparent = void;
+  static OrgModelView View(const OrgModel& pair) { return {pair.org, pair.model}; }
+  static OrgModelView View(const OrgModelView& pair) { return pair; }
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    return View(a).org == View(b).org && View(a).model == View(b).model;
+  }
+};
+template <typename Value>
+using OrgModelMap = absl::flat_hash_map<OrgModel, Value, OrgModelHash, OrgModelEq>;
+
+struct TraceCensus {
+  std::vector<OrgModel> keys;  // each (org, model) once, in the order of its first row
+  absl::flat_hash_map<std::string, TraceTokenTotals> by_model;
+};
 
 // Reads the trace at `path` once, in memory proportional to its distinct keys. Fails with the
 // trace reader's errors (a malformed row at its line and column), with InvalidArgument at the

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <utility>
 
 #include "fmt/format.h"
@@ -20,12 +21,7 @@ constexpr std::string_view kTimeForm = "seconds such as \"12.5\" or a duration s
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
-// Reads one line into *text without its line ending; false at the end of the file or on a failure.
-bool ReadLine(std::istream& in, std::string* text) {
-  if (!std::getline(in, *text)) return false;
-  if (!text->empty() && text->back() == '\r') text->pop_back();
-  return true;
-}
+constexpr size_t kBlockBytes = 64 * 1024;
 
 // A line as shown in a message: quoted, and cut short if long.
 std::string Shown(std::string_view text) {
@@ -56,10 +52,64 @@ CountParse ParseCount(std::string_view text, int64_t max, int64_t* value) {
   return CountParse::kOk;
 }
 
+// Plain seconds "<digits>[.<digits>]" with at most 9 whole and 9 fractional digits, the form nearly
+// every trace is written in, read without ParseDuration's general path. Both are exact in decimal,
+// so the value is the one ParseDuration gives; nullopt for any other form, which goes to it.
+std::optional<Nanos> PlainSeconds(std::string_view text) {
+  constexpr size_t kMaxWholeDigits = 9;  // < 10^9 s: far from overflowing Nanos
+  constexpr size_t kMaxFractionDigits = 9;
+  size_t i = 0;
+  int64_t whole = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) whole = whole * 10 + (text[i] - '0');
+  if (i == 0 || i > kMaxWholeDigits) return std::nullopt;
+  int64_t nanos = whole * kNanosPerSecond;
+  if (i == text.size()) return nanos;
+  if (text[i] != '.' || i + 1 == text.size() || text.size() - i - 1 > kMaxFractionDigits) return std::nullopt;
+  int64_t place = kNanosPerSecond;
+  for (++i; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    place /= 10;
+    nanos += (text[i] - '0') * place;
+  }
+  return nanos;
+}
+
 }  // namespace
 
 TraceReader::TraceReader(std::string path, std::unique_ptr<std::ifstream> in)
-    : path_(std::move(path)), in_(std::move(in)), fields_(kFields), columns_(kFields) {}
+    : path_(std::move(path)),
+      in_(std::move(in)),
+      buffer_(kBlockBytes),
+      fields_(kFields),
+      unquoted_(kFields),
+      columns_(kFields) {}
+
+bool TraceReader::ReadLine() {
+  while (true) {
+    const char* begin = buffer_.data() + begin_;
+    if (const void* newline = std::memchr(begin, '\n', end_ - begin_); newline != nullptr) {
+      const size_t length = static_cast<const char*>(newline) - begin;
+      begin_ += length + 1;
+      line_ = std::string_view(begin, length);
+      if (!line_.empty() && line_.back() == '\r') line_.remove_suffix(1);
+      return true;
+    }
+    if (!*in_) {  // the end of the file, or a failure: a last line without a line ending
+      if (begin_ == end_ || in_->bad()) return false;
+      line_ = std::string_view(begin, end_ - begin_);
+      if (line_.back() == '\r') line_.remove_suffix(1);
+      begin_ = end_;
+      return true;
+    }
+    // A partial line: move it to the front, and grow the buffer if the line fills it.
+    std::memmove(buffer_.data(), begin, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+    if (end_ == buffer_.size()) buffer_.resize(2 * buffer_.size());
+    in_->read(buffer_.data() + end_, static_cast<std::streamsize>(buffer_.size() - end_));
+    end_ += static_cast<size_t>(in_->gcount());
+  }
+}
 
 absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path) {
   std::error_code ec;
@@ -71,15 +121,15 @@ absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path) {
     return absl::NotFoundError(fmt::format("cannot open trace file '{}': {}", path, std::strerror(errno)));
   }
   TraceReader reader(path, std::move(in));
-  if (!ReadLine(*reader.in_, &reader.text_)) {
+  if (!reader.ReadLine()) {
     if (reader.in_->bad()) {
       return absl::NotFoundError(fmt::format("cannot read trace file '{}': {}", path, std::strerror(errno)));
     }
     return absl::InvalidArgumentError(fmt::format(
         "{}:1:1: error: the file is empty; expected the header line \"{}\"", path, kHeader));
   }
-  reader.line_ = 1;
-  std::string_view header = reader.text_;
+  reader.line_number_ = 1;
+  std::string_view header = reader.line_;
   if (header.substr(0, kByteOrderMark.size()) == kByteOrderMark) header.remove_prefix(kByteOrderMark.size());
   if (header != kHeader) {
     return absl::InvalidArgumentError(
@@ -91,21 +141,21 @@ absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path) {
 
 absl::Status TraceReader::Fail(size_t column, std::string message) {
   error_ =
-      absl::InvalidArgumentError(fmt::format("{}:{}:{}: error: {}", path_, line_, column, message));
+      absl::InvalidArgumentError(fmt::format("{}:{}:{}: error: {}", path_, line_number_, column, message));
   return error_;
 }
 
 absl::StatusOr<bool> TraceReader::Next(TraceRow* row) {
   if (!error_.ok()) return error_;
   do {
-    if (!ReadLine(*in_, &text_)) {
+    if (!ReadLine()) {
       if (!in_->bad()) return false;
-      error_ = absl::DataLossError(
-          fmt::format("{}:{}: error: reading failed: {}", path_, line_ + 1, std::strerror(errno)));
+      error_ = absl::DataLossError(fmt::format("{}:{}: error: reading failed: {}", path_,
+                                               line_number_ + 1, std::strerror(errno)));
       return error_;
     }
-    ++line_;
-  } while (text_.empty());
+    ++line_number_;
+  } while (line_.empty());
   absl::Status parsed = ParseRow(row);
   if (!parsed.ok()) return parsed;
   return true;
@@ -113,18 +163,20 @@ absl::StatusOr<bool> TraceReader::Next(TraceRow* row) {
 
 std::string TraceReader::Split(size_t* problem_column) {
   field_count_ = 0;
-  const std::string& s = text_;
+  const std::string_view s = line_;
   size_t i = 0;
   while (true) {
     if (field_count_ == fields_.size()) {
       fields_.emplace_back();
+      unquoted_.emplace_back();
       columns_.emplace_back();
     }
-    std::string& field = fields_[field_count_++];
-    field.clear();
+    const size_t index = field_count_++;
     while (i < s.size() && IsBlank(s[i])) ++i;
-    columns_[field_count_ - 1] = i + 1;
+    columns_[index] = i + 1;
     if (i < s.size() && s[i] == '"') {
+      std::string& field = unquoted_[index];
+      field.clear();
       bool closed = false;
       for (++i; i < s.size(); ++i) {
         if (s[i] != '"') {
@@ -139,7 +191,7 @@ std::string TraceReader::Split(size_t* problem_column) {
         }
       }
       if (!closed) {
-        *problem_column = columns_[field_count_ - 1];
+        *problem_column = columns_[index];
         return fmt::format("field {} has no closing quote; expected \"...\" on one line, with \"\" for a "
                            "quote inside",
                            field_count_);
@@ -149,6 +201,7 @@ std::string TraceReader::Split(size_t* problem_column) {
         *problem_column = i + 1;
         return fmt::format("field {} has text after its closing quote; expected a comma next", field_count_);
       }
+      fields_[index] = field;
     } else {
       const size_t start = i;
       for (; i < s.size() && s[i] != ','; ++i) {
@@ -161,11 +214,22 @@ std::string TraceReader::Split(size_t* problem_column) {
       }
       size_t end = i;
       while (end > start && IsBlank(s[end - 1])) --end;
-      field.assign(s, start, end - start);
+      fields_[index] = s.substr(start, end - start);
     }
     if (i >= s.size()) return "";
     ++i;  // past the comma
   }
+}
+
+// The time field: plain seconds, or a duration; ParseDuration's error otherwise.
+absl::StatusOr<Nanos> TraceReader::ParseTime(std::string_view text) {
+  if (const std::optional<Nanos> seconds = PlainSeconds(text); seconds.has_value()) return *seconds;
+  // Plain seconds of another length are read as a duration in seconds, which is exact in decimal.
+  const bool plain = !text.empty() && (std::isdigit(static_cast<unsigned char>(text.back())) || text.back() == '.');
+  if (!plain) return ParseDuration(text);
+  time_text_.assign(text);
+  time_text_ += 's';
+  return ParseDuration(time_text_);
 }
 
 absl::Status TraceReader::ParseRow(TraceRow* row) {
@@ -175,26 +239,20 @@ absl::Status TraceReader::ParseRow(TraceRow* row) {
   }
   if (field_count_ != kFields) {
     // Where the next field should start, or where the first one too many does.
-    const size_t column = field_count_ < kFields ? text_.size() + 1 : columns_[kFields];
+    const size_t column = field_count_ < kFields ? line_.size() + 1 : columns_[kFields];
     return Fail(column,
                 fmt::format("got {} field(s); expected {}: {}", field_count_, kFields, kHeader));
   }
 
-  // The time: a duration, or plain seconds read as a duration in seconds (exact in decimal).
-  std::string& time_text = fields_[0];
-  const size_t written = time_text.size();
-  const bool plain = written > 0 && (std::isdigit(static_cast<unsigned char>(time_text.back())) ||
-                                     time_text.back() == '.');
-  if (plain) time_text += 's';
-  const absl::StatusOr<Nanos> time = ParseDuration(time_text);
-  time_text.resize(written);
+  const std::string_view time_text = fields_[0];
+  const absl::StatusOr<Nanos> time = ParseTime(time_text);
   if (!time.ok()) {
     // Well formed but beyond what a run can reach: saying which form to use would not help.
     if (time.status().code() == absl::StatusCode::kOutOfRange) {
       return Fail(columns_[0], fmt::format("time {} is too large; expected at most about 292 years",
                                            Shown(time_text)));
     }
-    const bool negative = written > 0 && time_text[0] == '-';
+    const bool negative = !time_text.empty() && time_text[0] == '-';
     return Fail(columns_[0], fmt::format("time must be {}{}, got {}", negative ? ">= 0: " : "",
                                          kTimeForm, Shown(time_text)));
   }
@@ -236,7 +294,7 @@ absl::Status TraceReader::ParseRow(TraceRow* row) {
   row->output_tokens = tokens[1];
   previous_time_ = *time;
   previous_time_text_ = time_text;
-  previous_line_ = line_;
+  previous_line_ = line_number_;
   return absl::OkStatus();
 }
 

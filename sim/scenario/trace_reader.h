@@ -1,5 +1,5 @@
 // Reading a recorded trace (a [[traces]] file) row by row, so that a trace larger than memory can be
-// replayed: the reader holds one line at a time, never the file.
+// replayed: the reader holds a block of the file and the longest line, never the whole file.
 //
 // The format is CSV with the header line `time,org,model,input_tokens,output_tokens`, then one
 // request per line:
@@ -12,6 +12,7 @@
 #define RATESIM_SIM_SCENARIO_TRACE_READER_H_
 
 #include <cstdint>
+#include <deque>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -56,7 +57,7 @@ class TraceReader {
 
   const std::string& path() const { return path_; }
   // The 1-based number of the line read last (1 after Open).
-  int64_t line() const { return line_; }
+  int64_t line() const { return line_number_; }
   // The 1-based column where field `field` (0 time, 1 org, 2 model, 3 input_tokens, 4
   // output_tokens) starts on that line, for a caller's error about a row Next returned.
   // REQUIRES: the last Next returned true; field < 5.
@@ -65,21 +66,34 @@ class TraceReader {
  private:
   TraceReader(std::string path, std::unique_ptr<std::ifstream> in);
 
+  // Points line_ at the next line of the file, without its line ending, and returns true; false
+  // at the end of the file or on a read failure (then in_->bad()).
+  bool ReadLine();
   // Records and returns InvalidArgument "<path>:<line>:<column>: error: <message>" at the current
   // line; `column` is 1-based.
   absl::Status Fail(size_t column, std::string message);
-  // Splits text_ into fields_[0, field_count_), their 1-based columns into columns_; returns what
+  // Splits line_ into fields_[0, field_count_), their 1-based columns into columns_; returns what
   // is wrong, or "" (then *problem_column is where).
   std::string Split(size_t* problem_column);
+  absl::StatusOr<Nanos> ParseTime(std::string_view text);
   absl::Status ParseRow(TraceRow* row);
 
   std::string path_;
   std::unique_ptr<std::ifstream> in_;
-  int64_t line_ = 0;
-  std::string text_;                 // the current line, its storage reused
-  std::vector<std::string> fields_;  // its fields, their storage reused
-  std::vector<size_t> columns_;      // where each field starts on the line, 1-based
+  // The file is read in blocks into buffer_, of which [begin_, end_) is not yet split into lines:
+  // one read call per block rather than one per line. The buffer grows only for a longer line.
+  std::vector<char> buffer_;
+  size_t begin_ = 0;
+  size_t end_ = 0;
+  std::string_view line_;  // the current line, in buffer_
+  int64_t line_number_ = 0;
+  std::vector<std::string_view> fields_;  // its fields, in line_ or, when quoted, in unquoted_
+  // Quoted fields without their quotes, storage reused; a deque, so that growing it for a row with
+  // too many fields leaves the earlier fields' views in place.
+  std::deque<std::string> unquoted_;
+  std::vector<size_t> columns_;           // where each field starts on the line, 1-based
   size_t field_count_ = 0;
+  std::string time_text_;  // a time field with an "s" for ParseDuration, storage reused
   Nanos previous_time_ = 0;
   std::string previous_time_text_;
   int64_t previous_line_ = 0;  // 0: no row yet

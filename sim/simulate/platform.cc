@@ -55,9 +55,8 @@ absl::Status AddTraceKeys(const TraceSpec& trace, Nanos now, FormulaBook& formul
         "trace '{}' was not read before the run; call TakeTraceCensuses (scenario_loader.h) on a "
         "scenario built in code", trace.path));
   }
-  for (const TraceCensus::Key& seen : trace.census->keys) {
-    const std::string name = TraceKeyName(seen.org, seen.model);
-    if (platform.trace_keys.contains(name)) continue;  // also in an earlier trace
+  for (const OrgModel& seen : trace.census->keys) {
+    if (platform.trace_keys.contains(seen)) continue;  // also in an earlier trace
     absl::StatusOr<FormulaId> formula = formulas.For(seen.org);
     if (!formula.ok()) return formula.status();
     const auto model = model_ids.find(seen.model);
@@ -65,7 +64,7 @@ absl::Status AddTraceKeys(const TraceSpec& trace, Nanos now, FormulaBook& formul
       return absl::InvalidArgumentError(fmt::format(
           "trace '{}' sends to model '{}', which the scenario does not have", trace.path, seen.model));
     }
-    platform.trace_keys[name] = platform.engine.AddKey(seen.org, model->second, *formula, now);
+    platform.trace_keys[seen] = platform.engine.AddKey(seen.org, model->second, *formula, now);
   }
   return absl::OkStatus();
 }
@@ -73,7 +72,7 @@ absl::Status AddTraceKeys(const TraceSpec& trace, Nanos now, FormulaBook& formul
 }  // namespace
 
 std::optional<KeyId> Platform::TraceKey(std::string_view org, std::string_view model) const {
-  const auto found = trace_keys.find(TraceKeyName(org, model));
+  const auto found = trace_keys.find(OrgModelView{org, model});
   if (found == trace_keys.end()) return std::nullopt;
   return found->second;
 }

@@ -31,7 +31,7 @@ struct Platform {
   std::vector<StreamSpec> streams;  // orgs' traffic in scenario order, then the traces
   std::vector<const ModelSpec*> models;              // by ModelId
   std::vector<ModelCapacity> capacity_per_replica;   // by ModelId
-  absl::flat_hash_map<std::string, KeyId> trace_keys;  // TraceKeyName(org, model) -> key
+  OrgModelMap<KeyId> trace_keys;  // a trace's (org, model) -> its key
 
   // The key of a trace row's (org, model); nullopt for a pair the trace did not hold when the
   // scenario loaded (the file changed since).

@@ -1,11 +1,17 @@
 #include "sim/scenario/trace_reader.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <random>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "fmt/format.h"
 
 #include "gtest/gtest.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/units.h"
 
 namespace ratesim {
 namespace {
@@ -203,6 +209,61 @@ TEST(TraceReader, StreamsALargeTrace) {
   EXPECT_EQ(mismatches, 0);
   EXPECT_EQ(reader->line(), kRows + 1);
   std::remove(path.c_str());
+}
+
+// Times in every plain form, of every length around the reader's quick path for plain seconds (at
+// most 9 digits either side of the point), read as ParseDuration reads them with an "s" added.
+TEST(TraceReader, ReadsPlainSecondsOfEveryLengthAsParseDurationDoes) {
+  std::mt19937_64 rng(11);
+  std::vector<std::pair<Nanos, std::string>> times;
+  for (size_t whole_digits = 1; whole_digits <= 11; ++whole_digits) {
+    for (size_t fraction_digits = 0; fraction_digits <= 12; ++fraction_digits) {
+      for (int draw = 0; draw < 20; ++draw) {
+        std::string text;
+        for (size_t d = 0; d < whole_digits; ++d) text += static_cast<char>('0' + rng() % 10);
+        if (fraction_digits > 0) text += '.';
+        for (size_t d = 0; d < fraction_digits; ++d) text += static_cast<char>('0' + rng() % 10);
+        const absl::StatusOr<Nanos> expected = ParseDuration(text + "s");
+        if (expected.ok()) times.emplace_back(*expected, text);  // 11 digits can be too large
+      }
+    }
+  }
+  std::sort(times.begin(), times.end());
+  std::string trace = kHeaderLine;
+  for (const auto& [nanos, text] : times) trace += text + ",a,m,1,1\n";
+  const ReadAll all = Read(WriteTrace("plain_seconds.csv", trace));
+  ASSERT_EQ(all.error, "");
+  ASSERT_EQ(all.rows.size(), times.size());
+  for (size_t i = 0; i < times.size(); ++i) EXPECT_EQ(all.rows[i].time, times[i].first) << times[i].second;
+}
+
+// The file is read in blocks (64 KiB): a line longer than one, and lines cut by a block's end, read
+// whole, with \r\n endings on both sides of a cut.
+TEST(TraceReader, ReadsLinesLongerThanABlockAndLinesAcrossBlocks) {
+  const std::string long_org(200'000, 'o');
+  std::string trace = kHeaderLine;
+  for (int i = 0; i < 30'000; ++i) {
+    trace += fmt::format("{}.{:03},org-{},m,{},1{}", i / 1000, i % 1000, i % 11, i, i % 2 ? "\r\n" : "\n");
+    if (i == 1234) trace += fmt::format("1.234,{},m,5,6\r\n", long_org);
+  }
+  const ReadAll all = Read(WriteTrace("blocks.csv", trace));
+  ASSERT_EQ(all.error, "");
+  ASSERT_EQ(all.rows.size(), 30'001u);
+  int64_t mismatches = 0;
+  for (size_t row = 0, i = 0; row < all.rows.size(); ++row) {
+    const TraceRow& r = all.rows[row];
+    if (row == 1235) {
+      EXPECT_EQ(r.org, long_org);
+      EXPECT_EQ(r.input_tokens, 5);
+      continue;
+    }
+    const bool as_written = r.time == static_cast<Nanos>(i) * kNanosPerMillisecond &&
+                            r.org == fmt::format("org-{}", i % 11) && r.model == "m" &&
+                            r.input_tokens == static_cast<int64_t>(i) && r.output_tokens == 1;
+    if (!as_written) ++mismatches;
+    ++i;
+  }
+  EXPECT_EQ(mismatches, 0);
 }
 
 }  // namespace
