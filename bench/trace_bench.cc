@@ -1,7 +1,7 @@
 // Replaying a recorded trace: the reader alone, the census the loader takes, and a whole run.
 //
 // BM_TraceRead/<rows> and BM_TraceCensus/<rows> read a trace of <rows> rows (1,000 orgs on three
-// models, 2,000 rows per simulated second, about 29 bytes a row) written once to a temporary file,
+// models, 2,000 rows per simulated second, about 27 bytes a row) written once to a temporary file,
 // reporting rows and bytes per second. BM_SimulateTrace/<rows> replays it through `fifo` and the
 // `earned` formula on three models with room for the load (the census taken beforehand, as loading
 // does), reporting simulated requests per second as `req_per_s`, to set beside BM_SimulateMMcK's
