@@ -13,17 +13,6 @@
 namespace ratesim {
 namespace {
 
-constexpr uint64_t kFnvOffsetBasis = 0xcbf29ce484222325ULL;
-constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
-
-uint64_t Fnv1a64Update(uint64_t hash, const char* bytes, size_t size) {
-  for (size_t i = 0; i < size; ++i) {
-    hash ^= static_cast<unsigned char>(bytes[i]);
-    hash *= kFnvPrime;
-  }
-  return hash;
-}
-
 void WriteStrings(const std::vector<std::string>& values, JsonWriter& json) {
   json.BeginArray();
   for (const std::string& value : values) json.String(value);
@@ -32,10 +21,6 @@ void WriteStrings(const std::vector<std::string>& values, JsonWriter& json) {
 
 }  // namespace
 
-uint64_t Fnv1a64(std::string_view bytes) {
-  return Fnv1a64Update(kFnvOffsetBasis, bytes.data(), bytes.size());
-}
-
 absl::StatusOr<uint64_t> HashFile(const std::string& path) {
   struct Closer {
     void operator()(std::FILE* file) const { std::fclose(file); }
@@ -43,23 +28,26 @@ absl::StatusOr<uint64_t> HashFile(const std::string& path) {
   errno = 0;
   std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
   if (file == nullptr) return absl::ErrnoToStatus(errno, fmt::format("cannot read '{}'", path));
-  uint64_t hash = kFnvOffsetBasis;
+  Fnv1a64Hasher hash;
   char buffer[1 << 16];
   size_t read;
   while ((read = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
-    hash = Fnv1a64Update(hash, buffer, read);
+    hash.Update(std::string_view(buffer, read));
   }
   if (std::ferror(file.get())) {
     return absl::ErrnoToStatus(errno, fmt::format("cannot read '{}'", path));
   }
-  return hash;
+  return hash.value();
 }
 
 absl::Status AddTraceFiles(const Scenario& scenario, std::vector<HashedFile>& files) {
   for (const TraceSpec& trace : scenario.traces) {
     const auto same_path = [&trace](const HashedFile& file) { return file.path == trace.path; };
     if (std::any_of(files.begin(), files.end(), same_path)) continue;
-    absl::StatusOr<uint64_t> hash = HashFile(trace.path);
+    // The census's hash is of the bytes whose keys and token totals the run is built from.
+    absl::StatusOr<uint64_t> hash = trace.census != nullptr && trace.census->path == trace.path
+                                        ? absl::StatusOr<uint64_t>(trace.census->fnv1a64)
+                                        : HashFile(trace.path);
     if (!hash.ok()) {
       return absl::NotFoundError(fmt::format(
           "{} (a [[traces]] file of {}); check that it exists and is readable (a relative path is "

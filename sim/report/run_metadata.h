@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "engine/time.h"
 #include "sim/scenario/scenario.h"
+#include "sim/util/fnv1a64.h"
 
 namespace ratesim {
 
@@ -51,9 +52,6 @@ absl::StatusOr<RunMetadata> DescribeRun(const Scenario& scenario, std::vector<st
 // "traces": [{"path", "fnv1a64"}], "seed", "replications", "seeds", "duration_s", "policies",
 // "overrides", "command_line"}. "version" is Version().
 std::string RunJson(const RunMetadata& metadata);
-
-// 64-bit FNV-1a (offset basis 0xcbf29ce484222325, prime 0x100000001b3).
-uint64_t Fnv1a64(std::string_view bytes);
 
 // Fnv1a64 of the bytes of the file at `path`.
 absl::StatusOr<uint64_t> HashFile(const std::string& path);

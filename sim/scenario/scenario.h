@@ -4,6 +4,7 @@
 #define RATESIM_SIM_SCENARIO_SCENARIO_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -173,8 +174,9 @@ struct TraceSpec {
   int64_t max_output_tokens = 0;  // 0: each request asks for exactly its output tokens
   ClientSpec client;
   SourcePos pos;
-  // Taken when the scenario loads (TakeTraceCensuses, scenario_loader.h); a run needs it.
-  std::optional<TraceCensus> census;
+  // Taken when the scenario loads (TakeTraceCensuses, scenario_loader.h); a run needs it. Shared:
+  // the scenarios of a sweep's points share their traces' censuses, and copying a scenario is cheap.
+  std::shared_ptr<const TraceCensus> census;
 };
 
 struct OrgSpec {

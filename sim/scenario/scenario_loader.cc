@@ -72,7 +72,8 @@ RunSpec ReadRun(TableReader& root) {
 }  // namespace scenario_internal
 
 absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view path,
-                                       const std::vector<std::string>& overrides) {
+                                       const std::vector<std::string>& overrides,
+                                       TraceCensusCache* censuses) {
   using namespace scenario_internal;
   absl::StatusOr<toml::table> root = ParseToml(text, path);
   if (!root.ok()) return root.status();
@@ -96,16 +97,19 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view p
 
   if (!diags.ok()) return diags.ToStatus();
   // Each trace's rows once the rest is valid, so that they are checked against the scenario's models.
-  if (absl::Status traces = TakeTraceCensuses(scenario); !traces.ok()) return traces;
+  if (absl::Status traces = TakeTraceCensuses(scenario, censuses); !traces.ok()) return traces;
   return scenario;
 }
 
-absl::Status TakeTraceCensuses(Scenario& scenario) {
+absl::Status TakeTraceCensuses(Scenario& scenario, TraceCensusCache* censuses) {
+  TraceCensusCache own;  // a file named by two [[traces]] is still read once
+  if (censuses == nullptr) censuses = &own;
   std::vector<std::string> model_names;
   for (const ModelSpec& model : scenario.models) model_names.push_back(model.name);
   for (TraceSpec& trace : scenario.traces) {
-    if (trace.census.has_value()) continue;
-    absl::StatusOr<TraceCensus> census = TakeTraceCensus(trace.path, model_names);
+    // A census of another file is that of a scenario whose trace path was changed in code.
+    if (trace.census != nullptr && trace.census->path == trace.path) continue;
+    absl::StatusOr<std::shared_ptr<const TraceCensus>> census = censuses->Take(trace.path, model_names);
     if (!census.ok()) return census.status();
     trace.census = *std::move(census);
   }
@@ -113,7 +117,8 @@ absl::Status TakeTraceCensuses(Scenario& scenario) {
 }
 
 absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
-                                          const std::vector<std::string>& overrides) {
+                                          const std::vector<std::string>& overrides,
+                                          TraceCensusCache* censuses) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     return absl::NotFoundError(fmt::format("cannot open scenario file '{}': it is a directory", path));
@@ -127,7 +132,7 @@ absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
   if (file.bad()) {
     return absl::NotFoundError(fmt::format("cannot read scenario file '{}': {}", path, std::strerror(errno)));
   }
-  return ParseScenario(text.str(), path, overrides);
+  return ParseScenario(text.str(), path, overrides, censuses);
 }
 
 }  // namespace ratesim

@@ -41,9 +41,11 @@ namespace ratesim {
 
 // Reads and validates the scenario file at `path`. `overrides` are "dotted.key=value" strings from
 // --set (`run.seed=7`, `models.0.concurrency=16`, `run.duration=5m`), applied before validation.
-// Fails with NotFound if the file cannot be read, else as ParseScenario.
+// Fails with NotFound if the file cannot be read, else as ParseScenario. With `censuses`, the traces'
+// censuses come from it and are kept in it, for loading many scenarios on the same traces.
 absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
-                                          const std::vector<std::string>& overrides = {});
+                                          const std::vector<std::string>& overrides = {},
+                                          TraceCensusCache* censuses = nullptr);
 
 // Same from text; `path` is used in messages, stored in Scenario::path, and locates a [[traces]]
 // path written relative. Fails with InvalidArgument whose message lists every error, one per line,
@@ -51,12 +53,14 @@ absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path,
 // ..." for an error in an override's value or path). A TOML syntax error stops reading and is the
 // only one. Then, if the rest is valid, takes each trace's census as TakeTraceCensuses does.
 absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view path,
-                                       const std::vector<std::string>& overrides = {});
+                                       const std::vector<std::string>& overrides = {},
+                                       TraceCensusCache* censuses = nullptr);
 
-// Reads every trace of `scenario` that has no census yet, once each (trace_census.h): what a scenario
+// Reads every trace of `scenario` that has no census yet, or the census of another path (its path
+// changed in code), once per file (trace_census.h), or takes it from `censuses`: what a scenario
 // built in code rather than loaded must call before it runs. Fails at the first trace error, with
 // the trace reader's message (its file, line and column), or with CancelledStatus().
-absl::Status TakeTraceCensuses(Scenario& scenario);
+absl::Status TakeTraceCensuses(Scenario& scenario, TraceCensusCache* censuses = nullptr);
 
 }  // namespace ratesim
 

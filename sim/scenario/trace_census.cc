@@ -12,9 +12,10 @@ namespace ratesim {
 
 absl::StatusOr<TraceCensus> TakeTraceCensus(const std::string& path,
                                             const std::vector<std::string>& model_names) {
-  absl::StatusOr<TraceReader> reader = TraceReader::Open(path);
+  absl::StatusOr<TraceReader> reader = TraceReader::Open(path, TraceReader::HashBytes::kYes);
   if (!reader.ok()) return reader.status();
   TraceCensus census;
+  census.path = path;
   absl::flat_hash_set<OrgModel, OrgModelHash, OrgModelEq> seen;  // the pairs in census.keys
   TraceRow row;
   // A trace of gigabytes takes a while to read: it stops for a cancellation as a run would.
@@ -22,7 +23,10 @@ absl::StatusOr<TraceCensus> TakeTraceCensus(const std::string& path,
     if (rows % 4096 == 0 && CancellationRequested()) return CancelledStatus();
     absl::StatusOr<bool> more = reader->Next(&row);
     if (!more.ok()) return more.status();
-    if (!*more) return census;
+    if (!*more) {
+      census.fnv1a64 = reader->fnv1a64();
+      return census;
+    }
     auto totals = census.by_model.find(row.model);
     if (totals == census.by_model.end()) {
       if (std::find(model_names.begin(), model_names.end(), row.model) == model_names.end()) {
@@ -42,6 +46,25 @@ absl::StatusOr<TraceCensus> TakeTraceCensus(const std::string& path,
       census.keys.push_back({row.org, row.model});
     }
   }
+}
+
+absl::StatusOr<std::shared_ptr<const TraceCensus>> TraceCensusCache::Take(
+    const std::string& path, const std::vector<std::string>& model_names) {
+  std::string key = path;
+  for (const std::string& model : model_names) {
+    key += '\0';
+    key += model;
+  }
+  std::shared_ptr<const TraceCensus>& taken = taken_[key];
+  if (taken == nullptr) {
+    absl::StatusOr<TraceCensus> census = TakeTraceCensus(path, model_names);
+    if (!census.ok()) {
+      taken_.erase(key);
+      return census.status();
+    }
+    taken = std::make_shared<const TraceCensus>(*std::move(census));
+  }
+  return taken;
 }
 
 }  // namespace ratesim

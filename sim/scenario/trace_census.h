@@ -6,6 +6,7 @@
 #define RATESIM_SIM_SCENARIO_TRACE_CENSUS_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,8 @@ template <typename Value>
 using OrgModelMap = absl::flat_hash_map<OrgModel, Value, OrgModelHash, OrgModelEq>;
 
 struct TraceCensus {
+  std::string path;      // the file read
+  uint64_t fnv1a64 = 0;  // of its bytes (sim/util/fnv1a64.h), which run.json records
   std::vector<OrgModel> keys;  // each (org, model) once, in the order of its first row
   absl::flat_hash_map<std::string, TraceTokenTotals> by_model;
 };
@@ -66,6 +69,19 @@ struct TraceCensus {
 // model's field for a model not in `model_names`, and with CancelledStatus() on a cancellation.
 absl::StatusOr<TraceCensus> TakeTraceCensus(const std::string& path,
                                             const std::vector<std::string>& model_names);
+
+// Censuses already taken, so that loading many scenarios that replay the same files (the points of
+// a sweep, which all load before any runs) reads each file once. Keyed by the path and the models
+// its rows were checked against; a failure is not kept. Not thread-safe.
+class TraceCensusCache {
+ public:
+  // The census of `path` for `model_names`: the one taken before, or TakeTraceCensus's.
+  absl::StatusOr<std::shared_ptr<const TraceCensus>> Take(const std::string& path,
+                                                          const std::vector<std::string>& model_names);
+
+ private:
+  absl::flat_hash_map<std::string, std::shared_ptr<const TraceCensus>> taken_;
+};
 
 }  // namespace ratesim
 

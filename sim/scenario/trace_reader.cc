@@ -76,10 +76,11 @@ std::optional<Nanos> PlainSeconds(std::string_view text) {
 
 }  // namespace
 
-TraceReader::TraceReader(std::string path, std::unique_ptr<std::ifstream> in)
+TraceReader::TraceReader(std::string path, std::unique_ptr<std::ifstream> in, HashBytes hash)
     : path_(std::move(path)),
       in_(std::move(in)),
       buffer_(kBlockBytes),
+      hashing_(hash == HashBytes::kYes),
       fields_(kFields),
       unquoted_(kFields),
       columns_(kFields) {}
@@ -107,11 +108,13 @@ bool TraceReader::ReadLine() {
     begin_ = 0;
     if (end_ == buffer_.size()) buffer_.resize(2 * buffer_.size());
     in_->read(buffer_.data() + end_, static_cast<std::streamsize>(buffer_.size() - end_));
-    end_ += static_cast<size_t>(in_->gcount());
+    const size_t read = static_cast<size_t>(in_->gcount());
+    if (hashing_) hasher_.Update(std::string_view(buffer_.data() + end_, read));
+    end_ += read;
   }
 }
 
-absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path) {
+absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path, HashBytes hash) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     return absl::NotFoundError(fmt::format("cannot open trace file '{}': it is a directory", path));
@@ -120,7 +123,7 @@ absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path) {
   if (!*in) {
     return absl::NotFoundError(fmt::format("cannot open trace file '{}': {}", path, std::strerror(errno)));
   }
-  TraceReader reader(path, std::move(in));
+  TraceReader reader(path, std::move(in), hash);
   if (!reader.ReadLine()) {
     if (reader.in_->bad()) {
       return absl::NotFoundError(fmt::format("cannot read trace file '{}': {}", path, std::strerror(errno)));

@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/time.h"
+#include "sim/util/fnv1a64.h"
 
 namespace ratesim {
 
@@ -42,7 +43,9 @@ class TraceReader {
   // Opens `path` and checks its header line. Fails with NotFound "cannot open trace file '<path>':
   // <reason>" if the file cannot be read (missing, a directory, no permission), or with
   // InvalidArgument "<path>:1:1: error: ...; expected ..." if the header is wrong or missing.
-  static absl::StatusOr<TraceReader> Open(const std::string& path);
+  // With HashBytes::kYes the reader keeps the FNV-1a 64 hash of the bytes it reads (fnv1a64()).
+  enum class HashBytes { kNo, kYes };
+  static absl::StatusOr<TraceReader> Open(const std::string& path, HashBytes hash = HashBytes::kNo);
 
   TraceReader(TraceReader&&) = default;
   TraceReader& operator=(TraceReader&&) = default;
@@ -56,6 +59,9 @@ class TraceReader {
   absl::StatusOr<bool> Next(TraceRow* row);
 
   const std::string& path() const { return path_; }
+  // Fnv1a64 (sim/util/fnv1a64.h) of the bytes read so far: of the whole file once Next has returned
+  // false. REQUIRES: opened with HashBytes::kYes.
+  uint64_t fnv1a64() const { return hasher_.value(); }
   // The 1-based number of the line read last (1 after Open).
   int64_t line() const { return line_number_; }
   // The 1-based column where field `field` (0 time, 1 org, 2 model, 3 input_tokens, 4
@@ -64,7 +70,7 @@ class TraceReader {
   size_t column(size_t field) const { return columns_[field]; }
 
  private:
-  TraceReader(std::string path, std::unique_ptr<std::ifstream> in);
+  TraceReader(std::string path, std::unique_ptr<std::ifstream> in, HashBytes hash);
 
   // Points line_ at the next line of the file, without its line ending, and returns true; false
   // at the end of the file or on a read failure (then in_->bad()).
@@ -85,6 +91,8 @@ class TraceReader {
   std::vector<char> buffer_;
   size_t begin_ = 0;
   size_t end_ = 0;
+  bool hashing_;
+  Fnv1a64Hasher hasher_;  // of the bytes read into buffer_, when hashing_
   std::string_view line_;  // the current line, in buffer_
   int64_t line_number_ = 0;
   std::vector<std::string_view> fields_;  // its fields, in line_ or, when quoted, in unquoted_

@@ -50,7 +50,7 @@ class FormulaBook {
 absl::Status AddTraceKeys(const TraceSpec& trace, Nanos now, FormulaBook& formulas,
                           const absl::flat_hash_map<std::string, ModelId>& model_ids,
                           Platform& platform) {
-  if (!trace.census.has_value()) {
+  if (trace.census == nullptr) {
     return absl::FailedPreconditionError(fmt::format(
         "trace '{}' was not read before the run; call TakeTraceCensuses (scenario_loader.h) on a "
         "scenario built in code", trace.path));
@@ -91,7 +91,7 @@ ModelCapacity NominalCapacityPerReplica(const Scenario& scenario, const ModelSpe
   }
   // A trace counts as one stream of each model its rows go to, with those rows' mean tokens.
   for (const TraceSpec& trace : scenario.traces) {
-    if (!trace.census.has_value()) continue;  // BuildPlatform refuses to run it
+    if (trace.census == nullptr) continue;  // BuildPlatform refuses to run it
     const auto totals = trace.census->by_model.find(model.name);
     if (totals == trace.census->by_model.end()) continue;
     input += totals->second.mean_input();

@@ -49,9 +49,11 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec
     }
     definition.scenarios.push_back({path, *hash});
   }
+  TraceCensusCache censuses;  // each point replays the same traces, unless the grid changes them
   for (size_t point = 0; point < definition.points(); ++point) {
     const std::string& path = definition.scenarios[definition.scenario_of(point)].path;
-    absl::StatusOr<Scenario> scenario = LoadScenarioFile(path, definition.overrides_of(point));
+    absl::StatusOr<Scenario> scenario =
+        LoadScenarioFile(path, definition.overrides_of(point), &censuses);
     if (!scenario.ok()) {
       // The loader names an override's origin "<--set key=value>"; say which came from --grid.
       std::string message(scenario.status().message());

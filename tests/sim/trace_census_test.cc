@@ -9,6 +9,7 @@
 
 #include "fmt/format.h"
 #include "gtest/gtest.h"
+#include "sim/util/fnv1a64.h"
 
 namespace ratesim {
 namespace {
@@ -72,6 +73,54 @@ TEST(TraceCensus, KeysInFirstRowOrderAndTokenTotalsMatchANaiveCount) {
     EXPECT_EQ(totals.input_tokens, expected_totals[model].input_tokens);
     EXPECT_EQ(totals.output_tokens, expected_totals[model].output_tokens);
   }
+}
+
+// Writes `text` to `name` in the test's temporary folder; returns its path.
+std::string WriteFile(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "trace_census_" + name;
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  EXPECT_NE(file, nullptr) << path;
+  if (file == nullptr) return path;
+  std::fwrite(text.data(), 1, text.size(), file);
+  std::fclose(file);
+  return path;
+}
+
+// run.json records the census's hash for the trace, so it must be the hash of every byte of the
+// file: across the reader's 64 KiB blocks, and with no line ending after the last row.
+TEST(TraceCensus, RecordsItsPathAndTheHashOfTheFilesBytes) {
+  std::string text = "time,org,model,input_tokens,output_tokens\r\n";
+  for (int i = 0; i < 10'000; ++i) text += fmt::format("{}.{:03},org-{},m0,{},7\n", i / 1000, i % 1000, i % 13, i);
+  text += "99,last,m0,1,1";
+  ASSERT_GT(text.size(), 3u * 64 * 1024);
+  const std::string path = WriteFile("hashed.csv", text);
+  const absl::StatusOr<TraceCensus> census = TakeTraceCensus(path, {"m0"});
+  std::remove(path.c_str());
+  ASSERT_TRUE(census.ok()) << census.status();
+  EXPECT_EQ(census->path, path);
+  EXPECT_EQ(census->fnv1a64, Fnv1a64(text));
+  EXPECT_NE(census->fnv1a64, Fnv1a64(text.substr(0, text.size() - 1)));
+}
+
+TEST(TraceCensusCache, ReadsAFileOncePerSetOfModelsAndKeepsNoFailure) {
+  const std::string path = WriteFile("cached.csv", "time,org,model,input_tokens,output_tokens\n1,a,m0,1,1\n");
+  TraceCensusCache cache;
+  const auto first = cache.Take(path, {"m0"});
+  const auto again = cache.Take(path, {"m0"});
+  const auto more_models = cache.Take(path, {"m0", "m1"});
+  ASSERT_TRUE(first.ok() && again.ok() && more_models.ok());
+  EXPECT_EQ(first->get(), again->get());  // the same census, not read again
+  EXPECT_NE(first->get(), more_models->get());
+  // Checked against models without m0 the file fails; once they have it, it is read.
+  const auto refused = cache.Take(path, {"m1"});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string bad = WriteFile("cached_bad.csv", "time,org,model,input_tokens,output_tokens\nx,a,m0,1,1\n");
+  EXPECT_FALSE(cache.Take(bad, {"m0"}).ok());
+  WriteFile("cached_bad.csv", "time,org,model,input_tokens,output_tokens\n1,a,m0,1,1\n");
+  const auto mended = cache.Take(bad, {"m0"});
+  EXPECT_TRUE(mended.ok()) << mended.status();
+  std::remove(path.c_str());
+  std::remove(bad.c_str());
 }
 
 }  // namespace

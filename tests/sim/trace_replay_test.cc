@@ -233,6 +233,22 @@ TEST(TraceReplay, ATraceThatGainsAKeyAfterLoadingFailsTheRunAtThatRow) {
       << result.status();
 }
 
+TEST(TraceReplay, AScenarioWhoseTracePathIsChangedInCodeIsReadAgain) {
+  const std::string first = WriteTrace("first", {kHeader, "1,a,m,1,1"});
+  const std::string second = WriteTrace("second", {kHeader, "1,other,m2,1,1", "2,other,m2,1,1"});
+  const RemoveOnExit cleanup_first{first};
+  const RemoveOnExit cleanup_second{second};
+  Scenario scenario = TraceScenario(first);
+  scenario.traces[0].path = second;
+  ASSERT_TRUE(TakeTraceCensuses(scenario).ok());
+  ASSERT_EQ(scenario.traces[0].census->keys.size(), 1u);
+  EXPECT_EQ(scenario.traces[0].census->keys[0].org, "other");
+  // With the first file's census, org "other" would have no key and the run would fail at its row.
+  const absl::StatusOr<RunResult> result = Simulate(scenario, scenario.policies[0], 1);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->metrics.overall.counts.offered, 2);
+}
+
 TEST(TraceReplay, AModelFedOnlyByTheTraceGetsItsCapacityFromTheTracesMeanTokens) {
   // m2 (token-driven, 1000 slots): rows of 100 + 20 and 300 + 40 tokens, a mean of 200 in and 30
   // out, served in 0.1 + 200 / 1000 + 30 / 50 = 0.9 s. m (1000 slots): a constant 0.1 s, one row of
