@@ -84,6 +84,10 @@ int64_t NanosPerUnit(std::string_view unit) {
 // written, is read (as 0, being that small).
 constexpr size_t kMaxFractionDigits = 18;
 
+// A number without an exponent is beyond a double only with 309 digits or more (DBL_MAX is about
+// 1.8 x 10^308); below that length BeyondDoublePrefix need not run strtod to know.
+constexpr size_t kShortestBeyondDouble = 309;
+
 // The number `text` starts with when it is written with an exponent too large for a double
 // ("1e400" of "1e400rpm"), or with more digits than one holds; empty otherwise.
 std::string_view BeyondDoublePrefix(std::string_view text) {
@@ -147,7 +151,12 @@ absl::StatusOr<Nanos> ParseDuration(std::string_view text) {
     return absl::InvalidArgumentError(fmt::format(
         "negative duration \"{}\"; expected a duration >= 0 such as \"{}\"", text, text.substr(1)));
   }
-  if (!BeyondDoublePrefix(text).empty()) return TooLarge(text);
+  // First, as before durations took an exponent, so that a 400-digit number with no unit is still
+  // too large, not unitless. A shorter one is beyond a double only with an exponent, and then
+  // ExactNanos finds it too large, without the cost of strtod on every duration.
+  if (text.size() >= kShortestBeyondDouble && !BeyondDoublePrefix(text).empty()) {
+    return TooLarge(text);
+  }
   const Decimal d = SplitDecimal(text);
   if (!d.ok) return Malformed("duration", text, kDurationForm);
   if (d.unit.empty()) {

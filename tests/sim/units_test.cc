@@ -207,6 +207,20 @@ TEST(ParseDuration, SuggestsANegativeDurationWithoutItsSign) {
   EXPECT_EQ(ParseDuration("1e1m").value_or(-1), 600 * kNanosPerSecond);
 }
 
+// A number of 309 digits or more is checked against a double's range before anything else, as it
+// was before durations took an exponent (shorter ones are never passed to strtod).
+TEST(ParseDuration, CallsANumberBeyondADoubleTooLargeBeforeItsUnit) {
+  const std::string nines(400, '9');
+  for (const std::string& text : {nines, nines + "d", nines + ".5s"}) {
+    EXPECT_EQ(ParseDuration(text).status().code(), absl::StatusCode::kOutOfRange) << text;
+  }
+  EXPECT_TRUE(Contains(Message(ParseDuration(nines + "-s").status()), "malformed duration"));
+  // 308 digits are within a double: the unit is checked, then the size.
+  const std::string shorter(308, '9');
+  EXPECT_TRUE(Contains(Message(ParseDuration(shorter).status()), "has no unit"));
+  EXPECT_EQ(ParseDuration(shorter + "s").status().code(), absl::StatusCode::kOutOfRange);
+}
+
 // The loader reads it where the scenario wrote it, or from a --set.
 TEST(ParseDuration, AScenarioTakesAnExponentInFileAndSet) {
   std::string text = testing::kTinyScenario;
