@@ -25,10 +25,12 @@ if(GIT_EXECUTABLE AND EXISTS "${SOURCE_DIR}/.git")
   # Only read: a build running beside `git commit` must not hold the index lock the commit needs
   # (git status would otherwise write back the index it refreshed).
   set(ENV{GIT_OPTIONAL_LOCKS} 0)
-  execute_process(COMMAND "${GIT_EXECUTABLE}" describe --always --abbrev=12
-                  WORKING_DIRECTORY "${SOURCE_DIR}" RESULT_VARIABLE describe_result
+  # The commit itself, not `git describe`, which names a tag once there is one ("v1.0" on the
+  # tagged commit, "v1.0-3-g<commit>" after it) and would make "+gv1.0-3-g<commit>" of the version.
+  execute_process(COMMAND "${GIT_EXECUTABLE}" rev-parse --short=12 HEAD
+                  WORKING_DIRECTORY "${SOURCE_DIR}" RESULT_VARIABLE rev_parse_result
                   OUTPUT_VARIABLE commit OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-  if(describe_result EQUAL 0 AND commit)
+  if(rev_parse_result EQUAL 0 AND commit)
     set(RATESIM_VERSION "${PROJECT_VERSION}+g${commit}")
     # What `git describe --dirty` calls dirty: a tracked file changed, staged or not. Untracked
     # files (the build folder among them) are not part of the commit either way.

@@ -59,8 +59,12 @@ absl::StatusOr<std::vector<std::string>> Overrides(const ParsedArgs& args) {
   return overrides;
 }
 
-// Loads the scenario with its overrides, or prints why not and returns nullopt.
-std::optional<Scenario> Load(const ParsedArgs& args, const CommandContext& context) {
+// Loads the scenario with its overrides, or prints why not and returns nullopt with the exit code
+// in `*exit_code`: that of an interrupted run when a cancellation stopped the loading (the census
+// of a large trace stops for one), kExitUsage otherwise.
+std::optional<Scenario> Load(const ParsedArgs& args, const CommandContext& context,
+                             int* exit_code) {
+  *exit_code = kExitUsage;
   if (args.Has("--out") && args.Value("--out").empty()) {
     Fail(context, kExitUsage, "flag '--out' needs a directory, got ''");
     return std::nullopt;
@@ -72,6 +76,10 @@ std::optional<Scenario> Load(const ParsedArgs& args, const CommandContext& conte
   }
   absl::StatusOr<Scenario> scenario = LoadScenarioFile(args.positional.front(), *overrides);
   if (scenario.ok()) return *std::move(scenario);
+  if (absl::IsCancelled(scenario.status())) {
+    *exit_code = ReportInterrupted(context.err, args.Value("--out"));
+    return std::nullopt;
+  }
   // The loader's InvalidArgument lists positioned errors that each say "error:" already.
   if (absl::IsInvalidArgument(scenario.status())) {
     context.err << scenario.status().message() << '\n';
@@ -191,11 +199,10 @@ absl::Status ParseRunFlags(const ParsedArgs& args, bool err_is_terminal, RunRequ
 
 // Runs `request` on `scenario`, prints the table and, with --out, writes the reports (and with
 // --audit, audit.csv) atomically.
+// REQUIRES: an InterruptScope outlives the call, so that a signal while the staged output is
+// removed only sets the flag.
 int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Scenario& scenario,
                  const RunRequest& request) {
-  // Declared first, so destroyed last: a signal that comes while the staged output is removed
-  // still only sets the flag.
-  const InterruptScope interrupts;
   if (absl::Status status = CheckLabels(scenario, request.labels); !status.ok()) {
     return Fail(context, kExitUsage, status);
   }
@@ -314,8 +321,12 @@ int RunCommand(const ParsedArgs& args, const CommandContext& context) {
   if (absl::Status status = ParseRunFlags(args, context.err_is_terminal, request); !status.ok()) {
     return Fail(context, kExitUsage, status);
   }
-  std::optional<Scenario> scenario = Load(args, context);
-  if (!scenario) return kExitUsage;
+  // Before loading, which reads every trace in full, so that Ctrl-C there stops as it does a run;
+  // and alive until RunAndReport's staged output is gone.
+  const InterruptScope interrupts;
+  int exit_code = kExitUsage;
+  std::optional<Scenario> scenario = Load(args, context, &exit_code);
+  if (!scenario) return exit_code;
   request.labels = {args.Value("--policy", scenario->policies.front().label)};
   if (absl::Status status = AddRegisteredPolicies(request.labels, *scenario); !status.ok()) {
     return Fail(context, kExitUsage, status);
@@ -334,8 +345,12 @@ int CompareCommand(const ParsedArgs& args, const CommandContext& context) {
   if (absl::Status status = ParseRunFlags(args, context.err_is_terminal, request); !status.ok()) {
     return Fail(context, kExitUsage, status);
   }
-  std::optional<Scenario> scenario = Load(args, context);
-  if (!scenario) return kExitUsage;
+  // Before loading, which reads every trace in full, so that Ctrl-C there stops as it does a run;
+  // and alive until RunAndReport's staged output is gone.
+  const InterruptScope interrupts;
+  int exit_code = kExitUsage;
+  std::optional<Scenario> scenario = Load(args, context, &exit_code);
+  if (!scenario) return exit_code;
   if (request.labels.empty()) request.labels = Labels(*scenario);
   if (absl::Status status = AddRegisteredPolicies(request.labels, *scenario); !status.ok()) {
     return Fail(context, kExitUsage, status);
@@ -344,8 +359,9 @@ int CompareCommand(const ParsedArgs& args, const CommandContext& context) {
 }
 
 int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
-  std::optional<Scenario> scenario = Load(args, context);
-  if (!scenario) return kExitUsage;
+  int exit_code = kExitUsage;
+  std::optional<Scenario> scenario = Load(args, context, &exit_code);
+  if (!scenario) return exit_code;
   // The loader has read every trace's rows (its census); what is left to check is what building
   // the platform checks (policies and formulas), by the same call a run makes, so that a valid file
   // is one that runs.

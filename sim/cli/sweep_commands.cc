@@ -242,11 +242,13 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
     shard = *parsed;
   }
 
-  absl::StatusOr<SweepPlan> plan = PlanSweep(*request, shard);
-  if (!plan.ok()) return Fail(context, kExitUsage, plan.status());
-  // Declared before `output`, so destroyed after it: a signal while the staging directory is
-  // removed only sets the flag.
+  // Before planning, which loads every point's scenario and reads its traces in full, so that
+  // Ctrl-C there stops as it does a run; and before `output`, so destroyed after it: a signal
+  // while the staging directory is removed only sets the flag.
   const InterruptScope interrupts;
+  absl::StatusOr<SweepPlan> plan = PlanSweep(*request, shard);
+  if (absl::IsCancelled(plan.status())) return ReportInterrupted(context.err, *dir);
+  if (!plan.ok()) return Fail(context, kExitUsage, plan.status());
   // Made before the points run, so that an --out that cannot be written fails at once.
   absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create(*dir);
   if (!output.ok()) return Fail(context, kExitIoError, output.status());

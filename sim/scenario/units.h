@@ -10,14 +10,16 @@
 
 namespace ratesim {
 
-// Parses `<decimal><unit>` with unit one of ns, us, ms, s, m (minutes), h, e.g. "30s", "1.5s", "250us".
-// The decimal is digits with an optional fraction (no sign, no exponent, no spaces). Conversion is exact
-// in decimal ("0.1s" is exactly 100'000'000 ns); a value finer than a nanosecond is rounded to the
-// nearest one, halves away from zero.
-// Fails with InvalidArgument, the message saying what is wrong and the expected form, on a malformed or
-// negative string; on one with an exponent ("1e-3s", which exact decimal reading does not take), the
-// message names the same duration without it ("write \"1ms\""); with OutOfRange on one longer than
-// Nanos can hold (about 292 years), an exponent too large for a double ("1e400s") included.
+// Parses `<decimal><unit>` with unit one of ns, us, ms, s, m (minutes), h, e.g. "30s", "1.5s",
+// "250us", "1e-3s". The decimal is digits with an optional fraction of at most 18 places as written
+// and an optional exponent (no sign, no spaces). Conversion is exact in decimal: the exponent moves
+// the point among the digits written, so "0.1s" is exactly 100'000'000 ns and
+// "9.007199254740993e15ns" is 2^53 + 1 ns, which a double would not hold. A value finer than a
+// nanosecond is rounded to the nearest one, halves away from zero, however small: "1e-400s" is 0
+// as "0.4ns" is (a caller that needs a positive duration says so, as it does for "0s").
+// Fails with InvalidArgument, the message saying what is wrong and the expected form, on a
+// malformed or negative string or one with more fraction digits; with OutOfRange on one longer
+// than Nanos can hold (about 292 years), "1e400s" and "1e99999999h" included.
 absl::StatusOr<Nanos> ParseDuration(std::string_view text);
 
 // Parses `<decimal><unit>` with unit rpm (requests per minute) or rps (requests per second), e.g.

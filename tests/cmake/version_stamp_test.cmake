@@ -1,7 +1,8 @@
 # cmake/version_stamp.cmake on a scratch git repository: the version names the commit, gains
-# "-dirty" when a tracked file is edited, loses it at the next commit, is the project version alone
-# in a tree without .git, and the generated file is not rewritten when the version did not change
-# (which is what keeps a no-op build from recompiling).
+# "-dirty" when a tracked file is edited, loses it at the next commit, names the commit whether or
+# not a tag is on or behind it, is the project version alone in a tree without .git, and the
+# generated file is not rewritten when the version did not change (which is what keeps a no-op
+# build from recompiling).
 #
 #   cmake -DSCRIPT=cmake/version_stamp.cmake -DTEMPLATE=sim/version.cc.in -DGIT_EXECUTABLE=git
 #         -DWORK_DIR=<scratch folder> -P version_stamp_test.cmake
@@ -71,6 +72,15 @@ head_commit()
 if(head STREQUAL first)
   message(FATAL_ERROR "the second commit has the first one's hash")
 endif()
+expect_version("${repo}" "9.9.9+g${head}")
+
+# A release tag changes nothing: still the commit, not `git describe`'s "v1.0" on the tagged commit
+# or "v1.0-1-g<commit>" after it.
+git(tag -a v1.0 -m "release 1.0")
+expect_version("${repo}" "9.9.9+g${head}")
+file(WRITE "${repo}/a.txt" "three\n")
+git(commit -q -a -m third)
+head_commit()
 expect_version("${repo}" "9.9.9+g${head}")
 
 # An unpacked tarball has no .git, even inside another repository: the project version alone.

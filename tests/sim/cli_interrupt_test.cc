@@ -1,14 +1,18 @@
-// Ctrl-C and SIGTERM during `ratesim run`, `compare` and `sweep`, in-process: the test requests the
-// cancellation a signal would (RequestCancellation) before the command, which then stops at once,
-// exits 130 (SIGINT) or 143 (SIGTERM), says "interrupted; nothing written to DIR", and leaves
-// neither DIR nor its staging directory DIR.tmp-<pid>, nor touches a DIR that existed.
+// Ctrl-C and SIGTERM during `ratesim run`, `compare` and `sweep`, loading included, in-process: the
+// test requests the cancellation a signal would (RequestCancellation) before the command, which
+// then stops at once, exits 130 (SIGINT) or 143 (SIGTERM), says "interrupted; nothing written to
+// DIR", and leaves neither DIR nor its staging directory DIR.tmp-<pid>, nor touches a DIR that
+// existed.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "fmt/format.h"
 #include "gtest/gtest.h"
 #include "sim/simulate/cancellation.h"
 #include "tests/support/cli_fixture.h"
@@ -18,8 +22,10 @@ namespace {
 
 using testing::CliResult;
 using testing::Entries;
+using testing::kTinyTraceScenario;
 using testing::ReadFile;
 using testing::RunRatesim;
+using testing::WriteFile;
 
 class CliInterruptTest : public testing::TinyScenarioTest {
  protected:
@@ -39,6 +45,15 @@ class CliInterruptTest : public testing::TinyScenarioTest {
     EXPECT_NE(r.err.find("interrupted; nothing written to " + dir + "\n"), std::string::npos)
         << r.err;
     return r;
+  }
+
+  // traces/day.csv, the trace of kTinyTraceScenario, with more rows than the 4096 the trace census
+  // reads between its looks at a cancellation.
+  void WriteLongTrace() {
+    std::filesystem::create_directory(temp_ / "traces");
+    std::string rows = "time,org,model,input_tokens,output_tokens\n";
+    for (int i = 0; i < 5000; ++i) rows += "0.5,a,m,100,20\n";
+    WriteFile(temp_ / "traces/day.csv", rows);
   }
 };
 
@@ -102,6 +117,50 @@ TEST_F(CliInterruptTest, TheBinaryStopsOnSigintAndRemovesItsStaging) {
   EXPECT_EQ(WEXITSTATUS(status), 130);
   EXPECT_EQ(ReadFile(temp_ / "err"), "interrupted; nothing written to " + out + "\n");
   EXPECT_EQ(Entries(temp_.path()), (std::vector<std::string>{"err", "tiny.toml"}));
+}
+
+// Loading reads each trace in full (its census), which stops for a cancellation as a run does, so
+// a long trace's load ends as an interrupted run, not as a usage error.
+TEST_F(CliInterruptTest, AnInterruptWhileATraceLoadsEndsRunCompareAndSweepAsInterrupted) {
+  WriteLongTrace();
+  const std::string scenario = WriteFile(temp_ / "trace.toml", kTinyTraceScenario);
+  const std::string out = temp_ / "out";
+  const CliResult run = Interrupted({"run", scenario, "--out", out}, SIGINT, out);
+  EXPECT_EQ(run.err, "interrupted; nothing written to " + out + "\n");
+  Interrupted({"compare", scenario, "--audit", "--out", out}, SIGTERM, out);
+  Interrupted({"sweep", scenario, "--grid", "run.seed=1,2", "--out", out}, SIGINT, out);
+  EXPECT_EQ(Entries(temp_.path()), (std::vector<std::string>{"tiny.toml", "trace.toml", "traces"}));
+}
+
+// The real thing while loading. The scenario file is a named pipe, so the test's end of it opens
+// once the binary opens it to load it; the SIGINT comes then, and the census of its trace stops
+// for it. (With the handler installed only after loading, the signal killed the process, which
+// said nothing.)
+TEST_F(CliInterruptTest, TheBinaryStopsOnSigintWhileLoading) {
+  WriteLongTrace();
+  const std::string scenario = temp_ / "trace.toml";
+  ASSERT_EQ(::mkfifo(scenario.c_str(), 0600), 0);
+  WriteFile(temp_ / "scenario.txt", kTinyTraceScenario);
+  const std::string out = temp_ / "out";
+  // $$ is the script's process, which `exec` makes the binary's.
+  const std::string script = fmt::format(
+      R"((
+  exec 3>'{scenario}'
+  kill -INT $$
+  cat '{text}' >&3
+) &
+exec '{binary}' run '{scenario}' --out '{out}' >/dev/null 2>'{err}'
+)",
+      fmt::arg("scenario", scenario), fmt::arg("text", temp_ / "scenario.txt"),
+      fmt::arg("binary", RATESIM_BINARY), fmt::arg("out", out), fmt::arg("err", temp_ / "err"));
+  WriteFile(temp_ / "interrupt.sh", script);
+  const int status = std::system(("timeout 60 sh '" + (temp_ / "interrupt.sh") + "'").c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  // timeout exits 130 for a process that SIGINT killed too: the message is what tells them apart.
+  EXPECT_EQ(ReadFile(temp_ / "err"), "interrupted; nothing written to " + out + "\n");
+  EXPECT_EQ(Entries(temp_.path()), (std::vector<std::string>{"err", "interrupt.sh", "scenario.txt",
+                                                             "tiny.toml", "trace.toml", "traces"}));
 }
 
 TEST_F(CliInterruptTest, WithoutOutAnInterruptedRunSaysInterrupted) {

@@ -81,6 +81,25 @@ TEST(TraceReader, ReadsEveryRowAndForm) {
   EXPECT_EQ(all.rows[3].input_tokens, kMaxTokens);
 }
 
+// Plain seconds are read as a duration in seconds, so they take an exponent as durations do:
+// exactly.
+TEST(TraceReader, ReadsTimesWithAnExponent) {
+  const std::string path = WriteTrace("exponent.csv", std::string(kHeaderLine) +
+                                                          "1e-3,acme,m,1,2\n"
+                                                          "1.5E2,acme,m,1,2\n"
+                                                          "1e3,acme,m,1,2\n"
+                                                          "1.0000000001e3,acme,m,1,2\n"
+                                                          "2e6ms,acme,m,1,2\n");
+  const ReadAll all = Read(path);
+  ASSERT_EQ(all.error, "");
+  ASSERT_EQ(all.rows.size(), 5u);
+  EXPECT_EQ(all.rows[0].time, 1'000'000);                     // 0.001 s
+  EXPECT_EQ(all.rows[1].time, 150 * kNanosPerSecond);         // 150 s
+  EXPECT_EQ(all.rows[2].time, 1000 * kNanosPerSecond);        // 1000 s
+  EXPECT_EQ(all.rows[3].time, 1000 * kNanosPerSecond + 100);  // 1000.0000001 s
+  EXPECT_EQ(all.rows[4].time, 2000 * kNanosPerSecond);        // 2e6 ms
+}
+
 TEST(TraceReader, ReportsTheLineAndColumnOfEachMalformedRow) {
   struct Case {
     std::string row;
@@ -100,6 +119,8 @@ TEST(TraceReader, ReportsTheLineAndColumnOfEachMalformedRow) {
        "1: error: time \"99999999999\" is too large; expected at most about 292 years"},
       {"2562048h,acme,m,1,2",
        "1: error: time \"2562048h\" is too large; expected at most about 292 years"},
+      {"1e400,acme,m,1,2",
+       "1: error: time \"1e400\" is too large; expected at most about 292 years"},
       {",acme,m,1,2",
        "1: error: time must be seconds such as \"12.5\" or a duration such as \"12.5s\" or "
        "\"250ms\", got \"\""},
