@@ -2,7 +2,6 @@
 
 #include "fmt/format.h"
 #include "sim/report/human_units.h"
-#include "sim/scenario/trace_reader.h"
 
 namespace ratesim {
 
@@ -23,20 +22,17 @@ std::vector<IdleStream> IdleStreams(const Scenario& scenario) {
     }
   }
   for (const TraceSpec& trace : scenario.traces) {
-    absl::StatusOr<TraceReader> reader = TraceReader::Open(trace.path);
-    if (!reader.ok()) continue;
-    TraceRow first;
-    absl::StatusOr<bool> any = reader->Next(&first);
-    if (!any.ok()) continue;
+    if (trace.census == nullptr) continue;  // not loaded: the run refuses it
     std::string stream = fmt::format("trace '{}'", trace.path);
-    if (!*any) {
+    const std::optional<TraceCensus::FirstRow>& first = trace.census->first_row;
+    if (!first.has_value()) {
       std::string warning = fmt::format("warning: {} has no rows: it sends no requests\n", stream);
       idle.push_back({std::move(stream), std::move(warning)});
-    } else if (first.time >= duration) {
+    } else if (first->time >= duration) {
       std::string warning = fmt::format(
           "warning: every row of {} is at or after {} (the first, line {}, is at {}): it sends no "
           "requests\n",
-          stream, end, reader->line(), FormatDuration(first.time));
+          stream, end, first->line, FormatDuration(first->time));
       idle.push_back({std::move(stream), std::move(warning)});
     }
   }

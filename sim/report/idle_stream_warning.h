@@ -19,8 +19,8 @@ struct IdleStream {
   std::string warning;
 };
 
-// Every such stream, in scenario order. Reads only the first row of each trace; a trace that
-// cannot be read or whose first row is malformed gives none (the run reports it as an error).
+// Every such stream, in scenario order. A trace's first row is its census's (taken at load); a trace
+// without a census gives none (the run refuses it).
 std::vector<IdleStream> IdleStreams(const Scenario& scenario);
 
 // Their warning lines, one per stream; "" when every stream may send.

@@ -27,6 +27,7 @@ absl::StatusOr<TraceCensus> TakeTraceCensus(const std::string& path,
       census.fnv1a64 = reader->fnv1a64();
       return census;
     }
+    if (!census.first_row.has_value()) census.first_row = TraceCensus::FirstRow{row.time, reader->line()};
     auto totals = census.by_model.find(row.model);
     if (totals == census.by_model.end()) {
       if (std::find(model_names.begin(), model_names.end(), row.model) == model_names.end()) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "absl/status/statusor.h"
+#include "engine/time.h"
 
 namespace ratesim {
 
@@ -60,6 +62,13 @@ using OrgModelMap = absl::flat_hash_map<OrgModel, Value, OrgModelHash, OrgModelE
 struct TraceCensus {
   std::string path;      // the file read
   uint64_t fnv1a64 = 0;  // of its bytes (sim/util/fnv1a64.h), which run.json records
+  // The first row's time and line, for the warning that a trace begins after the run ends; none
+  // for a trace of no rows.
+  struct FirstRow {
+    Nanos time = 0;
+    int64_t line = 0;
+  };
+  std::optional<FirstRow> first_row;
   std::vector<OrgModel> keys;  // each (org, model) once, in the order of its first row
   absl::flat_hash_map<std::string, TraceTokenTotals> by_model;
 };

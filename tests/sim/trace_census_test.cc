@@ -90,7 +90,8 @@ std::string WriteFile(const std::string& name, const std::string& text) {
 // file: across the reader's 64 KiB blocks, and with no line ending after the last row.
 TEST(TraceCensus, RecordsItsPathAndTheHashOfTheFilesBytes) {
   std::string text = "time,org,model,input_tokens,output_tokens\r\n";
-  for (int i = 0; i < 10'000; ++i) text += fmt::format("{}.{:03},org-{},m0,{},7\n", i / 1000, i % 1000, i % 13, i);
+  text += "\n";  // the first row is on line 3
+  for (int i = 1; i <= 10'000; ++i) text += fmt::format("{}.{:03},org-{},m0,{},7\n", i / 1000, i % 1000, i % 13, i);
   text += "99,last,m0,1,1";
   ASSERT_GT(text.size(), 3u * 64 * 1024);
   const std::string path = WriteFile("hashed.csv", text);
@@ -98,8 +99,20 @@ TEST(TraceCensus, RecordsItsPathAndTheHashOfTheFilesBytes) {
   std::remove(path.c_str());
   ASSERT_TRUE(census.ok()) << census.status();
   EXPECT_EQ(census->path, path);
+  ASSERT_TRUE(census->first_row.has_value());
+  EXPECT_EQ(census->first_row->time, kNanosPerMillisecond);
+  EXPECT_EQ(census->first_row->line, 3);
   EXPECT_EQ(census->fnv1a64, Fnv1a64(text));
   EXPECT_NE(census->fnv1a64, Fnv1a64(text.substr(0, text.size() - 1)));
+}
+
+TEST(TraceCensus, OfATraceWithNoRowsHasNoFirstRow) {
+  const std::string path = WriteFile("empty.csv", "time,org,model,input_tokens,output_tokens\n\n");
+  const absl::StatusOr<TraceCensus> census = TakeTraceCensus(path, {"m0"});
+  std::remove(path.c_str());
+  ASSERT_TRUE(census.ok()) << census.status();
+  EXPECT_FALSE(census->first_row.has_value());
+  EXPECT_TRUE(census->keys.empty());
 }
 
 TEST(TraceCensusCache, ReadsAFileOncePerSetOfModelsAndKeepsNoFailure) {
