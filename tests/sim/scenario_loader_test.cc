@@ -11,6 +11,7 @@
 #include "sim/des/random.h"
 #include "sim/scenario/diagnostics.h"
 #include "sim/simulate/request_sampler.h"
+#include "tests/support/temp_dir.h"
 
 #ifndef RATESIM_SOURCE_DIR
 #define RATESIM_SOURCE_DIR "."
@@ -1214,15 +1215,9 @@ std::vector<std::string> WithSampleModels(std::vector<std::string> trace_lines) 
   return trace_lines;
 }
 
-// Writes `text` to a new file named `name` in the test's temporary folder; returns its path.
+// Writes `text` to a file named `name` in the test's temporary folder; returns its path.
 std::string WriteTempFile(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + "scenario_loader_" + name;
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  EXPECT_NE(file, nullptr) << path;
-  if (file == nullptr) return path;
-  std::fwrite(text.data(), 1, text.size(), file);
-  std::fclose(file);
-  return path;
+  return testing::WriteTextFile(::testing::TempDir() + "scenario_loader_" + name, text);
 }
 
 TEST(ScenarioTraces, AScenarioMayReplayATraceInsteadOfOrgs) {

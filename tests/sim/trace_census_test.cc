@@ -10,6 +10,7 @@
 #include "fmt/format.h"
 #include "gtest/gtest.h"
 #include "sim/util/fnv1a64.h"
+#include "tests/support/temp_dir.h"
 
 namespace ratesim {
 namespace {
@@ -75,15 +76,9 @@ TEST(TraceCensus, KeysInFirstRowOrderAndTokenTotalsMatchANaiveCount) {
   }
 }
 
-// Writes `text` to `name` in the test's temporary folder; returns its path.
+// Writes `text` to a file named `name` in the test's temporary folder; returns its path.
 std::string WriteFile(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + "trace_census_" + name;
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  EXPECT_NE(file, nullptr) << path;
-  if (file == nullptr) return path;
-  std::fwrite(text.data(), 1, text.size(), file);
-  std::fclose(file);
-  return path;
+  return testing::WriteTextFile(::testing::TempDir() + "trace_census_" + name, text);
 }
 
 // run.json records the census's hash for the trace, so it must be the hash of every byte of the

@@ -12,21 +12,16 @@
 #include "gtest/gtest.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/units.h"
+#include "tests/support/temp_dir.h"
 
 namespace ratesim {
 namespace {
 
 constexpr char kHeaderLine[] = "time,org,model,input_tokens,output_tokens\n";
 
-// Writes `text` to a new file named `name` in the test's temporary folder; returns its path.
+// Writes `text` to a file named `name` in the test's temporary folder; returns its path.
 std::string WriteTrace(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + "trace_reader_" + name;
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  EXPECT_NE(file, nullptr) << path;
-  if (file == nullptr) return path;
-  std::fwrite(text.data(), 1, text.size(), file);
-  std::fclose(file);
-  return path;
+  return testing::WriteTextFile(::testing::TempDir() + "trace_reader_" + name, text);
 }
 
 // Every row of the trace at `path`, or the first error's message.

@@ -1,10 +1,11 @@
 // A fresh empty directory under the test temp dir, removed with everything in it at the end of the
-// test.
+// test; and writing a file for a test.
 #ifndef RATESIM_TESTS_SUPPORT_TEMP_DIR_H_
 #define RATESIM_TESTS_SUPPORT_TEMP_DIR_H_
 
 #include <stdlib.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -12,6 +13,16 @@
 #include "gtest/gtest.h"
 
 namespace ratesim::testing {
+
+// Writes `text` to the file at `path`, replacing it; returns `path`. A failure fails the test.
+inline std::string WriteTextFile(const std::string& path, const std::string& text) {
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  EXPECT_NE(file, nullptr) << path;
+  if (file == nullptr) return path;
+  EXPECT_EQ(std::fwrite(text.data(), 1, text.size(), file), text.size()) << path;
+  std::fclose(file);
+  return path;
+}
 
 class TempDir {
  public:
