@@ -74,6 +74,9 @@ void PrintHelp(std::ostream& out) {
   for (const Command& command : Commands()) {
     out << fmt::format("  {:<{}}  {}\n", command.name, width, command.summary);
   }
+  out << "\nflags:\n"
+         "  --help, -h  show this help\n"
+         "  --version   print the version of ratesim\n";
   out << "\nexit codes: 0 ok, 1 results could not be written, 2 bad command line or scenario, "
          "130 or 143 interrupted by SIGINT or SIGTERM (nothing written)\n"
          "example: ratesim compare scenarios/quickstart.toml --out results/quickstart\n";

@@ -31,6 +31,26 @@ absl::Status UnknownFlag(std::string_view name, const std::vector<FlagSpec>& spe
       fmt::format("unknown flag '{}'; expected one of: {}", name, known));
 }
 
+// A flag whose value is KEY=... (--set KEY=VALUE, --grid KEY=V1,V2) given a value without '=':
+// most likely `--set run.duration 5m`, the key and value written as two arguments. When the next
+// argument looks like the value (not a flag, not a scenario file), suggests joining the two;
+// otherwise shows the form with the key given.
+absl::Status KeyWithoutValue(const FlagSpec& spec, const std::string& value,
+                             const std::string* next) {
+  const bool next_is_value = next != nullptr && !next->empty() && next->rfind("--", 0) != 0 &&
+                             !(next->size() >= 5 && next->compare(next->size() - 5, 5, ".toml") == 0);
+  std::string fix;
+  if (value.empty()) {
+    fix = spec.value_name;
+  } else if (next_is_value) {
+    fix = value + "=" + *next;
+  } else {
+    fix = value + spec.value_name.substr(spec.value_name.find('='));  // "run.seed=VALUE"
+  }
+  return absl::InvalidArgumentError(fmt::format("flag '{}' takes {}, got '{}'; write {} {}",
+                                                spec.name, spec.value_name, value, spec.name, fix));
+}
+
 }  // namespace
 
 std::string ParsedArgs::Value(const std::string& name, const std::string& fallback) const {
@@ -76,6 +96,9 @@ absl::StatusOr<ParsedArgs> ParseFlags(const std::vector<std::string>& args,
     } else {
       return absl::InvalidArgumentError(
           fmt::format("flag '{}' needs a value: {} {}", name, name, spec->value_name));
+    }
+    if (spec->value_name.find('=') != std::string::npos && value.find('=') == std::string::npos) {
+      return KeyWithoutValue(*spec, value, i + 1 < args.size() ? &args[i + 1] : nullptr);
     }
     parsed.flags[name].push_back(std::move(value));
   }

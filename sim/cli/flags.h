@@ -36,7 +36,9 @@ struct ParsedArgs {
 
 // Parses `args` (without the program and command names) against `specs`. Fails with
 // InvalidArgument on an unknown flag ("unknown flag '--polcy'; did you mean '--policy'?"), a missing
-// value, a value given to a switch, or a non-repeatable flag given twice. A separate value that
+// value, a value given to a switch, a non-repeatable flag given twice, or a value without '=' for a
+// flag whose value_name has one ("flag '--set' takes KEY=VALUE, got 'run.duration'; write --set
+// run.duration=5m" when the next argument is 5m). A separate value that
 // starts with "--" is taken for a forgotten value, not as one (`--out --seed 3`); write
 // `--name=--value` to pass such a value.
 absl::StatusOr<ParsedArgs> ParseFlags(const std::vector<std::string>& args,

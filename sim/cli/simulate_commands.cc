@@ -32,6 +32,7 @@
 #include "sim/simulate/cancellation.h"
 #include "sim/simulate/platform.h"
 #include "sim/simulate/runner.h"
+#include "sim/util/nearest_name.h"
 
 namespace ratesim {
 namespace {
@@ -112,17 +113,27 @@ absl::Status AddRegisteredPolicies(const std::vector<std::string>& labels, Scena
   return absl::OkStatus();
 }
 
-// Fails unless the scenario declares every label of `labels`.
+// Fails unless the scenario declares every label of `labels` (AddRegisteredPolicies has added the
+// registered ones), suggesting the nearest of the labels --policy and --policies accept: the
+// file's and the registered policies' names.
 absl::Status CheckLabels(const Scenario& scenario, const std::vector<std::string>& labels) {
   const std::vector<std::string> known = Labels(scenario);
   for (const std::string& label : labels) {
     if (std::find(known.begin(), known.end(), label) != known.end()) continue;
+    std::vector<std::string> accepted = known;
+    for (const PolicyInfo& info : Policies()) {
+      if (std::find(accepted.begin(), accepted.end(), info.name) == accepted.end()) {
+        accepted.push_back(info.name);
+      }
+    }
+    const std::optional<std::string> nearest = NearestName(label, accepted);
     std::string list;
     for (const std::string& name : known) list += (list.empty() ? "" : ", ") + name;
     return absl::InvalidArgumentError(fmt::format(
-        "unknown policy '{}': {} declares the policies {}, and no registered policy has that name "
+        "unknown policy '{}'{} {} declares the policies {}, and no registered policy has that name "
         "(`ratesim policies` lists them)",
-        label, scenario.path, list));
+        label, nearest ? fmt::format("; did you mean '{}'?", *nearest) : ":", scenario.path,
+        list));
   }
   return absl::OkStatus();
 }

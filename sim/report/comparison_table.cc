@@ -122,6 +122,11 @@ std::string PercentCi(const PolicyReplications& group, const RunMetric& metric) 
   return FormatPercentCi(estimate.mean, estimate.ci95);
 }
 
+std::string CountCi(const PolicyReplications& group, const RunMetric& metric) {
+  const MeanCi estimate = Estimate(group, metric);
+  return FormatCountCi(estimate.mean, estimate.ci95);
+}
+
 std::string LatencyCi(const PolicyReplications& group, const RunMetric& metric) {
   const MeanCi estimate = Estimate(group, metric);
   return FormatLatencyCi(estimate.mean, estimate.ci95);
@@ -135,6 +140,12 @@ RunMetric OfOrg(size_t org, std::optional<double> (*metric)(const SliceMetrics&)
   };
 }
 
+std::optional<double> Slice429(const SliceMetrics& slice) {
+  return static_cast<double>(slice.counts.r429());
+}
+std::optional<double> Slice503(const SliceMetrics& slice) {
+  return static_cast<double>(slice.counts.r503);
+}
 std::optional<double> SliceSuccess(const SliceMetrics& slice) { return SuccessShare(slice.counts); }
 std::optional<double> SliceP99(const SliceMetrics& slice) {
   return QuantileNs(slice.latency, 0.99);
@@ -203,7 +214,7 @@ std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, si
   const std::vector<size_t> orgs = OrgsToShow(first, max_orgs);
   const bool any_retries = AnyRun(groups, &OutcomeCounts::retries);
   std::vector<TextTable::Column> columns = {
-      {"org", Align::kLeft}, {"policy", Align::kLeft}, {"offered"}};
+      {"org", Align::kLeft}, {"policy", Align::kLeft}, {"offered"}, {"429"}, {"503"}};
   if (any_retries) columns.push_back({"retries"});
   columns.push_back({"success"});
   columns.push_back({"p99"});
@@ -212,7 +223,8 @@ std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, si
     for (const PolicyReplications& group : groups) {
       std::vector<std::string> row = {
           OrgName(first, org), group.policy,
-          MeanCount(group, [](const OutcomeCounts& c) { return c.offered; }, org)};
+          MeanCount(group, [](const OutcomeCounts& c) { return c.offered; }, org),
+          CountCi(group, OfOrg(org, Slice429)), CountCi(group, OfOrg(org, Slice503))};
       if (any_retries) {
         row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.retries; }, org));
       }

@@ -3,8 +3,9 @@
 // come from the histograms (p50/p99 of successful requests, p99 queue wait of started ones).
 //
 // With replications, a row per policy gives mean counts and, for each headline metric (success,
-// 429 and 503 shares of finished requests, p50, p99, p99 wait, utilisation; per org success and
-// p99), the mean over replications and its 95% confidence half-width: "97.1% ±0.4".
+// 429 and 503 shares of finished requests, p50, p99, p99 wait, utilisation; per org 429 and 503
+// counts, success and p99), the mean over replications and its 95% confidence half-width:
+// "97.1% ±0.4", "21 ±6".
 #ifndef RATESIM_SIM_REPORT_COMPARISON_TABLE_H_
 #define RATESIM_SIM_REPORT_COMPARISON_TABLE_H_
 

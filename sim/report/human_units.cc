@@ -54,6 +54,12 @@ std::string FormatPercentCi(double mean_share, double ci95_share) {
   return fmt::format("{} \u00b1{:.1f}", mean, ci95_share * 100.0);
 }
 
+std::string FormatCountCi(double mean, double ci95) {
+  if (!std::isfinite(mean)) return "-";
+  if (!std::isfinite(ci95)) return fmt::format("{:.0f}", mean);
+  return fmt::format("{:.0f} \u00b1{:.0f}", mean, ci95);
+}
+
 std::string FormatIndexCi(double mean, double ci95) {
   if (!std::isfinite(mean)) return "-";
   if (!std::isfinite(ci95)) return fmt::format("{:.3f}", mean);

@@ -23,6 +23,8 @@ std::string FormatPercent(double share);
 // Without a half-width (NaN: fewer than two values) just the estimate; "-" without an estimate.
 std::string FormatLatencyCi(double mean_ns, double ci95_ns);
 std::string FormatPercentCi(double mean_share, double ci95_share);
+// A mean count in whole requests, the half-width too: "21 ±6", "0 ±1"; "21" without a half-width.
+std::string FormatCountCi(double mean, double ci95);
 // An index in [0, 1] (Jain's fairness) with three decimals: "0.873", "0.873 ±0.012".
 std::string FormatIndexCi(double mean, double ci95);
 

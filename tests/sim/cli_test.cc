@@ -108,6 +108,12 @@ TEST(Cli, HelpListsEveryCommandAndExitsZero) {
   }
 }
 
+TEST(Cli, HelpMentionsTheTopLevelFlags) {
+  const Result r = Cli({"--help"});
+  EXPECT_TRUE(Contains(r.out, "\n  --version   print the version of ratesim\n"));
+  EXPECT_TRUE(Contains(r.out, "\n  --help, -h  show this help\n"));
+}
+
 TEST(Cli, VersionPrintsTheBuildVersion) {
   const Result r = Cli({"--version"});
   EXPECT_EQ(r.code, 0);
@@ -186,6 +192,63 @@ TEST(Cli, MalformedFlagsAreUsageErrors) {
   }
 }
 
+TEST(Cli, AKeyAndValueGivenAsTwoArgumentsSuggestsJoiningThem) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"run", "a.toml", "--set", "run.duration", "5m"},
+       "flag '--set' takes KEY=VALUE, got 'run.duration'; write --set run.duration=5m\n"},
+      {{"validate", "a.toml", "--set=run.duration", "5m"},
+       "flag '--set' takes KEY=VALUE, got 'run.duration'; write --set run.duration=5m\n"},
+      {{"sweep", "a.toml", "--grid", "limits.window", "1m,10m", "--out", "d"},
+       "flag '--grid' takes KEY=V1,V2, got 'limits.window'; write --grid limits.window=1m,10m\n"},
+      // The next argument is a flag or the scenario: show the form instead.
+      {{"compare", "a.toml", "--set", "run.duration", "--seed", "3"},
+       "flag '--set' takes KEY=VALUE, got 'run.duration'; write --set run.duration=VALUE\n"},
+      {{"run", "--set", "run.duration", "a.toml"},
+       "flag '--set' takes KEY=VALUE, got 'run.duration'; write --set run.duration=VALUE\n"},
+      {{"sweep", "a.toml", "--out", "d", "--grid", "limits.window"},
+       "flag '--grid' takes KEY=V1,V2, got 'limits.window'; write --grid limits.window=V1,V2\n"},
+      {{"run", "a.toml", "--set="}, "flag '--set' takes KEY=VALUE, got ''; write --set KEY=VALUE\n"},
+  };
+  for (const Case& c : cases) {
+    const Result r = Cli(c.args);
+    EXPECT_EQ(r.code, 2) << c.message;
+    EXPECT_TRUE(Contains(r.err, "error: " + c.message));
+    EXPECT_TRUE(Lacks(r.err, "unexpected argument"));
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+TEST_F(CliTest, AMisspeltPolicySuggestsTheNearestAcceptedName) {
+  // The file declares none and fifo-5s; codel is a registered policy.
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"run", tiny_, "--policy", "codle"}, "unknown policy 'codle'; did you mean 'codel'? "},
+      {{"compare", tiny_, "--policies", "none,codle"},
+       "unknown policy 'codle'; did you mean 'codel'? "},
+      {{"compare", tiny_, "--policies", "nnoe,codel"}, "unknown policy 'nnoe'; did you mean 'none'? "},
+      {{"run", tiny_, "--policy", "fifo5s"}, "unknown policy 'fifo5s'; did you mean 'fifo-5s'? "},
+      // Nothing near: the list and where to find the registered ones, as before.
+      {{"run", tiny_, "--policy", "frobnicate"},
+       "unknown policy 'frobnicate': " + tiny_ +
+           " declares the policies none, fifo-5s, and no registered policy has that name "
+           "(`ratesim policies` lists them)\n"},
+  };
+  for (const Case& c : cases) {
+    const Result r = Cli(c.args);
+    EXPECT_EQ(r.code, 2) << c.message;
+    EXPECT_TRUE(Contains(r.err, "error: " + c.message));
+    EXPECT_EQ(r.out, "");
+  }
+  EXPECT_TRUE(Lacks(Cli({"run", tiny_, "--policy", "frobnicate"}).err, "did you mean"));
+}
+
 TEST_F(CliTest, BadFlagValuesAreUsageErrorsAndWriteNothing) {
   const std::string out = Path("out");
   struct Case {
@@ -197,14 +260,16 @@ TEST_F(CliTest, BadFlagValuesAreUsageErrorsAndWriteNothing) {
        "'--seed' needs a whole number from 0 to 9223372036854775807, got '-1'"},
       {{"run", tiny_, "--seed=x1", "--out", out},
        "'--seed' needs a whole number from 0 to 9223372036854775807, got 'x1'"},
-      {{"run", tiny_, "--set", "run.seed", "--out", out}, "'--set' needs key=value, got 'run.seed'"},
+      {{"run", tiny_, "--set", "run.seed", "--out", out},
+       "flag '--set' takes KEY=VALUE, got 'run.seed'; write --set run.seed=VALUE"},
+      {{"run", tiny_, "--set", "=5m", "--out", out}, "'--set' needs key=value, got '=5m'"},
       {{"compare", tiny_, "--threads", "many", "--out", out}, "'--threads' needs a whole number"},
       {{"compare", tiny_, "--policies", "none,,fifo-5s", "--out", out}, "comma-separated list"},
       {{"compare", tiny_, "--policies", "none, none", "--out", out},
        "'--policies' lists 'none' more than once"},
       {{"compare", tiny_, "--out="}, "flag '--out' needs a directory"},
       {{"run", tiny_, "--policy", "fifo-9s", "--out", out},
-       "unknown policy 'fifo-9s': " + tiny_ +
+       "unknown policy 'fifo-9s'; did you mean 'fifo-5s'? " + tiny_ +
            " declares the policies none, fifo-5s, and no registered policy has that name"},
       {{"compare", tiny_, "--policies", "none,lifo", "--out", out}, "unknown policy 'lifo'"},
       {{"compare", tiny_, "--replications", "0", "--out", out},

@@ -435,7 +435,8 @@ TEST(ComparisonTable, BreaksRetriesDownByOrgWhenARunRetried) {
   options.replications = 2;
   const std::string text = ComparisonTable(replicated, options);
   const std::string replicated_orgs = text.substr(text.find("per org:"));
-  EXPECT_EQ(Cells(LineStartingWith(replicated_orgs, "acme ")).at(3), "7");
+  // After offered and the 429 and 503 means with their half-widths (20 ±0 each).
+  EXPECT_EQ(Cells(LineStartingWith(replicated_orgs, "acme ")).at(7), "7");
   EXPECT_NE(Lines(replicated_orgs).at(1).find("retries"), std::string::npos);
 }
 
@@ -834,12 +835,67 @@ TEST(ComparisonTable, BreaksDownByOrgWithReplications) {
   options.replications = 2;
   const std::string text = ComparisonTable(runs, options);
   const std::string orgs = text.substr(text.find("per org:"));
-  // t(0.975, 1) = 12.706: 85% ± 12.706 * 0.0707107 / sqrt(2) = ± 63.5 points.
+  EXPECT_EQ(Cells(Lines(orgs).at(1)),
+            (std::vector<std::string>{"org", "policy", "offered", "429", "503", "success", "p99"}));
+  // t(0.975, 1) = 12.706: 429s 10 and 10, so 10 ±0; 503s 10 and 0, so 5 ± 12.706 * 7.07107 /
+  // sqrt(2) = ± 63.5, shown in whole requests; success 85% ± 12.706 * 0.0707107 / sqrt(2) = ± 63.5
+  // points.
   EXPECT_EQ(Cells(LineStartingWith(orgs, "acme ")),
-            (std::vector<std::string>{"acme", "fifo", "100", "85.0%", "\u00b163.5", "2.00s",
-                                      "\u00b10.00"}));
+            (std::vector<std::string>{"acme", "fifo", "100", "10", "\u00b10", "5", "\u00b164",
+                                      "85.0%", "\u00b163.5", "2.00s", "\u00b10.00"}));
   // beta recorded no latency in any replication.
   EXPECT_EQ(Cells(LineStartingWith(orgs, "beta, inc ")).back(), "-");
+}
+
+TEST(ComparisonTable, ShowsEachOrgsMean429And503CountsWithReplications) {
+  // Three replications of two orgs. acme's 429s are request- and token-limited ones together:
+  // 4 + 3, 9 + 3 and 14 + 6 = 7, 12, 20; its 503s 10, 20, 33. beta's are the same in each.
+  std::vector<RunResult> runs = {MakeRun("fifo", 1), MakeRun("fifo", 1), MakeRun("fifo", 1)};
+  const int64_t r429_request[] = {4, 9, 14};
+  const int64_t r429_token[] = {3, 3, 6};
+  const int64_t r503[] = {10, 20, 33};
+  for (size_t r = 0; r < runs.size(); ++r) {
+    runs[r].seed = r + 1;
+    OutcomeCounts& acme = runs[r].metrics.per_org[0].counts;
+    acme.r429_request = r429_request[r];
+    acme.r429_token = r429_token[r];
+    acme.r503 = r503[r];
+    acme.ok = acme.offered - acme.r429() - acme.r503;
+  }
+  ComparisonTableOptions options;
+  options.replications = 3;
+  const std::string text = ComparisonTable(runs, options);
+  const std::string orgs = text.substr(text.find("per org:"));
+  // By hand: 429s mean 13, half-width 4.30265 * sqrt(43) / sqrt(3) = 16.3; 503s mean 21,
+  // half-width 4.30265 * sqrt(133) / sqrt(3) = 28.6.
+  EXPECT_NEAR(HalfWidth3(7, 12, 20), 16.29, 0.01);
+  EXPECT_NEAR(HalfWidth3(10, 20, 33), 28.65, 0.01);
+  const std::vector<std::string> acme = Cells(LineStartingWith(orgs, "acme "));
+  ASSERT_GE(acme.size(), 7u);
+  EXPECT_EQ(std::vector<std::string>(acme.begin() + 3, acme.begin() + 7),
+            (std::vector<std::string>{"13", "\u00b116", "21", "\u00b129"}));
+  // beta: 20 429s and 5 503s in every replication.
+  const std::vector<std::string> beta = Cells(LineStartingWith(orgs, "beta, inc "));
+  ASSERT_GE(beta.size(), 8u);
+  EXPECT_EQ(std::vector<std::string>(beta.begin() + 4, beta.begin() + 8),
+            (std::vector<std::string>{"20", "\u00b10", "5", "\u00b10"}));
+  // The same estimates as summary.json's.
+  const std::optional<Json> summary = ParseJson(SummaryJson(runs, 3));
+  ASSERT_TRUE(summary.has_value());
+  const Json& acme_json = (*summary)["policies"]["fifo"]["per_org"]["acme"];
+  EXPECT_EQ(acme.at(3), fmt::format("{:.0f}", acme_json["r429"]["mean"].number));
+  EXPECT_EQ(acme.at(4), fmt::format("\u00b1{:.0f}", acme_json["r429"]["ci95"].number));
+  EXPECT_EQ(acme.at(5), fmt::format("{:.0f}", acme_json["r503"]["mean"].number));
+  EXPECT_EQ(acme.at(6), fmt::format("\u00b1{:.0f}", acme_json["r503"]["ci95"].number));
+  // Still readable in 100 columns.
+  for (const std::string& line : Lines(orgs)) EXPECT_LE(line.size(), 100u) << line;
+}
+
+TEST(HumanUnits, CountEstimatesShowWholeRequests) {
+  EXPECT_EQ(FormatCountCi(21.4, 6.3), "21 \u00b16");
+  EXPECT_EQ(FormatCountCi(0.3, 0.6), "0 \u00b11");
+  EXPECT_EQ(FormatCountCi(53.0, std::nan("")), "53");
+  EXPECT_EQ(FormatCountCi(std::nan(""), std::nan("")), "-");
 }
 
 TEST(ComparisonTable, ReplicationsOfOneAreTheSingleRunTable) {

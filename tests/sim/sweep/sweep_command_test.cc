@@ -574,7 +574,8 @@ TEST_F(SweepCommandTest, MergeRefusesAShardCountBeyondWhatShardAllows) {
 TEST_F(SweepCommandTest, UsageErrorsExitTwoAndWriteNothing) {
   const std::string out = dir_ / "out";
   const std::pair<std::vector<std::string>, const char*> cases[] = {
-      {{"sweep", tiny_, "--grid", "limits.window", "--out", out}, "needs key=v1,v2"},
+      {{"sweep", tiny_, "--grid", "limits.window", "--out", out},
+       "flag '--grid' takes KEY=V1,V2, got 'limits.window'; write --grid limits.window=V1,V2"},
       {{"sweep", tiny_, "--grid", "limits.window=", "--out", out}, "has no values"},
       {{"sweep", tiny_, "--grid", "limits.window=1m,,2m", "--out", out}, "empty value"},
       {{"sweep", tiny_, "--grid", "limits.window=1m", "--grid", "limits.window=2m", "--out", out},
@@ -598,7 +599,9 @@ TEST_F(SweepCommandTest, UsageErrorsExitTwoAndWriteNothing) {
       {{"sweep", tiny_, "--replications", "0", "--out", out}, "'--replications'"},
       {{"sweep", tiny_, "--jobs", "-1", "--out", out}, "'--jobs'"},
       {{"sweep", tiny_, "--seed", "x", "--out", out}, "'--seed'"},
-      {{"sweep", tiny_, "--set", "novalue", "--out", out}, "'--set' needs key=value"},
+      {{"sweep", tiny_, "--set", "novalue", "--out", out},
+       "flag '--set' takes KEY=VALUE, got 'novalue'; write --set novalue=VALUE"},
+      {{"sweep", tiny_, "--set", "=3m", "--out", out}, "'--set' needs key=value, got '=3m'"},
       {{"sweep", tiny_, "--grid", "limits.window=1m,2m", "--set", "limits.window = 3m", "--out",
         out},
        "both set limits.window; drop one"},
