@@ -214,7 +214,7 @@ std::string Describe(const SweepDefinition& definition, const ShardSpec& shard, 
   if (definition.scenarios.size() > 1) {
     out += fmt::format(" and {} more scenario file(s)", definition.scenarios.size() - 1);
   }
-  out += fmt::format(": {} points", definition.points());
+  out += fmt::format(": {} point{}", definition.points(), definition.points() == 1 ? "" : "s");
   if (shard.count > 1)
     out += fmt::format(", shard {}/{} runs {}", shard.index, shard.count, points_run);
   if (definition.replications > 1) {

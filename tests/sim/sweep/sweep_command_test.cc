@@ -138,6 +138,13 @@ TEST_F(SweepCommandTest, WritesOneRowPerPointAndPolicyInGridOrder) {
   EXPECT_TRUE(Contains(json, R"("policy": "fifo-5s", "replications": 3, "offered": 40,)"));
 }
 
+TEST_F(SweepCommandTest, WithoutAGridTheScenarioAsWrittenIsOnePoint) {
+  const CliResult r = RunRatesim({"sweep", tiny_, "--out", dir_ / "one"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, tiny_ + ": 1 point\n")) << r.out;
+  EXPECT_TRUE(Contains(ReadFile(dir_ / "one/sweep.json"), R"("points": 1,)"));
+}
+
 TEST_F(SweepCommandTest, TheTerminalShowsEachScoreWithItsIntervalWhenReplicated) {
   const CliResult replicated = Sweep(dir_ / "rep", {"--replications", "3"});
   ASSERT_EQ(replicated.code, 0) << replicated.err;
