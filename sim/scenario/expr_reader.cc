@@ -190,5 +190,19 @@ std::vector<ParamSpec> OverridableParams(const FormulaInfo& formula, const Limit
   return specs;
 }
 
+std::vector<std::string> ReportedConstants(const FormulaInfo& formula, const LimitSpec& limits,
+                                           const toml::table& table) {
+  std::vector<std::string> keys;
+  if (formula.make_written == nullptr) return keys;
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    bool kept = name == "formula" || name == ExprFormula::kRequestsParam ||
+                name == ExprFormula::kTokensParam || limits.params.count(name) > 0;
+    for (const ParamSpec& spec : formula.params) kept = kept || spec.name == name;
+    if (!kept) keys.push_back(name);
+  }
+  return keys;
+}
+
 }  // namespace scenario_internal
 }  // namespace ratesim

@@ -169,5 +169,26 @@ TEST(ScenarioErrorText, ReportsAnUnusedConstantOnceNotAgainWhereAnOrgSetsIt) {
       "tokens_per_s, so it changes nothing; use it in an expression or remove it");
 }
 
+TEST(ScenarioErrorText, ReportsABadConstantOnceNotAgainWhereAnOrgOverridesIt) {
+  // `hold = "yes"` is the one mistake: the org's `hold = 0` overrides a constant [limits] does
+  // declare, so it is not also an unknown key.
+  const std::string text = Replaced(
+      "name = \"acme\"", "name = \"acme\"\nlimits = { hold = 0 }",
+      Replaced("headroom = 2", "headroom = 2\nhold = \"yes\"",
+               Replaced("\"headroom * ok_rps_1m\"", "\"hold > 0 ? ok_rps_1m : headroom * ok_rps_1m\"")));
+  EXPECT_EQ(ErrorOf(text),
+            "s.toml:9:8: error: 'hold' in [limits]: got a string; expected a number: in limit formula "
+            "'expr' every key beyond requests_per_s, tokens_per_s and the bounds is a constant of the "
+            "expressions");
+  // A key [limits] does not have is still unknown in an org's limits.
+  EXPECT_EQ(ErrorOf(Replaced("hold = 0", "hodl = 0", text)),
+            "s.toml:9:8: error: 'hold' in [limits]: got a string; expected a number: in limit formula "
+            "'expr' every key beyond requests_per_s, tokens_per_s and the bounds is a constant of the "
+            "expressions\n"
+            "s.toml:21:12: error: unknown key 'hodl' in 'limits' of [[orgs]]; expected one of: "
+            "requests_per_s, tokens_per_s, base_rpm, base_tpm, ceiling_rpm, ceiling_tpm, "
+            "capacity_share, headroom");
+}
+
 }  // namespace
 }  // namespace ratesim
