@@ -12,6 +12,7 @@
 
 #include "engine/expr_formula.h"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "sim/scenario/section_readers.h"
 #include "sim/util/nearest_name.h"
 
@@ -63,6 +64,28 @@ Location PlaceInExpression(const TableReader& reader, const toml::node& node, st
   return location;
 }
 
+// "; 'growth' is neither a variable nor a function; did you mean ...?" for an unknown name in an
+// expression. When the nearest name is a constant of [limits], the typo may as well be in the
+// constant's name (growht = 1.5 declared, growth used): both are named, with where it is declared.
+std::string UnknownNameFix(TableReader& reader, const std::string& token,
+                           const std::vector<std::string>& names) {
+  const std::optional<std::string> nearest = NearestName(token, names);
+  const std::vector<std::string> variables = ExprFormula::VariableNames();
+  const bool constant =
+      nearest && std::find(variables.begin(), variables.end(), *nearest) == variables.end();
+  if (!constant) {
+    return fmt::format("; '{}' is neither a variable nor a function{}", token,
+                       SuggestionFor(token, names, /*always_list=*/true));
+  }
+  const Location declared = reader.ValueLocation(*nearest);
+  const std::string where = declared.line > 0 && declared.origin == reader.diags().path()
+                                ? fmt::format("declared at line {}", declared.line)
+                                : fmt::format("set by {}", FormatLocation(declared));
+  return fmt::format("; '{}' is neither a variable nor a function; did you mean '{}' ({}), or should "
+                     "that constant be named '{}'? expected one of: {}",
+                     token, *nearest, where, token, fmt::join(names, ", "));
+}
+
 void ReportExpressionError(TableReader& reader, const ExprError& error, const std::string& text,
                            const std::vector<std::string>& names) {
   const toml::node& node = *reader.Find(error.param);
@@ -83,8 +106,7 @@ void ReportExpressionError(TableReader& reader, const ExprError& error, const st
   if (!by_muparser) {
     fix = "; " + error.fix;
   } else if (error.unknown_name) {
-    fix = fmt::format("; '{}' is neither a variable nor a function{}", error.token,
-                      SuggestionFor(error.token, names, /*always_list=*/true));
+    fix = UnknownNameFix(reader, error.token, names);
   } else {
     fix = "; fix the expression (muparser syntax: min(a, b), a^b, a > b ? a : b; see `ratesim formulas`)";
   }

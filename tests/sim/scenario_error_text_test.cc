@@ -190,5 +190,27 @@ TEST(ScenarioErrorText, ReportsABadConstantOnceNotAgainWhereAnOrgOverridesIt) {
             "capacity_share, headroom");
 }
 
+TEST(ScenarioErrorText, AsksWhetherAConstantOrTheExpressionIsMisspelt) {
+  // The expression says `growth`, the constant is declared `growht`: either may be the typo.
+  const std::string text =
+      Replaced("\"headroom * ok_rps_1m\"", "\"growth * headroom * ok_rps_1m\"",
+               Replaced("headroom = 2", "headroom = 2\ngrowht = 1.5"));
+  const std::string error = ErrorOf(text);
+  EXPECT_EQ(error.substr(0, error.find(" expected one of: ")),
+            "s.toml:6:19: error: 'requests_per_s' in [limits]: column 1 of the expression: muparser: "
+            "Unexpected token \"growth\" found at position 0; 'growth' is neither a variable nor a "
+            "function; did you mean 'growht' (declared at line 9), or should that constant be named "
+            "'growth'?")
+      << error;
+  EXPECT_NE(error.find(" expected one of: rate_rps, "), std::string::npos) << error;
+  // Near a variable, the suggestion is the variable alone.
+  const std::string near_variable =
+      ErrorOf(Replaced("\"headroom * ok_rps_1m\"", "\"headroom * ok_rsp_1m\""));
+  EXPECT_NE(near_variable.find("'ok_rsp_1m' is neither a variable nor a function; did you mean "
+                               "'ok_rps_1m'? expected one of: "),
+            std::string::npos)
+      << near_variable;
+}
+
 }  // namespace
 }  // namespace ratesim
