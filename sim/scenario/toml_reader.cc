@@ -427,16 +427,27 @@ Location TableReader::ValueLocation(std::string_view key) const {
   return node == nullptr ? location_ : LocationOf(node->source(), location_);
 }
 
+void TableReader::MissingError(std::string_view key, const Location& at, std::string message) {
+  missing_.push_back({std::string(key), at, std::move(message)});
+}
+
 void TableReader::ReportUnknownKeys() {
-  if (accept_all_) return;
+  std::vector<std::string> explained;  // missing keys that an unknown key is a near miss of
   for (const auto& [key, node] : *table_) {
+    if (accept_all_) break;
     const std::string_view name = key.str();
     if (std::find(valid_.begin(), valid_.end(), name) != valid_.end()) continue;
     // A key added by --set has no position of its own; its value's origin names the override.
     const Location value_at = LocationOf(node.source(), location_);
     const Location at = value_at.line == 0 ? value_at : LocationOf(key.source(), value_at);
     diags_->Error(at, fmt::format("unknown key '{}' in {}{}", name, context_, SuggestionFor(name, valid_)));
+    if (const std::optional<std::string> nearest = NearestName(name, valid_)) explained.push_back(*nearest);
   }
+  for (MissingSection& missing : missing_) {
+    if (std::find(explained.begin(), explained.end(), missing.key) != explained.end()) continue;
+    diags_->Error(missing.at, std::move(missing.message));
+  }
+  missing_.clear();
 }
 
 void ForEachTable(TableReader& parent, std::string_view key, std::string_view element_context, Need need,
@@ -452,9 +463,11 @@ void ForEachTable(TableReader& parent, std::string_view key, std::string_view el
     if (need != Need::kRequired) return;
     // An empty array is reported where it was written: after `--set policies=[]` the file still
     // has its [[policies]], and the top of the file is not what to fix.
-    const Location at =
-        array != nullptr ? LocationOf(array->source(), parent.location()) : parent.location();
-    parent.diags().Error(at, std::string(missing_message));
+    if (array != nullptr) {
+      parent.diags().Error(LocationOf(array->source(), parent.location()), std::string(missing_message));
+    } else {
+      parent.MissingError(key, parent.location(), std::string(missing_message));
+    }
     return;
   }
   const Location array_at = LocationOf(array->source(), parent.location());

@@ -212,5 +212,19 @@ TEST(ScenarioErrorText, AsksWhetherAConstantOrTheExpressionIsMisspelt) {
       << near_variable;
 }
 
+TEST(ScenarioErrorText, ReportsAMisspeltSectionAsTheTypoNotAlsoAsMissing) {
+  // [[model]] for [[models]]: the unknown key, with its fix, is the one error; "no [[models]]"
+  // would come first (at 1:1) and send the user looking for a section they did write.
+  EXPECT_EQ(ErrorOf(Replaced("[[models]]", "[[model]]")),
+            "s.toml:10:3: error: unknown key 'model' in the top-level table; did you mean 'models'?");
+  EXPECT_EQ(ErrorOf(Replaced("[run]", "[runs]")),
+            "s.toml:1:2: error: unknown key 'runs' in the top-level table; did you mean 'run'?");
+  // A key that is not near the missing section leaves it missing.
+  EXPECT_EQ(ErrorOf(Replaced("[[models]]", "[[engines]]")),
+            "s.toml:1:1: error: no [[models]]; add at least one, with name, concurrency and service\n"
+            "s.toml:10:3: error: unknown key 'engines' in the top-level table; expected one of: title, "
+            "run, limits, models, traces, orgs, policies");
+}
+
 }  // namespace
 }  // namespace ratesim
