@@ -122,6 +122,17 @@ std::string_view LineBefore(std::string_view text, const toml::source_position& 
   return text.substr(start, std::min<size_t>(at.column - 1, end - start));
 }
 
+// The rest of the line of `text` whose part before an error's position is `line_before` (a view
+// into `text`, from LineBefore), from that position on; empty if `line_before` is.
+std::string_view LineRest(std::string_view text, std::string_view line_before) {
+  if (line_before.data() == nullptr) return {};
+  const size_t start = static_cast<size_t>(line_before.data() - text.data()) + line_before.size();
+  const size_t end = std::min(text.find('\n', start), text.size());
+  std::string_view rest = text.substr(start, end - start);
+  if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
+  return rest;
+}
+
 // "'base_rpm' in [limits]" for `number`, the number beyond the range of a double in `text` that
 // toml++ refused, ending at `end` (BeyondDoubleAtEnd). toml++ cannot hold it and names no key, so
 // the text is parsed again with 0 in its place, at the same position (and in the place of any
@@ -178,7 +189,7 @@ absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view so
   } catch (const toml::parse_error& e) {
     const Location at = LocationOf(e.source(), Location{std::string(source_path), 0, 0});
     const std::string_view line_before = LineBefore(text, e.source().begin);
-    std::string message = ExplainTomlError(e.description(), line_before);
+    std::string message = ExplainTomlError(e.description(), line_before, LineRest(text, line_before));
     if (const std::optional<std::string_view> number = BeyondDoubleAtEnd(line_before)) {
       if (const std::optional<std::string> key =
               KeyOfBeyondDouble(text, *number, source_path, e.source().begin)) {

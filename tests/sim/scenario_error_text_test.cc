@@ -226,5 +226,44 @@ TEST(ScenarioErrorText, ReportsAMisspeltSectionAsTheTypoNotAlsoAsMissing) {
             "run, limits, models, traces, orgs, policies");
 }
 
+TEST(ScenarioErrorText, SaysATextValueNeedsQuotes) {
+  EXPECT_EQ(ErrorOf("title = 60 RPM quickstart\n" + std::string(kExprScenario)),
+            "s.toml:1:12: error: Error while parsing key-value pair: expected a comment or whitespace, "
+            "saw 'R'; a text value needs quotes: title = \"60 RPM quickstart\"");
+  EXPECT_EQ(ErrorOf("title = quickstart # first\n" + std::string(kExprScenario)),
+            "s.toml:1:9: error: Error while parsing value: could not determine value type; a text "
+            "value needs quotes: title = \"quickstart\"");
+  EXPECT_EQ(ErrorOf(Replaced("dist = \"constant\"", "dist = constant")),
+            "s.toml:13:20: error: Error while parsing value: could not determine value type; a text "
+            "value needs quotes: dist = \"constant\"");
+}
+
+TEST(ScenarioErrorText, SaysAValueWithAUnitNeedsQuotes) {
+  EXPECT_EQ(ErrorOf(Replaced("duration = \"1m\"", "duration = 5m")),
+            "s.toml:2:13: error: Error while parsing decimal integer: expected digit, saw 'm'; a value "
+            "with a unit is text and needs quotes: duration = \"5m\"");
+  EXPECT_EQ(ErrorOf(Replaced("mean = \"1s\"", "mean = 1.5s")),
+            "s.toml:13:42: error: Error while parsing floating-point: expected decimal digit, saw 's'; "
+            "a value with a unit is text and needs quotes: mean = \"1.5s\"");
+  // Apart, in capitals, with '_': as units.h reads a rate.
+  EXPECT_EQ(ErrorOf(Replaced("rate = \"60rpm\"", "rate = 1_000 RPM")),
+            "s.toml:23:16: error: Error while parsing key-value pair: expected a comment or whitespace, "
+            "saw 'R'; a value with a unit is text and needs quotes: rate = \"1000rpm\"");
+}
+
+TEST(ScenarioErrorText, GivesNoQuotesHintWhereTheCauseIsUnclear) {
+  // A number that runs into no unit, a boolean meant as yes, a value with quotes already, a value
+  // in an array: toml++'s words alone.
+  EXPECT_EQ(ErrorOf(Replaced("headroom = 2", "headroom = 5e3x")),
+            "s.toml:8:15: error: Error while parsing floating-point: expected decimal digit, saw 'x'");
+  EXPECT_EQ(ErrorOf(Replaced("duration = \"1m\"", "duration = \"1m\"\ndrain = yes")),
+            "s.toml:3:9: error: Error while parsing value: could not determine value type");
+  EXPECT_EQ(ErrorOf("title = \"a\" b\n" + std::string(kExprScenario)),
+            "s.toml:1:13: error: Error while parsing key-value pair: expected a comment or whitespace, "
+            "saw 'b'");
+  EXPECT_EQ(ErrorOf(Replaced("duration = \"1m\"", "duration = \"1m\"\nx = [ 1m ]")),
+            "s.toml:3:8: error: Error while parsing decimal integer: expected digit, saw 'm'");
+}
+
 }  // namespace
 }  // namespace ratesim
