@@ -185,9 +185,7 @@ TEST(ScenarioErrorText, ReportsABadConstantOnceNotAgainWhereAnOrgOverridesIt) {
             "s.toml:9:8: error: 'hold' in [limits]: got a string; expected a number: in limit formula "
             "'expr' every key beyond requests_per_s, tokens_per_s and the bounds is a constant of the "
             "expressions\n"
-            "s.toml:21:12: error: unknown key 'hodl' in 'limits' of [[orgs]]; expected one of: "
-            "requests_per_s, tokens_per_s, base_rpm, base_tpm, ceiling_rpm, ceiling_tpm, "
-            "capacity_share, headroom");
+            "s.toml:21:12: error: unknown key 'hodl' in 'limits' of [[orgs]]; did you mean 'hold'?");
 }
 
 TEST(ScenarioErrorText, AsksWhetherAConstantOrTheExpressionIsMisspelt) {
