@@ -67,13 +67,15 @@ Location PlaceInExpression(const TableReader& reader, const toml::node& node, st
 // "; 'growth' is neither a variable nor a function; did you mean ...?" for an unknown name in an
 // expression. When the nearest name is a constant of [limits], the typo may as well be in the
 // constant's name (growht = 1.5 declared, growth used): both are named, with where it is declared.
+// Not when the expression was typed on the command line against a constant of the file: the
+// new text is the likely typo.
 std::string UnknownNameFix(TableReader& reader, const std::string& token,
-                           const std::vector<std::string>& names) {
+                           const std::vector<std::string>& names, bool expression_from_set) {
   const std::optional<std::string> nearest = NearestName(token, names);
   const std::vector<std::string> variables = ExprFormula::VariableNames();
   const bool constant =
       nearest && std::find(variables.begin(), variables.end(), *nearest) == variables.end();
-  if (!constant) {
+  if (!constant || (expression_from_set && !IsFromSet(*reader.Find(*nearest)))) {
     return fmt::format("; '{}' is neither a variable nor a function{}", token,
                        SuggestionFor(token, names, /*always_list=*/true));
   }
@@ -106,7 +108,7 @@ void ReportExpressionError(TableReader& reader, const ExprError& error, const st
   if (!by_muparser) {
     fix = "; " + error.fix;
   } else if (error.unknown_name) {
-    fix = UnknownNameFix(reader, error.token, names);
+    fix = UnknownNameFix(reader, error.token, names, IsFromSet(node));
   } else {
     fix = "; fix the expression (muparser syntax: min(a, b), a^b, a > b ? a : b; see `ratesim formulas`)";
   }
