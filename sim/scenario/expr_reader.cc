@@ -12,6 +12,7 @@
 
 #include "engine/expr_formula.h"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "sim/scenario/section_readers.h"
 #include "sim/util/nearest_name.h"
 
@@ -63,6 +64,30 @@ Location PlaceInExpression(const TableReader& reader, const toml::node& node, st
   return location;
 }
 
+// "; 'growth' is neither a variable nor a function; did you mean ...?" for an unknown name in an
+// expression. When the nearest name is a constant of [limits], the typo may as well be in the
+// constant's name (growht = 1.5 declared, growth used): both are named, with where it is declared.
+// Not when the expression was typed on the command line against a constant of the file: the
+// new text is the likely typo.
+std::string UnknownNameFix(TableReader& reader, const std::string& token,
+                           const std::vector<std::string>& names, bool expression_from_set) {
+  const std::optional<std::string> nearest = NearestName(token, names);
+  const std::vector<std::string> variables = ExprFormula::VariableNames();
+  const bool constant =
+      nearest && std::find(variables.begin(), variables.end(), *nearest) == variables.end();
+  if (!constant || (expression_from_set && !IsFromSet(*reader.Find(*nearest)))) {
+    return fmt::format("; '{}' is neither a variable nor a function{}", token,
+                       SuggestionFor(token, names, /*always_list=*/true));
+  }
+  const Location declared = reader.ValueLocation(*nearest);
+  const std::string where = declared.line > 0 && declared.origin == reader.diags().path()
+                                ? fmt::format("declared at line {}", declared.line)
+                                : fmt::format("set by {}", FormatLocation(declared));
+  return fmt::format("; '{}' is neither a variable nor a function; did you mean '{}' ({}), or should "
+                     "that constant be named '{}'? expected one of: {}",
+                     token, *nearest, where, token, fmt::join(names, ", "));
+}
+
 void ReportExpressionError(TableReader& reader, const ExprError& error, const std::string& text,
                            const std::vector<std::string>& names) {
   const toml::node& node = *reader.Find(error.param);
@@ -83,8 +108,7 @@ void ReportExpressionError(TableReader& reader, const ExprError& error, const st
   if (!by_muparser) {
     fix = "; " + error.fix;
   } else if (error.unknown_name) {
-    fix = fmt::format("; '{}' is neither a variable nor a function{}", error.token,
-                      SuggestionFor(error.token, names, /*always_list=*/true));
+    fix = UnknownNameFix(reader, error.token, names, IsFromSet(node));
   } else {
     fix = "; fix the expression (muparser syntax: min(a, b), a^b, a > b ? a : b; see `ratesim formulas`)";
   }
@@ -188,6 +212,20 @@ std::vector<ParamSpec> OverridableParams(const FormulaInfo& formula, const Limit
             [](const ParamSpec& a, const ParamSpec& b) { return a.name < b.name; });
   specs.insert(specs.end(), constants.begin(), constants.end());
   return specs;
+}
+
+std::vector<std::string> ReportedConstants(const FormulaInfo& formula, const LimitSpec& limits,
+                                           const toml::table& table) {
+  std::vector<std::string> keys;
+  if (formula.make_written == nullptr) return keys;
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    bool kept = name == "formula" || name == ExprFormula::kRequestsParam ||
+                name == ExprFormula::kTokensParam || limits.params.count(name) > 0;
+    for (const ParamSpec& spec : formula.params) kept = kept || spec.name == name;
+    if (!kept) keys.push_back(name);
+  }
+  return keys;
 }
 
 }  // namespace scenario_internal

@@ -64,6 +64,11 @@ std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& m
             // either.
             ReportConflicts(limits_reader, specs, scenario_limits.ParamsFor(org), owner,
                             LimitsTable(root));
+            if (const toml::table* declared = LimitsTable(root)) {
+              for (const std::string& key : ReportedConstants(*formula, scenario_limits, *declared)) {
+                limits_reader.Allow(key);
+              }
+            }
             limits_reader.ReportUnknownKeys();
           }
         }

@@ -44,7 +44,9 @@ RunSpec ReadRun(TableReader& root) {
   RunSpec run;
   const toml::table* table = root.Table("run", Need::kOptional, "a table");
   if (table == nullptr) {
-    if (root.Find("run") == nullptr) root.TableError("missing [run]; add [run] with duration = \"10m\"");
+    if (root.Find("run") == nullptr) {
+      root.MissingError("run", root.location(), "missing [run]; add [run] with duration = \"10m\"");
+    }
     return run;
   }
   TableReader reader = root.Child(*table, "[run]");

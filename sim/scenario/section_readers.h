@@ -48,6 +48,13 @@ void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& sp
 // the constants `limits` declares too (numbers only: the expressions are the scenario's).
 std::vector<ParamSpec> OverridableParams(const FormulaInfo& formula, const LimitSpec& limits);
 
+// The keys of `table` (the scenario's [limits]) that a written formula's reader reported as bad
+// constants (a string where a number belongs, a name taken by a variable) and so left out of
+// `limits`: an org that overrides one is not told again, as an unknown key, of the same mistake.
+// Empty for a formula of declared parameters only.
+std::vector<std::string> ReportedConstants(const FormulaInfo& formula, const LimitSpec& limits,
+                                           const toml::table& table);
+
 // [[models]]: at least one.
 std::vector<ModelSpec> ReadModels(TableReader& root);
 

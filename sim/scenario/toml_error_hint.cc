@@ -93,9 +93,116 @@ std::string ExplainRedefinition(const Redefinition& r, bool in_header) {
                      r.name, vowel ? "an" : "a", r.existing);
 }
 
+// toml++'s words (toml++ 3.x, impl/parser.inl) for a value it could not read: a number that runs
+// into a letter, and a value followed by more text or of no type at all.
+constexpr std::string_view kIntoLetter[] = {
+    "Error while parsing decimal integer: expected digit, saw '",
+    "Error while parsing floating-point: expected decimal digit, saw '"};
+constexpr std::string_view kMoreText = "Error while parsing key-value pair: expected a comment or whitespace";
+constexpr std::string_view kNoType = "Error while parsing value: could not determine value type";
+
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+std::string_view TrimSpace(std::string_view text) {
+  while (!text.empty() && IsSpace(text.front())) text.remove_prefix(1);
+  while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::string Lower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return lower;
+}
+
+// `value` as a quoted duration or rate ("5m", "60rpm") if it is a number and a unit, written
+// together (5m, 1.5s, 5min: whatever the letters, they follow the number as a unit would) or
+// apart with a unit ratesim knows (60 rpm); the number loses its '_' and a known unit its capitals,
+// which units.h does not read. Nullopt otherwise.
+std::optional<std::string> AsUnitValue(std::string_view value) {
+  size_t i = 0;
+  std::string number;
+  if (i < value.size() && (value[i] == '+' || value[i] == '-')) number += value[i++];
+  if (i >= value.size() || !IsDigit(value[i])) return std::nullopt;
+  bool point = false;
+  for (; i < value.size(); ++i) {
+    const char c = value[i];
+    if (IsDigit(c)) {
+      number += c;
+    } else if (c == '_' && IsDigit(number.back())) {
+      continue;
+    } else if (c == '.' && !point && IsDigit(number.back())) {
+      point = true;
+      number += c;
+    } else {
+      break;
+    }
+  }
+  if (!IsDigit(number.back())) return std::nullopt;
+  const size_t unit_start = i;
+  while (i < value.size() && IsSpace(value[i])) ++i;
+  const bool apart = i > unit_start;
+  const std::string_view unit = value.substr(i);
+  if (unit.empty()) return std::nullopt;
+  for (char c : unit) {
+    if (!IsLetter(c)) return std::nullopt;
+  }
+  const std::string lower = Lower(unit);
+  bool known = false;
+  for (std::string_view name : {"ns", "us", "ms", "s", "m", "h", "rpm", "rps"}) known = known || lower == name;
+  if (apart && !known) return std::nullopt;  // "2 cats" is words, not a quantity
+  return number + (known ? lower : std::string(unit));
+}
+
 }  // namespace
 
-std::string ExplainTomlError(std::string_view description, std::string_view line_before) {
+std::string UnquotedValueHint(std::string_view description, std::string_view line_before,
+                              std::string_view line_rest) {
+  const bool into_letter =
+      StartsWith(description, kIntoLetter[0]) || StartsWith(description, kIntoLetter[1]);
+  const bool words = StartsWith(description, kMoreText) || StartsWith(description, kNoType);
+  if (!into_letter && !words) return {};
+  // The key: after the last '=' before the error, back to the line's start or an inline table's
+  // '{' or ','. A bare key, dotted or not.
+  const size_t equals = line_before.rfind('=');
+  if (equals == std::string_view::npos) return {};
+  const size_t key_start = line_before.find_last_of("{,", equals);
+  const bool inline_table = key_start != std::string_view::npos;
+  const std::string_view key =
+      TrimSpace(line_before.substr(inline_table ? key_start + 1 : 0,
+                                   equals - (inline_table ? key_start + 1 : 0)));
+  if (key.empty()) return {};
+  for (char c : key) {
+    if (!IsLetter(c) && !IsDigit(c) && c != '_' && c != '-' && c != '.') return {};
+  }
+  // The value: to the end of the line or a comment, or in an inline table to the next ',' or '}'.
+  std::string line_value(line_before.substr(equals + 1));
+  line_value += line_rest;
+  std::string_view value = line_value;
+  const size_t end = inline_table ? value.find_first_of(",}") : value.find(" #");
+  value = TrimSpace(value.substr(0, end));
+  if (value.empty() || value.find_first_of("\"'{}[]=#") != std::string_view::npos) return {};
+  if (const std::optional<std::string> quantity = AsUnitValue(value)) {
+    return fmt::format("; a value with a unit is text and needs quotes: {} = \"{}\"", key, *quantity);
+  }
+  if (into_letter) return {};  // a number that runs into something other than a unit: 5e3x
+  const std::string lower = Lower(value);
+  for (std::string_view boolean : {"yes", "no", "on", "off"}) {
+    if (lower == boolean) return {};
+  }
+  return fmt::format("; a text value needs quotes: {} = \"{}\"", key, value);
+}
+
+std::string ExplainTomlError(std::string_view description, std::string_view line_before,
+                             std::string_view line_rest) {
   if (const std::optional<Redefinition> r = ParseRedefinition(description)) {
     return ExplainRedefinition(*r, description.substr(0, kInHeader.size()) == kInHeader);
   }
@@ -109,7 +216,7 @@ std::string ExplainTomlError(std::string_view description, std::string_view line
       return fmt::format("{} is too large for an integer; the largest is {}", text, INT64_MAX);
     }
   }
-  return std::string(description);
+  return std::string(description) + UnquotedValueHint(description, line_before, line_rest);
 }
 
 bool IsBeyondDouble(std::string_view text) {

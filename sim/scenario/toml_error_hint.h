@@ -13,10 +13,22 @@ namespace scenario_internal {
 
 // The message to show for toml++'s `description` of a syntax error: for a key set twice, a table
 // header written [x] where [[x]] was meant (or the other way round), an integer out of 64 bits and a
-// number out of range of a double, "<what is wrong>; <what to do>"; for anything else,
-// `description` itself. `line_before` is the text of the error's line before its position, if
-// known: toml++ quotes a number without its sign and '_', which are taken back from there.
-std::string ExplainTomlError(std::string_view description, std::string_view line_before = {});
+// number out of range of a double, "<what is wrong>; <what to do>"; for a value written without
+// the quotes it needs, `description` with UnquotedValueHint; for anything else, `description`
+// itself. `line_before` is the text of the error's line before its position, if known: toml++
+// quotes a number without its sign and '_', which are taken back from there. `line_rest` is the
+// rest of that line, from the position on.
+std::string ExplainTomlError(std::string_view description, std::string_view line_before = {},
+                             std::string_view line_rest = {});
+
+// `; a value with a unit is text and needs quotes: duration = "5m"` or `; a text value needs
+// quotes: title = "60 RPM quickstart"` when toml++ stopped inside the value of a `key = value`
+// (on a line of its own or in an inline table) that is a number with a unit, or words, written
+// without quotes, which the error's `description` confirms (toml++ read a number and met a letter,
+// or read a value and met more words, or could not tell the value's type). Empty otherwise: the
+// value has quotes or brackets, or is yes/no/on/off (a boolean is meant, not text).
+std::string UnquotedValueHint(std::string_view description, std::string_view line_before,
+                              std::string_view line_rest);
 
 // Whether `text` is a decimal number as TOML writes one (a sign, digits with '_' between, a
 // fraction, an exponent) too large in magnitude for a double, which TOML cannot hold: 1e400.

@@ -122,6 +122,17 @@ std::string_view LineBefore(std::string_view text, const toml::source_position& 
   return text.substr(start, std::min<size_t>(at.column - 1, end - start));
 }
 
+// The rest of the line of `text` whose part before an error's position is `line_before` (a view
+// into `text`, from LineBefore), from that position on; empty if `line_before` is.
+std::string_view LineRest(std::string_view text, std::string_view line_before) {
+  if (line_before.data() == nullptr) return {};
+  const size_t start = static_cast<size_t>(line_before.data() - text.data()) + line_before.size();
+  const size_t end = std::min(text.find('\n', start), text.size());
+  std::string_view rest = text.substr(start, end - start);
+  if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
+  return rest;
+}
+
 // "'base_rpm' in [limits]" for `number`, the number beyond the range of a double in `text` that
 // toml++ refused, ending at `end` (BeyondDoubleAtEnd). toml++ cannot hold it and names no key, so
 // the text is parsed again with 0 in its place, at the same position (and in the place of any
@@ -178,7 +189,7 @@ absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view so
   } catch (const toml::parse_error& e) {
     const Location at = LocationOf(e.source(), Location{std::string(source_path), 0, 0});
     const std::string_view line_before = LineBefore(text, e.source().begin);
-    std::string message = ExplainTomlError(e.description(), line_before);
+    std::string message = ExplainTomlError(e.description(), line_before, LineRest(text, line_before));
     if (const std::optional<std::string_view> number = BeyondDoubleAtEnd(line_before)) {
       if (const std::optional<std::string> key =
               KeyOfBeyondDouble(text, *number, source_path, e.source().begin)) {
@@ -427,16 +438,27 @@ Location TableReader::ValueLocation(std::string_view key) const {
   return node == nullptr ? location_ : LocationOf(node->source(), location_);
 }
 
+void TableReader::MissingError(std::string_view key, const Location& at, std::string message) {
+  missing_.push_back({std::string(key), at, std::move(message)});
+}
+
 void TableReader::ReportUnknownKeys() {
-  if (accept_all_) return;
+  std::vector<std::string> explained;  // missing keys that an unknown key is a near miss of
   for (const auto& [key, node] : *table_) {
+    if (accept_all_) break;
     const std::string_view name = key.str();
     if (std::find(valid_.begin(), valid_.end(), name) != valid_.end()) continue;
     // A key added by --set has no position of its own; its value's origin names the override.
     const Location value_at = LocationOf(node.source(), location_);
     const Location at = value_at.line == 0 ? value_at : LocationOf(key.source(), value_at);
     diags_->Error(at, fmt::format("unknown key '{}' in {}{}", name, context_, SuggestionFor(name, valid_)));
+    if (const std::optional<std::string> nearest = NearestName(name, valid_)) explained.push_back(*nearest);
   }
+  for (MissingSection& missing : missing_) {
+    if (std::find(explained.begin(), explained.end(), missing.key) != explained.end()) continue;
+    diags_->Error(missing.at, std::move(missing.message));
+  }
+  missing_.clear();
 }
 
 void ForEachTable(TableReader& parent, std::string_view key, std::string_view element_context, Need need,
@@ -452,9 +474,11 @@ void ForEachTable(TableReader& parent, std::string_view key, std::string_view el
     if (need != Need::kRequired) return;
     // An empty array is reported where it was written: after `--set policies=[]` the file still
     // has its [[policies]], and the top of the file is not what to fix.
-    const Location at =
-        array != nullptr ? LocationOf(array->source(), parent.location()) : parent.location();
-    parent.diags().Error(at, std::string(missing_message));
+    if (array != nullptr) {
+      parent.diags().Error(LocationOf(array->source(), parent.location()), std::string(missing_message));
+    } else {
+      parent.MissingError(key, parent.location(), std::string(missing_message));
+    }
     return;
   }
   const Location array_at = LocationOf(array->source(), parent.location());

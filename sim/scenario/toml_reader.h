@@ -96,7 +96,14 @@ class TableReader {
   // Where the value of `key` is, or the table's location if absent.
   Location ValueLocation(std::string_view key) const;
 
-  // Reports every key present that was never made valid, suggesting the nearest valid key.
+  // Reports `message` at `at` for the required `key`, which the table lacks, when ReportUnknownKeys
+  // runs; or not at all if the table has an unknown key whose nearest valid one is `key`
+  // ([[model]] for [[models]]): that key's error names the mistake and its fix, and "no [[models]]"
+  // would report the same mistake a second time, and first. REQUIRES: ReportUnknownKeys follows.
+  void MissingError(std::string_view key, const Location& at, std::string message);
+
+  // Reports every key present that was never made valid, suggesting the nearest valid key; then
+  // the errors of MissingError that no such key explains.
   void ReportUnknownKeys();
   // Makes every key valid: after an error (an unknown `type`, say) that leaves the valid keys unknown.
   void AcceptAllKeys() { accept_all_ = true; }
@@ -109,6 +116,12 @@ class TableReader {
   Diagnostics* diags_;
   Location location_;
   std::vector<std::string> valid_;  // in the order made valid, for suggestions
+  struct MissingSection {
+    std::string key;
+    Location at;
+    std::string message;
+  };
+  std::vector<MissingSection> missing_;  // for ReportUnknownKeys, from MissingError
   bool accept_all_ = false;
 };
 

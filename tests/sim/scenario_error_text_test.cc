@@ -169,5 +169,99 @@ TEST(ScenarioErrorText, ReportsAnUnusedConstantOnceNotAgainWhereAnOrgSetsIt) {
       "tokens_per_s, so it changes nothing; use it in an expression or remove it");
 }
 
+TEST(ScenarioErrorText, ReportsABadConstantOnceNotAgainWhereAnOrgOverridesIt) {
+  // `hold = "yes"` is the one mistake: the org's `hold = 0` overrides a constant [limits] does
+  // declare, so it is not also an unknown key.
+  const std::string text = Replaced(
+      "name = \"acme\"", "name = \"acme\"\nlimits = { hold = 0 }",
+      Replaced("headroom = 2", "headroom = 2\nhold = \"yes\"",
+               Replaced("\"headroom * ok_rps_1m\"", "\"hold > 0 ? ok_rps_1m : headroom * ok_rps_1m\"")));
+  EXPECT_EQ(ErrorOf(text),
+            "s.toml:9:8: error: 'hold' in [limits]: got a string; expected a number: in limit formula "
+            "'expr' every key beyond requests_per_s, tokens_per_s and the bounds is a constant of the "
+            "expressions");
+  // A key [limits] does not have is still unknown in an org's limits.
+  EXPECT_EQ(ErrorOf(Replaced("hold = 0", "hodl = 0", text)),
+            "s.toml:9:8: error: 'hold' in [limits]: got a string; expected a number: in limit formula "
+            "'expr' every key beyond requests_per_s, tokens_per_s and the bounds is a constant of the "
+            "expressions\n"
+            "s.toml:21:12: error: unknown key 'hodl' in 'limits' of [[orgs]]; did you mean 'hold'?");
+}
+
+TEST(ScenarioErrorText, AsksWhetherAConstantOrTheExpressionIsMisspelt) {
+  // The expression says `growth`, the constant is declared `growht`: either may be the typo.
+  const std::string text =
+      Replaced("\"headroom * ok_rps_1m\"", "\"growth * headroom * ok_rps_1m\"",
+               Replaced("headroom = 2", "headroom = 2\ngrowht = 1.5"));
+  const std::string error = ErrorOf(text);
+  EXPECT_EQ(error.substr(0, error.find(" expected one of: ")),
+            "s.toml:6:19: error: 'requests_per_s' in [limits]: column 1 of the expression: muparser: "
+            "Unexpected token \"growth\" found at position 0; 'growth' is neither a variable nor a "
+            "function; did you mean 'growht' (declared at line 9), or should that constant be named "
+            "'growth'?")
+      << error;
+  EXPECT_NE(error.find(" expected one of: rate_rps, "), std::string::npos) << error;
+  // Near a variable, the suggestion is the variable alone.
+  const std::string near_variable =
+      ErrorOf(Replaced("\"headroom * ok_rps_1m\"", "\"headroom * ok_rsp_1m\""));
+  EXPECT_NE(near_variable.find("'ok_rsp_1m' is neither a variable nor a function; did you mean "
+                               "'ok_rps_1m'? expected one of: "),
+            std::string::npos)
+      << near_variable;
+}
+
+TEST(ScenarioErrorText, ReportsAMisspeltSectionAsTheTypoNotAlsoAsMissing) {
+  // [[model]] for [[models]]: the unknown key, with its fix, is the one error; "no [[models]]"
+  // would come first (at 1:1) and send the user looking for a section they did write.
+  EXPECT_EQ(ErrorOf(Replaced("[[models]]", "[[model]]")),
+            "s.toml:10:3: error: unknown key 'model' in the top-level table; did you mean 'models'?");
+  EXPECT_EQ(ErrorOf(Replaced("[run]", "[runs]")),
+            "s.toml:1:2: error: unknown key 'runs' in the top-level table; did you mean 'run'?");
+  // A key that is not near the missing section leaves it missing.
+  EXPECT_EQ(ErrorOf(Replaced("[[models]]", "[[engines]]")),
+            "s.toml:1:1: error: no [[models]]; add at least one, with name, concurrency and service\n"
+            "s.toml:10:3: error: unknown key 'engines' in the top-level table; expected one of: title, "
+            "run, limits, models, traces, orgs, policies");
+}
+
+TEST(ScenarioErrorText, SaysATextValueNeedsQuotes) {
+  EXPECT_EQ(ErrorOf("title = 60 RPM quickstart\n" + std::string(kExprScenario)),
+            "s.toml:1:12: error: Error while parsing key-value pair: expected a comment or whitespace, "
+            "saw 'R'; a text value needs quotes: title = \"60 RPM quickstart\"");
+  EXPECT_EQ(ErrorOf("title = quickstart # first\n" + std::string(kExprScenario)),
+            "s.toml:1:9: error: Error while parsing value: could not determine value type; a text "
+            "value needs quotes: title = \"quickstart\"");
+  EXPECT_EQ(ErrorOf(Replaced("dist = \"constant\"", "dist = constant")),
+            "s.toml:13:20: error: Error while parsing value: could not determine value type; a text "
+            "value needs quotes: dist = \"constant\"");
+}
+
+TEST(ScenarioErrorText, SaysAValueWithAUnitNeedsQuotes) {
+  EXPECT_EQ(ErrorOf(Replaced("duration = \"1m\"", "duration = 5m")),
+            "s.toml:2:13: error: Error while parsing decimal integer: expected digit, saw 'm'; a value "
+            "with a unit is text and needs quotes: duration = \"5m\"");
+  EXPECT_EQ(ErrorOf(Replaced("mean = \"1s\"", "mean = 1.5s")),
+            "s.toml:13:42: error: Error while parsing floating-point: expected decimal digit, saw 's'; "
+            "a value with a unit is text and needs quotes: mean = \"1.5s\"");
+  // Apart, in capitals, with '_': as units.h reads a rate.
+  EXPECT_EQ(ErrorOf(Replaced("rate = \"60rpm\"", "rate = 1_000 RPM")),
+            "s.toml:23:16: error: Error while parsing key-value pair: expected a comment or whitespace, "
+            "saw 'R'; a value with a unit is text and needs quotes: rate = \"1000rpm\"");
+}
+
+TEST(ScenarioErrorText, GivesNoQuotesHintWhereTheCauseIsUnclear) {
+  // A number that runs into no unit, a boolean meant as yes, a value with quotes already, a value
+  // in an array: toml++'s words alone.
+  EXPECT_EQ(ErrorOf(Replaced("headroom = 2", "headroom = 5e3x")),
+            "s.toml:8:15: error: Error while parsing floating-point: expected decimal digit, saw 'x'");
+  EXPECT_EQ(ErrorOf(Replaced("duration = \"1m\"", "duration = \"1m\"\ndrain = yes")),
+            "s.toml:3:9: error: Error while parsing value: could not determine value type");
+  EXPECT_EQ(ErrorOf("title = \"a\" b\n" + std::string(kExprScenario)),
+            "s.toml:1:13: error: Error while parsing key-value pair: expected a comment or whitespace, "
+            "saw 'b'");
+  EXPECT_EQ(ErrorOf(Replaced("duration = \"1m\"", "duration = \"1m\"\nx = [ 1m ]")),
+            "s.toml:3:8: error: Error while parsing decimal integer: expected digit, saw 'm'");
+}
+
 }  // namespace
 }  // namespace ratesim
