@@ -132,12 +132,12 @@ std::string_view KnownUnit(std::string_view word) {
     if (word == name) return name;
   }
   static constexpr std::pair<std::string_view, std::string_view> kSpellings[] = {
-      {"nsec", "ns"},   {"nanosecond", "ns"},  {"nanoseconds", "ns"},  {"usec", "us"},
-      {"microsecond", "us"}, {"microseconds", "us"}, {"msec", "ms"},  {"msecs", "ms"},
-      {"millis", "ms"}, {"millisecond", "ms"}, {"milliseconds", "ms"}, {"sec", "s"},
-      {"secs", "s"},    {"second", "s"},       {"seconds", "s"},       {"min", "m"},
-      {"mins", "m"},    {"minute", "m"},       {"minutes", "m"},       {"hr", "h"},
-      {"hrs", "h"},     {"hour", "h"},         {"hours", "h"},
+      {"nsec", "ns"},        {"nanosecond", "ns"},   {"nanoseconds", "ns"},  {"usec", "us"},
+      {"microsecond", "us"}, {"microseconds", "us"}, {"msec", "ms"},         {"msecs", "ms"},
+      {"millis", "ms"},      {"millisecond", "ms"},  {"milliseconds", "ms"}, {"sec", "s"},
+      {"secs", "s"},         {"second", "s"},        {"seconds", "s"},       {"min", "m"},
+      {"mins", "m"},         {"minute", "m"},        {"minutes", "m"},       {"hr", "h"},
+      {"hrs", "h"},          {"hour", "h"},          {"hours", "h"},
   };
   for (const auto& [spelling, unit] : kSpellings) {
     if (word == spelling) return unit;
@@ -147,9 +147,9 @@ std::string_view KnownUnit(std::string_view word) {
 
 // `value` as a number and one word after it, together (5min) or apart (10 requests), or nullopt.
 struct NumberAndWord {
-  std::string number;      // without '_'
-  std::string_view word;   // letters only, not empty
-  bool apart = false;      // a space between them
+  std::string number;     // without '_'
+  std::string_view word;  // letters only, not empty
+  bool apart = false;     // a space between them
 };
 
 std::optional<NumberAndWord> SplitNumberAndWord(std::string_view value) {
