@@ -382,10 +382,16 @@ int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
     return Fail(context, kExitUsage, platform.status());
   }
   size_t streams = 0;
-  for (const OrgSpec& org : scenario->orgs) streams += org.traffic.size();
+  size_t copies = 0;  // orgs made by `copies`, said so that "401 orgs" from a file of two is clear
+  for (const OrgSpec& org : scenario->orgs) {
+    streams += org.traffic.size();
+    if (!org.copy_of.empty()) ++copies;
+  }
+  const std::string orgs = Count(scenario->orgs.size(), "org", "orgs") +
+                           (copies == 0 ? "" : fmt::format(" ({} of them copies)", copies));
   context.out << fmt::format(
       "OK: {}: {}, {}, {}, {}, {}\n", scenario->path,
-      Count(scenario->models.size(), "model", "models"), Count(scenario->orgs.size(), "org", "orgs"),
+      Count(scenario->models.size(), "model", "models"), orgs,
       Count(streams, "traffic stream", "traffic streams"),
       Count(scenario->policies.size(), "policy", "policies"),
       FormatDuration(scenario->run.duration));
