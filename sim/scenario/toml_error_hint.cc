@@ -100,6 +100,8 @@ constexpr std::string_view kIntoLetter[] = {
     "Error while parsing floating-point: expected decimal digit, saw '"};
 constexpr std::string_view kMoreText = "Error while parsing key-value pair: expected a comment or whitespace";
 constexpr std::string_view kNoType = "Error while parsing value: could not determine value type";
+// A value that starts as true or false would ("fast", "True"): toml++ reads it as a boolean.
+constexpr std::string_view kBoolean = "Error while parsing boolean: expected '";
 
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -168,7 +170,9 @@ std::string UnquotedValueHint(std::string_view description, std::string_view lin
                               std::string_view line_rest) {
   const bool into_letter =
       StartsWith(description, kIntoLetter[0]) || StartsWith(description, kIntoLetter[1]);
-  const bool words = StartsWith(description, kMoreText) || StartsWith(description, kNoType);
+  const bool as_boolean = StartsWith(description, kBoolean);
+  const bool words =
+      as_boolean || StartsWith(description, kMoreText) || StartsWith(description, kNoType);
   if (!into_letter && !words) return {};
   // The key: after the last '=' before the error, back to the line's start or an inline table's
   // '{' or ','. A bare key, dotted or not.
@@ -195,6 +199,13 @@ std::string UnquotedValueHint(std::string_view description, std::string_view lin
   }
   if (into_letter) return {};  // a number that runs into something other than a unit: 5e3x
   const std::string lower = Lower(value);
+  if (as_boolean) {
+    for (std::string_view word : {"true", "false"}) {
+      if (word.substr(0, lower.size()) == lower) {  // True, fals: a boolean is meant
+        return fmt::format("; a boolean is true or false, in lowercase: {} = {}", key, word);
+      }
+    }
+  }
   for (std::string_view boolean : {"yes", "no", "on", "off"}) {
     if (lower == boolean) return {};
   }
