@@ -4,8 +4,8 @@
 // through that the simulator cannot use shows up here, as a crash, a hang or nonsense.
 //
 // To stay fast (hundreds of runs a second) a run is cut to a minute, and a scenario whose traffic
-// could offer more than kMaxAttempts attempts in it, or whose autoscaler would wake more than
-// kMaxTicks times, is skipped: fuzzing the loader's limits is scenario_fuzzer's job, not this one's.
+// could offer more than kMostAttempts attempts in it, or whose autoscaler would wake more than
+// kMostTicks times, is skipped: fuzzing the loader's limits is scenario_fuzzer's job, not this one's.
 // The input is as scenario_fuzzer's (scenario_input.h).
 #include <algorithm>
 #include <cmath>
@@ -28,8 +28,8 @@ namespace ratesim {
 namespace {
 
 constexpr Nanos kLongestRun = 60 * kNanosPerSecond;
-constexpr double kMaxAttempts = 2000;
-constexpr double kMaxTicks = 1000;
+constexpr double kMostAttempts = 2000;
+constexpr double kMostTicks = 1000;
 
 // At most how many requests `traffic` offers in `duration` (roughly: a bound, not a count).
 double MostRequests(const TrafficSpec& traffic, Nanos duration) {
@@ -80,7 +80,7 @@ bool Small(const Scenario& scenario) {
                static_cast<double>(std::max<Nanos>(model.autoscaler.interval, 1));
     }
   }
-  return attempts <= kMaxAttempts && ticks <= kMaxTicks;
+  return attempts <= kMostAttempts && ticks <= kMostTicks;
 }
 
 void CheckCounts(const OutcomeCounts& c, const char* slice) {
