@@ -1,9 +1,13 @@
 // The one-second enforcement window, kept as a token bucket per dimension.
 //
 // DESIGN.md 1.1 asks: a request is within rate if, counting it, the key's within-rate requests in the
-// last second do not exceed rate × 1 s (and likewise for tokens). A token bucket of depth rate × 1 s,
-// refilled continuously at the rate, is that rule without keeping a log of timestamps: O(1) state,
-// O(1) work, and it composes exactly under lazy refill. Two details:
+// last second do not exceed rate × 1 s (and likewise for tokens), and allows a token bucket in place
+// of that log of timestamps. A bucket of depth rate × 1 s, refilled continuously at the rate, needs
+// O(1) state and work and composes exactly under lazy refill. Its rule is the same bound over every
+// interval, not only the last second: a request is within rate exactly when no interval ending at it
+// holds more than rate × (1 s + the interval's length), so one second may hold nearly twice the rate
+// (a full burst, then the refill) while a minute holds at most 61 seconds' worth
+// (tests/engine/token_bucket_oracle_test.cc). Two details:
 //  - A request costing more than the whole depth (a slow key: 30 RPM is 0.5 requests per second; a
 //    request larger than one second of tokens) fits when the bucket is full and leaves it in debt,
 //    so it is never starved and the long-run rate is still the rate.

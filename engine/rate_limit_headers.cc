@@ -26,14 +26,21 @@ std::string JsonEscape(std::string_view text) {
   return out;
 }
 
+// A request that waited in the buffer until it expired is answered when the window may have room
+// again: "retry after 0.000 s" would read as a mistake, so the body says so in words.
+std::string RetryAdvice(double reset_s) {
+  if (reset_s < 0.0005) return "a request fits your limit again now";
+  return fmt::format("retry after {:.3f} s", reset_s);
+}
+
 std::string FailureMessage(const Attribution& attribution, const RateLimitHeaders& headers,
                            std::string_view model) {
   switch (attribution.error_type) {
     case ErrorType::kDynamicRequestLimited:
       return fmt::format(
           "Request rate above your dynamic limit of {:.0f} RPM for {} while the model was busy. "
-          "Spread requests evenly, retry after {:.3f} s; sustained successful use raises the limit.",
-          headers.limit_rpm, model, headers.reset_s);
+          "Spread requests evenly, {}; sustained successful use raises the limit.",
+          headers.limit_rpm, model, RetryAdvice(headers.reset_s));
     case ErrorType::kDynamicTokenLimited:
       return fmt::format(
           "Token rate above your dynamic limit of {:.0f} TPM for {} while the model was busy. "

@@ -65,8 +65,9 @@ class Gateway {
       if (answer == now) {
         const ratesim::Ticket ticket = running_.begin()->second;
         running_.erase(running_.begin());
-        Print(now, ticket.request, "HTTP 200");
         engine_.Complete(ticket, kTokens, now, &effects_);
+        Print(now, ticket.request, "HTTP 200");
+        PrintHeaders(requests_[ticket.request].key, now);
       } else {
         engine_.Wake(model_, now, &effects_);
       }
@@ -86,11 +87,16 @@ class Gateway {
       Print(now, failure.ticket.request,
             "HTTP " + std::to_string(static_cast<int>(failure.attribution.status)) + " " +
                 ratesim::ErrorBody(failure.attribution, headers, "llama-3.3-70b"));
-      for (const auto& [name, value] : ratesim::HeaderLines(headers)) {
-        std::printf("           %s: %s\n", name.c_str(), value.c_str());
-      }
+      PrintHeaders(request.key, now);
     }
     effects_.Clear();
+  }
+
+  // Every response carries the org's rate-limit headers, a 200 too.
+  void PrintHeaders(ratesim::KeyId key, Nanos now) const {
+    for (const auto& [name, value] : ratesim::HeaderLines(engine_.Headers(key, now, kTokens))) {
+      std::printf("           %s: %s\n", name.c_str(), value.c_str());
+    }
   }
 
   void Print(Nanos now, uint64_t id, const std::string& what) const {

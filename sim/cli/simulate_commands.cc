@@ -19,6 +19,7 @@
 #include "sim/report/composition_warning.h"
 #include "sim/report/fail_reason_table.h"
 #include "sim/report/floor_warning.h"
+#include "sim/report/folded_copies.h"
 #include "sim/report/human_units.h"
 #include "sim/report/idle_stream_warning.h"
 #include "sim/report/non_finite_warning.h"
@@ -275,8 +276,11 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
 
   ComparisonTableOptions table;
   table.replications = request.replications;
+  // The per-org table shows an [[orgs]]'s copies as one row; everything else sees every org.
+  const std::optional<std::vector<RunResult>> folded = FoldCopies(*runs, scenario);
   context.out << Describe(scenario, request.replications) << "\n\n"
-              << ComparisonTable(*runs, table) << FailReasonTable(*runs, request.replications)
+              << ComparisonTable(folded ? *folded : *runs, table)
+              << FailReasonTable(*runs, request.replications)
               << PolicyVerdict(*runs, request.replications);
   context.err << NonFiniteRateWarning(*runs, request.replications, scenario.limits.formula);
   if (!metadata) return kExitOk;
@@ -382,10 +386,16 @@ int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
     return Fail(context, kExitUsage, platform.status());
   }
   size_t streams = 0;
-  for (const OrgSpec& org : scenario->orgs) streams += org.traffic.size();
+  size_t copies = 0;  // orgs made by `copies`, said so that "401 orgs" from a file of two is clear
+  for (const OrgSpec& org : scenario->orgs) {
+    streams += org.traffic.size();
+    if (!org.copy_of.empty()) ++copies;
+  }
+  const std::string orgs = Count(scenario->orgs.size(), "org", "orgs") +
+                           (copies == 0 ? "" : fmt::format(" ({} of them copies)", copies));
   context.out << fmt::format(
       "OK: {}: {}, {}, {}, {}, {}\n", scenario->path,
-      Count(scenario->models.size(), "model", "models"), Count(scenario->orgs.size(), "org", "orgs"),
+      Count(scenario->models.size(), "model", "models"), orgs,
       Count(streams, "traffic stream", "traffic streams"),
       Count(scenario->policies.size(), "policy", "policies"),
       FormatDuration(scenario->run.duration));

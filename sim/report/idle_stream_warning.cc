@@ -9,17 +9,44 @@ std::vector<IdleStream> IdleStreams(const Scenario& scenario) {
   const Nanos duration = scenario.run.duration;  // arrivals happen in [0, duration)
   const std::string end = fmt::format("the run's duration of {}", FormatDuration(duration));
   std::vector<IdleStream> idle;
-  for (const OrgSpec& org : scenario.orgs) {
-    for (const TrafficSpec& traffic : org.traffic) {
-      if (traffic.shape.start < duration) continue;
-      std::string stream = fmt::format("org '{}' to model '{}' ({}:{})", org.name, traffic.model,
-                                       scenario.path, traffic.pos.line);
+  const std::vector<OrgSpec>& orgs = scenario.orgs;
+  for (size_t first = 0; first < orgs.size();) {
+    // The copies of one [[orgs]] (consecutive, as ReadOrgs makes them) are warned of once a stream.
+    size_t group = 1;
+    while (!orgs[first].copy_of.empty() && first + group < orgs.size() &&
+           orgs[first + group].copy_of == orgs[first].copy_of) {
+      ++group;
+    }
+    const OrgSpec& org = orgs[first];
+    for (size_t t = 0; t < org.traffic.size(); ++t) {
+      // The earliest idle copy: with a stagger the later copies start later.
+      const TrafficSpec* earliest = nullptr;
+      size_t idle_copies = 0;
+      for (size_t c = first; c < first + group && t < orgs[c].traffic.size(); ++c) {
+        const TrafficSpec& traffic = orgs[c].traffic[t];
+        if (traffic.shape.start < duration) continue;
+        ++idle_copies;
+        if (earliest == nullptr) earliest = &traffic;
+      }
+      if (earliest == nullptr) continue;
+      const std::string where =
+          fmt::format("to model '{}' ({}:{})", earliest->model, scenario.path, earliest->pos.line);
+      std::string stream = org.copy_of.empty()
+                               ? fmt::format("org '{}' {}", org.name, where)
+                               : fmt::format("the copies of org '{}' {}", org.copy_of, where);
+      const std::string which =
+          org.copy_of.empty() || idle_copies == group
+              ? stream
+              : fmt::format("{} of the {} copies of org '{}' {}", idle_copies, group, org.copy_of,
+                            where);
       std::string warning =
-          fmt::format("warning: the traffic of {} starts at {}, at or after {}: it sends no "
+          fmt::format("warning: the traffic of {} starts at {}{}, at or after {}: it sends no "
                       "requests\n",
-                      stream, FormatDuration(traffic.shape.start), end);
+                      which, FormatDuration(earliest->shape.start), idle_copies > 1 ? " or later" : "",
+                      end);
       idle.push_back({std::move(stream), std::move(warning)});
     }
+    first += group;
   }
   for (const TraceSpec& trace : scenario.traces) {
     if (trace.census == nullptr) continue;  // not loaded: the run refuses it

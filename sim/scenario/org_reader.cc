@@ -16,6 +16,33 @@ const toml::table* LimitsTable(TableReader& root) {
   return limits == nullptr ? nullptr : limits->as_table();
 }
 
+// `time` + `by` (>= 0), or kNever where that is beyond what Nanos holds: a stream's start or stop
+// moved later.
+Nanos Later(Nanos time, Nanos by) { return time > kNever - by ? kNever : time + by; }
+
+// `copies` orgs like `org`, named "<name>-1" to "<name>-<copies>", copy k's streams moved
+// (k - 1) × stagger / copies later than written (start and stop): a stagger of a burst's period
+// spreads the copies' bursts evenly over it instead of firing them at once. Each copy is its own
+// org: its own keys, rates and random streams.
+void AddCopies(const OrgSpec& org, int64_t copies, Nanos stagger, TableReader& reader,
+               UniqueNames& names, std::vector<OrgSpec>& orgs) {
+  orgs.reserve(orgs.size() + static_cast<size_t>(copies));
+  for (int64_t k = 0; k < copies; ++k) {
+    OrgSpec copy = org;
+    copy.name = fmt::format("{}-{}", org.name, k + 1);
+    copy.copy_of = org.name;
+    copy.copies = copies;
+    // Exact: stagger × k / copies, without overflowing for any stagger a duration can hold.
+    const Nanos offset = static_cast<Nanos>(static_cast<__int128>(stagger) * k / copies);
+    for (TrafficSpec& traffic : copy.traffic) {
+      traffic.shape.start = Later(traffic.shape.start, offset);
+      traffic.shape.stop = Later(traffic.shape.stop, offset);
+    }
+    if (!org.name.empty()) names.Add(copy.name, reader, "copies");
+    orgs.push_back(std::move(copy));
+  }
+}
+
 }  // namespace
 
 std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& models,
@@ -79,8 +106,19 @@ std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& m
                      [&](TableReader& traffic_reader) {
                        org.traffic.push_back(ReadTraffic(traffic_reader, model_names));
                      });
+        const int64_t copies = reader.Integer("copies", Need::kOptional, 1, kMaxOrgCopies).value_or(1);
+        const std::optional<Nanos> stagger =
+            reader.Duration("stagger", Need::kOptional, Bound::kNonNegative);
+        if (stagger.has_value() && reader.Find("copies") == nullptr) {
+          reader.ValueError("stagger", "staggers the starts of an org's copies, and this org has none; "
+                                       "add copies = N, or remove it");
+        }
         reader.ReportUnknownKeys();
-        orgs.push_back(std::move(org));
+        if (reader.Find("copies") == nullptr) {
+          orgs.push_back(std::move(org));
+          return;
+        }
+        AddCopies(org, copies, stagger.value_or(0), reader, names, orgs);
       });
   return orgs;
 }

@@ -32,6 +32,9 @@ inline constexpr int64_t kMaxTokens = 1'000'000'000'000'000;
 inline constexpr int64_t kMaxBurstCount = 10'000'000;
 inline constexpr int64_t kMaxWorkers = 1'000'000;
 inline constexpr int64_t kMaxAttempts = 1'000;
+// The most orgs one [[orgs]] makes with `copies`: each holds its keys' state and per-org metrics,
+// about 2 KB (cron_fleet.toml with 100,000 copies for 30 s peaks at 200 MB).
+inline constexpr int64_t kMaxOrgCopies = 100'000;
 
 // A token count per request: fixed, or drawn from a lognormal with the given mean and coefficient of
 // variation, rounded to a whole number and clamped to [min, max].
@@ -184,6 +187,10 @@ struct OrgSpec {
   ParamValues limit_overrides;  // this org's changes to LimitSpec::params (validated; numbers only)
   std::vector<TrafficSpec> traffic;
   SourcePos pos;
+  // An org made by `copies = N` in [[orgs]] is named "<copy_of>-<k>", k from 1 to N; messages name
+  // the copies once, by copy_of. Empty for an org written once.
+  std::string copy_of;
+  int64_t copies = 1;  // N, for every copy
 };
 
 struct LimitSpec {

@@ -22,7 +22,7 @@ std::string DescribeOverrides(const ParamValues& overrides) {
 // The parameters of one formula the scenario makes, and whose they are.
 struct FormulaOwner {
   ParamValues params;
-  std::vector<std::string> orgs;  // empty: [limits] itself (every org without overrides)
+  std::vector<std::string> orgs;  // quoted; empty: [limits] itself (every org without overrides)
   std::string overrides;          // the orgs' overrides, described
 };
 
@@ -30,7 +30,7 @@ std::string OwnerName(const FormulaOwner& owner) {
   if (owner.orgs.empty()) return "[limits]";
   std::string orgs;
   for (const std::string& org : owner.orgs) {
-    orgs += fmt::format("{}'{}'", orgs.empty() ? "" : ", ", org);
+    orgs += fmt::format("{}{}", orgs.empty() ? "" : ", ", org);
   }
   return fmt::format("[limits] with the overrides of org{} {} ({})",
                      owner.orgs.size() > 1 ? "s" : "", orgs, owner.overrides);
@@ -54,10 +54,14 @@ std::vector<ScenarioFormula> ScenarioFormulas(const Scenario& scenario) {
     const auto same = std::find_if(owners.begin(), owners.end(), [&](const FormulaOwner& owner) {
       return owner.params == params;
     });
+    // The copies of one [[orgs]] are named once, by the name written there.
+    const std::string name = org.copy_of.empty()
+                                 ? fmt::format("'{}'", org.name)
+                                 : fmt::format("'{}' ({} copies)", org.copy_of, org.copies);
     if (same == owners.end()) {
-      owners.push_back({std::move(params), {org.name}, DescribeOverrides(org.limit_overrides)});
-    } else if (same != owners.begin()) {
-      same->orgs.push_back(org.name);
+      owners.push_back({std::move(params), {name}, DescribeOverrides(org.limit_overrides)});
+    } else if (same != owners.begin() && same->orgs.back() != name) {
+      same->orgs.push_back(name);
     }
   }
   std::vector<ScenarioFormula> formulas;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <limits>
 #include <optional>
+#include <utility>
 
 #include "fmt/format.h"
 
@@ -100,6 +101,7 @@ constexpr std::string_view kIntoLetter[] = {
     "Error while parsing floating-point: expected decimal digit, saw '"};
 constexpr std::string_view kMoreText = "Error while parsing key-value pair: expected a comment or whitespace";
 constexpr std::string_view kNoType = "Error while parsing value: could not determine value type";
+constexpr std::string_view kInlineMore = "Error while parsing inline table: expected comma or closing '}'";
 // A value that starts as true or false would ("fast", "True"): toml++ reads it as a boolean.
 constexpr std::string_view kBoolean = "Error while parsing boolean: expected '";
 
@@ -125,13 +127,37 @@ std::string Lower(std::string_view text) {
   return lower;
 }
 
-// `value` as a quoted duration or rate ("5m", "60rpm") if it is a number and a unit, written
-// together (5m, 1.5s, 5min: whatever the letters, they follow the number as a unit would) or
-// apart with a unit ratesim knows (60 rpm); the number loses its '_' and a known unit its capitals,
-// which units.h does not read. Nullopt otherwise.
-std::optional<std::string> AsUnitValue(std::string_view value) {
+// The unit units.h reads for `word` (lower case): itself if known, else the one a common spelling
+// means ("min", "seconds", "hrs"), else empty.
+std::string_view KnownUnit(std::string_view word) {
+  for (std::string_view name : {"ns", "us", "ms", "s", "m", "h", "rpm", "rps"}) {
+    if (word == name) return name;
+  }
+  static constexpr std::pair<std::string_view, std::string_view> kSpellings[] = {
+      {"nsec", "ns"},        {"nanosecond", "ns"},   {"nanoseconds", "ns"},  {"usec", "us"},
+      {"microsecond", "us"}, {"microseconds", "us"}, {"msec", "ms"},         {"msecs", "ms"},
+      {"millis", "ms"},      {"millisecond", "ms"},  {"milliseconds", "ms"}, {"sec", "s"},
+      {"secs", "s"},         {"second", "s"},        {"seconds", "s"},       {"min", "m"},
+      {"mins", "m"},         {"minute", "m"},        {"minutes", "m"},       {"hr", "h"},
+      {"hrs", "h"},          {"hour", "h"},          {"hours", "h"},
+  };
+  for (const auto& [spelling, unit] : kSpellings) {
+    if (word == spelling) return unit;
+  }
+  return {};
+}
+
+// `value` as a number and one word after it, together (5min) or apart (10 requests), or nullopt.
+struct NumberAndWord {
+  std::string number;     // without '_'
+  std::string_view word;  // letters only, not empty
+  bool apart = false;     // a space between them
+};
+
+std::optional<NumberAndWord> SplitNumberAndWord(std::string_view value) {
   size_t i = 0;
-  std::string number;
+  NumberAndWord split;
+  std::string& number = split.number;
   if (i < value.size() && (value[i] == '+' || value[i] == '-')) number += value[i++];
   if (i >= value.size() || !IsDigit(value[i])) return std::nullopt;
   bool point = false;
@@ -151,17 +177,25 @@ std::optional<std::string> AsUnitValue(std::string_view value) {
   if (!IsDigit(number.back())) return std::nullopt;
   const size_t unit_start = i;
   while (i < value.size() && IsSpace(value[i])) ++i;
-  const bool apart = i > unit_start;
-  const std::string_view unit = value.substr(i);
-  if (unit.empty()) return std::nullopt;
-  for (char c : unit) {
+  split.apart = i > unit_start;
+  split.word = value.substr(i);
+  if (split.word.empty()) return std::nullopt;
+  for (char c : split.word) {
     if (!IsLetter(c)) return std::nullopt;
   }
-  const std::string lower = Lower(unit);
-  bool known = false;
-  for (std::string_view name : {"ns", "us", "ms", "s", "m", "h", "rpm", "rps"}) known = known || lower == name;
-  if (apart && !known) return std::nullopt;  // "2 cats" is words, not a quantity
-  return number + (known ? lower : std::string(unit));
+  return split;
+}
+
+// `value` as a quoted duration or rate ("5m", "60rpm") if it is a number and a unit, written
+// together (5m, 1.5s, 5x: whatever the letters, they follow the number as a unit would) or apart
+// with a unit ratesim knows (60 rpm). The number loses its '_', and the unit its capitals and a
+// common spelling ("5min" is "5m"), which units.h does not read. Nullopt otherwise.
+std::optional<std::string> AsUnitValue(std::string_view value) {
+  const std::optional<NumberAndWord> split = SplitNumberAndWord(value);
+  if (!split) return std::nullopt;
+  const std::string_view known = KnownUnit(Lower(split->word));
+  if (split->apart && known.empty()) return std::nullopt;  // "10 requests" is words, not a quantity
+  return split->number + (known.empty() ? std::string(split->word) : std::string(known));
 }
 
 }  // namespace
@@ -171,8 +205,8 @@ std::string UnquotedValueHint(std::string_view description, std::string_view lin
   const bool into_letter =
       StartsWith(description, kIntoLetter[0]) || StartsWith(description, kIntoLetter[1]);
   const bool as_boolean = StartsWith(description, kBoolean);
-  const bool words =
-      as_boolean || StartsWith(description, kMoreText) || StartsWith(description, kNoType);
+  const bool words = as_boolean || StartsWith(description, kMoreText) ||
+                     StartsWith(description, kNoType) || StartsWith(description, kInlineMore);
   if (!into_letter && !words) return {};
   // The key: after the last '=' before the error, back to the line's start or an inline table's
   // '{' or ','. A bare key, dotted or not.
@@ -198,6 +232,11 @@ std::string UnquotedValueHint(std::string_view description, std::string_view lin
     return fmt::format("; a value with a unit is text and needs quotes: {} = \"{}\"", key, *quantity);
   }
   if (into_letter) return {};  // a number that runs into something other than a unit: 5e3x
+  // "count = 10 requests": a count with its noun, or a text; which one only the key's reader knows.
+  if (const std::optional<NumberAndWord> split = SplitNumberAndWord(value)) {
+    return fmt::format("; write {0} = {1} if it is a number, or {0} = \"{2}\" if it is text", key,
+                       split->number, value);
+  }
   const std::string lower = Lower(value);
   if (as_boolean) {
     for (std::string_view word : {"true", "false"}) {

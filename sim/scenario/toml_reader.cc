@@ -439,6 +439,10 @@ Location TableReader::ValueLocation(std::string_view key) const {
   return node == nullptr ? location_ : LocationOf(node->source(), location_);
 }
 
+TableReader::~TableReader() {
+  for (MissingSection& missing : missing_) diags_->Error(missing.at, std::move(missing.message));
+}
+
 void TableReader::MissingError(std::string_view key, const Location& at, std::string message) {
   missing_.push_back({std::string(key), at, std::move(message)});
 }

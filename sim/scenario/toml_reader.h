@@ -60,6 +60,12 @@ class TableReader {
   // `context` names the table in messages: "[run]", "[[models]]", "'service' of [[models]]".
   // `fallback` is used for the table's location if toml recorded none.
   TableReader(const toml::table& table, std::string context, Diagnostics& diags, const Location& fallback);
+  // Reports what MissingError holds if ReportUnknownKeys never ran, so that no error is lost.
+  ~TableReader();
+  TableReader(TableReader&&) = default;  // the moved-from reader holds nothing to report
+  TableReader& operator=(TableReader&&) = delete;
+  TableReader(const TableReader&) = delete;  // a copy would report held errors twice
+  TableReader& operator=(const TableReader&) = delete;
 
   const std::string& context() const { return context_; }
   const Location& location() const { return location_; }
@@ -99,7 +105,8 @@ class TableReader {
   // Reports `message` at `at` for the required `key`, which the table lacks, when ReportUnknownKeys
   // runs; or not at all if the table has an unknown key whose nearest valid one is `key`
   // ([[model]] for [[models]]): that key's error names the mistake and its fix, and "no [[models]]"
-  // would report the same mistake a second time, and first. REQUIRES: ReportUnknownKeys follows.
+  // would report the same mistake a second time, and first. Without ReportUnknownKeys the
+  // destructor reports it.
   void MissingError(std::string_view key, const Location& at, std::string message);
 
   // Reports every key present that was never made valid, suggesting the nearest valid key; then

@@ -14,7 +14,8 @@ double MeanServiceSeconds(const ServiceTime& service, double input, double outpu
 }
 
 // Builds formulas on demand: the scenario's own, shared by every org without overrides, and one
-// per org that overrides its parameters.
+// per org that overrides its parameters, or per [[orgs]] whose copies do (a formula keeps no
+// per-key state of its own, so sharing one changes nothing but memory).
 class FormulaBook {
  public:
   FormulaBook(const Scenario& scenario, Engine& engine) : scenario_(scenario), engine_(engine) {
@@ -28,7 +29,9 @@ class FormulaBook {
     const auto found = orgs_.find(org_name);
     const OrgSpec* org = found == orgs_.end() ? nullptr : found->second;
     const bool own = org != nullptr && !org->limit_overrides.empty();
-    const std::string book_key = own ? std::string(org_name) : std::string();
+    // A copy's template name is no org's (the loader reserves it), so it cannot clash.
+    const std::string book_key =
+        !own ? std::string() : std::string(org->copy_of.empty() ? org_name : org->copy_of);
     if (auto it = ids_.find(book_key); it != ids_.end()) return it->second;
     const ParamValues params = own ? scenario_.limits.ParamsFor(*org) : scenario_.limits.params;
     absl::StatusOr<std::unique_ptr<LimitFormula>> formula =

@@ -211,6 +211,18 @@ TEST(Headers, ErrorBodyOfARequestLimited429) {
   EXPECT_NE(body.find("60 RPM"), std::string::npos) << body;
 }
 
+TEST(Headers, ErrorBodyOfARequestLimited429SaysWhenToRetry) {
+  RateLimitHeaders headers = SampleHeaders();
+  const std::string later = ErrorBody(AttributeFailure(RateClass::kOverRequests), headers, "m");
+  EXPECT_NE(later.find("retry after 0.750 s"), std::string::npos) << later;
+
+  // Answered after the window refilled (a request that expired in the buffer): no "after 0.000 s".
+  headers.reset_s = 0.0004;
+  const std::string now = ErrorBody(AttributeFailure(RateClass::kOverRequests), headers, "m");
+  EXPECT_EQ(now.find("retry after"), std::string::npos) << now;
+  EXPECT_NE(now.find("fits your limit again now"), std::string::npos) << now;
+}
+
 TEST(Headers, ErrorBodyOfATokenLimited429) {
   const std::string body =
       ErrorBody(AttributeFailure(RateClass::kOverTokens), SampleHeaders(), "llama-70b");

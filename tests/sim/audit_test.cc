@@ -18,6 +18,7 @@
 #include "sim/cli/cli.h"
 #include "sim/report/audit_csv.h"
 #include "sim/report/output_dir.h"
+#include "tests/support/cli_fixture.h"
 #include "tests/support/temp_dir.h"
 
 namespace ratesim {
@@ -27,20 +28,8 @@ namespace fs = std::filesystem;
 
 constexpr Nanos kS = kNanosPerSecond;
 
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
+using ::ratesim::testing::Lines;
+using ::ratesim::testing::ReadFile;
 using ::ratesim::testing::TempDir;
 
 // --- rows from a fake feed -----------------------------------------------------------------------
@@ -227,7 +216,7 @@ TEST(AuditLog, JoinsEveryRunsRowsInRunOrderWhateverThreadWroteThem) {
   ASSERT_TRUE((*output)->Publish({"audit.csv"}).ok());
 
   EXPECT_EQ(fs::directory_iterator(temp / "out")->path().filename(), "audit.csv");  // parts gone
-  const std::vector<std::string> lines = Lines(ReadText(temp / "out/audit.csv"));
+  const std::vector<std::string> lines = Lines(ReadFile(temp / "out/audit.csv"));
   ASSERT_EQ(lines.size(), 1u + 1 + 2 + 11 + 12);
   EXPECT_EQ(lines[0], kAuditCsvHeader);
   EXPECT_EQ(lines[1].substr(0, 9), "none,0,0,");
@@ -323,8 +312,8 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
       stderr_text);
   ASSERT_EQ(code, 0) << stderr_text.str();
   EXPECT_NE(stdout_text.str().find("audit.csv"), std::string::npos);
-  const std::string summary = ReadText(out + "/summary.json");
-  const std::vector<std::string> lines = Lines(ReadText(out + "/audit.csv"));
+  const std::string summary = ReadFile(out + "/summary.json");
+  const std::vector<std::string> lines = Lines(ReadFile(out + "/audit.csv"));
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines[0], kAuditCsvHeader);
 
@@ -458,7 +447,7 @@ TEST(AuditEndToEnd, ASuccessCarriesTheHeadersThatCountIt) {
                    stdout_text, stderr_text),
             0)
       << stderr_text.str();
-  const std::vector<std::string> lines = Lines(ReadText(out + "/audit.csv"));
+  const std::vector<std::string> lines = Lines(ReadFile(out + "/audit.csv"));
   std::map<std::string, std::string> first_success_limit;  // by org
   for (size_t i = 1; i < lines.size(); ++i) {
     const std::vector<std::string> f = Fields(lines[i]);
@@ -484,7 +473,7 @@ TEST(AuditEndToEnd, NumbersReplicationsAndNeedsAnOutputDirectory) {
                    stdout_text, stderr_text),
             0)
       << stderr_text.str();
-  const std::vector<std::string> lines = Lines(ReadText(out + "/audit.csv"));
+  const std::vector<std::string> lines = Lines(ReadFile(out + "/audit.csv"));
   std::map<std::string, int64_t> finals;  // by replication
   for (size_t i = 1; i < lines.size(); ++i) {
     const std::vector<std::string> f = Fields(lines[i]);
@@ -493,7 +482,7 @@ TEST(AuditEndToEnd, NumbersReplicationsAndNeedsAnOutputDirectory) {
   }
   ASSERT_EQ(finals.size(), 2u);
   // Each replication's final rows count its requests, as that replication's summary says.
-  const std::string summary = ReadText(out + "/summary.json");
+  const std::string summary = ReadFile(out + "/summary.json");
   const size_t runs = summary.find("\"runs\": [");
   ASSERT_NE(runs, std::string::npos);
   const size_t second = summary.find("\"seed\": ", summary.find("\"seed\": ", runs) + 1);

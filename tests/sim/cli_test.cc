@@ -317,6 +317,13 @@ TEST_F(CliTest, ValidateSummarisesAGoodScenario) {
   EXPECT_EQ(r.err, "");  // its formula (earned) composes: no warning
 }
 
+TEST_F(CliTest, ValidateSaysHowManyOrgsAreCopies) {
+  const Result r = Cli({"validate", tiny_, "--set", "orgs.1.copies=30"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "OK: " + tiny_ +
+                       ": 1 model, 31 orgs (30 of them copies), 31 traffic streams, 2 policies, 20s\n");
+}
+
 // The tiny scenario with an `expr` formula of these [limits] lines and, for org 'bursty', these
 // overrides.
 std::string WithExpr(const std::string& limits, const std::string& bursty_overrides = "") {

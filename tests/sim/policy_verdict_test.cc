@@ -10,11 +10,12 @@
 
 #include "engine/time.h"
 #include "gtest/gtest.h"
+#include "tests/support/report_runs.h"
 
 namespace ratesim {
 namespace {
 
-constexpr Nanos kMs = kNanosPerSecond / 1000;
+using testing::kMs;
 
 // Per org: requests (100 each), served, 503s (the rest 429) and the latency of every success.
 struct OrgOutcome {

@@ -249,6 +249,22 @@ TEST(ScenarioErrorText, SaysAValueWithAUnitNeedsQuotes) {
             "saw 'R'; a value with a unit is text and needs quotes: rate = \"1000rpm\"");
 }
 
+TEST(ScenarioErrorText, SpellsACommonUnitAsUnitsReadsIt) {
+  // Quoting "5min" as written would only trade this error for an unknown unit.
+  EXPECT_EQ(ErrorOf(Replaced("duration = \"1m\"", "duration = 5min")),
+            "s.toml:2:13: error: Error while parsing decimal integer: expected digit, saw 'm'; a value "
+            "with a unit is text and needs quotes: duration = \"5m\"");
+  EXPECT_EQ(ErrorOf(Replaced("mean = \"1s\"", "mean = 2 Seconds")),
+            "s.toml:13:41: error: Error while parsing inline table: expected comma or closing '}', "
+            "saw 'S'; a value with a unit is text and needs quotes: mean = \"2s\"");
+}
+
+TEST(ScenarioErrorText, OffersANumberOrATextForANumberAndAWord) {
+  EXPECT_EQ(ErrorOf(Replaced("headroom = 2", "headroom = 2 times")),
+            "s.toml:8:14: error: Error while parsing key-value pair: expected a comment or whitespace, "
+            "saw 't'; write headroom = 2 if it is a number, or headroom = \"2 times\" if it is text");
+}
+
 TEST(ScenarioErrorText, GivesNoQuotesHintWhereTheCauseIsUnclear) {
   // A number that runs into no unit, a boolean meant as yes, a value with quotes already, a value
   // in an array: toml++'s words alone.

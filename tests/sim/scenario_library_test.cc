@@ -295,5 +295,26 @@ TEST(ScenarioLibrary, ReplayingTheGatewayLogFairKeepsTheInteractiveOrgsWholeAndS
             run.Counts("fair", "nightly-batch").success_rate());
 }
 
+TEST(ScenarioLibrary, CronJobsAtTheTopOfTheMinuteFailByTheThousandAndStaggeredOnesAllSucceed) {
+  const Library aligned("cron_fleet.toml");
+  const Library staggered("cron_fleet.toml", {"orgs.0.stagger=1m"});
+  ASSERT_TRUE(aligned.ok());
+  ASSERT_TRUE(staggered.ok());
+  const OutcomeCounts& none = aligned.Policy("none").metrics.overall.counts;
+  EXPECT_LT(none.success_rate(), 0.10);
+  // Per minute, of the 400 within-rate first requests only about 100 find a slot: the rest are
+  // 503s; everything else that fails was above its tenant's rate.
+  EXPECT_GT(none.r503, 2500);
+  EXPECT_GT(none.r429_request, 10 * none.r503);
+  EXPECT_EQ(aligned.Counts("none", "interactive").ok, aligned.Counts("none", "interactive").offered);
+  // The buffer serves most of the herd, and the interactive org waits behind it.
+  EXPECT_GT(aligned.Policy("fifo").metrics.overall.counts.success_rate(), 0.7);
+  EXPECT_GT(P99(aligned.Org("fifo", "interactive")), 5 * P99(aligned.Org("none", "interactive")));
+  for (const std::string policy : {"none", "fifo"}) {
+    const OutcomeCounts& spread = staggered.Policy(policy).metrics.overall.counts;
+    EXPECT_EQ(spread.ok, spread.offered) << policy;
+  }
+}
+
 }  // namespace
 }  // namespace ratesim

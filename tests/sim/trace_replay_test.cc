@@ -16,6 +16,7 @@
 #include "sim/simulate/platform.h"
 #include "sim/simulate/simulation.h"
 #include "tests/support/scenario_builder_more.h"
+#include "tests/support/temp_dir.h"
 
 namespace ratesim {
 namespace {
@@ -37,12 +38,9 @@ struct RemoveOnExit {
 
 // Writes `lines` (the header first) to a fresh file in the test's temporary folder.
 std::string WriteTrace(const std::string& name, const std::vector<std::string>& lines) {
-  const std::string path = TempPath(name);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  for (const std::string& line : lines) out << line << '\n';
-  out.close();
-  EXPECT_TRUE(out.good()) << path;
-  return path;
+  std::string text;
+  for (const std::string& line : lines) text += line + '\n';
+  return testing::WriteTextFile(TempPath(name), text);
 }
 
 const std::string kHeader = "time,org,model,input_tokens,output_tokens";

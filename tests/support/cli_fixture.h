@@ -100,9 +100,9 @@ inline std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
+// WriteTextFile under the name the command-line tests use.
 inline std::string WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
+  return WriteTextFile(path, text);
 }
 
 inline std::vector<std::string> Lines(const std::string& text) {

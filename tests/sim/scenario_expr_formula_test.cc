@@ -1,0 +1,221 @@
+// The `expr` limit formula in [limits]: its two expressions and constants, org overrides, and
+// errors pointed at inside an expression.
+#include <string>
+#include <vector>
+
+#include "engine/param_spec.h"
+#include "gtest/gtest.h"
+#include "sim/scenario/scenario_loader.h"
+#include "tests/support/minimal_scenario.h"
+
+namespace ratesim {
+namespace {
+
+using testing::ErrorLines;
+using testing::HasError;
+using testing::Joined;
+using testing::Minimal;
+using testing::Parse;
+
+// [limits] for `expr` replacing line 3 of the minimal scenario: `requests` is on line 5, its
+// expression starting at column 19 (after `requests_per_s = "`).
+std::string ExprLimits(const std::string& requests, const std::string& extra = "") {
+  return "[limits]\nformula = \"expr\"\nrequests_per_s = \"" + requests +
+         "\"\ntokens_per_s = \"min(rate_tps * growth^(elapsed_s/60), max(base_tps, 2 * "
+         "ok_tps_10m))\"\n" +
+         "growth = 1.5" + extra;
+}
+
+TEST(ScenarioLoader, ReadsAnExprFormulaWithItsConstantsAndOrgOverrides) {
+  absl::StatusOr<Scenario> s = Parse(Minimal(
+      {{3, ExprLimits("max(base_rps, 2 * ok_rps_10m) * scale", "\nscale = 1\nbase_rpm = 120")},
+       {10, "name = \"acme\"\nlimits = { growth = 2, base_tpm = 6000 }"}}));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->limits.formula, "expr");
+  EXPECT_EQ(s->limits.texts.at("requests_per_s"), "max(base_rps, 2 * ok_rps_10m) * scale");
+  EXPECT_EQ(s->limits.texts.size(), 2u);
+  EXPECT_EQ(s->limits.params.at("growth"), 1.5);
+  EXPECT_EQ(s->limits.params.at("scale"), 1.0);
+  EXPECT_EQ(s->limits.params.at("base_rpm"), 120.0);
+  EXPECT_EQ(s->limits.params.at("base_tpm"), 180000.0);  // earned's default filled in
+  EXPECT_EQ(s->limits.params.size(), 7u);                // 5 bounds + 2 constants
+  EXPECT_EQ(s->orgs[0].limit_overrides, (ParamValues{{"growth", 2.0}, {"base_tpm", 6000.0}}));
+}
+
+TEST(ScenarioLoader, PointsIntoTheExpressionAtAMisspeltVariable) {
+  // "max(base_rps, 2 * ok_rsp_10m)": the name starts at offset 18, column 19 + 18 = 37.
+  const std::vector<std::string> errors =
+      ErrorLines(Minimal({{3, ExprLimits("max(base_rps, 2 * ok_rsp_10m)")}}));
+  EXPECT_TRUE(
+      HasError(errors,
+               "s.toml:5:37: error: 'requests_per_s' in [limits]: column 19 of the expression: "
+               "muparser: Unexpected token \"ok_rsp_10m\" found at position 18; 'ok_rsp_10m' is "
+               "neither a variable nor a function; did you mean 'ok_rps_10m'? expected one of: "
+               "rate_rps, rate_tps, ok_rps_1m,",
+               {"r503_1m", "ceiling_tps, growth"}));  // every variable, and the constants
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+}
+
+TEST(ScenarioLoader, PointsIntoTheExpressionAtASyntaxError) {
+  // "min(rate_rps, * 2)": muparser stops at the '*', offset 14.
+  std::vector<std::string> errors = ErrorLines(Minimal({{3, ExprLimits("min(rate_rps, * 2)")}}));
+  EXPECT_TRUE(
+      HasError(errors,
+               "s.toml:5:33: error: 'requests_per_s' in [limits]: column 15 of the expression: "
+               "muparser: Unexpected operator \"*\" found at position 14; fix the expression"));
+  // An unbalanced parenthesis: muparser reports the end of the text, the closing quote's column.
+  errors = ErrorLines(Minimal({{3, ExprLimits("min(rate_rps, 2")}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:5:", {"'requests_per_s' in [limits]: column", "muparser:"}));
+  // A literal string ('...') is exact too; with an escape the error points at the string and the
+  // message still gives the column inside the expression.
+  errors = ErrorLines(Minimal({{3,
+                                "[limits]\nformula = \"expr\"\ntokens_per_s = 'base_tps'\n"
+                                "requests_per_s = 'base_rps + * 1'"}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:6:30: error: 'requests_per_s' in [limits]: column 12 of"));
+  errors = ErrorLines(Minimal({{3,
+                                "[limits]\nformula = \"expr\"\ntokens_per_s = \"base_tps\"\n"
+                                "requests_per_s = \"base_rps\\u0020+ * 1\""}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:6:18: error: 'requests_per_s' in [limits]: column 12 of"));
+}
+
+TEST(ScenarioLoader, RefusesAnExpressionNotFiniteOnANewKey) {
+  const std::vector<std::string> errors =
+      ErrorLines(Minimal({{3, ExprLimits("base_rps / ok_rps_1m")}}));
+  EXPECT_TRUE(
+      HasError(errors,
+               "s.toml:5:18: error: 'requests_per_s' in [limits]: the expression: gives inf for a "
+               "new key",
+               {"guard the division"}));
+}
+
+TEST(ScenarioLoader, ExprNeedsBothExpressions) {
+  std::vector<std::string> errors =
+      ErrorLines(Minimal({{3, "[limits]\nformula = \"expr\"\ntokens_per_s = \"base_tps\""}}));
+  EXPECT_TRUE(
+      HasError(errors,
+               "s.toml:3:1: error: missing key 'requests_per_s' in [limits]; limit formula 'expr' "
+               "needs it: an expression of the rate in requests/s, such as requests_per_s = "));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+  errors = ErrorLines(Minimal({{3, "[limits]\nformula = \"expr\"\nrequests_per_s = 60"}}));
+  EXPECT_TRUE(
+      HasError(errors,
+               "s.toml:5:18: error: 'requests_per_s' in [limits]: got an integer; expected an "
+               "expression in a string"));
+  EXPECT_TRUE(HasError(errors, "s.toml:3:1: error: missing key 'tokens_per_s' in [limits]"));
+}
+
+TEST(ScenarioLoader, ChecksTheConstantsOfAnExprTable) {
+  std::vector<std::string> errors = ErrorLines(Minimal(
+      {{3, ExprLimits("base_rps", "\nrate_rps = 2\nrequest_per_s = \"base_rps\"\nbase_rpm = 0")}}));
+  EXPECT_TRUE(
+      HasError(errors,
+               "s.toml:8:12: error: 'rate_rps' in [limits]: 'rate_rps' is a variable of the "
+               "expressions, set at each update; give the constant another name"));
+  EXPECT_TRUE(HasError(
+      errors, "s.toml:9:17: error: 'request_per_s' in [limits]: got a string; expected a number",
+      {"did you mean 'requests_per_s'?"}));
+  EXPECT_TRUE(HasError(
+      errors, "s.toml:10:12: error: 'base_rpm' in [limits]: got 0; expected a number > 0"));
+  EXPECT_EQ(errors.size(), 3u) << Joined(errors);
+}
+
+TEST(ScenarioLoader, AnOrgOverridesTheNumbersOfAnExprFormulaNotItsExpressions) {
+  const std::vector<std::string> errors = ErrorLines(Minimal(
+      {{3, ExprLimits("base_rps")},
+       {10, "name = \"acme\"\nlimits = { requests_per_s = \"1\", grwth = 2, growth = \"x\" }"}}));
+  EXPECT_TRUE(HasError(
+      errors,
+      "s.toml:15:29: error: 'requests_per_s' in 'limits' of [[orgs]]: an org cannot change "
+      "the expressions of limit formula 'expr'"));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:15:34: error: unknown key 'grwth' in 'limits' of [[orgs]]; did you "
+                       "mean 'growth'?"));
+  EXPECT_TRUE(
+      HasError(errors, "s.toml:15:54: error: 'growth' in 'limits' of [[orgs]]: got a string"));
+  EXPECT_EQ(errors.size(), 3u) << Joined(errors);
+}
+
+TEST(ScenarioLoader, AnExpressionSetOnTheCommandLineIsCheckedToo) {
+  const std::vector<std::string> errors = ErrorLines(Minimal({{3, ExprLimits("base_rps")}}),
+                                                     {"limits.requests_per_s=base_rps * grwth"});
+  EXPECT_TRUE(HasError(
+      errors,
+      "<--set limits.requests_per_s=base_rps * grwth>: error: 'requests_per_s' in [limits]: "
+      "column 12 of the expression",
+      {"did you mean 'growth'?"}));
+}
+
+TEST(ScenarioLoader, RefusesAConstantNeitherExpressionUses) {
+  // `headrom` beside `headroom`: a sweep over it would run identical points.
+  const std::string limits = ExprLimits("max(base_rps, headroom * ok_rps_10m)", "\nheadroom = 2");
+  std::vector<std::string> errors = ErrorLines(Minimal({{3, limits + "\nheadrom = 3\nzzz = 1"}}));
+  EXPECT_TRUE(
+      HasError(errors,
+               "s.toml:9:11: error: 'headrom' in [limits]: constant 'headrom' is not used by "
+               "requests_per_s or tokens_per_s, so it changes nothing; did you mean 'headroom'?"));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:10:7: error: 'zzz' in [limits]: constant 'zzz' is not used by",
+                       {"use it in an expression or remove it"}));
+  EXPECT_EQ(errors.size(), 2u) << Joined(errors);
+  // Added on the command line, as a sweep's grid does.
+  errors = ErrorLines(Minimal({{3, limits}}), {"limits.headrom=1"});
+  EXPECT_TRUE(HasError(errors,
+                       "<--set limits.headrom=1>: error: 'headrom' in [limits]: constant 'headrom'",
+                       {"did you mean 'headroom'?"}));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+  // An org that sets it is not told again, as an unknown key, of the one mistake.
+  errors = ErrorLines(
+      Minimal({{3, limits + "\nheadrom = 3"}, {10, "name = \"acme\"\nlimits = { headrom = 4 }"}}));
+  EXPECT_TRUE(HasError(errors, "s.toml:9:11: error: 'headrom' in [limits]: constant 'headrom'",
+                       {"did you mean 'headroom'?"}));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+  // The bound parameters are parameters, whether the expressions name them or not.
+  EXPECT_TRUE(Parse(Minimal({{3, limits + "\nbase_rpm = 120\nbase_tpm = 6000\nceiling_rpm = 1200\n"
+                                          "ceiling_tpm = 60000\ncapacity_share = 0.3"},
+                             {10, "name = \"acme\"\nlimits = { headroom = 3, base_rpm = 60 }"}}))
+                  .ok());
+}
+
+TEST(ScenarioLoader, RefusesADecimalCommaInAnExpression) {
+  // "rate_rps * 1,5": muparser reads two results and keeps the last, 5. The ',' is at offset 12.
+  const std::vector<std::string> errors = ErrorLines(Minimal({{3, ExprLimits("rate_rps * 1,5")}}));
+  EXPECT_TRUE(
+      HasError(errors,
+               "s.toml:5:31: error: 'requests_per_s' in [limits]: column 13 of the expression: ',' "
+               "outside a function's arguments makes 2 values of one expression (muparser would "
+               "keep the last); use a dot for decimals; an expression gives one value"));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+}
+
+TEST(ScenarioLoader, RefusesAnAssignmentInAnExpression) {
+  // It would leak into tokens_per_s, which shares the variables. The '=' is at offset 11.
+  std::vector<std::string> errors =
+      ErrorLines(Minimal({{3, ExprLimits("(ok_rps_1m = 1000)*0 + rate_rps")}}));
+  EXPECT_TRUE(
+      HasError(errors,
+               "s.toml:5:30: error: 'requests_per_s' in [limits]: column 12 of the expression: '=' "
+               "is an assignment: an expression may not change a variable or constant (the two "
+               "expressions share them); remove it; to compare, write =="));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+  errors = ErrorLines(Minimal({{3, ExprLimits("(ok_rps_1m += 1)*0 + rate_rps")}}));
+  EXPECT_TRUE(
+      HasError(errors,
+               "s.toml:5:30: error: 'requests_per_s' in [limits]: column 12 of the expression: "
+               "'+=' is an assignment"));
+  // Comparisons are fine.
+  EXPECT_TRUE(
+      Parse(Minimal({{3, ExprLimits("rate_rps >= 1 && rate_rps != 2 ? rate_rps : base_rps")}}))
+          .ok());
+}
+
+TEST(ScenarioLoader, SaysAnEmptyExpressionIsEmpty) {
+  const std::vector<std::string> errors = ErrorLines(Minimal({{3, ExprLimits("")}}));
+  EXPECT_TRUE(HasError(
+      errors,
+      "s.toml:5:18: error: 'requests_per_s' in [limits]: requests_per_s is empty; write an "
+      "expression, e.g. \"max(base_rps, 2 * ok_rps_10m)\""));
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+}
+
+}  // namespace
+}  // namespace ratesim

@@ -1,0 +1,100 @@
+// Names the loader does not know or already has: unknown keys (with the nearest valid one, or the
+// list), an undeclared traffic model, duplicate names, and the edit distance behind the
+// suggestions.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "sim/scenario/diagnostics.h"
+#include "sim/scenario/scenario_loader.h"
+#include "tests/support/minimal_scenario.h"
+
+namespace ratesim {
+namespace {
+
+using testing::ErrorLines;
+using testing::HasError;
+using testing::Joined;
+using testing::Minimal;
+
+TEST(ScenarioLoader, SuggestsTheNearestKeyForAMisspeltOne) {
+  const std::vector<std::string> errors = ErrorLines(Minimal({}, {"max_dept = 256"}));
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_EQ(
+      errors[0],
+      "s.toml:18:1: error: unknown key 'max_dept' in [[policies]]; did you mean 'max_depth'?");
+}
+
+TEST(ScenarioLoader, ListsValidKeysWhenNoneIsNear) {
+  const std::vector<std::string> errors = ErrorLines(Minimal({{3, "colour = 1"}}));
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_EQ(errors[0],
+            "s.toml:3:1: error: unknown key 'colour' in [run]; expected one of: duration, seed, "
+            "resolution, drain");
+}
+
+TEST(ScenarioLoader, ReportsUnknownKeysEverywhere) {
+  const std::vector<std::string> errors =
+      ErrorLines("titel = \"x\"\n" +
+                 Minimal({{3, "seeed = 2"},
+                          {7, "service = { dist = \"constant\", mean = \"1s\", meen = 2 }"},
+                          {8, "concurency = 2"},
+                          {15, "  rat = \"1rps\""}},
+                         {"input_tokens = 3"}));
+  // One line was prepended, so every position is one line lower than in the listing.
+  EXPECT_TRUE(HasError(errors, "s.toml:1:1: error: unknown key 'titel' in the top-level table",
+                       {"did you mean 'title'?"}));
+  EXPECT_TRUE(HasError(errors, "s.toml:4:1: error: unknown key 'seeed' in [run]",
+                       {"did you mean 'seed'?"}));
+  EXPECT_TRUE(HasError(errors, "s.toml:8:45: error: unknown key 'meen' in 'service' of [[models]]",
+                       {"did you mean 'mean'?"}));
+  EXPECT_TRUE(HasError(errors, "s.toml:9:1: error: unknown key 'concurency' in [[models]]",
+                       {"did you mean 'concurrency'?"}));
+  EXPECT_TRUE(HasError(errors, "s.toml:16:3: error: unknown key 'rat' in [[orgs.traffic]]",
+                       {"did you mean 'rate'?"}));
+  EXPECT_TRUE(HasError(errors, "s.toml:19:1: error: unknown key 'input_tokens' in [[policies]]"));
+  EXPECT_EQ(errors.size(), 6u) << Joined(errors);
+}
+
+TEST(ScenarioLoader, RejectsATrafficModelThatIsNotDeclared) {
+  const std::vector<std::string> errors = ErrorLines(Minimal({{12, "  model = \"llama-7b\""}}));
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_EQ(errors[0],
+            "s.toml:12:11: error: 'model' in [[orgs.traffic]]: unknown model 'llama-7b'; did you "
+            "mean 'llama-70b'? expected one of: llama-70b");
+}
+
+TEST(ScenarioLoader, RejectsDuplicateNames) {
+  const std::vector<std::string> errors = ErrorLines(
+      Minimal({}, {"[[policies]]", "type = \"fifo\"", "[[models]]", "name = \"llama-70b\"",
+                   "concurrency = 1", "service = { dist = \"constant\", mean = \"1s\" }"}));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:19:8: error: 'type' in [[policies]]: duplicate policy label 'fifo', "
+                       "first used at line 17",
+                       {"its own 'name'"}));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:21:8: error: 'name' in [[models]]: duplicate model name "
+                       "'llama-70b', first used at line 5"));
+  EXPECT_EQ(errors.size(), 2u) << Joined(errors);
+}
+
+TEST(ScenarioDiagnostics, SuggestsOnlyNearNames) {
+  using ::ratesim::EditDistance;
+  using ::ratesim::NearestName;
+  EXPECT_EQ(EditDistance("max_dept", "max_depth"), 1);
+  EXPECT_EQ(EditDistance("max_dpeth", "max_depth"), 1);  // a transposition costs 1
+  EXPECT_EQ(EditDistance("Rate", "rate"), 0);
+  EXPECT_EQ(EditDistance("", "abc"), 3);
+  const std::vector<std::string> keys = {"max_depth", "max_wait", "type", "name"};
+  EXPECT_EQ(NearestName("max_wiat", keys), "max_wait");
+  EXPECT_EQ(NearestName("typ", keys), "type");
+  EXPECT_EQ(NearestName("colour", keys), std::nullopt);
+  EXPECT_EQ(NearestName("x", {"cv"}), std::nullopt);  // as far as it is long: not a typo
+  // distance 4 is within length / 3 for a 12-letter key, but not for an 8-letter one
+  EXPECT_EQ(NearestName("growth_per_m", {"growth_per_minute"}), std::nullopt);
+  EXPECT_EQ(NearestName("capacity_shar", {"capacity_share"}), "capacity_share");
+}
+
+}  // namespace
+}  // namespace ratesim

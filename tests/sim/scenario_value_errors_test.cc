@@ -1,0 +1,89 @@
+// Values of the wrong sign, kind or unit: rates, integers (concurrency, seed) and durations, and a
+// resolution that cuts the run into too many intervals.
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "sim/scenario/scenario_loader.h"
+#include "tests/support/minimal_scenario.h"
+
+namespace ratesim {
+namespace {
+
+using testing::ErrorLines;
+using testing::HasError;
+using testing::Joined;
+using testing::Minimal;
+using testing::Parse;
+
+TEST(ScenarioLoader, RejectsZeroAndNegativeRates) {
+  EXPECT_TRUE(HasError(
+      ErrorLines(Minimal({{14, "  rate = \"0rpm\""}})),
+      "s.toml:14:10: error: 'rate' in [[orgs.traffic]]: got \"0rpm\"; expected a rate > 0"));
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{14, "  rate = \"-1rps\""}})),
+                       "s.toml:14:10: error: 'rate' in [[orgs.traffic]]: negative rate \"-1rps\""));
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{14, "  rate = 60"}})),
+                       "s.toml:14:10: error: 'rate' in [[orgs.traffic]]: got the bare number 60",
+                       {"write \"60rpm\" or \"60rps\""}));
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{14, "  rate = \"60/min\""}})),
+                       "s.toml:14:10: error: 'rate' in [[orgs.traffic]]: malformed rate \"60/min\"",
+                       {"\"60rpm\" or \"1rps\""}));
+}
+
+TEST(ScenarioLoader, RejectsZeroNegativeAndFractionalConcurrency) {
+  EXPECT_EQ(
+      ErrorLines(Minimal({{6, "concurrency = 0"}})),
+      std::vector<std::string>{
+          "s.toml:6:15: error: 'concurrency' in [[models]]: got 0; expected an integer >= 1"});
+  EXPECT_TRUE(HasError(
+      ErrorLines(Minimal({{6, "concurrency = -3"}})),
+      "s.toml:6:15: error: 'concurrency' in [[models]]: got -3; expected an integer >= 1"));
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{6, "concurrency = 2.5"}})),
+                       "s.toml:6:15: error: 'concurrency' in [[models]]: got 2.5, not an integer; "
+                       "expected an integer"));
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{6, "concurrency = 2.0"}})),
+                       "s.toml:6:15: error: 'concurrency' in [[models]]: got 2.0, not an integer"));
+  EXPECT_TRUE(HasError(
+      ErrorLines(Minimal({{6, "concurrency = \"8\""}})),
+      "s.toml:6:15: error: 'concurrency' in [[models]]: got a string; expected an integer >= 1"));
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{3, "seed = -1"}})),
+                       "s.toml:3:8: error: 'seed' in [run]: got -1; expected an integer >= 0"));
+}
+
+TEST(ScenarioLoader, RejectsMalformedAndBareDurations) {
+  EXPECT_EQ(
+      ErrorLines(Minimal({{2, "duration = \"10 sec\""}})),
+      std::vector<std::string>{
+          "s.toml:2:12: error: 'duration' in [run]: malformed duration \"10 sec\"; "
+          "expected a number and a unit, e.g. \"30s\" or \"1.5s\" (units: ns, us, ms, s, m, h)"});
+  EXPECT_TRUE(
+      HasError(ErrorLines(Minimal({{2, "duration = 30"}})),
+               "s.toml:2:12: error: 'duration' in [run]: got the bare number 30; write \"30s\""));
+  EXPECT_TRUE(
+      HasError(ErrorLines(Minimal({{2, "duration = \"0s\""}})),
+               "s.toml:2:12: error: 'duration' in [run]: got \"0s\"; expected a duration > 0"));
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{2, "duration = true"}})),
+                       "s.toml:2:12: error: 'duration' in [run]: got true; expected a duration"));
+}
+
+TEST(ScenarioLoader, RefusesAResolutionThatCutsTheRunIntoTooManyIntervals) {
+  // "1ns" for "1s": the run of a minute used to tick through 6e10 intervals, for hours.
+  std::vector<std::string> errors = ErrorLines(Minimal({{3, "resolution = \"1ns\""}}));
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_EQ(errors[0],
+            "s.toml:3:14: error: 'resolution' in [run]: a resolution of 1ns cuts the run's "
+            "duration of 1m into 60000000000 intervals; expected at most 1000000: set resolution "
+            "to at least 60us");
+  EXPECT_TRUE(Parse(Minimal({{3, "resolution = \"60us\""}})).ok());  // exactly 1000000
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{3, "resolution = \"59us\""}})),
+                       "s.toml:3:14: error: 'resolution' in [run]: a resolution of 59us cuts the "
+                       "run's duration of 1m into 1016950 intervals"));
+  // With the default resolution of 10s, at the duration that is too long for it.
+  EXPECT_TRUE(
+      HasError(ErrorLines(Minimal({{2, "duration = \"3000h\""}})),
+               "s.toml:2:12: error: 'duration' in [run]: a resolution of 10s cuts the run's "
+               "duration of 3000h into 1080000 intervals"));
+}
+
+}  // namespace
+}  // namespace ratesim
