@@ -15,6 +15,24 @@ std::string FormatLocation(const Location& location) {
   return fmt::format("{}:{}:{}", location.origin, location.line, location.column);
 }
 
+std::string OneLine(std::string_view text) {
+  std::string line;
+  for (const char c : text) {
+    if (c == '\n') {
+      line += "\\n";
+    } else if (c == '\r') {
+      line += "\\r";
+    } else if (c == '\t') {
+      line += "\\t";
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      line += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    } else {
+      line += c;
+    }
+  }
+  return line;
+}
+
 void Diagnostics::Error(const Location& location, std::string message) {
   errors_.push_back({location, std::move(message)});
 }
@@ -36,7 +54,7 @@ absl::Status Diagnostics::ToStatus() const {
   std::string text;
   std::string previous;
   for (const Entry* e : sorted) {
-    std::string line = fmt::format("{}: error: {}", FormatLocation(e->location), e->message);
+    std::string line = OneLine(fmt::format("{}: error: {}", FormatLocation(e->location), e->message));
     if (line == previous) continue;  // one mistake reached by two routes is reported once
     if (!text.empty()) text += '\n';
     text += line;

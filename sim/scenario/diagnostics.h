@@ -24,6 +24,11 @@ struct Location {
 // "origin:line:column" or "origin" alone when there is no line.
 std::string FormatLocation(const Location& location);
 
+// `text` with its control characters written as escapes ("\n", "\t", "\x00"), so that an error
+// quoting the user's text (a key, a value, the characters toml++ stopped at) stays one line of a
+// message that lists one error per line.
+std::string OneLine(std::string_view text);
+
 // Collects errors. Not thread-safe.
 class Diagnostics {
  public:
@@ -31,7 +36,8 @@ class Diagnostics {
   // other origins (overrides), which keep the order they were found in.
   explicit Diagnostics(std::string path) : path_(std::move(path)) {}
 
-  // Records "<location>: error: <message>". `message` reads "<what is wrong>; <what to do>".
+  // Records "<location>: error: <message>". `message` reads "<what is wrong>; <what to do>"; it
+  // is shown as OneLine shows it.
   void Error(const Location& location, std::string message);
 
   bool ok() const { return errors_.empty(); }

@@ -102,6 +102,8 @@ constexpr std::string_view kIntoLetter[] = {
 constexpr std::string_view kMoreText = "Error while parsing key-value pair: expected a comment or whitespace";
 constexpr std::string_view kNoType = "Error while parsing value: could not determine value type";
 constexpr std::string_view kInlineMore = "Error while parsing inline table: expected comma or closing '}'";
+// A value that starts as true or false would ("fast", "True"): toml++ reads it as a boolean.
+constexpr std::string_view kBoolean = "Error while parsing boolean: expected '";
 
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -202,8 +204,9 @@ std::string UnquotedValueHint(std::string_view description, std::string_view lin
                               std::string_view line_rest) {
   const bool into_letter =
       StartsWith(description, kIntoLetter[0]) || StartsWith(description, kIntoLetter[1]);
-  const bool words = StartsWith(description, kMoreText) || StartsWith(description, kNoType) ||
-                     StartsWith(description, kInlineMore);
+  const bool as_boolean = StartsWith(description, kBoolean);
+  const bool words = as_boolean || StartsWith(description, kMoreText) ||
+                     StartsWith(description, kNoType) || StartsWith(description, kInlineMore);
   if (!into_letter && !words) return {};
   // The key: after the last '=' before the error, back to the line's start or an inline table's
   // '{' or ','. A bare key, dotted or not.
@@ -235,6 +238,13 @@ std::string UnquotedValueHint(std::string_view description, std::string_view lin
                        split->number, value);
   }
   const std::string lower = Lower(value);
+  if (as_boolean) {
+    for (std::string_view word : {"true", "false"}) {
+      if (word.substr(0, lower.size()) == lower) {  // True, fals: a boolean is meant
+        return fmt::format("; a boolean is true or false, in lowercase: {} = {}", key, word);
+      }
+    }
+  }
   for (std::string_view boolean : {"yes", "no", "on", "off"}) {
     if (lower == boolean) return {};
   }

@@ -25,8 +25,10 @@ std::string ExplainTomlError(std::string_view description, std::string_view line
 // quotes: title = "60 RPM quickstart"` when toml++ stopped inside the value of a `key = value`
 // (on a line of its own or in an inline table) that is a number with a unit, or words, written
 // without quotes, which the error's `description` confirms (toml++ read a number and met a letter,
-// or read a value and met more words, or could not tell the value's type). Empty otherwise: the
-// value has quotes or brackets, or is yes/no/on/off (a boolean is meant, not text).
+// or read a value and met more words, or could not tell the value's type, or read a boolean and
+// met other letters). `; a boolean is true or false, in lowercase: drain = true` for a value that
+// begins a boolean in any case (True, fals). Empty otherwise: the value has quotes or brackets, or
+// is yes/no/on/off (a boolean is meant, not text).
 std::string UnquotedValueHint(std::string_view description, std::string_view line_before,
                               std::string_view line_rest);
 

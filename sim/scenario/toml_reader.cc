@@ -196,7 +196,8 @@ absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view so
         message = fmt::format("{}: {}", *key, message);
       }
     }
-    return absl::InvalidArgumentError(fmt::format("{}: error: {}", FormatLocation(at), message));
+    return absl::InvalidArgumentError(
+        OneLine(fmt::format("{}: error: {}", FormatLocation(at), message)));
   }
 }
 

@@ -23,8 +23,8 @@ namespace ratesim {
 namespace scenario_internal {
 
 // Parses TOML text. `source_path` becomes the origin of every node's location. On a syntax error,
-// fails with InvalidArgument "<source_path>:<line>:<column>: error: <description>", the description
-// with a hint for the common mistakes (ExplainTomlError), after the key it is in ("'base_rpm' in
+// fails with InvalidArgument "<source_path>:<line>:<column>: error: <description>" on one line
+// (OneLine), the description with a hint for the common mistakes (ExplainTomlError), after the key it is in ("'base_rpm' in
 // [limits]: ") for a number beyond the range of a double. A key of more dotted parts than
 // kMaxDottedKeyParts fails the same way, at its start, before toml++ sees it (dotted_key_depth.h).
 absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view source_path);

@@ -60,8 +60,12 @@ std::optional<Nanos> PlainSeconds(std::string_view text) {
   constexpr size_t kMaxFractionDigits = 9;
   size_t i = 0;
   int64_t whole = 0;
-  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) whole = whole * 10 + (text[i] - '0');
-  if (i == 0 || i > kMaxWholeDigits) return std::nullopt;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    // Stop at the first digit too many: reading on would overflow `whole` on a long one.
+    if (i == kMaxWholeDigits) return std::nullopt;
+    whole = whole * 10 + (text[i] - '0');
+  }
+  if (i == 0) return std::nullopt;
   int64_t nanos = whole * kNanosPerSecond;
   if (i == text.size()) return nanos;
   if (text[i] != '.' || i + 1 == text.size() || text.size() - i - 1 > kMaxFractionDigits) return std::nullopt;

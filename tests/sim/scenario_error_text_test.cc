@@ -279,5 +279,28 @@ TEST(ScenarioErrorText, GivesNoQuotesHintWhereTheCauseIsUnclear) {
             "s.toml:3:8: error: Error while parsing decimal integer: expected digit, saw 'm'");
 }
 
+TEST(ScenarioErrorText, SaysABooleanIsLowercase) {
+  // toml++ reads a value that begins as true or false would as a boolean: a boolean in capitals
+  // is named as one, and a word is text that needs quotes.
+  EXPECT_EQ(ErrorOf(Replaced("duration = \"1m\"", "duration = \"1m\"\ndrain = True")),
+            "s.toml:3:9: error: Error while parsing boolean: expected 'true', saw 'T'; a boolean is "
+            "true or false, in lowercase: drain = true");
+  EXPECT_EQ(ErrorOf("title = fast\n" + std::string(kExprScenario)),
+            "s.toml:1:11: error: Error while parsing boolean: expected 'false', saw 'fas'; a text "
+            "value needs quotes: title = \"fast\"");
+}
+
+// The message lists one error per line, yet toml++ quotes the characters it stopped at as they
+// are, a line ending too, and a quoted key may hold any character: control characters are shown
+// as escapes (fuzz/scenario_fuzzer found "n = f" giving a line of its own to "'").
+TEST(ScenarioErrorText, KeepsEachErrorOnOneLine) {
+  EXPECT_EQ(ErrorOf("n = fals\n" + std::string(kExprScenario)),
+            "s.toml:1:9: error: Error while parsing boolean: expected 'false', saw 'fals\\n'; a "
+            "boolean is true or false, in lowercase: n = false");
+  EXPECT_EQ(ErrorOf("\"a\\nb\\u0001\" = 1\n" + std::string(kExprScenario)),
+            "s.toml:1:1: error: unknown key 'a\\nb\\x01' in the top-level table; expected one of: "
+            "title, run, limits, models, traces, orgs, policies");
+}
+
 }  // namespace
 }  // namespace ratesim

@@ -112,6 +112,10 @@ TEST(TraceReader, ReportsTheLineAndColumnOfEachMalformedRow) {
       // Seconds as asked, but past what a run can reach: not "time must be seconds".
       {"99999999999,acme,m,1,2",
        "1: error: time \"99999999999\" is too large; expected at most about 292 years"},
+      // More digits than an int64_t holds: the reading of plain seconds must give up at its tenth
+      // digit, not overflow reading on (undefined behaviour, which UBSan reports).
+      {"12345678901234567890123,acme,m,1,2",
+       "1: error: time \"12345678901234567890123\" is too large; expected at most about 292 years"},
       {"2562048h,acme,m,1,2",
        "1: error: time \"2562048h\" is too large; expected at most about 292 years"},
       {"1e400,acme,m,1,2",
