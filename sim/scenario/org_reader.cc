@@ -106,15 +106,16 @@ std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& m
                      [&](TableReader& traffic_reader) {
                        org.traffic.push_back(ReadTraffic(traffic_reader, model_names));
                      });
+        const bool has_copies = reader.Find("copies") != nullptr;
         const int64_t copies = reader.Integer("copies", Need::kOptional, 1, kMaxOrgCopies).value_or(1);
         const std::optional<Nanos> stagger =
             reader.Duration("stagger", Need::kOptional, Bound::kNonNegative);
-        if (stagger.has_value() && reader.Find("copies") == nullptr) {
+        if (stagger.has_value() && !has_copies) {
           reader.ValueError("stagger", "staggers the starts of an org's copies, and this org has none; "
                                        "add copies = N, or remove it");
         }
         reader.ReportUnknownKeys();
-        if (reader.Find("copies") == nullptr) {
+        if (!has_copies) {
           orgs.push_back(std::move(org));
           return;
         }
