@@ -15,6 +15,8 @@
 #include <stdlib.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,7 +44,8 @@ inline const std::string& ScenarioPath() {
     char folder[] = "/tmp/ratesim_scenario_fuzzer_XXXXXX";
     if (::mkdtemp(folder) == nullptr) std::abort();
     const std::string traces = std::string(folder) + "/traces";
-    if (std::system(("mkdir '" + traces + "'").c_str()) != 0) std::abort();
+    std::error_code error;
+    if (!std::filesystem::create_directory(traces, error)) std::abort();
     std::FILE* file = std::fopen((traces + "/gateway_sample.csv").c_str(), "wb");
     if (file == nullptr) std::abort();
     std::fputs(kTrace, file);
