@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "fmt/format.h"
+#include "sim/scenario/diagnostics.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/units.h"
 
@@ -140,15 +141,17 @@ absl::StatusOr<TraceReader> TraceReader::Open(const std::string& path, HashBytes
   if (header.substr(0, kByteOrderMark.size()) == kByteOrderMark) header.remove_prefix(kByteOrderMark.size());
   if (header != kHeader) {
     return absl::InvalidArgumentError(
-        fmt::format("{}:1:1: error: the header line is {}; expected exactly \"{}\"", path,
-                    Shown(header), kHeader));
+        scenario_internal::OneLine(fmt::format("{}:1:1: error: the header line is {}; expected exactly \"{}\"",
+                                               path, Shown(header), kHeader)));
   }
   return absl::StatusOr<TraceReader>(std::move(reader));
 }
 
 absl::Status TraceReader::Fail(size_t column, std::string message) {
-  error_ =
-      absl::InvalidArgumentError(fmt::format("{}:{}:{}: error: {}", path_, line_number_, column, message));
+  // OneLine: a trace's fields may hold a stray carriage return or other control character, which
+  // would otherwise reach the terminal raw and overwrite the message.
+  error_ = absl::InvalidArgumentError(scenario_internal::OneLine(
+      fmt::format("{}:{}:{}: error: {}", path_, line_number_, column, message)));
   return error_;
 }
 

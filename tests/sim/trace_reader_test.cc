@@ -185,6 +185,18 @@ TEST(TraceReader, ChecksTheHeader) {
   EXPECT_TRUE(bom.rows.empty());
 }
 
+// A carriage return or other control character inside a line is shown escaped, so it cannot
+// return the terminal's cursor and hide the start of the message.
+TEST(TraceReader, EscapesControlCharactersInItsMessages) {
+  EXPECT_EQ(Read(WriteTrace("cr_row.csv", std::string(kHeaderLine) + "1\r2,a,b,1,2\n")).error,
+            ::testing::TempDir() +
+                "trace_reader_cr_row.csv:2:1: error: time must be seconds such as \"12.5\" or a "
+                "duration such as \"12.5s\" or \"250ms\", got \"1\\r2\"");
+  const std::string header = Read(WriteTrace("cr_header.csv", "time,org\r,model\x1b\n")).error;
+  EXPECT_NE(header.find("\"time,org\\r,model\\x1b\""), std::string::npos) << header;
+  EXPECT_EQ(header.find_first_of("\r\x1b"), std::string::npos) << header;
+}
+
 TEST(TraceReader, ReportsAFileThatCannotBeOpened) {
   absl::StatusOr<TraceReader> missing = TraceReader::Open("/nonexistent/trace.csv");
   ASSERT_FALSE(missing.ok());
