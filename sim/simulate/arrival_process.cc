@@ -133,6 +133,19 @@ double ArrivalProcess::Cumulative(double elapsed_s) const {
   }
 }
 
+double ArrivalProcess::ExpectedCount() const {
+  if (end_ <= shape_.start) return 0.0;
+  switch (shape_.kind) {
+    case TrafficShape::Kind::kClosedLoop: return 0.0;
+    case TrafficShape::Kind::kBursts: {
+      // Bursts start every burst_period (> 0, as the loader requires; one burst otherwise).
+      const Nanos bursts = shape_.burst_period > 0 ? (end_ - shape_.start - 1) / shape_.burst_period + 1 : 1;
+      return static_cast<double>(bursts) * static_cast<double>(shape_.burst_count);
+    }
+    default: return Cumulative(span_s_);
+  }
+}
+
 Nanos ArrivalProcess::Next(Rng& rng) {
   Nanos t = kNever;
   switch (shape_.kind) {

@@ -29,6 +29,11 @@ class ArrivalProcess {
   double Cumulative(double elapsed_s) const;
   double InverseCumulative(double area) const;
 
+  // How many arrivals the stream is expected to have before its end: ∫λ over its span, for bursts
+  // the whole bursts that start before it (an upper bound), 0 for a closed loop (whose arrivals
+  // follow completions, so the models' capacity bounds them).
+  double ExpectedCount() const;
+
  private:
 
   TrafficShape shape_;

@@ -3,6 +3,7 @@
 #include "fmt/format.h"
 #include "sim/scenario/scenario_formulas.h"
 #include "sim/simulate/request_sampler.h"
+#include "sim/simulate/run_volume.h"
 
 namespace ratesim {
 namespace {
@@ -115,6 +116,7 @@ ModelCapacity NominalCapacityPerReplica(const Scenario& scenario, const ModelSpe
 
 absl::StatusOr<std::unique_ptr<Platform>> BuildPlatform(const Scenario& scenario,
                                                         const PolicySpec& policy) {
+  if (absl::Status volume = CheckRunVolume(scenario); !volume.ok()) return volume;
   auto platform = std::make_unique<Platform>();
   Engine& engine = platform->engine;
   absl::flat_hash_map<std::string, ModelId> model_ids;

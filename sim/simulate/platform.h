@@ -50,7 +50,7 @@ inline ModelCapacity Scaled(const ModelCapacity& per_replica, int64_t replicas) 
 
 // REQUIRES: `scenario` outlives the result, and was loaded (its traces' censuses taken). Fails
 // (InvalidArgument) on an unknown formula, policy or model name or a rejected parameter (what the
-// loader checks).
+// loader checks), and on traffic too large to simulate (CheckRunVolume).
 absl::StatusOr<std::unique_ptr<Platform>> BuildPlatform(const Scenario& scenario,
                                                         const PolicySpec& policy);
 

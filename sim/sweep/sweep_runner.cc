@@ -9,6 +9,7 @@
 #include "fmt/format.h"
 #include "sim/report/run_metadata.h"
 #include "sim/scenario/scenario_loader.h"
+#include "sim/simulate/run_volume.h"
 #include "sim/simulate/runner.h"
 #include "sim/sweep/recovery.h"
 #include "sim/version.h"
@@ -54,6 +55,11 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec
     const std::string& path = definition.scenarios[definition.scenario_of(point)].path;
     absl::StatusOr<Scenario> scenario =
         LoadScenarioFile(path, definition.overrides_of(point), &censuses);
+    // Checked for every point before any runs, as a point's load is, so that a grid reaching a
+    // rate too large to simulate fails at once, naming its point.
+    if (scenario.ok()) {
+      if (absl::Status volume = CheckRunVolume(*scenario); !volume.ok()) scenario = volume;
+    }
     if (!scenario.ok()) {
       // The loader names an override's origin "<--set key=value>"; say which came from --grid.
       std::string message(scenario.status().message());

@@ -200,6 +200,21 @@ TEST_P(ArrivalShapesByRate, CumulativeIsTheIntegralOfTheRate) {
   }
 }
 
+// What a run's volume check counts on: ∫λ over the part of the stream before its end, which starts
+// late and stops early here.
+TEST_P(ArrivalShapesByRate, ExpectedCountIsTheIntegralOverTheStreamsSpan) {
+  TrafficShape shape = GetParam().shape;
+  const double horizon_s = GetParam().horizon_s;
+  shape.start = FromSeconds(3);
+  shape.stop = FromSeconds(horizon_s - 20);
+  EXPECT_NEAR(ArrivalProcess(shape, kNever).ExpectedCount(), Integral(shape, horizon_s - 23),
+              1e-6 * Integral(shape, horizon_s));
+  // The run's end, when it comes first, cuts the span instead.
+  EXPECT_NEAR(ArrivalProcess(shape, FromSeconds(53)).ExpectedCount(), Integral(shape, 50),
+              1e-6 * Integral(shape, horizon_s));
+  EXPECT_EQ(ArrivalProcess(shape, FromSeconds(3)).ExpectedCount(), 0.0);
+}
+
 TEST_P(ArrivalShapesByRate, InverseCumulativeUndoesCumulative) {
   const ShapeCase& c = GetParam();
   const ArrivalProcess process(c.shape, kNever);
@@ -466,6 +481,25 @@ TEST(ArrivalShapes, BurstsAreEvenlySpreadOverTheirWindowEveryPeriod) {
   shape.stop = FromSeconds(32.5);
   times = Arrivals(shape, FromSeconds(35));
   EXPECT_EQ(times.size(), 18u);  // the last burst cut after 32, 32.2, 32.4
+}
+
+TEST(ArrivalShapes, ExpectedCountOfBurstsCountsEveryBurstThatStartsBeforeTheEnd) {
+  TrafficShape shape;
+  shape.kind = TrafficShape::Kind::kBursts;
+  shape.burst_count = 5;
+  shape.burst_window = FromSeconds(1);
+  shape.burst_period = FromSeconds(10);
+  shape.start = FromSeconds(2);
+  for (const double end_s : {2.5, 12.0, 12.001, 35.0, 100.0}) {
+    const double bursts = std::ceil((end_s - 2) / 10);
+    EXPECT_EQ(ArrivalProcess(shape, FromSeconds(end_s)).ExpectedCount(), 5 * bursts) << end_s;
+    // An upper bound: a burst cut by the end is counted whole.
+    EXPECT_GE(ArrivalProcess(shape, FromSeconds(end_s)).ExpectedCount(),
+              static_cast<double>(Arrivals(shape, FromSeconds(end_s)).size()));
+  }
+  shape.kind = TrafficShape::Kind::kClosedLoop;
+  shape.workers = 3;
+  EXPECT_EQ(ArrivalProcess(shape, FromSeconds(100)).ExpectedCount(), 0.0);
 }
 
 TEST(ArrivalShapes, ClosedLoopStreamsHaveNoClock) {

@@ -1,0 +1,65 @@
+#include "sim/simulate/run_volume.h"
+
+#include <cmath>
+#include <string>
+
+#include "absl/strings/str_replace.h"
+#include "fmt/format.h"
+#include "sim/simulate/arrival_process.h"
+
+namespace ratesim {
+namespace {
+
+// A count that may be astronomically large, in two significant digits: "6e301", "2.1e10".
+std::string RoughCount(double count) {
+  if (!std::isfinite(count)) return "more than 1e308";
+  return absl::StrReplaceAll(fmt::format("{:.2g}", count), {{"e+0", "e"}, {"e+", "e"}});
+}
+
+// The streams of one [[orgs.traffic]] entry: of one org, or of every copy of one [[orgs]].
+struct Entry {
+  const OrgSpec* org = nullptr;  // the first org the entry makes
+  size_t traffic = 0;            // its index in the org's traffic
+  size_t copies = 1;
+  double expected = 0.0;
+};
+
+}  // namespace
+
+absl::Status CheckRunVolume(const Scenario& scenario) {
+  const std::vector<OrgSpec>& orgs = scenario.orgs;
+  double total = 0.0;
+  Entry largest;
+  for (size_t first = 0; first < orgs.size();) {
+    // The copies of one [[orgs]] are consecutive, as ReadOrgs makes them.
+    size_t group = 1;
+    while (!orgs[first].copy_of.empty() && first + group < orgs.size() &&
+           orgs[first + group].copy_of == orgs[first].copy_of) {
+      ++group;
+    }
+    for (size_t t = 0; t < orgs[first].traffic.size(); ++t) {
+      Entry entry{&orgs[first], t, group, 0.0};
+      for (size_t c = first; c < first + group && t < orgs[c].traffic.size(); ++c) {
+        entry.expected += ArrivalProcess(orgs[c].traffic[t].shape, scenario.run.duration).ExpectedCount();
+      }
+      total += entry.expected;
+      if (largest.org == nullptr || entry.expected > largest.expected) largest = entry;
+    }
+    first += group;
+  }
+  if (!(total > kMaxExpectedRequests)) return absl::OkStatus();
+  const TrafficSpec& traffic = largest.org->traffic[largest.traffic];
+  const std::string source =
+      largest.copies > 1 ? fmt::format("the {} copies of org '{}'", largest.copies, largest.org->copy_of)
+                         : fmt::format("org '{}'", largest.org->name);
+  const std::string share =
+      largest.expected == total ? "all of them" : fmt::format("about {} of them", RoughCount(largest.expected));
+  return absl::InvalidArgumentError(fmt::format(
+      "{}:{}:{}: error: the traffic would send about {} requests in the run's {}s, {} from {} to "
+      "model '{}' (this [[orgs.traffic]]); expected at most {}, which takes hours to simulate for "
+      "each policy: lower the rate or shorten run.duration",
+      scenario.path, traffic.pos.line, traffic.pos.column, RoughCount(total),
+      ToSeconds(scenario.run.duration), share, source, traffic.model, RoughCount(kMaxExpectedRequests)));
+}
+
+}  // namespace ratesim
