@@ -465,13 +465,19 @@ TEST(ArrivalShapes, ConstantSpacingIsExactOverMillionsOfArrivals) {
   }
 }
 
-TEST(ArrivalShapes, BurstsAreEvenlySpreadOverTheirWindowEveryPeriod) {
+// Bursts of 5 requests within 1 s, every 10 s, from 2 s on.
+TrafficShape FiveInOneSecondEveryTenFromTwo() {
   TrafficShape shape;
   shape.kind = TrafficShape::Kind::kBursts;
   shape.burst_count = 5;
   shape.burst_window = FromSeconds(1);
   shape.burst_period = FromSeconds(10);
   shape.start = FromSeconds(2);
+  return shape;
+}
+
+TEST(ArrivalShapes, BurstsAreEvenlySpreadOverTheirWindowEveryPeriod) {
+  TrafficShape shape = FiveInOneSecondEveryTenFromTwo();
   std::vector<Nanos> times = Arrivals(shape, FromSeconds(35));
   ASSERT_EQ(times.size(), 20u);  // bursts at 2, 12, 22, 32
   for (size_t i = 0; i < times.size(); ++i) {
@@ -484,12 +490,7 @@ TEST(ArrivalShapes, BurstsAreEvenlySpreadOverTheirWindowEveryPeriod) {
 }
 
 TEST(ArrivalShapes, ExpectedCountOfBurstsCountsEveryBurstThatStartsBeforeTheEnd) {
-  TrafficShape shape;
-  shape.kind = TrafficShape::Kind::kBursts;
-  shape.burst_count = 5;
-  shape.burst_window = FromSeconds(1);
-  shape.burst_period = FromSeconds(10);
-  shape.start = FromSeconds(2);
+  TrafficShape shape = FiveInOneSecondEveryTenFromTwo();
   for (const double end_s : {2.5, 12.0, 12.001, 35.0, 100.0}) {
     const double bursts = std::ceil((end_s - 2) / 10);
     EXPECT_EQ(ArrivalProcess(shape, FromSeconds(end_s)).ExpectedCount(), 5 * bursts) << end_s;
