@@ -28,7 +28,7 @@ std::vector<CapacityChange> ReadSchedule(TableReader& reader) {
     CapacityChange change;
     change.pos = entry.pos();
     const std::optional<Nanos> at = entry.Duration("at", Need::kRequired, Bound::kNonNegative);
-    change.replicas = entry.Integer("replicas", Need::kRequired, 0).value_or(0);
+    change.replicas = entry.Integer("replicas", Need::kRequired, 0, kMaxReplicas).value_or(0);
     if (at) {
       change.at = *at;
       if (previous && *at <= *previous) {
@@ -70,8 +70,8 @@ AutoscalerSpec ReadAutoscaler(TableReader& model_reader, const std::string& mode
                                 .value_or(spec.provisioning_delay);
   spec.scale_down_cooldown = reader.Duration("scale_down_cooldown", Need::kOptional, Bound::kNonNegative)
                                  .value_or(spec.scale_down_cooldown);
-  const std::optional<int64_t> min = reader.Integer("min_replicas", Need::kOptional, 1);
-  const std::optional<int64_t> max = reader.Integer("max_replicas", Need::kOptional, 1);
+  const std::optional<int64_t> min = reader.Integer("min_replicas", Need::kOptional, 1, kMaxReplicas);
+  const std::optional<int64_t> max = reader.Integer("max_replicas", Need::kOptional, 1, kMaxReplicas);
   reader.ReportUnknownKeys();
   if (!replicas) return spec;
 

@@ -60,10 +60,10 @@ std::vector<ModelSpec> ReadModels(TableReader& root) {
             names.Add(*name, reader, "name");
           }
         }
-        const std::optional<int64_t> replicas = reader.Integer("replicas", Need::kOptional, 0);
+        const std::optional<int64_t> replicas = reader.Integer("replicas", Need::kOptional, 0, kMaxReplicas);
         model.replicas = replicas.value_or(1);
         const bool replicas_ok = replicas || reader.Find("replicas") == nullptr;
-        model.concurrency = reader.Integer("concurrency", Need::kRequired, 1).value_or(1);
+        model.concurrency = reader.Integer("concurrency", Need::kRequired, 1, kMaxConcurrency).value_or(1);
         if (const toml::table* service = reader.Table(
                 "service", Need::kRequired, "a table such as { dist = \"constant\", mean = \"2s\" }")) {
           TableReader service_reader = reader.Child(*service, "'service' of [[models]]");

@@ -32,6 +32,11 @@ inline constexpr int64_t kMaxTokens = 1'000'000'000'000'000;
 inline constexpr int64_t kMaxBurstCount = 10'000'000;
 inline constexpr int64_t kMaxWorkers = 1'000'000;
 inline constexpr int64_t kMaxAttempts = 1'000;
+// The most replicas a model may have (at the start, in a schedule entry, under its autoscaler) and
+// the most slots one replica may hold: a model then has at most 10^15 slots, so that replicas ×
+// concurrency never overflows int64_t (10^12 × 10^12 did, into a slot count of nonsense).
+inline constexpr int64_t kMaxReplicas = 1'000'000;
+inline constexpr int64_t kMaxConcurrency = 1'000'000'000;
 // The most orgs one [[orgs]] makes with `copies`: each holds its keys' state and per-org metrics,
 // about 2 KB (cron_fleet.toml with 100,000 copies for 30 s peaks at 200 MB).
 inline constexpr int64_t kMaxOrgCopies = 100'000;

@@ -100,7 +100,7 @@ TEST(NumberRangeError, AnIntegerDurationOrRateBeyondADoubleSaysSo) {
   EXPECT_EQ(ErrorOf(tiny, {"models.0.concurrency=1e400"}),
             "<--set models.0.concurrency=1e400>: error: 'concurrency' in [[models]]: got 1e400, "
             "which is beyond ±1.7976931348623157e+308, the range of a double; expected an integer "
-            ">= 1");
+            "from 1 to 1000000000");
   EXPECT_EQ(ErrorOf(tiny, {"run.duration=1e400"}),
             "<--set run.duration=1e400>: error: 'duration' in [run]: got 1e400, which is beyond "
             "±1.7976931348623157e+308, the range of a double; expected a duration > 0 such as "

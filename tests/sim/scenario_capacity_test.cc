@@ -74,7 +74,7 @@ TEST(ScenarioCapacity, RejectsAScheduleOutOfOrderAndItsBadEntries) {
       {"at = \"5m\""}));
   EXPECT_TRUE(HasError(errors,
                        "s.toml:8:95: error: 'replicas' in 'schedule' of [[models]]: got -1; "
-                       "expected an integer >= 0"));
+                       "expected an integer from 0 to 1000000"));
   EXPECT_TRUE(
       HasError(errors,
                "s.toml:8:101: error: missing key 'at' in 'schedule' of [[models]]; expected a "
@@ -94,6 +94,30 @@ TEST(ScenarioCapacity, RejectsAScheduleOutOfOrderAndItsBadEntries) {
       "a table"));
 }
 
+// replicas × concurrency must not overflow: each is bounded, everywhere a replica count is written.
+TEST(ScenarioCapacity, BoundsReplicasAndConcurrencySoTheirProductNeverOverflows) {
+  const std::vector<std::string> lines = ErrorLines(Minimal(
+      {{6, "concurrency = 1000000000000"},
+       {8, "replicas = 1000000000000\nschedule = [{ at = \"30s\", replicas = 1000001 }]\n"
+           "autoscaler = { min_replicas = 2000000, max_replicas = 1000001 }"}}));
+  EXPECT_TRUE(HasError(lines, "s.toml:6:15: error: 'concurrency' in [[models]]: got 1000000000000; "
+                              "expected an integer from 1 to 1000000000"))
+      << Joined(lines);
+  EXPECT_TRUE(HasError(lines, "s.toml:8:12: error: 'replicas' in [[models]]: got 1000000000000; "
+                              "expected an integer from 0 to 1000000"));
+  EXPECT_TRUE(HasError(lines, "s.toml:9:", {"'replicas'", "got 1000001; expected an integer from 0 to 1000000"}));
+  EXPECT_TRUE(HasError(lines, "s.toml:10:31: error: 'min_replicas' in 'autoscaler' of [[models]]: got "
+                              "2000000; expected an integer from 1 to 1000000"));
+  EXPECT_TRUE(HasError(lines, "s.toml:10:55: error: 'max_replicas' in 'autoscaler' of [[models]]: got "
+                              "1000001; expected an integer from 1 to 1000000"));
+  // At the bounds a model loads, with 10^15 slots.
+  const absl::StatusOr<Scenario> largest =
+      Parse(Minimal({{6, "concurrency = 1000000000"},
+                     {8, "replicas = 1000000\nautoscaler = { min_replicas = 1000000 }"}}));
+  ASSERT_TRUE(largest.ok()) << largest.status();
+  EXPECT_EQ(largest->models[0].replicas * largest->models[0].concurrency, 1'000'000'000'000'000);
+}
+
 TEST(ScenarioCapacity, RejectsAModelThatNeverHasReplicas) {
   const std::string never =
       "s.toml:8:12: error: 'replicas' in [[models]]: model 'llama-70b' has no replicas ever; set "
@@ -107,7 +131,7 @@ TEST(ScenarioCapacity, RejectsAModelThatNeverHasReplicas) {
   // A negative count is reported as such, and only once.
   EXPECT_EQ(ErrorLines(Minimal({{8, "replicas = -1"}})),
             std::vector<std::string>{
-                "s.toml:8:12: error: 'replicas' in [[models]]: got -1; expected an integer >= 0"});
+                "s.toml:8:12: error: 'replicas' in [[models]]: got -1; expected an integer from 0 to 1000000"});
 }
 
 TEST(ScenarioCapacity, ChecksTheAutoscalersValues) {
@@ -127,7 +151,7 @@ TEST(ScenarioCapacity, ChecksTheAutoscalersValues) {
                        "s.toml:8:124: error: 'scale_down_cooldown" + at + "got the bare number 5",
                        {"write \"5s\""}));
   EXPECT_TRUE(HasError(
-      errors, "s.toml:8:142: error: 'min_replicas" + at + "got 0; expected an integer >= 1"));
+      errors, "s.toml:8:142: error: 'min_replicas" + at + "got 0; expected an integer from 1 to 1000000"));
   EXPECT_TRUE(HasError(
       errors,
       "s.toml:8:145: error: unknown key 'target_utilization' in 'autoscaler' of [[models]]; "

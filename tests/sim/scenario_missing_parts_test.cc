@@ -19,7 +19,7 @@ TEST(ScenarioLoader, ReportsMissingRequiredKeysAtTheirTable) {
   EXPECT_EQ(
       ErrorLines(Minimal({{6, ""}})),
       std::vector<std::string>{
-          "s.toml:4:1: error: missing key 'concurrency' in [[models]]; expected an integer >= 1"});
+          "s.toml:4:1: error: missing key 'concurrency' in [[models]]; expected an integer from 1 to 1000000000"});
   EXPECT_TRUE(
       HasError(ErrorLines(Minimal({{14, ""}})),
                "s.toml:11:3: error: missing key 'rate' in [[orgs.traffic]]; expected a rate > 0"));

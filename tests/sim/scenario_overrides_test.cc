@@ -96,7 +96,7 @@ TEST(ScenarioOverrides, ChecksOverriddenValuesLikeFileValues) {
                "<--set policies.0.max_dept=5>: error: unknown key 'max_dept' in [[policies]]; did "
                "you mean 'max_depth'?"));
   EXPECT_EQ(errors[3],
-            "s.toml:6:15: error: 'concurrency' in [[models]]: got 0; expected an integer >= 1");
+            "s.toml:6:15: error: 'concurrency' in [[models]]: got 0; expected an integer from 1 to 1000000000");
 }
 
 TEST(ScenarioOverrides, SetKeysOfTheNewForms) {
@@ -115,7 +115,7 @@ TEST(ScenarioOverrides, SetKeysOfTheNewForms) {
                        {"models.0.autoscaler.max_replicas=0"}),
             std::vector<std::string>{
                 "<--set models.0.autoscaler.max_replicas=0>: error: 'max_replicas' in "
-                "'autoscaler' of [[models]]: got 0; expected an integer >= 1"});
+                "'autoscaler' of [[models]]: got 0; expected an integer from 1 to 1000000"});
 }
 
 }  // namespace

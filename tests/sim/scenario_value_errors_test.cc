@@ -34,10 +34,10 @@ TEST(ScenarioLoader, RejectsZeroNegativeAndFractionalConcurrency) {
   EXPECT_EQ(
       ErrorLines(Minimal({{6, "concurrency = 0"}})),
       std::vector<std::string>{
-          "s.toml:6:15: error: 'concurrency' in [[models]]: got 0; expected an integer >= 1"});
+          "s.toml:6:15: error: 'concurrency' in [[models]]: got 0; expected an integer from 1 to 1000000000"});
   EXPECT_TRUE(HasError(
       ErrorLines(Minimal({{6, "concurrency = -3"}})),
-      "s.toml:6:15: error: 'concurrency' in [[models]]: got -3; expected an integer >= 1"));
+      "s.toml:6:15: error: 'concurrency' in [[models]]: got -3; expected an integer from 1 to 1000000000"));
   EXPECT_TRUE(HasError(ErrorLines(Minimal({{6, "concurrency = 2.5"}})),
                        "s.toml:6:15: error: 'concurrency' in [[models]]: got 2.5, not an integer; "
                        "expected an integer"));
@@ -45,7 +45,7 @@ TEST(ScenarioLoader, RejectsZeroNegativeAndFractionalConcurrency) {
                        "s.toml:6:15: error: 'concurrency' in [[models]]: got 2.0, not an integer"));
   EXPECT_TRUE(HasError(
       ErrorLines(Minimal({{6, "concurrency = \"8\""}})),
-      "s.toml:6:15: error: 'concurrency' in [[models]]: got a string; expected an integer >= 1"));
+      "s.toml:6:15: error: 'concurrency' in [[models]]: got a string; expected an integer from 1 to 1000000000"));
   EXPECT_TRUE(HasError(ErrorLines(Minimal({{3, "seed = -1"}})),
                        "s.toml:3:8: error: 'seed' in [run]: got -1; expected an integer >= 0"));
 }
