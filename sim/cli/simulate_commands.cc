@@ -163,19 +163,22 @@ absl::StatusOr<std::vector<std::string>> SplitList(std::string_view flag, std::s
   }
 }
 
-std::string Describe(const Scenario& scenario, int replications) {
+// The runs' header: the file, its title, and what the command line changed in it (`sets`, the
+// --set values), since the title describes the file as written.
+std::string Describe(const Scenario& scenario, const std::vector<std::string>& sets, int replications) {
   std::string out = scenario.path;
   if (!scenario.title.empty()) out += fmt::format(" ({})", scenario.title);
   out += fmt::format(": seed {}, duration {}", scenario.run.seed,
                      FormatDuration(scenario.run.duration));
+  for (const std::string& set : sets) out += fmt::format(", --set {}", set);
   if (replications > 1) out += fmt::format(", {} replications", replications);
   return out;
 }
 
 
 // plots.svg shows one run per policy: with replications, the first (whose seed is the scenario's).
-std::string PlotsTitle(const Scenario& scenario, int replications) {
-  std::string title = Describe(scenario, 1);
+std::string PlotsTitle(const Scenario& scenario, const std::vector<std::string>& sets, int replications) {
+  std::string title = Describe(scenario, sets, 1);
   if (replications > 1) title += fmt::format(": the first of {} replications", replications);
   return title;
 }
@@ -278,7 +281,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   table.replications = request.replications;
   // The per-org table shows an [[orgs]]'s copies as one row; everything else sees every org.
   const std::optional<std::vector<RunResult>> folded = FoldCopies(*runs, scenario);
-  context.out << Describe(scenario, request.replications) << "\n\n"
+  context.out << Describe(scenario, args.Values("--set"), request.replications) << "\n\n"
               << ComparisonTable(folded ? *folded : *runs, table)
               << FailReasonTable(*runs, request.replications)
               << PolicyVerdict(*runs, request.replications);
@@ -290,7 +293,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   }
   staged_files.emplace_back(kTimeseriesCsvFileName);
   const OutputFile plots = {kPlotsSvgFileName, [&](std::ostream& out) {
-                              out << PlotsSvg(PlotsTitle(scenario, request.replications),
+                              out << PlotsSvg(PlotsTitle(scenario, args.Values("--set"), request.replications),
                                               request.labels, overviews,
                                               ToSeconds(scenario.run.duration));
                             }};
