@@ -45,6 +45,15 @@ std::string RateExpectation(Bound bound) {
                                    : "a rate such as \"60rpm\" or \"1rps\"";
 }
 
+// A negative duration or rate, as ParseDuration and ParseRate report one, but with the key's bound:
+// "> 0" where zero is refused too, so that following the message does not lead to a second error.
+// Empty for a value that is not negative, or a key that takes any sign of what parses.
+std::string NegativeError(std::string_view what, std::string_view text, Bound bound) {
+  if (text.empty() || text.front() != '-' || bound == Bound::kAny) return "";
+  return fmt::format("negative {} \"{}\"; expected a {} {} such as \"{}\"", what, text, what,
+                     bound == Bound::kPositive ? "> 0" : ">= 0", text.substr(1));
+}
+
 bool Violates(double value, Bound bound) {
   switch (bound) {
     case Bound::kAny:
@@ -372,6 +381,10 @@ std::optional<Nanos> TableReader::Duration(std::string_view key, Need need, Boun
     ValueError(key, fmt::format("{}; expected {}, at most about 292 years", *beyond, expected));
     return std::nullopt;
   }
+  if (const std::string negative = NegativeError("duration", s->get(), bound); !negative.empty()) {
+    ValueError(key, negative);
+    return std::nullopt;
+  }
   absl::StatusOr<Nanos> nanos = ParseDuration(s->get());
   if (!nanos.ok()) {
     ValueError(key, std::string(nanos.status().message()));
@@ -403,6 +416,10 @@ std::optional<double> TableReader::Rate(std::string_view key, Need need, Bound b
   }
   if (const std::optional<std::string> beyond = GotBeyondDoubleFromSet(*node)) {
     ValueError(key, fmt::format("{}; {}, with a unit: \"60rpm\" or \"1rps\"", *beyond, kCloserToZero));
+    return std::nullopt;
+  }
+  if (const std::string negative = NegativeError("rate", s->get(), bound); !negative.empty()) {
+    ValueError(key, negative);
     return std::nullopt;
   }
   absl::StatusOr<double> rate = ParseRate(s->get());

@@ -20,8 +20,19 @@ TEST(ScenarioLoader, RejectsZeroAndNegativeRates) {
   EXPECT_TRUE(HasError(
       ErrorLines(Minimal({{14, "  rate = \"0rpm\""}})),
       "s.toml:14:10: error: 'rate' in [[orgs.traffic]]: got \"0rpm\"; expected a rate > 0"));
+  // A negative value is told the key's own bound, so that fixing the sign does not meet "> 0" next.
   EXPECT_TRUE(HasError(ErrorLines(Minimal({{14, "  rate = \"-1rps\""}})),
-                       "s.toml:14:10: error: 'rate' in [[orgs.traffic]]: negative rate \"-1rps\""));
+                       "s.toml:14:10: error: 'rate' in [[orgs.traffic]]: negative rate \"-1rps\"; "
+                       "expected a rate > 0 such as \"1rps\""));
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{2, "duration = \"-1m\""}})),
+                       "s.toml:2:12: error: 'duration' in [run]: negative duration \"-1m\"; expected a "
+                       "duration > 0 such as \"1m\""));
+  // Where zero is allowed, ">= 0".
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({}, {"[[orgs]]", "name = \"b\"", "  [[orgs.traffic]]",
+                                               "  model = \"llama-70b\"", "  shape = \"ramp\"",
+                                               "  from = \"-2rps\"", "  to = \"1rps\"", "  over = \"1m\""})),
+                       "s.toml:23:10: error: 'from' in [[orgs.traffic]]: negative rate \"-2rps\"; expected a "
+                       "rate >= 0 such as \"2rps\""));
   EXPECT_TRUE(HasError(ErrorLines(Minimal({{14, "  rate = 60"}})),
                        "s.toml:14:10: error: 'rate' in [[orgs.traffic]]: got the bare number 60",
                        {"write \"60rpm\" or \"60rps\""}));
