@@ -95,19 +95,35 @@ TEST(PolicyVerdict, NamesTheBestAndTheRunnerUpOfEachQuestionInItsOwnDirection) {
   EXPECT_EQ(verdict.find("told apart"), std::string::npos);
 }
 
-TEST(PolicyVerdict, EqualFiguresKeepTheScenarioOrder) {
+TEST(PolicyVerdict, FiguresThatReadTheSameAreATieInTheScenarioOrder) {
   const std::vector<RunResult> runs = {RunOf("first", {{90, 5, 10 * kMs}}),
                                        RunOf("second", {{90, 5, 10 * kMs}})};
   const std::string verdict = PolicyVerdict(runs, 1);
-  EXPECT_EQ(Line(verdict, "most served").at(1), "first");
-  EXPECT_EQ(Line(verdict, "fewest 503s").at(1), "first");
+  EXPECT_EQ(Line(verdict, "most served"),
+            (std::vector<std::string>{"most served", "first = second", "90.0%", "-", "-"}));
+  EXPECT_EQ(Line(verdict, "fewest 503s").at(1), "first = second");
+  // A tie for the best, then the runner-up; and a tie for second place.
+  const std::vector<RunResult> four = {
+      RunOf("a", {{90, 5, 10 * kMs}}), RunOf("b", {{80, 5, 10 * kMs}}),
+      RunOf("c", {{90, 5, 20 * kMs}}), RunOf("d", {{80, 5, 30 * kMs}})};
+  const std::string ranked = PolicyVerdict(four, 1);
+  EXPECT_EQ(Line(ranked, "most served"),
+            (std::vector<std::string>{"most served", "a = c", "90.0%", "b = d", "80.0%"}));
+  EXPECT_EQ(Line(ranked, "lowest p99 latency"),
+            (std::vector<std::string>{"lowest p99 latency", "a = b", "10.0ms", "c", "20.0ms"}));
+  // A difference the figure does not show is no ranking either: 900 of 1000 against 9001 of 10000.
+  std::vector<RunResult> close = {RunOf("x", {{90, 5, 10 * kMs}}), RunOf("y", {{90, 5, 10 * kMs}})};
+  close[1].metrics.overall.counts.offered = 10000;
+  close[1].metrics.overall.counts.ok = 9001;
+  close[1].metrics.overall.counts.r429_request = 10000 - 9001 - 5;
+  EXPECT_EQ(Line(PolicyVerdict(close, 1), "most served").at(1), "x = y");
   // One org: no worst-org or fairness question.
   EXPECT_TRUE(Line(verdict, "best for worst org").empty());
   EXPECT_TRUE(Line(verdict, "fairest across orgs").empty());
 }
 
 TEST(PolicyVerdict, ReplicationsTellApartOnlyWhatTheirIntervalsSeparate) {
-  // "a": 90, 91, 89% served; "b": 80, 81, 79% (clear); "c": 90, 80, 100% (overlaps a).
+  // "a": 90, 91, 89% served; "b": 80, 81, 79% (clear); "c": 90, 79, 100% (overlaps a).
   auto replicas = [](const std::string& policy, std::vector<int64_t> oks) {
     std::vector<RunResult> runs;
     for (const int64_t ok : oks) runs.push_back(RunOf(policy, {{ok, 0, 10 * kMs}}));
@@ -122,7 +138,7 @@ TEST(PolicyVerdict, ReplicationsTellApartOnlyWhatTheirIntervalsSeparate) {
   EXPECT_EQ(line[5], "clear");
 
   std::vector<RunResult> noisy = replicas("a", {90, 91, 89});
-  for (RunResult& run : replicas("c", {90, 80, 100})) noisy.push_back(std::move(run));
+  for (RunResult& run : replicas("c", {90, 79, 100})) noisy.push_back(std::move(run));
   const std::string verdict = PolicyVerdict(noisy, 3);
   EXPECT_EQ(Line(verdict, "most served").at(5), "within noise");
   EXPECT_EQ(verdict.find("--replications"), std::string::npos);
