@@ -12,9 +12,11 @@
 namespace ratesim {
 
 // The seed of replication `replication` of a scenario whose seed is `seed`: `seed` itself for
-// replication 0; otherwise SplitMix64's output mix of (SplitMix64 mix of seed) + r times the golden
-// gamma, i.e. the r-th output of a SplitMix64 generator seeded with mix(seed). Distinct r give
-// distinct seeds for one `seed` (the mix is a bijection), and nearby seeds give unrelated streams.
+// replication 0; otherwise the low 53 bits of SplitMix64's output mix of (SplitMix64 mix of seed) + r
+// times the golden gamma, i.e. of the r-th output of a SplitMix64 generator seeded with mix(seed).
+// Nearby seeds give unrelated streams, and distinct r distinct seeds but for a chance of about
+// r² / 2^54. 53 bits, so that every seed run.json records is one --seed takes and any JSON reader
+// reads exactly.
 // REQUIRES: replication >= 0.
 uint64_t ReplicationSeed(uint64_t seed, int replication);
 

@@ -1,5 +1,6 @@
 #include "sim/sweep/sweep_table.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <tuple>
 
@@ -20,12 +21,13 @@ size_t ColumnIndex(const std::vector<SweepColumn>& columns, const std::string& n
   return columns.size();
 }
 
-// How a score column reads in the terminal.
-enum class Shown { kPercent, kNumber, kText };
+// How a score column reads in the terminal: as `compare` shows the same figure.
+enum class Shown { kPercent, kIndex, kSeconds, kText };
 
 // The cell of `column` in `row`, with its 95% half-width where the row has one (the column has a
-// `_ci95` twin, filled with two replications or more): "97.3% ±0.4", "0.912 ±0.021". A kText cell
-// (true / false) is shown as the csv has it.
+// `_ci95` twin, filled with two replications or more): "97.3% ±0.4", "0.912 ±0.021", "720 ±41"
+// (whole seconds). A kText cell (true / false) is shown as the csv has it; the csv keeps six
+// significant digits of the others.
 std::string Cell(const std::vector<SweepColumn>& columns, const SweepRow& row,
                  const std::string& column, Shown shown) {
   const std::string& cell = row[ColumnIndex(columns, column)];
@@ -34,14 +36,14 @@ std::string Cell(const std::vector<SweepColumn>& columns, const SweepRow& row,
   const size_t ci_column = ColumnIndex(columns, column + "_ci95");
   const bool has_ci = ci_column < columns.size() && !row[ci_column].empty();
   const double value = std::strtod(cell.c_str(), nullptr);
-  if (shown == Shown::kPercent) {
-    return has_ci ? FormatPercentCi(value, std::strtod(row[ci_column].c_str(), nullptr))
-                  : FormatPercent(value);
+  const double ci95 = has_ci ? std::strtod(row[ci_column].c_str(), nullptr) : std::nan("");
+  switch (shown) {
+    case Shown::kPercent: return has_ci ? FormatPercentCi(value, ci95) : FormatPercent(value);
+    case Shown::kIndex: return FormatIndexCi(value, ci95);
+    case Shown::kSeconds: return FormatCountCi(value, ci95);
+    case Shown::kText: break;
   }
-  // Three significant digits, as the percentages have: the csv keeps six.
-  return has_ci ? fmt::format("{:.3g} \u00b1{:.2g}", value,
-                              std::strtod(row[ci_column].c_str(), nullptr))
-                : fmt::format("{:.3g}", value);
+  return cell;
 }
 
 }  // namespace
@@ -62,8 +64,8 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
       {"util", "utilisation", Shown::kPercent},
       {"steady ok", "steady_success", Shown::kPercent},
       {"spiking 429", "spiking_429_share", Shown::kPercent},
-      {"fairness", "fairness", Shown::kNumber},
-      {"recovery s", "recovery_s", Shown::kNumber},
+      {"fairness", "fairness", Shown::kIndex},
+      {"recovery s", "recovery_s", Shown::kSeconds},
       {"recovered", "recovered_share", Shown::kPercent},
       {"spiral", "spiral", Shown::kText},
   };

@@ -1,0 +1,82 @@
+// The sweep's terminal table reads each score as `compare` shows it: percentages, Jain's index with
+// three decimals, recovery in whole seconds; each with its half-width where replications give one.
+#include "sim/sweep/sweep_table.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "sim/sweep/sweep_rows.h"
+
+namespace ratesim {
+namespace {
+
+// A one-scenario definition without a grid, and a row whose `cells` are set by column name (the
+// rest empty, which the table shows as "-").
+SweepDefinition NoGrid() {
+  SweepDefinition definition;
+  definition.scenarios.push_back({"s.toml", 0});
+  return definition;
+}
+
+SweepRow RowWith(const std::vector<std::pair<std::string, std::string>>& cells) {
+  const std::vector<SweepColumn> columns = SweepColumns({});
+  SweepRow row(columns.size());
+  for (const auto& [name, value] : cells) {
+    size_t i = 0;
+    while (i < columns.size() && columns[i].name != name) ++i;
+    EXPECT_LT(i, columns.size()) << "no column " << name;
+    if (i < columns.size()) row[i] = value;
+  }
+  return row;
+}
+
+// The table's data line (its third), split at runs of spaces.
+std::vector<std::string> DataCells(const std::string& table) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  for (size_t end; (end = table.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(table.substr(start, end - start));
+  }
+  EXPECT_GE(lines.size(), 3u) << table;
+  std::vector<std::string> cells;
+  if (lines.size() < 3) return cells;
+  const std::string& line = lines[2];
+  for (size_t at = 0; at < line.size();) {
+    const size_t begin = line.find_first_not_of(' ', at);
+    if (begin == std::string::npos) break;
+    size_t end = line.find("  ", begin);
+    if (end == std::string::npos) end = line.size();
+    cells.push_back(line.substr(begin, end - begin));
+    at = end;
+  }
+  return cells;
+}
+
+TEST(SweepTable, ShowsEachScoreAsCompareDoes) {
+  const SweepRow replicated = RowWith({{"policy", "fifo"},
+                                       {"success_rate", "0.976"},
+                                       {"success_rate_ci95", "0.002"},
+                                       {"fairness", "0.999996"},
+                                       {"fairness_ci95", "4e-06"},
+                                       {"recovery_s", "1234.4"},
+                                       {"recovery_s_ci95", "41.2"},
+                                       {"spiral", "true"}});
+  const std::vector<std::string> cells = DataCells(SweepTable(NoGrid(), {{0, {replicated}}}, 10));
+  // policy, success, 429, 503, util, steady ok, spiking 429, fairness, recovery s, recovered, spiral
+  ASSERT_EQ(cells.size(), 11u);
+  EXPECT_EQ(cells[1], "97.6% ±0.2");
+  EXPECT_EQ(cells[7], "1.000 ±0.000");  // not "1 ±4e-06"
+  EXPECT_EQ(cells[8], "1234 ±41");      // not "1.23e+03 ±41"
+  EXPECT_EQ(cells[2], "-");
+  EXPECT_EQ(cells[10], "true");
+  // One run: no half-widths.
+  const SweepRow single = RowWith({{"policy", "none"}, {"fairness", "0.65312"}, {"recovery_s", "60"}});
+  const std::vector<std::string> plain = DataCells(SweepTable(NoGrid(), {{0, {single}}}, 10));
+  ASSERT_EQ(plain.size(), 11u);
+  EXPECT_EQ(plain[7], "0.653");
+  EXPECT_EQ(plain[8], "60");
+}
+
+}  // namespace
+}  // namespace ratesim
