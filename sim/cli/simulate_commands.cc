@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/smoothing_policy.h"
+#include "absl/container/flat_hash_set.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "sim/cli/command_error.h"
@@ -376,6 +377,21 @@ int CompareCommand(const ParsedArgs& args, const CommandContext& context) {
   return RunAndReport(args, context, *scenario, request);
 }
 
+// ", 1 trace (2,490 rows from 3 orgs)" for validate's summary, as the loader's censuses counted
+// them; empty without traces. Orgs are counted once however many traces name them.
+std::string TracesSummary(const Scenario& scenario) {
+  if (scenario.traces.empty()) return "";
+  int64_t rows = 0;
+  absl::flat_hash_set<std::string> orgs;
+  for (const TraceSpec& trace : scenario.traces) {
+    if (trace.census == nullptr) continue;
+    for (const auto& [model, totals] : trace.census->by_model) rows += totals.rows;
+    for (const OrgModel& key : trace.census->keys) orgs.insert(key.org);
+  }
+  return fmt::format(", {} ({} from {})", Count(scenario.traces.size(), "trace", "traces"),
+                     Count(static_cast<size_t>(rows), "row", "rows"), Count(orgs.size(), "org", "orgs"));
+}
+
 int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
   int exit_code = kExitUsage;
   std::optional<Scenario> scenario = Load(args, context, &exit_code);
@@ -397,9 +413,9 @@ int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
   const std::string orgs = Count(scenario->orgs.size(), "org", "orgs") +
                            (copies == 0 ? "" : fmt::format(" ({} of them copies)", copies));
   context.out << fmt::format(
-      "OK: {}: {}, {}, {}, {}, {}\n", scenario->path,
+      "OK: {}: {}, {}, {}{}, {}, {}\n", scenario->path,
       Count(scenario->models.size(), "model", "models"), orgs,
-      Count(streams, "traffic stream", "traffic streams"),
+      Count(streams, "traffic stream", "traffic streams"), TracesSummary(*scenario),
       Count(scenario->policies.size(), "policy", "policies"),
       FormatDuration(scenario->run.duration));
   // A formula that does not compose still runs, so this is a warning, not an error: the file is

@@ -68,6 +68,23 @@ TEST_F(CliValidateTest, ATraceWhollyAfterTheRunIsAWarningOfValidateAndRun) {
             std::string::npos);
 }
 
+// A scenario of traces alone has no [[orgs]]: its summary counts what the traces hold instead of
+// reading as an empty scenario.
+TEST_F(CliValidateTest, TheSummaryCountsEachTracesRowsAndOrgs) {
+  const std::string scenario = TraceScenario(std::string(testing::kTinyTrace));
+  const CliResult r = RunRatesim({"validate", scenario});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "OK: " + scenario +
+                       ": 1 model, 0 orgs, 0 traffic streams, 1 trace (5 rows from 2 orgs), 1 "
+                       "policy, 10s\n");
+  // Two traces of the same file: rows add up, orgs count once.
+  std::string twice = testing::kTinyTraceScenario;
+  twice += "\n[[traces]]\npath = \"traces/day.csv\"\n";
+  const std::string both = WriteFile(temp_ / "twice.toml", twice);
+  EXPECT_NE(RunRatesim({"validate", both}).out.find(", 2 traces (10 rows from 2 orgs), "),
+            std::string::npos);
+}
+
 TEST_F(CliValidateTest, AnEmptyTraceIsAWarning) {
   const std::string scenario = TraceScenario("time,org,model,input_tokens,output_tokens\n");
   const CliResult r = RunRatesim({"validate", scenario});
