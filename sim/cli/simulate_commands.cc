@@ -34,6 +34,8 @@
 #include "sim/simulate/cancellation.h"
 #include "sim/simulate/platform.h"
 #include "sim/simulate/runner.h"
+#include "sim/sweep/shard_file.h"
+#include "sim/sweep/sweep_output.h"
 #include "sim/util/nearest_name.h"
 
 namespace ratesim {
@@ -310,13 +312,10 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   }
   // The last moment to stop: after this the results are in place.
   if (CancellationRequested()) return ReportInterrupted(context.err, dir);
-  // What an earlier run left in `dir` and this one did not write goes: an old audit.csv must not
-  // sit beside reports it does not belong to.
-  const std::vector<std::string> ours = RunOutputFiles(true);
-  const auto owned = [&ours](const std::string& name) {
-    return std::find(ours.begin(), ours.end(), name) != ours.end();
-  };
-  if (absl::Status status = PublishReports(*output, *metadata, *runs, staged_files, owned);
+  // What an earlier command left in `dir` and this one did not write goes: an old audit.csv, or
+  // an earlier sweep's sweep.csv, must not sit beside reports it does not belong to.
+  if (absl::Status status =
+          PublishReports(*output, *metadata, *runs, staged_files, &IsRatesimOutputFileName);
       !status.ok()) {
     return Fail(context, kExitIoError, status);
   }
@@ -333,6 +332,15 @@ std::vector<std::string> RunOutputFiles(bool audit) {
   files.emplace_back(kPlotsSvgFileName);
   if (audit) files.emplace_back(kAuditCsvFileName);
   return files;
+}
+
+bool IsRunOutputFileName(const std::string& name) {
+  const std::vector<std::string> files = RunOutputFiles(true);
+  return std::find(files.begin(), files.end(), name) != files.end();
+}
+
+bool IsRatesimOutputFileName(const std::string& name) {
+  return IsRunOutputFileName(name) || IsSweepFileName(name) || IsShardFileName(name);
 }
 
 int RunCommand(const ParsedArgs& args, const CommandContext& context) {

@@ -13,6 +13,7 @@
 #include "sim/cli/command_error.h"
 #include "sim/cli/interrupt.h"
 #include "sim/cli/progress_line.h"
+#include "sim/cli/simulate_commands.h"
 #include "sim/report/composition_warning.h"
 #include "sim/report/floor_warning.h"
 #include "sim/report/idle_stream_warning.h"
@@ -277,7 +278,7 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
     }
     file.points = *std::move(points);
     if (CancellationRequested()) return ReportInterrupted(context.err, *dir);
-    if (absl::Status status = PublishShard(**output, file); !status.ok()) {
+    if (absl::Status status = PublishShard(**output, file, &IsRunOutputFileName); !status.ok()) {
       return Fail(context, kExitIoError, status);
     }
     context.out << fmt::format("\nwrote {} to {}; combine all {} shards with 'ratesim merge'\n",
@@ -285,9 +286,10 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
     return kExitOk;
   }
   if (CancellationRequested()) return ReportInterrupted(context.err, *dir);
-  // Shard files of an earlier sharded run into `dir` are stale beside the whole sweep's results.
-  const auto stale = [](const std::string& name) { return IsShardFileName(name); };
-  if (absl::Status status = PublishSweep(**output, definition, *points, stale); !status.ok()) {
+  // Shard files of an earlier sharded run into `dir` are stale beside the whole sweep's results,
+  // as are an earlier run's reports (IsRatesimOutputFileName).
+  if (absl::Status status = PublishSweep(**output, definition, *points, &IsRatesimOutputFileName);
+      !status.ok()) {
     return Fail(context, kExitIoError, status);
   }
   context.out << fmt::format("\nwrote {}, {}, {} to {}\n", kSweepCsvFileName, kSweepJsonFileName,
@@ -313,8 +315,8 @@ int MergeCommand(const ParsedArgs& args, const CommandContext& context) {
   absl::StatusOr<MergedSweep> merged = MergeShards(files, *paths);
   if (!merged.ok()) return Fail(context, kExitUsage, merged.status());
   if (CancellationRequested()) return ReportInterrupted(context.err, *dir);
-  // Shard files in `dir` stay: they may be the very shards just merged.
-  if (absl::Status status = PublishSweep(**output, merged->definition, merged->points);
+  // Shard files in `dir` stay: they may be the very shards just merged. An earlier run's reports go.
+  if (absl::Status status = PublishSweep(**output, merged->definition, merged->points, &IsRunOutputFileName);
       !status.ok()) {
     return Fail(context, kExitIoError, status);
   }

@@ -190,7 +190,7 @@ std::string ShardFileText(const ShardFile& file) {
   return out.str();
 }
 
-absl::Status PublishShard(StagedOutput& output, const ShardFile& file) {
+absl::Status PublishShard(StagedOutput& output, const ShardFile& file, const OwnedFiles& also_stale) {
   const std::string text = ShardFileText(file);
   const std::string name = ShardFileName(file.shard);
   if (absl::Status status = output.Write({name, [&text](std::ostream& out) { out << text; }});
@@ -198,8 +198,8 @@ absl::Status PublishShard(StagedOutput& output, const ShardFile& file) {
     return status;
   }
   const std::string siblings = fmt::format("-of-{}.toml", file.shard.count);
-  const auto stale = [&siblings](const std::string& other) {
-    if (IsSweepFileName(other)) return true;
+  const auto stale = [&siblings, &also_stale](const std::string& other) {
+    if (IsSweepFileName(other) || (also_stale && also_stale(other))) return true;
     return IsShardFileName(other) &&
            (other.size() < siblings.size() ||
             other.compare(other.size() - siblings.size(), siblings.size(), siblings) != 0);

@@ -43,9 +43,10 @@ std::string ShardFileText(const ShardFile& file);
 
 // Writes ShardFileText into `output` and publishes it (output_dir.h). Removes from the directory
 // what the new file makes stale: sweep.csv, sweep.json and sweep.svg (an earlier unsharded or
-// merged result) and the shard files of a different shard count. Shard files of the same count are
-// kept: they are the other shards, gathered there for `merge`.
-absl::Status PublishShard(StagedOutput& output, const ShardFile& file);
+// merged result), the shard files of a different shard count, and what `also_stale` names (another
+// command's results). Shard files of the same count are kept: they are the other shards, gathered
+// there for `merge`.
+absl::Status PublishShard(StagedOutput& output, const ShardFile& file, const OwnedFiles& also_stale = {});
 
 // Reads a shard file. Fails (InvalidArgument, naming `path`) when it cannot be parsed, is not a
 // shard file, lacks or mistypes a field, or its fingerprint does not match its definition; NotFound

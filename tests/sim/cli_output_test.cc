@@ -18,21 +18,30 @@ using testing::WriteFile;
 
 class CliOutputTest : public testing::TinyScenarioTest {};
 
-TEST_F(CliOutputTest, ARunWithoutAuditRemovesTheAuditOfAnEarlierRunAndKeepsOtherFiles) {
+// A folder never mixes the results of two commands: what any ratesim command wrote there before
+// and this one does not write goes (an old audit.csv, an earlier sweep's files); the user's own
+// files stay.
+TEST_F(CliOutputTest, ARunRemovesWhatEarlierCommandsWroteThereAndKeepsOtherFiles) {
   const std::string out = temp_ / "out";
   ASSERT_EQ(RunRatesim({"run", tiny_, "--audit", "--out", out}).code, 0);
   WriteFile(out + "/notes.txt", "mine");
-  WriteFile(out + "/sweep.csv", "not run's");
   for (const char* command : {"run", "compare"}) {
+    WriteFile(out + "/sweep.csv", "an earlier sweep's");
+    WriteFile(out + "/sweep-shard-0-of-2.toml", "an earlier shard");
     const CliResult r = RunRatesim({command, tiny_, "--out", out});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(Entries(out), (std::vector<std::string>{"notes.txt", "plots.svg", "run.json",
-                                                      "summary.json", "sweep.csv",
-                                                      "timeseries.csv"}))
+                                                      "summary.json", "timeseries.csv"}))
         << command;
   }
   EXPECT_EQ(ReadFile(out + "/notes.txt"), "mine");
   EXPECT_EQ(Entries(temp_.path()), (std::vector<std::string>{"out", "tiny.toml"}));
+  // And the other way: a sweep into the folder removes the run's reports, and so does a shard.
+  ASSERT_EQ(RunRatesim({"sweep", tiny_, "--out", out}).code, 0);
+  EXPECT_EQ(Entries(out), (std::vector<std::string>{"notes.txt", "sweep.csv", "sweep.json", "sweep.svg"}));
+  ASSERT_EQ(RunRatesim({"run", tiny_, "--out", out}).code, 0);
+  ASSERT_EQ(RunRatesim({"sweep", tiny_, "--grid", "run.seed=1,2", "--shard", "0/2", "--out", out}).code, 0);
+  EXPECT_EQ(Entries(out), (std::vector<std::string>{"notes.txt", "sweep-shard-0-of-2.toml"}));
 }
 
 TEST_F(CliOutputTest, AShardRemovesStaleSweepResultsAndOtherShardingsButKeepsItsSiblings) {
