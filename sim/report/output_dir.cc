@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "fmt/format.h"
+#include "sim/report/staging_dir.h"
 
 namespace ratesim {
 namespace {
@@ -99,7 +100,7 @@ absl::StatusOr<std::unique_ptr<StagedOutput>> StagedOutput::Create(const std::st
   }
   std::unique_ptr<StagedOutput> output(new StagedOutput);
   output->dir_ = dir.string();
-  const fs::path temp = fs::path(fmt::format("{}.tmp-{}", dir.string(), ::getpid()));
+  const fs::path temp = fs::path(StagingPath(dir.string()));
 
   for (const fs::path& parent : MissingParents(dir)) {
     if (::mkdir(parent.c_str(), 0777) != 0) {
@@ -107,10 +108,13 @@ absl::StatusOr<std::unique_ptr<StagedOutput>> StagedOutput::Create(const std::st
     }
     output->created_dirs_.push_back(parent.string());
   }
+  RemoveAbandonedStaging(dir.string());
   std::error_code ignored;
   fs::remove_all(temp, ignored);  // a leftover of an earlier process that had our pid
   if (::mkdir(temp.c_str(), 0777) != 0) {
-    return IoError(errno, fmt::format("cannot create directory '{}'", temp.string()));
+    // Named as the user gave it: the staging folder is ours, not something they can act on.
+    return IoError(errno, fmt::format("cannot write results into '{}': cannot create a folder in '{}'",
+                                      dir_arg, temp.parent_path().string()));
   }
   output->staging_ = temp.string();
   return output;

@@ -3,8 +3,9 @@
 //
 // A StagedOutput for `dir`:
 //   1. Create: checks that `dir` is absent or a directory it may write into, then makes a fresh
-//      directory `<dir>.tmp-<pid>` next to it (same parent, so same file system), creating missing
-//      parent directories first. A command creates it before its runs, so that an --out it cannot
+//      directory `<dir>.tmp-<host>-<pid>` next to it (StagingPath: same parent, so same file
+//      system), creating missing parent directories first, and removes the staging folders that
+//      killed processes left beside it (RemoveAbandonedStaging). A command creates it before its runs, so that an --out it cannot
 //      write fails at once, not after an hour of simulation;
 //   2. Write (or write directly under staging_dir(), for files built piece by piece): every file
 //      goes into that directory;

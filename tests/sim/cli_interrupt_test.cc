@@ -1,7 +1,7 @@
 // Ctrl-C and SIGTERM during `ratesim run`, `compare` and `sweep`, loading included, in-process: the
 // test requests the cancellation a signal would (RequestCancellation) before the command, which
 // then stops at once, exits 130 (SIGINT) or 143 (SIGTERM), says "interrupted; nothing written to
-// DIR", and leaves neither DIR nor its staging directory DIR.tmp-<pid>, nor touches a DIR that
+// DIR", and leaves neither DIR nor its staging directory DIR.tmp-<host>-<pid>, nor touches a DIR that
 // existed.
 #include <sys/stat.h>
 #include <sys/wait.h>
