@@ -279,7 +279,9 @@ void TableReader::Allow(std::string_view key) {
 }
 
 void TableReader::Missing(std::string_view key, std::string_view expected) {
-  TableError(fmt::format("missing key '{}' in {}; expected {}", key, context_, expected));
+  // Held, as a missing section is: `concurency = 8` is one mistake, told once, by its unknown key's
+  // "did you mean 'concurrency'?", not first as a missing 'concurrency'.
+  MissingError(key, location_, fmt::format("missing key '{}' in {}; expected {}", key, context_, expected));
 }
 
 std::optional<std::string> TableReader::String(std::string_view key, Need need) {

@@ -104,9 +104,9 @@ class TableReader {
 
   // Reports `message` at `at` for the required `key`, which the table lacks, when ReportUnknownKeys
   // runs; or not at all if the table has an unknown key whose nearest valid one is `key`
-  // ([[model]] for [[models]]): that key's error names the mistake and its fix, and "no [[models]]"
-  // would report the same mistake a second time, and first. Without ReportUnknownKeys the
-  // destructor reports it.
+  // ([[model]] for [[models]], `concurency` for `concurrency`): that key's error names the mistake
+  // and its fix, and "no [[models]]" would report the same mistake a second time, and first.
+  // Without ReportUnknownKeys the destructor reports it. A required key read absent comes here too.
   void MissingError(std::string_view key, const Location& at, std::string message);
 
   // Reports every key present that was never made valid, suggesting the nearest valid key; then

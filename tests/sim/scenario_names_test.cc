@@ -26,6 +26,20 @@ TEST(ScenarioLoader, SuggestsTheNearestKeyForAMisspeltOne) {
       "s.toml:18:1: error: unknown key 'max_dept' in [[policies]]; did you mean 'max_depth'?");
 }
 
+// A misspelt required key is one mistake: told once, by the near miss, not also (and first) as
+// the required key missing. A required key that is simply absent is still reported.
+TEST(ScenarioLoader, AMisspeltRequiredKeyIsNotAlsoMissing) {
+  EXPECT_EQ(ErrorLines(Minimal({{6, "concurency = 2"}})),
+            (std::vector<std::string>{"s.toml:6:1: error: unknown key 'concurency' in [[models]]; "
+                                      "did you mean 'concurrency'?"}));
+  EXPECT_EQ(ErrorLines(Minimal({{14, "  rat = \"60rpm\""}})),
+            (std::vector<std::string>{"s.toml:14:3: error: unknown key 'rat' in [[orgs.traffic]]; "
+                                      "did you mean 'rate'?"}));
+  const std::vector<std::string> absent = ErrorLines(Minimal({{6, ""}}));
+  EXPECT_TRUE(HasError(absent, "s.toml:4:1: error: missing key 'concurrency' in [[models]]"))
+      << Joined(absent);
+}
+
 TEST(ScenarioLoader, ListsValidKeysWhenNoneIsNear) {
   const std::vector<std::string> errors = ErrorLines(Minimal({{3, "colour = 1"}}));
   ASSERT_EQ(errors.size(), 1u) << Joined(errors);
