@@ -97,6 +97,12 @@ void ReportExpressionError(TableReader& reader, const ExprError& error, const st
   if (by_muparser) message = "muparser: " + message;
   std::string what;
   if (error.position >= 0) {
+    // muparser ends its message with its own 0-based "at position N"; the 1-based column said here
+    // is the one place to look, so the other goes.
+    if (const size_t at = message.rfind(" at position "); at != std::string::npos &&
+        message.find_first_not_of("0123456789", at + 13) == std::string::npos && message.size() > at + 13) {
+      message.erase(at);
+    }
     const int column = 1 + std::min(error.position, static_cast<int>(text.size()));
     what = fmt::format("column {} of the expression: {}", column, message);
   } else if (error.kind == ExprError::Kind::kEmpty) {

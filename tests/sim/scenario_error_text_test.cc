@@ -196,7 +196,7 @@ TEST(ScenarioErrorText, AsksWhetherAConstantOrTheExpressionIsMisspelt) {
   const std::string error = ErrorOf(text);
   EXPECT_EQ(error.substr(0, error.find(" expected one of: ")),
             "s.toml:6:19: error: 'requests_per_s' in [limits]: column 1 of the expression: muparser: "
-            "Unexpected token \"growth\" found at position 0; 'growth' is neither a variable nor a "
+            "Unexpected token \"growth\" found; 'growth' is neither a variable nor a "
             "function; did you mean 'growht' (declared at line 9), or should that constant be named "
             "'growth'?")
       << error;
