@@ -63,6 +63,27 @@ std::vector<IdleStream> IdleStreams(const Scenario& scenario) {
       idle.push_back({std::move(stream), std::move(warning)});
     }
   }
+  // A capacity change the run never reaches: the first such entry of a model's schedule (the rest
+  // are later still).
+  for (const ModelSpec& model : scenario.models) {
+    for (const CapacityChange& change : model.schedule) {
+      if (change.at < duration) continue;
+      std::string what = fmt::format("the schedule of model '{}' ({}:{})", model.name, scenario.path,
+                                     change.pos.line);
+      std::string warning = fmt::format(
+          "warning: {} changes its replicas at {}, at or after {}: the change never happens\n", what,
+          FormatDuration(change.at), end);
+      idle.push_back({std::move(what), std::move(warning)});
+      break;
+    }
+  }
+  // A time series of one row: a resolution meant for a longer run, or mistyped ("10m" for "10s").
+  if (scenario.run.resolution > duration) {
+    idle.push_back({"the time series",
+                    fmt::format("warning: the resolution of {} is longer than {}: the time series "
+                                "has one row for the whole run\n",
+                                FormatDuration(scenario.run.resolution), end)});
+  }
   return idle;
 }
 

@@ -1,6 +1,7 @@
 // `ratesim validate` fails where `run` would on a trace's rows (a malformed row, an unknown model),
 // with run's message; and validate, run and compare warn (exit 0) of a trace or traffic stream that
 // sends nothing because it begins at or after the end of the run.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,32 @@ TEST_F(CliValidateTest, ATrafficStreamStartingAfterTheRunIsAWarning) {
     EXPECT_EQ(r.err, warning) << command;
   }
   EXPECT_EQ(RunRatesim({"validate", scenario, "--set", "run.duration=31s"}).err, "");
+}
+
+// A capacity change scheduled at or after the end never happens, and a resolution longer than the
+// run gives a time series of one row: both are said, before the results, and the run goes ahead.
+TEST_F(CliValidateTest, AScheduleChangeAfterTheRunAndAResolutionLongerThanItAreWarnings) {
+  std::string text = testing::kTinyScenario;
+  const std::string slots = "concurrency = 2";
+  ASSERT_NE(text.find(slots), std::string::npos);
+  text.replace(text.find(slots), slots.size(),
+               slots + "\nschedule = [{ at = \"10s\", replicas = 2 }, { at = \"25s\", replicas = 0 }, "
+                       "{ at = \"30s\", replicas = 1 }]");
+  const std::string scenario = WriteFile(temp_ / "schedule.toml", text);
+  const std::string line = std::to_string(1 + std::count(text.begin(), text.begin() + text.find("schedule"), '\n'));
+  const std::string schedule_warning = "warning: the schedule of model 'm' (" + scenario + ":" + line +
+                                       ") changes its replicas at 25s, at or after the run's duration "
+                                       "of 20s: the change never happens\n";
+  for (const char* command : {"validate", "run"}) {
+    const CliResult r = RunRatesim({command, scenario});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err, schedule_warning) << command;
+  }
+  EXPECT_EQ(RunRatesim({"validate", scenario, "--set", "run.duration=26s"}).err.find("25s"), std::string::npos);
+  const CliResult coarse = RunRatesim({"validate", scenario, "--set", "run.resolution=\"1m\""});
+  EXPECT_EQ(coarse.err, schedule_warning +
+                            "warning: the resolution of 1m is longer than the run's duration of 20s: "
+                            "the time series has one row for the whole run\n");
 }
 
 }  // namespace
