@@ -8,6 +8,7 @@
 #include "engine/param_spec.h"
 #include "engine/smoothing_policy.h"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "sim/scenario/section_readers.h"
 
 namespace ratesim {
@@ -27,6 +28,31 @@ std::vector<std::string> NamesOf(const std::vector<Info>& infos) {
   std::vector<std::string> names;
   for (const Info& info : infos) names.push_back(info.name);
   return names;
+}
+
+// The keys of `reader` that are no parameter of `chosen` but are one of another registered part
+// of its kind (`max_wait_over`, within_first's, in a fifo's [[policies]]): reported with the part
+// they belong to and the fix, instead of as unknown keys, and then allowed. `kind` is "policy" or
+// "limit formula", `selector` the key that picks the part ("type", "formula").
+template <typename Info>
+void ReportParamsOfOthers(TableReader& reader, const std::vector<Info>& infos, const Info& chosen,
+                          std::string_view kind, std::string_view selector) {
+  for (const std::string& key : reader.UnknownKeys()) {
+    std::vector<std::string> owners;
+    for (const Info& info : infos) {
+      if (info.name == chosen.name) continue;
+      for (const ParamSpec& param : info.params) {
+        if (param.name == key) owners.push_back(info.name);
+      }
+    }
+    if (owners.empty()) continue;
+    const std::string fix = owners.size() == 1
+                                ? fmt::format("set {} = \"{}\"", selector, owners.front())
+                                : fmt::format("set {} to one of them", selector);
+    reader.ValueError(key, fmt::format("a parameter of {} '{}', not of {} '{}'; {}, or remove it",
+                                       kind, fmt::join(owners, "' and '"), kind, chosen.name, fix));
+    reader.Allow(key);
+  }
 }
 
 // "got 0.5; expected a number >= 1 (headroom: <help>)" for a value below the spec's minimum.
@@ -170,6 +196,7 @@ LimitSpec ReadLimits(TableReader& root, const FormulaInfo** formula) {
     spec.params = ReportConflicts(reader, (*formula)->params, values, owner, nullptr)
                       ? values
                       : Resolve(reader, (*formula)->params, values, owner);
+    ReportParamsOfOthers(reader, Formulas(), **formula, "limit formula", "formula");
   }
   reader.ReportUnknownKeys();
   return spec;
@@ -185,6 +212,7 @@ PolicySpec ReadPolicy(TableReader& reader) {
     if (const PolicyInfo* info = FindByName(Policies(), *type)) {
       const std::string owner = fmt::format("policy '{}'", *type);
       policy.params = Resolve(reader, info->params, ReadParams(reader, info->params, owner), owner);
+      ReportParamsOfOthers(reader, Policies(), *info, "policy", "type");
     } else {
       reader.ValueError("type", fmt::format("unknown policy type '{}'{}", *type,
                                             SuggestionFor(*type, NamesOf(Policies()), true)));

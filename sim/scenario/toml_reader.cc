@@ -466,6 +466,15 @@ void TableReader::MissingError(std::string_view key, const Location& at, std::st
   missing_.push_back({std::string(key), at, std::move(message)});
 }
 
+std::vector<std::string> TableReader::UnknownKeys() const {
+  std::vector<std::string> unknown;
+  if (accept_all_) return unknown;
+  for (const auto& [key, node] : *table_) {
+    if (std::find(valid_.begin(), valid_.end(), key.str()) == valid_.end()) unknown.emplace_back(key.str());
+  }
+  return unknown;
+}
+
 void TableReader::ReportUnknownKeys() {
   std::vector<std::string> explained;  // missing keys that an unknown key is a near miss of
   for (const auto& [key, node] : *table_) {

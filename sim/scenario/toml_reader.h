@@ -112,6 +112,9 @@ class TableReader {
   // Reports every key present that was never made valid, suggesting the nearest valid key; then
   // the errors of MissingError that no such key explains.
   void ReportUnknownKeys();
+  // The keys present that are not valid (yet), in the table's order: what ReportUnknownKeys would
+  // report, for a reader that can say more about some of them first (and then Allow them).
+  std::vector<std::string> UnknownKeys() const;
   // Makes every key valid: after an error (an unknown `type`, say) that leaves the valid keys unknown.
   void AcceptAllKeys() { accept_all_ = true; }
 

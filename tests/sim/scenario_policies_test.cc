@@ -25,6 +25,23 @@ TEST(ScenarioLoader, RejectsAnUnknownPolicyTypeWithoutJudgingItsKeys) {
                {"none", "fifo"}));
 }
 
+// Another part's parameter is named as such, with the type that takes it, rather than as unknown;
+// a key of no part at all is still unknown, with its nearest name.
+TEST(ScenarioLoader, AParameterOfAnotherPolicyOrFormulaSaysWhoseItIs) {
+  EXPECT_EQ(ErrorLines(Minimal({}, {"max_wait_over = \"1s\""})),
+            (std::vector<std::string>{
+                "s.toml:18:17: error: 'max_wait_over' in [[policies]]: a parameter of policy "
+                "'within_first', not of policy 'fifo'; set type = \"within_first\", or remove it"}));
+  EXPECT_EQ(ErrorLines(Minimal({{3, "[limits]\nmultiple = 2"}})),
+            (std::vector<std::string>{
+                "s.toml:4:12: error: 'multiple' in [limits]: a parameter of limit formula "
+                "'peak_window', not of limit formula 'earned'; set formula = \"peak_window\", or "
+                "remove it"}));
+  const std::vector<std::string> unknown = ErrorLines(Minimal({}, {"max_dept = 3"}));
+  EXPECT_TRUE(HasError(unknown, "s.toml:18:1: error: unknown key 'max_dept'", {"did you mean 'max_depth'?"}))
+      << Joined(unknown);
+}
+
 TEST(ScenarioLoader, ChecksPolicyParameters) {
   const std::vector<std::string> errors =
       ErrorLines(Minimal({}, {"max_depth = 2.5", "max_wait = \"0s\""}));
