@@ -25,6 +25,7 @@
 #include "sim/report/idle_stream_warning.h"
 #include "sim/report/non_finite_warning.h"
 #include "sim/report/output_dir.h"
+#include "sim/report/own_policy_note.h"
 #include "sim/report/plots_svg.h"
 #include "sim/report/policy_verdict.h"
 #include "sim/report/report_writer.h"
@@ -284,7 +285,8 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   table.replications = request.replications;
   // The per-org table shows an [[orgs]]'s copies as one row; everything else sees every org.
   const std::optional<std::vector<RunResult>> folded = FoldCopies(*runs, scenario);
-  context.out << Describe(scenario, args.Values("--set"), request.replications) << "\n\n"
+  context.out << Describe(scenario, args.Values("--set"), request.replications) << "\n"
+              << OwnPolicyNote(scenario) << "\n"
               << ComparisonTable(folded ? *folded : *runs, table)
               << FailReasonTable(*runs, request.replications)
               << PolicyVerdict(*runs, request.replications);
