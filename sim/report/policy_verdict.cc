@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 
+#include "fmt/format.h"
 #include "sim/metrics/fairness.h"
 #include "sim/report/human_units.h"
 #include "sim/report/replication_stats.h"
@@ -22,15 +23,37 @@ struct Question {
   RunMetric metric;
   bool higher_is_better;
   Unit unit;
+  bool about_one_org = false;  // the figure is one org's: a single run names it
 };
 
-std::optional<double> WorstOrgSuccess(const RunResult& run) {
-  std::optional<double> worst;
-  for (const SliceMetrics& org : run.metrics.per_org) {
-    const std::optional<double> success = SuccessShare(org.counts);
-    if (success && (!worst || *success < *worst)) worst = success;
+// The org with the lowest success share, first in order at a tie; nullopt if none finished a request.
+std::optional<size_t> WorstOrg(const RunResult& run) {
+  std::optional<size_t> worst;
+  std::optional<double> lowest;
+  for (size_t i = 0; i < run.metrics.per_org.size(); ++i) {
+    const std::optional<double> success = SuccessShare(run.metrics.per_org[i].counts);
+    if (success && (!lowest || *success < *lowest)) {
+      lowest = success;
+      worst = i;
+    }
   }
   return worst;
+}
+
+// Whether some org was served better than `worst`: otherwise no org is the worst one to name.
+bool AnyBetterThan(const RunResult& run, size_t worst) {
+  const std::optional<double> lowest = SuccessShare(run.metrics.per_org[worst].counts);
+  for (const SliceMetrics& org : run.metrics.per_org) {
+    const std::optional<double> success = SuccessShare(org.counts);
+    if (success && *success > *lowest) return true;
+  }
+  return false;
+}
+
+std::optional<double> WorstOrgSuccess(const RunResult& run) {
+  const std::optional<size_t> worst = WorstOrg(run);
+  if (!worst) return std::nullopt;
+  return SuccessShare(run.metrics.per_org[*worst].counts);
 }
 
 std::vector<Question> Questions(bool several_orgs) {
@@ -39,7 +62,7 @@ std::vector<Question> Questions(bool several_orgs) {
                        [](const RunResult& run) { return SuccessShare(run.metrics.overall.counts); },
                        true, Unit::kShare});
   if (several_orgs) {
-    questions.push_back({"best for worst org", &WorstOrgSuccess, true, Unit::kShare});
+    questions.push_back({"best for worst org", &WorstOrgSuccess, true, Unit::kShare, true});
     questions.push_back({"fairest across orgs",
                          [](const RunResult& run) { return FairnessAcrossOrgs(run.metrics); }, true,
                          Unit::kIndex});
@@ -59,6 +82,7 @@ struct Standing {
   const std::string* policy;
   MeanCi estimate;
   size_t order;  // the policy's place in the scenario
+  const RunResult* single = nullptr;  // the policy's run, when it has one replication
 };
 
 std::string Figure(const Question& question, const MeanCi& estimate) {
@@ -68,6 +92,19 @@ std::string Figure(const Question& question, const MeanCi& estimate) {
     case Unit::kIndex: return FormatIndexCi(estimate.mean, estimate.ci95);
   }
   return "-";
+}
+
+// The figure as the table shows it: with the org it is about, for a single run ("67.7% (b)"); with
+// replications the worst org may differ from one to the next, and the mean is of each one's worst.
+std::string Shown(const Question& question, const Standing& standing) {
+  std::string figure = Figure(question, standing.estimate);
+  if (question.about_one_org && standing.single != nullptr) {
+    if (const std::optional<size_t> org = WorstOrg(*standing.single);
+        org && AnyBetterThan(*standing.single, *org)) {
+      figure += fmt::format(" ({})", standing.single->org_name(*org));
+    }
+  }
+  return figure;
 }
 
 // How many of `standings` from `first` on show the same figure as it (the mean as printed, without
@@ -115,7 +152,8 @@ std::string PolicyVerdict(const std::vector<RunResult>& runs, int replications) 
     std::vector<Standing> standings;
     for (size_t g = 0; g < groups.size(); ++g) {
       const MeanCi estimate = Estimate(groups[g], question.metric);
-      if (estimate.n > 0) standings.push_back({&groups[g].policy, estimate, g});
+      const RunResult* single = groups[g].runs.size() == 1 ? groups[g].runs.front() : nullptr;
+      if (estimate.n > 0) standings.push_back({&groups[g].policy, estimate, g, single});
     }
     if (standings.size() < 2) continue;
     // Stable: at equal figures the policy listed first in the scenario is named first.
@@ -128,15 +166,14 @@ std::string PolicyVerdict(const std::vector<RunResult>& runs, int replications) 
     // order among them is the scenario's, not a ranking.
     const size_t tied = TiedWithFirst(question, standings, 0);
     const Standing& best = standings[0];
-    std::vector<std::string> row = {question.label, Names(standings, 0, tied),
-                                    Figure(question, best.estimate)};
+    std::vector<std::string> row = {question.label, Names(standings, 0, tied), Shown(question, best)};
     if (tied == standings.size()) {
       row.insert(row.end(), {"-", "-"});
       if (with_intervals) row.push_back("-");
     } else {
       const Standing& next = standings[tied];
       row.push_back(Names(standings, tied, tied + TiedWithFirst(question, standings, tied)));
-      row.push_back(Figure(question, next.estimate));
+      row.push_back(Shown(question, next));
       if (with_intervals) {
         // Every estimate of a replicated run has an interval unless a replication left the
         // metric undefined (no success in it): then nothing can be said.

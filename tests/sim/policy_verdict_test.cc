@@ -81,8 +81,10 @@ TEST(PolicyVerdict, NamesTheBestAndTheRunnerUpOfEachQuestionInItsOwnDirection) {
   const std::string verdict = PolicyVerdict(runs, 1);
   EXPECT_EQ(Line(verdict, "most served"),
             (std::vector<std::string>{"most served", "steady", "80.0%", "spread", "72.5%"}));
+  // A single run names the org the figure is about.
   EXPECT_EQ(Line(verdict, "best for worst org"),
-            (std::vector<std::string>{"best for worst org", "spread", "70.0%", "steady", "60.0%"}));
+            (std::vector<std::string>{"best for worst org", "spread", "70.0% (org1)", "steady",
+                                      "60.0% (org1)"}));
   EXPECT_EQ(Line(verdict, "fewest 503s"),
             (std::vector<std::string>{"fewest 503s", "spread", "5.0%", "steady", "15.0%"}));
   // Jain's index of the success shares: spread (0.75, 0.7) 0.999, steady (1, 0.6) 0.941, worst
@@ -120,6 +122,26 @@ TEST(PolicyVerdict, FiguresThatReadTheSameAreATieInTheScenarioOrder) {
   // One org: no worst-org or fairness question.
   EXPECT_TRUE(Line(verdict, "best for worst org").empty());
   EXPECT_TRUE(Line(verdict, "fairest across orgs").empty());
+}
+
+// The worst org is named only where it is one org: in a single run, and when some other org was
+// served better. With replications the figure is a mean of each replication's worst.
+TEST(PolicyVerdict, TheWorstOrgIsNamedOnlyWhenItIsOneOrg) {
+  const std::vector<RunResult> alike = {RunOf("a", {{90, 5, 10 * kMs}, {90, 5, 10 * kMs}}),
+                                        RunOf("b", {{80, 5, 10 * kMs}, {40, 5, 10 * kMs}})};
+  EXPECT_EQ(Line(PolicyVerdict(alike, 1), "best for worst org"),
+            (std::vector<std::string>{"best for worst org", "a", "90.0%", "b", "40.0% (org1)"}));
+  std::vector<RunResult> replicated;
+  for (const int64_t worst : {50, 40}) {
+    for (int r = 0; r < 2; ++r) {
+      replicated.push_back(RunOf(worst == 50 ? "a" : "b", {{90 - 10 * r, 5, 10 * kMs}, {worst + r, 5, 10 * kMs}}));
+    }
+  }
+  const std::vector<std::string> line = Line(PolicyVerdict(replicated, 2), "best for worst org");
+  ASSERT_EQ(line.size(), 6u);
+  EXPECT_EQ(line[1], "a");
+  EXPECT_EQ(line[2], "50.5% ±6.4");
+  EXPECT_EQ(line[4], "40.5% ±6.4");
 }
 
 TEST(PolicyVerdict, ReplicationsTellApartOnlyWhatTheirIntervalsSeparate) {
