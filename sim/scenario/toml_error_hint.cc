@@ -251,8 +251,39 @@ std::string UnquotedValueHint(std::string_view description, std::string_view lin
   return fmt::format("; a text value needs quotes: {} = \"{}\"", key, value);
 }
 
+// toml++'s words for a key with nothing after its '=' (the line, or the file, ends), and for a
+// character no TOML text holds: toml++ writes a control character as '\uXXXX'.
+constexpr std::string_view kNoValue = "Error while parsing key-value pair: expected value, saw ";
+constexpr std::string_view kNoValueAtEnd = "Error while parsing key-value pair: encountered end-of-file";
+constexpr std::string_view kSawEscaped = "saw '\\u00";
+
+// "; 'replicas' has no value ..." for `replicas = ` with nothing after it; empty otherwise.
+std::string MissingValueHint(std::string_view description, std::string_view line_before) {
+  if (description != kNoValueAtEnd) {
+    if (!StartsWith(description, kNoValue)) return {};
+    const std::string_view saw = description.substr(kNoValue.size());
+    if (saw != "'\\n'" && saw != "'\\r'" && saw != "'#'") return {};
+  }
+  const size_t equals = line_before.find('=');
+  if (equals == std::string_view::npos) return {};
+  const std::string_view key = TrimSpace(line_before.substr(0, equals));
+  if (key.empty()) return {};
+  return fmt::format(
+      "; '{}' has nothing after its '=': write its value (a number, \"text\" in quotes, true or "
+      "false), or remove the line",
+      key);
+}
+
 std::string ExplainTomlError(std::string_view description, std::string_view line_before,
                              std::string_view line_rest) {
+  if (const std::string hint = MissingValueHint(description, line_before); !hint.empty()) {
+    return std::string(description) + hint;
+  }
+  if (description.find(kSawEscaped) != std::string_view::npos) {
+    return std::string(description) +
+           "; a control character, which no TOML text holds: is this the scenario file? It "
+           "must be UTF-8 text";
+  }
   if (const std::optional<Redefinition> r = ParseRedefinition(description)) {
     return ExplainRedefinition(*r, description.substr(0, kInHeader.size()) == kInHeader);
   }

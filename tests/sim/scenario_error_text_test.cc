@@ -2,6 +2,8 @@
 // message per mistake, a hint for what toml++ reports bare, and no "-nan".
 #include <cmath>
 #include <cstdlib>
+#include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -234,6 +236,27 @@ TEST(ScenarioErrorText, SaysATextValueNeedsQuotes) {
   EXPECT_EQ(ErrorOf(Replaced("dist = \"constant\"", "dist = constant")),
             "s.toml:13:20: error: Error while parsing value: could not determine value type; a text "
             "value needs quotes: dist = \"constant\"");
+}
+
+TEST(ScenarioErrorText, SaysAKeyWithNothingAfterItsEqualsNeedsAValue) {
+  const std::string hint =
+      "; 'seed' has nothing after its '=': write its value (a number, \"text\" in quotes, true or "
+      "false), or remove the line";
+  EXPECT_EQ(ErrorOf("seed = \n" + std::string(kExprScenario)),
+            "s.toml:1:8: error: Error while parsing key-value pair: expected value, saw '\\n'" + hint);
+  EXPECT_EQ(ErrorOf("seed = # later\n" + std::string(kExprScenario)),
+            "s.toml:1:8: error: Error while parsing key-value pair: expected value, saw '#'" + hint);
+  EXPECT_EQ(ErrorOf(std::string(kExprScenario) + "seed ="),
+            "s.toml:" + std::to_string(1 + std::count(kExprScenario, kExprScenario + std::strlen(kExprScenario), '\n')) +
+                ":7: error: Error while parsing key-value pair: encountered end-of-file" + hint);
+}
+
+TEST(ScenarioErrorText, SaysAControlCharacterIsNoTomlText) {
+  const std::string error = ErrorOf(std::string(kExprScenario) + "\x7f\x01");
+  EXPECT_NE(error.find("saw '\\u007F'; a control character, which no TOML text holds: is this the "
+                       "scenario file? It must be UTF-8 text"),
+            std::string::npos)
+      << error;
 }
 
 TEST(ScenarioErrorText, SaysAValueWithAUnitNeedsQuotes) {
