@@ -270,7 +270,7 @@ absl::Status TraceReader::ParseRow(TraceRow* row) {
     return Fail(
         columns_[0],
         fmt::format("time {} is before the previous row's {} (line {}); expected rows in time "
-                    "order",
+                    "order: sort the rows by their time, the header line staying first",
                     Shown(time_text), Shown(previous_time_text_), previous_line_));
   }
 

@@ -125,7 +125,7 @@ TEST(TraceReader, ReportsTheLineAndColumnOfEachMalformedRow) {
        "\"250ms\", got \"\""},
       {"0.5,acme,m,1,2",
        "1: error: time \"0.5\" is before the previous row's \"1s\" (line 2); expected rows in "
-       "time order"},
+       "time order: sort the rows by their time, the header line staying first"},
       {"2,,m,1,2", "3: error: org must be a name such as \"acme\", got an empty field"},
       {"2,acme,\"\",1,2",
        "8: error: model must be a name such as \"llama-70b\", got an empty field"},
