@@ -50,13 +50,23 @@ std::string Quoted(std::string_view text) {
   return out;
 }
 
-// The value of an override as a one-entry table {v = value}: parsed as TOML, or else as a string.
-std::optional<toml::table> ParseValue(std::string_view value, const std::string& origin) {
+// The value of an override as a one-entry table {v = value}: parsed as TOML, or else as a string;
+// a value that starts as a table, an array or a quoted string must parse as one (its error is
+// returned), since read as text it would only meet "got a string" further on.
+absl::StatusOr<toml::table> ParseValue(std::string_view value, const std::string& origin) {
   absl::StatusOr<toml::table> parsed = ParseToml(fmt::format("v = {}", value), origin);
   if (parsed.ok() && parsed->size() == 1 && parsed->contains("v")) return std::move(*parsed);
+  if (!value.empty() && std::string_view("{[\"'").find(value.front()) != std::string_view::npos) {
+    const std::string message = parsed.ok() ? "" : std::string(parsed.status().message());
+    const size_t error = message.find("error: ");
+    return absl::InvalidArgumentError(fmt::format(
+        "'{}' is not one complete TOML value ({}); check that its braces, brackets and quotes "
+        "close, and that nothing follows them",
+        value, error == std::string::npos ? "more than one value" : message.substr(error + 7)));
+  }
   parsed = ParseToml(fmt::format("v = {}", Quoted(value)), origin);
   if (parsed.ok()) return std::move(*parsed);
-  return std::nullopt;  // not even valid as a string (invalid UTF-8)
+  return absl::InvalidArgumentError("the value is not valid UTF-8 text; write a TOML value or plain text");
 }
 
 // A decimal array index, or nullopt for anything else (a key, a sign, an index too large to exist).
@@ -93,8 +103,14 @@ class Applier {
         return Error(fmt::format(
             "empty key in '{}'; write keys joined by single dots, e.g. models.0.concurrency", path));
     }
-    std::optional<toml::table> value = ParseValue(Trimmed(text_.substr(eq + 1)), origin_);
-    if (!value) return Error("the value is not valid UTF-8 text; write a TOML value or plain text");
+    const std::string_view written = Trimmed(text_.substr(eq + 1));
+    if (written.empty()) {
+      return Error(fmt::format("no value after '='; write one after it, as in the scenario file "
+                               "(e.g. {}=2)",
+                               path));
+    }
+    absl::StatusOr<toml::table> value = ParseValue(written, origin_);
+    if (!value.ok()) return Error(std::string(value.status().message()));
 
     toml::node* current = &root_;
     for (size_t i = 0; i + 1 < segments.size(); ++i) {

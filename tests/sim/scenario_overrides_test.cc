@@ -80,6 +80,27 @@ TEST(ScenarioOverrides, ReportsPathsThatDoNotExist) {
             "'headroom'?");
 }
 
+// A value that starts as a table, an array or a quoted string must be one whole TOML value: read as
+// text it would only meet "got a string" further on. An empty value is said to be empty.
+TEST(ScenarioOverrides, AnUnfinishedOrMissingValueSaysSo) {
+  EXPECT_EQ(ErrorLines(Minimal(), {"policies.0={ type = \"pacing\" "}),
+            (std::vector<std::string>{
+                "<--set policies.0={ type = \"pacing\" >: error: '{ type = \"pacing\"' is not one "
+                "complete TOML value (Error while parsing inline table: encountered end-of-file); "
+                "check that its braces, brackets and quotes close, and that nothing follows them"}));
+  EXPECT_TRUE(HasError(ErrorLines(Minimal(), {"title=\"open"}), "<--set title=\"open>: error: '\"open' is not one complete TOML value"));
+  EXPECT_TRUE(HasError(ErrorLines(Minimal(), {"models.0.schedule=[{ at = \"1s\", replicas = 1 }"}),
+                       "<--set models.0.schedule=[{ at = \"1s\", replicas = 1 }>: error:",
+                       {"is not one complete TOML value"}));
+  EXPECT_EQ(ErrorLines(Minimal(), {"limits.headroom="}),
+            (std::vector<std::string>{"<--set limits.headroom=>: error: no value after '='; write one "
+                                      "after it, as in the scenario file (e.g. limits.headroom=2)"}));
+  // Plain text still reads as a string, quotes or not.
+  const absl::StatusOr<Scenario> titled = Parse(Minimal(), {"title=it's a test", "run.seed=7"});
+  ASSERT_TRUE(titled.ok()) << titled.status();
+  EXPECT_EQ(titled->title, "it's a test");
+}
+
 TEST(ScenarioOverrides, ChecksOverriddenValuesLikeFileValues) {
   const std::vector<std::string> errors =
       ErrorLines(Minimal({{6, "concurrency = 0"}}),
