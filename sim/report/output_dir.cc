@@ -21,6 +21,13 @@ absl::Status IoError(int error, const std::string& what) {
   return absl::ErrnoToStatus(error != 0 ? error : EIO, what);
 }
 
+// IoError for an --out the command cannot write into, with what to do about it.
+absl::Status CannotWriteInto(int error, const std::string& what) {
+  const absl::Status status = IoError(error, what);
+  return absl::Status(status.code(),
+                      fmt::format("{}; give --out a folder you can write to", std::string(status.message())));
+}
+
 bool Exists(const fs::path& path) {
   struct stat info;
   return ::lstat(path.c_str(), &info) == 0;
@@ -87,7 +94,7 @@ absl::StatusOr<std::unique_ptr<StagedOutput>> StagedOutput::Create(const std::st
           dir_arg));
     }
     if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-      return IoError(errno, fmt::format("cannot write results into '{}'", dir.string()));
+      return CannotWriteInto(errno, fmt::format("cannot write results into '{}'", dir.string()));
     }
   }
   // Without this, mkdir of the staging directory would fail with a message naming that internal
@@ -113,8 +120,8 @@ absl::StatusOr<std::unique_ptr<StagedOutput>> StagedOutput::Create(const std::st
   fs::remove_all(temp, ignored);  // a leftover of an earlier process that had our pid
   if (::mkdir(temp.c_str(), 0777) != 0) {
     // Named as the user gave it: the staging folder is ours, not something they can act on.
-    return IoError(errno, fmt::format("cannot write results into '{}': cannot create a folder in '{}'",
-                                      dir_arg, temp.parent_path().string()));
+    return CannotWriteInto(errno, fmt::format("cannot write results into '{}': cannot create a folder in '{}'",
+                                              dir_arg, temp.parent_path().string()));
   }
   output->staging_ = temp.string();
   return output;

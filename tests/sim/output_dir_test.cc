@@ -3,6 +3,7 @@
 // directory, or lies under a file, fails at Create.
 #include "sim/report/output_dir.h"
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,19 @@ TEST(StagedOutputOwned, CreateNamesTheFileInTheWayOfADirectoryDeeperDown) {
                 "' is not a folder; choose a path under a folder, or move '" + file +
                 "' out of the way");
   EXPECT_EQ(Entries(temp.path()), std::vector<std::string>{"file"});
+}
+
+// A folder nothing may be created in (/proc takes no new entries, even from root): the error names
+// the --out given, not the staging folder, and says what to do.
+TEST(StagedOutputOwned, CreateNamesTheOutputFolderWhereNoFolderCanBeMade) {
+  if (!std::filesystem::is_directory("/proc/self")) GTEST_SKIP() << "no /proc";
+  const absl::StatusOr<std::unique_ptr<StagedOutput>> output = StagedOutput::Create("/proc/ratesim-out");
+  ASSERT_FALSE(output.ok());
+  const std::string message(output.status().message());
+  EXPECT_EQ(message.rfind("cannot write results into '/proc/ratesim-out': cannot create a folder in '/proc': ", 0), 0u)
+      << message;
+  EXPECT_EQ(message.find(".tmp-"), std::string::npos) << message;
+  EXPECT_NE(message.find("; give --out a folder you can write to"), std::string::npos) << message;
 }
 
 }  // namespace
