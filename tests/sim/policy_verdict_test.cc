@@ -11,6 +11,7 @@
 #include "engine/time.h"
 #include "gtest/gtest.h"
 #include "tests/support/report_runs.h"
+#include "tests/support/table_cells.h"
 
 namespace ratesim {
 namespace {
@@ -53,18 +54,7 @@ RunResult RunOf(const std::string& policy, const std::vector<OrgOutcome>& orgs) 
 std::vector<std::string> Line(const std::string& verdict, const std::string& question) {
   std::istringstream lines(verdict);
   for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(question + "  ", 0) != 0) continue;
-    std::vector<std::string> cells;
-    size_t at = 0;
-    while (at < line.size()) {
-      const size_t start = line.find_first_not_of(' ', at);
-      if (start == std::string::npos) break;
-      size_t end = line.find("  ", start);
-      if (end == std::string::npos) end = line.size();
-      cells.push_back(line.substr(start, end - start));
-      at = end;
-    }
-    return cells;
+    if (line.rfind(question + "  ", 0) == 0) return testing::TableCells(line);
   }
   return {};
 }

@@ -7,6 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "sim/sweep/sweep_rows.h"
+#include "tests/support/table_cells.h"
 
 namespace ratesim {
 namespace {
@@ -31,7 +32,7 @@ SweepRow RowWith(const std::vector<std::pair<std::string, std::string>>& cells) 
   return row;
 }
 
-// The table's data line (its third), split at runs of spaces.
+// The cells of the table's data line (its third).
 std::vector<std::string> DataCells(const std::string& table) {
   std::vector<std::string> lines;
   size_t start = 0;
@@ -39,18 +40,7 @@ std::vector<std::string> DataCells(const std::string& table) {
     lines.push_back(table.substr(start, end - start));
   }
   EXPECT_GE(lines.size(), 3u) << table;
-  std::vector<std::string> cells;
-  if (lines.size() < 3) return cells;
-  const std::string& line = lines[2];
-  for (size_t at = 0; at < line.size();) {
-    const size_t begin = line.find_first_not_of(' ', at);
-    if (begin == std::string::npos) break;
-    size_t end = line.find("  ", begin);
-    if (end == std::string::npos) end = line.size();
-    cells.push_back(line.substr(begin, end - begin));
-    at = end;
-  }
-  return cells;
+  return lines.size() < 3 ? std::vector<std::string>{} : testing::TableCells(lines[2]);
 }
 
 TEST(SweepTable, ShowsEachScoreAsCompareDoes) {
