@@ -15,10 +15,13 @@ double RampSlope(const TrafficShape& shape) {
   return (shape.ramp_to_per_s - shape.ramp_from_per_s) / ToSeconds(shape.ramp_over);
 }
 
+// During the ramp: ramp_t times the mean rate over [0, ramp_t], a rate between from and to. Written
+// as from·t + slope·t²/2 it is ∞ − ∞ = NaN once from·t overflows on a ramp down.
 double RampCumulative(const TrafficShape& shape, double t) {
   const double over = ToSeconds(shape.ramp_over);
   const double ramp_t = std::min(t, over);
-  const double during = shape.ramp_from_per_s * ramp_t + 0.5 * RampSlope(shape) * ramp_t * ramp_t;
+  const double from = shape.ramp_from_per_s;
+  const double during = ramp_t * (from + 0.5 * (shape.ramp_to_per_s - from) * (ramp_t / over));
   return during + shape.ramp_to_per_s * std::max(0.0, t - over);
 }
 

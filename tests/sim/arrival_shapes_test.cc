@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -501,6 +502,17 @@ TEST(ArrivalShapes, ExpectedCountOfBurstsCountsEveryBurstThatStartsBeforeTheEnd)
   shape.kind = TrafficShape::Kind::kClosedLoop;
   shape.workers = 3;
   EXPECT_EQ(ArrivalProcess(shape, FromSeconds(100)).ExpectedCount(), 0.0);
+}
+
+TEST(ArrivalShapes, ARampDownWhoseAreaOverflowsIsInfiniteNotNaN) {
+  // from·t alone is beyond a double here; the area, 5e308 over the ramp, is too, and is +inf.
+  const ArrivalProcess huge(Ramp(1e308, 0, 10), FromSeconds(60));
+  EXPECT_EQ(huge.Cumulative(10), std::numeric_limits<double>::infinity());
+  EXPECT_EQ(huge.ExpectedCount(), std::numeric_limits<double>::infinity());
+  // Just inside a double's range the area is still the mean rate times the length.
+  const ArrivalProcess large(Ramp(1e307, 0, 10), FromSeconds(60));
+  EXPECT_DOUBLE_EQ(large.Cumulative(4), 4 * (1e307 - 0.5 * 1e307 * 0.4));
+  EXPECT_DOUBLE_EQ(large.ExpectedCount(), 5e307);
 }
 
 TEST(ArrivalShapes, ClosedLoopStreamsHaveNoClock) {

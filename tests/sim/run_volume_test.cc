@@ -44,6 +44,15 @@ TEST(RunVolume, RefusesARateThatWouldRunForYearsAtItsTrafficEntry) {
   EXPECT_THAT(VolumeError(WithRate("1e307rps")), HasSubstr("about more than 1e308 requests"));
 }
 
+TEST(RunVolume, RefusesARampDownFromARateWhoseAreaIsBeyondADouble) {
+  // 1e308 requests a second falling to 0 over 10 s: from·t overflowed to +inf and the ramp's
+  // −slope·t²/2 to −inf, their sum NaN, which is not "more than the limit", and the run hung.
+  absl::StatusOr<Scenario> ramp = testing::Parse(testing::Minimal(
+      {{13, "  shape = \"ramp\""}, {14, "  from = \"1e308rps\"\n  to = \"0rps\"\n  over = \"10s\""}}));
+  ASSERT_TRUE(ramp.ok()) << ramp.status();
+  EXPECT_THAT(VolumeError(*ramp), HasSubstr("would send about more than 1e308 requests"));
+}
+
 TEST(RunVolume, TheLimitIsOnTheExpectedCountNotOnTheRate) {
   // 1e10 requests in 60 s is 1.67e8 per second: just under and just over.
   EXPECT_TRUE(CheckRunVolume(WithRate("166666666rps")).ok());
