@@ -10,10 +10,15 @@
 namespace ratesim {
 namespace {
 
-// A count that may be astronomically large, in two significant digits: "6e301", "2.1e10".
+// `value` in two significant digits, as a scenario file would write it: "6e301", "2.1e10".
+std::string Scientific(double value) {
+  return absl::StrReplaceAll(fmt::format("{:.2g}", value), {{"e+0", "e"}, {"e+", "e"}});
+}
+
+// A count that may be astronomically large: "about 6e301"; beyond a double (or not a number,
+// ∞ − ∞), "more than 1e308".
 std::string RoughCount(double count) {
-  if (!std::isfinite(count)) return "more than 1e308";
-  return absl::StrReplaceAll(fmt::format("{:.2g}", count), {{"e+0", "e"}, {"e+", "e"}});
+  return std::isfinite(count) ? "about " + Scientific(count) : "more than 1e308";
 }
 
 // The streams of one [[orgs.traffic]] entry: of one org, or of every copy of one [[orgs]].
@@ -30,6 +35,7 @@ absl::Status CheckRunVolume(const Scenario& scenario) {
   const std::vector<OrgSpec>& orgs = scenario.orgs;
   double total = 0.0;
   Entry largest;
+  size_t sending = 0;  // entries expected to send anything
   for (size_t first = 0; first < orgs.size();) {
     // The copies of one [[orgs]] are consecutive, as ReadOrgs makes them.
     size_t group = 1;
@@ -43,23 +49,27 @@ absl::Status CheckRunVolume(const Scenario& scenario) {
         entry.expected += ArrivalProcess(orgs[c].traffic[t].shape, scenario.run.duration).ExpectedCount();
       }
       total += entry.expected;
-      if (largest.org == nullptr || entry.expected > largest.expected) largest = entry;
+      sending += entry.expected != 0.0;
+      // NaN counts as the largest: it is refused below, and this entry is its cause.
+      if (largest.org == nullptr || entry.expected > largest.expected || std::isnan(entry.expected)) {
+        largest = entry;
+      }
     }
     first += group;
   }
-  if (!(total > kMaxExpectedRequests)) return absl::OkStatus();
+  if (total <= kMaxExpectedRequests) return absl::OkStatus();  // NaN is not: refused
   const TrafficSpec& traffic = largest.org->traffic[largest.traffic];
   const std::string source =
       largest.copies > 1 ? fmt::format("the {} copies of org '{}'", largest.copies, largest.org->copy_of)
                          : fmt::format("org '{}'", largest.org->name);
   const std::string share =
-      largest.expected == total ? "all of them" : fmt::format("about {} of them", RoughCount(largest.expected));
+      sending == 1 ? "all of them" : fmt::format("{} of them", RoughCount(largest.expected));
   return absl::InvalidArgumentError(fmt::format(
-      "{}:{}:{}: error: the traffic would send about {} requests in the run's {}s, {} from {} to "
+      "{}:{}:{}: error: the traffic would send {} requests in the run's {}s, {} from {} to "
       "model '{}' (this [[orgs.traffic]]); expected at most {}, which takes hours to simulate for "
       "each policy: lower the rate or shorten run.duration",
       scenario.path, traffic.pos.line, traffic.pos.column, RoughCount(total),
-      ToSeconds(scenario.run.duration), share, source, traffic.model, RoughCount(kMaxExpectedRequests)));
+      ToSeconds(scenario.run.duration), share, source, traffic.model, Scientific(kMaxExpectedRequests)));
 }
 
 }  // namespace ratesim
