@@ -289,7 +289,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
               << OwnPolicyNote(scenario) << "\n"
               << ComparisonTable(folded ? *folded : *runs, table)
               << FailReasonTable(*runs, request.replications)
-              << PolicyVerdict(*runs, request.replications);
+              << PolicyVerdict(*runs, request.replications, &scenario);
   context.err << NonFiniteRateWarning(*runs, request.replications, scenario.limits.formula);
   if (!metadata) return kExitOk;
   std::vector<std::string> staged_files;

@@ -94,17 +94,35 @@ std::string Figure(const Question& question, const MeanCi& estimate) {
   return "-";
 }
 
-// The figure as the table shows it: with the org it is about, for a single run ("67.7% (b)"); with
-// replications the worst org may differ from one to the next, and the mean is of each one's worst.
-std::string Shown(const Question& question, const Standing& standing) {
-  std::string figure = Figure(question, standing.estimate);
-  if (question.about_one_org && standing.single != nullptr) {
-    if (const std::optional<size_t> org = WorstOrg(*standing.single);
-        org && AnyBetterThan(*standing.single, *org)) {
-      figure += fmt::format(" ({})", standing.single->org_name(*org));
+// The org a single run's figure is about, as the per-org table shows it: its name, or for a copy
+// of an [[orgs]] "one of tenant-1..400" (which copy is chance); empty when no org is worse off than
+// another, or when the figure is a mean over replications (each with its own worst org).
+std::string OrgOf(const Standing& standing, const Scenario* scenario) {
+  if (standing.single == nullptr) return "";
+  const std::optional<size_t> org = WorstOrg(*standing.single);
+  if (!org || !AnyBetterThan(*standing.single, *org)) return "";
+  const std::string name = standing.single->org_name(*org);
+  if (scenario != nullptr) {
+    for (const OrgSpec& spec : scenario->orgs) {
+      if (spec.name != name) continue;
+      if (!spec.copy_of.empty()) return fmt::format("one of {}-1..{}", spec.copy_of, spec.copies);
+      break;
     }
   }
-  return figure;
+  return name;
+}
+
+// The figure of standings [begin, end), a tie, as the table shows it: with the org it is about where
+// the question is about one ("67.7% (b)") and every tied policy's is the same one.
+std::string Shown(const Question& question, const std::vector<Standing>& standings, size_t begin,
+                  size_t end, const Scenario* scenario) {
+  std::string figure = Figure(question, standings[begin].estimate);
+  if (!question.about_one_org) return figure;
+  const std::string org = OrgOf(standings[begin], scenario);
+  for (size_t i = begin + 1; i < end; ++i) {
+    if (OrgOf(standings[i], scenario) != org) return figure;
+  }
+  return org.empty() ? figure : fmt::format("{} ({})", figure, org);
 }
 
 // How many of `standings` from `first` on show the same figure as it (the mean as printed, without
@@ -137,7 +155,8 @@ bool Apart(const MeanCi& a, const MeanCi& b) {
 
 }  // namespace
 
-std::string PolicyVerdict(const std::vector<RunResult>& runs, int replications) {
+std::string PolicyVerdict(const std::vector<RunResult>& runs, int replications,
+                          const Scenario* scenario) {
   const std::vector<PolicyReplications> groups = GroupReplications(runs, replications);
   if (groups.size() < 2) return "";
   const bool with_intervals = replications > 1;
@@ -166,14 +185,16 @@ std::string PolicyVerdict(const std::vector<RunResult>& runs, int replications) 
     // order among them is the scenario's, not a ranking.
     const size_t tied = TiedWithFirst(question, standings, 0);
     const Standing& best = standings[0];
-    std::vector<std::string> row = {question.label, Names(standings, 0, tied), Shown(question, best)};
+    std::vector<std::string> row = {question.label, Names(standings, 0, tied),
+                                    Shown(question, standings, 0, tied, scenario)};
     if (tied == standings.size()) {
       row.insert(row.end(), {"-", "-"});
       if (with_intervals) row.push_back("-");
     } else {
       const Standing& next = standings[tied];
-      row.push_back(Names(standings, tied, tied + TiedWithFirst(question, standings, tied)));
-      row.push_back(Shown(question, next));
+      const size_t next_end = tied + TiedWithFirst(question, standings, tied);
+      row.push_back(Names(standings, tied, next_end));
+      row.push_back(Shown(question, standings, tied, next_end, scenario));
       if (with_intervals) {
         // Every estimate of a replicated run has an interval unless a replication left the
         // metric undefined (no success in it): then nothing can be said.

@@ -21,12 +21,16 @@
 #include <vector>
 
 #include "sim/metrics/run_metrics.h"
+#include "sim/scenario/scenario.h"
 
 namespace ratesim {
 
 // The verdict for policy-major `runs` (runs[p * replications + r]); "" with fewer than two
-// policies. REQUIRES: replications >= 1 and divides runs.size().
-std::string PolicyVerdict(const std::vector<RunResult>& runs, int replications);
+// policies. A single run names the worst org; with `scenario`, one of an [[orgs]]'s copies is named
+// as the per-org table shows them ("one of tenant-1..400"). REQUIRES: replications >= 1 and divides
+// runs.size().
+std::string PolicyVerdict(const std::vector<RunResult>& runs, int replications,
+                          const Scenario* scenario = nullptr);
 
 }  // namespace ratesim
 

@@ -134,6 +134,25 @@ TEST(PolicyVerdict, TheWorstOrgIsNamedOnlyWhenItIsOneOrg) {
   EXPECT_EQ(line[4], "40.5% ±6.4");
 }
 
+// Tied policies name their worst org only if it is the same org for each; an org that is one of an
+// [[orgs]]'s copies is named as the per-org table shows the copies.
+TEST(PolicyVerdict, ATieOrACopyNamesTheWorstOrgAsTheTableDoes) {
+  const std::vector<RunResult> tie = {RunOf("a", {{90, 5, 10 * kMs}, {40, 5, 10 * kMs}}),
+                                      RunOf("b", {{40, 5, 10 * kMs}, {90, 5, 10 * kMs}}),
+                                      RunOf("c", {{20, 5, 10 * kMs}, {30, 5, 10 * kMs}})};
+  EXPECT_EQ(Line(PolicyVerdict(tie, 1), "best for worst org"),
+            (std::vector<std::string>{"best for worst org", "a = b", "40.0%", "c", "20.0% (org0)"}));
+  Scenario scenario;
+  for (int k = 1; k <= 2; ++k) {
+    OrgSpec copy;
+    copy.name = "org" + std::to_string(k - 1);
+    copy.copy_of = "t";
+    copy.copies = 2;
+    scenario.orgs.push_back(copy);
+  }
+  EXPECT_EQ(Line(PolicyVerdict(tie, 1, &scenario), "best for worst org").at(4), "20.0% (one of t-1..2)");
+}
+
 TEST(PolicyVerdict, ReplicationsTellApartOnlyWhatTheirIntervalsSeparate) {
   // "a": 90, 91, 89% served; "b": 80, 81, 79% (clear); "c": 90, 79, 100% (overlaps a).
   auto replicas = [](const std::string& policy, std::vector<int64_t> oks) {
