@@ -63,25 +63,29 @@ std::vector<IdleStream> IdleStreams(const Scenario& scenario) {
       idle.push_back({std::move(stream), std::move(warning)});
     }
   }
-  // A capacity change the run never reaches: the first such entry of a model's schedule (the rest
-  // are later still).
+  // A capacity change after the last arrival: the first such entry of a model's schedule (the rest
+  // are later still). The run processes events up to its duration inclusive, and with a drain on
+  // until the last request ends, so a change then can still meet requests in flight, but no arrival.
   for (const ModelSpec& model : scenario.models) {
     for (const CapacityChange& change : model.schedule) {
-      if (change.at < duration) continue;
+      if (change.at <= duration) continue;
       std::string what = fmt::format("the schedule of model '{}' ({}:{})", model.name, scenario.path,
                                      change.pos.line);
       std::string warning = fmt::format(
-          "warning: {} changes its replicas at {}, at or after {}: the change never happens\n", what,
-          FormatDuration(change.at), end);
+          "warning: {} changes its replicas at {}, after {}: {}\n", what, FormatDuration(change.at),
+          end,
+          scenario.run.drain ? "no arrival meets the change, only the drain of requests still in flight"
+                             : "the change never happens");
       idle.push_back({std::move(what), std::move(warning)});
       break;
     }
   }
-  // A time series of one row: a resolution meant for a longer run, or mistyped ("10m" for "10s").
+  // A time series whose first row covers the whole run: a resolution meant for a longer run, or
+  // mistyped ("10m" for "10s").
   if (scenario.run.resolution > duration) {
     idle.push_back({"the time series",
-                    fmt::format("warning: the resolution of {} is longer than {}: the time series "
-                                "has one row for the whole run\n",
+                    fmt::format("warning: the resolution of {} is longer than {}: the time series' "
+                                "first row covers the whole run\n",
                                 FormatDuration(scenario.run.resolution), end)});
   }
   return idle;

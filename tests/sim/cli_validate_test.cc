@@ -122,18 +122,25 @@ TEST_F(CliValidateTest, AScheduleChangeAfterTheRunAndAResolutionLongerThanItAreW
   const std::string scenario = WriteFile(temp_ / "schedule.toml", text);
   const std::string line = std::to_string(1 + std::count(text.begin(), text.begin() + text.find("schedule"), '\n'));
   const std::string schedule_warning = "warning: the schedule of model 'm' (" + scenario + ":" + line +
-                                       ") changes its replicas at 25s, at or after the run's duration "
-                                       "of 20s: the change never happens\n";
+                                       ") changes its replicas at 25s, after the run's duration of "
+                                       "20s: ";
+  const std::string drained = "no arrival meets the change, only the drain of requests still in flight\n";
   for (const char* command : {"validate", "run"}) {
     const CliResult r = RunRatesim({command, scenario});
     EXPECT_EQ(r.code, 0) << r.err;
-    EXPECT_EQ(r.err, schedule_warning) << command;
+    EXPECT_EQ(r.err, schedule_warning + drained) << command;
   }
-  EXPECT_EQ(RunRatesim({"validate", scenario, "--set", "run.duration=26s"}).err.find("25s"), std::string::npos);
+  EXPECT_EQ(RunRatesim({"validate", scenario, "--set", "run.drain=false"}).err,
+            schedule_warning + "the change never happens\n");
+  // A change at the duration itself is still made (events at the duration are the run's): the
+  // warning is of the next one.
+  const std::string at_end = RunRatesim({"validate", scenario, "--set", "run.duration=25s"}).err;
+  EXPECT_EQ(at_end.find("at 25s"), std::string::npos) << at_end;
+  EXPECT_NE(at_end.find("at 30s, after the run's duration of 25s"), std::string::npos) << at_end;
   const CliResult coarse = RunRatesim({"validate", scenario, "--set", "run.resolution=\"1m\""});
-  EXPECT_EQ(coarse.err, schedule_warning +
+  EXPECT_EQ(coarse.err, schedule_warning + drained +
                             "warning: the resolution of 1m is longer than the run's duration of 20s: "
-                            "the time series has one row for the whole run\n");
+                            "the time series' first row covers the whole run\n");
 }
 
 }  // namespace
