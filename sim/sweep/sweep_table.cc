@@ -1,5 +1,6 @@
 #include "sim/sweep/sweep_table.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <tuple>
@@ -21,6 +22,16 @@ size_t ColumnIndex(const std::vector<SweepColumn>& columns, const std::string& n
   return columns.size();
 }
 
+// Seconds in three significant digits without an exponent, whole seconds as whole numbers: "720
+// ±41", "2.50 ±0.31", "0.400"; the half-width with the value's decimals.
+std::string SecondsCell(double value, double ci95) {
+  int decimals = 0;
+  const bool whole = value == std::floor(value) && (!std::isfinite(ci95) || ci95 == std::floor(ci95));
+  if (!whole && value != 0.0) decimals = std::clamp(2 - static_cast<int>(std::floor(std::log10(std::abs(value)))), 0, 6);
+  if (!std::isfinite(ci95)) return fmt::format("{:.{}f}", value, decimals);
+  return fmt::format("{:.{}f} \u00b1{:.{}f}", value, decimals, ci95, decimals);
+}
+
 // How a score column reads in the terminal: as `compare` shows the same figure.
 enum class Shown { kPercent, kIndex, kSeconds, kText };
 
@@ -40,7 +51,7 @@ std::string Cell(const std::vector<SweepColumn>& columns, const SweepRow& row,
   switch (shown) {
     case Shown::kPercent: return has_ci ? FormatPercentCi(value, ci95) : FormatPercent(value);
     case Shown::kIndex: return FormatIndexCi(value, ci95);
-    case Shown::kSeconds: return FormatCountCi(value, ci95);
+    case Shown::kSeconds: return SecondsCell(value, ci95);
     case Shown::kText: break;
   }
   return cell;

@@ -3,6 +3,7 @@
 #include "sim/sweep/sweep_table.h"
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -66,6 +67,13 @@ TEST(SweepTable, ShowsEachScoreAsCompareDoes) {
   ASSERT_EQ(plain.size(), 11u);
   EXPECT_EQ(plain[7], "0.653");
   EXPECT_EQ(plain[8], "60");
+  // Recovery below a second keeps its digits, rather than reading as 0 (instant).
+  for (const auto& [recovery, ci, shown] :
+       {std::tuple{"0.4", "0.1", "0.400 ±0.100"}, std::tuple{"2.5", "0.31", "2.50 ±0.31"},
+        std::tuple{"12.26", "", "12.3"}}) {
+    const SweepRow row = RowWith({{"policy", "none"}, {"recovery_s", recovery}, {"recovery_s_ci95", ci}});
+    EXPECT_EQ(DataCells(SweepTable(NoGrid(), {{0, {row}}}, 10)).at(8), shown);
+  }
 }
 
 }  // namespace
