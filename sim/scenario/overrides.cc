@@ -61,7 +61,7 @@ absl::StatusOr<toml::table> ParseValue(std::string_view value, const std::string
     const size_t error = message.find("error: ");
     return absl::InvalidArgumentError(fmt::format(
         "'{}' is not one complete TOML value ({}); check that its braces, brackets and quotes "
-        "close, and that nothing follows them",
+        "close, and that nothing follows them (text that starts so goes in quotes: \"[draft] x\")",
         value, error == std::string::npos ? "more than one value" : message.substr(error + 7)));
   }
   parsed = ParseToml(fmt::format("v = {}", Quoted(value)), origin);

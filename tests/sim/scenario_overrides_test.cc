@@ -87,7 +87,8 @@ TEST(ScenarioOverrides, AnUnfinishedOrMissingValueSaysSo) {
             (std::vector<std::string>{
                 "<--set policies.0={ type = \"pacing\" >: error: '{ type = \"pacing\"' is not one "
                 "complete TOML value (Error while parsing inline table: encountered end-of-file); "
-                "check that its braces, brackets and quotes close, and that nothing follows them"}));
+                "check that its braces, brackets and quotes close, and that nothing follows them "
+                "(text that starts so goes in quotes: \"[draft] x\")"}));
   EXPECT_TRUE(HasError(ErrorLines(Minimal(), {"title=\"open"}), "<--set title=\"open>: error: '\"open' is not one complete TOML value"));
   EXPECT_TRUE(HasError(ErrorLines(Minimal(), {"models.0.schedule=[{ at = \"1s\", replicas = 1 }"}),
                        "<--set models.0.schedule=[{ at = \"1s\", replicas = 1 }>: error:",
