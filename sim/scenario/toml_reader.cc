@@ -46,12 +46,23 @@ std::string RateExpectation(Bound bound) {
 }
 
 // A negative duration or rate, as ParseDuration and ParseRate report one, but with the key's bound:
-// "> 0" where zero is refused too, so that following the message does not lead to a second error.
-// Empty for a value that is not negative, or a key that takes any sign of what parses.
-std::string NegativeError(std::string_view what, std::string_view text, Bound bound) {
+bool Violates(double value, Bound bound);
+
+// A negative duration or rate, as ParseDuration and ParseRate report one, but with the key's bound:
+// "> 0" where zero is refused too, so that following the message does not lead to a second error;
+// for the same reason the value without its sign is offered only if `parse` reads it within the
+// bound ("-0s" and "-5" get no suggestion). Empty for a value that is not negative, or a key that
+// takes any sign of what parses.
+template <typename Parse>
+std::string NegativeError(std::string_view what, std::string_view text, Bound bound, Parse parse) {
   if (text.empty() || text.front() != '-' || bound == Bound::kAny) return "";
-  return fmt::format("negative {} \"{}\"; expected a {} {} such as \"{}\"", what, text, what,
-                     bound == Bound::kPositive ? "> 0" : ">= 0", text.substr(1));
+  std::string error = fmt::format("negative {} \"{}\"; expected a {} {}", what, text, what,
+                                  bound == Bound::kPositive ? "> 0" : ">= 0");
+  const auto unsigned_value = parse(text.substr(1));
+  if (unsigned_value.ok() && !Violates(static_cast<double>(*unsigned_value), bound)) {
+    error += fmt::format(" such as \"{}\"", text.substr(1));
+  }
+  return error;
 }
 
 bool Violates(double value, Bound bound) {
@@ -383,7 +394,7 @@ std::optional<Nanos> TableReader::Duration(std::string_view key, Need need, Boun
     ValueError(key, fmt::format("{}; expected {}, at most about 292 years", *beyond, expected));
     return std::nullopt;
   }
-  if (const std::string negative = NegativeError("duration", s->get(), bound); !negative.empty()) {
+  if (const std::string negative = NegativeError("duration", s->get(), bound, ParseDuration); !negative.empty()) {
     ValueError(key, negative);
     return std::nullopt;
   }
@@ -420,7 +431,7 @@ std::optional<double> TableReader::Rate(std::string_view key, Need need, Bound b
     ValueError(key, fmt::format("{}; {}, with a unit: \"60rpm\" or \"1rps\"", *beyond, kCloserToZero));
     return std::nullopt;
   }
-  if (const std::string negative = NegativeError("rate", s->get(), bound); !negative.empty()) {
+  if (const std::string negative = NegativeError("rate", s->get(), bound, ParseRate); !negative.empty()) {
     ValueError(key, negative);
     return std::nullopt;
   }

@@ -27,6 +27,13 @@ TEST(ScenarioLoader, RejectsZeroAndNegativeRates) {
   EXPECT_TRUE(HasError(ErrorLines(Minimal({{2, "duration = \"-1m\""}})),
                        "s.toml:2:12: error: 'duration' in [run]: negative duration \"-1m\"; expected a "
                        "duration > 0 such as \"1m\""));
+  // The value without its sign is offered only where it would be accepted.
+  EXPECT_EQ(ErrorLines(Minimal({{2, "duration = \"-0s\""}})),
+            (std::vector<std::string>{"s.toml:2:12: error: 'duration' in [run]: negative duration \"-0s\"; "
+                                      "expected a duration > 0"}));
+  EXPECT_EQ(ErrorLines(Minimal({{14, "  rate = \"-5\""}})),
+            (std::vector<std::string>{"s.toml:14:10: error: 'rate' in [[orgs.traffic]]: negative rate \"-5\"; "
+                                      "expected a rate > 0"}));
   // Where zero is allowed, ">= 0".
   EXPECT_TRUE(HasError(ErrorLines(Minimal({}, {"[[orgs]]", "name = \"b\"", "  [[orgs.traffic]]",
                                                "  model = \"llama-70b\"", "  shape = \"ramp\"",
