@@ -35,7 +35,6 @@
 #include "sim/simulate/cancellation.h"
 #include "sim/simulate/platform.h"
 #include "sim/simulate/runner.h"
-#include "sim/sweep/shard_file.h"
 #include "sim/sweep/sweep_output.h"
 #include "sim/util/nearest_name.h"
 
@@ -315,9 +314,12 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   // The last moment to stop: after this the results are in place.
   if (CancellationRequested()) return ReportInterrupted(context.err, dir);
   // What an earlier command left in `dir` and this one did not write goes: an old audit.csv, or
-  // an earlier sweep's sweep.csv, must not sit beside reports it does not belong to.
-  if (absl::Status status =
-          PublishReports(*output, *metadata, *runs, staged_files, &IsRatesimOutputFileName);
+  // an earlier sweep's sweep.csv, must not sit beside reports it does not belong to. Shard files
+  // stay (IsRunOutputFileName says why).
+  const auto stale = [](const std::string& name) {
+    return IsRunOutputFileName(name) || IsSweepFileName(name);
+  };
+  if (absl::Status status = PublishReports(*output, *metadata, *runs, staged_files, stale);
       !status.ok()) {
     return Fail(context, kExitIoError, status);
   }
@@ -339,10 +341,6 @@ std::vector<std::string> RunOutputFiles(bool audit) {
 bool IsRunOutputFileName(const std::string& name) {
   const std::vector<std::string> files = RunOutputFiles(true);
   return std::find(files.begin(), files.end(), name) != files.end();
-}
-
-bool IsRatesimOutputFileName(const std::string& name) {
-  return IsRunOutputFileName(name) || IsSweepFileName(name) || IsShardFileName(name);
 }
 
 int RunCommand(const ParsedArgs& args, const CommandContext& context) {

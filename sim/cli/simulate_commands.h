@@ -22,12 +22,13 @@ namespace ratesim {
 // timeseries.csv, run.json, plots.svg and, with --audit, audit.csv.
 std::vector<std::string> RunOutputFiles(bool audit);
 
-// Whether `name` is a file some `ratesim` command writes into --out: run's and compare's (with
-// audit.csv), sweep's and merge's, a shard's. A command publishing into a folder removes those of
-// them it did not write this time (keeping a sharded run's sibling shards), so that the folder never
-// mixes the results of two commands; other files are kept.
+// Whether `name` is a file `run` or `compare` writes into --out (audit.csv included). A command
+// publishing into a folder removes what another command wrote there that it does not write, so that
+// the folder never mixes the results of two commands: run and compare remove a sweep's results,
+// a sweep or a shard the run's reports. Shard files are removed only by a sweep (whose result
+// supersedes them) and by a shard of another sharding: gathered from many machines, they are the
+// costliest files to lose by an --out given by mistake.
 bool IsRunOutputFileName(const std::string& name);
-bool IsRatesimOutputFileName(const std::string& name);
 
 int RunCommand(const ParsedArgs& args, const CommandContext& context);
 int CompareCommand(const ParsedArgs& args, const CommandContext& context);

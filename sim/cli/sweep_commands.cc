@@ -287,8 +287,11 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
   }
   if (CancellationRequested()) return ReportInterrupted(context.err, *dir);
   // Shard files of an earlier sharded run into `dir` are stale beside the whole sweep's results,
-  // as are an earlier run's reports (IsRatesimOutputFileName).
-  if (absl::Status status = PublishSweep(**output, definition, *points, &IsRatesimOutputFileName);
+  // as are an earlier run's reports.
+  const auto stale = [](const std::string& name) {
+    return IsShardFileName(name) || IsRunOutputFileName(name);
+  };
+  if (absl::Status status = PublishSweep(**output, definition, *points, stale);
       !status.ok()) {
     return Fail(context, kExitIoError, status);
   }

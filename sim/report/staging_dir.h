@@ -17,7 +17,10 @@ std::string StagingPath(const std::string& dir);
 
 // Removes the staging folders of `dir` that processes of this host left behind: those of a pid no
 // longer running. Another host's, and a running process's, are left alone; so is anything else.
-// Best effort: a folder that cannot be removed stays.
+// Best effort: a folder that cannot be removed stays. Two limits, both of writing one --out from
+// several processes at once, which a command's results do not survive anyway: a pid reused between
+// the check and the removal loses its new staging folder (its command then fails, naming it), and
+// containers that share a host name but not a pid namespace see each other's pids as gone.
 void RemoveAbandonedStaging(const std::string& dir);
 
 }  // namespace ratesim

@@ -18,9 +18,9 @@ using testing::WriteFile;
 
 class CliOutputTest : public testing::TinyScenarioTest {};
 
-// A folder never mixes the results of two commands: what any ratesim command wrote there before
-// and this one does not write goes (an old audit.csv, an earlier sweep's files); the user's own
-// files stay.
+// A folder never mixes the results of two commands: what another ratesim command wrote there and
+// this one does not write goes (an old audit.csv, an earlier sweep's files), but for shards, which
+// only a sweep supersedes; the user's own files stay.
 TEST_F(CliOutputTest, ARunRemovesWhatEarlierCommandsWroteThereAndKeepsOtherFiles) {
   const std::string out = temp_ / "out";
   ASSERT_EQ(RunRatesim({"run", tiny_, "--audit", "--out", out}).code, 0);
@@ -30,13 +30,16 @@ TEST_F(CliOutputTest, ARunRemovesWhatEarlierCommandsWroteThereAndKeepsOtherFiles
     WriteFile(out + "/sweep-shard-0-of-2.toml", "an earlier shard");
     const CliResult r = RunRatesim({command, tiny_, "--out", out});
     ASSERT_EQ(r.code, 0) << r.err;
+    // The shard stays: shards gathered from many machines are the costliest files to lose.
     EXPECT_EQ(Entries(out), (std::vector<std::string>{"notes.txt", "plots.svg", "run.json",
-                                                      "summary.json", "timeseries.csv"}))
+                                                      "summary.json", "sweep-shard-0-of-2.toml",
+                                                      "timeseries.csv"}))
         << command;
   }
   EXPECT_EQ(ReadFile(out + "/notes.txt"), "mine");
   EXPECT_EQ(Entries(temp_.path()), (std::vector<std::string>{"out", "tiny.toml"}));
-  // And the other way: a sweep into the folder removes the run's reports, and so does a shard.
+  // And the other way: a sweep into the folder removes the run's reports (and the shard it
+  // supersedes), and so does a shard.
   ASSERT_EQ(RunRatesim({"sweep", tiny_, "--out", out}).code, 0);
   EXPECT_EQ(Entries(out), (std::vector<std::string>{"notes.txt", "sweep.csv", "sweep.json", "sweep.svg"}));
   ASSERT_EQ(RunRatesim({"run", tiny_, "--out", out}).code, 0);
