@@ -385,7 +385,7 @@ int CompareCommand(const ParsedArgs& args, const CommandContext& context) {
   return RunAndReport(args, context, *scenario, request);
 }
 
-// ", 1 trace (2,490 rows from 3 orgs)" for validate's summary, as the loader's censuses counted
+// ", 1 trace (2490 rows from 3 orgs)" for validate's summary, as the loader's censuses counted
 // them; empty without traces. Orgs are counted once however many traces name them.
 std::string TracesSummary(const Scenario& scenario) {
   if (scenario.traces.empty()) return "";

@@ -264,9 +264,12 @@ std::string MissingValueHint(std::string_view description, std::string_view line
     const std::string_view saw = description.substr(kNoValue.size());
     if (saw != "'\\n'" && saw != "'\\r'" && saw != "'#'") return {};
   }
-  const size_t equals = line_before.find('=');
+  // The last '=' before the end: in `service = { dist = ` the key is dist, after the '{' (or ',').
+  const size_t equals = line_before.rfind('=');
   if (equals == std::string_view::npos) return {};
-  const std::string_view key = TrimSpace(line_before.substr(0, equals));
+  std::string_view key = line_before.substr(0, equals);
+  if (const size_t open = key.find_last_of("{,"); open != std::string_view::npos) key.remove_prefix(open + 1);
+  key = TrimSpace(key);
   if (key.empty()) return {};
   return fmt::format(
       "; '{}' has nothing after its '=': write its value (a number, \"text\" in quotes, true or "

@@ -246,6 +246,9 @@ TEST(ScenarioErrorText, SaysAKeyWithNothingAfterItsEqualsNeedsAValue) {
             "s.toml:1:8: error: Error while parsing key-value pair: expected value, saw '\\n'" + hint);
   EXPECT_EQ(ErrorOf("seed = # later\n" + std::string(kExprScenario)),
             "s.toml:1:8: error: Error while parsing key-value pair: expected value, saw '#'" + hint);
+  // In an inline table, the key is the one before the last '='.
+  EXPECT_NE(ErrorOf(Replaced("dist = \"constant\", mean = \"1s\" }", "dist =\n")).find("'dist' has nothing after its '='"),
+            std::string::npos);
   EXPECT_EQ(ErrorOf(std::string(kExprScenario) + "seed ="),
             "s.toml:" + std::to_string(1 + std::count(kExprScenario, kExprScenario + std::strlen(kExprScenario), '\n')) +
                 ":7: error: Error while parsing key-value pair: encountered end-of-file" + hint);
