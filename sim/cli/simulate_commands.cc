@@ -6,9 +6,9 @@
 #include <optional>
 #include <string_view>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "engine/smoothing_policy.h"
-#include "absl/container/flat_hash_set.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "sim/cli/command_error.h"

@@ -2,8 +2,8 @@
 // begins at or after the end of the run: a `start` past the duration, or a trace whose rows all lie
 // after it (often a trace recorded in absolute times, or a duration shortened by --set). The run
 // would otherwise go ahead with nothing from it, and its results would not say why. Likewise for
-// the other parts a run's duration can leave idle: a model's capacity change scheduled at or after
-// the end, and a time-series resolution longer than the run.
+// the other parts a run's duration can leave idle: a model's capacity change scheduled after the end
+// (which only a drain can meet), and a time-series resolution longer than the run.
 #ifndef RATESIM_SIM_REPORT_IDLE_STREAM_WARNING_H_
 #define RATESIM_SIM_REPORT_IDLE_STREAM_WARNING_H_
 

@@ -7,6 +7,7 @@
 #include <climits>
 #include <filesystem>
 #include <system_error>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
@@ -39,6 +40,8 @@ void RemoveAbandonedStaging(const std::string& dir) {
   const fs::path prefix(StagingPrefix(dir));
   const fs::path parent = prefix.parent_path().empty() ? fs::path(".") : prefix.parent_path();
   const std::string name_prefix = prefix.filename().string();
+  // Gathered first, then removed: a folder is not changed while its entries are being listed.
+  std::vector<fs::path> abandoned;
   std::error_code error;
   for (fs::directory_iterator it(parent, error), end; !error && it != end; it.increment(error)) {
     const std::string name = it->path().filename().string();
@@ -49,8 +52,11 @@ void RemoveAbandonedStaging(const std::string& dir) {
         !absl::SimpleAtoi(digits, &pid) || pid <= 0 || pid == ::getpid() || !Gone(pid)) {
       continue;
     }
+    abandoned.push_back(it->path());
+  }
+  for (const fs::path& path : abandoned) {
     std::error_code ignored;
-    fs::remove_all(it->path(), ignored);
+    fs::remove_all(path, ignored);
   }
 }
 
