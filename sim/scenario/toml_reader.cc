@@ -45,8 +45,17 @@ std::string RateExpectation(Bound bound) {
                                    : "a rate such as \"60rpm\" or \"1rps\"";
 }
 
-// A negative duration or rate, as ParseDuration and ParseRate report one, but with the key's bound:
-bool Violates(double value, Bound bound);
+bool Violates(double value, Bound bound) {
+  switch (bound) {
+    case Bound::kAny:
+      return false;
+    case Bound::kNonNegative:
+      return !(value >= 0.0);
+    case Bound::kPositive:
+      return !(value > 0.0);
+  }
+  return false;
+}
 
 // A negative duration or rate, as ParseDuration and ParseRate report one, but with the key's bound:
 // "> 0" where zero is refused too, so that following the message does not lead to a second error;
@@ -63,18 +72,6 @@ std::string NegativeError(std::string_view what, std::string_view text, Bound bo
     error += fmt::format(" such as \"{}\"", text.substr(1));
   }
   return error;
-}
-
-bool Violates(double value, Bound bound) {
-  switch (bound) {
-    case Bound::kAny:
-      return false;
-    case Bound::kNonNegative:
-      return !(value >= 0.0);
-    case Bound::kPositive:
-      return !(value > 0.0);
-  }
-  return false;
 }
 
 // A bare number's text, for a hint like `write "30s"`; empty when the hint would not help.
