@@ -11,12 +11,8 @@ std::vector<IdleStream> IdleStreams(const Scenario& scenario) {
   std::vector<IdleStream> idle;
   const std::vector<OrgSpec>& orgs = scenario.orgs;
   for (size_t first = 0; first < orgs.size();) {
-    // The copies of one [[orgs]] (consecutive, as ReadOrgs makes them) are warned of once a stream.
-    size_t group = 1;
-    while (!orgs[first].copy_of.empty() && first + group < orgs.size() &&
-           orgs[first + group].copy_of == orgs[first].copy_of) {
-      ++group;
-    }
+    // The copies of one [[orgs]] are warned of once a stream.
+    const size_t group = OrgsOfOneEntry(orgs, first);
     const OrgSpec& org = orgs[first];
     for (size_t t = 0; t < org.traffic.size(); ++t) {
       // The earliest idle copy: with a stagger the later copies start later.

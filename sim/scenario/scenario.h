@@ -198,6 +198,17 @@ struct OrgSpec {
   int64_t copies = 1;  // N, for every copy
 };
 
+// How many orgs from orgs[first] on one [[orgs]] made: its copies (consecutive, as the loader makes
+// them), or 1 for an org written once. Messages name a group of copies once.
+inline size_t OrgsOfOneEntry(const std::vector<OrgSpec>& orgs, size_t first) {
+  size_t group = 1;
+  while (!orgs[first].copy_of.empty() && first + group < orgs.size() &&
+         orgs[first + group].copy_of == orgs[first].copy_of) {
+    ++group;
+  }
+  return group;
+}
+
 struct LimitSpec {
   std::string formula = "earned";
   // Complete: defaults filled in, validated against the formula's spec. For a written formula

@@ -37,12 +37,7 @@ absl::Status CheckRunVolume(const Scenario& scenario) {
   Entry largest;
   size_t sending = 0;  // entries expected to send anything
   for (size_t first = 0; first < orgs.size();) {
-    // The copies of one [[orgs]] are consecutive, as ReadOrgs makes them.
-    size_t group = 1;
-    while (!orgs[first].copy_of.empty() && first + group < orgs.size() &&
-           orgs[first + group].copy_of == orgs[first].copy_of) {
-      ++group;
-    }
+    const size_t group = OrgsOfOneEntry(orgs, first);
     for (size_t t = 0; t < orgs[first].traffic.size(); ++t) {
       Entry entry{&orgs[first], t, group, 0.0};
       for (size_t c = first; c < first + group && t < orgs[c].traffic.size(); ++c) {
