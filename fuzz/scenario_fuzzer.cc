@@ -2,7 +2,9 @@
 // on any text. A refusal is InvalidArgument whose every line points at the file (or at the --set
 // that is wrong): "<path>:<line>:<column>: error: <what>", or a trace file's own line. A scenario
 // that loads keeps the promises scenario.h writes beside its fields (durations > 0, rates finite
-// and >= 0, min <= max, ...), since the simulator relies on them without checking again.
+// and >= 0, min <= max, ...), since the simulator relies on them without checking again; its
+// streams' expected counts are numbers >= 0 (+inf at most), and the volume check every run makes
+// (run_volume.h) passes it or refuses it as the loader would, located.
 // The input's form, and where a trace it names is read: scenario_input.h.
 #include <cmath>
 #include <cstddef>
@@ -20,6 +22,8 @@
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/toml_reader.h"
+#include "sim/simulate/arrival_process.h"
+#include "sim/simulate/run_volume.h"
 
 namespace ratesim {
 namespace {
@@ -137,6 +141,8 @@ void CheckScenario(const Scenario& s) {
       CheckTokens(traffic.max_output_tokens, "max_output_tokens");
       CheckTokens(traffic.output_tokens, "output_tokens");
       CheckClient(traffic.client);
+      const double expected = ArrivalProcess(shape, s.run.duration).ExpectedCount();
+      FUZZ_CHECK(expected >= 0, "org %s: an expected count of %g", org.name.c_str(), expected);
     }
   }
   for (const TraceSpec& trace : s.traces) {
@@ -164,5 +170,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   ratesim::CheckScenario(*scenario);
+  const absl::Status volume = ratesim::CheckRunVolume(*scenario);
+  if (!volume.ok()) {
+    FUZZ_CHECK(volume.code() == absl::StatusCode::kInvalidArgument, "%s", volume.ToString().c_str());
+    ratesim::CheckLocated(volume, path);
+  }
   return 0;
 }
