@@ -314,6 +314,12 @@ void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Ef
   if (model.held > 0) FillSlots(ticket.model, now, out);
 }
 
+void Engine::Release(const Ticket& ticket, Nanos now, Effects* out) {
+  ModelState& model = models_[ticket.model];
+  --model.busy;
+  if (model.held > 0) FillSlots(ticket.model, now, out);
+}
+
 void Engine::Wake(ModelId model, Nanos now, Effects* out) {
   models_[model].policy->Expire(now, &dropped_scratch_);
   FailDropped(now, out);

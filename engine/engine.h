@@ -10,7 +10,9 @@
 // Setup (AddModel, AddFormula, AddKey) allocates; the request path (Arrive, Complete, Wake) does not,
 // once the caller's Effects and the policies' buffers have grown to their working size.
 //
-// Thread-safety: none; one engine per thread.
+// Thread-safety: none, not even between const calls (the observers refresh internal caches): one
+// engine per thread, or one mutex around every call. A model's slots, buffer and capacity live in
+// one engine, so to spread load over engines, give each engine whole models (with all their keys).
 #ifndef RATESIM_ENGINE_ENGINE_H_
 #define RATESIM_ENGINE_ENGINE_H_
 
@@ -63,7 +65,8 @@ class Engine {
   // Room for `orgs` orgs and `keys` keys, so that adding them does not regrow (and leave up to
   // half of every per-key array unused). Call after the formulas are added. An optimisation only.
   void Reserve(size_t orgs, size_t keys);
-  // The key for (org, model), created on first call with `formula` and its initial rate.
+  // The key for (org, model), created on first call with `formula` and its initial rate; a later
+  // call returns the same key, and its `formula` and `now` are ignored (the key keeps its own).
   // REQUIRES: `model` and `formula` were returned by AddModel and AddFormula.
   KeyId AddKey(std::string_view org, ModelId model, FormulaId formula, Nanos now);
 
@@ -85,7 +88,16 @@ class Engine {
 
   // A started request ends successfully at `now` having used `actual_tokens` (input + output). Frees
   // its slot, records the usage, and starts buffered requests on free slots.
+  // REQUIRES: `ticket` came from an Effects' `started` and was neither completed nor released.
   void Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Effects* out);
+
+  // A started request ends at `now` without success: the model failed or timed out upstream, or its
+  // client went away. Frees its slot and starts buffered requests on it, as Complete does, but
+  // records no usage (only successes earn a rate); its place in the key's window stays spent, since
+  // it was sent. Completing it as a success of 0 tokens instead would count it as earned usage.
+  // A buffered request cannot be withdrawn: release it as soon as a later Effects starts it.
+  // REQUIRES: as for Complete.
+  void Release(const Ticket& ticket, Nanos now, Effects* out);
 
   // Time has reached `now` for `model`: fails buffered requests whose deadline is at or before
   // `now` and those the policy set aside to drop, each with the policy's reason, and starts those
