@@ -22,7 +22,8 @@ constexpr double kCharWidth = 6.2;  // a generous average for 11-unit sans-serif
 // Colours told apart by most readers (Tableau's ten, less two), in the order lines are drawn.
 constexpr const char* kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
                                     "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
-// Longer legend labels are cut, so that one long name does not widen every panel.
+// Longer legend labels are cut, so that one long name does not widen every panel; the whole label
+// is the legend entry's tooltip (its <title>).
 constexpr size_t kMaxLabelChars = 36;
 
 std::string Number(double value) {
@@ -192,9 +193,10 @@ void RenderPanel(const ChartPanel& panel, const std::string& x_label, double lef
     const double legend_y = plot_top + 10 + kLegendRow * static_cast<double>(l);
     svg += fmt::format(
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" class=\"key\"/>"
-        "<text x=\"{4}\" y=\"{5}\" class=\"legend\">{6}</text>\n",
+        "<text x=\"{4}\" y=\"{5}\" class=\"legend\">{6}<title>{7}</title></text>\n",
         Number(legend_left), Number(legend_y - 4), Number(legend_left + 16), colours[l],
-        Number(legend_left + 20), Number(legend_y), XmlEscape(LegendLabel(panel.lines[l].label)));
+        Number(legend_left + 20), Number(legend_y), XmlEscape(LegendLabel(panel.lines[l].label)),
+        XmlEscape(panel.lines[l].label));
   }
 }
 

@@ -54,6 +54,21 @@ std::string SweepSvg(const SweepDefinition& definition, const std::vector<PointR
     for (const SweepScenario& scenario : definition.scenarios) categories.push_back(scenario.path);
   }
 
+  // The other axes as a legend names them: by their key's last part ("concurrency" for
+  // models.0.concurrency), so that the values survive a cut legend; by the whole key where two
+  // axes end alike.
+  std::vector<std::string> axis_names;
+  for (const GridAxis& axis : definition.grid) {
+    axis_names.push_back(axis.key.substr(axis.key.rfind('.') + 1));
+  }
+  for (size_t a = 0; a < axis_names.size(); ++a) {
+    if (std::count(axis_names.begin(), axis_names.end(), axis_names[a]) > 1) {
+      for (size_t b = 0; b < axis_names.size(); ++b) {
+        if (b != a && axis_names[b] == axis_names[a]) axis_names[b] = definition.grid[b].key;
+      }
+      axis_names[a] = definition.grid[a].key;
+    }
+  }
   // A series per (scenario, values of the other axes, policy), in the order rows first show them.
   struct Series {
     std::string label;
@@ -66,7 +81,7 @@ std::string SweepSvg(const SweepDefinition& definition, const std::vector<PointR
       std::vector<std::string> parts;
       if (several_scenarios && axes > 0) parts.push_back(row[0]);
       for (size_t a = 1; a < axes; ++a) {
-        parts.push_back(fmt::format("{}={}", definition.grid[a].key, row[1 + a]));
+        parts.push_back(fmt::format("{}={}", axis_names[a], row[1 + a]));
       }
       parts.insert(parts.begin(), row[policy_column]);
       const std::string label = absl::StrJoin(parts, ", ");

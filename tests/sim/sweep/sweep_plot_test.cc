@@ -72,12 +72,13 @@ TEST(SweepSvg, PutsTheFirstAxisOnXAndALinePerPolicyAndOtherAxisValue) {
   EXPECT_LT(svg.find("class=\"xtick\">10m<"), svg.find("class=\"xtick\">30m<"));
   EXPECT_EQ(Count(svg, "class=\"xtick\">30m<"), kPanels);
   EXPECT_EQ(Count(svg, ">limits.window</text>"), kPanels);
-  // Four lines (2 policies x 2 headrooms), in the order the rows show them, in every panel.
-  for (const char* label : {">fifo, limits.headroom=2<", ">none, limits.headroom=2<",
-                            ">fifo, limits.headroom=3<", ">none, limits.headroom=3<"}) {
-    EXPECT_EQ(Count(svg, label), kPanels) << label;
+  // Four lines (2 policies x 2 headrooms), in the order the rows show them, in every panel; the
+  // other axis named by its key's last part, so that its value survives a cut legend.
+  for (const char* label : {">fifo, headroom=2<", ">none, headroom=2<", ">fifo, headroom=3<",
+                            ">none, headroom=3<"}) {
+    EXPECT_EQ(Count(svg, std::string("class=\"legend\"") + label), kPanels) << label;
   }
-  EXPECT_LT(svg.find(">none, limits.headroom=2<"), svg.find(">fifo, limits.headroom=3<"));
+  EXPECT_LT(svg.find(">none, headroom=2<"), svg.find(">fifo, headroom=3<"));
   EXPECT_EQ(Count(svg, "class=\"legend\""), 4 * kPanels);
   EXPECT_EQ(Count(svg, "<polyline"), 4 * kPanels);
   // A marker per point, an error bar only where a half-width was given (fifo's).
@@ -85,6 +86,19 @@ TEST(SweepSvg, PutsTheFirstAxisOnXAndALinePerPolicyAndOtherAxisValue) {
   EXPECT_EQ(Count(svg, "class=\"bar\""), 2 * 3 * kPanels);
   EXPECT_EQ(svg.find("recovered within"), std::string::npos);  // no outage: no recovery panel
   EXPECT_EQ(svg.find("no values"), std::string::npos);
+}
+
+// Two axes that end alike keep their whole keys, so the lines stay apart; a legend cut to fit
+// keeps the whole label as its tooltip.
+TEST(SweepSvg, NamesAxesThatEndAlikeByTheirWholeKeysAndKeepsACutLabelAsATooltip) {
+  HandSweep sweep({{"limits.window", {"1m"}},
+                   {"models.0.concurrency", {"25"}},
+                   {"models.1.concurrency", {"30"}}});
+  sweep.Add(0, {"1m", "25", "30"}, "within_first", "0.5", "");
+  const std::string svg = SweepSvg(sweep.definition, sweep.points);
+  const std::string label = "within_first, models.0.concurrency=25, models.1.concurrency=30";
+  EXPECT_EQ(Count(svg, "<title>" + label + "</title>"), kPanels) << svg.substr(0, 2000);
+  EXPECT_EQ(Count(svg, "class=\"legend\">within_first, models.0.concurrenc...<title>"), kPanels);
 }
 
 TEST(SweepSvg, ShowsRecoveryOnlyWhereJudgedAndSaysWhenAPanelHasNoValues) {
