@@ -5,6 +5,7 @@
 #include <map>
 #include <system_error>
 
+#include "absl/strings/str_split.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "sim/report/run_metadata.h"
@@ -23,6 +24,37 @@ std::string ChangedTrace(const SweepDefinition& a, const SweepDefinition& b) {
                            HashText(left.fnv1a64), HashText(right.fnv1a64));
       }
     }
+  }
+  return "";
+}
+
+// The first field of their definitions in which shards differ, for a person: "the scenario file's
+// path is 'hold.toml' in one and './hold.toml' in the other". Empty if none does.
+std::string FirstDifference(const SweepDefinition& a, const SweepDefinition& b) {
+  const std::vector<std::string> left = absl::StrSplit(CanonicalText(a), '\n');
+  const std::vector<std::string> right = absl::StrSplit(CanonicalText(b), '\n');
+  // CanonicalText's lines are "<name> <length>:<value>".
+  const auto name_of = [](const std::string& line) { return line.substr(0, line.find(' ')); };
+  const auto value_of = [](const std::string& line) {
+    const size_t colon = line.find(':');
+    return colon == std::string::npos ? std::string("(none)") : "'" + line.substr(colon + 1) + "'";
+  };
+  const std::vector<std::pair<std::string, std::string>> names = {
+      {"version", "the ratesim version"},   {"scenario", "the scenario file's path"},
+      {"trace", "a trace file's path"},     {"fnv1a64", "a file's contents (fnv1a64)"},
+      {"grid", "a --grid key"},             {"value", "a --grid value"},
+      {"set", "a --set"},                   {"seed", "--seed"},
+      {"replications", "--replications"}};
+  for (size_t i = 0; i < std::max(left.size(), right.size()); ++i) {
+    const std::string l = i < left.size() ? left[i] : "";
+    const std::string r = i < right.size() ? right[i] : "";
+    if (l == r) continue;
+    std::string field = name_of(l.empty() ? r : l);
+    for (const auto& [name, said] : names) {
+      if (name == field) field = said;
+    }
+    return fmt::format("{} is {} in one and {} in the other", field, l.empty() ? "(none)" : value_of(l),
+                       r.empty() ? "(none)" : value_of(r));
   }
   return "";
 }
@@ -103,9 +135,11 @@ absl::StatusOr<MergedSweep> MergeShards(const std::vector<ShardFile>& files,
             paths[0], paths[f], trace));
       }
       return absl::InvalidArgumentError(fmt::format(
-          "{} and {} are shards of different sweeps (fingerprints {} and {}): run every shard "
-          "with the same scenario and trace files, grid, --set, --seed and --replications",
-          paths[0], paths[f], first.fingerprint, file.fingerprint));
+          "{} and {} are shards of different sweeps (fingerprints {} and {}): {}; run every "
+          "shard with the same scenario and trace files (given by the same paths), grid, --set, "
+          "--seed and --replications",
+          paths[0], paths[f], first.fingerprint, file.fingerprint,
+          FirstDifference(first.definition, file.definition)));
     }
     if (file.shard.count != shards) {
       return absl::InvalidArgumentError(fmt::format(

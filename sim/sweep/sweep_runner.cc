@@ -1,6 +1,7 @@
 #include "sim/sweep/sweep_runner.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -40,7 +41,10 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec
   definition.overrides = request.overrides;
   definition.seed = request.seed;
   definition.replications = request.replications;
-  for (const std::string& path : request.scenario_paths) {
+  for (const std::string& given : request.scenario_paths) {
+    // As written but for "./" and "a/../": shards started as `hold.toml` and `./hold.toml` (from
+    // different job scripts) are of one sweep, and their fingerprints must say so.
+    const std::string path = std::filesystem::path(given).lexically_normal().string();
     absl::StatusOr<uint64_t> hash = HashFile(path);
     if (!hash.ok()) {
       // The loader's message names the file as a scenario file and says why it cannot be read.

@@ -379,7 +379,24 @@ TEST_F(SweepCommandTest, MergeRefusesShardsOfDifferentSweeps) {
   const CliResult r = Merge(dir_ / "merged", {shards[0], other});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(Contains(r.err, "are shards of different sweeps"));
+  // It says in what: a job script that differs in one flag is found without comparing files.
+  EXPECT_TRUE(Contains(r.err, "--replications is '1' in one and '2' in the other")) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "merged"));
+}
+
+// The same file, named with or without "./" (as job scripts in other folders may), is one sweep's.
+TEST_F(SweepCommandTest, ShardsOfOneFileNamedTwoWaysMerge) {
+  const std::string dotted = (fs::path(dir_.path()) / "." / "tiny.toml").string();
+  ASSERT_NE(dotted, tiny_);
+  const std::vector<std::string> shards = Shards(2);
+  const std::string other = dir_ / "dotted-shard-1";
+  const CliResult shard = RunRatesim({"sweep", dotted, "--grid", "models.0.concurrency=1,2", "--grid",
+                                      "policies.1.max_wait=1s,5s", "--shard", "1/2", "--out", other});
+  ASSERT_EQ(shard.code, 0) << shard.err;
+  const CliResult r = Merge(dir_ / "merged", {shards[0], other});
+  EXPECT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(Sweep(dir_ / "full").code, 0);
+  ExpectSameFiles(dir_ / "full", dir_ / "merged");
 }
 
 TEST_F(SweepCommandTest, MergeRefusesShardsRunAgainstDifferentTraceContents) {
