@@ -8,6 +8,7 @@
 #define RATESIM_ENGINE_FLOOR_CHECK_H_
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/expr_formula.h"
@@ -19,6 +20,8 @@ struct ExpressionAtFloor {
   bool always = false;  // below the floor, or not a number, at every probe
   double highest = 0.0; // the largest of its results that was a number (NaN: none was)
   double floor = 0.0;   // the floor it was below: the formula's base
+  int not_finite = 0;   // probes at which it was not a finite number (NaN or ±inf)
+  std::string first_not_finite;  // the first such probe's state, in ProbeLife's words
 };
 
 struct FloorClamp {
@@ -33,7 +36,9 @@ struct FloorClamp {
 // ceiling depends on it), or of the probe's own capacity if none is given. A result counts as below
 // the floor if it is less than the floor by more than rounding (a billionth of it), or is not a
 // finite number (Advance sets those to the floor). Returns what it found if either expression was
-// below the floor at every probe, else nullopt.
+// below the floor at every probe, or not a finite number at some probe (`ln(r429_1m)` once a key
+// has had no 429 for a while: the key falls back to its floor there, a fault a new key alone does
+// not show), else nullopt.
 std::optional<FloorClamp> CheckAlwaysAtFloor(const ExprFormula& formula,
                                              const std::vector<ModelCapacity>& capacities = {},
                                              const std::vector<double>& spans_s = {1, 60, 600,

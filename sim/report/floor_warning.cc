@@ -31,6 +31,17 @@ std::string ExpressionWarning(std::string_view owner, const char* param, const c
       seen.floor * 60, unit, base_variable, base_variable);
 }
 
+// The paragraph for an expression that is not a finite number in some states a key reaches: there
+// the key falls back to its floor, which a run counts (non_finite_rates) but only after the fact.
+std::string NotFiniteWarning(std::string_view owner, const char* param, const char* base_variable,
+                             const ExpressionAtFloor& seen, int probes) {
+  return fmt::format(
+      "warning: limit formula 'expr' of {}: its {} is not a finite number (NaN or infinite) in {} "
+      "of the {} states a test key was probed in, first {}; there a key's rate falls to the floor "
+      "({}). Guard what can be 0 or negative, e.g. `r503_1m > 0 ? ... : ...`.\n",
+      owner, param, seen.not_finite, probes, seen.first_not_finite, base_variable);
+}
+
 }  // namespace
 
 std::string FloorWarning(std::string_view owner, const FloorClamp& clamp) {
@@ -38,10 +49,14 @@ std::string FloorWarning(std::string_view owner, const FloorClamp& clamp) {
   if (clamp.requests.always) {
     text += ExpressionWarning(owner, ExprFormula::kRequestsParam, "req/s", "base_rpm", "base_rps",
                               clamp.requests, clamp.probes);
+  } else if (clamp.requests.not_finite > 0) {
+    text += NotFiniteWarning(owner, ExprFormula::kRequestsParam, "base_rps", clamp.requests, clamp.probes);
   }
   if (clamp.tokens.always) {
     text += ExpressionWarning(owner, ExprFormula::kTokensParam, "tokens/s", "base_tpm", "base_tps",
                               clamp.tokens, clamp.probes);
+  } else if (clamp.tokens.not_finite > 0) {
+    text += NotFiniteWarning(owner, ExprFormula::kTokensParam, "base_tps", clamp.tokens, clamp.probes);
   }
   return text;
 }

@@ -33,6 +33,22 @@ std::optional<FloorClamp> Check(const std::string& requests, const std::string& 
   return CheckAlwaysAtFloor(static_cast<const ExprFormula&>(*formula), capacities);
 }
 
+// An expression that is a number for a new key but not once the key has lived a little (here, ln
+// of a count that is 0 until a 429 comes): found, with the first state it happened in, though the
+// expression is above the floor elsewhere.
+TEST(FloorCheck, FindsAnExpressionThatIsNotAFiniteNumberInSomeStates) {
+  const std::optional<FloorClamp> clamp =
+      Check("age_s > 0 ? 100 + ln(r429_1m) : base_rps", "max(base_tps, 2 * ok_tps_10m)");
+  ASSERT_TRUE(clamp.has_value());
+  EXPECT_FALSE(clamp->requests.always);
+  EXPECT_GT(clamp->requests.not_finite, 0);
+  EXPECT_LT(clamp->requests.not_finite, clamp->probes);
+  EXPECT_EQ(clamp->requests.first_not_finite, "a new key");
+  EXPECT_EQ(clamp->tokens.not_finite, 0);
+  // Guarded, it is found no more.
+  EXPECT_FALSE(Check("r429_1m > 0 ? 100 + ln(r429_1m) : base_rps", "max(base_tps, 2 * ok_tps_10m)").has_value());
+}
+
 TEST(FloorCheck, FindsANegativeRate) {
   const std::optional<FloorClamp> clamp = Check("-1", "max(base_tps, 2 * ok_tps_10m)");
   ASSERT_TRUE(clamp.has_value());

@@ -1,6 +1,7 @@
 // `ratesim validate` (and run, compare and sweep) warns, exit 0, of an `expr` expression that is
 // below the floor at every state a test key was probed in, naming the expression, whose limits they
-// are and the base every key will keep; and says nothing of one that rises above the floor.
+// are and the base every key will keep, or that is not a finite number in some of those states;
+// and says nothing of one that rises above the floor.
 #include <string>
 
 #include "gtest/gtest.h"
@@ -46,6 +47,26 @@ TEST_F(FloorWarningTest, ValidateRunAndCompareWarnOfANegativeExpression) {
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.err, warning) << command;
   }
+}
+
+// An expression that is a number for some keys and not for others (ln of a count that is 0 until
+// a 429 comes) is warned of before the run, which would count its fallbacks only after the fact.
+TEST_F(FloorWarningTest, WarnsOfAnExpressionThatIsNotAFiniteNumberInSomeStates) {
+  const std::string path = WriteFile(
+      dir_ / "ln.toml",
+      WithExpr("requests_per_s = \"age_s > 0 ? 100 + ln(r429_1m) : base_rps\"\ntokens_per_s = \"base_tps\""));
+  const CliResult validate = RunRatesim({"validate", path});
+  EXPECT_EQ(validate.code, 0) << validate.err;
+  EXPECT_EQ(validate.err.rfind(
+                "warning: limit formula 'expr' of [limits]: its requests_per_s is not a finite "
+                "number (NaN or infinite) in ",
+                0),
+            0u)
+      << validate.err;
+  EXPECT_NE(validate.err.find("of the 504 states a test key was probed in, first a new key; there a "
+                              "key's rate falls to the floor (base_rps)"),
+            std::string::npos)
+      << validate.err;
 }
 
 TEST_F(FloorWarningTest, NamesTheTokenExpressionAndTheOrgWhoseOverridesClampIt) {
