@@ -202,6 +202,8 @@ RateClass Engine::Classify(KeyState& state, double tokens) {
 
 Engine::ArrivalResult Engine::Arrive(KeyId key, uint64_t request, int64_t token_estimate, Nanos now,
                                      Effects* out) {
+  assert(token_estimate >= 0);
+  assert(now >= latest_decision_);
   CatchUp(key, now);
   KeyState& state = keys_[key];
   ModelState& model = models_[state.model];
@@ -295,6 +297,8 @@ Nanos Engine::FitsAt(const KeyState& state, double tokens, Nanos now) {
 }
 
 void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Effects* out) {
+  assert(actual_tokens >= 0);
+  assert(models_[ticket.model].busy > 0);  // a ticket completed or released twice
   CatchUp(ticket.key, now);
   KeyState& state = keys_[ticket.key];
   ModelState& model = models_[ticket.model];
@@ -316,6 +320,7 @@ void Engine::Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Ef
 
 void Engine::Release(const Ticket& ticket, Nanos now, Effects* out) {
   ModelState& model = models_[ticket.model];
+  assert(model.busy > 0);  // a ticket completed or released twice
   --model.busy;
   if (model.held > 0) FillSlots(ticket.model, now, out);
 }

@@ -83,12 +83,14 @@ class Engine {
   // A request of `key` with `token_estimate` = input tokens + max output tokens arrives at `now`.
   // `request` is the caller's handle, carried in the ticket. Served now: its ticket is appended to
   // out->started. Rejected: its failure to out->failed. Buffered: it appears in a later call's Effects.
-  // REQUIRES: now is not before the previous call's now.
+  // REQUIRES: now is not before the previous call's now; token_estimate >= 0. (Checked by assert in
+  // a debug build only: the request path checks nothing it is told.)
   ArrivalResult Arrive(KeyId key, uint64_t request, int64_t token_estimate, Nanos now, Effects* out);
 
   // A started request ends successfully at `now` having used `actual_tokens` (input + output). Frees
   // its slot, records the usage, and starts buffered requests on free slots.
-  // REQUIRES: `ticket` came from an Effects' `started` and was neither completed nor released.
+  // REQUIRES: `ticket` came from an Effects' `started` and was neither completed nor released;
+  // actual_tokens >= 0; now as for Arrive.
   void Complete(const Ticket& ticket, int64_t actual_tokens, Nanos now, Effects* out);
 
   // A started request ends at `now` without success: the model failed or timed out upstream, or its
