@@ -76,8 +76,11 @@ std::string UnknownNameFix(TableReader& reader, const std::string& token,
   const bool constant =
       nearest && std::find(variables.begin(), variables.end(), *nearest) == variables.end();
   if (!constant || (expression_from_set && !IsFromSet(*reader.Find(*nearest)))) {
-    return fmt::format("; '{}' is neither a variable nor a function{}", token,
-                       SuggestionFor(token, names, /*always_list=*/true));
+    // The functions are muparser's, listed by `ratesim formulas`; a power is an operator there.
+    return fmt::format(
+        "; '{}' is neither a variable nor a function{}; the functions are muparser's (min, max, "
+        "exp, ln, abs, sqrt, ...: `ratesim formulas`), and a power is written a^b",
+        token, SuggestionFor(token, names, /*always_list=*/true));
   }
   const Location declared = reader.ValueLocation(*nearest);
   const std::string where = declared.line > 0 && declared.origin == reader.diags().path()

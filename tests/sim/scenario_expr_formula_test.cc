@@ -52,7 +52,9 @@ TEST(ScenarioLoader, PointsIntoTheExpressionAtAMisspeltVariable) {
                "muparser: Unexpected token \"ok_rsp_10m\" found; 'ok_rsp_10m' is "
                "neither a variable nor a function; did you mean 'ok_rps_10m'? expected one of: "
                "rate_rps, rate_tps, ok_rps_1m,",
-               {"r503_1m", "ceiling_tps, growth"}));  // every variable, and the constants
+               {"r503_1m", "ceiling_tps, growth",  // every variable, and the constants
+                "the functions are muparser's (min, max, exp, ln, abs, sqrt, ...: `ratesim "
+                "formulas`), and a power is written a^b"}));
   EXPECT_EQ(errors.size(), 1u) << Joined(errors);
 }
 
