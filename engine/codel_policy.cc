@@ -71,6 +71,14 @@ void CodelPolicy::Expire(Nanos now, std::vector<Dropped>* dropped) {
   if (buffer_.empty()) Drained();
 }
 
+bool CodelPolicy::Withdraw(const Ticket& which, Ticket* withdrawn) {
+  if (!TakeRequest(buffer_, which, withdrawn)) return false;
+  // The standing delay is sampled from the oldest request at each dequeue, so removing one needs
+  // no correction; but an emptied queue has drained.
+  if (buffer_.empty()) Drained();
+  return true;
+}
+
 Nanos CodelPolicy::NextWakeup() const {
   return buffer_.empty() ? kNever : buffer_.front().arrival + max_wait_;
 }

@@ -52,6 +52,7 @@ class CodelPolicy final : public SmoothingPolicy {
                       FailReason* reason) override;
   bool Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) override;
   void Expire(Nanos now, std::vector<Dropped>* dropped) override;
+  bool Withdraw(const Ticket& which, Ticket* withdrawn) override;
   Nanos NextWakeup() const override;
   size_t Depth() const override { return buffer_.size(); }
   // OnArrival serves a free slot before it touches anything (its first line).

@@ -325,6 +325,22 @@ void Engine::Release(const Ticket& ticket, Nanos now, Effects* out) {
   if (model.held > 0) FillSlots(ticket.model, now, out);
 }
 
+bool Engine::Withdraw(KeyId key, uint64_t request, Nanos arrival, Nanos now) {
+  assert(now >= arrival);
+  Ticket which;
+  which.request = request;
+  which.arrival = arrival;
+  which.key = key;
+  which.org = registry_.key_org(key);
+  which.model = keys_[key].model;
+  ModelState& model = models_[which.model];
+  Ticket withdrawn;
+  if (model.held == 0 || !model.policy->Withdraw(which, &withdrawn)) return false;
+  --model.held;
+  RefundUnstarted(withdrawn, now);
+  return true;
+}
+
 void Engine::Wake(ModelId model, Nanos now, Effects* out) {
   models_[model].policy->Expire(now, &dropped_scratch_);
   FailDropped(now, out);

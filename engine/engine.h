@@ -97,9 +97,19 @@ class Engine {
   // client went away. Frees its slot and starts buffered requests on it, as Complete does, but
   // records no usage (only successes earn a rate); its place in the key's window stays spent, since
   // it was sent. Completing it as a success of 0 tokens instead would count it as earned usage.
-  // A buffered request cannot be withdrawn: release it as soon as a later Effects starts it.
   // REQUIRES: as for Complete.
   void Release(const Ticket& ticket, Nanos now, Effects* out);
+
+  // The client of a buffered request went away at `now` (it timed out, or closed its connection):
+  // the request leaves the buffer as if it had never come. No Effects report it later, it fails
+  // nothing and earns nothing, and under a policy that charges admitted requests (pacing) its key
+  // gets back the place it held in its window and schedule. The request is named by its key, the
+  // handle given to Arrive and its arrival (Arrive's `now`). Returns false, changing nothing, if
+  // the engine does not hold it: it started or failed in some Effects already (a started one is
+  // ended with Release). Costs at most O(depth) of the model's buffer, and little for a request
+  // near either end of a FIFO, such as the oldest ones, which client timeouts withdraw.
+  // REQUIRES: handles are unique among the requests the engine holds; now as for Arrive.
+  bool Withdraw(KeyId key, uint64_t request, Nanos arrival, Nanos now);
 
   // Time has reached `now` for `model`: fails buffered requests whose deadline is at or before
   // `now` and those the policy set aside to drop, each with the policy's reason, and starts those

@@ -36,9 +36,9 @@ SmoothingPolicy::Admission FairPolicy::OnArrival(const Ticket& ticket, const Key
     return Admission::kRejected;
   }
   if (org.queue.empty()) JoinRound(ticket.org);
-  org.queue.push_back(ticket);
-  arrivals_.push_back(ArrivalEntry{ticket.org, org.pushed});
-  ++org.pushed;
+  org.queue.push_back(Queued{ticket, next_seq_});
+  arrivals_.push_back(ArrivalEntry{ticket.org, next_seq_});
+  ++next_seq_;
   ++depth_;
   return Admission::kBuffered;
 }
@@ -57,7 +57,7 @@ bool FairPolicy::Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) {
       org.deficit += quantum_;
       head_credited_ = true;
     }
-    const int64_t cost = Cost(org.queue.front());
+    const int64_t cost = Cost(org.queue.front().ticket);
     if (cost <= org.deficit) {
       org.deficit -= cost;
       *next = PopFront(head_);
@@ -77,7 +77,7 @@ void FairPolicy::Expire(Nanos now, std::vector<Dropped>* dropped) {
   // The front of the arrival list is the oldest request, hence the earliest deadline.
   while (depth_ > 0) {
     const OrgId org = arrivals_[arrivals_head_].org;
-    if (orgs_[org].queue.front().arrival + max_wait_ > now) break;
+    if (orgs_[org].queue.front().ticket.arrival + max_wait_ > now) break;
     dropped->push_back({PopFront(org), FailReason::kExpired});
     ++arrivals_head_;
     SkipStaleArrivals();
@@ -86,7 +86,17 @@ void FairPolicy::Expire(Nanos now, std::vector<Dropped>* dropped) {
 
 Nanos FairPolicy::NextWakeup() const {
   if (depth_ == 0) return kNever;
-  return orgs_[arrivals_[arrivals_head_].org].queue.front().arrival + max_wait_;
+  return orgs_[arrivals_[arrivals_head_].org].queue.front().ticket.arrival + max_wait_;
+}
+
+bool FairPolicy::Withdraw(const Ticket& which, Ticket* withdrawn) {
+  if (which.org >= orgs_.size()) return false;
+  const Ring<Queued>& queue = orgs_[which.org].queue;
+  const size_t at = FindRequest(queue, which);
+  if (at == queue.size()) return false;
+  *withdrawn = Remove(which.org, at);
+  SkipStaleArrivals();
+  return true;
 }
 
 FairPolicy::OrgQueue& FairPolicy::Org(OrgId org) {
@@ -125,18 +135,23 @@ void FairPolicy::LeaveRound(OrgId org) {
   --active_;
 }
 
-Ticket FairPolicy::PopFront(OrgId org) {
+Ticket FairPolicy::PopFront(OrgId org) { return Remove(org, 0); }
+
+Ticket FairPolicy::Remove(OrgId org, size_t i) {
   OrgQueue& queue = orgs_[org];
-  const Ticket ticket = queue.queue.pop_front();
-  ++queue.popped;
+  const Ticket ticket = queue.queue[i].ticket;
+  queue.queue.erase(i);
   --depth_;
+  // The org keeps its turn and deficit if it still waits: a withdrawn request was never charged.
   if (queue.queue.empty()) LeaveRound(org);
   return ticket;
 }
 
 void FairPolicy::SkipStaleArrivals() {
-  while (arrivals_head_ < arrivals_.size() &&
-         arrivals_[arrivals_head_].index < orgs_[arrivals_[arrivals_head_].org].popped) {
+  while (arrivals_head_ < arrivals_.size()) {
+    const ArrivalEntry& entry = arrivals_[arrivals_head_];
+    const Ring<Queued>& queue = orgs_[entry.org].queue;
+    if (!queue.empty() && queue.front().seq == entry.seq) break;
     ++arrivals_head_;
   }
   // Compaction keeps the list no longer than twice the entries it still needs, and erase keeps
@@ -156,7 +171,7 @@ void FairPolicy::SkipEmptyRounds() {
   int64_t rounds = std::numeric_limits<int64_t>::max();
   OrgId org = head_;
   for (size_t i = 0; i < active_; ++i, org = orgs_[org].next) {
-    const int64_t missing = Cost(orgs_[org].queue.front()) - orgs_[org].deficit;
+    const int64_t missing = Cost(orgs_[org].queue.front().ticket) - orgs_[org].deficit;
     rounds = std::min(rounds, (missing + quantum_ - 1) / quantum_);
   }
   if (rounds <= 1) return;

@@ -10,9 +10,11 @@
 //
 // Deadlines: every request waits at most max_wait. Each org's queue is in arrival order, so the
 // earliest deadline is the oldest request of all: a global arrival-order list with lazy deletion
-// (entries of requests already served are skipped when they reach its front) keeps Expire and
-// NextWakeup O(1) amortized, whatever the number of active orgs. The list holds at most the
-// requests buffered within one max_wait of the oldest one still waiting.
+// (entries of requests that already left, served, expired or withdrawn, are skipped when they
+// reach its front) keeps Expire and NextWakeup O(1) amortized, whatever the number of active orgs.
+// The list holds at most the requests buffered within one max_wait of the oldest one still
+// waiting. Each request carries its place in the list (`seq`), so that an entry is live iff its
+// org's queue starts with that request.
 //
 // Cost: OnArrival O(1); Next O(1) per turn it passes, and when a whole round could send nothing
 // (quantum below the front costs) one O(active orgs) pass grants the empty rounds at once, so Next
@@ -24,7 +26,8 @@
 //  - Only the org at the head of the round can be mid-turn (head_credited_); the others hold what
 //    they kept from their last turn plus any empty rounds granted since.
 //  - The front of the arrival list, when the buffer is non-empty, is a live entry: the oldest
-//    buffered request.
+//    buffered request. Entries are in seq order, as is each org's queue, so an entry whose request
+//    is still queued is reached only once every older request of its org has left.
 //  - depth_ is the sum of the org queues' sizes, at most max_depth.
 #ifndef RATESIM_ENGINE_FAIR_POLICY_H_
 #define RATESIM_ENGINE_FAIR_POLICY_H_
@@ -48,6 +51,7 @@ class FairPolicy final : public SmoothingPolicy {
                       FailReason* reason) override;
   bool Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) override;
   void Expire(Nanos now, std::vector<Dropped>* dropped) override;
+  bool Withdraw(const Ticket& which, Ticket* withdrawn) override;
   Nanos NextWakeup() const override;
   size_t Depth() const override { return depth_; }
   // OnArrival serves a free slot before it touches anything (its first line).
@@ -61,24 +65,29 @@ class FairPolicy final : public SmoothingPolicy {
  private:
   static constexpr OrgId kNoOrg = ~OrgId{0};
 
+  // A buffered request and its place in the arrival list.
+  struct Queued {
+    Ticket ticket;
+    uint64_t seq;
+  };
   struct OrgQueue {
-    TicketRing queue;
+    Ring<Queued> queue;
     int64_t deficit = 0;  // tokens this org may still send in its current or next turn
-    uint64_t popped = 0;  // requests that ever left `queue`: the index of its front
-    uint64_t pushed = 0;  // requests that ever entered `queue`
     OrgId prev = kNoOrg;  // neighbours in the round, kNoOrg when not in it
     OrgId next = kNoOrg;
   };
-  // One buffered request in arrival order: the `index`-th request ever queued by `org`.
+  // One buffered request in arrival order: the request of `org` queued with `seq`.
   struct ArrivalEntry {
     OrgId org;
-    uint64_t index;
+    uint64_t seq;
   };
 
   OrgQueue& Org(OrgId org);
   void JoinRound(OrgId org);
   void LeaveRound(OrgId org);
   Ticket PopFront(OrgId org);
+  // Removes the org's `i`-th queued request, which has left by some other way than its turn.
+  Ticket Remove(OrgId org, size_t i);
   // Drops the arrival list's entries whose request already left, so its front is live.
   void SkipStaleArrivals();
   // After a round in which no org could send: grants at once the further rounds in which none
@@ -99,6 +108,7 @@ class FairPolicy final : public SmoothingPolicy {
   // Arrival-order list, a vector with a moving head, compacted when half of it is consumed.
   std::vector<ArrivalEntry> arrivals_;
   size_t arrivals_head_ = 0;
+  uint64_t next_seq_ = 0;
 };
 
 }  // namespace ratesim

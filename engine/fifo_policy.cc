@@ -41,6 +41,10 @@ void FifoPolicy::Expire(Nanos now, std::vector<Dropped>* dropped) {
   }
 }
 
+bool FifoPolicy::Withdraw(const Ticket& which, Ticket* withdrawn) {
+  return TakeRequest(buffer_, which, withdrawn);
+}
+
 Nanos FifoPolicy::NextWakeup() const {
   return buffer_.empty() ? kNever : buffer_.front().arrival + max_wait_;
 }

@@ -2,6 +2,7 @@
 #ifndef RATESIM_ENGINE_NONE_POLICY_H_
 #define RATESIM_ENGINE_NONE_POLICY_H_
 
+#include <cstdint>
 #include <vector>
 
 #include "engine/smoothing_policy.h"
@@ -21,6 +22,7 @@ class NonePolicy final : public SmoothingPolicy {
   }
   bool Next(Nanos, Ticket*, std::vector<Dropped>*) override { return false; }
   void Expire(Nanos, std::vector<Dropped>*) override {}
+  bool Withdraw(const Ticket&, Ticket*) override { return false; }
   Nanos NextWakeup() const override { return kNever; }
   size_t Depth() const override { return 0; }
   // OnArrival serves a free slot before it touches anything (its first line).

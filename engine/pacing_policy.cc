@@ -30,6 +30,20 @@ constexpr Nanos kNoPlace = std::numeric_limits<Nanos>::min();
 // Spacing is capped so that schedule arithmetic cannot overflow: ~31 years is "never" for a buffer.
 constexpr double kMaxSpacing = 1e18;
 
+// Removes the request `which` names from a heap ordered by `order` into *taken: a linear search and
+// a rebuild, O(size), which a withdrawal can afford and the request path never pays.
+template <typename P, typename Order>
+bool TakeFromHeap(std::vector<P>& heap, const Ticket& which, Order order, P* taken) {
+  const auto it = std::find_if(heap.begin(), heap.end(), [&which](const P& entry) {
+    return entry.ticket.request == which.request && entry.ticket.arrival == which.arrival;
+  });
+  if (it == heap.end()) return false;
+  *taken = *it;
+  heap.erase(it);
+  std::make_heap(heap.begin(), heap.end(), order);
+  return true;
+}
+
 Nanos SaturatingAdd(Nanos a, Nanos b) {
   return a > std::numeric_limits<Nanos>::max() - b ? std::numeric_limits<Nanos>::max() : a + b;
 }
@@ -162,17 +176,35 @@ void PacingPolicy::Expire(Nanos now, std::vector<Dropped>* dropped) {
   }
   while (!ready_.empty() && ready_.front().ticket.arrival + max_wait_ <= now) {
     const Ready expired = ready_.pop_front();
-    ExpireHolder(expired.ticket, expired.place, dropped);
+    dropped->push_back({expired.ticket, FailReason::kExpired});
+    GiveBackPlace(expired.ticket, expired.place);
   }
   while (!released_.empty() && released_.front().ticket.arrival + max_wait_ <= now) {
     std::pop_heap(released_.begin(), released_.end(), LaterArrival{});
-    ExpireHolder(released_.back().ticket, released_.back().eligible, dropped);
+    dropped->push_back({released_.back().ticket, FailReason::kExpired});
+    GiveBackPlace(released_.back().ticket, released_.back().eligible);
     released_.pop_back();
   }
 }
 
-void PacingPolicy::ExpireHolder(const Ticket& ticket, Nanos place, std::vector<Dropped>* dropped) {
-  dropped->push_back({ticket, FailReason::kExpired});
+bool PacingPolicy::Withdraw(const Ticket& which, Ticket* withdrawn) {
+  Ready ready;
+  if (TakeRequest(ready_, which, &ready)) {
+    *withdrawn = ready.ticket;
+    GiveBackPlace(ready.ticket, ready.place);
+    return true;
+  }
+  Paced paced;
+  if (TakeFromHeap(released_, which, LaterArrival{}, &paced) ||
+      TakeFromHeap(pacing_, which, LaterEligible{}, &paced)) {
+    *withdrawn = paced.ticket;
+    GiveBackPlace(paced.ticket, paced.eligible);
+    return true;
+  }
+  return false;
+}
+
+void PacingPolicy::GiveBackPlace(const Ticket& ticket, Nanos place) {
   if (place == kNoPlace) return;
   // A place is only ever held by an admitted over-rate request, whose key has a schedule.
   KeySchedule& schedule = schedule_[ticket.key];

@@ -34,7 +34,7 @@
 // one of two fronts.
 //
 // A place given back: a request that took a place in its key's schedule (paced, or let through by
-// the burst allowance) and expires unstarted gives its place back if it held the key's last one:
+// the burst allowance) and expires unstarted (or is withdrawn) gives its place back if it held the key's last one:
 // next_release[k] returns to that place, so the key's next request may take it. Without this, a
 // key whose last request expired waiting for a slot would pay for it with its next one, up to
 // 1/rate later: at a slow rate (spacing above max_wait) refused as kWouldExpire although the key
@@ -84,6 +84,9 @@ class PacingPolicy final : public SmoothingPolicy {
                       FailReason* reason) override;
   bool Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) override;
   void Expire(Nanos now, std::vector<Dropped>* dropped) override;
+  // Gives the request's place in its key's schedule back as an expiry does. O(depth) for a paced
+  // request: the heaps are searched and rebuilt.
+  bool Withdraw(const Ticket& which, Ticket* withdrawn) override;
   Nanos NextWakeup() const override;
   bool UsesFitsAt() const override { return true; }
   bool ChargesOverRateRequests() const override { return true; }
@@ -129,9 +132,9 @@ class PacingPolicy final : public SmoothingPolicy {
   void TakePlace(KeySchedule& schedule, Nanos place, Nanos release, Admission admission);
   // The request `ticket`, which held `place` (kNoPlace: none), starts.
   void StartHolder(const Ticket& ticket, Nanos place, Nanos release);
-  // Fails `ticket`, which held `place`, as expired: appends it to *dropped, and gives back what its
-  // place cost the key's schedule (see "A place given back").
-  void ExpireHolder(const Ticket& ticket, Nanos place, std::vector<Dropped>* dropped);
+  // `ticket`, which held `place` (kNoPlace: none), leaves unstarted (expired or withdrawn): gives
+  // back what its place cost the key's schedule (see "A place given back").
+  void GiveBackPlace(const Ticket& ticket, Nanos place);
 
   size_t max_depth_;
   Nanos max_wait_;

@@ -1,7 +1,7 @@
 // The seam between arrivals and a model's capacity: a smoothing policy owns the buffer in front of one
 // model's concurrency slots. On arrival it serves, buffers or rejects; when a slot frees it picks the
 // next request; it gives up requests whose wait reached their deadline, or that it drops for a
-// reason of its own (displaced, shed), saying which.
+// reason of its own (displaced, shed), saying which; and it lets go of a request whose client left.
 //
 // Thread-safety: none; one policy instance serves one model of one engine.
 #ifndef RATESIM_ENGINE_SMOOTHING_POLICY_H_
@@ -51,6 +51,15 @@ class SmoothingPolicy {
   // before `now` (kExpired) and any the policy set aside to give up (kDisplaced), removing them,
   // and does whatever else the policy timed for `now` (a paced request becoming eligible to start).
   virtual void Expire(Nanos now, std::vector<Dropped>* dropped) = 0;
+
+  // The client of a buffered request went away (its timeout, a closed connection): removes the
+  // request as if it had never come, failing nothing, and returns true with its ticket in
+  // *withdrawn. `which` names it by its handle (`request`) and `arrival`, and says where to look
+  // (`key`, `org`); its other fields are not read. Returns false, changing nothing, if the policy
+  // holds no such request (it started or failed already). A request set aside to be dropped
+  // (kDisplaced) is held until handed back, and may be withdrawn. Handles are unique among the
+  // requests a policy holds.
+  virtual bool Withdraw(const Ticket& which, Ticket* withdrawn) = 0;
 
   // The earliest time at which the policy needs Expire called (a deadline, a paced request becoming
   // eligible), or kNever when nothing is timed.

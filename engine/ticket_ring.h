@@ -5,6 +5,7 @@
 #define RATESIM_ENGINE_TICKET_RING_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "engine/ticket.h"
@@ -16,6 +17,9 @@ class Ring {
  public:
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
+
+  // REQUIRES: i < size(). The i-th entry from the front.
+  const Entry& operator[](size_t i) const { return slots_[(head_ + i) & (slots_.size() - 1)]; }
 
   // REQUIRES: !empty().
   const Entry& front() const { return slots_[head_]; }
@@ -43,6 +47,21 @@ class Ring {
     --size_;
     return slots_[(head_ + size_) & (slots_.size() - 1)];
   }
+  // REQUIRES: i < size(). Removes the i-th entry, keeping the others in order. It moves the entries
+  // on the shorter side of it, so removing near either end costs little: a client's timeout
+  // usually withdraws one of the oldest requests, at the front.
+  void erase(size_t i) {
+    const size_t mask = slots_.size() - 1;
+    if (i < size_ / 2) {
+      for (size_t j = i; j > 0; --j) slots_[(head_ + j) & mask] = slots_[(head_ + j - 1) & mask];
+      head_ = (head_ + 1) & mask;
+    } else {
+      for (size_t j = i; j + 1 < size_; ++j) {
+        slots_[(head_ + j) & mask] = slots_[(head_ + j + 1) & mask];
+      }
+    }
+    --size_;
+  }
 
  private:
   // Capacity stays a power of two so that wrapping is a mask.
@@ -59,6 +78,45 @@ class Ring {
 };
 
 using TicketRing = Ring<Ticket>;
+
+// The ticket a ring's entry holds: a Ticket is its own; a policy's entry struct has a `ticket`.
+inline const Ticket& TicketOf(const Ticket& ticket) { return ticket; }
+template <typename Entry>
+const Ticket& TicketOf(const Entry& entry) {
+  return entry.ticket;
+}
+
+// The position in `ring`, which is in arrival order, of the request with the handle and arrival of
+// `which`; ring.size() if it holds none. A binary search for the instant, then a scan of the
+// requests that arrived at it.
+template <typename Entry>
+size_t FindRequest(const Ring<Entry>& ring, const Ticket& which) {
+  const Nanos arrival = which.arrival;
+  size_t low = 0;
+  size_t high = ring.size();
+  while (low < high) {
+    const size_t mid = low + (high - low) / 2;
+    if (TicketOf(ring[mid]).arrival < arrival) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  for (; low < ring.size() && TicketOf(ring[low]).arrival == arrival; ++low) {
+    if (TicketOf(ring[low]).request == which.request) return low;
+  }
+  return ring.size();
+}
+
+// Removes that request from `ring` into *taken; false, and nothing changed, if `ring` holds none.
+template <typename Entry>
+bool TakeRequest(Ring<Entry>& ring, const Ticket& which, Entry* taken) {
+  const size_t i = FindRequest(ring, which);
+  if (i == ring.size()) return false;
+  *taken = ring[i];
+  ring.erase(i);
+  return true;
+}
 
 }  // namespace ratesim
 

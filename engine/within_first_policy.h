@@ -41,6 +41,7 @@ class WithinFirstPolicy final : public SmoothingPolicy {
                       FailReason* reason) override;
   bool Next(Nanos now, Ticket* next, std::vector<Dropped>* dropped) override;
   void Expire(Nanos now, std::vector<Dropped>* dropped) override;
+  bool Withdraw(const Ticket& which, Ticket* withdrawn) override;
   Nanos NextWakeup() const override;
   size_t Depth() const override { return within_.size() + over_.size(); }
   // OnArrival serves a free slot before it touches anything (its first line).

@@ -32,6 +32,9 @@ class AlwaysAsked final : public SmoothingPolicy {
     return inner_->Next(now, next, expired);
   }
   void Expire(Nanos now, std::vector<Dropped>* expired) override { inner_->Expire(now, expired); }
+  bool Withdraw(const Ticket& which, Ticket* withdrawn) override {
+    return inner_->Withdraw(which, withdrawn);
+  }
   Nanos NextWakeup() const override { return inner_->NextWakeup(); }
   size_t Depth() const override { return inner_->Depth(); }
   bool UsesFitsAt() const override { return inner_->UsesFitsAt(); }
