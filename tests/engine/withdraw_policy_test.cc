@@ -408,6 +408,45 @@ TEST_F(WithinFirstWithdraw, WithdrawingTheDisplacerDoesNotUndoTheDisplacement) {
   EXPECT_FALSE(w_.Reported(11));
 }
 
+// --- codel ----------------------------------------------------------------------------------------
+
+// A withdrawal that empties an overloaded queue ends the overload, as any drain does: the next
+// requests are served FIFO again. One slot, target 0.2 s, interval 1 s.
+TEST(CodelWithdraw, EmptyingAnOverloadedQueueEndsTheOverload) {
+  Fixture f("codel", {{"max_wait", 60.0}, {"target", 0.2}, {"interval", 1.0}}, 1,
+            {{kFastRpm, kFastTpm}});
+  ASSERT_EQ(f.Arrive(0, 0, 0).admission, Admission::kServe);
+  for (uint64_t r = 1; r <= 4; ++r) ASSERT_EQ(f.Arrive(0, r, 0).admission, Admission::kBuffered);
+  Effects effects;
+  // 1 s: the standing delay (1 s) is above target; FIFO still: r1 starts.
+  f.engine().Complete(*f.Started(0), 10, S(1), &effects);
+  f.Keep(effects);
+  ASSERT_EQ(effects.started.size(), 1u);
+  ASSERT_EQ(effects.started[0].request, 1u);
+  ASSERT_EQ(f.Arrive(0, 5, S(2.4)).admission, Admission::kBuffered);
+  ASSERT_EQ(f.Arrive(0, 6, S(2.4)).admission, Admission::kBuffered);
+  // 2.5 s: above target for a whole interval: overloaded. r2..r4 (2.5 s old) are shed and the
+  // newest, r6, starts (LIFO); r5 is left, the queue still overloaded.
+  effects.Clear();
+  f.engine().Complete(*f.Started(1), 10, S(2.5), &effects);
+  f.Keep(effects);
+  ASSERT_EQ(effects.started.size(), 1u);
+  ASSERT_EQ(effects.started[0].request, 6u);
+  ASSERT_EQ(effects.failed.size(), 3u);
+  EXPECT_EQ(effects.failed[0].reason, FailReason::kShed);
+
+  ASSERT_TRUE(f.Withdraw(5, S(2.6)));  // the queue is empty: drained
+  EXPECT_EQ(f.buffered(), 0u);
+  ASSERT_EQ(f.Arrive(0, 7, S(2.7)).admission, Admission::kBuffered);
+  ASSERT_EQ(f.Arrive(0, 8, S(2.75)).admission, Admission::kBuffered);
+  effects.Clear();
+  f.engine().Complete(*f.Started(6), 10, S(2.8), &effects);
+  ASSERT_EQ(effects.started.size(), 1u);
+  EXPECT_EQ(effects.started[0].request, 7u) << "FIFO again: the overload ended with the drain";
+  EXPECT_TRUE(effects.failed.empty());
+  EXPECT_FALSE(f.Reported(5));
+}
+
 // --- none -----------------------------------------------------------------------------------------
 
 TEST(NoneWithdraw, HoldsNothingToWithdraw) {
