@@ -77,6 +77,17 @@ void MetricsRecorder::StillInFlight(KeyId key) {
   ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.in_flight; });
 }
 
+void MetricsRecorder::AttemptTimedOut(KeyId key, bool final) {
+  ForEachSlice(key, [final](SliceMetrics& slice) {
+    ++slice.counts.timeouts;
+    slice.counts.timed_out += final ? 1 : 0;
+  });
+}
+
+void MetricsRecorder::ServedAfterTimeout(KeyId key) {
+  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.served_after_timeout; });
+}
+
 void MetricsRecorder::Occupancy(ModelId model, Nanos now) {
   ModelLevels& level = levels_[model];
   ModelUsage& usage = metrics_.model_usage[model];

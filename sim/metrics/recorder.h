@@ -38,6 +38,11 @@ class MetricsRecorder {
   // (OutcomeCounts::failed_attempts).
   void AttemptFailed(KeyId key, FailReason reason);
   void StillInFlight(KeyId key);
+  // The client gave up waiting for an attempt's response (its timeout); `final`: and so the request
+  // ended, timed out.
+  void AttemptTimedOut(KeyId key, bool final);
+  // An attempt whose client had given up on it was served to the end.
+  void ServedAfterTimeout(KeyId key);
 
   // The model's slots, busy slots or buffer changed at `now` (or may have): integrates the previous
   // levels up to `now` and takes the new ones from the engine.

@@ -35,8 +35,13 @@ struct OutcomeCounts {
   int64_t r429_request = 0;  // 429 dynamic_request_limited
   int64_t r429_token = 0;    // 429 dynamic_token_limited
   int64_t r503 = 0;          // 503 model_overloaded
+  int64_t timed_out = 0;     // requests whose client gave up waiting for the last attempt's response
   int64_t in_flight = 0;     // buffered, running or waiting to retry when a run without drain stopped
   int64_t retries = 0;       // attempts after the first; not requests: offered counts requests
+  int64_t timeouts = 0;      // attempts whose client gave up waiting, retried ones included
+  // Attempts the platform served to the end after their client had given up on them (it ignores
+  // disconnects, or lets a started request run): capacity spent on a response no one reads.
+  int64_t served_after_timeout = 0;
   std::array<int64_t, kFailReasonCount> failed_attempts{};  // indexed by FailReason
 
   int64_t r429() const { return r429_request + r429_token; }
@@ -48,7 +53,7 @@ struct OutcomeCounts {
   int64_t failed_attempts_for(FailReason reason) const {
     return failed_attempts[static_cast<size_t>(reason)];
   }
-  int64_t finished() const { return ok + r429() + r503; }
+  int64_t finished() const { return ok + r429() + r503 + timed_out; }
   // ok / finished; 0 when nothing finished (never NaN).
   double success_rate() const {
     return finished() == 0 ? 0.0 : static_cast<double>(ok) / static_cast<double>(finished());
@@ -67,8 +72,11 @@ struct OutcomeCounts {
     r429_request += other.r429_request;
     r429_token += other.r429_token;
     r503 += other.r503;
+    timed_out += other.timed_out;
     in_flight += other.in_flight;
     retries += other.retries;
+    timeouts += other.timeouts;
+    served_after_timeout += other.served_after_timeout;
     for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
       failed_attempts[reason] += other.failed_attempts[reason];
     }

@@ -46,14 +46,20 @@ void AuditCsvObserver::OnAttemptEnd(const AttemptRecord& record, const KeyRegist
                  SecondsWithNanos(record.arrival), RateClassName(record.rate_class),
                  AdmissionName(record.admission));
   if (record.started >= 0) line_ += SecondsWithNanos(record.started);
-  fmt::format_to(std::back_inserter(line_), ",{},{},{},{},{},{}", SecondsWithNanos(record.ended),
-                 static_cast<int>(record.status), ErrorTypeName(record.error_type),
-                 ok ? std::string_view() : FailReasonName(record.reason), record.input_tokens,
-                 record.output_tokens);
-  // The header values exactly as the response sends them.
-  for (const auto& [name, value] : HeaderLines(record.headers)) {
-    line_ += ',';
-    line_ += value;
+  if (record.timed_out) {
+    // No response: nothing for error_type or the headers.
+    fmt::format_to(std::back_inserter(line_), ",{},timeout,,client_timeout,{},{},,,,,",
+                   SecondsWithNanos(record.ended), record.input_tokens, record.output_tokens);
+  } else {
+    fmt::format_to(std::back_inserter(line_), ",{},{},{},{},{},{}", SecondsWithNanos(record.ended),
+                   static_cast<int>(record.status), ErrorTypeName(record.error_type),
+                   ok ? std::string_view() : FailReasonName(record.reason), record.input_tokens,
+                   record.output_tokens);
+    // The header values exactly as the response sends them.
+    for (const auto& [name, value] : HeaderLines(record.headers)) {
+      line_ += ',';
+      line_ += value;
+    }
   }
   line_ += '\n';
   out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));

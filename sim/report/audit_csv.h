@@ -12,11 +12,12 @@
 //   rate_class  within | over_requests | over_tokens (against the org's dynamic rate at arrival)
 //   admission   served_now | buffered | rejected (the policy's decision at arrival)
 //   started_s   start of service; empty if the attempt never started
-//   status      200 | 429 | 503; error_type empty for 200
+//   status      200 | 429 | 503, or timeout when the client gave up waiting (its `timeout`): no
+//               response came, so error_type and the header columns are empty
 //   reason      empty for 200, else no_capacity | buffer_full | would_expire (pacing could not
 //               start it within max_wait) | expired (reached max_wait) | displaced (pushed out by a
 //               within-rate request) | shed (codel's delay control): FailReasonName
-//               (engine/fail_reason.h)
+//               (engine/fail_reason.h); client_timeout for a timeout
 //   times       seconds from the start of the run, with exactly 9 decimals (nanoseconds)
 //
 // Rows follow run order (policy, then replication), then the order attempts ended. Names are quoted

@@ -27,7 +27,8 @@ std::string Success(const OutcomeCounts& counts) {
   return counts.finished() == 0 ? "-" : FormatPercent(counts.success_rate());
 }
 
-// Whether any run's overall `field` (retries, in_flight) is above 0: the tables show its column then.
+// Whether any run's overall `field` (retries, in_flight, timed_out, served_after_timeout) is above
+// 0: the tables show its column then.
 bool AnyRun(const std::vector<RunResult>& runs, int64_t OutcomeCounts::*field) {
   return std::any_of(runs.begin(), runs.end(),
                      [field](const RunResult& run) { return run.metrics.overall.counts.*field > 0; });
@@ -36,9 +37,13 @@ bool AnyRun(const std::vector<RunResult>& runs, int64_t OutcomeCounts::*field) {
 std::string PolicyTable(const std::vector<RunResult>& runs) {
   const bool any_in_flight = AnyRun(runs, &OutcomeCounts::in_flight);
   const bool any_retries = AnyRun(runs, &OutcomeCounts::retries);
+  const bool any_timed_out = AnyRun(runs, &OutcomeCounts::timed_out);
+  const bool any_wasted = AnyRun(runs, &OutcomeCounts::served_after_timeout);
   std::vector<TextTable::Column> columns = {
       {"policy", Align::kLeft}, {"offered"}, {"200"}, {"429 req"}, {"429 tok"}, {"503"}};
+  if (any_timed_out) columns.push_back({"timed out"});
   if (any_retries) columns.push_back({"retries"});
+  if (any_wasted) columns.push_back({"wasted"});
   if (any_in_flight) columns.push_back({"in flight"});
   for (const char* header : {"success", "p50", "p99", "p99 wait", "util"}) {
     columns.push_back({header});
@@ -53,7 +58,9 @@ std::string PolicyTable(const std::vector<RunResult>& runs) {
                                     Count(counts.r429_request),
                                     Count(counts.r429_token),
                                     Count(counts.r503)};
+    if (any_timed_out) row.push_back(Count(counts.timed_out));
     if (any_retries) row.push_back(Count(counts.retries));
+    if (any_wasted) row.push_back(Count(counts.served_after_timeout));
     if (any_in_flight) row.push_back(Count(counts.in_flight));
     row.push_back(Success(counts));
     row.push_back(Quantile(overall.latency, 0.5));
@@ -88,8 +95,10 @@ std::string OrgTable(const std::vector<RunResult>& runs, size_t max_orgs) {
   const std::vector<size_t> orgs = OrgsToShow(runs.front(), max_orgs);
   // Retries per org, as the policy table has them overall: which org's clients retried how much.
   const bool any_retries = AnyRun(runs, &OutcomeCounts::retries);
+  const bool any_timed_out = AnyRun(runs, &OutcomeCounts::timed_out);
   std::vector<TextTable::Column> columns = {
       {"org", Align::kLeft}, {"policy", Align::kLeft}, {"offered"}, {"200"}, {"429"}, {"503"}};
+  if (any_timed_out) columns.push_back({"timed out"});
   if (any_retries) columns.push_back({"retries"});
   columns.push_back({"success"});
   columns.push_back({"p99"});
@@ -101,6 +110,7 @@ std::string OrgTable(const std::vector<RunResult>& runs, size_t max_orgs) {
       std::vector<std::string> row = {OrgName(run, org),          run.policy,
                                       Count(slice.counts.offered), Count(slice.counts.ok),
                                       Count(slice.counts.r429()),  Count(slice.counts.r503)};
+      if (any_timed_out) row.push_back(Count(slice.counts.timed_out));
       if (any_retries) row.push_back(Count(slice.counts.retries));
       row.push_back(Success(slice.counts));
       row.push_back(Quantile(slice.latency, 0.99));
@@ -164,8 +174,12 @@ bool AnyRun(const std::vector<PolicyReplications>& groups, int64_t OutcomeCounts
 std::string ReplicatedPolicyTable(const std::vector<PolicyReplications>& groups) {
   const bool any_retries = AnyRun(groups, &OutcomeCounts::retries);
   const bool any_in_flight = AnyRun(groups, &OutcomeCounts::in_flight);
+  const bool any_timed_out = AnyRun(groups, &OutcomeCounts::timed_out);
+  const bool any_wasted = AnyRun(groups, &OutcomeCounts::served_after_timeout);
   std::vector<TextTable::Column> columns = {{"policy", Align::kLeft}, {"offered"}};
+  if (any_timed_out) columns.push_back({"timed out"});
   if (any_retries) columns.push_back({"retries"});
+  if (any_wasted) columns.push_back({"wasted"});
   if (any_in_flight) columns.push_back({"in flight"});
   for (const char* header :
        {"success", "429 share", "503 share", "p50", "p99", "p99 wait", "util"}) {
@@ -175,8 +189,15 @@ std::string ReplicatedPolicyTable(const std::vector<PolicyReplications>& groups)
   for (const PolicyReplications& group : groups) {
     std::vector<std::string> row = {
         group.policy, MeanCount(group, [](const OutcomeCounts& c) { return c.offered; })};
+    if (any_timed_out) {
+      row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.timed_out; }));
+    }
     if (any_retries) {
       row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.retries; }));
+    }
+    if (any_wasted) {
+      row.push_back(
+          MeanCount(group, [](const OutcomeCounts& c) { return c.served_after_timeout; }));
     }
     if (any_in_flight) {
       row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.in_flight; }));
@@ -213,8 +234,10 @@ std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, si
   if (max_orgs == 0 || org_count < 2) return "";
   const std::vector<size_t> orgs = OrgsToShow(first, max_orgs);
   const bool any_retries = AnyRun(groups, &OutcomeCounts::retries);
+  const bool any_timed_out = AnyRun(groups, &OutcomeCounts::timed_out);
   std::vector<TextTable::Column> columns = {
       {"org", Align::kLeft}, {"policy", Align::kLeft}, {"offered"}, {"429"}, {"503"}};
+  if (any_timed_out) columns.push_back({"timed out"});
   if (any_retries) columns.push_back({"retries"});
   columns.push_back({"success"});
   columns.push_back({"p99"});
@@ -225,6 +248,9 @@ std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, si
           OrgName(first, org), group.policy,
           MeanCount(group, [](const OutcomeCounts& c) { return c.offered; }, org),
           CountCi(group, OfOrg(org, Slice429)), CountCi(group, OfOrg(org, Slice503))};
+      if (any_timed_out) {
+        row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.timed_out; }, org));
+      }
       if (any_retries) {
         row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.retries; }, org));
       }

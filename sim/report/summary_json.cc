@@ -33,18 +33,28 @@ void WriteDistribution(const LogHistogram& histogram, JsonWriter& json) {
   json.EndObject();
 }
 
+// The counts of every slice, by name, in the order they are written: a single run's as integers,
+// replications' as estimates.
+const std::pair<const char*, int64_t (*)(const OutcomeCounts&)> kCountFields[] = {
+    {"offered", [](const OutcomeCounts& c) { return c.offered; }},
+    {"ok", [](const OutcomeCounts& c) { return c.ok; }},
+    {"r429_request", [](const OutcomeCounts& c) { return c.r429_request; }},
+    {"r429_token", [](const OutcomeCounts& c) { return c.r429_token; }},
+    {"r429", [](const OutcomeCounts& c) { return c.r429(); }},
+    {"r503", [](const OutcomeCounts& c) { return c.r503; }},
+    {"timed_out", [](const OutcomeCounts& c) { return c.timed_out; }},
+    {"in_flight", [](const OutcomeCounts& c) { return c.in_flight; }},
+    {"retries", [](const OutcomeCounts& c) { return c.retries; }},
+    {"timeouts", [](const OutcomeCounts& c) { return c.timeouts; }},
+    {"served_after_timeout", [](const OutcomeCounts& c) { return c.served_after_timeout; }},
+};
+
 // The fields of a slice, inside an object the caller opened (so it can add its own).
 void WriteSliceFields(const SliceMetrics& slice, JsonWriter& json) {
   const OutcomeCounts& counts = slice.counts;
-  const std::pair<const char*, int64_t> fields[] = {
-      {"offered", counts.offered},         {"ok", counts.ok},
-      {"r429_request", counts.r429_request}, {"r429_token", counts.r429_token},
-      {"r429", counts.r429()},             {"r503", counts.r503},
-      {"in_flight", counts.in_flight},     {"retries", counts.retries},
-  };
-  for (const auto& [name, value] : fields) {
+  for (const auto& [name, count] : kCountFields) {
     json.Key(name);
-    json.Int(value);
+    json.Int(count(counts));
   }
   json.Key(kFailedAttemptsByReason);
   json.BeginObject();
@@ -208,17 +218,7 @@ void WriteDistributionEstimates(const PolicyReplications& group, const SliceOf& 
 // estimate, plus the 429 and 503 shares of finished requests.
 void WriteSliceEstimates(const PolicyReplications& group, const SliceOf& slice_of,
                          JsonWriter& json) {
-  const std::pair<const char*, int64_t (*)(const OutcomeCounts&)> counts[] = {
-      {"offered", [](const OutcomeCounts& c) { return c.offered; }},
-      {"ok", [](const OutcomeCounts& c) { return c.ok; }},
-      {"r429_request", [](const OutcomeCounts& c) { return c.r429_request; }},
-      {"r429_token", [](const OutcomeCounts& c) { return c.r429_token; }},
-      {"r429", [](const OutcomeCounts& c) { return c.r429(); }},
-      {"r503", [](const OutcomeCounts& c) { return c.r503; }},
-      {"in_flight", [](const OutcomeCounts& c) { return c.in_flight; }},
-      {"retries", [](const OutcomeCounts& c) { return c.retries; }},
-  };
-  for (const auto& [name, count] : counts) {
+  for (const auto& [name, count] : kCountFields) {
     json.Key(name);
     WriteEstimate(group, OfSlice(slice_of, [count = count](const SliceMetrics& slice) {
                     return std::optional<double>(static_cast<double>(count(slice.counts)));

@@ -8,18 +8,22 @@
 //       "per_model": {"<model>": SLICE + {"utilisation", "slots", "started", "mean_buffered"},
 //       ...}},
 //     ...}}
-//   SLICE = {"offered", "ok", "r429_request", "r429_token", "r429", "r503", "in_flight", "retries",
+//   SLICE = {"offered", "ok", "r429_request", "r429_token", "r429", "r503", "timed_out",
+//            "in_flight", "retries", "timeouts", "served_after_timeout",
 //            "failed_attempts_by_reason": REASONS, "success_rate", "latency": DIST,
 //            "queue_wait": DIST}
 //   REASONS = {"no_capacity", "buffer_full", "would_expire", "expired", "displaced", "shed"}
 //   DIST  = {"count", "p50", "p90", "p99", "mean", "max"}   (seconds; all 0 when count is 0)
 //
 // "latency" covers successful requests (arrival to completion), "queue_wait" started ones (arrival
-// to start of service); "retries" counts attempts after the first. "failed_attempts_by_reason"
-// counts attempts, not requests: every attempt that failed, those a client then retried included,
-// by the policy's reason (engine/fail_reason.h), every reason present (0 if none). With nothing in
-// flight they sum to r429 + r503 + retries (OutcomeCounts). Policies, orgs and models appear in
-// run, id order.
+// to start of service); "retries" counts attempts after the first. "timed_out" counts requests whose
+// client gave up waiting for the last attempt (its `timeout`), "timeouts" every attempt so given up
+// on, retried ones included, and "served_after_timeout" those the platform served to the end anyway
+// (its model's on_disconnect). offered = ok + r429 + r503 + timed_out + in_flight.
+// "failed_attempts_by_reason" counts attempts, not requests: every attempt that failed, those a
+// client then retried included, by the policy's reason (engine/fail_reason.h), every reason present
+// (0 if none). With nothing in flight they sum to r429 + r503 + timed_out + retries - timeouts
+// (OutcomeCounts). Policies, orgs and models appear in run, id order.
 //
 // With N > 1 replications per policy, the same shape with every number replaced by its estimate
 // over the replications, EST = {"mean", "ci95"} (ci95: half-width of the 95% Student-t interval;

@@ -1,5 +1,6 @@
 // Reading `client = { ... }`: what a client does when an attempt fails (give up, back off, or wait
-// for the reset the limiter announced), shared by [[orgs.traffic]] and [[traces]].
+// for the reset the limiter announced) and how long it waits for a response, shared by
+// [[orgs.traffic]] and [[traces]].
 #include <limits>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@ namespace ratesim {
 namespace scenario_internal {
 namespace {
 
+// In the order of ClientSpec::OnFailure.
 const std::vector<std::string>& OnFailureNames() {
   static const std::vector<std::string>* const names =
       new std::vector<std::string>{"give_up", "backoff", "honor_reset"};
@@ -45,22 +47,11 @@ ClientSpec ReadClient(TableReader& owner) {
   if (table == nullptr) return client;
   TableReader reader = owner.Child(*table, fmt::format("'client' of {}", owner.context()));
 
-  bool on_failure_known = true;
-  if (std::optional<std::string> on_failure = reader.String("on_failure", Need::kOptional)) {
-    if (*on_failure == "give_up") {
-      client.on_failure = ClientSpec::OnFailure::kGiveUp;
-    } else if (*on_failure == "backoff") {
-      client.on_failure = ClientSpec::OnFailure::kBackoff;
-    } else if (*on_failure == "honor_reset") {
-      client.on_failure = ClientSpec::OnFailure::kHonorReset;
-    } else {
-      on_failure_known = false;
-      reader.ValueError("on_failure", fmt::format("unknown failure handling '{}'{}", *on_failure,
-                                                  SuggestionFor(*on_failure, OnFailureNames(), true)));
-    }
-  } else if (reader.Find("on_failure") != nullptr) {
-    on_failure_known = false;  // of the wrong type, reported
-  }
+  // In the order of ClientSpec::OnFailure.
+  const std::optional<size_t> on_failure =
+      ReadChoice(reader, "on_failure", OnFailureNames(), "failure handling");
+  if (on_failure) client.on_failure = static_cast<ClientSpec::OnFailure>(*on_failure);
+  const bool on_failure_known = on_failure || reader.Find("on_failure") == nullptr;
   const bool gives_up = client.on_failure == ClientSpec::OnFailure::kGiveUp;
   const std::optional<int64_t> attempts =
       reader.Integer("max_attempts", Need::kOptional, 1, kMaxAttempts);
@@ -97,6 +88,7 @@ ClientSpec ReadClient(TableReader& owner) {
                           .value_or(client.multiplier);
   client.jitter = NumberIn(reader, "jitter", 0.0, 1.0, "a number in [0, 1] (0: no jitter)")
                       .value_or(client.jitter);
+  client.timeout = reader.Duration("timeout", Need::kOptional, Bound::kPositive).value_or(kNever);
   reader.ReportUnknownKeys();
   return client;
 }

@@ -1,5 +1,6 @@
 // Reading [[models]]: capacity (replicas x concurrency slots, and how it changes: ReadCapacity), the
-// service-time distribution, and a smoothing policy of its own, if it keeps one.
+// service-time distribution, a smoothing policy of its own, if it keeps one, and what it does with a
+// request whose client gave up waiting.
 #include <string>
 #include <vector>
 
@@ -14,6 +15,13 @@ const std::vector<std::string>& ServiceDists() {
   static const std::vector<std::string>* const dists =
       new std::vector<std::string>{"constant", "exponential", "tokens"};
   return *dists;
+}
+
+// In the order of ModelSpec::OnDisconnect.
+const std::vector<std::string>& OnDisconnectNames() {
+  static const std::vector<std::string>* const names =
+      new std::vector<std::string>{"cancel", "cancel_queued", "ignore"};
+  return *names;
 }
 
 ServiceTime ReadService(TableReader& reader) {
@@ -76,6 +84,10 @@ std::vector<ModelSpec> ReadModels(TableReader& root) {
           TableReader policy_reader = reader.Child(*policy, "'policy' of [[models]]");
           model.own_policy = ReadPolicy(policy_reader);
           policy_reader.ReportUnknownKeys();
+        }
+        if (const std::optional<size_t> on_disconnect = ReadChoice(
+                reader, "on_disconnect", OnDisconnectNames(), "disconnect handling")) {
+          model.on_disconnect = static_cast<ModelSpec::OnDisconnect>(*on_disconnect);
         }
         reader.ReportUnknownKeys();
         models.push_back(std::move(model));

@@ -107,15 +107,23 @@ struct ModelSpec {
   // A model that keeps its own smoothing policy whatever policy a run compares (a batch lane with
   // a day-long queue, a dedicated deployment): its `type` is empty when it has none.
   PolicySpec own_policy;
+  // What the platform does with a request whose client gave up waiting (ClientSpec::timeout).
+  enum class OnDisconnect {
+    kCancel,        // a buffered request leaves the buffer, a running one stops and frees its slot
+    kCancelQueued,  // a buffered request leaves the buffer; a running one runs to its end
+    kIgnore,        // the platform never notices: every request is served or failed as if awaited
+  };
+  OnDisconnect on_disconnect = OnDisconnect::kCancel;
   SourcePos pos;
 };
 
-// What a client does when an attempt fails (429 or 503).
+// What a client does when an attempt fails (429 or 503) or gets no response within its timeout.
 struct ClientSpec {
   enum class OnFailure {
     kGiveUp,      // the request ends with the failure
     kBackoff,     // retry after min(max_backoff, base_backoff × multiplier^(attempt-1)), jittered
-    kHonorReset,  // retry after x-ratelimit-reset seconds (backoff when the header says 0)
+    kHonorReset,  // after a 429, retry after x-ratelimit-reset seconds (backoff when it says 0);
+                  // after a 503 or a timeout, which say nothing of when to come back, backoff
   };
   OnFailure on_failure = OnFailure::kGiveUp;
   int64_t max_attempts = 1;   // attempts in all, the first included; >= 1
@@ -123,6 +131,9 @@ struct ClientSpec {
   double multiplier = 2.0;    // >= 1
   Nanos max_backoff = 60 * kNanosPerSecond;
   double jitter = 1.0;        // [0, 1]: the delay is drawn uniformly from [(1 - jitter) × d, d]
+  // How long the client waits for an attempt's response before it gives up on it (and retries it
+  // as a failure, by on_failure); kNever: for ever.
+  Nanos timeout = kNever;
 };
 
 // When one traffic stream sends requests.

@@ -78,6 +78,12 @@ void ReadShape(TableReader& reader, TrafficShape& shape);
 // The optional `client = { ... }` of a traffic stream or a trace; defaults when absent.
 ClientSpec ReadClient(TableReader& owner);
 
+// The position in `names` of the string under `key`: nullopt when the key is absent, or when its
+// value is not a string (reported) or not one of `names` (reported as an unknown `what`, with a
+// did-you-mean and the list).
+std::optional<size_t> ReadChoice(TableReader& reader, std::string_view key,
+                                 const std::vector<std::string>& names, std::string_view what);
+
 // [[traces]]: optional. A relative `path` is resolved against the folder of `scenario_path`; the file
 // is opened and its header checked. Its rows are read later, once the whole scenario is valid
 // (TakeTraceCensuses).

@@ -19,6 +19,9 @@ struct AttemptRecord {
   uint64_t request = 0;  // the logical request, numbered in arrival order from 0
   int64_t attempt = 1;   // 1 for the first attempt, 2 for the first retry, ...
   bool final = true;     // the request ends with this attempt (success, give up, attempts used up)
+  // The client gave up waiting for a response (its timeout): status, error_type, reason and
+  // headers are then meaningless, since no response came.
+  bool timed_out = false;
   KeyId key = 0;
   OrgId org = 0;
   ModelId model = 0;

@@ -1,5 +1,6 @@
 #include "sim/simulate/simulation.h"
 
+#include <cassert>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -33,7 +34,8 @@ constexpr uint64_t kEventsPerCancellationCheck = 4096;
 enum EventKind : uint32_t {
   kArrival,         // a = stream: a new request
   kRetry,           // b = request slot: its next attempt
-  kCompletion,      // b = request slot
+  kCompletion,      // b = request slot, a = its attempt's tag
+  kTimeout,         // b = request slot, a = its attempt's tag: the client stops waiting
   kWake,            // a = model: a deadline or pacing release of its policy
   kSample,          // time-series boundary
   kCapacityChange,  // a = model, b = index in its schedule
@@ -53,9 +55,17 @@ struct InFlight {
   Ticket ticket;  // of the current attempt
   uint64_t id = 0;
   uint32_t stream = 0;
+  // Names the current attempt in its timers (completion, timeout), which outlive it when it ends
+  // otherwise; 0 between attempts and once the slot is free, so a stale timer finds no match.
+  uint32_t tag = 0;
   int64_t attempt = 1;
   Nanos first_arrival = 0;
+  Nanos sent = 0;  // of the current attempt
   Nanos started = -1;
+  // Its client gave up waiting, but the platform still holds the attempt (it ignores disconnects,
+  // or lets a running request finish): served or failed, it then ends unseen. The client's request
+  // went on in another slot.
+  bool abandoned = false;
   KeyId key = 0;
   ModelId model = 0;
   RequestDraw draw{};
@@ -109,7 +119,8 @@ class Simulation {
       switch (event.kind) {
         case kArrival: NewRequest(event.a, now); break;
         case kRetry: Attempt(event.b, now); break;
-        case kCompletion: Complete(event.b, now); break;
+        case kCompletion: Complete(event.b, event.a, now); break;
+        case kTimeout: TimedOut(event.b, event.a, now); break;
         case kWake: Wake(event.a, now); break;
         case kSample:
           recorder_.Sample(now);
@@ -126,7 +137,9 @@ class Simulation {
     // The series covers the whole run at its resolution, plus the partial interval at the end.
     for (; next_sample <= end; next_sample += run_.resolution) recorder_.Sample(next_sample);
     if (next_sample - run_.resolution < end) recorder_.Sample(end);
-    requests_.ForEachInUse([&](const InFlight& request) { recorder_.StillInFlight(request.key); });
+    requests_.ForEachInUse([&](const InFlight& request) {
+      if (!request.abandoned) recorder_.StillInFlight(request.key);
+    });
     RunMetrics metrics = recorder_.Finish(end);
     const KeyRegistry& keys = engine_.registry();
     for (KeyId key = 0; key < keys.key_count(); ++key) {
@@ -244,13 +257,102 @@ class Simulation {
   void Attempt(uint64_t slot, Nanos now) {
     InFlight& request = requests_[slot];
     if (request.attempt > 1) recorder_.Retried(request.key);
+    request.sent = now;
+    request.tag = next_tag_++;
+    if (next_tag_ == 0) next_tag_ = 1;
     effects_.Clear();
-    request.admission =
-        engine_.Arrive(request.key, slot, request.draw.token_estimate(), now, &effects_).admission;
+    const Engine::ArrivalResult arrival =
+        engine_.Arrive(request.key, slot, request.draw.token_estimate(), now, &effects_);
+    request.admission = arrival.admission;
+    request.ticket.rate_class = arrival.rate_class;  // for an audit of a timeout while buffered
+    // A buffered attempt may outwait its client; one served at once is checked as it starts.
+    if (request.admission == SmoothingPolicy::Admission::kBuffered) ArmTimeout(slot, kNever);
     Apply(request.model, now);
   }
 
-  void Complete(uint64_t slot, Nanos now) {
+  const ClientSpec& ClientOf(const InFlight& request) const {
+    return *platform_->streams[request.stream].client;
+  }
+
+  // Schedules the client's timeout of the current attempt of `slot`, if it has one that falls
+  // before `ends` (the attempt's completion if known, else kNever).
+  void ArmTimeout(uint64_t slot, Nanos ends) {
+    const InFlight& request = requests_[slot];
+    const Nanos timeout = ClientOf(request).timeout;
+    if (timeout == kNever || timeout > kNever - request.sent) return;
+    const Nanos deadline = request.sent + timeout;
+    if (deadline < ends) events_.Push(deadline, kTimeout, request.tag, slot);
+  }
+
+  // The client of the attempt `tag` of `slot` gives up waiting for its response, if it is still
+  // waiting. The platform notices as its model's on_disconnect says: it withdraws a buffered
+  // request, stops a running one, or goes on serving it to no one.
+  void TimedOut(uint64_t slot, uint32_t tag, Nanos now) {
+    if (requests_[slot].tag != tag || requests_[slot].abandoned) return;
+    const InFlight& request = requests_[slot];
+    const ModelId model = request.model;
+    const ModelSpec::OnDisconnect on_disconnect = platform_->models[model]->on_disconnect;
+    const bool running = request.started >= 0;
+    effects_.Clear();
+    if (!running && on_disconnect != ModelSpec::OnDisconnect::kIgnore) {
+      [[maybe_unused]] const bool withdrawn =
+          engine_.Withdraw(request.key, slot, request.sent, now);
+      assert(withdrawn);  // a buffered attempt the engine failed or started has a new tag
+    } else if (running && on_disconnect == ModelSpec::OnDisconnect::kCancel) {
+      engine_.Release(request.ticket, now, &effects_);
+    } else {
+      slot = Abandon(slot);
+    }
+    GaveUpWaiting(slot, now);
+    Apply(model, now);
+  }
+
+  // Leaves the attempt in `slot` to the platform, unwaited for, and moves its client's request to a
+  // new slot, whose number it returns.
+  uint64_t Abandon(uint64_t slot) {
+    const InFlight client = requests_[slot];  // a copy: Allocate may move the pool
+    requests_[slot].abandoned = true;
+    return requests_.Allocate(client);
+  }
+
+  // The client gave up waiting for the current attempt of `slot`: it retries, as after a failure
+  // without headers, or the request ends timed out.
+  void GaveUpWaiting(uint64_t slot, Nanos now) {
+    InFlight& request = requests_[slot];
+    const Nanos delay = NextAttemptDelay(request, /*reset_s=*/0.0, now);
+    const bool final = delay == kNever;
+    AuditTimeout(request, now, final);
+    recorder_.AttemptTimedOut(request.key, final);
+    if (final) {
+      EndRequest(slot, now);
+    } else {
+      RetryLater(slot, delay, now);
+    }
+  }
+
+  // How long the client of `request` waits before its next attempt, after the current one failed
+  // with a response whose x-ratelimit-reset was `reset_s` (0 if none); kNever when the request ends
+  // with it (also for a retry past the end of time).
+  Nanos NextAttemptDelay(InFlight& request, double reset_s, Nanos now) {
+    const Nanos delay =
+        RetryDelay(ClientOf(request), request.attempt, reset_s, streams_[request.stream].retry_rng);
+    return delay > kNever - now ? kNever : delay;
+  }
+
+  void RetryLater(uint64_t slot, Nanos delay, Nanos now) {
+    InFlight& request = requests_[slot];
+    ++request.attempt;
+    request.started = -1;
+    request.tag = 0;
+    events_.Push(now + delay, kRetry, 0, slot);
+  }
+
+  void Complete(uint64_t slot, uint32_t tag, Nanos now) {
+    if (requests_[slot].tag != tag) return;  // stopped when its client gave up (kCancel)
+    if (requests_[slot].abandoned) {
+      ServedAfterTimeout(slot, now);
+      return;
+    }
     const InFlight& request = requests_[slot];
     recorder_.Succeeded(request.key, now - request.first_arrival);
     effects_.Clear();
@@ -262,20 +364,37 @@ class Simulation {
     Apply(model, now);
   }
 
+  // An attempt its client had given up on was served to the end: the platform counts a success
+  // (it never knew), the client has long moved on.
+  void ServedAfterTimeout(uint64_t slot, Nanos now) {
+    const InFlight& request = requests_[slot];
+    recorder_.ServedAfterTimeout(request.key);
+    effects_.Clear();
+    engine_.Complete(request.ticket, request.draw.actual_tokens(), now, &effects_);
+    const ModelId model = request.model;
+    FreeSlot(slot);
+    Apply(model, now);
+  }
+
   // A failed attempt: the client retries or the request ends with this failure.
   void Fail(const Failure& failure, Nanos now) {
     const uint64_t slot = failure.ticket.request;
     InFlight& request = requests_[slot];
+    if (request.abandoned) {  // a response no one reads
+      FreeSlot(slot);
+      return;
+    }
     request.ticket = failure.ticket;
-    const ClientSpec& client = *platform_->streams[request.stream].client;
-    const double reset_s = client.on_failure == ClientSpec::OnFailure::kHonorReset
-                               ? engine_.Headers(request.key, now,
-                                                 request.draw.token_estimate()).reset_s
-                               : 0.0;
-    const Nanos delay =
-        RetryDelay(client, request.attempt, reset_s, streams_[request.stream].retry_rng);
-    // kNever, or a retry past the end of time.
-    const bool final = delay == kNever || delay > kNever - now;
+    // Only a 429's x-ratelimit-reset says when to come back: it is when the org's rate has room.
+    // A 503 comes from a lack of capacity, which the header says nothing of.
+    const bool reset_applies =
+        ClientOf(request).on_failure == ClientSpec::OnFailure::kHonorReset &&
+        failure.attribution.status == HttpStatus::kTooManyRequests;
+    const double reset_s =
+        reset_applies ? engine_.Headers(request.key, now, request.draw.token_estimate()).reset_s
+                      : 0.0;
+    const Nanos delay = NextAttemptDelay(request, reset_s, now);
+    const bool final = delay == kNever;
     Audit(request, now, failure.attribution.status, failure.attribution.error_type, failure.reason,
           final);
     recorder_.AttemptFailed(request.key, failure.reason);
@@ -284,9 +403,7 @@ class Simulation {
       EndRequest(slot, now);
       return;
     }
-    ++request.attempt;
-    request.started = -1;
-    events_.Push(now + delay, kRetry, 0, slot);
+    RetryLater(slot, delay, now);
   }
 
   // The request has its outcome: a closed-loop worker thinks, then sends its next one.
@@ -298,12 +415,35 @@ class Simulation {
       PushArrival(requests_[slot].stream,
                   now + std::max(spec.traffic->shape.think_time, kClientTurnaround));
     }
+    FreeSlot(slot);
+  }
+
+  void FreeSlot(uint64_t slot) {
+    requests_[slot].tag = 0;
     requests_.Free(slot);
   }
 
   void Audit(const InFlight& request, Nanos now, HttpStatus status, ErrorType type,
              FailReason reason, bool final) {
     if (observer_ == nullptr) return;
+    AttemptRecord record = AuditRecord(request, now, final);
+    record.status = status;
+    record.error_type = type;
+    record.reason = reason;
+    record.headers = engine_.Headers(request.key, now, request.draw.token_estimate());
+    observer_->OnAttemptEnd(record, engine_.registry());
+  }
+
+  // The client gave up waiting: no response, so no status and no headers.
+  void AuditTimeout(const InFlight& request, Nanos now, bool final) {
+    if (observer_ == nullptr) return;
+    AttemptRecord record = AuditRecord(request, now, final);
+    record.timed_out = true;
+    observer_->OnAttemptEnd(record, engine_.registry());
+  }
+
+  // What every audit record of the current attempt of `request`, ending at `now`, says.
+  AttemptRecord AuditRecord(const InFlight& request, Nanos now, bool final) const {
     AttemptRecord record;
     record.request = request.id;
     record.attempt = request.attempt;
@@ -311,18 +451,14 @@ class Simulation {
     record.key = request.key;
     record.org = engine_.registry().key_org(request.key);
     record.model = request.model;
-    record.arrival = request.ticket.arrival;
+    record.arrival = request.sent;
     record.started = request.started;
     record.ended = now;
     record.rate_class = request.ticket.rate_class;
     record.admission = request.admission;
-    record.status = status;
-    record.error_type = type;
-    record.reason = reason;
     record.input_tokens = request.draw.input_tokens;
     record.output_tokens = request.draw.output_tokens;
-    record.headers = engine_.Headers(request.key, now, request.draw.token_estimate());
-    observer_->OnAttemptEnd(record, engine_.registry());
+    return record;
   }
 
   // Acts on what the last engine call on `model` caused.
@@ -332,7 +468,12 @@ class Simulation {
       request.ticket = ticket;
       request.started = now;
       recorder_.Started(ticket.key, now - ticket.arrival);
-      events_.Push(now + request.draw.service, kCompletion, 0, ticket.request);
+      const Nanos ends = now + request.draw.service;
+      events_.Push(ends, kCompletion, request.tag, ticket.request);
+      // A buffered attempt's timeout is armed already.
+      if (request.admission != SmoothingPolicy::Admission::kBuffered && !request.abandoned) {
+        ArmTimeout(ticket.request, ends);
+      }
     }
     for (const Failure& failure : effects_.failed) Fail(failure, now);
     recorder_.Occupancy(model, now);
@@ -400,6 +541,7 @@ class Simulation {
   std::vector<Nanos> armed_;  // per model: the time of the pending wake-up, kNever if none
   int64_t pending_arrivals_ = 0;  // new-request events in the queue
   uint64_t next_request_id_ = 0;
+  uint32_t next_tag_ = 1;  // attempt tags; 0 is never one
   Effects effects_;
   absl::Status error_;  // a malformed trace row stops the run
 };

@@ -128,7 +128,8 @@ TEST(SummaryJson, CountsRetriesInEverySlice) {
   // Right after in_flight, in the single-run layout that is otherwise unchanged.
   const std::vector<std::string> keys = summary["policies"]["none"]["overall"].Keys();
   EXPECT_EQ(keys, (std::vector<std::string>{"offered", "ok", "r429_request", "r429_token", "r429",
-                                            "r503", "in_flight", "retries",
+                                            "r503", "timed_out", "in_flight", "retries",
+                                            "timeouts", "served_after_timeout",
                                             "failed_attempts_by_reason", "success_rate", "latency",
                                             "queue_wait", "utilisation", "fairness"}));
 }
