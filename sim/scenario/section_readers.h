@@ -78,6 +78,10 @@ void ReadShape(TableReader& reader, TrafficShape& shape);
 // The optional `client = { ... }` of a traffic stream or a trace; defaults when absent.
 ClientSpec ReadClient(TableReader& owner);
 
+// Has `owner` (a traffic stream or a trace) point a key of its client written directly in it
+// (`on_failure = "backoff"`) at `client = { ... }`, should the key be left unknown.
+void ExplainClientKeys(TableReader& owner);
+
 // [[traces]]: optional. A relative `path` is resolved against the folder of `scenario_path`; the file
 // is opened and its header checked. Its rows are read later, once the whole scenario is valid
 // (TakeTraceCensuses).
