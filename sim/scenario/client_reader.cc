@@ -19,6 +19,14 @@ const std::vector<std::string>& OnFailureNames() {
   return *names;
 }
 
+// Every key ReadClient reads.
+const std::vector<std::string>& ClientKeys() {
+  static const std::vector<std::string>* const keys =
+      new std::vector<std::string>{"on_failure", "max_attempts", "base_backoff", "max_backoff",
+                                   "multiplier",  "jitter",       "timeout"};
+  return *keys;
+}
+
 constexpr int64_t kRetryingAttempts = 5;  // max_attempts' default when the client retries
 
 // A number in [`low`, `high`] under `key`, or nullopt (reported if present and out of range).
@@ -91,6 +99,15 @@ ClientSpec ReadClient(TableReader& owner) {
   client.timeout = reader.Duration("timeout", Need::kOptional, Bound::kPositive).value_or(kNever);
   reader.ReportUnknownKeys();
   return client;
+}
+
+void ExplainClientKeys(TableReader& owner) {
+  for (const std::string& key : ClientKeys()) {
+    owner.ExplainUnknown(
+        key, fmt::format("it is a key of the client table: write client = {{ {} = ... }} "
+                         "in this entry",
+                         key));
+  }
 }
 
 }  // namespace scenario_internal

@@ -63,9 +63,37 @@ absl::Status Diagnostics::ToStatus() const {
   return absl::InvalidArgumentError(text);
 }
 
+namespace {
+
+// Names users carry over from other tools' APIs, too far from ratesim's by spelling for NearestName
+// to find: `max_tokens` (OpenAI's request field) is seven edits from `max_output_tokens`.
+struct Alias {
+  std::string_view alias;
+  std::string_view name;
+};
+constexpr Alias kKnownAliases[] = {
+    {"max_tokens", "max_output_tokens"},
+    {"max_completion_tokens", "max_output_tokens"},
+    {"prompt_tokens", "input_tokens"},
+    {"completion_tokens", "output_tokens"},
+};
+
+}  // namespace
+
+std::optional<std::string> MeantName(std::string_view name,
+                                     const std::vector<std::string>& candidates) {
+  for (const Alias& alias : kKnownAliases) {
+    if (alias.alias != name) continue;
+    if (std::find(candidates.begin(), candidates.end(), alias.name) != candidates.end()) {
+      return std::string(alias.name);
+    }
+  }
+  return NearestName(name, candidates);
+}
+
 std::string SuggestionFor(std::string_view name, const std::vector<std::string>& candidates,
                           bool always_list) {
-  const std::optional<std::string> nearest = NearestName(name, candidates);
+  const std::optional<std::string> nearest = MeantName(name, candidates);
   if (candidates.empty()) return "; remove it";
   std::string list = fmt::format("expected one of: {}", fmt::join(candidates, ", "));
   if (!nearest) return "; " + list;

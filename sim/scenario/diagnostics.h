@@ -56,10 +56,15 @@ class Diagnostics {
   std::vector<Entry> errors_;
 };
 
+// The name among `candidates` that `name` most likely stands for: the one it is a known alias of
+// (a name from another tool's API, as max_tokens is for max_output_tokens; see diagnostics.cc),
+// else the nearest (NearestName); nullopt when neither is a candidate.
+std::optional<std::string> MeantName(std::string_view name,
+                                     const std::vector<std::string>& candidates);
 
-
-// "; did you mean 'x'?" when a candidate is near, else "; expected one of: a, b, c" (or, with no
-// candidates at all, "; remove it"). With `always_list`, the list follows the suggestion.
+// "; did you mean 'x'?" when a candidate is meant (MeantName), else "; expected one of: a, b, c"
+// (or, with no candidates at all, "; remove it"). With `always_list`, the list follows the
+// suggestion.
 std::string SuggestionFor(std::string_view name, const std::vector<std::string>& candidates,
                           bool always_list = false);
 

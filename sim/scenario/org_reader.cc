@@ -114,6 +114,9 @@ std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& m
           reader.ValueError("stagger", "staggers the starts of an org's copies, and this org has none; "
                                        "add copies = N, or remove it");
         }
+        reader.ExplainUnknown("client",
+                              "a client belongs to a stream: write client = { on_failure = ... } "
+                              "in each [[orgs.traffic]] entry of this org");
         reader.ReportUnknownKeys();
         if (!has_copies) {
           orgs.push_back(std::move(org));

@@ -138,7 +138,7 @@ class Applier {
     const std::string parent = Joined(segments, i);
     if (toml::table* table = node.as_table()) {
       if (toml::node* child = table->get(segment)) return child;
-      const std::optional<std::string> near = NearestName(segment, KeysOf(*table));
+      const std::optional<std::string> near = MeantName(segment, KeysOf(*table));
       if (near) {
         const std::string where = parent.empty() ? "the scenario" : fmt::format("'{}'", parent);
         Error(fmt::format("{} has no '{}' to set '{}' in; did you mean '{}'?", where, segment,

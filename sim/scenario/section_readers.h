@@ -84,6 +84,10 @@ ClientSpec ReadClient(TableReader& owner);
 std::optional<size_t> ReadChoice(TableReader& reader, std::string_view key,
                                  const std::vector<std::string>& names, std::string_view what);
 
+// Has `owner` (a traffic stream or a trace) point a key of its client written directly in it
+// (`on_failure = "backoff"`) at `client = { ... }`, should the key be left unknown.
+void ExplainClientKeys(TableReader& owner);
+
 // [[traces]]: optional. A relative `path` is resolved against the folder of `scenario_path`; the file
 // is opened and its header checked. Its rows are read later, once the whole scenario is valid
 // (TakeTraceCensuses).

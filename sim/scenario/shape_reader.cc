@@ -102,6 +102,11 @@ void ReadDiurnal(TableReader& reader, TrafficShape& shape) {
 void ReadClosedLoop(TableReader& reader, TrafficShape& shape) {
   shape.workers = reader.Integer("workers", Need::kRequired, 1, kMaxWorkers).value_or(0);
   shape.think_time = reader.Duration("think", Need::kOptional, Bound::kNonNegative).value_or(0);
+  // `rate` is every open shape's key: "did you mean" or a list would not say why not here.
+  reader.ExplainUnknown("rate",
+                        "a closed loop has no rate: its pace comes from workers (requests in "
+                        "flight) and think (each worker's pause between a reply and its "
+                        "next request); remove it, or use an open shape such as \"poisson\"");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "engine/shown_number.h"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "sim/scenario/dotted_key_depth.h"
 #include "sim/scenario/toml_error_hint.h"
 #include "sim/scenario/units.h"
@@ -74,7 +75,7 @@ std::string NegativeError(std::string_view what, std::string_view text, Bound bo
   return error;
 }
 
-// A bare number's text, for a hint like `write "30s"`; empty when the hint would not help.
+// A bare number's text, for a hint like `write "30ms" or "30s"`; empty where that would not help.
 std::string BareNumber(const toml::node& node) {
   if (const auto* i = node.as_integer(); i && i->get() >= 0) return fmt::format("{}", i->get());
   if (const auto* f = node.as_floating_point(); f && f->get() >= 0 && std::isfinite(f->get())) {
@@ -89,8 +90,7 @@ std::string BareNumber(const toml::node& node) {
 std::optional<std::string_view> UnquotedFromSet(const toml::node& node) {
   const auto* s = node.as_string();
   const std::shared_ptr<const std::string>& origin = node.source().path;
-  if (s == nullptr || origin == nullptr ||
-      std::string_view(*origin).substr(0, kOverrideOriginPrefix.size()) != kOverrideOriginPrefix) {
+  if (s == nullptr || origin == nullptr || !IsOverrideOrigin(*origin)) {
     return std::nullopt;
   }
   std::string_view typed = *origin;
@@ -183,17 +183,19 @@ std::optional<std::string> BeyondDoubleFromSet(const toml::node& node) {
   return fmt::format("{}; {}", *got, kCloserToZero);
 }
 
+bool IsOverrideOrigin(std::string_view origin) {
+  return origin.substr(0, kOverrideOriginPrefix.size()) == kOverrideOriginPrefix;
+}
+
 bool IsFromSet(const toml::node& node) {
   const std::shared_ptr<const std::string>& origin = node.source().path;
-  return origin != nullptr &&
-         std::string_view(*origin).substr(0, kOverrideOriginPrefix.size()) == kOverrideOriginPrefix;
+  return origin != nullptr && IsOverrideOrigin(*origin);
 }
 
 absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view source_path) {
   if (const std::optional<TextPosition> key = FindOverlyDottedKey(text)) {
     // As LocationOf: a position inside a --set value means nothing to the user.
-    const bool from_set =
-        source_path.substr(0, kOverrideOriginPrefix.size()) == kOverrideOriginPrefix;
+    const bool from_set = IsOverrideOrigin(source_path);
     const Location at{std::string(source_path), from_set ? 0 : key->line,
                       from_set ? 0 : key->column};
     return absl::InvalidArgumentError(fmt::format(
@@ -219,8 +221,7 @@ absl::StatusOr<toml::table> ParseToml(std::string_view text, std::string_view so
 }
 
 Location LocationOf(const toml::source_region& source, const Location& fallback) {
-  if (source.path &&
-      std::string_view(*source.path).substr(0, kOverrideOriginPrefix.size()) == kOverrideOriginPrefix) {
+  if (source.path && IsOverrideOrigin(*source.path)) {
     return Location{*source.path, 0, 0};
   }
   if (source.begin.line == 0) return fallback;
@@ -379,9 +380,7 @@ std::optional<Nanos> TableReader::Duration(std::string_view key, Need need, Boun
   if (s == nullptr) {
     const std::string bare = BareNumber(*node);
     if (!bare.empty()) {
-      ValueError(key,
-                 fmt::format("got the bare number {}; write \"{}s\" (or another unit: ns, us, ms, s, m, h)",
-                             bare, bare));
+      ValueError(key, fmt::format("got the bare number {}; {}", bare, WriteTheDurationUnit(bare)));
     } else {
       ValueError(key, fmt::format("got {}; expected {}", Written(*node), expected));
     }
@@ -456,10 +455,27 @@ const toml::table* TableReader::Table(std::string_view key, Need need, std::stri
 }
 
 void TableReader::ValueError(std::string_view key, std::string_view message) {
-  diags_->Error(ValueLocation(key), fmt::format("'{}' in {}: {}", key, context_, message));
+  Report(ValueLocation(key), fmt::format("'{}' in {}: {}", key, context_, message));
 }
 
-void TableReader::TableError(std::string message) { diags_->Error(location_, std::move(message)); }
+void TableReader::TableError(std::string message) { Report(location_, std::move(message)); }
+
+void TableReader::Report(const Location& at, std::string message) const {
+  diags_->Error(at, message + OverridesNote(at, message));
+}
+
+std::string TableReader::OverridesNote(const Location& at, std::string_view message) const {
+  if (IsOverrideOrigin(at.origin)) return "";  // the location names the override already
+  std::vector<std::string_view> overrides;
+  for (const auto& [key, node] : *table_) {
+    if (!IsFromSet(node)) continue;
+    std::string_view typed = *node.source().path;  // "<--set path=value>"
+    typed = typed.substr(1, typed.size() - 2);
+    if (message.find(typed) == std::string_view::npos) overrides.push_back(typed);
+  }
+  if (overrides.empty()) return "";
+  return fmt::format(" (after {})", fmt::join(overrides, ", "));
+}
 
 Location TableReader::ValueLocation(std::string_view key) const {
   const toml::node* node = table_->get(key);
@@ -467,11 +483,15 @@ Location TableReader::ValueLocation(std::string_view key) const {
 }
 
 TableReader::~TableReader() {
-  for (MissingSection& missing : missing_) diags_->Error(missing.at, std::move(missing.message));
+  for (MissingSection& missing : missing_) Report(missing.at, std::move(missing.message));
 }
 
 void TableReader::MissingError(std::string_view key, const Location& at, std::string message) {
   missing_.push_back({std::string(key), at, std::move(message)});
+}
+
+void TableReader::ExplainUnknown(std::string_view key, std::string explanation) {
+  explanations_.push_back({std::string(key), std::move(explanation)});
 }
 
 std::vector<std::string> TableReader::UnknownKeys() const {
@@ -492,12 +512,20 @@ void TableReader::ReportUnknownKeys() {
     // A key added by --set has no position of its own; its value's origin names the override.
     const Location value_at = LocationOf(node.source(), location_);
     const Location at = value_at.line == 0 ? value_at : LocationOf(key.source(), value_at);
-    diags_->Error(at, fmt::format("unknown key '{}' in {}{}", name, context_, SuggestionFor(name, valid_)));
-    if (const std::optional<std::string> nearest = NearestName(name, valid_)) explained.push_back(*nearest);
+    const auto explanation = std::find_if(explanations_.begin(), explanations_.end(),
+                                          [&](const Explanation& e) { return e.key == name; });
+    if (explanation != explanations_.end()) {
+      Report(at, fmt::format("unknown key '{}' in {}; {}", name, context_, explanation->text));
+      continue;
+    }
+    Report(at,
+           fmt::format("unknown key '{}' in {}{}", name, context_, SuggestionFor(name, valid_)));
+    if (const std::optional<std::string> nearest = MeantName(name, valid_))
+      explained.push_back(*nearest);
   }
   for (MissingSection& missing : missing_) {
     if (std::find(explained.begin(), explained.end(), missing.key) != explained.end()) continue;
-    diags_->Error(missing.at, std::move(missing.message));
+    Report(missing.at, std::move(missing.message));
   }
   missing_.clear();
 }

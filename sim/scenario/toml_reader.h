@@ -39,6 +39,9 @@ inline constexpr std::string_view kOverrideOriginPrefix = "<--set ";
 // 0". Nullopt for any other node.
 std::optional<std::string> BeyondDoubleFromSet(const toml::node& node);
 
+// Whether `origin` (of a node or a Location) is a --set value's, "<--set ...>".
+bool IsOverrideOrigin(std::string_view origin);
+
 // Whether `node` was set on the command line (its origin is "<--set ...>", see ApplyOverrides).
 bool IsFromSet(const toml::node& node);
 
@@ -112,6 +115,10 @@ class TableReader {
   // Reports every key present that was never made valid, suggesting the nearest valid key; then
   // the errors of MissingError that no such key explains.
   void ReportUnknownKeys();
+  // Has ReportUnknownKeys, should it find `key` unknown, say `explanation` ("a closed loop has no
+  // rate: ...") in place of the nearest valid key: for a key that is valid elsewhere, where the
+  // reader knows why it is not here and a near name or the list of valid ones would mislead.
+  void ExplainUnknown(std::string_view key, std::string explanation);
   // The keys present that are not valid (yet), in the table's order: what ReportUnknownKeys would
   // report, for a reader that can say more about some of them first (and then Allow them).
   std::vector<std::string> UnknownKeys() const;
@@ -120,6 +127,13 @@ class TableReader {
 
  private:
   void Missing(std::string_view key, std::string_view expected);
+  // Records an error about this table, with OverridesNote.
+  void Report(const Location& at, std::string message) const;
+  // " (after --set orgs.0.traffic.0.shape=closed)" for an error at `at` in the file when --set
+  // changed a key of this table: the file there may be right and the override what made it wrong
+  // (a `rate` unknown to the closed loop --set chose). Empty for an error located at a --set
+  // already, and without the overrides `message` names itself.
+  std::string OverridesNote(const Location& at, std::string_view message) const;
 
   const toml::table* table_;
   std::string context_;
@@ -132,6 +146,11 @@ class TableReader {
     std::string message;
   };
   std::vector<MissingSection> missing_;  // for ReportUnknownKeys, from MissingError
+  struct Explanation {
+    std::string key;
+    std::string text;
+  };
+  std::vector<Explanation> explanations_;  // for ReportUnknownKeys, from ExplainUnknown
   bool accept_all_ = false;
 };
 

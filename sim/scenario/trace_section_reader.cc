@@ -48,6 +48,7 @@ std::vector<TraceSpec> ReadTraces(TableReader& root, std::string_view scenario_p
     }
     trace.max_output_tokens = reader.Integer("max_output_tokens", Need::kOptional, 0, kMaxTokens).value_or(0);
     trace.client = ReadClient(reader);
+    ExplainClientKeys(reader);
     reader.ReportUnknownKeys();
     traces.push_back(std::move(trace));
   });

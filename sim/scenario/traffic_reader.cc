@@ -56,6 +56,37 @@ TokenCount ReadTokenCount(TableReader& reader, std::string_view key, int64_t flo
   return count;
 }
 
+// Whether `count` is the fixed count written at `node`, not a fallback after a bad value there
+// (reported already; a fallback is the key's floor, which no bad integer equals).
+bool FixedAsWritten(const toml::node* node, const TokenCount& count) {
+  const toml::value<int64_t>* written = node == nullptr ? nullptr : node->as_integer();
+  return written != nullptr && count.kind == TokenCount::Kind::kFixed &&
+         static_cast<double>(written->get()) == count.mean;
+}
+
+// Reports a fixed output_tokens above a fixed max_output_tokens (the default's included): every
+// request would be cut to the max, so one of the two is not what was meant. A drawn count above
+// the max is capped as a real reply is, and is no mistake.
+void CheckOutputWithinMax(TableReader& reader, const TrafficSpec& traffic) {
+  const toml::node* output = reader.Find("output_tokens");
+  const toml::node* max = reader.Find("max_output_tokens");
+  const bool max_fixed = max == nullptr ? traffic.max_output_tokens.kind == TokenCount::Kind::kFixed
+                                        : FixedAsWritten(max, traffic.max_output_tokens);
+  if (!FixedAsWritten(output, traffic.output_tokens) || !max_fixed ||
+      traffic.output_tokens.mean <= traffic.max_output_tokens.mean) {
+    return;
+  }
+  reader.ValueError(
+      "output_tokens",
+      fmt::format("got {}, above max_output_tokens = {}; a request never outputs more "
+                  "than its max_output_tokens, so raise max_output_tokens or lower "
+                  "output_tokens",
+                  Written(*output),
+                  max != nullptr
+                      ? Written(*max)
+                      : fmt::format("{} (the default)", traffic.max_output_tokens.mean)));
+}
+
 }  // namespace
 
 TrafficSpec ReadTraffic(TableReader& reader, const std::vector<std::string>& model_names) {
@@ -86,7 +117,9 @@ TrafficSpec ReadTraffic(TableReader& reader, const std::vector<std::string>& mod
   traffic.input_tokens = ReadTokenCount(reader, "input_tokens", 0, input);
   traffic.max_output_tokens = ReadTokenCount(reader, "max_output_tokens", 1, max_output);
   traffic.output_tokens = ReadTokenCount(reader, "output_tokens", 0, traffic.max_output_tokens);
+  CheckOutputWithinMax(reader, traffic);
   traffic.client = ReadClient(reader);
+  ExplainClientKeys(reader);
   reader.ReportUnknownKeys();
   return traffic;
 }

@@ -144,6 +144,11 @@ std::optional<Nanos> ExactNanos(const Decimal& d, int64_t unit) {
 
 }  // namespace
 
+std::string WriteTheDurationUnit(std::string_view number) {
+  return fmt::format("write the unit: \"{}ms\" or \"{}s\" (or another: ns, us, m, h)", number,
+                     number);
+}
+
 absl::StatusOr<Nanos> ParseDuration(std::string_view text) {
   if (text.empty())
     return absl::InvalidArgumentError(fmt::format("empty duration; expected {}", kDurationForm));
@@ -160,9 +165,8 @@ absl::StatusOr<Nanos> ParseDuration(std::string_view text) {
   const Decimal d = SplitDecimal(text);
   if (!d.ok) return Malformed("duration", text, kDurationForm);
   if (d.unit.empty()) {
-    return absl::InvalidArgumentError(fmt::format(
-        "duration \"{}\" has no unit; write \"{}s\" or another unit (ns, us, ms, s, m, h)", text,
-        text));
+    return absl::InvalidArgumentError(
+        fmt::format("duration \"{}\" has no unit; {}", text, WriteTheDurationUnit(text)));
   }
   const int64_t unit = NanosPerUnit(d.unit);
   if (unit == 0) return Malformed("duration", text, kDurationForm);

@@ -3,6 +3,7 @@
 #ifndef RATESIM_SIM_SCENARIO_UNITS_H_
 #define RATESIM_SIM_SCENARIO_UNITS_H_
 
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -27,6 +28,12 @@ absl::StatusOr<Nanos> ParseDuration(std::string_view text);
 // Fails with InvalidArgument on a malformed or negative string, or one whose number is beyond the
 // range of a double.
 absl::StatusOr<double> ParseRate(std::string_view text);
+
+// What to write for a duration given as a number without a unit, 500 or "500": `write the unit:
+// "500ms" or "500s" (or another: ns, us, m, h)`. Both readings are named: a bare number is as
+// likely milliseconds (a backoff) as seconds (a run), and a guess of one would pass the wrong one
+// on silently when followed (a backoff of 500 s).
+std::string WriteTheDurationUnit(std::string_view number);
 
 // The expected forms, for messages: `a number and a unit, e.g. "30s" or "1.5s" (units: ns, ...)`.
 inline constexpr std::string_view kDurationForm =

@@ -149,7 +149,7 @@ TEST(ScenarioCapacity, ChecksTheAutoscalersValues) {
   EXPECT_TRUE(HasError(errors, "s.toml:8:68: error: 'window" + at + "negative duration \"-1m\""));
   EXPECT_TRUE(HasError(errors,
                        "s.toml:8:124: error: 'scale_down_cooldown" + at + "got the bare number 5",
-                       {"write \"5s\""}));
+                       {"write the unit: \"5ms\" or \"5s\""}));
   EXPECT_TRUE(HasError(
       errors, "s.toml:8:142: error: 'min_replicas" + at + "got 0; expected an integer from 1 to 1000000"));
   EXPECT_TRUE(HasError(

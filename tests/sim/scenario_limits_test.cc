@@ -33,8 +33,9 @@ TEST(ScenarioLoader, ChecksLimitFormulaAndItsParameters) {
       HasError(errors,
                "s.toml:5:12: error: 'base_rpm' in [limits]: got 0; expected a number > 0 (base_rpm "
                "of limit formula 'earned'"));
-  EXPECT_TRUE(HasError(
-      errors, "s.toml:6:10: error: 'window' in [limits]: got the bare number 600; write \"600s\""));
+  EXPECT_TRUE(HasError(errors,
+                       "s.toml:6:10: error: 'window' in [limits]: got the bare number 600; write "
+                       "the unit: \"600ms\" or \"600s\""));
   EXPECT_EQ(errors.size(), 3u) << Joined(errors);
   errors = ErrorLines(Minimal({{3, "[limits]\nheadroom = 0.5"}}));
   EXPECT_TRUE(HasError(

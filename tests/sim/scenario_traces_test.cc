@@ -131,5 +131,13 @@ TEST(ScenarioTraces, ChecksItsKeys) {
                 "CSV file such as \"traces/day1.csv\""});
 }
 
+TEST(ScenarioTraces, AClientKeyInATraceIsPointedAtItsClientTable) {
+  EXPECT_TRUE(HasError(ErrorLines(TraceOnly(WithSampleModels(
+                           {"path = \"" + SampleTrace() + "\"", "on_failure = \"honor_reset\""}))),
+                       "s.toml:20:1: error: unknown key 'on_failure' in [[traces]]; it is a key of "
+                       "the client table: "
+                       "write client = { on_failure = ... } in this entry"));
+}
+
 }  // namespace
 }  // namespace ratesim

@@ -74,9 +74,9 @@ TEST(ScenarioLoader, RejectsMalformedAndBareDurations) {
       std::vector<std::string>{
           "s.toml:2:12: error: 'duration' in [run]: malformed duration \"10 sec\"; "
           "expected a number and a unit, e.g. \"30s\" or \"1.5s\" (units: ns, us, ms, s, m, h)"});
-  EXPECT_TRUE(
-      HasError(ErrorLines(Minimal({{2, "duration = 30"}})),
-               "s.toml:2:12: error: 'duration' in [run]: got the bare number 30; write \"30s\""));
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{2, "duration = 30"}})),
+                       "s.toml:2:12: error: 'duration' in [run]: got the bare number 30; write the "
+                       "unit: \"30ms\" or \"30s\""));
   EXPECT_TRUE(
       HasError(ErrorLines(Minimal({{2, "duration = \"0s\""}})),
                "s.toml:2:12: error: 'duration' in [run]: got \"0s\"; expected a duration > 0"));

@@ -75,7 +75,7 @@ TEST(ParseDuration, ExplainsEmptyNegativeAndUnitless) {
   EXPECT_TRUE(Contains(Message(ParseDuration("-5s").status()), "negative duration \"-5s\""));
   const absl::Status unitless = ParseDuration("10").status();
   EXPECT_TRUE(Contains(Message(unitless), "has no unit"));
-  EXPECT_TRUE(Contains(Message(unitless), "write \"10s\""));
+  EXPECT_TRUE(Contains(Message(unitless), "write the unit: \"10ms\" or \"10s\""));
   EXPECT_TRUE(Contains(Message(ParseDuration("1.0000000000000000001s").status()), "decimal places"));
 }
 
@@ -193,8 +193,10 @@ TEST(ParseDuration, CallsAnExponentBeyondNanosTooLarge) {
 }
 
 TEST(ParseDuration, ExplainsAnExponentWithoutAUnitOrWithAWrongOne) {
-  EXPECT_EQ(Message(ParseDuration("1e3").status()),
-            "duration \"1e3\" has no unit; write \"1e3s\" or another unit (ns, us, ms, s, m, h)");
+  EXPECT_EQ(
+      Message(ParseDuration("1e3").status()),
+      "duration \"1e3\" has no unit; write the unit: \"1e3ms\" or \"1e3s\" (or another: ns, us, m, "
+      "h)");
   for (const char* text : {"1e3d", "1e", "1e+s", "1e-s", "1es", "1e3.5s", "1e3e2s", "1.e3s"}) {
     EXPECT_TRUE(Contains(Message(ParseDuration(text).status()), "malformed duration")) << text;
   }
