@@ -319,5 +319,32 @@ TEST(ScenarioLibrary, CronJobsAtTheTopOfTheMinuteFailByTheThousandAndStaggeredOn
   }
 }
 
+TEST(ScenarioLibrary, ABufferLongerThanTheClientsTimeoutServesFewerThanNoBuffer) {
+  const Library cancelled("client_timeouts.toml");
+  const Library ignored("client_timeouts.toml", {"models.0.on_disconnect=\"ignore\""});
+  ASSERT_TRUE(cancelled.ok());
+  ASSERT_TRUE(ignored.ok());
+  const OutcomeCounts& none = cancelled.Policy("none").metrics.overall.counts;
+  const OutcomeCounts& fifo = cancelled.Policy("fifo").metrics.overall.counts;
+  const OutcomeCounts& fifo_15s = cancelled.Policy("fifo_15s").metrics.overall.counts;
+  const OutcomeCounts& codel = cancelled.Policy("codel").metrics.overall.counts;
+  // Waiting past the clients' 20 s makes the 60 s buffer worse than none; one that gives up before
+  // the client does, or sheds its standing queue, beats both.
+  EXPECT_LT(fifo.success_rate(), none.success_rate() - 0.1);
+  EXPECT_GT(fifo_15s.success_rate(), none.success_rate());
+  EXPECT_GT(codel.success_rate(), none.success_rate());
+  // The 60 s buffer's failures are all the clients' timeouts: it never answers 503 itself.
+  EXPECT_EQ(fifo.r503, 0);
+  EXPECT_GT(fifo.timed_out, 1000);
+  EXPECT_EQ(fifo.served_after_timeout, 0);  // cancelled, not served
+  // A platform that ignores disconnects serves its queue to no one, and the 60 s buffer collapses.
+  const OutcomeCounts& ignored_fifo = ignored.Policy("fifo").metrics.overall.counts;
+  EXPECT_LT(ignored_fifo.success_rate(), fifo.success_rate() - 0.2);
+  EXPECT_GT(ignored_fifo.served_after_timeout, ignored_fifo.ok);
+  // codel's queue rarely holds a request for 20 s: it hardly minds.
+  const OutcomeCounts& ignored_codel = ignored.Policy("codel").metrics.overall.counts;
+  EXPECT_NEAR(ignored_codel.success_rate(), codel.success_rate(), 0.03);
+}
+
 }  // namespace
 }  // namespace ratesim
