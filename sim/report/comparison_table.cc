@@ -190,14 +190,14 @@ std::string ReplicatedPolicyTable(const std::vector<PolicyReplications>& groups)
     std::vector<std::string> row = {
         group.policy, MeanCount(group, [](const OutcomeCounts& c) { return c.offered; })};
     if (any_timed_out) {
-      row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.timed_out; }));
+      row.push_back(MeanCountCi(group, [](const OutcomeCounts& c) { return c.timed_out; }));
     }
     if (any_retries) {
-      row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.retries; }));
+      row.push_back(MeanCountCi(group, [](const OutcomeCounts& c) { return c.retries; }));
     }
     if (any_wasted) {
       row.push_back(
-          MeanCount(group, [](const OutcomeCounts& c) { return c.served_after_timeout; }));
+          MeanCountCi(group, [](const OutcomeCounts& c) { return c.served_after_timeout; }));
     }
     if (any_in_flight) {
       row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.in_flight; }));
@@ -249,10 +249,10 @@ std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, si
           MeanCount(group, [](const OutcomeCounts& c) { return c.offered; }, org),
           CountCi(group, OfOrg(org, Slice429)), CountCi(group, OfOrg(org, Slice503))};
       if (any_timed_out) {
-        row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.timed_out; }, org));
+        row.push_back(MeanCountCi(group, [](const OutcomeCounts& c) { return c.timed_out; }, org));
       }
       if (any_retries) {
-        row.push_back(MeanCount(group, [](const OutcomeCounts& c) { return c.retries; }, org));
+        row.push_back(MeanCountCi(group, [](const OutcomeCounts& c) { return c.retries; }, org));
       }
       row.push_back(PercentCi(group, OfOrg(org, SliceSuccess)));
       row.push_back(LatencyCi(group, OfOrg(org, SliceP99)));

@@ -1,5 +1,6 @@
 #include "sim/report/human_units.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "fmt/format.h"
@@ -57,6 +58,11 @@ std::string FormatPercentCi(double mean_share, double ci95_share) {
 std::string FormatCountCi(double mean, double ci95) {
   if (!std::isfinite(mean)) return "-";
   if (!std::isfinite(ci95)) return fmt::format("{:.0f}", mean);
+  // A mean of a few, known to within a few, keeps a decimal: 0.4 of a 503 per run is not "0 ±0".
+  if (std::max(std::abs(mean), ci95) < 10 &&
+      (mean != std::round(mean) || ci95 != std::round(ci95))) {
+    return fmt::format("{:.1f} \u00b1{:.1f}", mean, ci95);
+  }
   return fmt::format("{:.0f} \u00b1{:.0f}", mean, ci95);
 }
 

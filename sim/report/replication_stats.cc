@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "fmt/format.h"
+#include "sim/report/human_units.h"
 
 namespace ratesim {
 namespace {
@@ -57,15 +58,32 @@ const SliceMetrics* ModelSlice(const RunResult& run, size_t model) {
   return model < run.metrics.per_model.size() ? &run.metrics.per_model[model] : nullptr;
 }
 
-std::string MeanCount(const PolicyReplications& group,
-                      const std::function<int64_t(const OutcomeCounts&)>& count,
-                      std::optional<size_t> org) {
-  const MeanCi estimate = Estimate(group, [&](const RunResult& run) -> std::optional<double> {
+namespace {
+
+MeanCi CountEstimate(const PolicyReplications& group,
+                     const std::function<int64_t(const OutcomeCounts&)>& count,
+                     std::optional<size_t> org) {
+  return Estimate(group, [&](const RunResult& run) -> std::optional<double> {
     const SliceMetrics* slice = org ? OrgSlice(run, *org) : &run.metrics.overall;
     if (slice == nullptr) return std::nullopt;
     return static_cast<double>(count(slice->counts));
   });
+}
+
+}  // namespace
+
+std::string MeanCount(const PolicyReplications& group,
+                      const std::function<int64_t(const OutcomeCounts&)>& count,
+                      std::optional<size_t> org) {
+  const MeanCi estimate = CountEstimate(group, count, org);
   return std::isfinite(estimate.mean) ? fmt::format("{:.0f}", estimate.mean) : "-";
+}
+
+std::string MeanCountCi(const PolicyReplications& group,
+                        const std::function<int64_t(const OutcomeCounts&)>& count,
+                        std::optional<size_t> org) {
+  const MeanCi estimate = CountEstimate(group, count, org);
+  return FormatCountCi(estimate.mean, estimate.ci95);
 }
 
 }  // namespace ratesim

@@ -53,6 +53,11 @@ const SliceMetrics* ModelSlice(const RunResult& run, size_t model);
 std::string MeanCount(const PolicyReplications& group,
                       const std::function<int64_t(const OutcomeCounts&)>& count,
                       std::optional<size_t> org = std::nullopt);
+// The same with its 95% half-width, as FormatCountCi writes it, for counts that vary from seed to
+// seed with what the policy does (retries, timeouts), where offered varies with the traffic only.
+std::string MeanCountCi(const PolicyReplications& group,
+                        const std::function<int64_t(const OutcomeCounts&)>& count,
+                        std::optional<size_t> org = std::nullopt);
 
 }  // namespace ratesim
 

@@ -139,8 +139,10 @@ TEST(ComparisonTable, BreaksRetriesDownByOrgWhenARunRetried) {
   options.replications = 2;
   const std::string text = ComparisonTable(replicated, options);
   const std::string replicated_orgs = text.substr(text.find("per org:"));
-  // After offered and the 429 and 503 means with their half-widths (20 ±0 each).
+  // After offered and the 429 and 503 means with their half-widths (20 ±0 each), with its own
+  // half-width (t of 1 degree of freedom: ±25).
   EXPECT_EQ(Cells(LineStartingWith(replicated_orgs, "acme ")).at(7), "7");
+  EXPECT_EQ(Cells(LineStartingWith(replicated_orgs, "acme ")).at(8), "\u00b125");
   EXPECT_NE(Lines(replicated_orgs).at(1).find("retries"), std::string::npos);
 }
 

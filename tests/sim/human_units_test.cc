@@ -46,9 +46,12 @@ TEST(HumanUnits, DurationAsAScenarioFileWritesIt) {
   EXPECT_EQ(FormatDuration(2500 * kMs), "2.5s");
 }
 
-TEST(HumanUnits, CountEstimatesShowWholeRequests) {
+TEST(HumanUnits, CountEstimatesShowWholeRequestsAndADecimalWhenBothAreSmall) {
   EXPECT_EQ(FormatCountCi(21.4, 6.3), "21 \u00b16");
-  EXPECT_EQ(FormatCountCi(0.3, 0.6), "0 \u00b11");
+  EXPECT_EQ(FormatCountCi(0.3, 0.6), "0.3 \u00b10.6");
+  EXPECT_EQ(FormatCountCi(0.0, 0.0), "0 \u00b10");
+  EXPECT_EQ(FormatCountCi(9.94, 1.0), "9.9 \u00b11.0");
+  EXPECT_EQ(FormatCountCi(12.4, 0.5), "12 \u00b10");
   EXPECT_EQ(FormatCountCi(53.0, std::nan("")), "53");
   EXPECT_EQ(FormatCountCi(std::nan(""), std::nan("")), "-");
 }
