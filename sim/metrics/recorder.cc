@@ -49,6 +49,10 @@ void MetricsRecorder::Retried(KeyId key) {
   if (series_ != nullptr) ++interval_[key].retries;
 }
 
+void MetricsRecorder::OverRate(KeyId key) {
+  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.over_rate_attempts; });
+}
+
 void MetricsRecorder::Started(KeyId key, Nanos queue_wait) {
   RecordValue(key, &SliceMetrics::queue_wait, queue_wait);
   ++metrics_.model_usage[key_slices_[key].model].started;

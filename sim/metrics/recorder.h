@@ -30,6 +30,8 @@ class MetricsRecorder {
 
   void Offered(KeyId key);
   void Retried(KeyId key);
+  // An attempt arrived above its org's dynamic rate.
+  void OverRate(KeyId key);
   void Started(KeyId key, Nanos queue_wait);
   void Succeeded(KeyId key, Nanos latency);
   // The request ended failed (its last attempt did), as `type`.

@@ -42,6 +42,9 @@ struct OutcomeCounts {
   // Attempts the platform served to the end after their client had given up on them (it ignores
   // disconnects, or lets a started request run): capacity spent on a response no one reads.
   int64_t served_after_timeout = 0;
+  // Attempts above their org's dynamic rate at arrival (rate_class over_requests or over_tokens),
+  // served or not: what a client learns of its pacing when nothing fails.
+  int64_t over_rate_attempts = 0;
   std::array<int64_t, kFailReasonCount> failed_attempts{};  // indexed by FailReason
 
   int64_t r429() const { return r429_request + r429_token; }
@@ -77,6 +80,7 @@ struct OutcomeCounts {
     retries += other.retries;
     timeouts += other.timeouts;
     served_after_timeout += other.served_after_timeout;
+    over_rate_attempts += other.over_rate_attempts;
     for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
       failed_attempts[reason] += other.failed_attempts[reason];
     }

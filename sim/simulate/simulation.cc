@@ -265,6 +265,7 @@ class Simulation {
         engine_.Arrive(request.key, slot, request.draw.token_estimate(), now, &effects_);
     request.admission = arrival.admission;
     request.ticket.rate_class = arrival.rate_class;  // for an audit of a timeout while buffered
+    if (arrival.rate_class != RateClass::kWithin) recorder_.OverRate(request.key);
     // A buffered attempt may outwait its client; one served at once is checked as it starts.
     if (request.admission == SmoothingPolicy::Admission::kBuffered) ArmTimeout(slot, kNever);
     Apply(request.model, now);

@@ -320,6 +320,7 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
   // Per policy and org: final rows by status, rows of later attempts.
   struct Tally {
     int64_t final_rows = 0, ok = 0, r429_request = 0, r429_token = 0, r503 = 0, retries = 0;
+    int64_t over_rate = 0;  // rows of attempts over rate at arrival, served or not
     std::map<std::string, int64_t> failed_by_reason;  // every failed row, retried or final
   };
   std::map<std::string, Tally> tallies;  // "<policy>/<org>"
@@ -333,6 +334,7 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
     const std::string& reason = f[14];
     Tally& tally = tallies[f[0] + "/" + f[5]];
     if (std::stoll(f[3]) > 1) ++tally.retries;
+    if (rate_class != "within") ++tally.over_rate;
     // Every failure is explained by its class at arrival: within -> 503, over -> 429 of its kind.
     if (status == "503") {
       EXPECT_EQ(rate_class, "within") << lines[i];
@@ -373,6 +375,7 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
   EXPECT_TRUE(explained_503);
   EXPECT_TRUE(explained_429);
   EXPECT_TRUE(headers_of_a_429);
+  EXPECT_GT(tallies["none/bursty"].over_rate, tallies["none/bursty"].r429_request);
   for (const std::string policy : {"none", "fifo-3s"}) {
     for (const std::string org : {"steady", "bursty"}) {
       SCOPED_TRACE(policy + "/" + org);
@@ -388,6 +391,7 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
       EXPECT_EQ(tally.r429_token, count("r429_token"));
       EXPECT_EQ(tally.r503, count("r503"));
       EXPECT_EQ(tally.retries, count("retries"));
+      EXPECT_EQ(tally.over_rate, count("over_rate_attempts"));
       EXPECT_GT(tally.final_rows, 0);
       // The summary's failed attempts by reason are the audit's failed rows, reason by reason.
       int64_t failed_rows = 0;
