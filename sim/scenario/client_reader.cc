@@ -1,6 +1,6 @@
 // Reading `client = { ... }`: what a client does when an attempt fails (give up, back off, or wait
-// for the reset the limiter announced) and how long it waits for a response, shared by
-// [[orgs.traffic]] and [[traces]].
+// for the reset the limiter announced), how long it waits for a response, and how it holds its
+// requests back (a cap on those in flight, a pacer), shared by [[orgs.traffic]] and [[traces]].
 #include <limits>
 #include <string>
 #include <vector>
@@ -23,7 +23,8 @@ const std::vector<std::string>& OnFailureNames() {
 const std::vector<std::string>& ClientKeys() {
   static const std::vector<std::string>* const keys =
       new std::vector<std::string>{"on_failure", "max_attempts", "base_backoff", "max_backoff",
-                                   "multiplier",  "jitter",       "timeout"};
+                                   "multiplier",  "jitter",       "timeout",
+                                   "max_in_flight", "pace"};
   return *keys;
 }
 
@@ -97,6 +98,8 @@ ClientSpec ReadClient(TableReader& owner) {
   client.jitter = NumberIn(reader, "jitter", 0.0, 1.0, "a number in [0, 1] (0: no jitter)")
                       .value_or(client.jitter);
   client.timeout = reader.Duration("timeout", Need::kOptional, Bound::kPositive).value_or(kNever);
+  client.max_in_flight = reader.Integer("max_in_flight", Need::kOptional, 1, kMaxWorkers).value_or(0);
+  client.pace_per_s = reader.Rate("pace", Need::kOptional, Bound::kPositive).value_or(0.0);
   reader.ReportUnknownKeys();
   return client;
 }

@@ -134,6 +134,14 @@ struct ClientSpec {
   // How long the client waits for an attempt's response before it gives up on it (and retries it
   // as a failure, by on_failure); kNever: for ever.
   Nanos timeout = kNever;
+  // At most this many of the stream's attempts outstanding at once (sent, and neither answered nor
+  // given up on); the others wait in the client, in the order they became due. 0: no cap.
+  int64_t max_in_flight = 0;
+  // The client sends at most this many attempts a second, evenly spaced (a pacer); the others
+  // wait in the client. 0: unpaced.
+  double pace_per_s = 0.0;
+  // Whether the client holds attempts back (max_in_flight or pace).
+  bool holds_back() const { return max_in_flight > 0 || pace_per_s > 0.0; }
 };
 
 // When one traffic stream sends requests.

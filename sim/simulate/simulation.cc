@@ -1,6 +1,8 @@
 #include "sim/simulate/simulation.h"
 
+#include <algorithm>
 #include <cassert>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -36,6 +38,7 @@ enum EventKind : uint32_t {
   kRetry,           // b = request slot: its next attempt
   kCompletion,      // b = request slot, a = its attempt's tag
   kTimeout,         // b = request slot, a = its attempt's tag: the client stops waiting
+  kClientRelease,   // a = stream: its client may send attempts it held back
   kWake,            // a = model: a deadline or pacing release of its policy
   kSample,          // time-series boundary
   kCapacityChange,  // a = model, b = index in its schedule
@@ -118,9 +121,10 @@ class Simulation {
       now = event.time;
       switch (event.kind) {
         case kArrival: NewRequest(event.a, now); break;
-        case kRetry: Attempt(event.b, now); break;
+        case kRetry: Send(event.b, now); break;
         case kCompletion: Complete(event.b, event.a, now); break;
         case kTimeout: TimedOut(event.b, event.a, now); break;
+        case kClientRelease: ReleaseHeldBack(event.a, now); break;
         case kWake: Wake(event.a, now); break;
         case kSample:
           recorder_.Sample(now);
@@ -151,6 +155,15 @@ class Simulation {
   }
 
  private:
+  // What a stream's client holds back (ClientSpec::max_in_flight, pace): attempts due but not
+  // sent, in the order they became due.
+  struct ClientGate {
+    std::deque<uint64_t> waiting;  // request slots
+    int64_t in_flight = 0;         // attempts sent and neither answered nor given up on
+    Nanos next_send = 0;           // the pacer's next free instant
+    bool release_armed = false;    // a kClientRelease is pending
+  };
+
   struct Stream {
     ArrivalProcess arrivals;
     Rng rng;        // arrivals and request draws
@@ -159,6 +172,7 @@ class Simulation {
     TraceRow next_row;  // the row of the pending arrival, trace streams
     std::optional<RequestSampler> sampler;  // traffic streams
     KeyId next_key = 0;  // next_row's key
+    ClientGate gate;     // used only when its client holds back
   };
 
   absl::Status Start() {
@@ -248,10 +262,77 @@ class Simulation {
     const uint64_t slot =
         requests_.Allocate(InFlight(next_request_id_++, stream_index, now, key, model, draw));
     recorder_.Offered(key);
-    Attempt(slot, now);
+    Send(slot, now);
     if (spec.traffic == nullptr || spec.traffic->shape.kind != TrafficShape::Kind::kClosedLoop) {
       ScheduleArrival(stream_index);
     }
+  }
+
+  // The client of `slot` is due to send its next attempt: it does, unless it holds it back.
+  void Send(uint64_t slot, Nanos now) {
+    const uint32_t stream = requests_[slot].stream;
+    const ClientSpec& client = ClientOf(requests_[slot]);
+    if (!client.holds_back()) {
+      Attempt(slot, now);
+      return;
+    }
+    ClientGate& gate = streams_[stream].gate;
+    if (gate.waiting.empty() && MaySend(client, gate, now)) {
+      SendThroughGate(slot, now);
+    } else {
+      gate.waiting.push_back(slot);
+      ArmRelease(stream, now);
+    }
+  }
+
+  static bool MaySend(const ClientSpec& client, const ClientGate& gate, Nanos now) {
+    return (client.max_in_flight == 0 || gate.in_flight < client.max_in_flight) &&
+           gate.next_send <= now;
+  }
+
+  void SendThroughGate(uint64_t slot, Nanos now) {
+    const ClientSpec& client = ClientOf(requests_[slot]);
+    ClientGate& gate = streams_[requests_[slot].stream].gate;
+    ++gate.in_flight;
+    if (client.pace_per_s > 0.0) {
+      // Capped so that the arithmetic stays in range: ~31 years is "never" for a pacer.
+      const double spacing = std::min(1e18, static_cast<double>(kNanosPerSecond) / client.pace_per_s);
+      gate.next_send = now + std::max<Nanos>(1, static_cast<Nanos>(spacing));
+    }
+    Attempt(slot, now);
+  }
+
+  // Schedules a look at the stream's held-back attempts when one may go: at the pacer's next free
+  // instant, or (under max_in_flight) now, after the attempt that ended has been dealt with.
+  // Nothing while a place under max_in_flight is still to be freed: AttemptEnded arms it then.
+  void ArmRelease(uint32_t stream, Nanos now) {
+    ClientGate& gate = streams_[stream].gate;
+    const ClientSpec& client = *platform_->streams[stream].client;
+    if (gate.release_armed || gate.waiting.empty()) return;
+    if (client.max_in_flight > 0 && gate.in_flight >= client.max_in_flight) return;
+    gate.release_armed = true;
+    events_.Push(std::max(now, gate.next_send), kClientRelease, stream, 0);
+  }
+
+  void ReleaseHeldBack(uint32_t stream, Nanos now) {
+    ClientGate& gate = streams_[stream].gate;
+    const ClientSpec& client = *platform_->streams[stream].client;
+    gate.release_armed = false;
+    while (!gate.waiting.empty() && MaySend(client, gate, now)) {
+      const uint64_t slot = gate.waiting.front();
+      gate.waiting.pop_front();
+      SendThroughGate(slot, now);
+    }
+    ArmRelease(stream, now);
+  }
+
+  // The current attempt of `slot` has its answer, or its client stopped waiting for one: under
+  // max_in_flight its place frees for an attempt held back.
+  void AttemptEnded(uint64_t slot, Nanos now) {
+    const uint32_t stream = requests_[slot].stream;
+    if (!ClientOf(requests_[slot]).holds_back()) return;
+    --streams_[stream].gate.in_flight;
+    ArmRelease(stream, now);
   }
 
   void Attempt(uint64_t slot, Nanos now) {
@@ -319,6 +400,7 @@ class Simulation {
   // The client gave up waiting for the current attempt of `slot`: it retries, as after a failure
   // without headers, or the request ends timed out.
   void GaveUpWaiting(uint64_t slot, Nanos now) {
+    AttemptEnded(slot, now);
     InFlight& request = requests_[slot];
     const Nanos delay = NextAttemptDelay(request, /*reset_s=*/0.0, now);
     const bool final = delay == kNever;
@@ -354,6 +436,7 @@ class Simulation {
       ServedAfterTimeout(slot, now);
       return;
     }
+    AttemptEnded(slot, now);
     const InFlight& request = requests_[slot];
     recorder_.Succeeded(request.key, now - request.first_arrival);
     effects_.Clear();
@@ -386,6 +469,7 @@ class Simulation {
       return;
     }
     request.ticket = failure.ticket;
+    AttemptEnded(slot, now);
     // Only a 429's x-ratelimit-reset says when to come back: it is when the org's rate has room.
     // A 503 comes from a lack of capacity, which the header says nothing of.
     const bool reset_applies =
