@@ -6,8 +6,9 @@
 // at most 3 s. Both orgs start at 60 RPM (one request per second). At 0 s "acme" sends 6 requests
 // at once, five of them above its rate; at 0.5 s "steady" sends its one request of the second.
 //   0 s    acme #1 and #2 start; #3 to #6 wait.
+//   1 s    the client of acme #6 closes its connection: #6 leaves the buffer (Withdraw), unanswered.
 //   2 s    #1 and #2 answer; #3 and #4 start (they came first).
-//   3 s    #5 and #6 have waited 3 s: 429, they were above acme's rate.
+//   3 s    #5 has waited 3 s: 429, it was above acme's rate.
 //   3.5 s  steady's request has waited 3 s: 503, it was within its rate; the platform failed it.
 #include <algorithm>
 #include <cstdint>
@@ -32,6 +33,7 @@ struct Request {
   std::string org;
   ratesim::KeyId key;
   int number;
+  Nanos arrival;
 };
 
 class Gateway {
@@ -50,9 +52,22 @@ class Gateway {
     RunUntil(now);
     const ratesim::KeyId key = engine_.AddKey(org, model_, earned_, now);  // found if known
     const uint64_t id = requests_.size();
-    requests_.push_back({org, key, number});
+    requests_.push_back({org, key, number, now});
     engine_.Arrive(key, id, kTokens, now, &effects_);
     Absorb(now);
+  }
+
+  // The client of `org`'s request `number` went away at `now`. A request still waiting leaves the
+  // buffer; one running would be ended with Release instead (its slot frees, nothing is earned).
+  void Disconnect(const std::string& org, int number, Nanos now) {
+    RunUntil(now);
+    for (uint64_t id = 0; id < requests_.size(); ++id) {
+      const Request& request = requests_[id];
+      if (request.org != org || request.number != number) continue;
+      if (engine_.Withdraw(request.key, id, request.arrival, now)) {
+        Print(now, id, "client gone: withdrawn from the buffer");
+      }
+    }
   }
 
   // Answers and buffer deadlines up to `end`, in time order.
@@ -119,6 +134,7 @@ int main() {
   Gateway gateway;
   for (int i = 1; i <= 6; ++i) gateway.Send("acme", i, 0);
   gateway.Send("steady", 1, ratesim::kNanosPerSecond / 2);
+  gateway.Disconnect("acme", 6, ratesim::kNanosPerSecond);
   gateway.RunUntil(ratesim::kNever - 1);
   return 0;
 }
