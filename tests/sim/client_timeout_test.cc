@@ -16,8 +16,11 @@
 #include "engine/smoothing_policy.h"
 #include "gtest/gtest.h"
 #include "sim/report/audit_csv.h"
+#include "sim/report/comparison_table.h"
+#include "sim/report/summary_json.h"
 #include "sim/simulate/simulation.h"
 #include "tests/support/cli_fixture.h"
+#include "tests/support/json_reader.h"
 #include "tests/support/scenario_builder_more.h"
 
 namespace ratesim {
@@ -30,9 +33,12 @@ using OnDisconnect = ModelSpec::OnDisconnect;
 
 const char* Name(OnDisconnect d) {
   switch (d) {
-    case OnDisconnect::kCancel: return "cancel";
-    case OnDisconnect::kCancelQueued: return "cancel_queued";
-    case OnDisconnect::kIgnore: return "ignore";
+    case OnDisconnect::kCancel:
+      return "cancel";
+    case OnDisconnect::kCancelQueued:
+      return "cancel_queued";
+    case OnDisconnect::kIgnore:
+      return "ignore";
   }
   return "?";
 }
@@ -90,8 +96,8 @@ Scenario MixedScenario(const std::string& policy, OnDisconnect on_disconnect, bo
 
   auto timeout = [&](double s) { return FromSeconds(s * timeout_scale); };
   TrafficSpec& poisson = scenario.orgs[0].traffic[0];
-  poisson.client = retries ? Client(ClientSpec::OnFailure::kBackoff, 4, timeout(0.8))
-                           : GiveUp(timeout(0.8));
+  poisson.client =
+      retries ? Client(ClientSpec::OnFailure::kBackoff, 4, timeout(0.8)) : GiveUp(timeout(0.8));
 
   TrafficSpec bursts = poisson;
   bursts.shape = TrafficShape{};
@@ -100,8 +106,8 @@ Scenario MixedScenario(const std::string& policy, OnDisconnect on_disconnect, bo
   bursts.shape.burst_window = kSecond;
   bursts.shape.burst_period = 30 * kSecond;
   bursts.input_tokens = TokenCount{TokenCount::Kind::kLognormal, 2000, 1.0, 1, 100000};
-  bursts.client = retries ? Client(ClientSpec::OnFailure::kHonorReset, 3, timeout(1.0))
-                          : GiveUp(timeout(1.0));
+  bursts.client =
+      retries ? Client(ClientSpec::OnFailure::kHonorReset, 3, timeout(1.0)) : GiveUp(timeout(1.0));
 
   TrafficSpec steady = poisson;
   steady.shape = TrafficShape{};
@@ -338,9 +344,9 @@ TEST(ClientTimeout, CancelFreesTheSlotOfARunningRequestAtTheTimeout) {
   // at its client's timeout, and the head of the buffer starts at that very instant.
   const double duration = 120;
   auto run = [&](OnDisconnect on_disconnect, RecordingObserver* observer) {
-    Scenario scenario = testing::BareScenario(
-        duration, 1, 1, testing::ConstantService(3.0),
-        testing::Policy("fifo", {{"max_depth", 1e9}, {"max_wait", 1e9}}));
+    Scenario scenario =
+        testing::BareScenario(duration, 1, 1, testing::ConstantService(3.0),
+                              testing::Policy("fifo", {{"max_depth", 1e9}, {"max_wait", 1e9}}));
     scenario.models[0].on_disconnect = on_disconnect;
     TrafficSpec traffic = testing::Stream(testing::ConstantShape(10));
     traffic.client = GiveUp(kSecond);
@@ -387,8 +393,9 @@ TEST(ClientTimeout, CancelledAttemptsStartEveryTimeoutNotEveryServiceTime) {
   // time out in the buffer: duration / S starts.
   const double duration = 300;
   auto run = [&](OnDisconnect on_disconnect) {
-    Scenario scenario = testing::BareScenario(duration, 1, 1, testing::ConstantService(3.0),
-                                              testing::Policy("fifo", {{"max_depth", 1e9}, {"max_wait", 1e9}}));
+    Scenario scenario =
+        testing::BareScenario(duration, 1, 1, testing::ConstantService(3.0),
+                              testing::Policy("fifo", {{"max_depth", 1e9}, {"max_wait", 1e9}}));
     scenario.models[0].on_disconnect = on_disconnect;
     TrafficShape shape;
     shape.kind = TrafficShape::Kind::kClosedLoop;
@@ -433,7 +440,8 @@ std::vector<std::string> Cells(const std::string& row) {
   size_t start = 0;
   while (true) {
     const size_t comma = row.find(',', start);
-    cells.push_back(row.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    cells.push_back(
+        row.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     if (comma == std::string::npos) return cells;
     start = comma + 1;
   }
@@ -443,8 +451,8 @@ TEST(ClientTimeout, AuditRowOfATimeout) {
   // One slot, constant 2 s service, timeout 0.5 s, a request every 10 s: each first attempt starts
   // at once and times out at 0.5 s; its retry 1 s later does too, and the next 2 s after that; the
   // third, the last, ends the request.
-  Scenario scenario = testing::BareScenario(30, 1, 1, testing::ConstantService(2.0),
-                                            testing::Policy("fifo"));
+  Scenario scenario =
+      testing::BareScenario(30, 1, 1, testing::ConstantService(2.0), testing::Policy("fifo"));
   TrafficSpec traffic = testing::Stream(testing::ConstantShape(0.1));
   traffic.client = Client(ClientSpec::OnFailure::kBackoff, 3, kSecond / 2, kSecond, 0.0);
   scenario.orgs.push_back(testing::Org("org", {traffic}));
@@ -497,8 +505,9 @@ TEST(ClientTimeout, AuditRowOfATimeout) {
     EXPECT_EQ(row["started_s"], SecondsWithNanos(r.arrival));
     EXPECT_EQ(row["input_tokens"], "100");
   }
-  EXPECT_EQ(lines[0], "fifo,0,0,1,false,org,m,0.000000000,within,served_now,0.000000000,"
-                      "0.500000000,timeout,,client_timeout,100,100,,,,,");
+  EXPECT_EQ(lines[0],
+            "fifo,0,0,1,false,org,m,0.000000000,within,served_now,0.000000000,"
+            "0.500000000,timeout,,client_timeout,100,100,,,,,");
 }
 
 TEST(ClientTimeout, HonorResetWaitsForTheResetAfterA429AndBacksOffAfterA503) {
@@ -507,8 +516,8 @@ TEST(ClientTimeout, HonorResetWaitsForTheResetAfterA429AndBacksOffAfterA503) {
   // told to come back at the reset. A steady org sends a request every 2 s, within its own rate,
   // and finds the slot busy half the time: 503, which says nothing of when to come back, so the
   // client backs off (3 s, no jitter) whatever the header's reset.
-  Scenario scenario = testing::BareScenario(200, 1, 1, testing::ConstantService(3.0),
-                                            testing::Policy("none"));
+  Scenario scenario =
+      testing::BareScenario(200, 1, 1, testing::ConstantService(3.0), testing::Policy("none"));
   scenario.limits = testing::FixedLimits(60, 1e12);
   TrafficShape bursts;
   bursts.kind = TrafficShape::Kind::kBursts;
@@ -577,6 +586,36 @@ TEST(ClientTimeout, SameScenarioWithTimeoutsAndRetriesGivesIdenticalResults) {
               a.metrics.overall.counts.timeouts)
         << "another seed should give other timeouts";
   }
+}
+
+TEST(ClientTimeout, SummaryJsonAndTablesReportTimeouts) {
+  const Scenario scenario = MixedScenario("fifo", OnDisconnect::kCancelQueued, true, true);
+  const RunResult run = testing::RunScenario(scenario);
+  const OutcomeCounts& c = run.metrics.overall.counts;
+  ASSERT_GT(c.timed_out, 0);
+  ASSERT_GT(c.served_after_timeout, 0);
+  const std::optional<testing::Json> summary = testing::ParseJson(SummaryJson({run}));
+  ASSERT_TRUE(summary.has_value());
+  const testing::Json& overall = (*summary)["policies"]["fifo"]["overall"];
+  EXPECT_EQ(overall["timed_out"].number, static_cast<double>(c.timed_out));
+  EXPECT_EQ(overall["timeouts"].number, static_cast<double>(c.timeouts));
+  EXPECT_EQ(overall["served_after_timeout"].number, static_cast<double>(c.served_after_timeout));
+  EXPECT_EQ(overall["offered"].number, overall["ok"].number + overall["r429"].number +
+                                           overall["r503"].number + overall["timed_out"].number +
+                                           overall["in_flight"].number);
+  for (size_t org = 0; org < run.org_names.size(); ++org) {
+    const testing::Json& slice = (*summary)["policies"]["fifo"]["per_org"][run.org_names[org]];
+    EXPECT_EQ(slice["timed_out"].number,
+              static_cast<double>(run.metrics.per_org[org].counts.timed_out))
+        << run.org_names[org];
+  }
+  const std::string table = ComparisonTable({run});
+  EXPECT_NE(table.find("timed out"), std::string::npos) << table;
+  EXPECT_NE(table.find("wasted"), std::string::npos) << table;
+  // Without timeouts, neither column.
+  const std::string plain = ComparisonTable({testing::RunScenario(WithoutTimeouts(scenario))});
+  EXPECT_EQ(plain.find("timed out"), std::string::npos) << plain;
+  EXPECT_EQ(plain.find("wasted"), std::string::npos) << plain;
 }
 
 }  // namespace

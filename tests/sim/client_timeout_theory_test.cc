@@ -28,9 +28,9 @@ struct Fractions {
 
 Fractions Replicate(int c, double lambda, double mu, double timeout_s, double requests_per_run,
                     int replications) {
-  Scenario scenario =
-      testing::QueueScenario(c, 1.0 / mu, lambda, requests_per_run / lambda,
-                             testing::Policy("fifo", {{"max_depth", kForever}, {"max_wait", kForever}}));
+  Scenario scenario = testing::QueueScenario(
+      c, 1.0 / mu, lambda, requests_per_run / lambda,
+      testing::Policy("fifo", {{"max_depth", kForever}, {"max_wait", kForever}}));
   scenario.models[0].on_disconnect = ModelSpec::OnDisconnect::kCancelQueued;
   scenario.orgs[0].traffic[0].client.timeout = FromSeconds(timeout_s);  // gives up: the default
   std::vector<double> abandon, late;
@@ -88,8 +88,8 @@ TEST(ClientTimeoutTheory, FourSlotsOverloadedAbandonAsMMcPlusD) {
   const double lambda = 4.8, mu = 1.0, t = 1.0;
   const MmcdProbabilities theory = MmcdAbandonment(c, lambda, mu, t);
   const Fractions sim = Replicate(c, lambda, mu, t, 40000, 8);
-  ExpectAgrees(sim.abandon, theory.abandon, 0.03);
-  ExpectAgrees(sim.late_start, theory.late_start, 0.03);
+  ExpectAgrees(sim.abandon, theory.abandon, 0.02);
+  ExpectAgrees(sim.late_start, theory.late_start, 0.02);
 }
 
 TEST(ClientTimeoutTheory, OneSlotNearSaturationAbandonsAsMM1PlusD) {
@@ -97,8 +97,8 @@ TEST(ClientTimeoutTheory, OneSlotNearSaturationAbandonsAsMM1PlusD) {
   const double lambda = 0.95, mu = 1.0, t = 2.0;
   const MmcdProbabilities theory = MmcdAbandonment(1, lambda, mu, t);
   const Fractions sim = Replicate(1, lambda, mu, t, 40000, 8);
-  ExpectAgrees(sim.abandon, theory.abandon, 0.03);
-  ExpectAgrees(sim.late_start, theory.late_start, 0.03);
+  ExpectAgrees(sim.abandon, theory.abandon, 0.02);
+  ExpectAgrees(sim.late_start, theory.late_start, 0.02);
 }
 
 }  // namespace

@@ -43,8 +43,7 @@ TEST(ScenarioTimeout, ReadsEveryDisconnectHandling) {
       {"cancel_queued", ModelSpec::OnDisconnect::kCancelQueued},
       {"ignore", ModelSpec::OnDisconnect::kIgnore}};
   for (const auto& [name, value] : cases) {
-    absl::StatusOr<Scenario> s =
-        Parse(ModelWith("on_disconnect = \"" + std::string(name) + "\""));
+    absl::StatusOr<Scenario> s = Parse(ModelWith("on_disconnect = \"" + std::string(name) + "\""));
     ASSERT_TRUE(s.ok()) << s.status();
     EXPECT_EQ(s->models[0].on_disconnect, value) << name;
   }
@@ -54,7 +53,8 @@ TEST(ScenarioTimeout, ATimeoutMustBeAPositiveDuration) {
   const std::string in = "s.toml:15:24: error: 'timeout' in 'client' of [[orgs.traffic]]: ";
   EXPECT_EQ(ErrorLines(StreamWith("  client = { timeout = \"0s\" }")),
             std::vector<std::string>{in + "got \"0s\"; expected a duration > 0 such as \"30s\""});
-  const std::vector<std::string> negative = ErrorLines(StreamWith("  client = { timeout = \"-1s\" }"));
+  const std::vector<std::string> negative =
+      ErrorLines(StreamWith("  client = { timeout = \"-1s\" }"));
   EXPECT_TRUE(HasError(negative, in)) << Joined(negative);
   EXPECT_EQ(negative.size(), 1u) << Joined(negative);
   // A bare number has no unit: both readings are named.
@@ -67,8 +67,9 @@ TEST(ScenarioTimeout, ATimeoutMustBeAPositiveDuration) {
 
 TEST(ScenarioTimeout, AMisspeltDisconnectHandlingGetsADidYouMean) {
   const std::vector<std::string> errors = ErrorLines(ModelWith("on_disconnect = \"cancel_queud\""));
-  EXPECT_TRUE(HasError(errors, "s.toml:8:17: error: 'on_disconnect' in [[models]]",
-                       {"'cancel_queud'", "did you mean 'cancel_queued'?", "cancel, cancel_queued, ignore"}))
+  EXPECT_TRUE(HasError(
+      errors, "s.toml:8:17: error: 'on_disconnect' in [[models]]",
+      {"'cancel_queud'", "did you mean 'cancel_queued'?", "cancel, cancel_queued, ignore"}))
       << Joined(errors);
   EXPECT_EQ(errors.size(), 1u) << Joined(errors);
   const std::vector<std::string> wrong_type = ErrorLines(ModelWith("on_disconnect = 1"));

@@ -82,8 +82,8 @@ inline MmcdProbabilities MmcdAbandonment(int c, double lambda, double mu, double
     last = term;
   }
   const double r = lambda - c * mu;
-  const double queued = lambda * last * IntegralOfExp(r, t);           // ∫_0^T f / π_0
-  const double abandon = lambda * last * std::exp(r * t) / (c * mu);    // ∫_T^∞ f / π_0
+  const double queued = lambda * last * IntegralOfExp(r, t);          // ∫_0^T f / π_0
+  const double abandon = lambda * last * std::exp(r * t) / (c * mu);  // ∫_T^∞ f / π_0
   // ∫_0^T f(x) e^{-μ (T - x)} dx, plus the customers that start at once and run past T.
   const double running =
       lambda * last * std::exp(-mu * t) * IntegralOfExp(r + mu, t) + no_wait * std::exp(-mu * t);
