@@ -232,7 +232,7 @@ Scenario WithoutTimeouts(Scenario scenario) {
 
 TEST(ClientTimeout, ATimeoutNoAttemptCanReachChangesNothing) {
   // A fifo buffer of at most 2 s and a constant service of 1 s: no attempt waits longer than 3 s
-  // for its response. A timeout 1 ns beyond that is never reached.
+  // for its response, so a timeout of 3 s gives up on none.
   for (OnDisconnect on_disconnect : kEveryDisconnect) {
     for (bool retries : {false, true}) {
       SCOPED_TRACE(std::string(Name(on_disconnect)) + (retries ? " retries" : " gives up"));
@@ -244,7 +244,8 @@ TEST(ClientTimeout, ATimeoutNoAttemptCanReachChangesNothing) {
           for (TrafficSpec& traffic : org.traffic) traffic.client.timeout = timeout;
         }
       };
-      set_timeout(3 * kSecond + 1);
+      // Exactly 3 s: a response due at the very instant of the timeout arrives in time.
+      set_timeout(3 * kSecond);
       const RunResult with = testing::RunScenario(scenario);
       const RunResult without = testing::RunScenario(WithoutTimeouts(scenario));
       EXPECT_EQ(with.metrics.overall.counts.timeouts, 0);
@@ -265,6 +266,39 @@ TEST(ClientTimeout, ATimeoutNoAttemptCanReachChangesNothing) {
     }
     ExpectSameMetrics(testing::RunScenario(scenario).metrics,
                       testing::RunScenario(WithoutTimeouts(scenario)).metrics);
+  }
+}
+
+TEST(ClientTimeout, AResponseDueExactlyAtTheTimeoutArrivesInTime) {
+  // One slot, constant 1 s service, requests at 0 and 0.5 s. The first is served at once and
+  // answered at 1 s; the second is buffered, starts at 1 s and is answered at 2 s. With a timeout
+  // of 1 s, resp. 1.5 s, each response is due exactly at its client's timeout: both arrive in time,
+  // whether the attempt was served at once or buffered first.
+  for (const double timeout : {1.0, 1.5}) {
+    SCOPED_TRACE(timeout);
+    Scenario scenario =
+        testing::BareScenario(1, 1, 1, testing::ConstantService(1.0), testing::Policy("fifo"));
+    TrafficSpec traffic = testing::Stream(testing::ConstantShape(2));
+    traffic.client = GiveUp(FromSeconds(timeout));
+    scenario.orgs.push_back(testing::Org("org", {traffic}));
+    RecordingObserver observer;
+    const OutcomeCounts c = testing::RunScenario(scenario, &observer).metrics.overall.counts;
+    EXPECT_EQ(c.offered, 2);
+    ASSERT_EQ(observer.entries.size(), 2u);
+    const AttemptRecord& first = observer.entries[0].record;
+    const AttemptRecord& second = observer.entries[1].record;
+    EXPECT_EQ(first.ended, kSecond);
+    EXPECT_FALSE(first.timed_out);
+    if (timeout == 1.0) {
+      EXPECT_TRUE(second.timed_out) << "waited 0.5 s, then 1 s of service: due at 1.5 s";
+      EXPECT_EQ(c.ok, 1);
+    } else {
+      EXPECT_EQ(second.started, kSecond);
+      EXPECT_EQ(second.ended, 2 * kSecond);
+      EXPECT_FALSE(second.timed_out);
+      EXPECT_EQ(c.ok, 2);
+      EXPECT_EQ(c.timeouts, 0);
+    }
   }
 }
 
