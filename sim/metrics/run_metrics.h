@@ -20,13 +20,15 @@
 
 namespace ratesim {
 
-// Every offered request ends in exactly one of ok, the 429s, 503, or is still in flight when the
-// run stops: offered == ok + r429_request + r429_token + r503 + in_flight.
+// Every offered request ends in exactly one of ok, the 429s, 503, timed out, or is still in flight
+// when the run stops: offered == ok + r429_request + r429_token + r503 + timed_out + in_flight.
 //
 // failed_attempts counts attempts, not requests, by the policy's reason (FailReason): every attempt
 // that failed, those a client then retried included, since a request's final outcome alone hides
-// what its earlier attempts met. Each retry follows one failed attempt, so
-//     r429() + r503 + retries <= failed_attempts_total() <= r429() + r503 + retries + in_flight,
+// what its earlier attempts met. An attempt its client gave up waiting for is a timeout, not a
+// failure. Each retry follows one failed or timed-out attempt, so with
+// settled = r429() + r503 + timed_out + retries - timeouts,
+//     settled <= failed_attempts_total() <= settled + in_flight,
 // equal on the left once nothing is in flight (the right allows for requests that were waiting
 // to retry when a run without drain stopped: their failed attempt counted, their retry not sent).
 struct OutcomeCounts {

@@ -375,6 +375,10 @@ class Simulation {
     const ModelId model = request.model;
     const ModelSpec::OnDisconnect on_disconnect = platform_->models[model]->on_disconnect;
     const bool running = request.started >= 0;
+    // A response due at this very instant arrives in time, as ArmTimeout has it for an attempt
+    // served at once: a buffered attempt's timer, armed before its completion, comes first in the
+    // queue at a tie.
+    if (running && request.started + request.draw.service <= now) return;
     effects_.Clear();
     if (!running && on_disconnect != ModelSpec::OnDisconnect::kIgnore) {
       [[maybe_unused]] const bool withdrawn =
