@@ -29,9 +29,50 @@ struct Entry {
   double expected = 0.0;
 };
 
+// Fails if a client paced at `client`'s pace would take longer than kMaxPacedBacklogRuns run
+// durations to send `expected` requests. `where` names the entry, `what` the requests.
+absl::Status CheckPacedBacklog(const Scenario& scenario, const ClientSpec& client, double expected,
+                               const SourcePos& pos, std::string_view what) {
+  if (client.pace_per_s <= 0.0 || !scenario.run.drain) return absl::OkStatus();
+  const double duration_s = ToSeconds(scenario.run.duration);
+  const double backlog_s = expected / client.pace_per_s;
+  if (!(backlog_s > kMaxPacedBacklogRuns * duration_s)) return absl::OkStatus();
+  return absl::InvalidArgumentError(fmt::format(
+      "{}:{}:{}: error: the client's pace of {} requests/s would take {}s to send {} {}, more than "
+      "{} times the run's {}s, and the run drains for as long: raise the pace, lower the traffic, "
+      "or set run.drain = false",
+      scenario.path, pos.line, pos.column, Scientific(client.pace_per_s), Scientific(backlog_s),
+      RoughCount(expected), what, kMaxPacedBacklogRuns, duration_s));
+}
+
+absl::Status CheckPacedBacklogs(const Scenario& scenario) {
+  for (const OrgSpec& org : scenario.orgs) {
+    for (const TrafficSpec& traffic : org.traffic) {
+      const double expected = ArrivalProcess(traffic.shape, scenario.run.duration).ExpectedCount();
+      if (absl::Status status = CheckPacedBacklog(scenario, traffic.client, expected, traffic.pos,
+                                                  "requests of this [[orgs.traffic]]");
+          !status.ok()) {
+        return status;
+      }
+    }
+  }
+  for (const TraceSpec& trace : scenario.traces) {
+    if (trace.census == nullptr) continue;
+    double rows = 0.0;
+    for (const auto& [model, totals] : trace.census->by_model) rows += static_cast<double>(totals.rows);
+    if (absl::Status status =
+            CheckPacedBacklog(scenario, trace.client, rows, trace.pos, "rows of this trace");
+        !status.ok()) {
+      return status;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status CheckRunVolume(const Scenario& scenario) {
+  if (absl::Status status = CheckPacedBacklogs(scenario); !status.ok()) return status;
   const std::vector<OrgSpec>& orgs = scenario.orgs;
   double total = 0.0;
   Entry largest;

@@ -19,7 +19,16 @@ inline constexpr double kMaxExpectedRequests = 1e10;
 // kMaxExpectedRequests requests before its duration ends (first attempts: retries come on top). The
 // error is at the [[orgs.traffic]] entry that sends the most, a group of copies counted as one entry.
 // Closed loops and traces are not counted: capacity bounds the one, the file's length the other.
+//
+// It also fails when, in a run that drains, a client's `pace` would take more than
+// kMaxPacedBacklogRuns times the run's duration to send its expected requests (of one org's stream;
+// of a trace's rows, which its clients pace org by org): the drain would go on as long, simulated
+// interval after interval, and a pace mistyped by orders of magnitude ("1e-30rps") would fill the
+// disk with a time series centuries long. The error is at the stream's entry.
 absl::Status CheckRunVolume(const Scenario& scenario);
+
+// How many run durations a paced client's backlog may take to send, in a run that drains.
+inline constexpr double kMaxPacedBacklogRuns = 100;
 
 }  // namespace ratesim
 

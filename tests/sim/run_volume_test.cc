@@ -119,5 +119,27 @@ TEST(RunVolume, BuildingThePlatformRefusesItAndSoDoesEveryCommand) {
   EXPECT_FALSE(std::filesystem::exists(dir + "sweep"));
 }
 
+TEST(RunVolume, RefusesAPaceThatWouldDrainForCenturies) {
+  // acme sends 60 requests in its minute; paced at 1e-30 per second they would take 6e31 s.
+  const std::string error = VolumeError(
+      testing::Parse(testing::Minimal({{15, "  client = { pace = \"1e-30rps\" }"}})).value());
+  EXPECT_THAT(error, HasSubstr("s.toml:11:3: error: the client's pace of 1e-30 requests/s would "
+                               "take 6e31s to send about 60 requests"));
+  EXPECT_THAT(error, HasSubstr("or set run.drain = false"));
+  // 100 run durations is the bound: 60 requests at 0.01/s take 6000 s, exactly 100 minutes.
+  EXPECT_TRUE(CheckRunVolume(
+                  testing::Parse(testing::Minimal({{15, "  client = { pace = \"0.01rps\" }"}})).value())
+                  .ok());
+  EXPECT_FALSE(CheckRunVolume(testing::Parse(testing::Minimal(
+                                                 {{15, "  client = { pace = \"0.0099rps\" }"}}))
+                                  .value())
+                   .ok());
+  // A run that stops at its duration leaves the backlog in flight: nothing to refuse.
+  EXPECT_TRUE(CheckRunVolume(testing::Parse(testing::Minimal({{3, "drain = false"},
+                                                              {15, "  client = { pace = \"1e-30rps\" }"}}))
+                                 .value())
+                  .ok());
+}
+
 }  // namespace
 }  // namespace ratesim
