@@ -38,7 +38,7 @@ enum EventKind : uint32_t {
   kRetry,           // b = request slot: its next attempt
   kCompletion,      // b = request slot, a = its attempt's tag
   kTimeout,         // b = request slot, a = its attempt's tag: the client stops waiting
-  kClientRelease,   // a = stream: its client may send attempts it held back
+  kClientRelease,   // a = stream, b = its gate's index: a client may send attempts it held back
   kWake,            // a = model: a deadline or pacing release of its policy
   kSample,          // time-series boundary
   kCapacityChange,  // a = model, b = index in its schedule
@@ -124,7 +124,9 @@ class Simulation {
         case kRetry: Send(event.b, now); break;
         case kCompletion: Complete(event.b, event.a, now); break;
         case kTimeout: TimedOut(event.b, event.a, now); break;
-        case kClientRelease: ReleaseHeldBack(event.a, now); break;
+        case kClientRelease:
+          ReleaseHeldBack(GateId{event.a, static_cast<uint32_t>(event.b)}, now);
+          break;
         case kWake: Wake(event.a, now); break;
         case kSample:
           recorder_.Sample(now);
@@ -172,7 +174,8 @@ class Simulation {
     TraceRow next_row;  // the row of the pending arrival, trace streams
     std::optional<RequestSampler> sampler;  // traffic streams
     KeyId next_key = 0;  // next_row's key
-    ClientGate gate;     // used only when its client holds back
+    // Its clients' gates, used only when its client holds back: one, or one per org of a trace.
+    std::vector<ClientGate> gates;
   };
 
   absl::Status Start() {
@@ -270,19 +273,37 @@ class Simulation {
 
   // The client of `slot` is due to send its next attempt: it does, unless it holds it back.
   void Send(uint64_t slot, Nanos now) {
-    const uint32_t stream = requests_[slot].stream;
     const ClientSpec& client = ClientOf(requests_[slot]);
     if (!client.holds_back()) {
       Attempt(slot, now);
       return;
     }
-    ClientGate& gate = streams_[stream].gate;
+    const GateId id = GateOf(requests_[slot]);
+    ClientGate& gate = Gate(id);
     if (gate.waiting.empty() && MaySend(client, gate, now)) {
       SendThroughGate(slot, now);
     } else {
       gate.waiting.push_back(slot);
-      ArmRelease(stream, now);
+      ArmRelease(id, now);
     }
+  }
+
+  // A client that holds back: a traffic stream's, or one org's of a trace (each org of a recorded
+  // trace is a client of its own, as each [[orgs.traffic]] is).
+  struct GateId {
+    uint32_t stream;
+    uint32_t index;  // the org's id for a trace, else 0
+  };
+
+  GateId GateOf(const InFlight& request) const {
+    const bool trace = platform_->streams[request.stream].trace != nullptr;
+    return {request.stream, trace ? engine_.registry().key_org(request.key) : 0};
+  }
+
+  ClientGate& Gate(GateId id) {
+    std::vector<ClientGate>& gates = streams_[id.stream].gates;
+    if (id.index >= gates.size()) gates.resize(size_t{id.index} + 1);
+    return gates[id.index];
   }
 
   static bool MaySend(const ClientSpec& client, const ClientGate& gate, Nanos now) {
@@ -292,7 +313,7 @@ class Simulation {
 
   void SendThroughGate(uint64_t slot, Nanos now) {
     const ClientSpec& client = ClientOf(requests_[slot]);
-    ClientGate& gate = streams_[requests_[slot].stream].gate;
+    ClientGate& gate = Gate(GateOf(requests_[slot]));
     ++gate.in_flight;
     if (client.pace_per_s > 0.0) {
       // Capped so that the arithmetic stays in range: ~31 years is "never" for a pacer.
@@ -302,37 +323,37 @@ class Simulation {
     Attempt(slot, now);
   }
 
-  // Schedules a look at the stream's held-back attempts when one may go: at the pacer's next free
+  // Schedules a look at the client's held-back attempts when one may go: at the pacer's next free
   // instant, or (under max_in_flight) now, after the attempt that ended has been dealt with.
   // Nothing while a place under max_in_flight is still to be freed: AttemptEnded arms it then.
-  void ArmRelease(uint32_t stream, Nanos now) {
-    ClientGate& gate = streams_[stream].gate;
-    const ClientSpec& client = *platform_->streams[stream].client;
+  void ArmRelease(GateId id, Nanos now) {
+    ClientGate& gate = Gate(id);
+    const ClientSpec& client = *platform_->streams[id.stream].client;
     if (gate.release_armed || gate.waiting.empty()) return;
     if (client.max_in_flight > 0 && gate.in_flight >= client.max_in_flight) return;
     gate.release_armed = true;
-    events_.Push(std::max(now, gate.next_send), kClientRelease, stream, 0);
+    events_.Push(std::max(now, gate.next_send), kClientRelease, id.stream, id.index);
   }
 
-  void ReleaseHeldBack(uint32_t stream, Nanos now) {
-    ClientGate& gate = streams_[stream].gate;
-    const ClientSpec& client = *platform_->streams[stream].client;
+  void ReleaseHeldBack(GateId id, Nanos now) {
+    ClientGate& gate = Gate(id);
+    const ClientSpec& client = *platform_->streams[id.stream].client;
     gate.release_armed = false;
     while (!gate.waiting.empty() && MaySend(client, gate, now)) {
       const uint64_t slot = gate.waiting.front();
       gate.waiting.pop_front();
       SendThroughGate(slot, now);
     }
-    ArmRelease(stream, now);
+    ArmRelease(id, now);
   }
 
   // The current attempt of `slot` has its answer, or its client stopped waiting for one: under
   // max_in_flight its place frees for an attempt held back.
   void AttemptEnded(uint64_t slot, Nanos now) {
-    const uint32_t stream = requests_[slot].stream;
     if (!ClientOf(requests_[slot]).holds_back()) return;
-    --streams_[stream].gate.in_flight;
-    ArmRelease(stream, now);
+    const GateId id = GateOf(requests_[slot]);
+    --Gate(id).in_flight;
+    ArmRelease(id, now);
   }
 
   void Attempt(uint64_t slot, Nanos now) {

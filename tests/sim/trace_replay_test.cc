@@ -3,6 +3,7 @@
 // ones their overrides; a malformed row stops the run with the file and line; a large trace runs.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -290,6 +291,38 @@ TEST(TraceReplay, ATraceOfThreeHundredThousandRowsRuns) {
     EXPECT_EQ(result.metrics.per_org[org].counts.offered, kRows / kOrgs) << result.org_names[org];
   }
   EXPECT_EQ(result.metrics.per_model[1].counts.offered, kRows / 3);
+}
+
+TEST(TraceReplay, EachOrgOfATraceIsAClientOfItsOwnUnderPaceAndMaxInFlight) {
+  // Two orgs each send 4 requests at 0 s. Paced at 1 per second, each org's sends are a second
+  // apart, but the two orgs' are not held back by each other.
+  const std::string path = WriteTrace(
+      "paced_orgs", {kHeader, "0s,x,m,10,1", "0s,x,m,10,1", "0s,x,m,10,1", "0s,x,m,10,1",
+                     "0s,y,m,10,1", "0s,y,m,10,1", "0s,y,m,10,1", "0s,y,m,10,1"});
+  RemoveOnExit remove{path};
+  for (const bool paced : {true, false}) {
+    SCOPED_TRACE(paced ? "pace" : "max_in_flight");
+    Scenario scenario = TraceScenario(path);
+    scenario.run.duration = 30 * kSecond;
+    if (paced) {
+      scenario.traces[0].client.pace_per_s = 1.0;
+    } else {
+      scenario.traces[0].client.max_in_flight = 1;  // each request takes 0.1 s
+    }
+    RecordingObserver observer;
+    SimulationOptions options;
+    options.observer = &observer;
+    absl::StatusOr<RunResult> result = Simulate(scenario, scenario.policies[0], 1, options);
+    ASSERT_TRUE(result.ok()) << result.status();
+    std::map<std::string, std::vector<Nanos>> sends;
+    for (const auto& entry : observer.entries) sends[entry.org].push_back(entry.record.arrival);
+    ASSERT_EQ(sends.size(), 2u);
+    const Nanos gap = paced ? kSecond : kSecond / 10;
+    for (auto& [org, times] : sends) {
+      std::sort(times.begin(), times.end());
+      EXPECT_EQ(times, (std::vector<Nanos>{0, gap, 2 * gap, 3 * gap})) << org;
+    }
+  }
 }
 
 }  // namespace
