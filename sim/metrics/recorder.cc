@@ -92,6 +92,10 @@ void MetricsRecorder::ServedAfterTimeout(KeyId key) {
   ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.served_after_timeout; });
 }
 
+void MetricsRecorder::FailedAfterTimeout(KeyId key) {
+  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.failed_after_timeout; });
+}
+
 void MetricsRecorder::Occupancy(ModelId model, Nanos now) {
   ModelLevels& level = levels_[model];
   ModelUsage& usage = metrics_.model_usage[model];

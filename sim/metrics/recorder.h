@@ -43,8 +43,9 @@ class MetricsRecorder {
   // The client gave up waiting for an attempt's response (its timeout); `final`: and so the request
   // ended, timed out.
   void AttemptTimedOut(KeyId key, bool final);
-  // An attempt whose client had given up on it was served to the end.
+  // An attempt whose client had given up on it was served to the end, or failed.
   void ServedAfterTimeout(KeyId key);
+  void FailedAfterTimeout(KeyId key);
 
   // The model's slots, busy slots or buffer changed at `now` (or may have): integrates the previous
   // levels up to `now` and takes the new ones from the engine.

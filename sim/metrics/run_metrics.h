@@ -44,6 +44,10 @@ struct OutcomeCounts {
   // Attempts the platform served to the end after their client had given up on them (it ignores
   // disconnects, or lets a started request run): capacity spent on a response no one reads.
   int64_t served_after_timeout = 0;
+  // Attempts the platform failed (expired, shed, ...) after their client had given up on them,
+  // under on_disconnect = "ignore": answers no one reads, in no failed_attempts count (each was a
+  // timeout already). served_after_timeout + failed_after_timeout <= timeouts.
+  int64_t failed_after_timeout = 0;
   // Attempts above their org's dynamic rate at arrival (rate_class over_requests or over_tokens),
   // served or not: what a client learns of its pacing when nothing fails.
   int64_t over_rate_attempts = 0;
@@ -82,6 +86,7 @@ struct OutcomeCounts {
     retries += other.retries;
     timeouts += other.timeouts;
     served_after_timeout += other.served_after_timeout;
+    failed_after_timeout += other.failed_after_timeout;
     over_rate_attempts += other.over_rate_attempts;
     for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
       failed_attempts[reason] += other.failed_attempts[reason];

@@ -47,6 +47,7 @@ const std::pair<const char*, int64_t (*)(const OutcomeCounts&)> kCountFields[] =
     {"retries", [](const OutcomeCounts& c) { return c.retries; }},
     {"timeouts", [](const OutcomeCounts& c) { return c.timeouts; }},
     {"served_after_timeout", [](const OutcomeCounts& c) { return c.served_after_timeout; }},
+    {"failed_after_timeout", [](const OutcomeCounts& c) { return c.failed_after_timeout; }},
     {"over_rate_attempts", [](const OutcomeCounts& c) { return c.over_rate_attempts; }},
 };
 

@@ -9,7 +9,8 @@
 //       ...}},
 //     ...}}
 //   SLICE = {"offered", "ok", "r429_request", "r429_token", "r429", "r503", "timed_out",
-//            "in_flight", "retries", "timeouts", "served_after_timeout", "over_rate_attempts",
+//            "in_flight", "retries", "timeouts", "served_after_timeout", "failed_after_timeout",
+//            "over_rate_attempts",
 //            "failed_attempts_by_reason": REASONS, "success_rate", "latency": DIST,
 //            "queue_wait": DIST}
 //   REASONS = {"no_capacity", "buffer_full", "would_expire", "expired", "displaced", "shed"}
@@ -18,8 +19,9 @@
 // "latency" covers successful requests (arrival to completion), "queue_wait" started ones (arrival
 // to start of service); "retries" counts attempts after the first. "timed_out" counts requests whose
 // client gave up waiting for the last attempt (its `timeout`), "timeouts" every attempt so given up
-// on, retried ones included, and "served_after_timeout" those the platform served to the end anyway
-// (its model's on_disconnect). offered = ok + r429 + r503 + timed_out + in_flight.
+// on, retried ones included, and "served_after_timeout" and "failed_after_timeout" those the
+// platform served to the end anyway or failed later (its model's on_disconnect).
+// offered = ok + r429 + r503 + timed_out + in_flight.
 // "over_rate_attempts" counts attempts above their org's dynamic rate at arrival, served or not.
 // "failed_attempts_by_reason" counts attempts, not requests: every attempt that failed, those a
 // client then retried included, by the policy's reason (engine/fail_reason.h), every reason present

@@ -490,6 +490,7 @@ class Simulation {
     const uint64_t slot = failure.ticket.request;
     InFlight& request = requests_[slot];
     if (request.abandoned) {  // a response no one reads
+      recorder_.FailedAfterTimeout(request.key);
       FreeSlot(slot);
       return;
     }

@@ -125,10 +125,18 @@ void ExpectConserved(const OutcomeCounts& c, bool drained, OnDisconnect on_disco
   EXPECT_EQ(c.offered, c.ok + c.r429() + c.r503 + c.timed_out + c.in_flight);
   EXPECT_EQ(c.finished(), c.ok + c.r429() + c.r503 + c.timed_out);
   EXPECT_LE(c.timed_out, c.timeouts);
-  EXPECT_LE(c.served_after_timeout, c.timeouts);
+  EXPECT_LE(c.served_after_timeout + c.failed_after_timeout, c.timeouts);
   EXPECT_GE(c.served_after_timeout, 0);
+  EXPECT_GE(c.failed_after_timeout, 0);
   if (on_disconnect == OnDisconnect::kCancel) {
     EXPECT_EQ(c.served_after_timeout, 0);
+  }
+  // Only a platform that keeps a waiting request whose client left can fail it later.
+  if (on_disconnect != OnDisconnect::kIgnore) {
+    EXPECT_EQ(c.failed_after_timeout, 0);
+  } else if (drained) {
+    // ... and every attempt it kept ends, served or failed.
+    EXPECT_EQ(c.served_after_timeout + c.failed_after_timeout, c.timeouts);
   }
   if (drained) {
     EXPECT_EQ(c.in_flight, 0);
@@ -171,6 +179,7 @@ TEST(ClientTimeout, EveryRequestEndsOnceUnderEveryPolicyAndEveryDisconnectHandli
             EXPECT_EQ(sum.timed_out, all.timed_out);
             EXPECT_EQ(sum.timeouts, all.timeouts);
             EXPECT_EQ(sum.served_after_timeout, all.served_after_timeout);
+            EXPECT_EQ(sum.failed_after_timeout, all.failed_after_timeout);
             EXPECT_EQ(sum.retries, all.retries);
           }
           EXPECT_EQ(static_cast<int64_t>(m.overall.latency.Count()), all.ok);
@@ -190,6 +199,10 @@ TEST(ClientTimeout, EveryRequestEndsOnceUnderEveryPolicyAndEveryDisconnectHandli
           }
           if (drain && on_disconnect != OnDisconnect::kCancel) {
             EXPECT_GT(all.served_after_timeout, 0);
+          }
+          // A buffer that keeps requests whose clients left fails some of them later.
+          if (drain && on_disconnect == OnDisconnect::kIgnore && policy == "fifo") {
+            EXPECT_GT(all.failed_after_timeout, 0);
           }
         }
       }

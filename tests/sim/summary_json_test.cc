@@ -130,6 +130,7 @@ TEST(SummaryJson, CountsRetriesInEverySlice) {
   EXPECT_EQ(keys, (std::vector<std::string>{"offered", "ok", "r429_request", "r429_token", "r429",
                                             "r503", "timed_out", "in_flight", "retries",
                                             "timeouts", "served_after_timeout",
+                                            "failed_after_timeout",
                                             "over_rate_attempts",
                                             "failed_attempts_by_reason", "success_rate", "latency",
                                             "queue_wait", "utilisation", "fairness"}));
