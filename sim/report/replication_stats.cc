@@ -44,6 +44,9 @@ std::optional<double> Share429(const OutcomeCounts& counts) {
 std::optional<double> Share503(const OutcomeCounts& counts) {
   return ShareOfFinished(counts.r503, counts);
 }
+std::optional<double> ShareTimedOut(const OutcomeCounts& counts) {
+  return ShareOfFinished(counts.timed_out, counts);
+}
 
 std::optional<double> QuantileNs(const LogHistogram& histogram, double q) {
   if (histogram.Count() == 0) return std::nullopt;

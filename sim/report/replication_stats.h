@@ -39,6 +39,7 @@ MeanCi Estimate(const PolicyReplications& group, const RunMetric& metric);
 std::optional<double> SuccessShare(const OutcomeCounts& counts);
 std::optional<double> Share429(const OutcomeCounts& counts);
 std::optional<double> Share503(const OutcomeCounts& counts);
+std::optional<double> ShareTimedOut(const OutcomeCounts& counts);
 
 // Quantile `q` of `histogram` in nanoseconds; nullopt when it recorded nothing.
 std::optional<double> QuantileNs(const LogHistogram& histogram, double q);

@@ -46,6 +46,8 @@ std::vector<MetricColumn> MakeMetricColumns() {
        [](const ScoredRun& r) { return SuccessShare(r.run->metrics.overall.counts); }},
       {"share_429", [](const ScoredRun& r) { return Share429(r.run->metrics.overall.counts); }},
       {"share_503", [](const ScoredRun& r) { return r.scores.share_503; }},
+      {"share_timed_out",
+       [](const ScoredRun& r) { return ShareTimedOut(r.run->metrics.overall.counts); }},
       {"latency_p50_s",
        [](const ScoredRun& r) { return Seconds(QuantileNs(r.run->metrics.overall.latency, 0.5)); }},
       {"latency_p99_s",

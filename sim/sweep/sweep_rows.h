@@ -11,6 +11,7 @@
 //   offered                    mean requests offered per run
 //   success_rate               ok / finished
 //   share_429, share_503       429 / finished, 503 / finished
+//   share_timed_out            requests whose client gave up waiting (its timeout) / finished
 //   latency_p50_s, latency_p99_s, wait_p99_s
 //                              successful-request latency and queue-wait quantiles
 //   utilisation                busy share of all slots

@@ -57,6 +57,18 @@ std::string Cell(const std::vector<SweepColumn>& columns, const SweepRow& row,
   return cell;
 }
 
+// Whether any row's `column` holds a number above 0.
+bool AnyAbove0(const std::vector<SweepColumn>& columns, const std::vector<PointRows>& points,
+               const std::string& column) {
+  const size_t index = ColumnIndex(columns, column);
+  for (const PointRows& point : points) {
+    for (const SweepRow& row : point.rows) {
+      if (!row[index].empty() && std::strtod(row[index].c_str(), nullptr) > 0.0) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string SweepTable(const SweepDefinition& definition, const std::vector<PointRows>& points,
@@ -68,7 +80,7 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
   for (const GridAxis& axis : definition.grid) headers.push_back({axis.key, Align::kLeft});
   headers.push_back({"policy", Align::kLeft});
   // (header, column, how it reads)
-  const std::vector<std::tuple<const char*, const char*, Shown>> scores = {
+  std::vector<std::tuple<const char*, const char*, Shown>> scores = {
       {"success", "success_rate", Shown::kPercent},
       {"429", "share_429", Shown::kPercent},
       {"503", "share_503", Shown::kPercent},
@@ -80,6 +92,9 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
       {"recovered", "recovered_share", Shown::kPercent},
       {"spiral", "spiral", Shown::kText},
   };
+  // Timeouts are a client's: their column shows only in sweeps where some client gave up waiting.
+  const bool any_timed_out = AnyAbove0(columns, points, "share_timed_out");
+  if (any_timed_out) scores.insert(scores.begin() + 3, {"timed out", "share_timed_out", Shown::kPercent});
   for (const auto& [header, column, shown] : scores) headers.push_back({header, Align::kRight});
   TextTable table(std::move(headers));
 

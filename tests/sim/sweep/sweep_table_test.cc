@@ -76,5 +76,17 @@ TEST(SweepTable, ShowsEachScoreAsCompareDoes) {
   }
 }
 
+TEST(SweepTable, ShowsTheTimedOutShareOnlyWhereAClientGaveUpWaiting) {
+  const SweepRow patient = RowWith({{"policy", "fifo"}, {"share_timed_out", "0"}});
+  const SweepRow impatient = RowWith({{"policy", "fifo"}, {"share_timed_out", "0.269"}});
+  EXPECT_EQ(SweepTable(NoGrid(), {{0, {patient}}}, 10).find("timed out"), std::string::npos);
+  const std::string table = SweepTable(NoGrid(), {{0, {patient, impatient}}}, 10);
+  ASSERT_NE(table.find("timed out"), std::string::npos) << table;
+  // After 503: policy, success, 429, 503, timed out, ...
+  const std::vector<std::string> cells = DataCells(SweepTable(NoGrid(), {{0, {impatient}}}, 10));
+  ASSERT_EQ(cells.size(), 12u);
+  EXPECT_EQ(cells[4], "26.9%");
+}
+
 }  // namespace
 }  // namespace ratesim
