@@ -65,11 +65,12 @@ double WeightedMean(double a, double a_weight, double b, double b_weight) {
 }
 
 // The per-second series of `overview`: each combines as a mean weighted by duration.
-std::array<std::vector<double>*, 4 + kFailReasonCount> PerSecond(RunOverview& overview) {
-  std::array<std::vector<double>*, 4 + kFailReasonCount> series{
-      &overview.offered_per_s, &overview.ok_per_s, &overview.r429_per_s, &overview.r503_per_s};
+std::array<std::vector<double>*, 5 + kFailReasonCount> PerSecond(RunOverview& overview) {
+  std::array<std::vector<double>*, 5 + kFailReasonCount> series{
+      &overview.offered_per_s, &overview.ok_per_s, &overview.r429_per_s, &overview.r503_per_s,
+      &overview.timed_out_per_s};
   for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
-    series[4 + reason] = &overview.failed_per_s[reason];
+    series[5 + reason] = &overview.failed_per_s[reason];
   }
   return series;
 }
@@ -85,7 +86,7 @@ void OverviewSink::OnInterval(const std::vector<SeriesPoint>& points, const KeyR
     const double start_s = out_->time_s.empty() ? 0.0 : out_->time_s.back();
     const double length_s = end_s > start_s ? end_s - start_s : 1.0;
     const bool first = out_->time_s.empty();
-    double offered = 0, ok = 0, r429 = 0, r503 = 0;
+    double offered = 0, ok = 0, r429 = 0, r503 = 0, timed_out = 0;
     rates_.clear();
     rate_names_.clear();
     utilisations_.clear();
@@ -108,6 +109,9 @@ void OverviewSink::OnInterval(const std::vector<SeriesPoint>& points, const KeyR
           break;
         case SeriesMetric::kRejected503:
           r503 += point.value;
+          break;
+        case SeriesMetric::kTimedOut:
+          timed_out += point.value;
           break;
         case SeriesMetric::kRateRpm:
           rates_.push_back(point.value);
@@ -151,6 +155,7 @@ void OverviewSink::OnInterval(const std::vector<SeriesPoint>& points, const KeyR
     out_->ok_per_s.push_back(ok / length_s);
     out_->r429_per_s.push_back(r429 / length_s);
     out_->r503_per_s.push_back(r503 / length_s);
+    out_->timed_out_per_s.push_back(timed_out / length_s);
     for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
       out_->failed_per_s[reason].push_back(failed[reason] / length_s);
     }

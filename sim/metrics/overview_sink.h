@@ -42,6 +42,7 @@ struct RunOverview {
   size_t intervals_per_point = 1;
   std::vector<double> time_s;  // each point's end: the end of its last interval
   std::vector<double> offered_per_s, ok_per_s, r429_per_s, r503_per_s;  // summed over keys
+  std::vector<double> timed_out_per_s;  // summed over keys; all 0 in a run without timeouts
   OverviewLines rate_rpm;                                               // per key
   OverviewLines utilisation;  // per model, busy share of live slots; NaN while down
   // Failed attempts per second summed over models, by FailReason.

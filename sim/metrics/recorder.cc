@@ -86,6 +86,7 @@ void MetricsRecorder::AttemptTimedOut(KeyId key, bool final) {
     ++slice.counts.timeouts;
     slice.counts.timed_out += final ? 1 : 0;
   });
+  if (series_ != nullptr && final) ++interval_[key].timed_out;
 }
 
 void MetricsRecorder::ServedAfterTimeout(KeyId key) {
@@ -142,6 +143,7 @@ void MetricsRecorder::Sample(Nanos now) {
     add(SeriesMetric::kRetries, static_cast<double>(counts.retries));
     add(SeriesMetric::kRateRpm, rate.request_rate * 60.0);
     add(SeriesMetric::kRateTpm, rate.token_rate * 60.0);
+    if (series_timeouts_) add(SeriesMetric::kTimedOut, static_cast<double>(counts.timed_out));
     interval_[key] = IntervalCounts{};
   }
   for (ModelId model = 0; model < levels_.size(); ++model) {

@@ -40,6 +40,9 @@ class MetricsRecorder {
   // (OutcomeCounts::failed_attempts).
   void AttemptFailed(KeyId key, FailReason reason);
   void StillInFlight(KeyId key);
+  // Adds a timed_out series (SeriesMetric::kTimedOut) per key: for runs where some client has a
+  // timeout, so that the series of other runs stays as it was. Call before the first Sample.
+  void SeriesCountsTimeouts() { series_timeouts_ = true; }
   // The client gave up waiting for an attempt's response (its timeout); `final`: and so the request
   // ended, timed out.
   void AttemptTimedOut(KeyId key, bool final);
@@ -67,6 +70,7 @@ class MetricsRecorder {
     int64_t r429 = 0;
     int64_t r503 = 0;
     int64_t retries = 0;
+    int64_t timed_out = 0;
   };
   struct ModelLevels {
     Nanos since = 0;
@@ -92,6 +96,7 @@ class MetricsRecorder {
   const Engine& engine_;
   RunMetrics metrics_;
   SeriesSink* series_;                    // null: no series
+  bool series_timeouts_ = false;
   std::vector<IntervalCounts> interval_;  // per key, since the last sample; empty without a sink
   std::vector<SeriesPoint> points_;       // the interval being handed to the sink, reused
   std::vector<ModelLevels> levels_;       // per model

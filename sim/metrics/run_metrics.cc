@@ -38,6 +38,7 @@ std::string_view SeriesMetricName(SeriesMetric metric) {
     case SeriesMetric::kFailedExpired: return "failed_expired";
     case SeriesMetric::kFailedDisplaced: return "failed_displaced";
     case SeriesMetric::kFailedShed: return "failed_shed";
+    case SeriesMetric::kTimedOut: return "timed_out";
   }
   return "";
 }

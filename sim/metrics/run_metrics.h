@@ -137,6 +137,9 @@ enum class SeriesMetric : uint8_t {
   kFailedExpired,
   kFailedDisplaced,
   kFailedShed,
+  // Per key, requests that ended in the interval because their client gave up waiting; only in the
+  // series of runs where some client has a timeout (MetricsRecorder::SeriesCountsTimeouts).
+  kTimedOut,
 };
 std::string_view SeriesMetricName(SeriesMetric metric);
 

@@ -57,6 +57,11 @@ std::string PlotsSvg(std::string_view title, const std::vector<std::string>& pol
                       {"200", overview.ok_per_s, "#2e8b57", {}},
                       {"429", overview.r429_per_s, "#e69500", {}},
                       {"503", overview.r503_per_s, "#c0392b", {}}};
+    // The clients' own failures, in a colour of their own, where any client gave up waiting.
+    if (std::any_of(overview.timed_out_per_s.begin(), overview.timed_out_per_s.end(),
+                    [](double v) { return v > 0; })) {
+      outcomes.lines.push_back({"timed out", overview.timed_out_per_s, "#8e44ad", {}});
+    }
     ChartPanel rates = Panel(fmt::format("{}: dynamic rate (RPM)", policies[p]), overview);
     AddLines(overview.rate_rpm, rates);
     ChartPanel utilisation = Panel(fmt::format("{}: utilisation", policies[p]), overview);

@@ -101,6 +101,10 @@ class Simulation {
       }
     }
     for (const ModelSpec* model : platform_->models) controllers_.emplace_back(*model);
+    const bool clients_time_out =
+        std::any_of(specs.begin(), specs.end(),
+                    [](const StreamSpec& spec) { return spec.client->timeout != kNever; });
+    if (clients_time_out) recorder_.SeriesCountsTimeouts();
   }
 
   absl::StatusOr<RunMetrics> Run() {

@@ -211,6 +211,8 @@ TEST(ClientTimeout, EveryRequestEndsOnceUnderEveryPolicyAndEveryDisconnectHandli
 }
 
 // Everything a run's summary reports, to compare two runs.
+// `b` may lack the timed_out series `a` has (a run without timeouts against one with them), where
+// `a`'s must then be all 0.
 void ExpectSameMetrics(const RunMetrics& a, const RunMetrics& b) {
   EXPECT_EQ(a.end_time, b.end_time);
   auto counts = [](const OutcomeCounts& c) {
@@ -235,10 +237,28 @@ void ExpectSameMetrics(const RunMetrics& a, const RunMetrics& b) {
     EXPECT_EQ(a.model_usage[i].buffered_ns, b.model_usage[i].buffered_ns);
     EXPECT_EQ(a.model_usage[i].slot_ns, b.model_usage[i].slot_ns);
   }
-  ASSERT_EQ(a.series.size(), b.series.size());
-  for (size_t i = 0; i < a.series.size(); ++i) {
-    EXPECT_EQ(a.series[i].time, b.series[i].time) << "row " << i;
-    EXPECT_EQ(a.series[i].value, b.series[i].value) << "row " << i;
+  // A run whose clients have a timeout adds a timed_out series: when only `a` has it, it is all 0,
+  // and the rest is `b`'s, row for row.
+  const auto has_timeouts = [](const RunMetrics& m) {
+    return std::any_of(m.series.begin(), m.series.end(), [](const SeriesPoint& point) {
+      return point.metric == SeriesMetric::kTimedOut;
+    });
+  };
+  const bool only_a = has_timeouts(a) && !has_timeouts(b);
+  std::vector<SeriesPoint> a_series;
+  for (const SeriesPoint& point : a.series) {
+    if (only_a && point.metric == SeriesMetric::kTimedOut) {
+      EXPECT_EQ(point.value, 0.0);
+    } else {
+      a_series.push_back(point);
+    }
+  }
+  const std::vector<SeriesPoint>& b_series = b.series;
+  ASSERT_EQ(a_series.size(), b_series.size());
+  for (size_t i = 0; i < a_series.size(); ++i) {
+    EXPECT_EQ(a_series[i].time, b_series[i].time) << "row " << i;
+    EXPECT_EQ(a_series[i].metric, b_series[i].metric) << "row " << i;
+    EXPECT_EQ(a_series[i].value, b_series[i].value) << "row " << i;
   }
 }
 
@@ -638,6 +658,23 @@ TEST(ClientTimeout, SameScenarioWithTimeoutsAndRetriesGivesIdenticalResults) {
     EXPECT_NE(testing::RunScenario(other).metrics.overall.counts.timeouts,
               a.metrics.overall.counts.timeouts)
         << "another seed should give other timeouts";
+  }
+}
+
+TEST(ClientTimeout, TheTimeSeriesCountsTimedOutRequestsKeyByKey) {
+  const RunResult run = testing::RunScenario(MixedScenario("fifo", OnDisconnect::kCancel, false, true));
+  ASSERT_GT(run.metrics.overall.counts.timed_out, 0);
+  std::vector<double> per_org(run.metrics.per_org.size(), 0.0);
+  for (const SeriesPoint& point : run.metrics.series) {
+    if (point.metric == SeriesMetric::kTimedOut) per_org.at(point.org) += point.value;
+  }
+  for (size_t org = 0; org < per_org.size(); ++org) {
+    EXPECT_EQ(per_org[org], static_cast<double>(run.metrics.per_org[org].counts.timed_out)) << org;
+  }
+  // A run whose clients never time out has no such series.
+  const RunResult patient = testing::RunScenario(WithoutTimeouts(MixedScenario("fifo", OnDisconnect::kCancel, false, true)));
+  for (const SeriesPoint& point : patient.metrics.series) {
+    ASSERT_NE(point.metric, SeriesMetric::kTimedOut);
   }
 }
 
