@@ -326,8 +326,13 @@ std::optional<int64_t> TableReader::Integer(std::string_view key, Need need, int
   if (const auto* i = node->as_integer()) {
     if (i->get() >= min && i->get() <= max) return i->get();
     ValueError(key, fmt::format("got {}; expected {}", i->get(), expected));
-  } else if (node->is_floating_point()) {
-    ValueError(key, fmt::format("got {}, not an integer; expected {}", Written(*node), expected));
+  } else if (const auto* f = node->as_floating_point()) {
+    // 1e12 is a whole number TOML reads as a float: beyond the bounds, say so first.
+    const double value = f->get();
+    const bool whole = std::isfinite(value) && value == std::floor(value);
+    const bool outside = value < static_cast<double>(min) || value > static_cast<double>(max);
+    ValueError(key, fmt::format(whole && outside ? "got {}; expected {}" : "got {}, not an integer; expected {}",
+                                Written(*node), expected));
   } else if (IsIntegerTooLargeFromSet(*node)) {
     ValueError(key, fmt::format("got {}, which is too large: the largest {} is {}",
                                 node->as_string()->get(), key, max));

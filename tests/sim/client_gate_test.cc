@@ -166,6 +166,13 @@ TEST(ClientGate, ChecksItsKeys) {
                        "s.toml:15:", {"max_in_flight"}));
   EXPECT_TRUE(HasError(ErrorLines(Minimal({{15, "  client = { pace = \"0rps\" }"}})), "s.toml:15:",
                        {"pace"}));
+  // A whole number written as a float (1e12) is told the bounds it is outside, not "not an
+  // integer"; 2.5 is not an integer.
+  const std::vector<std::string> huge = ErrorLines(Minimal({{15, "  client = { max_in_flight = 1e12 }"}}));
+  EXPECT_TRUE(HasError(huge, "s.toml:15:", {"expected an integer from 1 to 1000000"}));
+  EXPECT_FALSE(HasError(huge, "s.toml:15:", {"not an integer"}));
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{15, "  client = { max_in_flight = 2.5 }"}})),
+                       "s.toml:15:", {"not an integer"}));
   absl::StatusOr<Scenario> s =
       Parse(Minimal({{15, "  client = { max_in_flight = 4, pace = \"120rpm\" }"}}));
   ASSERT_TRUE(s.ok()) << s.status();
