@@ -84,15 +84,23 @@ bool Small(const Scenario& scenario) {
 }
 
 void CheckCounts(const OutcomeCounts& c, const char* slice) {
-  FUZZ_CHECK(c.offered == c.ok + c.r429_request + c.r429_token + c.r503 + c.in_flight,
-             "%s: offered %lld != ok %lld + 429 %lld + %lld + 503 %lld + in flight %lld", slice,
-             static_cast<long long>(c.offered), static_cast<long long>(c.ok),
+  FUZZ_CHECK(c.offered == c.ok + c.r429_request + c.r429_token + c.r503 + c.timed_out + c.in_flight,
+             "%s: offered %lld != ok %lld + 429 %lld + %lld + 503 %lld + timed out %lld + in flight "
+             "%lld",
+             slice, static_cast<long long>(c.offered), static_cast<long long>(c.ok),
              static_cast<long long>(c.r429_request), static_cast<long long>(c.r429_token),
-             static_cast<long long>(c.r503), static_cast<long long>(c.in_flight));
-  for (const int64_t count : {c.offered, c.ok, c.r429_request, c.r429_token, c.r503, c.in_flight,
-                              c.retries}) {
+             static_cast<long long>(c.r503), static_cast<long long>(c.timed_out),
+             static_cast<long long>(c.in_flight));
+  for (const int64_t count : {c.offered, c.ok, c.r429_request, c.r429_token, c.r503, c.timed_out,
+                              c.in_flight, c.retries, c.timeouts, c.served_after_timeout,
+                              c.failed_after_timeout, c.over_rate_attempts}) {
     FUZZ_CHECK(count >= 0, "%s: a negative count", slice);
   }
+  // Every attempt given up on is, for the platform, withdrawn, stopped, served or failed once.
+  FUZZ_CHECK(c.timed_out <= c.timeouts && c.served_after_timeout + c.failed_after_timeout <= c.timeouts,
+             "%s: %lld timed out, %lld served and %lld failed after %lld timeouts", slice,
+             static_cast<long long>(c.timed_out), static_cast<long long>(c.served_after_timeout),
+             static_cast<long long>(c.failed_after_timeout), static_cast<long long>(c.timeouts));
   for (const int64_t count : c.failed_attempts) FUZZ_CHECK(count >= 0, "%s: negative failures", slice);
 }
 
@@ -106,7 +114,8 @@ void CheckRun(const Scenario& scenario, const RunResult& result) {
       sum.Add(slice.counts);
     }
     FUZZ_CHECK(sum.offered == m.overall.counts.offered && sum.ok == m.overall.counts.ok &&
-                   sum.r429() == m.overall.counts.r429() && sum.r503 == m.overall.counts.r503,
+                   sum.r429() == m.overall.counts.r429() && sum.r503 == m.overall.counts.r503 &&
+                   sum.timed_out == m.overall.counts.timed_out,
                "slices do not add up to the whole");
   }
   FUZZ_CHECK(static_cast<int64_t>(m.overall.latency.Count()) == m.overall.counts.ok,

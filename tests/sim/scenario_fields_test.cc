@@ -123,6 +123,12 @@ TEST(ScenarioLoader, ReadsEveryFieldOfAFullScenario) {
   EXPECT_EQ(step.client.on_failure, ClientSpec::OnFailure::kHonorReset);
   EXPECT_EQ(step.client.max_attempts, 5);  // the default for a client that retries
   EXPECT_EQ(step.client.base_backoff, kNanosPerSecond);
+  EXPECT_EQ(step.client.timeout, 45 * kNanosPerSecond);
+  EXPECT_EQ(step.client.max_in_flight, 3);
+  EXPECT_DOUBLE_EQ(step.client.pace_per_s, 2.0);
+  EXPECT_EQ(steady.traffic[0].client.timeout, kNever);  // the defaults: none of the three
+  EXPECT_EQ(steady.traffic[0].client.max_in_flight, 0);
+  EXPECT_EQ(steady.traffic[0].client.pace_per_s, 0.0);
   const TrafficShape& onoff = steady.traffic[3].shape;
   EXPECT_EQ(onoff.kind, TrafficShape::Kind::kOnOff);
   EXPECT_DOUBLE_EQ(onoff.rate_per_s, 3.0);
