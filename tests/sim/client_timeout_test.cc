@@ -22,6 +22,7 @@
 #include "tests/support/cli_fixture.h"
 #include "tests/support/json_reader.h"
 #include "tests/support/scenario_builder_more.h"
+#include "tests/support/tight_policy_params.h"
 
 namespace ratesim {
 namespace {
@@ -62,17 +63,7 @@ ClientSpec Client(ClientSpec::OnFailure on_failure, int64_t max_attempts, Nanos 
 ClientSpec GiveUp(Nanos timeout) { return Client(ClientSpec::OnFailure::kGiveUp, 1, timeout); }
 
 // Buffer parameters tight enough that buffered requests expire and overflow, whatever the policy.
-ParamValues TightParams(const std::string& policy) {
-  ParamValues params;
-  for (const PolicyInfo& info : Policies()) {
-    if (info.name != policy) continue;
-    for (const ParamSpec& spec : info.params) {
-      if (spec.name == "max_wait") params[spec.name] = 2.0;
-      if (spec.name == "max_depth") params[spec.name] = 10;
-    }
-  }
-  return params;
-}
+ParamValues TightParams(const std::string& policy) { return testing::BufferParams(policy, 10, 2.0); }
 
 std::vector<std::string> PolicyNames() {
   std::vector<std::string> names;

@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "sim/simulate/simulation.h"
 #include "tests/support/scenario_builder.h"
+#include "tests/support/tight_policy_params.h"
 
 namespace ratesim {
 namespace {
@@ -15,17 +16,7 @@ namespace {
 // Three orgs on one small model: a steady one, a bursty one and a Poisson one, with the default
 // `earned` limits, so that every outcome (200, both 429s, 503) occurs.
 // Buffer parameters tight enough that buffered requests expire and overflow, whatever the policy.
-ParamValues TightParams(const std::string& policy) {
-  ParamValues params;
-  for (const PolicyInfo& info : Policies()) {
-    if (info.name != policy) continue;
-    for (const ParamSpec& spec : info.params) {
-      if (spec.name == "max_wait") params[spec.name] = 2.0;
-      if (spec.name == "max_depth") params[spec.name] = 10;
-    }
-  }
-  return params;
-}
+ParamValues TightParams(const std::string& policy) { return testing::BufferParams(policy, 10, 2.0); }
 
 Scenario MixedScenario(const std::string& policy, bool drain) {
   Scenario scenario =

@@ -25,6 +25,20 @@ inline ParamValues TightPolicyParams(const std::string& policy_name, double burs
   return params;
 }
 
+// Only `max_depth` and `max_wait` (seconds), for whichever of them `policy_name` declares: a
+// buffer that fills and expires, and every other parameter its default.
+inline ParamValues BufferParams(const std::string& policy_name, double max_depth, double max_wait) {
+  ParamValues params;
+  for (const PolicyInfo& info : Policies()) {
+    if (info.name != policy_name) continue;
+    for (const ParamSpec& spec : info.params) {
+      if (spec.name == "max_wait") params[spec.name] = max_wait;
+      if (spec.name == "max_depth") params[spec.name] = max_depth;
+    }
+  }
+  return params;
+}
+
 }  // namespace ratesim::testing
 
 #endif  // RATESIM_TESTS_SUPPORT_TIGHT_POLICY_PARAMS_H_
