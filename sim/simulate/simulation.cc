@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -17,6 +16,7 @@
 #include "sim/simulate/arrival_process.h"
 #include "sim/simulate/cancellation.h"
 #include "sim/simulate/capacity_controller.h"
+#include "sim/simulate/client_gate.h"
 #include "sim/simulate/client_retry.h"
 #include "sim/simulate/platform.h"
 #include "sim/simulate/request_sampler.h"
@@ -161,15 +161,6 @@ class Simulation {
   }
 
  private:
-  // What a stream's client holds back (ClientSpec::max_in_flight, pace): attempts due but not
-  // sent, in the order they became due.
-  struct ClientGate {
-    std::deque<uint64_t> waiting;  // request slots
-    int64_t in_flight = 0;         // attempts sent and neither answered nor given up on
-    Nanos next_send = 0;           // the pacer's next free instant
-    bool release_armed = false;    // a kClientRelease is pending
-  };
-
   struct Stream {
     ArrivalProcess arrivals;
     Rng rng;        // arrivals and request draws
@@ -283,11 +274,9 @@ class Simulation {
       return;
     }
     const GateId id = GateOf(requests_[slot]);
-    ClientGate& gate = Gate(id);
-    if (gate.waiting.empty() && MaySend(client, gate, now)) {
-      SendThroughGate(slot, now);
+    if (Gate(id).Admit(client, slot, now)) {
+      Attempt(slot, now);
     } else {
-      gate.waiting.push_back(slot);
       ArmRelease(id, now);
     }
   }
@@ -310,44 +299,18 @@ class Simulation {
     return gates[id.index];
   }
 
-  static bool MaySend(const ClientSpec& client, const ClientGate& gate, Nanos now) {
-    return (client.max_in_flight == 0 || gate.in_flight < client.max_in_flight) &&
-           gate.next_send <= now;
-  }
-
-  void SendThroughGate(uint64_t slot, Nanos now) {
-    const ClientSpec& client = ClientOf(requests_[slot]);
-    ClientGate& gate = Gate(GateOf(requests_[slot]));
-    ++gate.in_flight;
-    if (client.pace_per_s > 0.0) {
-      // Capped so that the arithmetic stays in range: ~31 years is "never" for a pacer.
-      const double spacing = std::min(1e18, static_cast<double>(kNanosPerSecond) / client.pace_per_s);
-      gate.next_send = now + std::max<Nanos>(1, static_cast<Nanos>(spacing));
-    }
-    Attempt(slot, now);
-  }
-
-  // Schedules a look at the client's held-back attempts when one may go: at the pacer's next free
-  // instant, or (under max_in_flight) now, after the attempt that ended has been dealt with.
-  // Nothing while a place under max_in_flight is still to be freed: AttemptEnded arms it then.
   void ArmRelease(GateId id, Nanos now) {
-    ClientGate& gate = Gate(id);
-    const ClientSpec& client = *platform_->streams[id.stream].client;
-    if (gate.release_armed || gate.waiting.empty()) return;
-    if (client.max_in_flight > 0 && gate.in_flight >= client.max_in_flight) return;
-    gate.release_armed = true;
-    events_.Push(std::max(now, gate.next_send), kClientRelease, id.stream, id.index);
+    Nanos at = 0;
+    if (Gate(id).NeedsWake(*platform_->streams[id.stream].client, now, &at)) {
+      events_.Push(at, kClientRelease, id.stream, id.index);
+    }
   }
 
   void ReleaseHeldBack(GateId id, Nanos now) {
-    ClientGate& gate = Gate(id);
     const ClientSpec& client = *platform_->streams[id.stream].client;
-    gate.release_armed = false;
-    while (!gate.waiting.empty() && MaySend(client, gate, now)) {
-      const uint64_t slot = gate.waiting.front();
-      gate.waiting.pop_front();
-      SendThroughGate(slot, now);
-    }
+    Gate(id).Woken();
+    // An attempt sent may end at once (refused) and free its place for the next one.
+    for (uint64_t slot = 0; Gate(id).Release(client, now, &slot);) Attempt(slot, now);
     ArmRelease(id, now);
   }
 
@@ -356,7 +319,7 @@ class Simulation {
   void AttemptEnded(uint64_t slot, Nanos now) {
     if (!ClientOf(requests_[slot]).holds_back()) return;
     const GateId id = GateOf(requests_[slot]);
-    --Gate(id).in_flight;
+    Gate(id).Ended();
     ArmRelease(id, now);
   }
 

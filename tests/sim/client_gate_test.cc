@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "sim/simulate/client_gate.h"
 #include "sim/simulate/simulation.h"
 #include "tests/support/minimal_scenario.h"
 #include "tests/support/queueing_theory.h"
@@ -159,6 +160,35 @@ TEST(ClientGate, PacedAtItsLimitAClientSendsNothingOverRate) {
       EXPECT_EQ(counts.over_rate_attempts, counts.offered - 5);  // all but each burst's first
     }
   }
+}
+
+TEST(ClientGate, HoldsBackInOrderAndAsksToBeWokenOnlyWhenOneMayGo) {
+  ClientSpec client;
+  client.max_in_flight = 2;
+  client.pace_per_s = 2.0;  // one send per 0.5 s
+  ClientGate gate;
+  Nanos at = -1;
+  EXPECT_TRUE(gate.Admit(client, 10, 0));  // free: sent at once
+  EXPECT_FALSE(gate.Admit(client, 11, 0));  // the pacer's next instant is 0.5 s
+  EXPECT_FALSE(gate.Admit(client, 12, 0));  // behind 11
+  ASSERT_TRUE(gate.NeedsWake(client, 0, &at));
+  EXPECT_EQ(at, kNanosPerSecond / 2);
+  EXPECT_FALSE(gate.NeedsWake(client, 0, &at));  // already asked for
+  gate.Woken();
+  uint64_t slot = 0;
+  EXPECT_FALSE(gate.Release(client, kNanosPerSecond / 4, &slot));  // too early
+  ASSERT_TRUE(gate.Release(client, kNanosPerSecond / 2, &slot));
+  EXPECT_EQ(slot, 11u);
+  // Two in flight: 12 waits for an end, whatever the pacer says; no wake-up until one ends.
+  EXPECT_FALSE(gate.Release(client, 10 * kNanosPerSecond, &slot));
+  EXPECT_FALSE(gate.NeedsWake(client, 10 * kNanosPerSecond, &at));
+  gate.Ended();
+  ASSERT_TRUE(gate.NeedsWake(client, 10 * kNanosPerSecond, &at));
+  EXPECT_EQ(at, 10 * kNanosPerSecond);  // the pacer's instant has long passed
+  gate.Woken();
+  ASSERT_TRUE(gate.Release(client, at, &slot));
+  EXPECT_EQ(slot, 12u);
+  EXPECT_FALSE(gate.NeedsWake(client, at, &at));  // nothing waits
 }
 
 TEST(ClientGate, ChecksItsKeys) {
