@@ -56,7 +56,7 @@ std::optional<double> WorstOrgSuccess(const RunResult& run) {
   return SuccessShare(run.metrics.per_org[*worst].counts);
 }
 
-std::vector<Question> Questions(bool several_orgs) {
+std::vector<Question> Questions(bool several_orgs, bool clients_timed_out) {
   std::vector<Question> questions;
   questions.push_back({"most served",
                        [](const RunResult& run) { return SuccessShare(run.metrics.overall.counts); },
@@ -70,6 +70,13 @@ std::vector<Question> Questions(bool several_orgs) {
   questions.push_back({"fewest 503s",
                        [](const RunResult& run) { return Share503(run.metrics.overall.counts); },
                        false, Unit::kShare});
+  // Where clients gave up waiting, a policy may answer no 503 only because its queue outlasts
+  // them: their timeouts are the failures to weigh beside its 503s.
+  if (clients_timed_out) {
+    questions.push_back({"fewest timed out",
+                         [](const RunResult& run) { return ShareTimedOut(run.metrics.overall.counts); },
+                         false, Unit::kShare});
+  }
   questions.push_back({"lowest p99 latency",
                        [](const RunResult& run) {
                          return QuantileNs(run.metrics.overall.latency, 0.99);
@@ -167,7 +174,10 @@ std::string PolicyVerdict(const std::vector<RunResult>& runs, int replications,
   TextTable table(std::move(columns));
   const bool several_orgs = runs.front().metrics.per_org.size() > 1;
   size_t answered = 0;
-  for (const Question& question : Questions(several_orgs)) {
+  const bool clients_timed_out = std::any_of(runs.begin(), runs.end(), [](const RunResult& run) {
+    return run.metrics.overall.counts.timed_out > 0;
+  });
+  for (const Question& question : Questions(several_orgs, clients_timed_out)) {
     std::vector<Standing> standings;
     for (size_t g = 0; g < groups.size(); ++g) {
       const MeanCi estimate = Estimate(groups[g], question.metric);

@@ -87,6 +87,18 @@ TEST(PolicyVerdict, NamesTheBestAndTheRunnerUpOfEachQuestionInItsOwnDirection) {
   EXPECT_EQ(verdict.find("told apart"), std::string::npos);
 }
 
+TEST(PolicyVerdict, WeighsTimeoutsBesideThe503sWhereClientsGaveUpWaiting) {
+  std::vector<RunResult> runs = {RunOf("none", {{80, 20, 10 * kMs}}), RunOf("fifo", {{70, 0, 10 * kMs}})};
+  EXPECT_TRUE(Line(PolicyVerdict(runs, 1), "fewest timed out").empty()) << "no client timed out";
+  // fifo's 30 failures are its clients' timeouts: no 503, but the most timed out.
+  runs[1].metrics.overall.counts.r429_request = 0;
+  runs[1].metrics.overall.counts.timed_out = 30;
+  const std::string verdict = PolicyVerdict(runs, 1);
+  EXPECT_EQ(Line(verdict, "fewest 503s").at(1), "fifo");
+  EXPECT_EQ(Line(verdict, "fewest timed out"),
+            (std::vector<std::string>{"fewest timed out", "none", "0.0%", "fifo", "30.0%"}));
+}
+
 TEST(PolicyVerdict, FiguresThatReadTheSameAreATieInTheScenarioOrder) {
   const std::vector<RunResult> runs = {RunOf("first", {{90, 5, 10 * kMs}}),
                                        RunOf("second", {{90, 5, 10 * kMs}})};
