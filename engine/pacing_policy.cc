@@ -34,9 +34,8 @@ constexpr double kMaxSpacing = 1e18;
 // a rebuild, O(size), which a withdrawal can afford and the request path never pays.
 template <typename P, typename Order>
 bool TakeFromHeap(std::vector<P>& heap, const Ticket& which, Order order, P* taken) {
-  const auto it = std::find_if(heap.begin(), heap.end(), [&which](const P& entry) {
-    return entry.ticket.request == which.request && entry.ticket.arrival == which.arrival;
-  });
+  const auto it = std::find_if(heap.begin(), heap.end(),
+                               [&which](const P& entry) { return IsRequest(entry.ticket, which); });
   if (it == heap.end()) return false;
   *taken = *it;
   heap.erase(it);

@@ -27,6 +27,12 @@ struct Ticket {
   Nanos ready_at = 0;
 };
 
+// Whether `ticket` is the request `which` names for a withdrawal: the same caller's handle, arrived
+// at the same instant (SmoothingPolicy::Withdraw).
+inline bool IsRequest(const Ticket& ticket, const Ticket& which) {
+  return ticket.request == which.request && ticket.arrival == which.arrival;
+}
+
 // A request a smoothing policy gives up after having buffered it, and why: the engine fails it with
 // this reason.
 struct Dropped {

@@ -103,7 +103,7 @@ size_t FindRequest(const Ring<Entry>& ring, const Ticket& which) {
     }
   }
   for (; low < ring.size() && TicketOf(ring[low]).arrival == arrival; ++low) {
-    if (TicketOf(ring[low]).request == which.request) return low;
+    if (IsRequest(TicketOf(ring[low]), which)) return low;
   }
   return ring.size();
 }

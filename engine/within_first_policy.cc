@@ -67,16 +67,14 @@ void WithinFirstPolicy::Expire(Nanos now, std::vector<Dropped>* dropped) {
 bool WithinFirstPolicy::Withdraw(const Ticket& which, Ticket* withdrawn) {
   if (TakeRequest(within_, which, withdrawn)) return true;
   if (TakeRequest(over_, which, withdrawn)) return true;
-  for (auto it = displaced_.begin(); it != displaced_.end(); ++it) {
-    if (it->request == which.request && it->arrival == which.arrival) {
-      *withdrawn = *it;
-      displaced_.erase(it);
-      // displaced_at_ may now be early, which costs one Wake that drops nothing.
-      if (displaced_.empty()) displaced_at_ = kNever;
-      return true;
-    }
-  }
-  return false;
+  const auto it = std::find_if(displaced_.begin(), displaced_.end(),
+                               [&which](const Ticket& ticket) { return IsRequest(ticket, which); });
+  if (it == displaced_.end()) return false;
+  *withdrawn = *it;
+  displaced_.erase(it);
+  // displaced_at_ may now be early, which costs one Wake that drops nothing.
+  if (displaced_.empty()) displaced_at_ = kNever;
+  return true;
 }
 
 Nanos WithinFirstPolicy::NextWakeup() const {

@@ -331,8 +331,8 @@ std::optional<int64_t> TableReader::Integer(std::string_view key, Need need, int
     const double value = f->get();
     const bool whole = std::isfinite(value) && value == std::floor(value);
     const bool outside = value < static_cast<double>(min) || value > static_cast<double>(max);
-    ValueError(key, fmt::format(whole && outside ? "got {}; expected {}" : "got {}, not an integer; expected {}",
-                                Written(*node), expected));
+    ValueError(key, fmt::format("got {}{}; expected {}", Written(*node),
+                                whole && outside ? "" : ", not an integer", expected));
   } else if (IsIntegerTooLargeFromSet(*node)) {
     ValueError(key, fmt::format("got {}, which is too large: the largest {} is {}",
                                 node->as_string()->get(), key, max));

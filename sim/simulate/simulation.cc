@@ -170,7 +170,7 @@ class Simulation {
     std::optional<RequestSampler> sampler;  // traffic streams
     KeyId next_key = 0;  // next_row's key
     // Its clients' gates, used only when its client holds back: one, or one per org of a trace.
-    std::vector<ClientGate> gates;
+    std::vector<ClientGate> gates{};
   };
 
   absl::Status Start() {
