@@ -5,7 +5,7 @@
 #include "engine/limit_formula.h"
 #include "engine/smoothing_policy.h"
 #include "fmt/format.h"
-#include "sim/report/human_units.h"
+#include "sim/scenario/units.h"
 #include "sim/report/text_table.h"
 
 namespace ratesim {

@@ -21,7 +21,7 @@
 #include "sim/report/fail_reason_table.h"
 #include "sim/report/floor_warning.h"
 #include "sim/report/folded_copies.h"
-#include "sim/report/human_units.h"
+#include "sim/scenario/units.h"
 #include "sim/report/idle_stream_warning.h"
 #include "sim/report/non_finite_warning.h"
 #include "sim/report/output_dir.h"

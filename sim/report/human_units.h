@@ -1,5 +1,5 @@
 // Numbers as a person reads them in a terminal: latencies in ms or s with three significant digits,
-// shares as percentages, and durations in the units a scenario file uses.
+// shares as percentages. Durations are written by FormatDuration (sim/scenario/units.h).
 #ifndef RATESIM_SIM_REPORT_HUMAN_UNITS_H_
 #define RATESIM_SIM_REPORT_HUMAN_UNITS_H_
 
@@ -27,11 +27,6 @@ std::string FormatPercentCi(double mean_share, double ci95_share);
 std::string FormatCountCi(double mean, double ci95);
 // An index in [0, 1] (Jain's fairness) with three decimals: "0.873", "0.873 ±0.012".
 std::string FormatIndexCi(double mean, double ci95);
-
-// A duration as a scenario file accepts it, in the largest unit that keeps it short: whole hours or
-// minutes ("2h", "10m", "90m"), else seconds, ms or us with decimals as needed ("90s", "2.5s",
-// "500ms", "1.5ms", "250us").
-std::string FormatDuration(Nanos ns);
 
 }  // namespace ratesim
 

@@ -1,7 +1,7 @@
 #include "sim/report/idle_stream_warning.h"
 
 #include "fmt/format.h"
-#include "sim/report/human_units.h"
+#include "sim/scenario/units.h"
 
 namespace ratesim {
 

@@ -50,25 +50,6 @@ std::string Quoted(std::string_view text) {
   return out;
 }
 
-// The value of an override as a one-entry table {v = value}: parsed as TOML, or else as a string;
-// a value that starts as a table, an array or a quoted string must parse as one (its error is
-// returned), since read as text it would only meet "got a string" further on.
-absl::StatusOr<toml::table> ParseValue(std::string_view value, const std::string& origin) {
-  absl::StatusOr<toml::table> parsed = ParseToml(fmt::format("v = {}", value), origin);
-  if (parsed.ok() && parsed->size() == 1 && parsed->contains("v")) return std::move(*parsed);
-  if (!value.empty() && std::string_view("{[\"'").find(value.front()) != std::string_view::npos) {
-    const std::string message = parsed.ok() ? "" : std::string(parsed.status().message());
-    const size_t error = message.find("error: ");
-    return absl::InvalidArgumentError(fmt::format(
-        "'{}' is not one complete TOML value ({}); check that its braces, brackets and quotes "
-        "close, and that nothing follows them (text that starts so goes in quotes: \"[draft] x\")",
-        value, error == std::string::npos ? "more than one value" : message.substr(error + 7)));
-  }
-  parsed = ParseToml(fmt::format("v = {}", Quoted(value)), origin);
-  if (parsed.ok()) return std::move(*parsed);
-  return absl::InvalidArgumentError("the value is not valid UTF-8 text; write a TOML value or plain text");
-}
-
 // A decimal array index, or nullopt for anything else (a key, a sign, an index too large to exist).
 std::optional<size_t> Index(std::string_view segment) {
   if (segment.empty() || segment.size() > 9) return std::nullopt;
@@ -109,7 +90,7 @@ class Applier {
                                "(e.g. {}=2)",
                                path));
     }
-    absl::StatusOr<toml::table> value = ParseValue(written, origin_);
+    absl::StatusOr<toml::table> value = ParseOverrideValue(written, origin_);
     if (!value.ok()) return Error(std::string(value.status().message()));
 
     toml::node* current = &root_;
@@ -196,6 +177,22 @@ class Applier {
 };
 
 }  // namespace
+
+absl::StatusOr<toml::table> ParseOverrideValue(std::string_view value, const std::string& origin) {
+  absl::StatusOr<toml::table> parsed = ParseToml(fmt::format("v = {}", value), origin);
+  if (parsed.ok() && parsed->size() == 1 && parsed->contains("v")) return std::move(*parsed);
+  if (!value.empty() && std::string_view("{[\"'").find(value.front()) != std::string_view::npos) {
+    const std::string message = parsed.ok() ? "" : std::string(parsed.status().message());
+    const size_t error = message.find("error: ");
+    return absl::InvalidArgumentError(fmt::format(
+        "'{}' is not one complete TOML value ({}); check that its braces, brackets and quotes "
+        "close, and that nothing follows them (text that starts so goes in quotes: \"[draft] x\")",
+        value, error == std::string::npos ? "more than one value" : message.substr(error + 7)));
+  }
+  parsed = ParseToml(fmt::format("v = {}", Quoted(value)), origin);
+  if (parsed.ok()) return std::move(*parsed);
+  return absl::InvalidArgumentError("the value is not valid UTF-8 text; write a TOML value or plain text");
+}
 
 void ApplyOverrides(toml::table& root, const std::vector<std::string>& overrides, Diagnostics& diags) {
   for (const std::string& text : overrides) Applier(root, text, diags).Apply();

@@ -6,8 +6,10 @@
 #include <toml++/toml.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "sim/scenario/diagnostics.h"
 
 namespace ratesim {
@@ -21,6 +23,12 @@ namespace scenario_internal {
 // "<--set path=value>" for later messages. Errors (malformed override, missing parent, index out of
 // range) go to `diags` at that origin.
 void ApplyOverrides(toml::table& root, const std::vector<std::string>& overrides, Diagnostics& diags);
+
+// The value of one override as ApplyOverrides reads it, as a one-entry table {v = value}: parsed as
+// TOML, or else as a string. A value that starts as a table, an array or a quoted string must parse
+// as one (its error is returned), since read as text it would only meet "got a string" further on.
+// `origin` names the value in toml++'s source regions.
+absl::StatusOr<toml::table> ParseOverrideValue(std::string_view value, const std::string& origin);
 
 }  // namespace scenario_internal
 }  // namespace ratesim

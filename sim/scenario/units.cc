@@ -219,4 +219,17 @@ absl::StatusOr<double> ParseRate(std::string_view text) {
   return value / per_unit;
 }
 
+std::string FormatDuration(Nanos ns) {
+  constexpr Nanos kMinute = 60 * kNanosPerSecond;
+  constexpr Nanos kHour = 60 * kMinute;
+  if (ns == 0) return "0s";
+  if (ns % kHour == 0) return fmt::format("{}h", ns / kHour);
+  if (ns % kMinute == 0) return fmt::format("{}m", ns / kMinute);
+  const double value = static_cast<double>(ns);
+  if (ns >= kNanosPerSecond) return fmt::format("{}s", value / 1e9);
+  if (ns >= kNanosPerMillisecond) return fmt::format("{}ms", value / 1e6);
+  if (ns >= 1000) return fmt::format("{}us", value / 1e3);
+  return fmt::format("{}ns", ns);
+}
+
 }  // namespace ratesim

@@ -23,6 +23,11 @@ namespace ratesim {
 // than Nanos can hold (about 292 years), "1e400s" and "1e99999999h" included.
 absl::StatusOr<Nanos> ParseDuration(std::string_view text);
 
+// The inverse of ParseDuration: a duration as a scenario file accepts it, in the largest unit that keeps it short: whole hours or
+// minutes ("2h", "10m", "90m"), else seconds, ms or us with decimals as needed ("90s", "2.5s",
+// "500ms", "1.5ms", "250us").
+std::string FormatDuration(Nanos ns);
+
 // Parses `<decimal><unit>` with unit rpm (requests per minute) or rps (requests per second), e.g.
 // "60rpm", "1rps", "2.5rps". Returns requests per second; zero is accepted (callers decide).
 // Fails with InvalidArgument on a malformed or negative string, or one whose number is beyond the

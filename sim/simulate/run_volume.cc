@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_replace.h"
 #include "fmt/format.h"
+#include "sim/scenario/units.h"
 #include "sim/simulate/arrival_process.h"
 
 namespace ratesim {
@@ -39,10 +40,10 @@ absl::Status CheckPacedBacklog(const Scenario& scenario, const ClientSpec& clien
   if (!(backlog_s > kMaxPacedBacklogRuns * duration_s)) return absl::OkStatus();
   return absl::InvalidArgumentError(fmt::format(
       "{}:{}:{}: error: the client's pace of {} requests/s would take {}s to send {} {}, more than "
-      "{} times the run's {}s, and the run drains for as long: raise the pace, lower the traffic, "
+      "{} times the run's {}, and the run drains for as long: raise the pace, lower the traffic, "
       "or set run.drain = false",
       scenario.path, pos.line, pos.column, Scientific(client.pace_per_s), Scientific(backlog_s),
-      RoughCount(expected), what, kMaxPacedBacklogRuns, duration_s));
+      RoughCount(expected), what, kMaxPacedBacklogRuns, FormatDuration(scenario.run.duration)));
 }
 
 absl::Status CheckPacedBacklogs(const Scenario& scenario) {
@@ -101,11 +102,11 @@ absl::Status CheckRunVolume(const Scenario& scenario) {
   const std::string share =
       sending == 1 ? "all of them" : fmt::format("{} of them", RoughCount(largest.expected));
   return absl::InvalidArgumentError(fmt::format(
-      "{}:{}:{}: error: the traffic would send {} requests in the run's {}s, {} from {} to "
+      "{}:{}:{}: error: the traffic would send {} requests in the run's {}, {} from {} to "
       "model '{}' (this [[orgs.traffic]]); expected at most {}, which takes hours to simulate for "
       "each policy: lower the rate or shorten run.duration",
       scenario.path, traffic.pos.line, traffic.pos.column, RoughCount(total),
-      ToSeconds(scenario.run.duration), share, source, traffic.model, Scientific(kMaxExpectedRequests)));
+      FormatDuration(scenario.run.duration), share, source, traffic.model, Scientific(kMaxExpectedRequests)));
 }
 
 }  // namespace ratesim

@@ -217,7 +217,10 @@ absl::Status CheckCells(const std::vector<SweepColumn>& columns,
     for (const SweepRow& row : point.rows) {
       for (size_t c = 0; c < columns.size() && c < row.size(); ++c) {
         const std::string& cell = row[c];
-        if (cell.empty() || columns[c].kind == CellKind::kText) continue;
+        if (cell.empty() || columns[c].kind == CellKind::kText ||
+            columns[c].kind == CellKind::kGridValue) {
+          continue;
+        }
         bool good = false;
         if (columns[c].kind == CellKind::kBool) {
           good = cell == "true" || cell == "false";

@@ -1,9 +1,13 @@
 #include "sim/sweep/sweep_output.h"
 
+#include <cmath>
+#include <cstdint>
+
 #include "fmt/format.h"
 #include "sim/report/json_writer.h"
 #include "sim/report/run_metadata.h"
 #include "sim/report/output_dir.h"
+#include "sim/scenario/overrides.h"
 #include "sim/sweep/recovery.h"
 #include "sim/sweep/sweep_plot.h"
 
@@ -30,17 +34,37 @@ void AppendCsvLine(const std::vector<std::string>& cells, std::string& out) {
 
 std::string JsonCell(const std::string& cell, CellKind kind) {
   if (kind == CellKind::kText) return JsonQuote(cell);
+  if (kind == CellKind::kGridValue) return GridValueJson(cell);
   if (cell.empty()) return "null";
   return cell;  // a number in FormatCell's form, or true / false: valid JSON as it is
 }
 
-std::string JsonStrings(const std::vector<std::string>& items) {
+std::string JsonArray(const std::vector<std::string>& items,
+                      std::string (*to_json)(const std::string&)) {
   std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) out += (i > 0 ? ", " : "") + JsonQuote(items[i]);
+  for (size_t i = 0; i < items.size(); ++i) out += (i > 0 ? ", " : "") + to_json(items[i]);
   return out + "]";
 }
 
+std::string JsonStrings(const std::vector<std::string>& items) {
+  return JsonArray(items, [](const std::string& item) { return JsonQuote(item); });
+}
+
 }  // namespace
+
+std::string GridValueJson(const std::string& text) {
+  const absl::StatusOr<toml::table> parsed = scenario_internal::ParseOverrideValue(text, "<--grid>");
+  const toml::node* value = parsed.ok() ? parsed->get("v") : nullptr;
+  if (value == nullptr) return JsonQuote(text);
+  if (const toml::value<int64_t>* integer = value->as_integer()) return fmt::format("{}", integer->get());
+  if (const toml::value<double>* number = value->as_floating_point();
+      number != nullptr && std::isfinite(number->get())) {
+    return fmt::format("{}", number->get());
+  }
+  if (const toml::value<bool>* boolean = value->as_boolean()) return boolean->get() ? "true" : "false";
+  if (const toml::value<std::string>* string = value->as_string()) return JsonQuote(string->get());
+  return JsonQuote(text);  // a table, an array, a date, inf or nan: the text as given
+}
 
 std::string SweepCsv(const SweepDefinition& definition, const std::vector<PointRows>& points) {
   std::vector<std::string> header;
@@ -76,7 +100,7 @@ std::string SweepJson(const SweepDefinition& definition, const std::vector<Point
   for (size_t i = 0; i < definition.grid.size(); ++i) {
     const GridAxis& axis = definition.grid[i];
     out += fmt::format("{}\n    {{\"key\": {}, \"values\": {}}}", i > 0 ? "," : "",
-                       JsonQuote(axis.key), JsonStrings(axis.values));
+                       JsonQuote(axis.key), JsonArray(axis.values, GridValueJson));
   }
   out += definition.grid.empty() ? "],\n" : "\n  ],\n";
   out += fmt::format("  \"overrides\": {},\n", JsonStrings(definition.overrides));

@@ -4,11 +4,12 @@
 // sweep.csv: a header of column names (sweep_rows.h), then one line per row, in point order and
 // within a point in policy order; RFC 4180 quoting where a cell holds a comma, quote or newline.
 // sweep.json: {"version", "fingerprint", "scenarios": [{"path", "fnv1a64"}], "traces": [{"path",
-// "fnv1a64"}] (the [[traces]] files the points replay), "grid": [{"key", "values"}], "overrides",
+// "fnv1a64"}] (the [[traces]] files the points replay), "grid": [{"key", "values"}] (each value as
+// GridValueJson gives it), "overrides",
 // "seed" (string or null), "replications", "points", "spiral_rule": {"measure" ("share_429", what
 // the rule judges), "tolerance", "baseline_window_s", "horizon_s"} (recovery.h), "columns", "rows":
-// [{column: value}]}, where a row's numbers are the CSV's text, its NA cells null and `spiral` a
-// boolean.
+// [{column: value}]}, where a row's numbers are the CSV's text, its NA cells null, `spiral` a
+// boolean and its grid values as GridValueJson gives them.
 #ifndef RATESIM_SIM_SWEEP_SWEEP_OUTPUT_H_
 #define RATESIM_SIM_SWEEP_SWEEP_OUTPUT_H_
 
@@ -24,6 +25,11 @@ namespace ratesim {
 
 inline constexpr char kSweepCsvFileName[] = "sweep.csv";
 inline constexpr char kSweepJsonFileName[] = "sweep.json";
+
+// A --grid value as JSON: the TOML value its text is, as `--set` reads it (overrides.h), so that a
+// reader of sweep.json gets numbers as numbers: 1.5 and 1e3 numbers, true a boolean, "1m" and the
+// bare 1m the string "1m". A table, an array, a date, inf and nan stay the text as given, a string.
+std::string GridValueJson(const std::string& text);
 
 // REQUIRES (all): `points` in increasing point order, every row with one cell per column of
 // SweepColumns(definition.grid).

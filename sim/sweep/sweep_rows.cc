@@ -115,7 +115,7 @@ std::string FormatCell(double value) {
 
 std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis>& grid) {
   std::vector<SweepColumn> columns = {{"scenario", CellKind::kText}};
-  for (const GridAxis& axis : grid) columns.push_back({axis.key, CellKind::kText});
+  for (const GridAxis& axis : grid) columns.push_back({axis.key, CellKind::kGridValue});
   columns.push_back({"policy", CellKind::kText});
   columns.push_back({"replications", CellKind::kNumber});
   columns.push_back({"offered", CellKind::kNumber});

@@ -50,7 +50,10 @@
 
 namespace ratesim {
 
-enum class CellKind { kText, kNumber, kBool };
+// How a cell is written in sweep.json (the csv writes every cell as it is): kText as a string;
+// kGridValue as the JSON of the TOML value the text is (GridValueJson: 1.5 a number, "1m" and 1m
+// the string "1m"); kNumber a number and kBool true / false, empty as null.
+enum class CellKind { kText, kGridValue, kNumber, kBool };
 
 struct SweepColumn {
   std::string name;

@@ -1,4 +1,4 @@
-// The human units of the terminal reports: latencies, percentages and durations, and the estimates
+// The human units of the terminal reports: latencies and percentages, and the estimates
 // over replications (mean and 95% half-width) in the unit and decimals of their mean.
 #include "sim/report/human_units.h"
 
@@ -32,18 +32,6 @@ TEST(HumanUnits, PercentNeverRoundsAFailureAwayOrASuccessToNothing) {
   EXPECT_EQ(FormatPercent(0.99996), "99.9%");
   EXPECT_EQ(FormatPercent(0.00004), "0.1%");
   EXPECT_EQ(FormatPercent(std::nan("")), "-");
-}
-
-TEST(HumanUnits, DurationAsAScenarioFileWritesIt) {
-  EXPECT_EQ(FormatDuration(0), "0s");
-  EXPECT_EQ(FormatDuration(500 * kMs), "500ms");
-  EXPECT_EQ(FormatDuration(1'500'000), "1.5ms");
-  EXPECT_EQ(FormatDuration(250'000), "250us");
-  EXPECT_EQ(FormatDuration(90 * kNanosPerSecond), "90s");
-  EXPECT_EQ(FormatDuration(600 * kNanosPerSecond), "10m");
-  EXPECT_EQ(FormatDuration(5400 * kNanosPerSecond), "90m");
-  EXPECT_EQ(FormatDuration(7200 * kNanosPerSecond), "2h");
-  EXPECT_EQ(FormatDuration(2500 * kMs), "2.5s");
 }
 
 TEST(HumanUnits, CountEstimatesShowWholeRequestsAndADecimalWhenBothAreSmall) {

@@ -37,7 +37,7 @@ std::string VolumeError(const Scenario& scenario) {
 
 TEST(RunVolume, RefusesARateThatWouldRunForYearsAtItsTrafficEntry) {
   EXPECT_EQ(VolumeError(WithRate("1e300rps")),
-            "s.toml:11:3: error: the traffic would send about 6e301 requests in the run's 60s, all "
+            "s.toml:11:3: error: the traffic would send about 6e301 requests in the run's 1m, all "
             "of them from org 'acme' to model 'llama-70b' (this [[orgs.traffic]]); expected at most "
             "1e10, which takes hours to simulate for each policy: lower the rate or shorten "
             "run.duration");
@@ -82,7 +82,7 @@ TEST(RunVolume, CountsEveryCopyAndNamesTheEntryThatSendsTheMost) {
                         "  shape = \"constant\"", "  rate = \"100rps\""}));
   ASSERT_TRUE(many.ok()) << many.status();
   EXPECT_EQ(VolumeError(*many),
-            "s.toml:12:3: error: the traffic would send about 1.2e10 requests in the run's 60s, "
+            "s.toml:12:3: error: the traffic would send about 1.2e10 requests in the run's 1m, "
             "about 1.2e10 of them from the 100000 copies of org 'tenant' to model 'llama-70b' (this "
             "[[orgs.traffic]]); expected at most 1e10, which takes hours to simulate for each "
             "policy: lower the rate or shorten run.duration");
@@ -125,6 +125,7 @@ TEST(RunVolume, RefusesAPaceThatWouldDrainForCenturies) {
       testing::Parse(testing::Minimal({{15, "  client = { pace = \"1e-30rps\" }"}})).value());
   EXPECT_THAT(error, HasSubstr("s.toml:11:3: error: the client's pace of 1e-30 requests/s would "
                                "take 6e31s to send about 60 requests"));
+  EXPECT_THAT(error, HasSubstr("more than 100 times the run's 1m, and the run drains"));
   EXPECT_THAT(error, HasSubstr("or set run.drain = false"));
   // 100 run durations is the bound: 60 requests at 0.01/s take 6000 s, exactly 100 minutes.
   EXPECT_TRUE(CheckRunVolume(

@@ -1,5 +1,8 @@
 #include "sim/scenario/units.h"
 
+#include <cmath>
+#include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -243,6 +246,35 @@ TEST(ParseRate, ExplainsEmptyNegativeAndUnitless) {
   const absl::Status unitless = ParseRate("60").status();
   EXPECT_TRUE(Contains(Message(unitless), "has no unit"));
   EXPECT_TRUE(Contains(Message(unitless), "write \"60rpm\" or \"60rps\""));
+}
+
+TEST(FormatDuration, WritesADurationAsAScenarioFileWouldInItsLargestShortUnit) {
+  constexpr Nanos kMs = kNanosPerMillisecond;
+  EXPECT_EQ(FormatDuration(0), "0s");
+  EXPECT_EQ(FormatDuration(1), "1ns");
+  EXPECT_EQ(FormatDuration(500 * kMs), "500ms");
+  EXPECT_EQ(FormatDuration(1'500'000), "1.5ms");
+  EXPECT_EQ(FormatDuration(250'000), "250us");
+  EXPECT_EQ(FormatDuration(90 * kNanosPerSecond), "90s");
+  EXPECT_EQ(FormatDuration(600 * kNanosPerSecond), "10m");
+  EXPECT_EQ(FormatDuration(5400 * kNanosPerSecond), "90m");
+  EXPECT_EQ(FormatDuration(7200 * kNanosPerSecond), "2h");
+  EXPECT_EQ(FormatDuration(2500 * kMs), "2.5s");
+}
+
+// What a message prints, a user may paste back into a scenario: it must read as the same duration.
+TEST(FormatDuration, ParsesBackToTheSameNanoseconds) {
+  std::mt19937_64 random(14);
+  for (int i = 0; i < 20000; ++i) {
+    // Every magnitude from 1 ns to about 11 days, so each unit and odd digit counts are met.
+    const int digits = 1 + static_cast<int>(random() % 15);
+    Nanos ns = static_cast<Nanos>(random() % static_cast<uint64_t>(std::pow(10.0, digits)));
+    if (i % 4 == 0) ns -= ns % kNanosPerSecond;  // whole seconds, minutes and hours too
+    const std::string text = FormatDuration(ns);
+    const absl::StatusOr<Nanos> parsed = ParseDuration(text);
+    ASSERT_TRUE(parsed.ok()) << ns << " ns was written \"" << text << "\": " << parsed.status();
+    ASSERT_EQ(*parsed, ns) << "written \"" << text << "\"";
+  }
 }
 
 }  // namespace

@@ -132,7 +132,7 @@ TEST_F(SweepCommandTest, WritesOneRowPerPointAndPolicyInGridOrder) {
   const auto success = [&](size_t line) { return std::stod(csv.Cell(line, "success_rate")); };
   EXPECT_LT(success(1), success(5));  // none, 1 slot versus 2 slots
   const std::string json = ReadFile(dir_ / "out/sweep.json");
-  EXPECT_TRUE(Contains(json, R"({"key": "models.0.concurrency", "values": ["1", "2"]})"));
+  EXPECT_TRUE(Contains(json, R"({"key": "models.0.concurrency", "values": [1, 2]})"));
   EXPECT_TRUE(Contains(json, R"("replications": 3,)"));
   EXPECT_TRUE(Contains(json, R"("points": 4,)"));
   EXPECT_TRUE(Contains(json, R"("policy": "fifo-5s", "replications": 3, "offered": 40,)"));

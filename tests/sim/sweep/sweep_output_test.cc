@@ -89,6 +89,42 @@ TEST(SweepJson, WritesTextQuotedNumbersRawNaAsNullAndSpiralAsABoolean) {
             std::string::npos);
 }
 
+TEST(SweepJson, GridValuesAreTheJsonOfTheirTomlValues) {
+  EXPECT_EQ(GridValueJson("1.5"), "1.5");
+  EXPECT_EQ(GridValueJson("1e3"), "1000");
+  EXPECT_EQ(GridValueJson("40"), "40");
+  EXPECT_EQ(GridValueJson("-7"), "-7");
+  EXPECT_EQ(GridValueJson("true"), "true");
+  // A duration, quoted or bare as --set takes it, is the same string.
+  EXPECT_EQ(GridValueJson("\"1m\""), "\"1m\"");
+  EXPECT_EQ(GridValueJson("1m"), "\"1m\"");
+  EXPECT_EQ(GridValueJson("'a \"b\"'"), R"("a \"b\"")");
+  // What JSON has no plain form for stays the text as given.
+  EXPECT_EQ(GridValueJson("inf"), "\"inf\"");
+  EXPECT_EQ(GridValueJson("[1, 2]"), "\"[1, 2]\"");
+  EXPECT_EQ(GridValueJson(R"({ type = "fifo" })"), R"("{ type = \"fifo\" }")");
+}
+
+TEST(SweepJson, WritesGridValuesTypedInTheGridAndInTheRows) {
+  OneRowSweep sweep;
+  sweep.definition.grid = {{"limits.growth", {"1.5", "2"}}, {"limits.window", {"1m", "\"10m\""}}};
+  SweepRow row = sweep.points[0].rows[0];
+  row.insert(row.begin() + 2, "\"10m\"");
+  row[1] = "1.5";
+  sweep.points[0].rows[0] = row;
+  const std::string json = SweepJson(sweep.definition, sweep.points);
+  EXPECT_NE(json.find(R"({"key": "limits.growth", "values": [1.5, 2]})"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"({"key": "limits.window", "values": ["1m", "10m"]})"), std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"({"scenario": "s.toml", "limits.growth": 1.5, "limits.window": "10m", )"
+                      R"("policy": "fifo",)"),
+            std::string::npos)
+      << json;
+  // The csv keeps each value as it was given.
+  EXPECT_NE(SweepCsv(sweep.definition, sweep.points).find("\ns.toml,1.5,\"\"\"10m\"\"\",fifo,"),
+            std::string::npos);
+}
+
 TEST(SweepRows, RecoveredShareCountsTheJudgedReplicationsThatRecoveredWithinTheHorizon) {
   // Four replications of one policy, their recoveries as RecoverySink would give them: back in 30
   // s; never back within the horizon; back only after it (700 s, a spiral); and a run that ended
