@@ -1,5 +1,6 @@
 #include "sim/sweep/recovery.h"
 
+#include <algorithm>
 #include <tuple>
 
 namespace ratesim {
@@ -34,6 +35,28 @@ std::optional<Outage> LastRestoredOutage(const Scenario& scenario) {
   return outage;
 }
 
+namespace {
+
+// Adds a key's point of one interval to the sums of its model's interval.
+void AddToInterval(const SeriesPoint& point, IntervalOutcome& interval) {
+  const auto count = static_cast<int64_t>(point.value);
+  switch (point.metric) {
+    case SeriesMetric::kOk:
+      interval.ok += count;
+      interval.finished += count;
+      break;
+    case SeriesMetric::kRejected429:
+      interval.rejected_429 += count;
+      interval.finished += count;
+      break;
+    case SeriesMetric::kRejected503: interval.finished += count; break;
+    case SeriesMetric::kRateRpm: interval.rate_rpm += point.value; break;
+    default: break;
+  }
+}
+
+}  // namespace
+
 std::vector<IntervalOutcome> ModelOutcomeSeries(const RunResult& run, std::string_view model) {
   std::vector<IntervalOutcome> series;
   uint32_t model_id = 0;
@@ -41,19 +64,12 @@ std::vector<IntervalOutcome> ModelOutcomeSeries(const RunResult& run, std::strin
   if (model_id == run.model_names.size()) return series;
   for (const SeriesPoint& point : run.metrics.series) {
     if (point.org == kNoOrg || point.model != model_id) continue;
-    const bool ok = point.metric == SeriesMetric::kOk;
-    const bool failed =
-        point.metric == SeriesMetric::kRejected429 || point.metric == SeriesMetric::kRejected503;
-    if (!ok && !failed) continue;
     // Samples are appended in time order; a new time opens the next interval.
     if (series.empty() || series.back().end != point.time) {
       const Nanos start = series.empty() ? 0 : series.back().end;
-      series.push_back(IntervalOutcome{start, point.time, 0, 0, 0});
+      series.push_back(IntervalOutcome{start, point.time});
     }
-    const auto count = static_cast<int64_t>(point.value);
-    if (ok) series.back().ok += count;
-    if (point.metric == SeriesMetric::kRejected429) series.back().rejected_429 += count;
-    series.back().finished += count;
+    AddToInterval(point, series.back());
   }
   return series;
 }
@@ -68,6 +84,7 @@ void RecoveryTracker::Add(const IntervalOutcome& interval) {
     base_429_ += interval.rejected_429;
     base_finished_ += interval.finished;
   }
+  TrackRate(interval);
   // Intervals in time order: every baseline interval (ending by the drop) comes before any that
   // starts at or after the restore, so the baseline is complete when the first of those comes.
   if (recovered_ || base_finished_ == 0) return;
@@ -78,16 +95,44 @@ void RecoveryTracker::Add(const IntervalOutcome& interval) {
       static_cast<double>(interval.rejected_429) / static_cast<double>(interval.finished);
   if (share_429 <= baseline + rule_.tolerance) {
     const Nanos after = interval.end - outage_.restore;
-    recovered_ = Recovery{baseline, ToSeconds(after), after > rule_.horizon};
+    recovered_.emplace();
+    recovered_->baseline = baseline;
+    recovered_->recovery_s = ToSeconds(after);
+    recovered_->spiral = after > rule_.horizon;
+  }
+}
+
+void RecoveryTracker::TrackRate(const IntervalOutcome& interval) {
+  if (interval.end <= outage_.drop) {
+    rate_before_ = interval.rate_rpm;
+    return;
+  }
+  const Nanos horizon_end = outage_.restore + rule_.horizon;
+  if (interval.end <= horizon_end) {
+    rate_low_ = std::min(rate_low_.value_or(interval.rate_rpm), interval.rate_rpm);
+  }
+  if (interval.end >= horizon_end && !rate_after_) rate_after_ = interval.rate_rpm;
+  if (interval.end >= outage_.restore && !rate_back_at_ && rate_before_ &&
+      interval.rate_rpm >= (1.0 - rule_.rate_tolerance) * *rate_before_) {
+    rate_back_at_ = interval.end;
   }
 }
 
 Recovery RecoveryTracker::Result() const {
-  if (base_finished_ == 0) return Recovery{};
-  if (recovered_) return *recovered_;
   Recovery recovery;
-  recovery.baseline = static_cast<double>(base_429_) / static_cast<double>(base_finished_);
-  if (judged_ && any_ && last_end_ >= outage_.restore + rule_.horizon) recovery.spiral = true;
+  if (base_finished_ > 0) {
+    if (recovered_) {
+      recovery = *recovered_;
+    } else {
+      recovery.baseline = static_cast<double>(base_429_) / static_cast<double>(base_finished_);
+      if (judged_ && any_ && last_end_ >= outage_.restore + rule_.horizon) recovery.spiral = true;
+    }
+  }
+  if (rate_before_ && *rate_before_ > 0.0) {
+    if (rate_low_) recovery.rate_low_share = *rate_low_ / *rate_before_;
+    if (rate_back_at_) recovery.rate_recovery_s = ToSeconds(*rate_back_at_ - outage_.restore);
+    if (rate_after_) recovery.rate_after_share = *rate_after_ / *rate_before_;
+  }
   return recovery;
 }
 
@@ -106,17 +151,9 @@ void RecoverySink::OnInterval(const std::vector<SeriesPoint>& points, const KeyR
     }
   }
   if (!model_ || points.empty()) return;  // as ModelOutcomeSeries: no such model, no intervals
-  IntervalOutcome interval{last_end_, points.front().time, 0, 0, 0};
+  IntervalOutcome interval{last_end_, points.front().time};
   for (const SeriesPoint& point : points) {
-    if (point.org == kNoOrg || point.model != *model_) continue;
-    const bool ok = point.metric == SeriesMetric::kOk;
-    const bool failed =
-        point.metric == SeriesMetric::kRejected429 || point.metric == SeriesMetric::kRejected503;
-    if (!ok && !failed) continue;
-    const auto count = static_cast<int64_t>(point.value);
-    if (ok) interval.ok += count;
-    if (point.metric == SeriesMetric::kRejected429) interval.rejected_429 += count;
-    interval.finished += count;
+    if (point.org != kNoOrg && point.model == *model_) AddToInterval(point, interval);
   }
   last_end_ = interval.end;
   tracker_.Add(interval);

@@ -14,12 +14,23 @@
 //             that interval's end, so it is a multiple of the scenario's resolution at best;
 //   spiral    no recovery within `horizon` of the restore: true when recovery_s > horizon, or
 //             when no interval recovers and the series reaches restore + horizon.
+// The rates themselves are judged beside it: the model's dynamic rate, the rate_rpm of
+// its keys summed at each interval's end, against its value at the last interval end at or before
+// the drop:
+//   rate_low_share    its lowest from the drop to restore + horizon, over that value: how far the
+//                     formula let the outage pull the orgs' rates down (1: not at all);
+//   rate_recovery_s   from the restore to the first interval end at or after it where the rate is
+//                     back within rate_tolerance of that value (0 when it already is at the
+//                     restore); absent when it is not back by the end of the traffic;
+//   rate_after_share  its value at the first interval end at or after restore + horizon, over that
+//                     value: how much of it had come back 10 minutes after the restore.
 // Intervals without finished requests are skipped, and so are those that start at or after the
 // end of the traffic (Outage::traffic_end, the run's duration; the one holding it, mostly traffic,
 // counts): in a drain past it nothing arrives, the model is
 // short no more and serves what is left, so its 429 share says nothing of a spiral. Each result
 // is absent (NA) when it cannot be judged: no restored outage, no finished request in the baseline
-// or after the restore, or traffic that ends before the horizon without having recovered.
+// or after the restore, or traffic that ends before the horizon without having recovered; for the
+// rates, no interval end before the drop, a rate of 0 there, or traffic that ends too soon.
 #ifndef RATESIM_SIM_SWEEP_RECOVERY_H_
 #define RATESIM_SIM_SWEEP_RECOVERY_H_
 
@@ -60,6 +71,7 @@ struct IntervalOutcome {
   int64_t ok = 0;
   int64_t rejected_429 = 0;
   int64_t finished = 0;  // ok + 429 + 503
+  double rate_rpm = 0.0;  // the keys' dynamic request rates summed at `end`, per minute
 };
 
 // The intervals of `run`'s time series with ok, 429 and finished summed over the keys of `model`,
@@ -70,12 +82,16 @@ struct RecoveryRule {
   double tolerance = 0.05;  // 429-share points above the baseline that still count as recovered
   Nanos baseline_window = 300 * kNanosPerSecond;  // 5 minutes before the drop
   Nanos horizon = 600 * kNanosPerSecond;          // recovery later than 10 minutes is a spiral
+  double rate_tolerance = 0.05;  // share below its value before the drop a rate may be and be back
 };
 
 struct Recovery {
   std::optional<double> baseline;    // 429 share before the drop
   std::optional<double> recovery_s;  // seconds from the restore to recovery
   std::optional<bool> spiral;
+  std::optional<double> rate_low_share;
+  std::optional<double> rate_recovery_s;
+  std::optional<double> rate_after_share;
 };
 
 // REQUIRES: `series` in time order, as ModelOutcomeSeries returns it.
@@ -93,6 +109,8 @@ class RecoveryTracker {
   Recovery Result() const;
 
  private:
+  void TrackRate(const IntervalOutcome& interval);
+
   Outage outage_;
   RecoveryRule rule_;
   int64_t base_429_ = 0;
@@ -101,10 +119,14 @@ class RecoveryTracker {
   std::optional<Recovery> recovered_;
   Nanos last_end_ = 0;
   bool any_ = false;
+  std::optional<double> rate_before_;  // at the last interval end at or before the drop
+  std::optional<double> rate_low_;
+  std::optional<Nanos> rate_back_at_;
+  std::optional<double> rate_after_;
 };
 
-// A run's SeriesSink that sums the ok, 429 and finished requests of `outage.model`'s keys per
-// interval and judges its recovery as the run goes: what ModelOutcomeSeries and AssessRecovery give
+// A run's SeriesSink that sums the ok, 429 and finished requests and the rates of `outage.model`'s
+// keys per interval and judges its recovery as the run goes: what ModelOutcomeSeries and AssessRecovery give
 // for the same run's kept series, without keeping it.
 class RecoverySink : public SeriesSink {
  public:

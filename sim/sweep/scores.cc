@@ -50,6 +50,9 @@ RunScores ScoreRun(const Scenario& scenario, const RunResult& run,
   if (recovery) {
     scores.recovery_s = recovery->recovery_s;
     scores.spiral = recovery->spiral;
+    scores.rate_low_share = recovery->rate_low_share;
+    scores.rate_recovery_s = recovery->rate_recovery_s;
+    scores.rate_after_share = recovery->rate_after_share;
   }
   return scores;
 }

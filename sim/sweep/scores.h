@@ -10,7 +10,12 @@
 //                      with at least one finished request (OrgFairness, sim/metrics/fairness.h): 1
 //                      when all orgs fare alike, 1/n when one of n gets everything;
 //   recovery_s, spiral after the last restored outage, judged on the 429 share of the model that
-//                      went down (recovery.h).
+//                      went down (recovery.h);
+//   rate_low_share, rate_recovery_s, rate_after_share
+//                      that model's summed dynamic rate at its lowest after the drop over its
+//                      value before the drop, the seconds it took after the restore to come back
+//                      within 5% of that value, and its share of it 10 minutes after the restore
+//                      (recovery.h).
 // "Pooled" sums counts over the orgs before dividing, so each request weighs the same. A score is
 // absent (nullopt) where it is undefined: no org of that class, nothing finished, all ratios zero
 // (Jain's index is 0/0), no outage.
@@ -37,6 +42,9 @@ struct RunScores {
   std::optional<double> fairness;
   std::optional<double> recovery_s;
   std::optional<bool> spiral;
+  std::optional<double> rate_low_share;
+  std::optional<double> rate_recovery_s;
+  std::optional<double> rate_after_share;
 };
 
 // The scores of `run`, one run of `scenario` (which classes its orgs and holds the schedule), with

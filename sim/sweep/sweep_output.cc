@@ -113,6 +113,9 @@ std::string SweepJson(const SweepDefinition& definition, const std::vector<Point
       "\"baseline_window_s\": {}, \"horizon_s\": {}}},\n",
       FormatCell(rule.tolerance), FormatCell(ToSeconds(rule.baseline_window)),
       FormatCell(ToSeconds(rule.horizon)));
+  out += fmt::format(
+      "  \"rate_rule\": {{\"measure\": \"rate_rpm\", \"tolerance\": {}, \"horizon_s\": {}}},\n",
+      FormatCell(rule.rate_tolerance), FormatCell(ToSeconds(rule.horizon)));
   std::vector<std::string> names;
   for (const SweepColumn& column : columns) names.push_back(column.name);
   out += fmt::format("  \"columns\": {},\n", JsonStrings(names));

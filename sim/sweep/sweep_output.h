@@ -7,7 +7,8 @@
 // "fnv1a64"}] (the [[traces]] files the points replay), "grid": [{"key", "values"}] (each value as
 // GridValueJson gives it), "overrides",
 // "seed" (string or null), "replications", "points", "spiral_rule": {"measure" ("share_429", what
-// the rule judges), "tolerance", "baseline_window_s", "horizon_s"} (recovery.h), "columns", "rows":
+// the rule judges), "tolerance", "baseline_window_s", "horizon_s"} (recovery.h), "rate_rule":
+// {"measure" ("rate_rpm"), "tolerance", "horizon_s"} (the rate columns'), "columns", "rows":
 // [{column: value}]}, where a row's numbers are the CSV's text, its NA cells null, `spiral` a
 // boolean and its grid values as GridValueJson gives them.
 #ifndef RATESIM_SIM_SWEEP_SWEEP_OUTPUT_H_

@@ -14,6 +14,7 @@ namespace {
 struct Metric {
   const char* column;
   const char* title;
+  bool outage_only = false;  // NA everywhere without a restored outage: no panel then
 };
 
 // The scores a researcher reads first, as shares (0 to 1).
@@ -24,8 +25,8 @@ constexpr Metric kMetrics[] = {
     {"steady_success", "steady orgs' success"},
     {"spiking_429_share", "spiking orgs' 429 share"},
     {"fairness", "fairness (Jain)"},
-    // Only where the scenarios have a restored outage (otherwise NA everywhere): see below.
-    {"recovered_share", "recovered within 10 min after the outage"},
+    {"recovered_share", "recovered within 10 min after the outage", true},
+    {"rate_low_share", "lowest rate in the outage (of the rate before)", true},
 };
 
 double Cell(const std::string& text) {
@@ -110,8 +111,7 @@ std::string SweepSvg(const SweepDefinition& definition, const std::vector<PointR
   for (const Metric& metric : kMetrics) {
     const size_t value = ColumnOf(columns, metric.column);
     const size_t ci = ColumnOf(columns, std::string(metric.column) + "_ci95");  // may be none
-    const bool optional = std::string(metric.column) == "recovered_share";
-    if (optional && std::none_of(all.begin(), all.end(),
+    if (metric.outage_only && std::none_of(all.begin(), all.end(),
                                  [&](const SweepRow* row) { return !(*row)[value].empty(); })) {
       continue;
     }
@@ -135,6 +135,13 @@ std::string SweepSvg(const SweepDefinition& definition, const std::vector<PointR
         if (ci < row.size()) line.error[x] = Cell(row[ci]);
       }
       panel.lines.push_back(std::move(line));
+    }
+    // Shares, on one scale from 0 to 1; but a rate's lowest in an outage is above 1 when the
+    // formula kept raising it, and then the axis reaches it (0: the panel's largest value).
+    for (const ChartLine& line : panel.lines) {
+      for (size_t x = 0; x < line.y.size(); ++x) {
+        if (line.y[x] + (std::isnan(line.error[x]) ? 0.0 : line.error[x]) > 1.0) panel.y_max = 0.0;
+      }
     }
     figure.panels.push_back(std::move(panel));
   }

@@ -64,6 +64,9 @@ std::vector<MetricColumn> MakeMetricColumns() {
       {"spiking_429_share", [](const ScoredRun& r) { return r.scores.spiking_429_share; }},
       {"fairness", [](const ScoredRun& r) { return r.scores.fairness; }},
       {"recovery_s", [](const ScoredRun& r) { return r.scores.recovery_s; }},
+      {"rate_low_share", [](const ScoredRun& r) { return r.scores.rate_low_share; }},
+      {"rate_recovery_s", [](const ScoredRun& r) { return r.scores.rate_recovery_s; }},
+      {"rate_after_share", [](const ScoredRun& r) { return r.scores.rate_after_share; }},
   };
   for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
     columns.push_back({fmt::format("failed_{}", FailReasonName(static_cast<FailReason>(reason))),

@@ -18,6 +18,13 @@
 //   steady_success, spiking_429_share, fairness, recovery_s
 //                              the scores of scores.h; recovery_s over the replications that
 //                              recovered only (at any time, even past the horizon)
+//   rate_low_share, rate_recovery_s, rate_after_share
+//                              the dynamic rate of the model that went down in the last restored
+//                              outage, its keys' summed (recovery.h): at its lowest from the drop
+//                              to 10 minutes after the restore, over its value before the drop;
+//                              the seconds from the restore until it is back within 5% of that
+//                              value, over the replications where it came back; its share of that
+//                              value 10 minutes after the restore
 //   failed_no_capacity, failed_buffer_full, failed_would_expire, failed_expired,
 //   failed_displaced, failed_shed
 //                              attempts per run that failed for that reason of the policy's

@@ -92,6 +92,12 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
       {"recovered", "recovered_share", Shown::kPercent},
       {"spiral", "spiral", Shown::kText},
   };
+  // The rates' dip and return show only in sweeps with an outage to judge them by.
+  if (AnyAbove0(columns, points, "rate_low_share")) {
+    const auto spiral = scores.end() - 1;
+    scores.insert(spiral, {{"rate low", "rate_low_share", Shown::kPercent},
+                           {"rate back s", "rate_recovery_s", Shown::kSeconds}});
+  }
   // Timeouts are a client's: their column shows only in sweeps where some client gave up waiting.
   const bool any_timed_out = AnyAbove0(columns, points, "share_timed_out");
   if (any_timed_out) scores.insert(scores.begin() + 3, {"timed out", "share_timed_out", Shown::kPercent});

@@ -159,6 +159,10 @@ TEST(RecoverySink, JudgesAsTheKeptSeriesIsJudged) {
     EXPECT_EQ(streamed.baseline, expected.baseline);
     EXPECT_EQ(streamed.recovery_s, expected.recovery_s);
     EXPECT_EQ(streamed.spiral, expected.spiral);
+    ASSERT_TRUE(expected.rate_low_share.has_value());
+    EXPECT_EQ(streamed.rate_low_share, expected.rate_low_share);
+    EXPECT_EQ(streamed.rate_recovery_s, expected.rate_recovery_s);
+    EXPECT_EQ(streamed.rate_after_share, expected.rate_after_share);
   }
 }
 

@@ -193,6 +193,54 @@ TEST(AssessRecovery, LeavesOutTheDrainAfterTheTrafficEnds) {
   EXPECT_TRUE(*r.spiral);  // the traffic reached the horizon without recovering
 }
 
+// `series` with the model's summed rate at each interval's end set from `rates` (RPM), in order.
+std::vector<IntervalOutcome> WithRates(std::vector<IntervalOutcome> series,
+                                       const std::vector<double>& rates) {
+  for (size_t i = 0; i < series.size() && i < rates.size(); ++i) series[i].rate_rpm = rates[i];
+  return series;
+}
+
+TEST(AssessRecovery, JudgesTheRateByItsLowestItsReturnAndItsShareAfterTheHorizon) {
+  RecoveryRule rule;
+  rule.horizon = 40 * kS;  // to 130 s
+  // Drop at 60 s, restore at 90 s. The rate before the drop is the one at 60 s: 100. It falls to
+  // 40 by 90 s, is at 94 (below 95) at 100 s and 96 at 110 s, dips to 50 at 120 s (after its
+  // return: the lowest is still 40), and is 110 at the horizon's end, 130 s; 20 after it.
+  const std::vector<IntervalOutcome> series =
+      WithRates(Series({0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0, 0, 0, 0, 0, 0, 0}),
+                {120, 110, 100, 100, 100, 100, 70, 55, 40, 94, 96, 50, 110, 20});
+  const Recovery r = AssessRecovery(series, kOutage, rule);
+  ASSERT_TRUE(r.rate_low_share.has_value());
+  EXPECT_DOUBLE_EQ(*r.rate_low_share, 0.4);
+  ASSERT_TRUE(r.rate_recovery_s.has_value());
+  EXPECT_DOUBLE_EQ(*r.rate_recovery_s, 20.0);  // 96 at 110 s: 110 - 90
+  ASSERT_TRUE(r.rate_after_share.has_value());
+  EXPECT_DOUBLE_EQ(*r.rate_after_share, 1.1);   // at 130 s, not the 20 after it
+  // 20 after the horizon is not the lowest: the low is judged up to restore + horizon.
+  rule.horizon = 50 * kS;
+  EXPECT_DOUBLE_EQ(*AssessRecovery(series, kOutage, rule).rate_low_share, 0.2);
+  EXPECT_DOUBLE_EQ(*AssessRecovery(series, kOutage, rule).rate_after_share, 0.2);
+}
+
+TEST(AssessRecovery, ARateThatNeverLeftIsBackAtTheRestoreAndOneThatNeverReturnsHasNoTime) {
+  const std::vector<IntervalOutcome> steady =
+      WithRates(Series({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}), std::vector<double>(11, 80.0));
+  Recovery r = AssessRecovery(steady, kOutage);
+  EXPECT_DOUBLE_EQ(*r.rate_low_share, 1.0);
+  EXPECT_DOUBLE_EQ(*r.rate_recovery_s, 0.0);  // the interval ending at the restore, 90 s
+  EXPECT_FALSE(r.rate_after_share.has_value());  // the series stops before restore + 10 min
+  const std::vector<IntervalOutcome> fallen =
+      WithRates(Series({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}), {80, 80, 80, 80, 80, 80, 40, 40, 40, 70, 75});
+  r = AssessRecovery(fallen, kOutage);
+  EXPECT_DOUBLE_EQ(*r.rate_low_share, 0.5);
+  EXPECT_FALSE(r.rate_recovery_s.has_value());  // 75 < 0.95 * 80 = 76 at the series' end
+  // No rate before the drop to measure against: nothing is judged.
+  r = AssessRecovery(WithRates(Series({0, 0, 0, 0, 0, 0, 0, 0, 0, 0}), {0, 0, 0, 0, 0, 0, 5, 5, 5, 5}),
+                     kOutage);
+  EXPECT_FALSE(r.rate_low_share.has_value());
+  EXPECT_FALSE(r.rate_recovery_s.has_value());
+}
+
 TEST(LastRestoredOutage, OfAScenarioEndsItsTrafficAtTheDuration) {
   Scenario scenario;
   scenario.models = {Model("m", 4, {{1200, 0}, {1320, 4}})};
@@ -225,9 +273,15 @@ TEST(ModelOutcomeSeries, SumsTheKeysOfOneModelPerInterval) {
     add(t, SeriesMetric::kRejected503, 1, 0, t == 10 ? 4 : 0);
     add(t, SeriesMetric::kOk, 0, 1, 50);  // model y
     add(t, SeriesMetric::kUtilisation, kNoOrg, 0, 0.5);
+    add(t, SeriesMetric::kRateRpm, 0, 0, t == 10 ? 60 : 0);
+    add(t, SeriesMetric::kRateRpm, 1, 0, t == 10 ? 90 : 0);
+    add(t, SeriesMetric::kRateRpm, 0, 1, 1000);  // model y
+    add(t, SeriesMetric::kRateTpm, 0, 0, 5000);  // tokens: not the request rate
   }
   const std::vector<IntervalOutcome> series = ModelOutcomeSeries(run, "x");
   ASSERT_EQ(series.size(), 2u);
+  EXPECT_DOUBLE_EQ(series[0].rate_rpm, 150.0);
+  EXPECT_DOUBLE_EQ(series[1].rate_rpm, 0.0);
   EXPECT_EQ(series[0].start, 0);
   EXPECT_EQ(series[0].end, 10 * kS);
   EXPECT_EQ(series[0].ok, 5);

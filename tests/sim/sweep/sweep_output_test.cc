@@ -85,6 +85,9 @@ TEST(SweepJson, WritesTextQuotedNumbersRawNaAsNullAndSpiralAsABoolean) {
                       R"("baseline_window_s": 300, "horizon_s": 600},)"),
             std::string::npos)
       << json;
+  EXPECT_NE(json.find(R"("rate_rule": {"measure": "rate_rpm", "tolerance": 0.05, "horizon_s": 600},)"),
+            std::string::npos)
+      << json;
   EXPECT_NE(json.find(R"("fingerprint": ")" + Fingerprint(sweep.definition) + "\""),
             std::string::npos);
 }
@@ -131,9 +134,16 @@ TEST(SweepRows, RecoveredShareCountsTheJudgedReplicationsThatRecoveredWithinTheH
   // before the horizon without recovering (not judged).
   Scenario scenario;
   std::vector<RunResult> runs(4, RunResult{"fifo", 1, {"o"}, {"m"}, RunMetrics(1, 1)});
+  const auto judged = [](std::optional<double> recovery_s, std::optional<bool> spiral) {
+    Recovery recovery;
+    recovery.baseline = 0.0;
+    recovery.recovery_s = recovery_s;
+    recovery.spiral = spiral;
+    return recovery;
+  };
   const std::vector<std::optional<Recovery>> recoveries = {
-      Recovery{0.0, 30.0, false}, Recovery{0.0, std::nullopt, true}, Recovery{0.0, 700.0, true},
-      Recovery{0.0, std::nullopt, std::nullopt}};
+      judged(30.0, false), judged(std::nullopt, true), judged(700.0, true),
+      judged(std::nullopt, std::nullopt)};
   const std::vector<SweepRow> rows = MakePointRows("s.toml", {}, scenario, runs, recoveries, 4);
   ASSERT_EQ(rows.size(), 1u);
   const std::vector<SweepColumn> columns = SweepColumns({});

@@ -21,7 +21,7 @@ size_t Count(const std::string& text, const std::string& part) {
   return n;
 }
 
-constexpr size_t kPanels = 6;  // without the recovery panel
+constexpr size_t kPanels = 6;  // without the outage panels (recovery, lowest rate)
 
 struct HandSweep {
   SweepDefinition definition;
@@ -43,7 +43,10 @@ struct HandSweep {
     row[1 + values.size()] = policy;
     for (size_t c = 2 + values.size(); c < columns.size(); ++c) {
       const std::string& name = columns[c].name;
-      if (name == "recovered_share" || name == "spiral" || name == "spiral_share") continue;
+      if (name == "recovered_share" || name == "spiral" || name == "spiral_share" ||
+          name.rfind("rate_", 0) == 0) {
+        continue;  // the outage's: NA without one
+      }
       const bool half_width = name.size() > 5 && name.substr(name.size() - 5) == "_ci95";
       row[c] = half_width ? ci : score;
     }
@@ -114,6 +117,27 @@ TEST(SweepSvg, ShowsRecoveryOnlyWhereJudgedAndSaysWhenAPanelHasNoValues) {
   EXPECT_EQ(Count(svg, ">recovered within 10 min after the outage<"), 1u);
   EXPECT_EQ(Count(svg, "<circle"), 1u);           // the one defined cell: 10m's recovered share
   EXPECT_EQ(Count(svg, ">no values<"), kPanels);  // every other panel is all NA
+}
+
+// A rate's lowest in an outage is a share of its value before, and may be above 1 (a formula that
+// kept raising it): its panel's axis then reaches it, while the shares' axes stay at 1.
+TEST(SweepSvg, ShowsTheLowestRateOnlyWithAnOutageOnAnAxisThatReachesIt) {
+  HandSweep sweep({{"limits.window", {"1m", "10m"}}});
+  sweep.Add(0, {"1m"}, "fifo", "", "");
+  sweep.Add(1, {"10m"}, "fifo", "", "");
+  const size_t low = static_cast<size_t>(
+      std::find_if(sweep.columns.begin(), sweep.columns.end(),
+                   [](const SweepColumn& c) { return c.name == "rate_low_share"; }) -
+      sweep.columns.begin());
+  ASSERT_LT(low, sweep.columns.size());
+  const std::string without = SweepSvg(sweep.definition, sweep.points);
+  EXPECT_EQ(without.find("lowest rate"), std::string::npos);
+  sweep.points[0].rows[0][low] = "0.4";
+  sweep.points[1].rows[0][low] = "1.3";
+  const std::string svg = SweepSvg(sweep.definition, sweep.points);
+  EXPECT_EQ(Count(svg, ">lowest rate in the outage (of the rate before)<"), 1u);
+  EXPECT_EQ(Count(svg, "<circle"), 2u);
+  EXPECT_EQ(Count(svg, "class=\"ytick\">1.5<"), 1u) << svg;  // this panel's axis only
 }
 
 TEST(SweepSvg, DrawsTheFirstLinesAndSaysHowManyWereLeftOut) {
