@@ -14,7 +14,9 @@ std::string_view Trimmed(std::string_view text) {
   return text;
 }
 
-// Splits at commas that are outside "..." / '...' strings and outside [] and {} nesting.
+// Splits at commas that are outside "..." / '...' strings and outside [], {} and () nesting: the
+// parentheses keep a bare `expr` expression whole (`max(base_rps, 2 * ok_rps_1m)`), which TOML
+// would read as plain text.
 std::vector<std::string_view> SplitTopLevel(std::string_view text) {
   std::vector<std::string_view> parts;
   int depth = 0;
@@ -30,9 +32,9 @@ std::vector<std::string_view> SplitTopLevel(std::string_view text) {
       }
     } else if (c == '"' || c == '\'') {
       quote = c;
-    } else if (c == '[' || c == '{') {
+    } else if (c == '[' || c == '{' || c == '(') {
       ++depth;
-    } else if ((c == ']' || c == '}') && depth > 0) {
+    } else if ((c == ']' || c == '}' || c == ')') && depth > 0) {
       --depth;
     } else if (c == ',' && depth == 0) {
       parts.push_back(text.substr(start, i - start));

@@ -22,8 +22,8 @@ struct GridAxis {
 // counts comfortably).
 inline constexpr size_t kMaxGridPoints = 1000000;
 
-// Parses one --grid argument, "key=v1,v2,...". Values are split at commas outside quotes, brackets
-// and braces, so TOML arrays and inline tables are single values
+// Parses one --grid argument, "key=v1,v2,...". Values are split at commas outside quotes, brackets,
+// braces and parentheses, so TOML arrays, inline tables and bare expressions are single values
 // (`models.0.service={ dist = "constant", mean = "1s" },{ dist = "constant", mean = "2s" }`);
 // surrounding spaces are trimmed. Fails (InvalidArgument) without '=', with an empty key, an empty
 // value list or an empty or repeated value. The key itself is checked later, by loading the

@@ -29,6 +29,11 @@ TEST(GridAxis, KeepsInlineTablesArraysAndQuotedCommasWhole) {
   axis = ParseGridAxis(R"(title="a, b",[1, 2],'c,d')");
   ASSERT_TRUE(axis.ok()) << axis.status();
   EXPECT_EQ(axis->values, (Values{R"("a, b")", "[1, 2]", "'c,d'"}));
+  // An expression written bare keeps the commas between its function's arguments.
+  axis = ParseGridAxis("limits.requests_per_s=max(base_rps, 2 * ok_rps_1m),min(ceiling_rps, max(1, 2))");
+  ASSERT_TRUE(axis.ok()) << axis.status();
+  EXPECT_EQ(axis->values,
+            (Values{"max(base_rps, 2 * ok_rps_1m)", "min(ceiling_rps, max(1, 2))"}));
 }
 
 TEST(GridAxis, RejectsMalformedArguments) {
