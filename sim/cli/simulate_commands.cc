@@ -23,6 +23,7 @@
 #include "sim/report/folded_copies.h"
 #include "sim/scenario/units.h"
 #include "sim/report/idle_stream_warning.h"
+#include "sim/report/replaced_table_warning.h"
 #include "sim/report/non_finite_warning.h"
 #include "sim/report/output_dir.h"
 #include "sim/report/own_policy_note.h"
@@ -267,7 +268,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   // A formula that does not compose still runs, but its results then depend on when keys are
   // touched: said before the results, as `validate` says it.
   context.err << CompositionWarnings(scenario) << FloorWarnings(scenario)
-              << IdleStreamWarnings(scenario);
+              << IdleStreamWarnings(scenario) << ReplacedTableWarnings(scenario);
   const size_t run_count = request.labels.size() * static_cast<size_t>(request.replications);
   RunProgress progress(run_count,
                        static_cast<double>(run_count) * ToSeconds(scenario.run.duration));
@@ -430,7 +431,7 @@ int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
   // valid, but its results would hang on how often keys are touched. So is a stream that sends
   // nothing: the run goes ahead without it.
   context.err << CompositionWarnings(*scenario) << FloorWarnings(*scenario)
-              << IdleStreamWarnings(*scenario);
+              << IdleStreamWarnings(*scenario) << ReplacedTableWarnings(*scenario);
   return kExitOk;
 }
 

@@ -17,6 +17,7 @@
 #include "sim/report/composition_warning.h"
 #include "sim/report/floor_warning.h"
 #include "sim/report/idle_stream_warning.h"
+#include "sim/report/replaced_table_warning.h"
 #include "sim/report/output_dir.h"
 #include "sim/simulate/cancellation.h"
 #include "sim/sweep/merge.h"
@@ -126,6 +127,19 @@ void WarnOfIdleStreams(const SweepPlan& plan, const CommandContext& context) {
       if (warned.insert(idle.stream).second) fresh += idle.warning;
     }
     if (!fresh.empty()) context.err << fresh << FromPoint(plan, i, "idle stream");
+  }
+}
+
+// A grid value or --set that replaces a table of a scenario whole leaves out the keys the file set
+// in it (replaced_table_warning.h): each distinct warning once, before the points run, followed by
+// the first point it applies to.
+void WarnOfReplacedTables(const SweepPlan& plan, const CommandContext& context) {
+  absl::flat_hash_set<std::string> warned;
+  for (size_t i = 0; i < plan.points.size(); ++i) {
+    const std::string warning = ReplacedTableWarnings(plan.scenarios[i]);
+    if (!warning.empty() && warned.insert(warning).second) {
+      context.err << warning << FromPoint(plan, i, "replaced table");
+    }
   }
 }
 
@@ -255,6 +269,7 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
   if (!output.ok()) return Fail(context, kExitIoError, output.status());
   WarnOfFormulaFaults(*plan, context);
   WarnOfIdleStreams(*plan, context);
+  WarnOfReplacedTables(*plan, context);
   RunProgress progress(SweepRuns(*plan), SweepSeconds(*plan));
   RunProgress* const shown = *show_progress ? &progress : nullptr;
   ProgressLine progress_line(shown, context.err);

@@ -1,8 +1,10 @@
 #include "sim/scenario/overrides.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "fmt/format.h"
@@ -69,8 +71,13 @@ std::vector<std::string> KeysOf(const toml::table& table) {
 
 class Applier {
  public:
-  Applier(toml::table& root, std::string_view text, Diagnostics& diags)
-      : root_(root), text_(text), origin_(fmt::format("{}{}>", kOverrideOriginPrefix, text)), diags_(diags) {}
+  Applier(toml::table& root, std::string_view text, Diagnostics& diags,
+          std::vector<ReplacedTable>* replaced)
+      : root_(root),
+        text_(text),
+        origin_(fmt::format("{}{}>", kOverrideOriginPrefix, text)),
+        diags_(diags),
+        replaced_(replaced) {}
 
   void Apply() {
     const size_t eq = text_.find('=');
@@ -151,6 +158,7 @@ class Applier {
   void Place(toml::node& parent, const std::vector<std::string_view>& segments, toml::node&& value) {
     const std::string_view last = segments.back();
     if (toml::table* table = parent.as_table()) {
+      NoteReplacedTable(table->get(last), value);
       const toml::source_region source = value.source();
       std::move(value).visit([&](auto&& v) {
         table->insert_or_assign(toml::key(last, toml::source_region(source)), std::move(v));
@@ -170,10 +178,36 @@ class Applier {
     Error(fmt::format("'{}' is {}, not a table; it has no key '{}'", where, TypeName(parent), last));
   }
 
+  // Records `old`, a table of the file, when `value` replaces it by a table without some of the
+  // keys the file set in it (ReplacedTable).
+  void NoteReplacedTable(const toml::node* old, const toml::node& value) {
+    const toml::table* before = old != nullptr ? old->as_table() : nullptr;
+    const toml::table* after = value.as_table();
+    if (replaced_ == nullptr || before == nullptr || after == nullptr) return;
+    ReplacedTable note{std::string(text_), SourcePosOf(*before), {}};
+    for (const auto& [key, node] : *before) {
+      if (!after->contains(key.str()) && !IsFromSet(node)) {
+        note.dropped.emplace_back(std::string(key.str()), SourcePosOf(key));
+      }
+    }
+    if (note.dropped.empty()) return;
+    std::sort(note.dropped.begin(), note.dropped.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.second.line, a.second.column) < std::tie(b.second.line, b.second.column);
+    });
+    replaced_->push_back(std::move(note));
+  }
+
+  template <typename Sourced>
+  static SourcePos SourcePosOf(const Sourced& sourced) {
+    const toml::source_position begin = sourced.source().begin;
+    return SourcePos{static_cast<int>(begin.line), static_cast<int>(begin.column)};
+  }
+
   toml::table& root_;
   std::string_view text_;
   std::string origin_;
   Diagnostics& diags_;
+  std::vector<ReplacedTable>* replaced_;
 };
 
 }  // namespace
@@ -194,8 +228,9 @@ absl::StatusOr<toml::table> ParseOverrideValue(std::string_view value, const std
   return absl::InvalidArgumentError("the value is not valid UTF-8 text; write a TOML value or plain text");
 }
 
-void ApplyOverrides(toml::table& root, const std::vector<std::string>& overrides, Diagnostics& diags) {
-  for (const std::string& text : overrides) Applier(root, text, diags).Apply();
+void ApplyOverrides(toml::table& root, const std::vector<std::string>& overrides, Diagnostics& diags,
+                    std::vector<ReplacedTable>* replaced) {
+  for (const std::string& text : overrides) Applier(root, text, diags, replaced).Apply();
 }
 
 }  // namespace scenario_internal

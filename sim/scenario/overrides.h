@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "sim/scenario/diagnostics.h"
+#include "sim/scenario/scenario.h"
 
 namespace ratesim {
 namespace scenario_internal {
@@ -21,8 +22,10 @@ namespace scenario_internal {
 // `run.duration=5m` needs no quotes. Every parent on the path must exist; the last key may be new
 // (the reader then reports it if it is not valid there). Values added carry the origin
 // "<--set path=value>" for later messages. Errors (malformed override, missing parent, index out of
-// range) go to `diags` at that origin.
-void ApplyOverrides(toml::table& root, const std::vector<std::string>& overrides, Diagnostics& diags);
+// range) go to `diags` at that origin. Each table of the file that an override replaces by another
+// table, leaving out keys the file set in it, is added to `replaced` (when not null).
+void ApplyOverrides(toml::table& root, const std::vector<std::string>& overrides, Diagnostics& diags,
+                    std::vector<ReplacedTable>* replaced = nullptr);
 
 // The value of one override as ApplyOverrides reads it, as a one-entry table {v = value}: parsed as
 // TOML, or else as a string. A value that starts as a table, an array or a quoted string must parse

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/param_spec.h"
@@ -257,6 +258,15 @@ struct RunSpec {
   bool drain = true;  // after `duration`, let buffered and running requests finish
 };
 
+// A table of the file that a --set (or --grid) value replaced whole (`limits={ formula = "aimd" }`),
+// and the keys the file set in it that the new table leaves out: they take their defaults now,
+// which a user who meant to change one key may not expect (the file's base_rpm, say).
+struct ReplacedTable {
+  std::string override_text;  // as given: `limits={ formula = "aimd" }`
+  SourcePos at;               // where the file's table began
+  std::vector<std::pair<std::string, SourcePos>> dropped;  // the keys left out, in file order
+};
+
 struct Scenario {
   std::string path;   // the file it was read from
   std::string title;  // optional one-line description
@@ -266,6 +276,7 @@ struct Scenario {
   std::vector<OrgSpec> orgs;
   std::vector<TraceSpec> traces;
   std::vector<PolicySpec> policies;  // in file order; at least one
+  std::vector<ReplacedTable> replaced_tables;  // by the overrides, in their order
 };
 
 }  // namespace ratesim

@@ -81,7 +81,8 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view p
   if (!root.ok()) return root.status();
 
   Diagnostics diags{std::string(path)};
-  ApplyOverrides(*root, overrides, diags);
+  std::vector<ReplacedTable> replaced_tables;
+  ApplyOverrides(*root, overrides, diags, &replaced_tables);
 
   TableReader reader(*root, "the top-level table", diags, Location{std::string(path), 1, 1});
   Scenario scenario;
@@ -95,6 +96,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view p
   scenario.orgs = ReadOrgs(reader, scenario.models, formula, scenario.limits,
                            scenario.traces.empty() ? Need::kRequired : Need::kOptional);
   scenario.policies = ReadPolicies(reader);
+  scenario.replaced_tables = std::move(replaced_tables);
   reader.ReportUnknownKeys();
 
   if (!diags.ok()) return diags.ToStatus();

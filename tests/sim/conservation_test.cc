@@ -34,13 +34,17 @@ Scenario MixedScenario(const std::string& policy, bool drain) {
   bursts.shape.burst_window = kNanosPerSecond;
   bursts.shape.burst_period = 30 * kNanosPerSecond;
   bursts.input_tokens = TokenCount{TokenCount::Kind::kLognormal, 2000, 1.0, 1, 100000};
-  OrgSpec bursty{"bursty", {}, {bursts}, {}};
+  OrgSpec bursty;
+  bursty.name = "bursty";
+  bursty.traffic = {bursts};
 
   TrafficSpec steady = scenario.orgs[0].traffic[0];
   steady.shape = TrafficShape{};
   steady.shape.kind = TrafficShape::Kind::kConstant;
   steady.shape.rate_per_s = 1.0;
-  OrgSpec steady_org{"steady", {}, {steady}, {}};
+  OrgSpec steady_org;
+  steady_org.name = "steady";
+  steady_org.traffic = {steady};
 
   scenario.orgs.push_back(bursty);
   scenario.orgs.push_back(steady_org);
