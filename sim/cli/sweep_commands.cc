@@ -131,15 +131,20 @@ void WarnOfIdleStreams(const SweepPlan& plan, const CommandContext& context) {
 }
 
 // A grid value or --set that replaces a table of a scenario whole leaves out the keys the file set
-// in it (replaced_table_warning.h): each distinct warning once, before the points run, followed by
-// the first point it applies to.
+// in it (replaced_table_warning.h): warned of before the points run, once per table of a file and
+// keys left out, whichever value replaced it (a grid of five formula tables is one warning per
+// scenario file), with the first point it applies to.
 void WarnOfReplacedTables(const SweepPlan& plan, const CommandContext& context) {
   absl::flat_hash_set<std::string> warned;
   for (size_t i = 0; i < plan.points.size(); ++i) {
-    const std::string warning = ReplacedTableWarnings(plan.scenarios[i]);
-    if (!warning.empty() && warned.insert(warning).second) {
-      context.err << warning << FromPoint(plan, i, "replaced table");
+    const Scenario& scenario = plan.scenarios[i];
+    std::string fresh;
+    for (const ReplacedTable& table : scenario.replaced_tables) {
+      std::string which = fmt::format("{}:{}:{}", scenario.path, table.at.line, table.at.column);
+      for (const auto& [key, pos] : table.dropped) which += " " + key;
+      if (warned.insert(which).second) fresh += ReplacedTableWarning(scenario, table);
     }
+    if (!fresh.empty()) context.err << fresh << FromPoint(plan, i, "replaced table");
   }
 }
 

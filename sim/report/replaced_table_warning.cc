@@ -19,20 +19,22 @@ std::string KeysWithLines(const std::vector<std::pair<std::string, SourcePos>>& 
 
 }  // namespace
 
-std::string ReplacedTableWarnings(const Scenario& scenario) {
-  std::string out;
-  for (const ReplacedTable& table : scenario.replaced_tables) {
-    const std::string_view text = table.override_text;
-    const std::string_view key = text.substr(0, text.find('='));
-    const bool one = table.dropped.size() == 1;
-    out += fmt::format(
+std::string ReplacedTableWarning(const Scenario& scenario, const ReplacedTable& table) {
+  const std::string_view text = table.override_text;
+  const std::string_view key = text.substr(0, text.find('='));
+  const bool one = table.dropped.size() == 1;
+  return fmt::format(
         "warning: {} replaces the table at {}:{}:{} whole, so the file's {} no longer appl{} and "
         "take{} {} default{}; to keep {}, write {} in the new table too, or change single keys "
         "({}.<key>=value) instead of the table\n",
         text, scenario.path, table.at.line, table.at.column, KeysWithLines(table.dropped),
         one ? "ies" : "y", one ? "s" : "", one ? "its" : "their", one ? "" : "s", one ? "it" : "them",
-        one ? "it" : "them", key);
-  }
+      one ? "it" : "them", key);
+}
+
+std::string ReplacedTableWarnings(const Scenario& scenario) {
+  std::string out;
+  for (const ReplacedTable& table : scenario.replaced_tables) out += ReplacedTableWarning(scenario, table);
   return out;
 }
 

@@ -12,8 +12,11 @@
 
 namespace ratesim {
 
-// One "warning: ...\n" line per table in scenario.replaced_tables: the value, the file's table and
-// the keys left out, each with its line, and what to write to keep them. "" when there is none.
+// The "warning: ...\n" line of `table`, one of scenario.replaced_tables: the value, the file's table
+// and the keys left out, each with its line, and what to write to keep them.
+std::string ReplacedTableWarning(const Scenario& scenario, const ReplacedTable& table);
+
+// The warnings of every table in scenario.replaced_tables; "" when there is none.
 std::string ReplacedTableWarnings(const Scenario& scenario);
 
 }  // namespace ratesim

@@ -94,10 +94,18 @@ TEST(ReplacedTable, RunAndSweepWarnBeforeTheyRunAndASweepOncePerValue) {
       {"sweep", path, "--grid", "limits={ formula = \"aimd\" },{ formula = \"earned\" }", "--grid",
        "run.seed=1,2", "--out", dir + "sweep"});
   ASSERT_EQ(sweep.code, 0) << sweep.err;
-  // Four points, two grid values of the table: each warning once, with the first point it is of.
-  EXPECT_EQ(Occurrences(sweep.err, "replaces the table"), 2u) << sweep.err;
+  // Four points, two grid values of the table: one warning, of the first point, since each value
+  // leaves out the same keys of the same table.
+  EXPECT_EQ(Occurrences(sweep.err, "replaces the table"), 1u) << sweep.err;
+  EXPECT_THAT(sweep.err, HasSubstr("warning: limits={ formula = \"aimd\" } replaces the table"));
   EXPECT_THAT(sweep.err, HasSubstr("(the above from sweep point 0: "));
-  EXPECT_THAT(sweep.err, HasSubstr("(the above from sweep point 2: "));
+  // A value that leaves out other keys is another warning.
+  const testing::CliResult other = testing::RunRatesim(
+      {"sweep", path, "--grid", "limits={ formula = \"aimd\" },{ formula = \"earned\", headroom = 2 }",
+       "--out", dir + "other"});
+  ASSERT_EQ(other.code, 0) << other.err;
+  EXPECT_EQ(Occurrences(other.err, "replaces the table"), 2u) << other.err;
+  EXPECT_THAT(other.err, HasSubstr("(the above from sweep point 1: "));
 }
 
 }  // namespace
