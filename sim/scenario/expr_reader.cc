@@ -85,10 +85,13 @@ Location PlaceInExpression(const TableReader& reader, const toml::node& node, st
 // "column 12 of the expression", or "line 3, column 5 of the expression" for one of several lines:
 // where to look inside the expression itself, whatever the file position says.
 std::string PlaceInsideExpression(std::string_view text, int position) {
-  const std::string_view before = text.substr(0, std::min(static_cast<size_t>(position), text.size()));
-  const size_t last_break = before.rfind('\n');
-  const size_t column = before.size() - (last_break == std::string_view::npos ? 0 : last_break + 1) + 1;
-  if (text.find('\n') == std::string_view::npos) return fmt::format("column {} of the expression", column);
+  const std::string_view before =
+      text.substr(0, std::min(static_cast<size_t>(position), text.size()));
+  const size_t line_start = before.find_last_of('\n') + 1;  // 0 on the first line (npos + 1)
+  const size_t column = before.size() - line_start + 1;
+  if (text.find('\n') == std::string_view::npos) {
+    return fmt::format("column {} of the expression", column);
+  }
   const auto line = 1 + std::count(before.begin(), before.end(), '\n');
   return fmt::format("line {}, column {} of the expression", line, column);
 }

@@ -22,7 +22,9 @@ class Cursor {
   char Peek(size_t ahead = 0) const {
     return offset_ + ahead < text_.size() ? text_[offset_ + ahead] : '\0';
   }
-  bool LooksAt(std::string_view bytes) const { return text_.substr(offset_, bytes.size()) == bytes; }
+  bool LooksAt(std::string_view bytes) const {
+    return text_.substr(offset_, bytes.size()) == bytes;
+  }
   SourcePos pos() const { return pos_; }
 
   void Advance(size_t bytes = 1) {
@@ -61,7 +63,8 @@ class Cursor {
 std::optional<Cursor> CursorAt(std::string_view source, SourcePos at) {
   if (at.line < 1 || at.column < 1) return std::nullopt;
   constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-  Cursor cursor(source, source.substr(0, kByteOrderMark.size()) == kByteOrderMark ? kByteOrderMark.size() : 0);
+  const bool marked = source.substr(0, kByteOrderMark.size()) == kByteOrderMark;
+  Cursor cursor(source, marked ? kByteOrderMark.size() : 0);
   const auto before_at = [&] {
     const SourcePos pos = cursor.pos();
     return pos.line < at.line || (pos.line == at.line && pos.column < at.column);
@@ -174,7 +177,8 @@ bool AtClosingDelimiter(Cursor& cursor, char quote, bool multi_line, ReadValue& 
 
 }  // namespace
 
-std::optional<std::vector<SourcePos>> PositionsOfStringValue(std::string_view source, SourcePos start,
+std::optional<std::vector<SourcePos>> PositionsOfStringValue(std::string_view source,
+                                                             SourcePos start,
                                                              std::string_view value) {
   std::optional<Cursor> cursor = CursorAt(source, start);
   if (!cursor) return std::nullopt;
@@ -195,9 +199,11 @@ std::optional<std::vector<SourcePos>> PositionsOfStringValue(std::string_view so
       read.Add("\n", cursor->pos());  // CRLF too: the value has LF
       cursor->SkipLineBreak();
     } else if (c == '\\' && !literal) {
-      const bool line_ending = multi_line && (IsHorizontalSpace(cursor->Peek(1)) || cursor->Peek(1) == '\n' ||
-                                              cursor->Peek(1) == '\r');
-      if (!(line_ending ? SkipLineEndingBackslash(*cursor) : ReadEscape(*cursor, read))) return std::nullopt;
+      const bool line_ending = multi_line && (IsHorizontalSpace(cursor->Peek(1)) ||
+                                              cursor->Peek(1) == '\n' || cursor->Peek(1) == '\r');
+      const bool read_on =
+          line_ending ? SkipLineEndingBackslash(*cursor) : ReadEscape(*cursor, read);
+      if (!read_on) return std::nullopt;
     } else {
       read.Add(std::string_view(&c, 1), cursor->pos());
       cursor->Advance();

@@ -1,8 +1,8 @@
 // Where each character of a TOML string value was written in the file. A string's value is not its
-// source text: a newline right after an opening """ or ''' is dropped, a line-ending backslash drops
-// the line break and the whitespace after it, an escape (\t, \u00e9) is several characters for one,
-// and CRLF becomes LF. An error found at an offset inside the value (a typo in an `expr` formula)
-// names the file position of that character, found by reading the string's token again.
+// source text: a newline right after an opening """ or ''' is dropped, a line-ending backslash
+// drops the line break and the whitespace after it, an escape (\t, \u00e9) is several characters
+// for one, and CRLF becomes LF. An error found at an offset inside the value (a typo in an `expr`
+// formula) names the file position of that character, found by reading the string's token again.
 #ifndef RATESIM_SIM_SCENARIO_STRING_TOKEN_H_
 #define RATESIM_SIM_SCENARIO_STRING_TOKEN_H_
 
@@ -20,7 +20,8 @@ namespace scenario_internal {
 // position of its closing delimiter (for an offset just past the value): `value.size() + 1`
 // positions. Nullopt when no string token opens there or it does not read as `value` (a value
 // given on the command line, say), so that a caller falls back to the token's own position.
-std::optional<std::vector<SourcePos>> PositionsOfStringValue(std::string_view source, SourcePos start,
+std::optional<std::vector<SourcePos>> PositionsOfStringValue(std::string_view source,
+                                                             SourcePos start,
                                                              std::string_view value);
 
 }  // namespace scenario_internal

@@ -101,7 +101,8 @@ std::string MisspeltOkRps(const std::string& file_place, const std::string& plac
 
 TEST(ScenarioLoader, PointsIntoAMultiLineExpressionAtTheTypo) {
   // On line 1 of a """ string, past its three quotes.
-  EXPECT_TRUE(HasError(ErrorsOfRequests(R"x("""ok_rps_10 + 1""")x"), MisspeltOkRps("6:21", "column 1")));
+  EXPECT_TRUE(
+      HasError(ErrorsOfRequests(R"x("""ok_rps_10 + 1""")x"), MisspeltOkRps("6:21", "column 1")));
   // On line 2.
   EXPECT_TRUE(HasError(ErrorsOfRequests(R"x("""min(rate_rps,
     ok_rps_10)""")x"),
@@ -132,7 +133,8 @@ TEST(ScenarioLoader, PointsIntoALiteralExpressionAtTheTypo) {
 min(rate_rps,
   ok_rps_10)''')x"),
                        MisspeltOkRps("8:3", "line 2, column 3")));
-  EXPECT_TRUE(HasError(ErrorsOfRequests("'min(rate_rps, ok_rps_10)'"), MisspeltOkRps("6:33", "column 15")));
+  EXPECT_TRUE(
+      HasError(ErrorsOfRequests("'min(rate_rps, ok_rps_10)'"), MisspeltOkRps("6:33", "column 15")));
 }
 
 TEST(ScenarioLoader, PointsPastAnEscapeAtTheTypo) {

@@ -1,12 +1,13 @@
 // PositionsOfStringValue: the file position of each byte of a TOML string's value, and its refusal
 // of a position where no string token reads as the value. The loader's use of it, an error inside a
 // multi-line expression, is in scenario_expr_formula_test.cc.
+#include "sim/scenario/string_token.h"
+
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "sim/scenario/string_token.h"
 
 namespace ratesim {
 namespace scenario_internal {
@@ -16,7 +17,8 @@ namespace {
 std::vector<std::string> Places(const std::optional<std::vector<SourcePos>>& positions) {
   std::vector<std::string> places;
   if (!positions) return {"none"};
-  for (const SourcePos& p : *positions) places.push_back(std::to_string(p.line) + ":" + std::to_string(p.column));
+  for (const SourcePos& p : *positions)
+    places.push_back(std::to_string(p.line) + ":" + std::to_string(p.column));
   return places;
 }
 
@@ -34,8 +36,9 @@ TEST(StringToken, FollowsMultiLineStrings) {
   EXPECT_EQ(Places(PositionsOfStringValue("x = 1\nk = \"\"\"\na\nb\"\"\"\"", {2, 5}, "a\nb\"")),
             (std::vector<std::string>{"3:1", "3:2", "4:1", "4:2", "4:3"}));
   // A line-ending backslash drops the line break and the whitespace after it; CRLF reads as LF.
-  EXPECT_EQ(Places(PositionsOfStringValue("k = \"\"\"a \\\r\n\r\n  b\r\nc\"\"\"", {1, 5}, "a b\nc")),
-            (std::vector<std::string>{"1:8", "1:9", "3:3", "3:4", "4:1", "4:2"}));
+  EXPECT_EQ(
+      Places(PositionsOfStringValue("k = \"\"\"a \\\r\n\r\n  b\r\nc\"\"\"", {1, 5}, "a b\nc")),
+      (std::vector<std::string>{"1:8", "1:9", "3:3", "3:4", "4:1", "4:2"}));
   EXPECT_EQ(Places(PositionsOfStringValue("k = '''\r\na\\t\r\nb'''", {1, 5}, "a\\t\nb")),
             (std::vector<std::string>{"2:1", "2:2", "2:3", "2:4", "3:1", "3:2"}));
 }
@@ -46,11 +49,16 @@ TEST(StringToken, CountsColumnsAfterAByteOrderMarkAsTomlDoes) {
 }
 
 TEST(StringToken, RefusesAPlaceWhereNoStringReadsAsTheValue) {
-  EXPECT_EQ(Places(PositionsOfStringValue("k = 'ab'", {1, 5}, "abc")), std::vector<std::string>{"none"});
-  EXPECT_EQ(Places(PositionsOfStringValue("k = 'ab'", {1, 1}, "ab")), std::vector<std::string>{"none"});
-  EXPECT_EQ(Places(PositionsOfStringValue("k = 'ab'", {1, 40}, "ab")), std::vector<std::string>{"none"});
-  EXPECT_EQ(Places(PositionsOfStringValue("k = 'ab'", {3, 5}, "ab")), std::vector<std::string>{"none"});
-  EXPECT_EQ(Places(PositionsOfStringValue("k = \"a\\qb\"", {1, 5}, "aqb")), std::vector<std::string>{"none"});
+  EXPECT_EQ(Places(PositionsOfStringValue("k = 'ab'", {1, 5}, "abc")),
+            std::vector<std::string>{"none"});
+  EXPECT_EQ(Places(PositionsOfStringValue("k = 'ab'", {1, 1}, "ab")),
+            std::vector<std::string>{"none"});
+  EXPECT_EQ(Places(PositionsOfStringValue("k = 'ab'", {1, 40}, "ab")),
+            std::vector<std::string>{"none"});
+  EXPECT_EQ(Places(PositionsOfStringValue("k = 'ab'", {3, 5}, "ab")),
+            std::vector<std::string>{"none"});
+  EXPECT_EQ(Places(PositionsOfStringValue("k = \"a\\qb\"", {1, 5}, "aqb")),
+            std::vector<std::string>{"none"});
   EXPECT_EQ(Places(PositionsOfStringValue("", {1, 5}, "ab")), std::vector<std::string>{"none"});
 }
 
