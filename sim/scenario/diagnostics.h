@@ -33,8 +33,10 @@ std::string OneLine(std::string_view text);
 class Diagnostics {
  public:
   // `path` is the scenario file's name: errors inside it are sorted by position, after errors from
-  // other origins (overrides), which keep the order they were found in.
-  explicit Diagnostics(std::string path) : path_(std::move(path)) {}
+  // other origins (overrides), which keep the order they were found in. `source` is its text, if
+  // known, for an error at a place inside a value (expr_reader.cc); it must outlive this.
+  explicit Diagnostics(std::string path, std::string_view source = {})
+      : path_(std::move(path)), source_(source) {}
 
   // Records "<location>: error: <message>". `message` reads "<what is wrong>; <what to do>"; it
   // is shown as OneLine shows it.
@@ -43,6 +45,8 @@ class Diagnostics {
   bool ok() const { return errors_.empty(); }
   size_t count() const { return errors_.size(); }
   const std::string& path() const { return path_; }
+  // The file's text; empty if not given.
+  std::string_view source() const { return source_; }
 
   // OkStatus if no error was recorded; else InvalidArgument listing every error, one per line.
   absl::Status ToStatus() const;
@@ -53,6 +57,7 @@ class Diagnostics {
     std::string message;
   };
   std::string path_;
+  std::string_view source_;
   std::vector<Entry> errors_;
 };
 

@@ -14,6 +14,7 @@
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "sim/scenario/section_readers.h"
+#include "sim/scenario/string_token.h"
 #include "sim/util/nearest_name.h"
 
 namespace ratesim {
@@ -48,13 +49,13 @@ std::optional<std::string> ReadExpression(TableReader& reader, const char* key, 
   return std::nullopt;
 }
 
-// Where the expression under `key` goes wrong at `position` (0-based, in the text). Exact for a
-// string written on one line without escapes ("..." or '...'): the file column of the opening
-// quote, + 1, + the position. Otherwise (escapes, a multi-line string, a --set value) the string's
-// own location, and the message gives the column inside the expression.
-Location PlaceInExpression(const TableReader& reader, const toml::node& node, std::string_view text,
-                           int position) {
-  Location location = LocationOf(node.source(), reader.location());
+// Where the expression under `node`, at `location`, goes wrong at `position` (0-based, in the
+// text), without the file's text. Exact for a string written on one line without escapes ("..." or
+// '...'): the file column of the opening quote, + 1, + the position. Otherwise (escapes, a
+// multi-line string, a --set value) the string's own location, and the message gives the place
+// inside the expression.
+Location PlaceOnOnePlainLine(Location location, const toml::node& node, std::string_view text,
+                             int position) {
   const toml::source_region& source = node.source();
   const bool one_plain_line = source.begin.line == source.end.line &&
                               source.end.column - source.begin.column == text.size() + 2;
@@ -62,6 +63,37 @@ Location PlaceInExpression(const TableReader& reader, const toml::node& node, st
     location.column += 1 + std::min(position, static_cast<int>(text.size()));
   }
   return location;
+}
+
+// Where the expression under `node` goes wrong at `position` (0-based, in the text): the file
+// position of that character, read back through the string's source text (string_token.h), so
+// exact however the string is written ("...", '...', """...""", '''...''', escapes, a line-ending
+// backslash, CRLF). Else (a --set value, a file text not at hand) as PlaceOnOnePlainLine.
+Location PlaceInExpression(const TableReader& reader, const toml::node& node, std::string_view text,
+                           int position) {
+  const Location location = LocationOf(node.source(), reader.location());
+  if (location.line <= 0 || position < 0 || location.origin != reader.diags().path()) {
+    return PlaceOnOnePlainLine(location, node, text, position);
+  }
+  const std::optional<std::vector<SourcePos>> positions = PositionsOfStringValue(
+      reader.diags().source(), SourcePos{location.line, location.column}, text);
+  if (!positions) return PlaceOnOnePlainLine(location, node, text, position);
+  const SourcePos at = (*positions)[std::min(static_cast<size_t>(position), text.size())];
+  return Location{location.origin, at.line, at.column};
+}
+
+// "column 12 of the expression", or "line 3, column 5 of the expression" for one of several lines:
+// where to look inside the expression itself, whatever the file position says.
+std::string PlaceInsideExpression(std::string_view text, int position) {
+  const std::string_view before =
+      text.substr(0, std::min(static_cast<size_t>(position), text.size()));
+  const size_t line_start = before.find_last_of('\n') + 1;  // 0 on the first line (npos + 1)
+  const size_t column = before.size() - line_start + 1;
+  if (text.find('\n') == std::string_view::npos) {
+    return fmt::format("column {} of the expression", column);
+  }
+  const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+  return fmt::format("line {}, column {} of the expression", line, column);
 }
 
 // "; 'growth' is neither a variable nor a function; did you mean ...?" for an unknown name in an
@@ -106,8 +138,7 @@ void ReportExpressionError(TableReader& reader, const ExprError& error, const st
         message.find_first_not_of("0123456789", at + 13) == std::string::npos && message.size() > at + 13) {
       message.erase(at);
     }
-    const int column = 1 + std::min(error.position, static_cast<int>(text.size()));
-    what = fmt::format("column {} of the expression: {}", column, message);
+    what = fmt::format("{}: {}", PlaceInsideExpression(text, error.position), message);
   } else if (error.kind == ExprError::Kind::kEmpty) {
     what = message;  // "requests_per_s is empty"
   } else {

@@ -80,7 +80,7 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view p
   absl::StatusOr<toml::table> root = ParseToml(text, path);
   if (!root.ok()) return root.status();
 
-  Diagnostics diags{std::string(path)};
+  Diagnostics diags{std::string(path), text};
   std::vector<ReplacedTable> replaced_tables;
   ApplyOverrides(*root, overrides, diags, &replaced_tables);
 

@@ -29,16 +29,34 @@ int EditDistance(std::string_view a, std::string_view b) {
   return previous[m];
 }
 
+namespace {
+
+char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+// How many leading letters `a` and `b` share, ignoring case.
+size_t CommonPrefixLength(std::string_view a, std::string_view b) {
+  size_t n = 0;
+  while (n < a.size() && n < b.size() && Lower(a[n]) == Lower(b[n])) ++n;
+  return n;
+}
+
+}  // namespace
+
 std::optional<std::string> NearestName(std::string_view name, const std::vector<std::string>& candidates) {
   const int limit = std::max(2, static_cast<int>(name.size()) / 3);
   std::optional<std::string> best;
   int best_distance = limit + 1;
+  size_t best_prefix = 0;
   for (const std::string& candidate : candidates) {
     const int d = EditDistance(name, candidate);
     const int longer = static_cast<int>(std::max(name.size(), candidate.size()));
-    if (d < best_distance && d < longer) {
+    if (d > limit || d >= longer) continue;
+    const size_t prefix = CommonPrefixLength(name, candidate);
+    // Strictly better only, so that of equals the earlier candidate stays.
+    if (d < best_distance || (d == best_distance && prefix > best_prefix)) {
       best = candidate;
       best_distance = d;
+      best_prefix = prefix;
     }
   }
   return best;

@@ -68,8 +68,8 @@ TEST(ScenarioLoader, PointsIntoTheExpressionAtASyntaxError) {
   // An unbalanced parenthesis: muparser reports the end of the text, the closing quote's column.
   errors = ErrorLines(Minimal({{3, ExprLimits("min(rate_rps, 2")}}));
   EXPECT_TRUE(HasError(errors, "s.toml:5:", {"'requests_per_s' in [limits]: column", "muparser:"}));
-  // A literal string ('...') is exact too; with an escape the error points at the string and the
-  // message still gives the column inside the expression.
+  // A literal string ('...') is exact too, and so is one with an escape: the '*' is 5 characters of
+  // the file further than its column in the expression says.
   errors = ErrorLines(Minimal({{3,
                                 "[limits]\nformula = \"expr\"\ntokens_per_s = 'base_tps'\n"
                                 "requests_per_s = 'base_rps + * 1'"}}));
@@ -77,7 +77,91 @@ TEST(ScenarioLoader, PointsIntoTheExpressionAtASyntaxError) {
   errors = ErrorLines(Minimal({{3,
                                 "[limits]\nformula = \"expr\"\ntokens_per_s = \"base_tps\"\n"
                                 "requests_per_s = \"base_rps\\u0020+ * 1\""}}));
-  EXPECT_TRUE(HasError(errors, "s.toml:6:18: error: 'requests_per_s' in [limits]: column 12 of"));
+  EXPECT_TRUE(HasError(errors, "s.toml:6:35: error: 'requests_per_s' in [limits]: column 12 of"));
+}
+
+// [limits] for `expr` replacing line 3 of the minimal scenario, with `requests` written as it
+// stands, quotes and all, after `requests_per_s = ` on line 6: its opening quote at column 18.
+std::string ExprLimitsWritten(const std::string& requests) {
+  return "[limits]\nformula = \"expr\"\ntokens_per_s = \"base_tps\"\nrequests_per_s = " + requests;
+}
+
+// The errors of the minimal scenario with `requests` written as ExprLimitsWritten places it.
+std::vector<std::string> ErrorsOfRequests(const std::string& requests) {
+  return ErrorLines(Minimal({{3, ExprLimitsWritten(requests)}}));
+}
+
+// The error for `ok_rps_10` (ok_rps_10m typed short) in requests_per_s, at `file_place` ("6:21")
+// in the file and at `place` ("column 1") inside the expression.
+std::string MisspeltOkRps(const std::string& file_place, const std::string& place) {
+  return "s.toml:" + file_place + ": error: 'requests_per_s' in [limits]: " + place +
+         " of the expression: muparser: Unexpected token \"ok_rps_10\" found; 'ok_rps_10' is "
+         "neither a variable nor a function; did you mean 'ok_rps_10m'?";
+}
+
+TEST(ScenarioLoader, PointsIntoAMultiLineExpressionAtTheTypo) {
+  // On line 1 of a """ string, past its three quotes.
+  EXPECT_TRUE(
+      HasError(ErrorsOfRequests(R"x("""ok_rps_10 + 1""")x"), MisspeltOkRps("6:21", "column 1")));
+  // On line 2.
+  EXPECT_TRUE(HasError(ErrorsOfRequests(R"x("""min(rate_rps,
+    ok_rps_10)""")x"),
+                       MisspeltOkRps("7:5", "line 2, column 5")));
+  // On line 3 of the file: the newline right after the opening quotes is not in the value.
+  const std::vector<std::string> errors = ErrorsOfRequests(R"x("""
+min(rate_rps * 1.5^(elapsed_s/60),
+    max(base_rps, 2 * ok_rps_10))""")x");
+  EXPECT_TRUE(HasError(errors, MisspeltOkRps("8:23", "line 2, column 23"))) << Joined(errors);
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_TRUE(HasError(ErrorsOfRequests(R"x("""
+ok_rps_10""")x"),
+                       MisspeltOkRps("7:1", "column 1")));
+}
+
+TEST(ScenarioLoader, PointsPastALineEndingBackslashAtTheTypo) {
+  // The backslash drops the line break and the indent: the value is "min(rate_rps, ok_rps_10)".
+  EXPECT_TRUE(HasError(ErrorsOfRequests(R"x("""min(rate_rps, \
+      ok_rps_10)""")x"),
+                       MisspeltOkRps("7:7", "column 15")));
+  // Spaces after the backslash, and an empty line, go too.
+  EXPECT_TRUE(HasError(ErrorsOfRequests("\"\"\"min(rate_rps, \\  \n\n   ok_rps_10)\"\"\""),
+                       MisspeltOkRps("8:4", "column 15")));
+}
+
+TEST(ScenarioLoader, PointsIntoALiteralExpressionAtTheTypo) {
+  EXPECT_TRUE(HasError(ErrorsOfRequests(R"x('''
+min(rate_rps,
+  ok_rps_10)''')x"),
+                       MisspeltOkRps("8:3", "line 2, column 3")));
+  EXPECT_TRUE(
+      HasError(ErrorsOfRequests("'min(rate_rps, ok_rps_10)'"), MisspeltOkRps("6:33", "column 15")));
+}
+
+TEST(ScenarioLoader, PointsPastAnEscapeAtTheTypo) {
+  // \u0020 (6 characters of the file) is a space, \t (2) a tab.
+  EXPECT_TRUE(HasError(ErrorsOfRequests(R"x("min(rate_rps,\u0020\tok_rps_10)")x"),
+                       MisspeltOkRps("6:40", "column 16")));
+  EXPECT_TRUE(HasError(ErrorsOfRequests(R"x("""\tmin(rate_rps,
+\u0020ok_rps_10)""")x"),
+                       MisspeltOkRps("7:7", "line 2, column 2")));
+}
+
+TEST(ScenarioLoader, PointsIntoAnExpressionOfACrlfFileAtTheTypo) {
+  const auto crlf = [](const std::string& text) {
+    std::string out;
+    for (const char c : text) out += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    return out;
+  };
+  std::vector<std::string> errors = ErrorLines(crlf(Minimal({{3, ExprLimitsWritten(R"x("""
+min(rate_rps,
+  ok_rps_10)""")x")}})));
+  EXPECT_TRUE(HasError(errors, MisspeltOkRps("8:3", "line 2, column 3"))) << Joined(errors);
+  errors = ErrorLines(crlf(Minimal({{3, ExprLimitsWritten(R"x('''min(rate_rps,
+
+  ok_rps_10)''')x")}})));
+  EXPECT_TRUE(HasError(errors, MisspeltOkRps("8:3", "line 3, column 3"))) << Joined(errors);
+  errors = ErrorLines(crlf(Minimal({{3, ExprLimitsWritten(R"x("min(rate_rps, ok_rps_10)")x")}})));
+  EXPECT_TRUE(HasError(errors, MisspeltOkRps("6:33", "column 15"))) << Joined(errors);
 }
 
 TEST(ScenarioLoader, RefusesAnExpressionNotFiniteOnANewKey) {

@@ -110,5 +110,18 @@ TEST(ScenarioDiagnostics, SuggestsOnlyNearNames) {
   EXPECT_EQ(NearestName("capacity_shar", {"capacity_share"}), "capacity_share");
 }
 
+TEST(ScenarioDiagnostics, BreaksATieTowardTheNameSharingTheLongestPrefix) {
+  using ::ratesim::NearestName;
+  // ok_rps_10 is one edit from ok_rps_1m and one from ok_rps_10m, and is ok_rps_10m typed short.
+  EXPECT_EQ(NearestName("ok_rps_10", {"ok_rps_1m", "ok_rps_10m"}), "ok_rps_10m");
+  EXPECT_EQ(NearestName("ok_rps_10", {"ok_rps_10m", "ok_rps_1m"}), "ok_rps_10m");
+  EXPECT_EQ(NearestName("ok_tps_1h", {"ok_rps_1h", "ok_tps_1m"}), "ok_tps_1m");
+  // Equally near and sharing as long a prefix: the earlier candidate.
+  EXPECT_EQ(NearestName("rate_x", {"rate_a", "rate_b"}), "rate_a");
+  EXPECT_EQ(NearestName("rate_x", {"rate_b", "rate_a"}), "rate_b");
+  // A longer shared prefix never beats a nearer name.
+  EXPECT_EQ(NearestName("ok_rps_10", {"ok_rps_10ms", "ok_rps_1m"}), "ok_rps_1m");
+}
+
 }  // namespace
 }  // namespace ratesim
