@@ -245,6 +245,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   ComparisonOptions options;
   options.threads = request.threads;
   options.replications = request.replications;
+  options.summarise_rates = true;  // the org table's mean rate, summary.json's per-org rates
   if (metadata) {
     absl::StatusOr<std::unique_ptr<StagedOutput>> staged = StagedOutput::Create(dir);
     if (!staged.ok()) return Fail(context, kExitIoError, staged.status());

@@ -5,10 +5,13 @@
 
 namespace ratesim {
 
-MetricsRecorder::MetricsRecorder(const Engine& engine, SeriesSink* series)
+MetricsRecorder::MetricsRecorder(const Engine& engine, SeriesSink* series,
+                                 std::optional<Nanos> rates_until)
     : engine_(engine),
       metrics_(engine.registry().org_count(), engine.registry().model_count()),
       series_(series),
+      rates_until_(rates_until),
+      rate_sums_(rates_until ? engine.registry().key_count() : 0),
       interval_(series != nullptr ? engine.registry().key_count() : 0),
       levels_(engine.registry().model_count()),
       org_histograms_(engine.registry().org_count() > 1) {
@@ -117,7 +120,21 @@ void MetricsRecorder::Occupancy(ModelId model, Nanos now) {
   level.buffered = engine_.buffered(model);
 }
 
+void MetricsRecorder::SummariseRates(Nanos now) {
+  const Nanos start = last_sample_;
+  last_sample_ = now;
+  if (!rates_until_ || start >= *rates_until_) return;
+  const bool first = rate_samples_ == 0;
+  ++rate_samples_;
+  for (KeyId key = 0; key < rate_sums_.size(); ++key) {
+    const RateState rate = engine_.RateAt(key, now);
+    rate_sums_[key].requests.Add(rate.request_rate * 60.0, first);
+    rate_sums_[key].tokens.Add(rate.token_rate * 60.0, first);
+  }
+}
+
 void MetricsRecorder::Sample(Nanos now) {
+  SummariseRates(now);
   if (series_ == nullptr) {
     // No series, but the occupancy integrals are still cut at the interval's end, so that they
     // are summed in the same order (and round the same) as when a series is built.
@@ -186,7 +203,26 @@ RunMetrics MetricsRecorder::Finish(Nanos end) {
     }
   }
   metrics_.end_time = end;
+  if (rate_samples_ > 0) {
+    metrics_.rates.reserve(rate_sums_.size());
+    for (KeyId key = 0; key < rate_sums_.size(); ++key) {
+      metrics_.rates.push_back(KeyRates{key_slices_[key].org, key_slices_[key].model,
+                                        rate_sums_[key].requests.Stats(rate_samples_),
+                                        rate_sums_[key].tokens.Stats(rate_samples_)});
+    }
+  }
   return std::move(metrics_);
+}
+
+void MetricsRecorder::RateSums::Add(double value, bool first) {
+  sum += value;
+  min = first ? value : std::min(min, value);
+  max = first ? value : std::max(max, value);
+  last = value;
+}
+
+RateStats MetricsRecorder::RateSums::Stats(int64_t samples) const {
+  return RateStats{sum / static_cast<double>(samples), min, max, last};
 }
 
 }  // namespace ratesim

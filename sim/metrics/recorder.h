@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "engine/engine.h"
@@ -26,7 +27,10 @@ class MetricsRecorder {
   // REQUIRES: every key, org and model of the run is registered in `engine` already. `series`
   // (not owned, may be null) receives the time series; without one the recorder keeps no per-key
   // interval counts and builds no series.
-  explicit MetricsRecorder(const Engine& engine, SeriesSink* series = nullptr);
+  // With `rates_until`, each key's rates at the samples of the intervals that start before it are
+  // summarised (RunMetrics::rates); without, none are.
+  explicit MetricsRecorder(const Engine& engine, SeriesSink* series = nullptr,
+                           std::optional<Nanos> rates_until = std::nullopt);
 
   void Offered(KeyId key);
   void Retried(KeyId key);
@@ -92,10 +96,31 @@ class MetricsRecorder {
   void ForEachSlice(KeyId key, Update update);
   // Records `value` into the histogram `member` of the slices of `key` that Finish cannot derive.
   void RecordValue(KeyId key, LogHistogram SliceMetrics::*member, Nanos value);
+  // Adds every key's rates at `now`, the end of an interval, to their summary, if it is kept and
+  // the interval started before rates_until_.
+  void SummariseRates(Nanos now);
+
+  // Running sums of one dimension of a key's rate over the samples (RateStats).
+  struct RateSums {
+    double sum = 0.0;
+    double min = 0.0;
+    double max = 0.0;
+    double last = 0.0;
+    void Add(double value, bool first);
+    RateStats Stats(int64_t samples) const;
+  };
+  struct KeyRateSums {
+    RateSums requests;
+    RateSums tokens;
+  };
 
   const Engine& engine_;
   RunMetrics metrics_;
   SeriesSink* series_;                    // null: no series
+  std::optional<Nanos> rates_until_;
+  Nanos last_sample_ = 0;
+  int64_t rate_samples_ = 0;
+  std::vector<KeyRateSums> rate_sums_;  // per key; empty without rates_until_
   bool series_timeouts_ = false;
   std::vector<IntervalCounts> interval_;  // per key, since the last sample; empty without a sink
   std::vector<SeriesPoint> points_;       // the interval being handed to the sink, reused

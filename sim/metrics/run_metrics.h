@@ -181,6 +181,25 @@ struct NonFiniteRate {
   NonFiniteCounts counts;  // total() > 0
 };
 
+// One dimension of a key's dynamic rate over a run, per minute as the headers show it: the
+// statistics of its values at the end of each time-series interval that starts before the traffic
+// ends (RunSpec::duration; a drain's intervals, with nothing arriving, would pull them toward where
+// idle rates decay to).
+struct RateStats {
+  double mean = 0.0;
+  double min = 0.0;
+  double max = 0.0;
+  double last = 0.0;  // at the last of those samples
+};
+
+// The rates a key (org, model) was given over a run.
+struct KeyRates {
+  uint32_t org;
+  uint32_t model;
+  RateStats requests_per_min;
+  RateStats tokens_per_min;
+};
+
 struct RunMetrics {
   RunMetrics(size_t orgs, size_t models);
 
@@ -193,7 +212,14 @@ struct RunMetrics {
   std::vector<SeriesPoint> series;
   Nanos end_time = 0;  // when the run stopped (after draining, if it drains)
   std::vector<NonFiniteRate> non_finite_rates;  // in key order; empty for built-in formulas
+  // Every key's rates, in key order, taken at the time series' sample times: filled by a run asked
+  // to (SimulationOptions::summarise_rates); empty otherwise.
+  std::vector<KeyRates> rates;
 };
+
+// The mean dynamic request rate of `org` over the run, per minute, summed over its models (the
+// RateStats::mean of its keys); nullopt when the run summarised no rates or has no key of `org`.
+std::optional<double> OrgMeanRateRpm(const RunMetrics& metrics, uint32_t org);
 
 // Every rate of the run that fell back to its floor, request and token rates alike.
 inline int64_t NonFiniteRateCount(const RunMetrics& metrics) {

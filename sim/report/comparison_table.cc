@@ -89,6 +89,14 @@ std::string OrgName(const RunResult& run, size_t org) {
   return org < run.org_names.size() ? run.org_names[org] : fmt::format("org#{}", org);
 }
 
+// The org table's column of the org's mean dynamic rate (OrgMeanRateRpm), where the runs summarised
+// rates: what the formula gave it, beside what it got.
+constexpr char kRateColumn[] = "mean rate";
+
+std::string RateCell(std::optional<double> rpm) {
+  return rpm ? fmt::format("{:.0f} rpm", *rpm) : "-";
+}
+
 std::string OrgTable(const std::vector<RunResult>& runs, size_t max_orgs) {
   const size_t org_count = runs.front().metrics.per_org.size();
   if (max_orgs == 0 || org_count < 2) return "";
@@ -96,12 +104,14 @@ std::string OrgTable(const std::vector<RunResult>& runs, size_t max_orgs) {
   // Retries per org, as the policy table has them overall: which org's clients retried how much.
   const bool any_retries = AnyRun(runs, &OutcomeCounts::retries);
   const bool any_timed_out = AnyRun(runs, &OutcomeCounts::timed_out);
+  const bool rates = !runs.front().metrics.rates.empty();
   std::vector<TextTable::Column> columns = {
       {"org", Align::kLeft}, {"policy", Align::kLeft}, {"offered"}, {"200"}, {"429"}, {"503"}};
   if (any_timed_out) columns.push_back({"timed out"});
   if (any_retries) columns.push_back({"retries"});
   columns.push_back({"success"});
   columns.push_back({"p99"});
+  if (rates) columns.push_back({kRateColumn});
   TextTable table(std::move(columns));
   for (const size_t org : orgs) {
     for (const RunResult& run : runs) {
@@ -114,6 +124,7 @@ std::string OrgTable(const std::vector<RunResult>& runs, size_t max_orgs) {
       if (any_retries) row.push_back(Count(slice.counts.retries));
       row.push_back(Success(slice.counts));
       row.push_back(Quantile(slice.latency, 0.99));
+      if (rates) row.push_back(RateCell(OrgMeanRateRpm(run.metrics, static_cast<uint32_t>(org))));
       table.AddRow(std::move(row));
     }
   }
@@ -235,12 +246,14 @@ std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, si
   const std::vector<size_t> orgs = OrgsToShow(first, max_orgs);
   const bool any_retries = AnyRun(groups, &OutcomeCounts::retries);
   const bool any_timed_out = AnyRun(groups, &OutcomeCounts::timed_out);
+  const bool rates = !first.metrics.rates.empty();
   std::vector<TextTable::Column> columns = {
       {"org", Align::kLeft}, {"policy", Align::kLeft}, {"offered"}, {"429"}, {"503"}};
   if (any_timed_out) columns.push_back({"timed out"});
   if (any_retries) columns.push_back({"retries"});
   columns.push_back({"success"});
   columns.push_back({"p99"});
+  if (rates) columns.push_back({kRateColumn});
   TextTable table(std::move(columns));
   for (const size_t org : orgs) {
     for (const PolicyReplications& group : groups) {
@@ -256,6 +269,12 @@ std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, si
       }
       row.push_back(PercentCi(group, OfOrg(org, SliceSuccess)));
       row.push_back(LatencyCi(group, OfOrg(org, SliceP99)));
+      if (rates) {
+        const MeanCi rate = Estimate(group, [org](const RunResult& run) {
+          return OrgMeanRateRpm(run.metrics, static_cast<uint32_t>(org));
+        });
+        row.push_back(std::isfinite(rate.mean) ? FormatCountCi(rate.mean, rate.ci95) + " rpm" : "-");
+      }
       table.AddRow(std::move(row));
     }
   }

@@ -85,6 +85,37 @@ void WriteOptional(const std::optional<double>& value, JsonWriter& json) {
   }
 }
 
+void WriteRateStats(const RateStats& stats, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("mean");
+  json.Double(stats.mean);
+  json.Key("min");
+  json.Double(stats.min);
+  json.Key("max");
+  json.Double(stats.max);
+  json.Key("last");
+  json.Double(stats.last);
+  json.EndObject();
+}
+
+// "rates": {model: {"rpm": {...}, "tpm": {...}}} of `org`'s keys, in key order; nothing when the
+// run summarised no rates.
+void WriteOrgRates(const RunResult& run, const std::vector<const KeyRates*>& keys, JsonWriter& json) {
+  if (keys.empty()) return;
+  json.Key("rates");
+  json.BeginObject();
+  for (const KeyRates* key : keys) {
+    json.Key(run.model_name(key->model));
+    json.BeginObject();
+    json.Key("rpm");
+    WriteRateStats(key->requests_per_min, json);
+    json.Key("tpm");
+    WriteRateStats(key->tokens_per_min, json);
+    json.EndObject();
+  }
+  json.EndObject();
+}
+
 void WriteRun(const RunResult& run, JsonWriter& json) {
   const RunMetrics& metrics = run.metrics;
   json.BeginObject();
@@ -104,12 +135,17 @@ void WriteRun(const RunResult& run, JsonWriter& json) {
   }
   json.EndObject();
 
+  std::vector<std::vector<const KeyRates*>> rates_of_org(metrics.per_org.size());
+  for (const KeyRates& key : metrics.rates) {
+    if (key.org < rates_of_org.size()) rates_of_org[key.org].push_back(&key);
+  }
   json.Key("per_org");
   json.BeginObject();
   for (size_t org = 0; org < metrics.per_org.size(); ++org) {
     json.Key(run.org_name(org));
     json.BeginObject();
     WriteSliceFields(metrics.per_org[org], json);
+    WriteOrgRates(run, rates_of_org[org], json);
     json.EndObject();
   }
   json.EndObject();

@@ -67,6 +67,7 @@ absl::StatusOr<std::vector<RunResult>> RunComparison(const Scenario& scenario,
       simulation.observer = observer.get();
       simulation.series = series.get();
       simulation.keep_series = options.keep_series;
+      simulation.summarise_rates = options.summarise_rates;
       simulation.progress = tracked.clock();
       results[i] = Simulate(scenario, *chosen[policy], seeds[replication], simulation);
     }

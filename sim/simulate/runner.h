@@ -36,6 +36,7 @@ struct ComparisonOptions {
   ObserverFactory observers;  // default (empty): no observers, no cost
   SeriesSinkFactory series;   // default (empty): no sinks
   bool keep_series = false;   // keep each run's whole series in its metrics (SimulationOptions)
+  bool summarise_rates = false;  // summarise each run's keys' rates (SimulationOptions)
 
   // Changes performance only: the results are identical for every value.
   int threads = 0;  // runs at once; 0: one per core

@@ -82,7 +82,9 @@ class Simulation {
       : run_(scenario.run),
         platform_(std::move(platform)),
         engine_(platform_->engine),
-        recorder_(engine_, series),
+        recorder_(engine_, series,
+                  options.summarise_rates ? std::optional<Nanos>(scenario.run.duration)
+                                          : std::nullopt),
         observer_(options.observer),
         progress_(options.progress),
         armed_(engine_.registry().model_count(), kNever) {

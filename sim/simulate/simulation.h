@@ -26,6 +26,9 @@ struct SimulationOptions {
   // Also keeps the whole series in the result's metrics.series (memory then grows with the run's
   // duration: for tests and small runs). With neither a sink nor this, no series is built at all.
   bool keep_series = false;
+  // Also summarises each key's dynamic rate over the run's traffic (RunMetrics::rates), at the
+  // series' sample times whether or not a series is built: a rate look-up per key per interval.
+  bool summarise_rates = false;
   // Where the run publishes its simulated time for a progress line (run_progress.h): a relaxed
   // store every 4096 events, at the cancellation check. Not owned; null: nowhere. No result
   // depends on it.

@@ -160,6 +160,28 @@ TEST(ComparisonTable, BreaksDownByOrgAndPolicy) {
                                             "-"}));
 }
 
+TEST(ComparisonTable, ShowsEachOrgsMeanRateWhereTheRunsSummarisedRates) {
+  RunResult none = MakeRun("none", 1);
+  RunResult fifo = MakeRun("fifo", 2);
+  EXPECT_EQ(ComparisonTable({none, fifo}).find("mean rate"), std::string::npos);
+  // acme on two models: its mean rate is the sum of its keys' means; beta has one key.
+  none.model_names = {"m", "n"};
+  fifo.model_names = {"m", "n"};
+  none.metrics.rates = {KeyRates{0, 0, RateStats{60.4, 60, 61, 61}, {}},
+                        KeyRates{0, 1, RateStats{30.2, 30, 31, 31}, {}},
+                        KeyRates{1, 0, RateStats{120, 120, 120, 120}, {}}};
+  fifo.metrics.rates = none.metrics.rates;
+  fifo.metrics.rates[2].requests_per_min.mean = 240;
+  const std::string text = ComparisonTable({none, fifo});
+  const std::string orgs = text.substr(text.find("per org:"));
+  EXPECT_NE(orgs.find("mean rate"), std::string::npos) << orgs;
+  EXPECT_EQ(Cells(LineStartingWith(orgs, "acme       none")).back(), "rpm");
+  const std::vector<std::string> acme = Cells(LineStartingWith(orgs, "acme       none"));
+  EXPECT_EQ(acme[acme.size() - 2], "91");  // 60.4 + 30.2
+  const std::vector<std::string> beta = Cells(LineStartingWith(orgs, "beta, inc  fifo"));
+  EXPECT_EQ(beta[beta.size() - 2], "240");
+}
+
 TEST(ComparisonTable, LimitsTheBreakdownToTheBusiestOrgs) {
   RunResult run{"none", 1, {}, {"m"}, RunMetrics(5, 1)};
   for (int org = 0; org < 5; ++org) {

@@ -117,6 +117,24 @@ TEST(SummaryJson, HasEveryOrgAndModelByNameAndZerosForEmptySlices) {
   EXPECT_DOUBLE_EQ(run["per_model"]["mistral"]["utilisation"].number, 0.25);
 }
 
+TEST(SummaryJson, GivesEachOrgsRatesPerModelWhereTheRunSummarisedThem) {
+  RunResult run = MakeRun("none", 1);
+  // No rates summarised: no "rates" key.
+  EXPECT_FALSE(ParsedSummary({run})["policies"]["none"]["per_org"]["acme"].Has("rates"));
+  run.metrics.rates = {KeyRates{0, 1, RateStats{90, 60, 120, 100}, RateStats{9000, 6000, 12000, 10000}},
+                       KeyRates{1, 0, RateStats{60, 60, 60, 60}, RateStats{}}};
+  const Json summary = ParsedSummary({run});
+  const Json& acme = summary["policies"]["none"]["per_org"]["acme"];
+  EXPECT_EQ(acme["rates"].Keys(), (std::vector<std::string>{"mistral"}));
+  EXPECT_EQ(acme["rates"]["mistral"]["rpm"]["mean"].number, 90);
+  EXPECT_EQ(acme["rates"]["mistral"]["rpm"]["min"].number, 60);
+  EXPECT_EQ(acme["rates"]["mistral"]["rpm"]["max"].number, 120);
+  EXPECT_EQ(acme["rates"]["mistral"]["rpm"]["last"].number, 100);
+  EXPECT_EQ(acme["rates"]["mistral"]["tpm"]["mean"].number, 9000);
+  EXPECT_EQ(summary["policies"]["none"]["per_org"]["beta, inc"]["rates"].Keys(),
+            (std::vector<std::string>{"llama"}));
+}
+
 TEST(SummaryJson, CountsRetriesInEverySlice) {
   std::vector<RunResult> runs = {MakeRun("none", 1)};
   runs[0].metrics.overall.counts.retries = 9;
