@@ -56,6 +56,10 @@ void ReportParamsOfOthers(TableReader& reader, const std::vector<Info>& infos, c
   }
 }
 
+bool AboveMaximum(const ParamSpec& spec, double value) {
+  return spec.max_exclusive ? value >= spec.max_value : value > spec.max_value;
+}
+
 // "got 0.5; expected a number >= 1 (headroom of <owner>: <help>)" for a value below the spec's
 // minimum; "got 30; expected a number in (0, 1] (...); lower it to at most 1" for one above its
 // maximum, which is most often a percentage written for a fraction (share = 50), so it says what to
@@ -76,8 +80,9 @@ std::string OutOfRange(const ParamSpec& spec, const toml::node& node, double val
   }
   const std::string about = spec.help.empty() ? fmt::format("{} of {}", spec.name, owner)
                                               : fmt::format("{} of {}: {}", spec.name, owner, spec.help);
-  const bool too_large = spec.max_exclusive ? !(value < spec.max_value) : !(value <= spec.max_value);
-  if (!too_large) return fmt::format("got {}; expected {} ({})", Written(node), expected, about);
+  if (!AboveMaximum(spec, value)) {
+    return fmt::format("got {}; expected {} ({})", Written(node), expected, about);
+  }
   return fmt::format("got {}; expected {} ({}); lower it to {} {}", Written(node), expected, about,
                      spec.max_exclusive ? "below" : "at most",
                      ShownNumber(spec.max_value) + (spec.kind == ParamKind::kDuration ? "s" : ""));
