@@ -8,8 +8,10 @@ std::vector<ParamSpec> AimdFormula::Params() {
   return WithRangeParams({
       {"increase_rpm", ParamKind::kNumber, 6.0, 0.0, false,
        "requests per minute gained per second of traffic at the full rate"},
-      {"decrease", ParamKind::kNumber, 0.7, 0.0, true,
-       "factor applied to the rate on each 503 (at most 1)"},
+      // A factor above 1 would raise the rate on a 503, the opposite of a decrease.
+      WithMaximum({"decrease", ParamKind::kNumber, 0.7, 0.0, true,
+                   "factor the rate is multiplied by on each 503: 0.7 cuts it by 30%, 1 not at all"},
+                  1.0),
   });
 }
 
@@ -17,7 +19,7 @@ AimdFormula::AimdFormula(const ParamValues& params)
     :
       range_(params),
       increase_requests_(params.at("increase_rpm") / 60.0),
-      decrease_(std::min(1.0, params.at("decrease"))) {}
+      decrease_(params.at("decrease")) {}
 
 RateBounds AimdFormula::Bounds(const ModelCapacity& capacity) const {
   return range_.For(capacity);

@@ -10,8 +10,12 @@ namespace ratesim {
 
 std::vector<ParamSpec> CapacityShareFormula::Params() {
   return WithRangeParams({
-      {"share", ParamKind::kNumber, 1.0, 0.0, true,
-       "share of the model's live capacity split among its keys, max-min fair"},
+      // A fraction: above 1 the split would hand out capacity the model does not have (room above
+      // a key's usage is what headroom is for), and 50 is a percentage meant as 0.5.
+      WithMaximum({"share", ParamKind::kNumber, 1.0, 0.0, true,
+                   "share of the model's live capacity split among its keys, max-min fair "
+                   "(1 = all of it)"},
+                  1.0),
       {"headroom", ParamKind::kNumber, 2.0, 1.0, false,
        "a key's demand = headroom x its recent successful usage"},
       {"window", ParamKind::kDuration, 60.0, 0.0, true,

@@ -15,14 +15,20 @@ std::vector<ParamSpec> GradientFormula::Params() {
   return WithRangeParams({
       {"tolerance", ParamKind::kNumber, 1.5, 1.0, false,
        "recent latency up to tolerance x the long-run one does not lower the rate"},
-      {"min_gradient", ParamKind::kNumber, 0.5, 0.0, true,
-       "smallest gradient, at most 1: the deepest cut of the target"},
-      {"smoothing", ParamKind::kNumber, 0.2, 0.0, true,
-       "share of the gap to the target closed per second at the full rate (at most 1)"},
+      // The gradient is clamped to [min_gradient, 1], which std::clamp needs in order.
+      WithMaximum({"min_gradient", ParamKind::kNumber, 0.5, 0.0, true,
+                   "smallest gradient: the deepest cut of the target"},
+                  1.0),
+      // Beyond 1, a second of successes would close more than the whole gap and overshoot.
+      WithMaximum({"smoothing", ParamKind::kNumber, 0.2, 0.0, true,
+                   "share of the gap to the target closed per second at the full rate"},
+                  1.0),
       {"increase_rpm", ParamKind::kNumber, 30.0, 0.0, false,
        "target = rate x gradient + increase, in requests per minute"},
       {"short_samples", ParamKind::kCount, 10.0, 1.0, false,
-       "samples in the short-term latency average"},
+       "samples in the short-term latency average", "long_samples",
+       "the short-term latency average is compared with the long-term one, so it may not span more "
+       "samples"},
       {"long_samples", ParamKind::kCount, 600.0, 1.0, false,
        "samples in the long-term latency average"},
   });
@@ -32,8 +38,8 @@ GradientFormula::GradientFormula(const ParamValues& params)
     :
       range_(params),
       tolerance_(params.at("tolerance")),
-      min_gradient_(std::min(1.0, params.at("min_gradient"))),
-      smoothing_(std::min(1.0, params.at("smoothing"))),
+      min_gradient_(params.at("min_gradient")),
+      smoothing_(params.at("smoothing")),
       increase_requests_(params.at("increase_rpm") / 60.0),
       short_weight_(1.0 / params.at("short_samples")),
       long_weight_(1.0 / params.at("long_samples")) {}

@@ -7,6 +7,37 @@
 #include "fmt/ranges.h"
 
 namespace ratesim {
+namespace {
+
+// A value of a parameter of `kind` as a message shows it: "60" for a number, "60s" for a duration.
+std::string ValueText(ParamKind kind, double value) {
+  return ShownNumber(value) + (kind == ParamKind::kDuration ? "s" : "");
+}
+
+bool MeetsMinimum(const ParamSpec& spec, double value) {
+  return spec.min_exclusive ? value > spec.min_value : value >= spec.min_value;
+}
+
+bool MeetsMaximum(const ParamSpec& spec, double value) {
+  return spec.max_exclusive ? value < spec.max_value : value <= spec.max_value;
+}
+
+bool HasMaximum(const ParamSpec& spec) { return !std::isinf(spec.max_value); }
+
+}  // namespace
+
+bool InRange(const ParamSpec& spec, double value) {
+  return MeetsMinimum(spec, value) && MeetsMaximum(spec, value);
+}
+
+std::string RangeText(const ParamSpec& spec) {
+  const std::string min = ValueText(spec.kind, spec.min_value);
+  if (!HasMaximum(spec)) return fmt::format("{} {}", spec.min_exclusive ? ">" : ">=", min);
+  const std::string max = ValueText(spec.kind, spec.max_value);
+  if (std::isinf(spec.min_value)) return fmt::format("{} {}", spec.max_exclusive ? "<" : "<=", max);
+  return fmt::format("in {}{}, {}{}", spec.min_exclusive ? "(" : "[", min, max,
+                     spec.max_exclusive ? ")" : "]");
+}
 
 absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,
                                           const ParamValues& values) {
@@ -23,11 +54,16 @@ absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,
   }
   for (const ParamSpec& spec : specs) {
     const double value = resolved[spec.name];
-    const bool too_small = spec.min_exclusive ? !(value > spec.min_value) : !(value >= spec.min_value);
-    if (!std::isfinite(value) || too_small) {
+    if (!std::isfinite(value) || !MeetsMinimum(spec, value)) {
       return absl::InvalidArgumentError(fmt::format(
           "parameter '{}' must be {} {}, got {}", spec.name,
           spec.min_exclusive ? "greater than" : "at least", spec.min_value, ShownNumber(value)));
+    }
+    if (!MeetsMaximum(spec, value)) {
+      return absl::InvalidArgumentError(fmt::format(
+          "parameter '{}' must be {} {} (a number {}), got {}", spec.name,
+          spec.max_exclusive ? "less than" : "at most", spec.max_value, RangeText(spec),
+          ShownNumber(value)));
     }
     if (spec.kind == ParamKind::kCount && value != std::floor(value)) {
       return absl::InvalidArgumentError(
@@ -35,8 +71,10 @@ absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,
     }
   }
   if (const std::optional<ParamConflict> conflict = FindConflict(specs, resolved)) {
-    return absl::InvalidArgumentError(fmt::format(
-        "parameter {}: the cap would be ignored; {}", ConflictText(*conflict), ConflictFix(*conflict)));
+    return absl::InvalidArgumentError(
+        fmt::format("parameter {}: {}; {}", ConflictText(*conflict),
+                    conflict->why.empty() ? "the cap would be ignored" : conflict->why,
+                    ConflictFix(*conflict)));
   }
   return resolved;
 }
@@ -56,7 +94,8 @@ std::vector<ParamConflict> FindConflicts(const std::vector<ParamSpec>& specs,
     const std::optional<double> value = value_of(spec.name);
     const std::optional<double> limit = value_of(spec.at_most);
     if (value && limit && *value > *limit) {
-      conflicts.push_back(ParamConflict{spec.name, *value, spec.at_most, *limit});
+      conflicts.push_back(
+          ParamConflict{spec.name, *value, spec.at_most, *limit, spec.kind, spec.at_most_why});
     }
   }
   return conflicts;
@@ -71,13 +110,15 @@ std::optional<ParamConflict> FindConflict(const std::vector<ParamSpec>& specs,
 
 std::string ConflictText(const ParamConflict& conflict, std::string_view value_note,
                          std::string_view limit_note) {
-  return fmt::format("{} = {}{} is above {} = {}{}", conflict.name, ShownNumber(conflict.value),
-                     value_note, conflict.at_most, ShownNumber(conflict.limit), limit_note);
+  return fmt::format("{} = {}{} is above {} = {}{}", conflict.name,
+                     ValueText(conflict.kind, conflict.value), value_note, conflict.at_most,
+                     ValueText(conflict.kind, conflict.limit), limit_note);
 }
 
 std::string ConflictFix(const ParamConflict& conflict) {
   return fmt::format("lower {} to at most {}, or raise {} to at least {}", conflict.name,
-                     ShownNumber(conflict.limit), conflict.at_most, ShownNumber(conflict.value));
+                     ValueText(conflict.kind, conflict.limit), conflict.at_most,
+                     ValueText(conflict.kind, conflict.value));
 }
 
 absl::Status UnknownNameError(std::string_view what, std::string_view name,

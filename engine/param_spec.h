@@ -4,6 +4,7 @@
 #define RATESIM_ENGINE_PARAM_SPEC_H_
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,7 +32,30 @@ struct ParamSpec {
   // The parameter of the same part this one may not exceed (a floor and its ceiling), or empty.
   // Checked once both are resolved, as neither value is wrong alone (see FindConflict).
   std::string at_most = "";
+  // Why this one may not exceed at_most, for the message of a conflict ("a bucket must fit in the
+  // window"). Empty for a floor and its ceiling, whose messages say that the cap would be ignored.
+  std::string at_most_why = "";
+  // Largest accepted value (inclusive unless max_exclusive); infinity, the default, for none.
+  // Declared with WithMaximum, as most parameters have no upper bound.
+  double max_value = std::numeric_limits<double>::infinity();
+  bool max_exclusive = false;  // true: the value must be strictly less than max_value
 };
+
+// `spec` with an upper bound as well: WithMaximum({"decrease", ...}, 1.0) for a factor in (0, 1].
+// A documented bound that is not declared here is not enforced, and a value past it is taken.
+inline ParamSpec WithMaximum(ParamSpec spec, double max_value, bool max_exclusive = false) {
+  spec.max_value = max_value;
+  spec.max_exclusive = max_exclusive;
+  return spec;
+}
+
+// Whether `value` is within the bounds of `spec`, the lower and the upper one. (Finiteness and
+// whole numbers are ResolveParams' other checks.)
+bool InRange(const ParamSpec& spec, double value);
+
+// The values `spec` accepts, for a message or a listing: "> 0", ">= 1", "(0, 1]", and for a
+// duration in seconds: "> 0s".
+std::string RangeText(const ParamSpec& spec);
 
 // Parameter values by name; durations in seconds.
 using ParamValues = absl::flat_hash_map<std::string, double>;
@@ -58,6 +82,8 @@ struct ParamConflict {
   double value = 0.0;
   std::string at_most;  // the one it exceeds ("ceiling_rpm")
   double limit = 0.0;   // that one's value
+  ParamKind kind = ParamKind::kNumber;  // of both: a duration's values are shown in seconds
+  std::string why;      // the spec's at_most_why: empty for a floor and its ceiling
 };
 
 // Every conflict among `values`, in the order of `specs`, each missing value taken as its spec's
@@ -70,16 +96,17 @@ std::vector<ParamConflict> FindConflicts(const std::vector<ParamSpec>& specs,
 std::optional<ParamConflict> FindConflict(const std::vector<ParamSpec>& specs,
                                           const ParamValues& values);
 
-// "base_rpm = 600 is above ceiling_rpm = 60": what is wrong, with `value_note` and `limit_note`
-// (e.g. " (its default)") after each value.
+// "base_rpm = 600 is above ceiling_rpm = 60" ("bucket = 120s is above window = 60s"): what is
+// wrong, with `value_note` and `limit_note` (e.g. " (its default)") after each value.
 std::string ConflictText(const ParamConflict& conflict, std::string_view value_note = "",
                          std::string_view limit_note = "");
 // What to do about it: "lower base_rpm to at most 60, or raise ceiling_rpm to at least 600".
 std::string ConflictFix(const ParamConflict& conflict);
 
 // Returns `values` completed with the defaults of `specs`. Fails (InvalidArgument) on a name that
-// `specs` does not declare (the first in name order), a value below its minimum (the first in the
-// order of `specs`), or else a conflict (FindConflict); the message names the parameters.
+// `specs` does not declare (the first in name order), a value below its minimum or above its
+// maximum (the first in the order of `specs`), or else a conflict (FindConflict); the message
+// names the parameters.
 absl::StatusOr<ParamValues> ResolveParams(const std::vector<ParamSpec>& specs,
                                           const ParamValues& values);
 

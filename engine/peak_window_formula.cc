@@ -39,7 +39,9 @@ std::vector<ParamSpec> PeakWindowFormula::Params() {
       {"multiple", ParamKind::kNumber, 2.0, 0.0, true,
        "rate = multiple x the peak successful rate in the window"},
       {"bucket", ParamKind::kDuration, 1.0, 0.0, true,
-       "length of the buckets the successful rate is measured in"},
+       "length of the buckets the successful rate is measured in", "window",
+       "a peak is the rate of a bucket, kept while the bucket is in the window, so a bucket must "
+       "fit in the window"},
       {"window", ParamKind::kDuration, 60.0, 0.0, true,
        "how long a peak counts (4 sub-windows of whole buckets)"},
   });

@@ -12,8 +12,11 @@ std::vector<ParamSpec> RateRange::Params() {
        "ceiling_tpm"},
       {"ceiling_rpm", ParamKind::kNumber, 1e9, 0.0, true, "absolute cap in requests per minute"},
       {"ceiling_tpm", ParamKind::kNumber, 1e12, 0.0, true, "absolute cap in tokens per minute"},
-      {"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,
-       "cap as a share of the model's live capacity (1 = all of it)"},
+      // A fraction: a key's cap above all of the model's capacity is a rate it can never be
+      // served at, and 50 is a percentage meant as 0.5.
+      WithMaximum({"capacity_share", ParamKind::kNumber, 0.5, 0.0, true,
+                   "cap as a share of the model's live capacity (1 = all of it)"},
+                  1.0),
   };
 }
 

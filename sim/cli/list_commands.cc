@@ -27,6 +27,14 @@ std::string DefaultText(const ParamSpec& spec) {
   return fmt::format("{}", spec.default_value);
 }
 
+// The values the spec accepts, as the loader checks them: "> 0", "(0, 1]", and "<= window" for a
+// parameter that may not exceed another. From the spec, so that a listing cannot promise a bound
+// that is not enforced.
+std::string RangeOf(const ParamSpec& spec) {
+  if (spec.at_most.empty()) return RangeText(spec);
+  return fmt::format("{}, <= {}", RangeText(spec), spec.at_most);
+}
+
 // More about an entry after its parameters: a written formula's texts and variables.
 std::string DetailsOf(const FormulaInfo& info) { return info.details; }
 std::string DetailsOf(const PolicyInfo&) { return ""; }
@@ -47,9 +55,10 @@ void List(const std::vector<Info>& infos, const char* what, std::ostream& out) {
     TextTable table({{"parameter", TextTable::Align::kLeft},
                      {"kind", TextTable::Align::kLeft},
                      {"default", TextTable::Align::kRight},
+                     {"range", TextTable::Align::kLeft},
                      {"help", TextTable::Align::kLeft}});
     for (const ParamSpec& spec : info.params) {
-      table.AddRow({spec.name, KindName(spec.kind), DefaultText(spec), spec.help});
+      table.AddRow({spec.name, KindName(spec.kind), DefaultText(spec), RangeOf(spec), spec.help});
     }
     const std::string text = table.Render();
     size_t start = 0;

@@ -6,6 +6,7 @@
 
 #include "engine/limit_formula.h"
 #include "engine/param_spec.h"
+#include "engine/shown_number.h"
 #include "engine/smoothing_policy.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
@@ -55,29 +56,36 @@ void ReportParamsOfOthers(TableReader& reader, const std::vector<Info>& infos, c
   }
 }
 
-// "got 0.5; expected a number >= 1 (headroom: <help>)" for a value below the spec's minimum.
-std::string BelowMinimum(const ParamSpec& spec, const toml::node& node, std::string_view owner) {
-  const char* op = spec.min_exclusive ? ">" : ">=";
+bool AboveMaximum(const ParamSpec& spec, double value) {
+  return spec.max_exclusive ? value >= spec.max_value : value > spec.max_value;
+}
+
+// "got 0.5; expected a number >= 1 (headroom of <owner>: <help>)" for a value below the spec's
+// minimum; "got 30; expected a number in (0, 1] (...); lower it to at most 1" for one above its
+// maximum, which is most often a percentage written for a fraction (share = 50), so it says what to
+// write.
+std::string OutOfRange(const ParamSpec& spec, const toml::node& node, double value,
+                       std::string_view owner) {
   std::string expected;
   switch (spec.kind) {
     case ParamKind::kNumber:
-      expected = fmt::format("a number {} {}", op, spec.min_value);
+      expected = "a number " + RangeText(spec);
       break;
     case ParamKind::kCount:
-      expected = fmt::format("an integer {} {}", op, spec.min_value);
+      expected = "an integer " + RangeText(spec);
       break;
     case ParamKind::kDuration:
-      expected = fmt::format("a duration {} {}s", op, spec.min_value);
+      expected = "a duration " + RangeText(spec);
       break;
   }
-  if (spec.help.empty())
-    return fmt::format("got {}; expected {} ({} of {})", Written(node), expected, spec.name, owner);
-  return fmt::format("got {}; expected {} ({} of {}: {})", Written(node), expected, spec.name, owner,
-                     spec.help);
-}
-
-bool MeetsMinimum(const ParamSpec& spec, double value) {
-  return spec.min_exclusive ? value > spec.min_value : value >= spec.min_value;
+  const std::string about = spec.help.empty() ? fmt::format("{} of {}", spec.name, owner)
+                                              : fmt::format("{} of {}: {}", spec.name, owner, spec.help);
+  if (!AboveMaximum(spec, value)) {
+    return fmt::format("got {}; expected {} ({})", Written(node), expected, about);
+  }
+  return fmt::format("got {}; expected {} ({}); lower it to {} {}", Written(node), expected, about,
+                     spec.max_exclusive ? "below" : "at most",
+                     ShownNumber(spec.max_value) + (spec.kind == ParamKind::kDuration ? "s" : ""));
 }
 
 // Completes `values` with the defaults; they were checked one by one, so this fails only if the
@@ -131,8 +139,8 @@ ParamValues ReadParams(TableReader& reader, const std::vector<ParamSpec>& specs,
     absl::StatusOr<ParamValues> alone = ResolveParams({spec}, {{spec.name, *value}});
     if (!alone.ok()) {
       const toml::node& node = *reader.Find(spec.name);
-      reader.ValueError(spec.name, MeetsMinimum(spec, *value) ? std::string(alone.status().message())
-                                                              : BelowMinimum(spec, node, owner));
+      reader.ValueError(spec.name, InRange(spec, *value) ? std::string(alone.status().message())
+                                                         : OutOfRange(spec, node, *value, owner));
       continue;
     }
     values[spec.name] = *value;
@@ -153,11 +161,15 @@ bool ReportConflicts(TableReader& reader, const std::vector<ParamSpec>& specs,
     const toml::node& at = at_value ? *value_node : *limit_node;
     const std::string note = OriginNote(reader, at_value ? conflict.at_most : conflict.name,
                                         outer, IsFromSet(at));
-    reader.ValueError(
-        at_value ? conflict.name : conflict.at_most,
-        fmt::format("{}: {} keeps a key's rate between the two, so {} would be ignored; {}",
-                    ConflictText(conflict, at_value ? "" : note, at_value ? note : ""), owner,
-                    conflict.at_most, ConflictFix(conflict)));
+    const std::string why =
+        conflict.why.empty()
+            ? fmt::format("{} keeps a key's rate between the two, so {} would be ignored", owner,
+                          conflict.at_most)
+            : conflict.why;
+    reader.ValueError(at_value ? conflict.name : conflict.at_most,
+                      fmt::format("{}: {}; {}",
+                                  ConflictText(conflict, at_value ? "" : note, at_value ? note : ""),
+                                  why, ConflictFix(conflict)));
     reported = true;
   }
   return reported;

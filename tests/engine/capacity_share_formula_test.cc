@@ -196,9 +196,11 @@ TEST(CapacityShareFormula, SummaryGroupNamesWhatEntersTheSplitAndNotTheRange) {
   for (const auto& [name, value] : range) {
     EXPECT_EQ(with(name, value), group) << name;
   }
-  // What sets the level or its period: another split.
-  for (const char* name : {"share", "headroom", "window", "refresh"}) {
-    EXPECT_NE(with(name, 1.5), group) << name;
+  // What sets the level or its period: another split. (A share is at most 1.)
+  const std::pair<const char*, double> split[] = {
+      {"share", 0.9}, {"headroom", 1.5}, {"window", 1.5}, {"refresh", 1.5}};
+  for (const auto& [name, value] : split) {
+    EXPECT_NE(with(name, value), group) << name;
   }
   // Values that differ only far below the default printing precision are told apart.
   EXPECT_NE(with("share", 0.8 + 1e-12), group);

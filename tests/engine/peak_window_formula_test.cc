@@ -113,11 +113,11 @@ TEST(PeakWindowFormula, WindowIsFourSubWindowsOfWholeBuckets) {
   };
   EXPECT_DOUBLE_EQ(window_of(60, 1), 60);
   EXPECT_DOUBLE_EQ(window_of(10, 3), 12);    // round(10 / 12) = 1 bucket per sub-window
-  EXPECT_DOUBLE_EQ(window_of(0.5, 1), 4);    // never less than 4 buckets
+  EXPECT_DOUBLE_EQ(window_of(1, 1), 4);      // never less than 4 buckets
   EXPECT_DOUBLE_EQ(window_of(100, 2), 104);  // round(12.5) = 13 buckets per sub-window
-  // A window shorter than a bucket still holds a peak for 4 buckets: one bucket per sub-window,
-  // so a peak in bucket 0 counts until 4 s.
-  const auto formula = PeakWindow({{"window", 0.5}});
+  // A window of one bucket (no shorter: the bucket must fit in it) still holds a peak for 4
+  // buckets: one bucket per sub-window, so a peak in bucket 0 counts until 4 s.
+  const auto formula = PeakWindow({{"window", 1.0}});
   FormulaProbe probe(*formula, ModelCapacity{1000, 1e9});
   SucceedTimes(probe, 3);
   AdvanceTo(probe, 3.99);

@@ -506,6 +506,15 @@ TEST(Cli, FormulasListsEveryRegisteredFormulaWithItsDefaults) {
   }
   // Defaults as a scenario writes them: the earned formula's window is a duration.
   EXPECT_TRUE(Contains(r.out, "window             duration            10m"));
+  // Ranges from the spec, so the listing shows the bounds that are enforced, and no others.
+  EXPECT_TRUE(Contains(r.out, "0.7  in (0, 1]    "));  // aimd's decrease
+  EXPECT_TRUE(Contains(r.out, "1s  > 0s, <= window "));  // peak_window's bucket
+  for (const FormulaInfo& info : Formulas()) {
+    for (const ParamSpec& param : info.params) {
+      EXPECT_TRUE(Contains(r.out, RangeText(param))) << param.name;
+      EXPECT_TRUE(Lacks(param.help, "at most")) << info.name << " " << param.name;
+    }
+  }
 }
 
 // --- run and compare ---------------------------------------------------------------------------------
