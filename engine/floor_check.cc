@@ -28,7 +28,8 @@ std::optional<FloorClamp> CheckAlwaysAtFloor(const ExprFormula& formula,
                                              const std::vector<ModelCapacity>& capacities,
                                              const std::vector<double>& spans_s) {
   FloorClamp found;
-  found.requests = {true, std::numeric_limits<double>::quiet_NaN(), 0.0};
+  found.requests.always = true;
+  found.requests.highest = std::numeric_limits<double>::quiet_NaN();
   found.tokens = found.requests;
   ProbeLife(formula, [&](const FormulaProbe& key, const std::string& state) {
     for (const double span_s : spans_s) {
