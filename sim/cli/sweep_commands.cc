@@ -250,7 +250,13 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
   if (!dir.ok()) return Fail(context, kExitUsage, dir.status());
   absl::StatusOr<SweepRequest> request = ParseSweepRequest(args);
   if (!request.ok()) return Fail(context, kExitUsage, request.status());
-  absl::StatusOr<int> jobs = IntFlag(args, "--jobs", 0, 9999, "0 (one per core)", 0);
+  // --threads, as run and compare take it; --jobs, the name a sweep's was given first, is the same.
+  if (args.Has("--threads") && args.Has("--jobs")) {
+    return Fail(context, kExitUsage,
+                absl::InvalidArgumentError("--threads and --jobs are the same flag; give one"));
+  }
+  const char* const threads_flag = args.Has("--jobs") ? "--jobs" : "--threads";
+  absl::StatusOr<int> jobs = IntFlag(args, threads_flag, 0, 9999, "0 (one per core)", 0);
   if (!jobs.ok()) return Fail(context, kExitUsage, jobs.status());
   absl::StatusOr<bool> show_progress = ShowProgress(args, context.err_is_terminal);
   if (!show_progress.ok()) return Fail(context, kExitUsage, show_progress.status());

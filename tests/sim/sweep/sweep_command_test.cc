@@ -268,8 +268,17 @@ TEST_F(SweepCommandTest, JobsDoNotChangeTheBytes) {
   ASSERT_EQ(Sweep(dir_ / "one", {"--jobs", "1", "--replications", "2"}).code, 0);
   ASSERT_EQ(Sweep(dir_ / "two", {"--jobs", "2", "--replications", "2"}).code, 0);
   ASSERT_EQ(Sweep(dir_ / "many", {"--jobs", "7", "--replications", "2"}).code, 0);
+  // --threads, as run and compare name it, is the same flag.
+  ASSERT_EQ(Sweep(dir_ / "threads", {"--threads", "2", "--replications", "2"}).code, 0);
   ExpectSameFiles(dir_ / "one", dir_ / "two");
   ExpectSameFiles(dir_ / "one", dir_ / "many");
+  ExpectSameFiles(dir_ / "one", dir_ / "threads");
+  const CliResult both = Sweep(dir_ / "both", {"--threads", "2", "--jobs", "2"});
+  EXPECT_EQ(both.code, 2);
+  EXPECT_TRUE(Contains(both.err, "--threads and --jobs are the same flag; give one")) << both.err;
+  const CliResult bad = Sweep(dir_ / "bad", {"--threads", "-1"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_TRUE(Contains(bad.err, "--threads")) << bad.err;
 }
 
 TEST_F(SweepCommandTest, SeedAndSetReachEveryPoint) {
