@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <vector>
 
 #include "fmt/format.h"
+#include "sim/metrics/confidence.h"
 #include "sim/metrics/fairness.h"
 #include "sim/report/human_units.h"
 #include "sim/report/replication_stats.h"
@@ -86,7 +88,7 @@ std::vector<Question> Questions(bool several_orgs, bool clients_timed_out) {
 }
 
 struct Standing {
-  const std::string* policy;
+  const PolicyReplications* group;
   MeanCi estimate;
   size_t order;  // the policy's place in the scenario
   const RunResult* single = nullptr;  // the policy's run, when it has one replication
@@ -150,14 +152,46 @@ std::string Names(const std::vector<Standing>& standings, size_t begin, size_t e
   std::vector<const Standing*> tie;
   for (size_t i = begin; i < end; ++i) tie.push_back(&standings[i]);
   std::sort(tie.begin(), tie.end(), [](const Standing* a, const Standing* b) { return a->order < b->order; });
-  std::string names = *tie.front()->policy;
-  for (size_t i = 1; i < tie.size(); ++i) names += " = " + *tie[i]->policy;
+  std::string names = tie.front()->group->policy;
+  for (size_t i = 1; i < tie.size(); ++i) names += " = " + tie[i]->group->policy;
   return names;
 }
 
-// Whether the 95% intervals of `a` and `b` are disjoint.
-bool Apart(const MeanCi& a, const MeanCi& b) {
-  return std::abs(a.mean - b.mean) > a.ci95 + b.ci95;
+// The differences a_r - b_r of `metric` between the replications of two policies that ran on the
+// same seeds (common random numbers: replication r of every policy has one), or nullopt where they
+// do not pair: another count or seed, or a replication that leaves the metric undefined for one.
+std::optional<std::vector<double>> PairedDifferences(const PolicyReplications& a,
+                                                     const PolicyReplications& b,
+                                                     const RunMetric& metric) {
+  if (a.runs.size() != b.runs.size()) return std::nullopt;
+  std::vector<double> differences;
+  for (size_t r = 0; r < a.runs.size(); ++r) {
+    if (a.runs[r]->seed != b.runs[r]->seed) return std::nullopt;
+    const std::optional<double> x = metric(*a.runs[r]);
+    const std::optional<double> y = metric(*b.runs[r]);
+    if (!x || !y) return std::nullopt;
+    differences.push_back(*x - *y);
+  }
+  return differences;
+}
+
+// Whether `a` and `b` differ by more than chance; nullopt when it cannot be said. Their replications
+// ran on the same traffic, replication by replication, so the difference is judged on the paired
+// differences: the luck of the traffic, shared by both, cancels, and a difference too small for
+// the two intervals to separate can still be told apart when it keeps its sign from replication to
+// replication (a paired Student-t interval of the mean difference that excludes 0). Where the
+// replications do not pair, on whether the two 95% intervals are disjoint.
+std::optional<bool> Apart(const Question& question, const Standing& a, const Standing& b) {
+  if (const std::optional<std::vector<double>> differences =
+          PairedDifferences(*a.group, *b.group, question.metric)) {
+    const MeanCi paired = MeanConfidence(*differences);
+    if (!std::isfinite(paired.ci95)) return std::nullopt;
+    return std::abs(paired.mean) > paired.ci95;
+  }
+  // Every estimate of a replicated run has an interval unless a replication left the metric
+  // undefined (no success in it): then nothing can be said.
+  if (!std::isfinite(a.estimate.ci95) || !std::isfinite(b.estimate.ci95)) return std::nullopt;
+  return std::abs(a.estimate.mean - b.estimate.mean) > a.estimate.ci95 + b.estimate.ci95;
 }
 
 }  // namespace
@@ -182,7 +216,7 @@ std::string PolicyVerdict(const std::vector<RunResult>& runs, int replications,
     for (size_t g = 0; g < groups.size(); ++g) {
       const MeanCi estimate = Estimate(groups[g], question.metric);
       const RunResult* single = groups[g].runs.size() == 1 ? groups[g].runs.front() : nullptr;
-      if (estimate.n > 0) standings.push_back({&groups[g].policy, estimate, g, single});
+      if (estimate.n > 0) standings.push_back({&groups[g], estimate, g, single});
     }
     if (standings.size() < 2) continue;
     // Stable: at equal figures the policy listed first in the scenario is named first.
@@ -206,12 +240,8 @@ std::string PolicyVerdict(const std::vector<RunResult>& runs, int replications,
       row.push_back(Names(standings, tied, next_end));
       row.push_back(Shown(question, standings, tied, next_end, scenario));
       if (with_intervals) {
-        // Every estimate of a replicated run has an interval unless a replication left the
-        // metric undefined (no success in it): then nothing can be said.
-        const bool known = std::isfinite(best.estimate.ci95) && std::isfinite(next.estimate.ci95);
-        row.push_back(!known                                  ? "-"
-                      : Apart(best.estimate, next.estimate) ? "clear"
-                                                            : "within noise");
+        const std::optional<bool> apart = Apart(question, best, next);
+        row.push_back(!apart ? "-" : *apart ? "clear" : "within noise");
       }
     }
     table.AddRow(std::move(row));

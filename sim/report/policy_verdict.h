@@ -11,9 +11,10 @@
 //                         platform's fault, not the org's
 //   lowest p99 latency    of successful requests, queueing included (lower)
 //
-// Told apart: with replications, when the two 95% intervals do not overlap ("clear") or do
-// ("within noise"); a run of one replication has no interval, and a last line says so and how to get
-// one. No line for a question fewer than two policies answer (no finished request, no success).
+// Told apart: with replications, "clear" when the 95% Student-t interval of the paired differences
+// (best − runner-up, replication by replication: both ran on the same seeds) excludes 0, "within
+// noise" when it does not; where replications do not pair, on whether the two 95% intervals are
+// disjoint. A run of one replication has no interval, and a last line says so and how to get one. No line for a question fewer than two policies answer (no finished request, no success).
 #ifndef RATESIM_SIM_REPORT_POLICY_VERDICT_H_
 #define RATESIM_SIM_REPORT_POLICY_VERDICT_H_
 

@@ -187,6 +187,31 @@ TEST(PolicyVerdict, ReplicationsTellApartOnlyWhatTheirIntervalsSeparate) {
   EXPECT_EQ(verdict.find("--replications"), std::string::npos);
 }
 
+// Replication r of every policy runs on the same seed: a difference that keeps its sign from
+// replication to replication is clear though the traffic's luck spreads both intervals wide.
+TEST(PolicyVerdict, PairedReplicationsTellApartWhatOverlappingIntervalsCannot) {
+  auto replicas = [](const std::string& policy, std::vector<int64_t> oks) {
+    std::vector<RunResult> runs;
+    uint64_t seed = 11;
+    for (const int64_t ok : oks) {
+      runs.push_back(RunOf(policy, {{ok, 0, 10 * kMs}}));
+      runs.back().seed = seed++;
+    }
+    return runs;
+  };
+  // a beats b by 2 or 3 points in every replication; each spreads 20 points with the traffic.
+  std::vector<RunResult> runs = replicas("a", {90, 80, 70});
+  for (RunResult& run : replicas("b", {88, 77, 68})) runs.push_back(std::move(run));
+  EXPECT_EQ(Line(PolicyVerdict(runs, 3), "most served").at(5), "clear");
+  // The same figures on other seeds do not pair: the overlapping intervals decide.
+  for (size_t r = 3; r < runs.size(); ++r) runs[r].seed += 100;
+  EXPECT_EQ(Line(PolicyVerdict(runs, 3), "most served").at(5), "within noise");
+  // Paired, a difference that changes sign is noise.
+  std::vector<RunResult> mixed = replicas("a", {90, 80, 70});
+  for (RunResult& run : replicas("b", {92, 77, 68})) mixed.push_back(std::move(run));
+  EXPECT_EQ(Line(PolicyVerdict(mixed, 3), "most served").at(5), "within noise");
+}
+
 TEST(PolicyVerdict, NoFairnessLineWhenOnlyOneOrgFinishedAnything) {
   // Two orgs, but the second sent nothing that ended: an index of 1 for both would say nothing.
   std::vector<RunResult> runs = {RunOf("a", {{90, 5, 10 * kMs}, {0, 0, 0}}),
