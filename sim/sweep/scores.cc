@@ -1,5 +1,6 @@
 #include "sim/sweep/scores.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
@@ -39,7 +40,12 @@ RunScores ScoreRun(const Scenario& scenario, const RunResult& run,
     const auto found =
         org < run.org_names.size() ? classes.find(run.org_names[org]) : classes.end();
     const OrgClass org_class = found == classes.end() ? OrgClass::kUnclassified : found->second;
-    if (org_class == OrgClass::kSteady) steady.push_back(&counts);
+    if (org_class == OrgClass::kSteady) {
+      steady.push_back(&counts);
+      if (const std::optional<double> success = SuccessShare(counts)) {
+        scores.steady_worst_success = std::min(scores.steady_worst_success.value_or(*success), *success);
+      }
+    }
     if (org_class == OrgClass::kSpiking) spiking.push_back(&counts);
   }
   if (!steady.empty()) scores.steady_success = SuccessShare(Pooled(steady));

@@ -2,6 +2,9 @@
 // then averaged over replications by the sweep rows (sweep_rows.h):
 //   steady_success     ok / finished pooled over the steady orgs (org_class.h): are the
 //                      well-behaved customers served?
+//   steady_worst_success
+//                      the lowest ok / finished of any steady org with finished requests: is
+//                      one of them left behind while the pool looks well served?
 //   spiking_429_share  429 / finished pooled over the spiking orgs: are bursts pushed back as the
 //                      org's fault rather than the platform's?
 //   share_503          503 / finished over all traffic: failures blamed on the platform;
@@ -36,6 +39,7 @@ OutcomeCounts Pooled(const std::vector<const OutcomeCounts*>& slices);
 
 struct RunScores {
   std::optional<double> steady_success;
+  std::optional<double> steady_worst_success;
   std::optional<double> spiking_429_share;
   std::optional<double> share_503;
   double utilisation = 0.0;

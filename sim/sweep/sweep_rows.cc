@@ -61,6 +61,7 @@ std::vector<MetricColumn> MakeMetricColumns() {
       {"utilisation",
        [](const ScoredRun& r) { return std::optional<double>(r.scores.utilisation); }},
       {"steady_success", [](const ScoredRun& r) { return r.scores.steady_success; }},
+      {"steady_worst_success", [](const ScoredRun& r) { return r.scores.steady_worst_success; }},
       {"spiking_429_share", [](const ScoredRun& r) { return r.scores.spiking_429_share; }},
       {"fairness", [](const ScoredRun& r) { return r.scores.fairness; }},
       {"recovery_s", [](const ScoredRun& r) { return r.scores.recovery_s; }},

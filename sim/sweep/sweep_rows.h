@@ -15,7 +15,7 @@
 //   latency_p50_s, latency_p99_s, wait_p99_s
 //                              successful-request latency and queue-wait quantiles
 //   utilisation                busy share of all slots
-//   steady_success, spiking_429_share, fairness, recovery_s
+//   steady_success, steady_worst_success, spiking_429_share, fairness, recovery_s
 //                              the scores of scores.h; recovery_s over the replications that
 //                              recovered only (at any time, even past the horizon)
 //   rate_low_share, rate_recovery_s, rate_after_share

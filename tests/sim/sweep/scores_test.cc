@@ -87,6 +87,9 @@ TEST(ScoreRun, ComputesEveryScoreAsWorkedByHand) {
   // Pooled over steady1, steady2 and idle: (90 + 40 + 0) / (100 + 50 + 0).
   ASSERT_TRUE(scores.steady_success.has_value());
   EXPECT_DOUBLE_EQ(*scores.steady_success, 130.0 / 150.0);
+  // The worst steady org: steady2's 0.8 (idle finished nothing; bursty is not steady).
+  ASSERT_TRUE(scores.steady_worst_success.has_value());
+  EXPECT_DOUBLE_EQ(*scores.steady_worst_success, 0.8);
   ASSERT_TRUE(scores.spiking_429_share.has_value());
   EXPECT_DOUBLE_EQ(*scores.spiking_429_share, 30.0 / 50.0);
   // 503: 10 + 10 of 100 + 50 + 50 + 10 finished.
