@@ -110,9 +110,11 @@ void RenderPanel(const ChartPanel& panel, const std::string& x_label, double lef
   }
   if (categorical) {
     for (size_t i = 0; i < panel.categories.size(); ++i) {
-      svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"xtick\">{}</text>\n",
+      const bool tip = i < panel.category_tips.size() && panel.category_tips[i] != panel.categories[i];
+      svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"xtick\">{}{}</text>\n",
                          Number(px(static_cast<double>(i))), Number(plot_top + height + 14),
-                         XmlEscape(panel.categories[i]));
+                         XmlEscape(panel.categories[i]),
+                         tip ? "<title>" + XmlEscape(panel.category_tips[i]) + "</title>" : "");
     }
   } else {
     for (const double tick : NiceTicks(x_max, 6)) {
@@ -196,7 +198,9 @@ void RenderPanel(const ChartPanel& panel, const std::string& x_label, double lef
         "<text x=\"{4}\" y=\"{5}\" class=\"legend\">{6}<title>{7}</title></text>\n",
         Number(legend_left), Number(legend_y - 4), Number(legend_left + 16), colours[l],
         Number(legend_left + 20), Number(legend_y), XmlEscape(LegendLabel(panel.lines[l].label)),
-        XmlEscape(panel.lines[l].label));
+        XmlEscape(l < panel.legend_tips.size() && !panel.legend_tips[l].empty()
+                      ? panel.legend_tips[l]
+                      : panel.lines[l].label));
   }
 }
 

@@ -25,7 +25,12 @@ struct ChartPanel {
   // categories[i]: the axis shows the names, evenly spaced, and each point gets a marker.
   std::vector<double> x;
   std::vector<std::string> categories;
+  // With categories: each one's tooltip, where its name is short for something longer; empty: none.
+  std::vector<std::string> category_tips;
   std::vector<ChartLine> lines;
+  // Each line's legend tooltip, where its label is short for something longer; empty, or an empty
+  // tip: the label in full.
+  std::vector<std::string> legend_tips;
   double y_max = 0.0;  // the y axis covers [0, y_max]; 0: the panel's largest value
   double x_max = 0.0;  // a numeric x axis covers [0, x_max]; 0: the panel's last x
   // A dashed vertical line at x = x_mark (none if NaN), captioned x_mark_label.

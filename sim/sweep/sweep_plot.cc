@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "fmt/format.h"
 #include "sim/report/svg_chart.h"
+#include "sim/sweep/grid_labels.h"
 
 namespace ratesim {
 namespace {
@@ -48,11 +49,14 @@ std::string SweepSvg(const SweepDefinition& definition, const std::vector<PointR
   const size_t policy_column = 1 + axes;  // scenario, the grid values, then policy
   const bool several_scenarios = definition.scenarios.size() > 1;
   // The x axis: the first grid axis' values or, without a grid, the scenarios.
-  std::vector<std::string> categories;
+  std::vector<std::string> categories;  // matched against the rows' cells
+  std::vector<std::string> category_names;  // what the axis shows (grid_labels.h)
   if (axes > 0) {
     categories = definition.grid[0].values;
+    category_names = GridValueLabels(definition.grid[0]);
   } else {
     for (const SweepScenario& scenario : definition.scenarios) categories.push_back(scenario.path);
+    category_names = categories;
   }
 
   // The other axes as a legend names them: by their key's last part ("concurrency" for
@@ -73,23 +77,29 @@ std::string SweepSvg(const SweepDefinition& definition, const std::vector<PointR
   // A series per (scenario, values of the other axes, policy), in the order rows first show them.
   struct Series {
     std::string label;
+    std::string tip;  // the label with every grid value in full
     std::vector<size_t> rows;  // into `all`
   };
   std::vector<const SweepRow*> all;
   std::vector<Series> series;
   for (const PointRows& point : points) {
     for (const SweepRow& row : point.rows) {
-      std::vector<std::string> parts;
-      if (several_scenarios && axes > 0) parts.push_back(row[0]);
-      for (size_t a = 1; a < axes; ++a) {
-        parts.push_back(fmt::format("{}={}", axis_names[a], row[1 + a]));
+      std::vector<std::string> parts = {row[policy_column]};
+      std::vector<std::string> full = parts;
+      if (several_scenarios && axes > 0) {
+        parts.push_back(row[0]);
+        full.push_back(row[0]);
       }
-      parts.insert(parts.begin(), row[policy_column]);
+      for (size_t a = 1; a < axes; ++a) {
+        parts.push_back(
+            fmt::format("{}={}", axis_names[a], GridValueLabel(definition.grid[a], row[1 + a])));
+        full.push_back(fmt::format("{}={}", axis_names[a], row[1 + a]));
+      }
       const std::string label = absl::StrJoin(parts, ", ");
       auto found = std::find_if(series.begin(), series.end(),
                                 [&](const Series& s) { return s.label == label; });
       if (found == series.end()) {
-        series.push_back({label, {}});
+        series.push_back({label, absl::StrJoin(full, ", "), {}});
         found = series.end() - 1;
       }
       found->rows.push_back(all.size());
@@ -117,12 +127,14 @@ std::string SweepSvg(const SweepDefinition& definition, const std::vector<PointR
     }
     ChartPanel panel;
     panel.title = metric.title;
-    panel.categories = categories;
+    panel.categories = category_names;
+    if (category_names != categories) panel.category_tips = categories;
     for (size_t i = 0; i < categories.size(); ++i) panel.x.push_back(static_cast<double>(i));
     panel.y_max = 1.0;
     for (size_t s = 0; s < shown; ++s) {
       ChartLine line;
       line.label = series[s].label;
+      panel.legend_tips.push_back(series[s].tip != series[s].label ? series[s].tip : "");
       line.y.assign(categories.size(), NAN);
       line.error.assign(categories.size(), NAN);
       for (const size_t r : series[s].rows) {

@@ -8,6 +8,7 @@
 #include "fmt/format.h"
 #include "sim/report/human_units.h"
 #include "sim/report/text_table.h"
+#include "sim/sweep/grid_labels.h"
 
 namespace ratesim {
 namespace {
@@ -113,7 +114,9 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
       ++rows;
       std::vector<std::string> cells;
       if (show_scenario) cells.push_back(row[0]);
-      for (size_t i = 0; i < definition.grid.size(); ++i) cells.push_back(row[1 + i]);
+      for (size_t i = 0; i < definition.grid.size(); ++i) {
+        cells.push_back(GridValueLabel(definition.grid[i], row[1 + i]));
+      }
       cells.push_back(row[ColumnIndex(columns, "policy")]);
       for (const auto& [header, column, shown] : scores) {
         cells.push_back(Cell(columns, row, column, shown));
@@ -123,6 +126,7 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
   }
   std::string out = table.Render();
   if (total > rows) out += fmt::format("... and {} more rows\n", total - rows);
+  if (const std::string key = GridValueKey(definition.grid); !key.empty()) out += "\n" + key;
   return out;
 }
 

@@ -14,7 +14,8 @@
 namespace ratesim {
 
 // At most `max_rows` rows, then a line saying how many more there are. The scenario column is
-// shown only when the sweep has several scenarios.
+// shown only when the sweep has several scenarios. A long grid value is shown by its number, and
+// the key to the numbers follows the table (grid_labels.h).
 std::string SweepTable(const SweepDefinition& definition, const std::vector<PointRows>& points,
                        size_t max_rows);
 
