@@ -27,6 +27,7 @@
 #include "sim/sweep/sweep_rows.h"
 #include "sim/sweep/sweep_runner.h"
 #include "sim/sweep/sweep_table.h"
+#include "sim/sweep/sweep_verdict.h"
 
 namespace ratesim {
 namespace {
@@ -292,6 +293,8 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
   const SweepDefinition& definition = plan->definition;
   context.out << Describe(definition, shard, plan->points.size()) << "\n\n"
               << SweepTable(definition, *points, kMaxTableRows);
+  // A shard has only some of the points to choose among: its verdict is merge's.
+  if (!sharded) context.out << SweepVerdict(definition, *points);
   WarnOfNonFiniteRates(definition, *points, context);
   if (sharded) {
     ShardFile file;
@@ -354,6 +357,7 @@ int MergeCommand(const ParsedArgs& args, const CommandContext& context) {
   context.out << fmt::format("merged {} shards: {} points, {} rows; wrote {}, {}, {} to {}\n",
                              merged->shards, merged->points.size(), rows, kSweepCsvFileName,
                              kSweepJsonFileName, kSweepSvgFileName, *dir);
+  context.out << SweepVerdict(merged->definition, merged->points);
   WarnOfNonFiniteRates(merged->definition, merged->points, context);
   return kExitOk;
 }

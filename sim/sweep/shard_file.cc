@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "fmt/format.h"
@@ -156,6 +157,45 @@ bool IsShardFileName(const std::string& name) {
          static_cast<size_t>(consumed) == name.size();
 }
 
+namespace {
+
+// A row's samples as text, a string per metric with its replications' values separated by spaces,
+// each in the shortest form that reads back as the same double ("nan" where undefined): the verdict
+// of a merged sweep is then the verdict of the unsharded one.
+std::vector<std::string> SampleTexts(const RowSamples& samples) {
+  std::vector<std::string> texts;
+  for (const std::vector<double>& values : samples) {
+    std::string text;
+    for (const double value : values) {
+      if (!text.empty()) text += ' ';
+      text += std::isnan(value) ? "nan" : fmt::format("{}", value);
+    }
+    texts.push_back(std::move(text));
+  }
+  return texts;
+}
+
+// SampleTexts read back; nullopt unless there is a text per verdict metric, each with
+// `replications` numbers.
+std::optional<RowSamples> ParseSamples(const std::vector<std::string>& texts, int replications) {
+  if (texts.size() != VerdictMetricNames().size()) return std::nullopt;
+  RowSamples samples;
+  for (const std::string& text : texts) {
+    std::vector<double>& values = samples.emplace_back();
+    std::istringstream in(text);
+    for (std::string word; in >> word;) {
+      char* end = nullptr;
+      const double value = std::strtod(word.c_str(), &end);
+      if (end != word.c_str() + word.size() || std::isinf(value)) return std::nullopt;
+      values.push_back(value);
+    }
+    if (values.size() != static_cast<size_t>(replications)) return std::nullopt;
+  }
+  return samples;
+}
+
+}  // namespace
+
 std::string ShardFileText(const ShardFile& file) {
   const SweepDefinition& definition = file.definition;
   toml::table root;
@@ -180,8 +220,13 @@ std::string ShardFileText(const ShardFile& file) {
   for (const PointRows& point : file.points) {
     toml::array rows;
     for (const SweepRow& row : point.rows) rows.push_back(Strings(row));
-    points.push_back(
-        toml::table{{"point", static_cast<int64_t>(point.point)}, {"rows", std::move(rows)}});
+    toml::table entry{{"point", static_cast<int64_t>(point.point)}, {"rows", std::move(rows)}};
+    if (!point.samples.empty()) {
+      toml::array samples;
+      for (const RowSamples& row : point.samples) samples.push_back(Strings(SampleTexts(row)));
+      entry.insert("samples", std::move(samples));
+    }
+    points.push_back(std::move(entry));
   }
   root.insert("points", std::move(points));
   std::ostringstream out;
@@ -275,6 +320,7 @@ absl::StatusOr<ShardFile> ReadShardFile(const std::string& path) {
     entry.values = read.StringArray(*axis, "values");
     definition.grid.push_back(std::move(entry));
   }
+  std::optional<size_t> malformed_samples;  // the first point whose samples do not read
   for (const toml::table* point : read.Tables(root, "points")) {
     PointRows entry;
     entry.point = static_cast<size_t>(read.Int(*point, "point", 0));
@@ -285,6 +331,19 @@ absl::StatusOr<ShardFile> ReadShardFile(const std::string& path) {
       if (entry.rows.back().size() != file.columns.size()) {
         read.Fail(fmt::format("a row of point {} has {} cells for {} columns", entry.point,
                               entry.rows.back().size(), file.columns.size()));
+      }
+    }
+    // Absent in a shard file written without them: the verdict then compares the rows' intervals.
+    // Judged after the fingerprint, which names an edited definition (replications, say) first.
+    if (const toml::array* samples = point->get_as<toml::array>("samples")) {
+      for (size_t r = 0; r < samples->size(); ++r) {
+        std::optional<RowSamples> row =
+            ParseSamples(read.StringArrayOf(*samples->get(r), "samples"), definition.replications);
+        if (!row || samples->size() != entry.rows.size()) {
+          if (!malformed_samples) malformed_samples = entry.point;
+          break;
+        }
+        entry.samples.push_back(*std::move(row));
       }
     }
     file.points.push_back(std::move(entry));
@@ -302,6 +361,11 @@ absl::StatusOr<ShardFile> ReadShardFile(const std::string& path) {
     return absl::InvalidArgumentError(fmt::format(
         "{}: its fingerprint {} does not match its contents ({}); the file was edited or damaged",
         path, file.fingerprint, Fingerprint(definition)));
+  }
+  if (malformed_samples) {
+    return absl::InvalidArgumentError(fmt::format(
+        "{}: point {} has malformed 'samples'; the file was edited or damaged", path,
+        *malformed_samples));
   }
   return file;
 }

@@ -85,6 +85,23 @@ const std::vector<MetricColumn>& MetricColumns() {
   return *columns;
 }
 
+const MetricColumn& MetricNamed(const std::string& name) {
+  for (const MetricColumn& column : MetricColumns()) {
+    if (column.name == name) return column;
+  }
+  std::abort();  // VerdictMetricNames names metric columns only
+}
+
+RowSamples Samples(const std::vector<ScoredRun>& runs) {
+  RowSamples samples;
+  for (const std::string& name : VerdictMetricNames()) {
+    const ScoredMetric& metric = MetricNamed(name).metric;
+    std::vector<double>& values = samples.emplace_back();
+    for (const ScoredRun& run : runs) values.push_back(metric(run).value_or(std::nan("")));
+  }
+  return samples;
+}
+
 MeanCi Estimate(const std::vector<ScoredRun>& runs, const ScoredMetric& metric) {
   std::vector<double> values;
   for (const ScoredRun& run : runs) {
@@ -103,6 +120,13 @@ void AppendEstimate(const std::vector<ScoredRun>& runs, const ScoredMetric& metr
 }
 
 }  // namespace
+
+const std::vector<std::string>& VerdictMetricNames() {
+  static const std::vector<std::string>* const names = new std::vector<std::string>{
+      "success_rate",   "steady_success", "steady_worst_success", "share_503",
+      "fairness",       "latency_p99_s",  "rate_low_share",       "rate_recovery_s"};
+  return *names;
+}
 
 int64_t NonFiniteRates(const SweepRow& row, const std::vector<SweepColumn>& columns) {
   for (size_t c = 0; c < columns.size(); ++c) {
@@ -138,7 +162,7 @@ std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
                                     const std::vector<std::string>& values,
                                     const Scenario& scenario, const std::vector<RunResult>& runs,
                                     const std::vector<std::optional<Recovery>>& recoveries,
-                                    int replications) {
+                                    int replications, std::vector<RowSamples>* samples) {
   std::vector<SweepRow> rows;
   for (const PolicyReplications& group : GroupReplications(runs, replications)) {
     std::vector<ScoredRun> scored;
@@ -170,6 +194,7 @@ std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
     for (const RunResult* run : group.runs) non_finite += NonFiniteRateCount(run->metrics);
     row.push_back(fmt::format("{}", non_finite));
     rows.push_back(std::move(row));
+    if (samples != nullptr) samples->push_back(Samples(scored));
   }
   return rows;
 }

@@ -69,11 +69,21 @@ struct SweepColumn {
 
 using SweepRow = std::vector<std::string>;  // one cell per column
 
-// The rows of one point, in policy order.
+// Of one row, the replications' values of each score the sweep's verdict weighs
+// (VerdictMetricNames): values[m][r] is metric m in replication r, NaN where undefined. Two rows
+// are compared replication by replication, since replication r of every row ran on the same seed.
+using RowSamples = std::vector<std::vector<double>>;
+
+// The rows of one point, in policy order, and their samples (one per row; none where they were
+// not kept, as in a shard file written without them).
 struct PointRows {
   size_t point = 0;
   std::vector<SweepRow> rows;
+  std::vector<RowSamples> samples;
 };
+
+// The metric columns the verdict weighs, whose samples a row keeps, in RowSamples order.
+const std::vector<std::string>& VerdictMetricNames();
 
 // The columns of a sweep over `grid`.
 std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis>& grid);
@@ -82,11 +92,12 @@ std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis>& grid);
 // RunComparison returns them) of `scenario` at grid values `values`; `scenario_path` fills the
 // scenario column; `recoveries[i]` is run i's recovery (ScoreRun), judged while it ran.
 // REQUIRES: replications >= 1 divides runs.size(); recoveries.size() == runs.size().
+// `samples`, when not null, receives each row's RowSamples.
 std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
                                     const std::vector<std::string>& values,
                                     const Scenario& scenario, const std::vector<RunResult>& runs,
                                     const std::vector<std::optional<Recovery>>& recoveries,
-                                    int replications);
+                                    int replications, std::vector<RowSamples>* samples = nullptr);
 
 // The row's non_finite_rates. REQUIRES: `row` has a cell per column of `columns`.
 int64_t NonFiniteRates(const SweepRow& row, const std::vector<SweepColumn>& columns);

@@ -140,10 +140,11 @@ absl::StatusOr<std::vector<PointRows>> RunSweep(const SweepPlan& plan, int jobs,
       }
       std::vector<std::optional<Recovery>> recoveries(runs->size());
       for (size_t run = 0; run < sinks.size(); ++run) recoveries[run] = sinks[run].Result();
-      results[i] =
-          PointRows{point, MakePointRows(definition.scenarios[definition.scenario_of(point)].path,
-                                         definition.values_of(point), scenario, *runs, recoveries,
-                                         definition.replications)};
+      PointRows rows{point, {}, {}};
+      rows.rows = MakePointRows(definition.scenarios[definition.scenario_of(point)].path,
+                                definition.values_of(point), scenario, *runs, recoveries,
+                                definition.replications, &rows.samples);
+      results[i] = std::move(rows);
     }
   };
   std::vector<std::thread> pool;

@@ -33,31 +33,6 @@ std::string SecondsCell(double value, double ci95) {
   return fmt::format("{:.{}f} \u00b1{:.{}f}", value, decimals, ci95, decimals);
 }
 
-// How a score column reads in the terminal: as `compare` shows the same figure.
-enum class Shown { kPercent, kIndex, kSeconds, kText };
-
-// The cell of `column` in `row`, with its 95% half-width where the row has one (the column has a
-// `_ci95` twin, filled with two replications or more): "97.3% ±0.4", "0.912 ±0.021", "720 ±41"
-// (whole seconds). A kText cell (true / false) is shown as the csv has it; the csv keeps six
-// significant digits of the others.
-std::string Cell(const std::vector<SweepColumn>& columns, const SweepRow& row,
-                 const std::string& column, Shown shown) {
-  const std::string& cell = row[ColumnIndex(columns, column)];
-  if (cell.empty()) return "-";
-  if (shown == Shown::kText) return cell;
-  const size_t ci_column = ColumnIndex(columns, column + "_ci95");
-  const bool has_ci = ci_column < columns.size() && !row[ci_column].empty();
-  const double value = std::strtod(cell.c_str(), nullptr);
-  const double ci95 = has_ci ? std::strtod(row[ci_column].c_str(), nullptr) : std::nan("");
-  switch (shown) {
-    case Shown::kPercent: return has_ci ? FormatPercentCi(value, ci95) : FormatPercent(value);
-    case Shown::kIndex: return FormatIndexCi(value, ci95);
-    case Shown::kSeconds: return SecondsCell(value, ci95);
-    case Shown::kText: break;
-  }
-  return cell;
-}
-
 // Whether any row's `column` holds a number above 0.
 bool AnyAbove0(const std::vector<SweepColumn>& columns, const std::vector<PointRows>& points,
                const std::string& column) {
@@ -72,6 +47,24 @@ bool AnyAbove0(const std::vector<SweepColumn>& columns, const std::vector<PointR
 
 }  // namespace
 
+std::string ScoreCell(const std::vector<SweepColumn>& columns, const SweepRow& row,
+                      const std::string& column, ScoreFormat shown, bool with_ci) {
+  const std::string& cell = row[ColumnIndex(columns, column)];
+  if (cell.empty()) return "-";
+  if (shown == ScoreFormat::kText) return cell;
+  const size_t ci_column = ColumnIndex(columns, column + "_ci95");
+  const bool has_ci = with_ci && ci_column < columns.size() && !row[ci_column].empty();
+  const double value = std::strtod(cell.c_str(), nullptr);
+  const double ci95 = has_ci ? std::strtod(row[ci_column].c_str(), nullptr) : std::nan("");
+  switch (shown) {
+    case ScoreFormat::kPercent: return has_ci ? FormatPercentCi(value, ci95) : FormatPercent(value);
+    case ScoreFormat::kIndex: return FormatIndexCi(value, ci95);
+    case ScoreFormat::kSeconds: return SecondsCell(value, ci95);
+    case ScoreFormat::kText: break;
+  }
+  return cell;
+}
+
 std::string SweepTable(const SweepDefinition& definition, const std::vector<PointRows>& points,
                        size_t max_rows) {
   const std::vector<SweepColumn> columns = SweepColumns(definition.grid);
@@ -81,27 +74,27 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
   for (const GridAxis& axis : definition.grid) headers.push_back({axis.key, Align::kLeft});
   headers.push_back({"policy", Align::kLeft});
   // (header, column, how it reads)
-  std::vector<std::tuple<const char*, const char*, Shown>> scores = {
-      {"success", "success_rate", Shown::kPercent},
-      {"429", "share_429", Shown::kPercent},
-      {"503", "share_503", Shown::kPercent},
-      {"util", "utilisation", Shown::kPercent},
-      {"steady ok", "steady_success", Shown::kPercent},
-      {"spiking 429", "spiking_429_share", Shown::kPercent},
-      {"fairness", "fairness", Shown::kIndex},
-      {"recovery s", "recovery_s", Shown::kSeconds},
-      {"recovered", "recovered_share", Shown::kPercent},
-      {"spiral", "spiral", Shown::kText},
+  std::vector<std::tuple<const char*, const char*, ScoreFormat>> scores = {
+      {"success", "success_rate", ScoreFormat::kPercent},
+      {"429", "share_429", ScoreFormat::kPercent},
+      {"503", "share_503", ScoreFormat::kPercent},
+      {"util", "utilisation", ScoreFormat::kPercent},
+      {"steady ok", "steady_success", ScoreFormat::kPercent},
+      {"spiking 429", "spiking_429_share", ScoreFormat::kPercent},
+      {"fairness", "fairness", ScoreFormat::kIndex},
+      {"recovery s", "recovery_s", ScoreFormat::kSeconds},
+      {"recovered", "recovered_share", ScoreFormat::kPercent},
+      {"spiral", "spiral", ScoreFormat::kText},
   };
   // The rates' dip and return show only in sweeps with an outage to judge them by.
   if (AnyAbove0(columns, points, "rate_low_share")) {
     const auto spiral = scores.end() - 1;
-    scores.insert(spiral, {{"rate low", "rate_low_share", Shown::kPercent},
-                           {"rate back s", "rate_recovery_s", Shown::kSeconds}});
+    scores.insert(spiral, {{"rate low", "rate_low_share", ScoreFormat::kPercent},
+                           {"rate back s", "rate_recovery_s", ScoreFormat::kSeconds}});
   }
   // Timeouts are a client's: their column shows only in sweeps where some client gave up waiting.
   const bool any_timed_out = AnyAbove0(columns, points, "share_timed_out");
-  if (any_timed_out) scores.insert(scores.begin() + 3, {"timed out", "share_timed_out", Shown::kPercent});
+  if (any_timed_out) scores.insert(scores.begin() + 3, {"timed out", "share_timed_out", ScoreFormat::kPercent});
   for (const auto& [header, column, shown] : scores) headers.push_back({header, Align::kRight});
   TextTable table(std::move(headers));
 
@@ -119,7 +112,7 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
       }
       cells.push_back(row[ColumnIndex(columns, "policy")]);
       for (const auto& [header, column, shown] : scores) {
-        cells.push_back(Cell(columns, row, column, shown));
+        cells.push_back(ScoreCell(columns, row, column, shown));
       }
       table.AddRow(std::move(cells));
     }

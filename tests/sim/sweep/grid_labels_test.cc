@@ -54,7 +54,7 @@ struct LabelledSweep {
         row[1] = expression;
         row[2] = window;
         row[3] = "fifo";
-        points.push_back({point++, {row}});
+        points.push_back({point++, {row}, {}});
       }
     }
   }

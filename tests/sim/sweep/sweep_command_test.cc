@@ -345,7 +345,8 @@ TEST_F(SweepCommandTest, WarnsOnceOfEachStreamThatSendsNothingAtAPoint) {
 }
 
 TEST_F(SweepCommandTest, ShardsPartitionThePointsAndMergeToTheUnshardedBytes) {
-  ASSERT_EQ(Sweep(dir_ / "full", {"--replications", "2"}).code, 0);
+  const CliResult full = Sweep(dir_ / "full", {"--replications", "2"});
+  ASSERT_EQ(full.code, 0);
   const std::vector<std::string> shards = Shards(3, {"--replications", "2"});
   std::multiset<size_t> points;
   for (int i = 0; i < 3; ++i) {
@@ -367,6 +368,14 @@ TEST_F(SweepCommandTest, ShardsPartitionThePointsAndMergeToTheUnshardedBytes) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(Contains(r.out, "merged 3 shards: 4 points, 8 rows"));
   ExpectSameFiles(dir_ / "full", dir_ / "merged");
+  // The shards carry each row's replications, so merge's verdict is the unsharded one, paired
+  // comparisons included; a shard alone, with some of the points, gives none.
+  const size_t verdict = full.out.find("\nwhich point:\n");
+  ASSERT_NE(verdict, std::string::npos) << full.out;
+  const std::string expected = full.out.substr(verdict, full.out.find("\nwrote ") - verdict);
+  EXPECT_TRUE(Contains(r.out, expected)) << r.out << "\n---\n" << expected;
+  const CliResult shard = Sweep(dir_ / "shard-again", {"--replications", "2", "--shard", "0/3"});
+  EXPECT_FALSE(Contains(shard.out, "which point"));
 }
 
 TEST_F(SweepCommandTest, ShardsMayShareOneDirectoryAndBeEmpty) {
@@ -526,6 +535,21 @@ TEST_F(SweepCommandTest, MergeRefusesDamagedFilesAndDirectoriesWithoutShards) {
     r = Merge(dir_ / "merged", shards);
     EXPECT_EQ(r.code, 2) << bad;
     EXPECT_TRUE(Contains(r.err, fmt::format("has '{}' in its success_rate column", bad))) << r.err;
+  }
+
+  // Samples that do not read back as one number per replication of each verdict metric.
+  for (const std::string& bad : {std::string("0.9x"), std::string("0.9 0.8")}) {
+    ShardFile damaged = *file;
+    damaged.points.front().samples.front().front() = {1.0};
+    std::string edited = ShardFileText(damaged);
+    const size_t at = edited.find("samples = [");
+    ASSERT_NE(at, std::string::npos);
+    const size_t quote = edited.find('\'', at);
+    edited.replace(quote + 1, edited.find('\'', quote + 1) - quote - 1, bad);
+    WriteFile(path, edited);
+    r = Merge(dir_ / "merged", shards);
+    EXPECT_EQ(r.code, 2) << bad;
+    EXPECT_TRUE(Contains(r.err, "point 1 has malformed 'samples'")) << r.err;
   }
 
   WriteFile(path, text.substr(0, text.size() / 2));  // cut short

@@ -44,7 +44,7 @@ struct OneRowSweep {
     row[row.size() - 3] = "true";  // spiral
     row[row.size() - 2] = "1";     // spiral_share
     row[row.size() - 1] = "0";     // non_finite_rates
-    points.push_back({0, {row}});
+    points.push_back({0, {row}, {}});
   }
 };
 

@@ -50,7 +50,7 @@ struct HandSweep {
       const bool half_width = name.size() > 5 && name.substr(name.size() - 5) == "_ci95";
       row[c] = half_width ? ci : score;
     }
-    if (points.empty() || points.back().point != point) points.push_back({point, {}});
+    if (points.empty() || points.back().point != point) points.push_back({point, {}, {}});
     points.back().rows.push_back(row);
   }
 };

@@ -53,7 +53,7 @@ TEST(SweepTable, ShowsEachScoreAsCompareDoes) {
                                        {"recovery_s", "1234.4"},
                                        {"recovery_s_ci95", "41.2"},
                                        {"spiral", "true"}});
-  const std::vector<std::string> cells = DataCells(SweepTable(NoGrid(), {{0, {replicated}}}, 10));
+  const std::vector<std::string> cells = DataCells(SweepTable(NoGrid(), {{0, {replicated}, {}}}, 10));
   // policy, success, 429, 503, util, steady ok, spiking 429, fairness, recovery s, recovered, spiral
   ASSERT_EQ(cells.size(), 11u);
   EXPECT_EQ(cells[1], "97.6% ±0.2");
@@ -63,7 +63,7 @@ TEST(SweepTable, ShowsEachScoreAsCompareDoes) {
   EXPECT_EQ(cells[10], "true");
   // One run: no half-widths.
   const SweepRow single = RowWith({{"policy", "none"}, {"fairness", "0.65312"}, {"recovery_s", "60"}});
-  const std::vector<std::string> plain = DataCells(SweepTable(NoGrid(), {{0, {single}}}, 10));
+  const std::vector<std::string> plain = DataCells(SweepTable(NoGrid(), {{0, {single}, {}}}, 10));
   ASSERT_EQ(plain.size(), 11u);
   EXPECT_EQ(plain[7], "0.653");
   EXPECT_EQ(plain[8], "60");
@@ -72,18 +72,18 @@ TEST(SweepTable, ShowsEachScoreAsCompareDoes) {
        {std::tuple{"0.4", "0.1", "0.400 ±0.100"}, std::tuple{"2.5", "0.31", "2.50 ±0.31"},
         std::tuple{"12.26", "", "12.3"}}) {
     const SweepRow row = RowWith({{"policy", "none"}, {"recovery_s", recovery}, {"recovery_s_ci95", ci}});
-    EXPECT_EQ(DataCells(SweepTable(NoGrid(), {{0, {row}}}, 10)).at(8), shown);
+    EXPECT_EQ(DataCells(SweepTable(NoGrid(), {{0, {row}, {}}}, 10)).at(8), shown);
   }
 }
 
 TEST(SweepTable, ShowsTheTimedOutShareOnlyWhereAClientGaveUpWaiting) {
   const SweepRow patient = RowWith({{"policy", "fifo"}, {"share_timed_out", "0"}});
   const SweepRow impatient = RowWith({{"policy", "fifo"}, {"share_timed_out", "0.269"}});
-  EXPECT_EQ(SweepTable(NoGrid(), {{0, {patient}}}, 10).find("timed out"), std::string::npos);
-  const std::string table = SweepTable(NoGrid(), {{0, {patient, impatient}}}, 10);
+  EXPECT_EQ(SweepTable(NoGrid(), {{0, {patient}, {}}}, 10).find("timed out"), std::string::npos);
+  const std::string table = SweepTable(NoGrid(), {{0, {patient, impatient}, {}}}, 10);
   ASSERT_NE(table.find("timed out"), std::string::npos) << table;
   // After 503: policy, success, 429, 503, timed out, ...
-  const std::vector<std::string> cells = DataCells(SweepTable(NoGrid(), {{0, {impatient}}}, 10));
+  const std::vector<std::string> cells = DataCells(SweepTable(NoGrid(), {{0, {impatient}, {}}}, 10));
   ASSERT_EQ(cells.size(), 12u);
   EXPECT_EQ(cells[4], "26.9%");
 }

@@ -1,0 +1,216 @@
+#include "sim/sweep/sweep_verdict.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+
+#include "fmt/format.h"
+#include "sim/metrics/confidence.h"
+#include "sim/report/human_units.h"
+#include "sim/report/text_table.h"
+#include "sim/sweep/grid_labels.h"
+#include "sim/sweep/sweep_table.h"
+
+namespace ratesim {
+namespace {
+
+using Align = TextTable::Align;
+
+struct Question {
+  const char* label;
+  const char* column;  // a metric column, one of VerdictMetricNames()
+  bool higher_is_better;
+  ScoreFormat format;
+};
+
+constexpr Question kQuestions[] = {
+    {"most served", "success_rate", true, ScoreFormat::kPercent},
+    {"steady orgs served", "steady_success", true, ScoreFormat::kPercent},
+    {"worst steady org", "steady_worst_success", true, ScoreFormat::kPercent},
+    {"fewest 503s", "share_503", false, ScoreFormat::kPercent},
+    {"fairest across orgs", "fairness", true, ScoreFormat::kIndex},
+    {"lowest p99 latency", "latency_p99_s", false, ScoreFormat::kSeconds},
+    {"smallest rate dip", "rate_low_share", true, ScoreFormat::kPercent},
+    {"fastest rate return", "rate_recovery_s", false, ScoreFormat::kSeconds},
+};
+
+// One row of the sweep as a candidate answer to one question.
+struct Candidate {
+  const SweepRow* row;
+  const std::vector<double>* samples;  // the metric's replications; null where not kept
+  double mean;
+  double ci95;  // NaN without one
+};
+
+size_t IndexOf(const std::vector<SweepColumn>& columns, const std::string& name) {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == name) return i;
+  }
+  return columns.size();
+}
+
+double CellNumber(const std::string& cell) {
+  return cell.empty() ? std::nan("") : std::strtod(cell.c_str(), nullptr);
+}
+
+// Whether `a` and `b` differ by more than chance; nullopt when it cannot be said (sweep_verdict.h).
+std::optional<bool> Apart(const Candidate& a, const Candidate& b) {
+  const auto all_defined = [](const std::vector<double>* values) {
+    return values != nullptr && std::all_of(values->begin(), values->end(),
+                                            [](double v) { return std::isfinite(v); });
+  };
+  if (all_defined(a.samples) && all_defined(b.samples) && a.samples->size() == b.samples->size()) {
+    std::vector<double> differences;
+    for (size_t r = 0; r < a.samples->size(); ++r) differences.push_back((*a.samples)[r] - (*b.samples)[r]);
+    const MeanCi paired = MeanConfidence(differences);
+    if (!std::isfinite(paired.ci95)) return std::nullopt;
+    return std::abs(paired.mean) > paired.ci95;
+  }
+  if (!std::isfinite(a.ci95) || !std::isfinite(b.ci95)) return std::nullopt;
+  return std::abs(a.mean - b.mean) > a.ci95 + b.ci95;
+}
+
+// The verdict table of the rows of one scenario file.
+class ScenarioVerdict {
+ public:
+  ScenarioVerdict(const SweepDefinition& definition, const std::vector<PointRows>& points,
+                  const std::string& scenario)
+      : definition_(definition), columns_(SweepColumns(definition.grid)) {
+    const size_t policy = 1 + definition.grid.size();
+    for (const PointRows& point : points) {
+      for (size_t r = 0; r < point.rows.size(); ++r) {
+        if (point.rows[r][0] != scenario) continue;
+        rows_.push_back(&point.rows[r]);
+        samples_.push_back(r < point.samples.size() ? &point.samples[r] : nullptr);
+        if (std::find(policies_.begin(), policies_.end(), point.rows[r][policy]) == policies_.end()) {
+          policies_.push_back(point.rows[r][policy]);
+        }
+      }
+    }
+  }
+
+  // "" when no question has two rows to compare.
+  std::string Render() const {
+    const bool with_intervals = definition_.replications > 1;
+    std::vector<TextTable::Column> headers = {{"question", Align::kLeft}, {"best", Align::kLeft},
+                                              {"figure"},                 {"runner-up", Align::kLeft},
+                                              {"figure"}};
+    if (with_intervals) headers.push_back({"told apart", Align::kLeft});
+    TextTable table(std::move(headers));
+    size_t answered = 0;
+    for (const Question& question : kQuestions) {
+      std::vector<Candidate> candidates = Candidates(question);
+      if (candidates.size() < 2) continue;
+      std::stable_sort(candidates.begin(), candidates.end(),
+                       [&question](const Candidate& a, const Candidate& b) {
+                         return question.higher_is_better ? a.mean > b.mean : a.mean < b.mean;
+                       });
+      const size_t tied = TiedWithFirst(question, candidates, 0);
+      std::vector<std::string> row = {question.label, Name(candidates, 0, tied),
+                                      Figure(question, candidates[0])};
+      if (tied == candidates.size()) {
+        row.insert(row.end(), {"-", "-"});
+        if (with_intervals) row.push_back("-");
+      } else {
+        const size_t next_tied = TiedWithFirst(question, candidates, tied);
+        row.push_back(Name(candidates, tied, tied + next_tied));
+        row.push_back(Figure(question, candidates[tied]));
+        if (with_intervals) {
+          const std::optional<bool> apart = Apart(candidates[0], candidates[tied]);
+          row.push_back(!apart ? "-" : *apart ? "clear" : "within noise");
+        }
+      }
+      table.AddRow(std::move(row));
+      ++answered;
+    }
+    return answered == 0 ? "" : table.Render();
+  }
+
+ private:
+  std::vector<Candidate> Candidates(const Question& question) const {
+    const size_t column = IndexOf(columns_, question.column);
+    const size_t ci = IndexOf(columns_, std::string(question.column) + "_ci95");
+    const std::vector<std::string>& metrics = VerdictMetricNames();
+    const size_t metric = static_cast<size_t>(
+        std::find(metrics.begin(), metrics.end(), question.column) - metrics.begin());
+    std::vector<Candidate> candidates;
+    for (size_t i = 0; i < rows_.size(); ++i) {
+      const SweepRow& row = *rows_[i];
+      if (column >= row.size() || row[column].empty()) continue;
+      const std::vector<double>* samples =
+          samples_[i] != nullptr && metric < samples_[i]->size() ? &(*samples_[i])[metric] : nullptr;
+      candidates.push_back(
+          {&row, samples, CellNumber(row[column]), ci < row.size() ? CellNumber(row[ci]) : NAN});
+    }
+    return candidates;
+  }
+
+  // As the table shows the figure, but seconds with their unit, as compare shows latencies.
+  std::string Figure(const Question& question, const Candidate& candidate, bool with_ci = true) const {
+    if (question.format == ScoreFormat::kSeconds) {
+      constexpr double kNs = 1e9;
+      return FormatLatencyCi(candidate.mean * kNs, with_ci ? candidate.ci95 * kNs : std::nan(""));
+    }
+    return ScoreCell(columns_, *candidate.row, question.column, question.format, with_ci);
+  }
+
+  // How many of `candidates` from `first` on show the same figure as it, without its interval.
+  size_t TiedWithFirst(const Question& question, const std::vector<Candidate>& candidates,
+                       size_t first) const {
+    size_t tied = 1;
+    while (first + tied < candidates.size() &&
+           Figure(question, candidates[first + tied], false) == Figure(question, candidates[first], false)) {
+      ++tied;
+    }
+    return tied;
+  }
+
+  // The row's grid values (as the table shows them) and, with several policies, its policy:
+  // "window=10m, headroom=3 (fifo)"; with `tied` rows sharing the figure, how many more.
+  std::string Name(const std::vector<Candidate>& candidates, size_t first, size_t end) const {
+    const SweepRow& row = *candidates[first].row;
+    std::string name;
+    for (size_t a = 0; a < definition_.grid.size(); ++a) {
+      const GridAxis& axis = definition_.grid[a];
+      if (!name.empty()) name += ", ";
+      name += fmt::format("{}={}", axis.key.substr(axis.key.rfind('.') + 1),
+                          GridValueLabel(axis, row[1 + a]));
+    }
+    const std::string& policy = row[1 + definition_.grid.size()];
+    if (name.empty()) {
+      name = policy;
+    } else if (policies_.size() > 1) {
+      name += fmt::format(" ({})", policy);
+    }
+    if (end - first > 1) name += fmt::format(" and {} more", end - first - 1);
+    return name;
+  }
+
+  const SweepDefinition& definition_;
+  std::vector<SweepColumn> columns_;
+  std::vector<const SweepRow*> rows_;
+  std::vector<const RowSamples*> samples_;  // per row; null where not kept
+  std::vector<std::string> policies_;
+};
+
+}  // namespace
+
+std::string SweepVerdict(const SweepDefinition& definition, const std::vector<PointRows>& points) {
+  std::string out;
+  for (const SweepScenario& scenario : definition.scenarios) {
+    const std::string table = ScenarioVerdict(definition, points, scenario.path).Render();
+    if (table.empty()) continue;
+    out += definition.scenarios.size() > 1 ? fmt::format("\nwhich point, {}:\n", scenario.path)
+                                           : std::string("\nwhich point:\n");
+    out += table;
+  }
+  if (!out.empty() && definition.replications == 1) {
+    out +=
+        "(one replication per point, so no intervals: --replications 5 shows which differences are "
+        "more than chance)\n";
+  }
+  return out;
+}
+
+}  // namespace ratesim
