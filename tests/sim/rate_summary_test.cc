@@ -10,15 +10,13 @@
 
 #include "sim/scenario/scenario_loader.h"
 #include "sim/simulate/simulation.h"
+#include "tests/support/scenario_library.h"
 
 namespace ratesim {
 namespace {
 
 Scenario Load(const std::string& file, const std::vector<std::string>& overrides = {}) {
-  absl::StatusOr<Scenario> scenario =
-      LoadScenarioFile(std::string(RATESIM_SOURCE_DIR) + "/scenarios/" + file, overrides);
-  EXPECT_TRUE(scenario.ok()) << scenario.status();
-  return *std::move(scenario);
+  return testing::LoadLibraryScenario(file, overrides);
 }
 
 // The statistics of `metric`'s points of key (org, model) over the intervals that start before

@@ -19,15 +19,13 @@
 #include "sim/simulate/simulation.h"
 #include "sim/sweep/recovery.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/scenario_library.h"
 
 namespace ratesim {
 namespace {
 
 Scenario Load(const std::string& file, const std::vector<std::string>& overrides = {}) {
-  absl::StatusOr<Scenario> scenario =
-      LoadScenarioFile(std::string(RATESIM_SOURCE_DIR) + "/scenarios/" + file, overrides);
-  EXPECT_TRUE(scenario.ok()) << scenario.status();
-  return scenario.ok() ? *std::move(scenario) : Scenario{};
+  return testing::LoadLibraryScenario(file, overrides);
 }
 
 // Every interval as it came: its points, and whether they all carry one time.

@@ -15,6 +15,15 @@
 
 namespace ratesim::testing {
 
+// A file of scenarios/ with `overrides`; a load failure fails the test and gives an empty scenario.
+inline Scenario LoadLibraryScenario(const std::string& file,
+                                    const std::vector<std::string>& overrides = {}) {
+  absl::StatusOr<Scenario> scenario =
+      LoadScenarioFile(std::string(RATESIM_SOURCE_DIR) + "/scenarios/" + file, overrides);
+  EXPECT_TRUE(scenario.ok()) << scenario.status();
+  return scenario.ok() ? *std::move(scenario) : Scenario{};
+}
+
 class Library {
  public:
   // With `replications` > 1 every policy also runs with the replication seeds after the file's;
