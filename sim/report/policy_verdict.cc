@@ -5,12 +5,14 @@
 #include <optional>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "fmt/format.h"
 #include "sim/metrics/confidence.h"
 #include "sim/metrics/fairness.h"
 #include "sim/report/human_units.h"
 #include "sim/report/replication_stats.h"
 #include "sim/report/text_table.h"
+#include "sim/scenario/org_class.h"
 
 namespace ratesim {
 namespace {
@@ -58,13 +60,48 @@ std::optional<double> WorstOrgSuccess(const RunResult& run) {
   return SuccessShare(run.metrics.per_org[*worst].counts);
 }
 
-std::vector<Question> Questions(bool several_orgs, bool clients_timed_out) {
+// The names of the scenario's steady orgs (org_class.h), when it has both steady orgs and others:
+// then the worst-served org may be a burst sender whose 429s are its own doing, and the worst
+// steady org is the one a platform answers for. Empty otherwise.
+absl::flat_hash_set<std::string> SteadyOrgsAmongOthers(const Scenario* scenario) {
+  absl::flat_hash_set<std::string> steady;
+  if (scenario == nullptr) return steady;
+  bool others = false;
+  for (const OrgSpec& org : scenario->orgs) {
+    if (ClassifyOrg(org) == OrgClass::kSteady) {
+      steady.insert(org.name);
+    } else {
+      others = true;
+    }
+  }
+  if (!others) steady.clear();
+  return steady;
+}
+
+std::vector<Question> Questions(bool several_orgs, bool clients_timed_out,
+                                const absl::flat_hash_set<std::string>& steady) {
   std::vector<Question> questions;
   questions.push_back({"most served",
                        [](const RunResult& run) { return SuccessShare(run.metrics.overall.counts); },
                        true, Unit::kShare});
   if (several_orgs) {
     questions.push_back({"best for worst org", &WorstOrgSuccess, true, Unit::kShare, true});
+  }
+  if (several_orgs && !steady.empty()) {
+    questions.push_back({"worst steady org",
+                         [steady](const RunResult& run) {
+                           std::optional<double> worst;
+                           for (size_t org = 0; org < run.metrics.per_org.size(); ++org) {
+                             if (!steady.contains(run.org_name(org))) continue;
+                             const std::optional<double> success =
+                                 SuccessShare(run.metrics.per_org[org].counts);
+                             if (success) worst = std::min(worst.value_or(*success), *success);
+                           }
+                           return worst;
+                         },
+                         true, Unit::kShare});
+  }
+  if (several_orgs) {
     questions.push_back({"fairest across orgs",
                          [](const RunResult& run) { return FairnessAcrossOrgs(run.metrics); }, true,
                          Unit::kIndex});
@@ -79,7 +116,7 @@ std::vector<Question> Questions(bool several_orgs, bool clients_timed_out) {
                          [](const RunResult& run) { return ShareTimedOut(run.metrics.overall.counts); },
                          false, Unit::kShare});
   }
-  questions.push_back({"lowest p99 latency",
+  questions.push_back({"lowest p99 (served)",
                        [](const RunResult& run) {
                          return QuantileNs(run.metrics.overall.latency, 0.99);
                        },
@@ -211,7 +248,8 @@ std::string PolicyVerdict(const std::vector<RunResult>& runs, int replications,
   const bool clients_timed_out = std::any_of(runs.begin(), runs.end(), [](const RunResult& run) {
     return run.metrics.overall.counts.timed_out > 0;
   });
-  for (const Question& question : Questions(several_orgs, clients_timed_out)) {
+  for (const Question& question :
+       Questions(several_orgs, clients_timed_out, SteadyOrgsAmongOthers(scenario))) {
     std::vector<Standing> standings;
     for (size_t g = 0; g < groups.size(); ++g) {
       const MeanCi estimate = Estimate(groups[g], question.metric);

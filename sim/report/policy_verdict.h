@@ -5,11 +5,15 @@
 //   most served           success share of finished requests (higher is better)
 //   best for worst org    the lowest success share of any org (higher): whom the policy leaves
 //                         behind; only with two orgs or more
+//   worst steady org      the lowest success share of a steady org (sim/scenario/org_class.h;
+//                         higher), where the scenario has steady orgs and others: the worst org
+//                         may be a burst sender refused for its own rate, a steady one is owed
 //   fairest across orgs   Jain's index over the orgs' success shares (higher; sim/metrics/
 //                         fairness.h): whether the orgs fare alike; only with two orgs or more
 //   fewest 503s           503 share of finished requests (lower): failures that are the
 //                         platform's fault, not the org's
-//   lowest p99 latency    of successful requests, queueing included (lower)
+//   lowest p99 (served)   latency of successful requests, queueing included (lower): a policy
+//                         that fails requests at once can win it, so the label says so
 //
 // Told apart: with replications, "clear" when the 95% Student-t interval of the paired differences
 // (best − runner-up, replication by replication: both ran on the same seeds) excludes 0, "within

@@ -7,7 +7,7 @@
 #include "sim/metrics/fairness.h"
 #include "sim/report/comparison_table.h"
 #include "sim/report/replication_stats.h"
-#include "sim/sweep/org_class.h"
+#include "sim/scenario/org_class.h"
 
 namespace ratesim {
 

@@ -79,6 +79,7 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
       {"429", "share_429", ScoreFormat::kPercent},
       {"503", "share_503", ScoreFormat::kPercent},
       {"util", "utilisation", ScoreFormat::kPercent},
+      {"p99 s", "latency_p99_s", ScoreFormat::kSeconds},
       {"steady ok", "steady_success", ScoreFormat::kPercent},
       {"spiking 429", "spiking_429_share", ScoreFormat::kPercent},
       {"fairness", "fairness", ScoreFormat::kIndex},

@@ -7,9 +7,9 @@
 
 #include "fmt/format.h"
 #include "sim/metrics/confidence.h"
-#include "sim/report/human_units.h"
 #include "sim/report/text_table.h"
 #include "sim/sweep/grid_labels.h"
+#include "sim/sweep/recovery.h"
 #include "sim/sweep/sweep_table.h"
 
 namespace ratesim {
@@ -22,6 +22,7 @@ struct Question {
   const char* column;  // a metric column, one of VerdictMetricNames()
   bool higher_is_better;
   ScoreFormat format;
+  bool about_a_dip = false;  // asked only where some row's rate dipped in the outage
 };
 
 constexpr Question kQuestions[] = {
@@ -30,9 +31,9 @@ constexpr Question kQuestions[] = {
     {"worst steady org", "steady_worst_success", true, ScoreFormat::kPercent},
     {"fewest 503s", "share_503", false, ScoreFormat::kPercent},
     {"fairest across orgs", "fairness", true, ScoreFormat::kIndex},
-    {"lowest p99 latency", "latency_p99_s", false, ScoreFormat::kSeconds},
-    {"smallest rate dip", "rate_low_share", true, ScoreFormat::kPercent},
-    {"fastest rate return", "rate_recovery_s", false, ScoreFormat::kSeconds},
+    {"lowest p99 (served)", "latency_p99_s", false, ScoreFormat::kSeconds},
+    {"smallest rate dip", "rate_low_share", true, ScoreFormat::kPercent, true},
+    {"fastest rate return", "rate_recovery_s", false, ScoreFormat::kSeconds, true},
 };
 
 // One row of the sweep as a candidate answer to one question.
@@ -99,7 +100,9 @@ class ScenarioVerdict {
     if (with_intervals) headers.push_back({"told apart", Align::kLeft});
     TextTable table(std::move(headers));
     size_t answered = 0;
+    const bool dipped = AnyRateDipped();
     for (const Question& question : kQuestions) {
+      if (question.about_a_dip && !dipped) continue;
       std::vector<Candidate> candidates = Candidates(question);
       if (candidates.size() < 2) continue;
       std::stable_sort(candidates.begin(), candidates.end(),
@@ -146,13 +149,24 @@ class ScenarioVerdict {
     return candidates;
   }
 
-  // As the table shows the figure, but seconds with their unit, as compare shows latencies.
+  // As the table shows the figure, seconds with their unit: "27.7s ±1.0", "120s ±0".
+  // Whether some row's rate fell below its value before the outage by more than the rule's
+  // tolerance: otherwise the rate questions would crown a dip that never happened.
+  bool AnyRateDipped() const {
+    const size_t column = IndexOf(columns_, "rate_low_share");
+    const double back = 1.0 - RecoveryRule().rate_tolerance;
+    return std::any_of(rows_.begin(), rows_.end(), [&](const SweepRow* row) {
+      return column < row->size() && !(*row)[column].empty() && CellNumber((*row)[column]) < back;
+    });
+  }
+
   std::string Figure(const Question& question, const Candidate& candidate, bool with_ci = true) const {
+    std::string figure = ScoreCell(columns_, *candidate.row, question.column, question.format, with_ci);
     if (question.format == ScoreFormat::kSeconds) {
-      constexpr double kNs = 1e9;
-      return FormatLatencyCi(candidate.mean * kNs, with_ci ? candidate.ci95 * kNs : std::nan(""));
+      const size_t space = figure.find(' ');  // before the interval, if there is one
+      figure.insert(space == std::string::npos ? figure.size() : space, "s");
     }
-    return ScoreCell(columns_, *candidate.row, question.column, question.format, with_ci);
+    return figure;
   }
 
   // How many of `candidates` from `first` on show the same figure as it, without its interval.

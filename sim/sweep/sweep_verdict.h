@@ -8,9 +8,10 @@
 //   worst steady org        steady_worst_success (higher)
 //   fewest 503s             share_503 (lower): failures blamed on the platform
 //   fairest across orgs     fairness (higher)
-//   lowest p99 latency      latency_p99_s (lower)
-//   smallest rate dip       rate_low_share (higher), where there is an outage
-//   fastest rate return     rate_recovery_s (lower), where there is an outage
+//   lowest p99 (served)     latency_p99_s (lower), of successful requests
+//   smallest rate dip       rate_low_share (higher), where some row's rate dipped in an outage
+//   fastest rate return     rate_recovery_s (lower), likewise (by more than the rate tolerance of
+//                           recovery.h: a rate that never fell is "back" at once everywhere)
 //
 // A row is named by its grid values (numbered as the table numbers them, grid_labels.h) and, when
 // the scenario runs several policies, its policy. Rows whose figures read the same are a tie: the

@@ -81,8 +81,8 @@ TEST(PolicyVerdict, NamesTheBestAndTheRunnerUpOfEachQuestionInItsOwnDirection) {
   // (0.5, 0.1) 0.692.
   EXPECT_EQ(Line(verdict, "fairest across orgs"),
             (std::vector<std::string>{"fairest across orgs", "spread", "0.999", "steady", "0.941"}));
-  EXPECT_EQ(Line(verdict, "lowest p99 latency"),
-            (std::vector<std::string>{"lowest p99 latency", "spread", "50.0ms", "steady", "200ms"}));
+  EXPECT_EQ(Line(verdict, "lowest p99 (served)"),
+            (std::vector<std::string>{"lowest p99 (served)", "spread", "50.0ms", "steady", "200ms"}));
   EXPECT_NE(verdict.find("--replications"), std::string::npos) << "one run: says how to tell";
   EXPECT_EQ(verdict.find("told apart"), std::string::npos);
 }
@@ -113,8 +113,8 @@ TEST(PolicyVerdict, FiguresThatReadTheSameAreATieInTheScenarioOrder) {
   const std::string ranked = PolicyVerdict(four, 1);
   EXPECT_EQ(Line(ranked, "most served"),
             (std::vector<std::string>{"most served", "a = c", "90.0%", "b = d", "80.0%"}));
-  EXPECT_EQ(Line(ranked, "lowest p99 latency"),
-            (std::vector<std::string>{"lowest p99 latency", "a = b", "10.0ms", "c", "20.0ms"}));
+  EXPECT_EQ(Line(ranked, "lowest p99 (served)"),
+            (std::vector<std::string>{"lowest p99 (served)", "a = b", "10.0ms", "c", "20.0ms"}));
   // A difference the figure does not show is no ranking either: 900 of 1000 against 9001 of 10000.
   std::vector<RunResult> close = {RunOf("x", {{90, 5, 10 * kMs}}), RunOf("y", {{90, 5, 10 * kMs}})};
   close[1].metrics.overall.counts.offered = 10000;
@@ -163,6 +163,33 @@ TEST(PolicyVerdict, ATieOrACopyNamesTheWorstOrgAsTheTableDoes) {
     scenario.orgs.push_back(copy);
   }
   EXPECT_EQ(Line(PolicyVerdict(tie, 1, &scenario), "best for worst org").at(4), "20.0% (one of t-1..2)");
+}
+
+// Where the worst org is a burst sender refused for its own rate, the worst steady org is the one
+// the platform answers for: a line of its own, where the scenario has both kinds.
+TEST(PolicyVerdict, NamesTheBestForTheWorstSteadyOrgBesideTheWorstOrg) {
+  // org0 steady, org1 bursty. "a" serves the burst (fifo-like) and fails org0 a little; "b" refuses
+  // the burst and serves org0 fully.
+  const std::vector<RunResult> runs = {RunOf("a", {{90, 10, 10 * kMs}, {60, 0, 10 * kMs}}),
+                                       RunOf("b", {{100, 0, 10 * kMs}, {20, 0, 10 * kMs}})};
+  Scenario scenario;
+  for (const auto& [name, kind] : {std::pair{"org0", TrafficShape::Kind::kPoisson},
+                                   std::pair{"org1", TrafficShape::Kind::kBursts}}) {
+    OrgSpec org;
+    org.name = name;
+    org.traffic.emplace_back();
+    org.traffic.back().shape.kind = kind;
+    scenario.orgs.push_back(org);
+  }
+  const std::string verdict = PolicyVerdict(runs, 1, &scenario);
+  EXPECT_EQ(Line(verdict, "best for worst org"),
+            (std::vector<std::string>{"best for worst org", "a", "60.0% (org1)", "b", "20.0% (org1)"}));
+  EXPECT_EQ(Line(verdict, "worst steady org"),
+            (std::vector<std::string>{"worst steady org", "b", "100.0%", "a", "90.0%"}));
+  // Every org steady (or no scenario): the worst org is the worst steady one, no second line.
+  scenario.orgs[1].traffic.back().shape.kind = TrafficShape::Kind::kPoisson;
+  EXPECT_TRUE(Line(PolicyVerdict(runs, 1, &scenario), "worst steady org").empty());
+  EXPECT_TRUE(Line(PolicyVerdict(runs, 1), "worst steady org").empty());
 }
 
 TEST(PolicyVerdict, ReplicationsTellApartOnlyWhatTheirIntervalsSeparate) {
@@ -233,7 +260,7 @@ TEST(PolicyVerdict, SaysNothingWithOnePolicyOrNothingToCompare) {
   // Only one policy served anything: no latency line, the shares still compare.
   const std::string verdict =
       PolicyVerdict({RunOf("served", {{50, 0, 10 * kMs}}), RunOf("none", {{0, 100, 0}})}, 1);
-  EXPECT_TRUE(Line(verdict, "lowest p99 latency").empty());
+  EXPECT_TRUE(Line(verdict, "lowest p99 (served)").empty());
   EXPECT_EQ(Line(verdict, "most served").at(1), "served");
 }
 

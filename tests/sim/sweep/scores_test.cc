@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sim/sweep/org_class.h"
+#include "sim/scenario/org_class.h"
 
 namespace ratesim {
 namespace {

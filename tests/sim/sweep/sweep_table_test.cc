@@ -52,27 +52,31 @@ TEST(SweepTable, ShowsEachScoreAsCompareDoes) {
                                        {"fairness_ci95", "4e-06"},
                                        {"recovery_s", "1234.4"},
                                        {"recovery_s_ci95", "41.2"},
+                                       {"latency_p99_s", "27.71"},
+                                       {"latency_p99_s_ci95", "1.04"},
                                        {"spiral", "true"}});
   const std::vector<std::string> cells = DataCells(SweepTable(NoGrid(), {{0, {replicated}, {}}}, 10));
-  // policy, success, 429, 503, util, steady ok, spiking 429, fairness, recovery s, recovered, spiral
-  ASSERT_EQ(cells.size(), 11u);
+  // policy, success, 429, 503, util, p99 s, steady ok, spiking 429, fairness, recovery s,
+  // recovered, spiral
+  ASSERT_EQ(cells.size(), 12u);
   EXPECT_EQ(cells[1], "97.6% ±0.2");
-  EXPECT_EQ(cells[7], "1.000 ±0.000");  // not "1 ±4e-06"
-  EXPECT_EQ(cells[8], "1234 ±41");      // not "1.23e+03 ±41"
+  EXPECT_EQ(cells[5], "27.7 ±1.0");
+  EXPECT_EQ(cells[8], "1.000 ±0.000");  // not "1 ±4e-06"
+  EXPECT_EQ(cells[9], "1234 ±41");      // not "1.23e+03 ±41"
   EXPECT_EQ(cells[2], "-");
-  EXPECT_EQ(cells[10], "true");
+  EXPECT_EQ(cells[11], "true");
   // One run: no half-widths.
   const SweepRow single = RowWith({{"policy", "none"}, {"fairness", "0.65312"}, {"recovery_s", "60"}});
   const std::vector<std::string> plain = DataCells(SweepTable(NoGrid(), {{0, {single}, {}}}, 10));
-  ASSERT_EQ(plain.size(), 11u);
-  EXPECT_EQ(plain[7], "0.653");
-  EXPECT_EQ(plain[8], "60");
+  ASSERT_EQ(plain.size(), 12u);
+  EXPECT_EQ(plain[8], "0.653");
+  EXPECT_EQ(plain[9], "60");
   // Recovery below a second keeps its digits, rather than reading as 0 (instant).
   for (const auto& [recovery, ci, shown] :
        {std::tuple{"0.4", "0.1", "0.400 ±0.100"}, std::tuple{"2.5", "0.31", "2.50 ±0.31"},
         std::tuple{"12.26", "", "12.3"}}) {
     const SweepRow row = RowWith({{"policy", "none"}, {"recovery_s", recovery}, {"recovery_s_ci95", ci}});
-    EXPECT_EQ(DataCells(SweepTable(NoGrid(), {{0, {row}, {}}}, 10)).at(8), shown);
+    EXPECT_EQ(DataCells(SweepTable(NoGrid(), {{0, {row}, {}}}, 10)).at(9), shown);
   }
 }
 
@@ -84,7 +88,7 @@ TEST(SweepTable, ShowsTheTimedOutShareOnlyWhereAClientGaveUpWaiting) {
   ASSERT_NE(table.find("timed out"), std::string::npos) << table;
   // After 503: policy, success, 429, 503, timed out, ...
   const std::vector<std::string> cells = DataCells(SweepTable(NoGrid(), {{0, {impatient}, {}}}, 10));
-  ASSERT_EQ(cells.size(), 12u);
+  ASSERT_EQ(cells.size(), 13u);
   EXPECT_EQ(cells[4], "26.9%");
 }
 

@@ -108,6 +108,30 @@ TEST(SweepVerdict, NamesATieOnceAndThePolicyOnlyWhereThereAreSeveral) {
             "headroom=1 (within_first)");
 }
 
+// A rate that never dipped is "back" at once everywhere: no rate lines to crown a dip that did not
+// happen. Seconds read with their unit.
+TEST(SweepVerdict, AsksOfTheRatesOnlyWhereOneDipped) {
+  HandSweep sweep({"2", "3"}, 1);
+  sweep.Add("2", {0.9});
+  sweep.Add("3", {0.8});
+  const auto set = [&](size_t row, const char* column, const char* value) {
+    sweep.Set(sweep.points[row].rows[0], column, value);
+  };
+  set(0, "rate_low_share", "1.007");
+  set(1, "rate_low_share", "0.96");
+  set(0, "rate_recovery_s", "0");
+  set(1, "rate_recovery_s", "0");
+  EXPECT_TRUE(Line(SweepVerdict(sweep.definition, sweep.points), "smallest rate dip").empty());
+  EXPECT_TRUE(Line(SweepVerdict(sweep.definition, sweep.points), "fastest rate return").empty());
+  set(1, "rate_low_share", "0.25");
+  set(1, "rate_recovery_s", "240");
+  const std::string verdict = SweepVerdict(sweep.definition, sweep.points);
+  EXPECT_EQ(Line(verdict, "smallest rate dip"),
+            (std::vector<std::string>{"smallest rate dip", "headroom=2", "100.7%", "headroom=3", "25.0%"}));
+  EXPECT_EQ(Line(verdict, "fastest rate return"),
+            (std::vector<std::string>{"fastest rate return", "headroom=2", "0s", "headroom=3", "240s"}));
+}
+
 TEST(SweepVerdict, SaysNothingWithOneRow) {
   HandSweep sweep({"2"}, 3);
   sweep.Add("2", {0.9, 0.8, 0.7});

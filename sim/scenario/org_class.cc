@@ -1,4 +1,4 @@
-#include "sim/sweep/org_class.h"
+#include "sim/scenario/org_class.h"
 
 namespace ratesim {
 

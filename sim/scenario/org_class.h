@@ -1,4 +1,5 @@
-// Whether an org is a steady or a spiking sender, for the sweep's scores (scores.h). The class
+// Whether an org is a steady or a spiking sender, for the sweep's scores (sim/sweep/scores.h) and
+// the comparison's verdict (sim/report/policy_verdict.h). The class
 // follows from the shapes of the org's own traffic streams, so scenario files need no extra key:
 //   steady:  every stream is constant, poisson, diurnal or closed: a rate that the org's own recent
 //            average predicts (diurnal changes over hours, far slower than any formula's window);
@@ -7,8 +8,8 @@
 //            is a jump, and a slow one is exactly the case researchers check does not get 429s);
 //   neither: the org has no traffic streams of its own (it only appears in a replayed trace, whose
 //            shape is unknown). Such orgs count in neither score but still count in fairness.
-#ifndef RATESIM_SIM_SWEEP_ORG_CLASS_H_
-#define RATESIM_SIM_SWEEP_ORG_CLASS_H_
+#ifndef RATESIM_SIM_SCENARIO_ORG_CLASS_H_
+#define RATESIM_SIM_SCENARIO_ORG_CLASS_H_
 
 #include <string_view>
 
@@ -29,4 +30,4 @@ std::string_view OrgClassName(OrgClass org_class);  // "steady", "spiking", "unc
 
 }  // namespace ratesim
 
-#endif  // RATESIM_SIM_SWEEP_ORG_CLASS_H_
+#endif  // RATESIM_SIM_SCENARIO_ORG_CLASS_H_
