@@ -9,7 +9,9 @@ std::vector<ParamSpec> CodelPolicy::Params() {
       MaxDepthParam(),
       MaxWaitParam(60.0),
       {"target", ParamKind::kDuration, 5.0, 0.0, true,
-       "acceptable standing delay; in overload, the longest a request may wait"},
+       "acceptable standing delay; in overload, the longest a request may wait", "max_wait",
+       "a request leaves the buffer at max_wait, so a standing delay above a longer target never "
+       "forms and CoDel never sheds"},
       {"interval", ParamKind::kDuration, 30.0, 0.0, true,
        "how long the standing delay must stay above target before the queue counts as overloaded"},
   };

@@ -223,7 +223,11 @@ PolicySpec ReadPolicy(TableReader& reader) {
     policy.type = *type;
     if (const PolicyInfo* info = FindByName(Policies(), *type)) {
       const std::string owner = fmt::format("policy '{}'", *type);
-      policy.params = Resolve(reader, info->params, ReadParams(reader, info->params, owner), owner);
+      const ParamValues values = ReadParams(reader, info->params, owner);
+      // A parameter above the one it may not exceed is reported at its key, as a formula's is.
+      policy.params = ReportConflicts(reader, info->params, values, owner, nullptr)
+                          ? values
+                          : Resolve(reader, info->params, values, owner);
       ReportParamsOfOthers(reader, Policies(), *info, "policy", "type");
     } else {
       reader.ValueError("type", fmt::format("unknown policy type '{}'{}", *type,

@@ -19,6 +19,7 @@
 #include "engine/smoothing_policy.h"
 #include "engine/time.h"
 #include "gtest/gtest.h"
+#include "tests/support/tight_policy_params.h"
 
 namespace ratesim {
 namespace {
@@ -247,12 +248,14 @@ std::vector<std::string> BufferingPolicyNames() {
 class EveryBufferingPolicy : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EveryBufferingPolicy, ARequestThatWaitsItsMaxWaitOutFailsExpiredAttributedByItsClass) {
-  // Every max wait 2 s; codel's target (5 s) is past it, so nothing is shed.
+  // Every max wait 2 s; codel's target at it, so no standing delay goes past it: nothing is shed.
   ParamValues params;
   for (const PolicyInfo& info : Policies()) {
     if (info.name != GetParam()) continue;
     for (const ParamSpec& spec : info.params) {
-      if (spec.name == "max_wait" || spec.name == "max_wait_over") params[spec.name] = 2.0;
+      if (spec.name == "max_wait" || spec.name == "max_wait_over" || spec.name == "target") {
+        params[spec.name] = 2.0;
+      }
     }
   }
   BusyModel m(Policy(GetParam(), params), /*rpm=*/60, /*tpm=*/6000);
@@ -297,14 +300,7 @@ TEST(EngineAttribution, AWithinFirstDisplacementFailsDisplaced429OfItsType) {
 
 // --- Conservation, over every registered policy --------------------------------------------------
 
-ParamValues SmallBuffer(const PolicyInfo& info) {
-  ParamValues params;
-  for (const ParamSpec& spec : info.params) {
-    if (spec.name == "max_depth") params["max_depth"] = 8;
-    if (spec.name == "max_wait") params["max_wait"] = 0.5;
-  }
-  return params;
-}
+ParamValues SmallBuffer(const PolicyInfo& info) { return testing::BufferParams(info.name, 8, 0.5); }
 
 std::vector<std::string> PolicyNames() {
   std::vector<std::string> names;

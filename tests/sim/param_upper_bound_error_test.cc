@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "sim/scenario/scenario_loader.h"
+#include "tests/support/minimal_scenario.h"
 #include "tests/support/scenario_errors.h"
 
 namespace ratesim {
@@ -102,6 +103,25 @@ TEST(ParamUpperBoundError, AGradientsShortAverageLongerThanTheLongOneIsRefused) 
             "long_samples = 10: the short-term latency average is compared with the long-term "
             "one, so it may not span more samples; lower short_samples to at most 10, or raise "
             "long_samples to at least 20");
+}
+
+// A policy's parameter above the one it may not exceed is reported at its key too: codel's target
+// above its max_wait would never see a standing delay form, and so never shed.
+TEST(ParamUpperBoundError, ACodelTargetAboveItsMaxWaitIsRefusedAtTheTarget) {
+  const std::string codel = testing::Minimal({{17, "type = \"codel\""}},
+                                             {"target = \"60s\"", "max_wait = \"30s\""});
+  EXPECT_EQ(ErrorOf(codel),
+            "s.toml:18:10: error: 'target' in [[policies]]: target = 60s is above max_wait = 30s: a "
+            "request leaves the buffer at max_wait, so a standing delay above a longer target never "
+            "forms and CoDel never sheds; lower target to at most 30s, or raise max_wait to at least "
+            "60s");
+  // From --set, at the value just typed, with the default it meets.
+  EXPECT_EQ(ErrorOf(testing::Minimal({{17, "type = \"codel\""}}), {"policies.0.target=\"90s\""}),
+            "<--set policies.0.target=\"90s\">: error: 'target' in [[policies]]: target = 90s is "
+            "above max_wait = 60s (its default): a request leaves the buffer at max_wait, so a "
+            "standing delay above a longer target never forms and CoDel never sheds; lower target to "
+            "at most 60s, or raise max_wait to at least 90s");
+  EXPECT_TRUE(Parses(testing::Minimal({{17, "type = \"codel\""}}, {"target = \"30s\"", "max_wait = \"30s\""})));
 }
 
 }  // namespace
