@@ -135,8 +135,9 @@ std::optional<std::string> PerMinuteNumberFix(std::string_view key, const toml::
   if (text == nullptr || (suffix != "_rpm" && suffix != "_tpm")) return std::nullopt;
   const absl::StatusOr<double> per_second = ParseRate(text->get());
   if (!per_second.ok()) return std::nullopt;
-  return fmt::format("{} is a number of {} per minute, without a unit: write {}", key,
-                     suffix == "_rpm" ? "requests" : "tokens", ShownNumber(*per_second * 60.0));
+  // 15 digits: "0.1rps" is 6 per minute, not the 6.000000000000001 that the product is.
+  return fmt::format("{} is a number of {} per minute, without a unit: write {:.15g}", key,
+                     suffix == "_rpm" ? "requests" : "tokens", *per_second * 60.0);
 }
 
 // The text of `text`'s line `at.line` before column `at.column` (both from 1), or empty if there is

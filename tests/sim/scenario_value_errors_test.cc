@@ -94,9 +94,13 @@ TEST(ScenarioLoader, SaysAPerMinuteNumberTakesNoRateUnit) {
             "requests per minute, without a unit: write 60\n"
             "s.toml:12:26: error: 'ceiling_tpm' in 'limits' of [[orgs]]: got \"2.5rps\"; "
             "ceiling_tpm is a number of tokens per minute, without a unit: write 150\n");
-  EXPECT_EQ(Joined(ErrorLines(Minimal(), {"limits.base_rpm=60rpm"})),
-            "<--set limits.base_rpm=60rpm>: error: 'base_rpm' in [limits]: got \"60rpm\"; base_rpm "
-            "is a number of requests per minute, without a unit: write 60\n");
+  EXPECT_EQ(Joined(ErrorLines(Minimal(), {"limits.base_rpm=7rpm"})),
+            "<--set limits.base_rpm=7rpm>: error: 'base_rpm' in [limits]: got \"7rpm\"; base_rpm "
+            "is a number of requests per minute, without a unit: write 7\n");
+  // As the figure would be written, not as the product of the conversion comes out.
+  EXPECT_EQ(Joined(ErrorLines(Minimal(), {"limits.base_rpm=0.1rps"})),
+            "<--set limits.base_rpm=0.1rps>: error: 'base_rpm' in [limits]: got \"0.1rps\"; "
+            "base_rpm is a number of requests per minute, without a unit: write 6\n");
   // Text that is no rate is still just the wrong type.
   EXPECT_EQ(Joined(ErrorLines(Minimal(), {"limits.base_rpm=fast"})),
             "<--set limits.base_rpm=fast>: error: 'base_rpm' in [limits]: got a string; expected a "
