@@ -9,6 +9,7 @@
 #include <set>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "engine/earned_formula.h"
 #include "engine/shown_number.h"
@@ -82,16 +83,78 @@ bool IsVariable(const std::string& name) {
   return false;
 }
 
-// Records muparser's complaint about the expression of `param` in `*error`; returns it as a status.
-absl::Status ParserError(const char* param, const mu::Parser::exception_type& e, ExprError* error) {
+// The offset of the first '?' that no ':' answers, -1 if none. A ':' answers the nearest open '?'
+// within the same parentheses; a ')' or a ',' closes the '?'s opened within them unanswered. For
+// muparser's "missing an else clause", which names no position.
+int FirstUnansweredQuestionMark(std::string_view text) {
+  std::vector<std::pair<size_t, int>> open;  // each open '?': its offset and parenthesis depth
+  size_t first = std::string_view::npos;
+  int depth = 0;
+  auto close_from = [&](int level) {
+    while (!open.empty() && open.back().second >= level) {
+      first = std::min(first, open.back().first);
+      open.pop_back();
+    }
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '(') ++depth;
+    if (text[i] == ')') close_from(depth--);
+    if (text[i] == ',') close_from(depth);
+    if (text[i] == '?') open.emplace_back(i, depth);
+    if (text[i] == ':' && !open.empty() && open.back().second == depth) open.pop_back();
+  }
+  close_from(std::numeric_limits<int>::min());
+  return first == std::string_view::npos ? -1 : static_cast<int>(first);
+}
+
+// Functions of other languages that muparser lacks (2.3.3: abs, acos, acosh, asin, asinh, atan,
+// atan2, atanh, avg, cos, cosh, exp, ln, log, log10, log2, max, min, rint, sign, sin, sinh, sqrt,
+// sum, tan, tanh), with what to write instead: a user who wrote clamp(...) needs the muparser way,
+// which no "did you mean" over the variables finds.
+struct MissingFunction {
+  std::string_view name;
+  std::string_view instead;
+};
+constexpr MissingFunction kMissingFunctions[] = {
+    {"clamp", "min(max(x, lo), hi)"},
+    {"pow", "a^b"},
+    {"if", "cond ? a : b"},
+    {"round", "rint(x)"},
+};
+
+// What to write for a call of `name` (at `position` in `text`), a function muparser lacks; empty if
+// it is not called there (a misspelt variable) or is not in kMissingFunctions.
+std::string InsteadOfMissingFunction(std::string_view text, int position, std::string_view name) {
+  if (position < 0) return {};
+  const size_t after = text.find_first_not_of(" \t\r\n", position + name.size());
+  if (after == std::string_view::npos || text[after] != '(') return {};
+  for (const MissingFunction& function : kMissingFunctions) {
+    if (function.name == name) {
+      return fmt::format("muparser has no {}(): write {}", name, function.instead);
+    }
+  }
+  return {};
+}
+
+// Records muparser's complaint about the expression of `param`, `text`, in `*error`, with a fix
+// where one is known; returns it as a status.
+absl::Status ParserError(const char* param, std::string_view text, const mu::Parser::exception_type& e,
+                         ExprError* error) {
   error->kind = ExprError::Kind::kSyntax;
   error->param = param;
   error->position = e.GetPos();
   error->token = e.GetToken();
   error->unknown_name = e.GetCode() == mu::ecUNASSIGNABLE_TOKEN && IsIdentifier(e.GetToken());
   error->message = e.GetMsg();
+  if (e.GetCode() == mu::ecMISSING_ELSE_CLAUSE) {
+    error->position = FirstUnansweredQuestionMark(text);
+    error->fix = "this '?' has no ':' (an if-then-else needs its else): write cond ? a : b";
+  } else if (error->unknown_name) {
+    error->fix = InsteadOfMissingFunction(text, error->position, error->token);
+  }
   return absl::InvalidArgumentError(
-      fmt::format("'{}' of limit formula 'expr' does not compile: {}", param, e.GetMsg()));
+      fmt::format("'{}' of limit formula 'expr' does not compile: {}{}", param, e.GetMsg(),
+                  error->fix.empty() ? "" : "; " + error->fix));
 }
 
 // Records a fault of the expression of `param` that we found (not muparser) in `*error`; returns it
@@ -307,7 +370,7 @@ absl::StatusOr<std::unique_ptr<LimitFormula>> ExprFormula::Create(const ParamVal
       result = parser->Eval();
       results = parser->GetNumResults();
     } catch (const mu::Parser::exception_type& e) {
-      return ParserError(param, e, error);
+      return ParserError(param, text, e, error);
     }
     if (Assigns(*parser)) {
       return ExpressionError(error, ExprError::Kind::kAssignment, param, -1, "=",

@@ -80,7 +80,11 @@ struct ExprError {
   std::string token;         // the faulty token as muparser read it; may be empty
   bool unknown_name = false; // `token` is a name that is neither a variable nor a function
   std::string message;       // what is wrong: what muparser said (kSyntax), else ours
-  std::string fix;           // what to do, but for kSyntax (where a loader knows the names to suggest)
+  // What to do. For kSyntax only where muparser's words name no fix that we know: an if-then-else
+  // without its else (`position` then at its '?', which muparser does not give), a function that
+  // muparser lacks (clamp, pow, if, round); else empty, and a loader, which knows the names to
+  // suggest, says what to do.
+  std::string fix;
   // kUnusedConstant: every constant that neither expression uses, and every name (variable or
   // constant) that they do use, for a "did you mean"; both sorted.
   std::vector<std::string> unused_constants;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/expr_formula.h"
@@ -15,6 +16,7 @@
 #include "fmt/ranges.h"
 #include "sim/scenario/section_readers.h"
 #include "sim/scenario/string_token.h"
+#include "sim/scenario/toml_error_hint.h"
 #include "sim/util/nearest_name.h"
 
 namespace ratesim {
@@ -123,12 +125,36 @@ std::string UnknownNameFix(TableReader& reader, const std::string& token,
                      token, *nearest, where, token, fmt::join(names, ", "));
 }
 
+// The number written at `position` of `text` (digits, a fraction, an exponent in either case)
+// if it is beyond the range of a double, which muparser refuses as an "unexpected token" naming
+// only part of it (1E+400 as "1E"); else nullopt.
+std::optional<std::string_view> BeyondDoubleAt(std::string_view text, int position) {
+  if (position < 0 || static_cast<size_t>(position) >= text.size()) return std::nullopt;
+  const std::string_view rest = text.substr(position);
+  size_t end = rest.find_first_not_of("0123456789.");
+  if (end != std::string_view::npos && (rest[end] == 'e' || rest[end] == 'E')) {
+    size_t digits = end + 1;
+    if (digits < rest.size() && (rest[digits] == '+' || rest[digits] == '-')) ++digits;
+    end = rest.find_first_not_of("0123456789", digits);
+  }
+  const std::string_view number = rest.substr(0, end);
+  if (!IsBeyondDouble(number)) return std::nullopt;
+  return number;
+}
+
 void ReportExpressionError(TableReader& reader, const ExprError& error, const std::string& text,
                            const std::vector<std::string>& names) {
   const toml::node& node = *reader.Find(error.param);
   std::string message = error.message;
   while (!message.empty() && (message.back() == '.' || message.back() == ' ')) message.pop_back();
-  const bool by_muparser = error.kind == ExprError::Kind::kSyntax;
+  bool by_muparser = error.kind == ExprError::Kind::kSyntax;
+  const std::optional<std::string_view> beyond =
+      by_muparser ? BeyondDoubleAt(text, error.position) : std::nullopt;
+  if (beyond) {
+    // Said as the loader says it of a number of the file: muparser's "unexpected token" hides why.
+    message = fmt::format("{} is {}", *beyond, BeyondDoubleText());
+    by_muparser = false;
+  }
   if (by_muparser) message = "muparser: " + message;
   std::string what;
   if (error.position >= 0) {
@@ -145,7 +171,9 @@ void ReportExpressionError(TableReader& reader, const ExprError& error, const st
     what = fmt::format("the expression: {}", message);
   }
   std::string fix;
-  if (!by_muparser) {
+  if (beyond) {
+    fix = fmt::format("; {}", kCloserToZero);
+  } else if (!by_muparser || !error.fix.empty()) {
     fix = "; " + error.fix;
   } else if (error.unknown_name) {
     fix = UnknownNameFix(reader, error.token, names, IsFromSet(node));

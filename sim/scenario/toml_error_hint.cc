@@ -1,8 +1,10 @@
 #include "sim/scenario/toml_error_hint.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -198,6 +200,37 @@ std::optional<std::string> AsUnitValue(std::string_view value) {
   return split->number + (known.empty() ? std::string(split->word) : std::string(known));
 }
 
+// The `key = value` a toml++ error stopped in, on a line of its own or in an inline table.
+struct KeyValue {
+  std::string_view key;  // a bare key, dotted or not
+  std::string value;     // as written, without the spaces around it
+};
+
+// The key and value of the error's `key = value`, the line split at the error into `line_before`
+// and `line_rest`; nullopt if the line has no '=' before the error or its key is not bare.
+std::optional<KeyValue> KeyValueAt(std::string_view line_before, std::string_view line_rest) {
+  // The key: after the last '=' before the error, back to the line's start or an inline table's
+  // '{' or ','.
+  const size_t equals = line_before.rfind('=');
+  if (equals == std::string_view::npos) return std::nullopt;
+  const size_t key_start = line_before.find_last_of("{,", equals);
+  const bool inline_table = key_start != std::string_view::npos;
+  KeyValue pair;
+  pair.key = TrimSpace(line_before.substr(inline_table ? key_start + 1 : 0,
+                                          equals - (inline_table ? key_start + 1 : 0)));
+  if (pair.key.empty()) return std::nullopt;
+  for (char c : pair.key) {
+    if (!IsLetter(c) && !IsDigit(c) && c != '_' && c != '-' && c != '.') return std::nullopt;
+  }
+  // The value: to the end of the line or a comment, or in an inline table to the next ',' or '}'.
+  std::string line_value(line_before.substr(equals + 1));
+  line_value += line_rest;
+  std::string_view value = line_value;
+  const size_t end = inline_table ? value.find_first_of(",}") : value.find(" #");
+  pair.value = std::string(TrimSpace(value.substr(0, end)));
+  return pair;
+}
+
 }  // namespace
 
 std::string UnquotedValueHint(std::string_view description, std::string_view line_before,
@@ -208,25 +241,10 @@ std::string UnquotedValueHint(std::string_view description, std::string_view lin
   const bool words = as_boolean || StartsWith(description, kMoreText) ||
                      StartsWith(description, kNoType) || StartsWith(description, kInlineMore);
   if (!into_letter && !words) return {};
-  // The key: after the last '=' before the error, back to the line's start or an inline table's
-  // '{' or ','. A bare key, dotted or not.
-  const size_t equals = line_before.rfind('=');
-  if (equals == std::string_view::npos) return {};
-  const size_t key_start = line_before.find_last_of("{,", equals);
-  const bool inline_table = key_start != std::string_view::npos;
-  const std::string_view key =
-      TrimSpace(line_before.substr(inline_table ? key_start + 1 : 0,
-                                   equals - (inline_table ? key_start + 1 : 0)));
-  if (key.empty()) return {};
-  for (char c : key) {
-    if (!IsLetter(c) && !IsDigit(c) && c != '_' && c != '-' && c != '.') return {};
-  }
-  // The value: to the end of the line or a comment, or in an inline table to the next ',' or '}'.
-  std::string line_value(line_before.substr(equals + 1));
-  line_value += line_rest;
-  std::string_view value = line_value;
-  const size_t end = inline_table ? value.find_first_of(",}") : value.find(" #");
-  value = TrimSpace(value.substr(0, end));
+  const std::optional<KeyValue> pair = KeyValueAt(line_before, line_rest);
+  if (!pair) return {};
+  const std::string_view key = pair->key;
+  const std::string_view value = pair->value;
   if (value.empty() || value.find_first_of("\"'{}[]=#") != std::string_view::npos) return {};
   if (const std::optional<std::string> quantity = AsUnitValue(value)) {
     return fmt::format("; a value with a unit is text and needs quotes: {} = \"{}\"", key, *quantity);
@@ -277,6 +295,157 @@ std::string MissingValueHint(std::string_view description, std::string_view line
       key);
 }
 
+namespace {
+
+// toml++'s words (toml++ 3.x, impl/parser.inl) for a float it stopped in, for a line with no '='
+// where a key-value pair was expected, for a table header, a string, an array and an inline table
+// not closed.
+constexpr std::string_view kInFloat = "Error while parsing floating-point: ";
+constexpr std::string_view kNoEquals = "Error while parsing key-value pair: expected '=', saw ";
+constexpr std::string_view kHeaderOpen[] = {"Error while parsing table header: expected ']', saw '\\n'",
+                                            "Error while parsing table header: expected ']', saw '\\r'",
+                                            "Error while parsing table header: encountered end-of-file"};
+constexpr std::string_view kStringLineEnd[] = {
+    "Error while parsing string: unescaped control characters other than TAB (U+0009) are "
+    "explicitly prohibited",
+    "Error while parsing literal string: control characters other than TAB (U+0009) are "
+    "explicitly prohibited"};
+constexpr std::string_view kStringFileEnd[] = {"Error while parsing string: encountered end-of-file",
+                                               "Error while parsing literal string: encountered end-of-file"};
+constexpr std::string_view kArrayFileEnd = "Error while parsing array: encountered end-of-file";
+constexpr std::string_view kInlineLineEnd[] = {
+    "Error while parsing inline table: expected key or closing '}', saw '\\n'",
+    "Error while parsing inline table: expected comma or closing '}', saw '\\n'"};
+
+// Whether toml++ `saw` the end of the line there (or a comment, which runs to it).
+bool SawLineEnd(std::string_view saw) { return saw == "'\\n'" || saw == "'\\r'" || saw == "'#'"; }
+
+bool IsNumberChar(char c) { return IsDigit(c) || c == '.' || c == '_' || c == 'e' || c == 'E' || c == '+' || c == '-'; }
+
+// The number toml++ stopped in: its characters on either side of the error's position.
+std::string NumberAround(std::string_view line_before, std::string_view line_rest) {
+  size_t start = line_before.size();
+  while (start > 0 && IsNumberChar(line_before[start - 1])) --start;
+  size_t end = 0;
+  while (end < line_rest.size() && IsNumberChar(line_rest[end])) ++end;
+  return std::string(line_before.substr(start)) + std::string(line_rest.substr(0, end));
+}
+
+// "; a number has at most one decimal point; ..." for a float toml++ stopped in at a second '.'
+// (a version, 1.5.0), at a leading one (.5) or after a trailing one (1.); empty otherwise. The
+// key is named in the example when the number is the key's whole value.
+std::string MalformedNumberHint(std::string_view description, std::string_view line_before,
+                                std::string_view line_rest) {
+  if (!StartsWith(description, kInFloat)) return {};
+  const std::string number = NumberAround(line_before, line_rest);
+  if (number.empty() || (!IsDigit(number.back()) && number.back() != '.')) return {};
+  const std::optional<KeyValue> pair = KeyValueAt(line_before, line_rest);
+  const std::string assigned =
+      pair && pair->value == number ? fmt::format("{} = ", pair->key) : std::string();
+  const size_t point = number.find('.');
+  if (std::count(number.begin(), number.end(), '.') > 1) {
+    return fmt::format("; a number has at most one decimal point; if this is text, put it in "
+                       "quotes: {}\"{}\"",
+                       assigned, number);
+  }
+  const bool signed_number = number[0] == '+' || number[0] == '-';
+  if (point == (signed_number ? 1 : 0) && number.size() > point + 1 && IsDigit(number[point + 1])) {
+    std::string written = number;
+    written.insert(point, "0");
+    return fmt::format("; a number starts with a digit: write {}{}", assigned, written);
+  }
+  if (point == number.size() - 1 && point > 0 && IsDigit(number[point - 1])) {
+    return fmt::format("; a decimal point needs a digit after it: write {}{}0", assigned, number);
+  }
+  return {};
+}
+
+// "; write '=' between the key and its value: title = \"abc\"" for a line whose key toml++ read
+// and then found no '=' after (title "abc"; a key of two words, a b = 1; a lone word, foo.bar);
+// empty otherwise. `at_end`: toml++ met the end of the line or file right after the key.
+std::string MissingEqualsHint(std::string_view description, std::string_view line_before,
+                              std::string_view line_rest) {
+  const bool no_equals = StartsWith(description, kNoEquals);
+  const bool at_end = (no_equals && SawLineEnd(description.substr(kNoEquals.size()))) ||
+                      description == kNoValueAtEnd;
+  if (!no_equals && !at_end) return {};
+  // The key: from the line's start or an inline table's '{' or ',' to the error.
+  const size_t open = line_before.find_last_of("{,");
+  const bool inline_table = open != std::string_view::npos;
+  const std::string_view key = TrimSpace(line_before.substr(inline_table ? open + 1 : 0));
+  if (key.empty() || key.find('=') != std::string_view::npos) return {};
+  if (at_end) {
+    return fmt::format("; '{0}' has no '=' and no value: write {0} = <value> (a number, \"text\" in "
+                       "quotes, true or false), write [{0}] if it is a table's header, or remove "
+                       "the line",
+                       key);
+  }
+  std::string_view rest = line_rest.substr(0, inline_table ? line_rest.find_first_of(",}")
+                                                           : line_rest.find(" #"));
+  rest = TrimSpace(rest);
+  if (StartsWith(rest, ":")) {  // title: "abc", as YAML and JSON write it
+    return fmt::format("; TOML writes key = value, not key: value: {} = {}", key,
+                       TrimSpace(rest.substr(1)));
+  }
+  const size_t equals = rest.find('=');
+  if (equals == std::string_view::npos) {
+    return fmt::format("; write '=' between the key and its value: {} = {}", key, rest);
+  }
+  if (key.find_first_of("\"'") != std::string_view::npos) return {};
+  const std::string_view value = TrimSpace(rest.substr(equals + 1));
+  const std::string_view more = TrimSpace(rest.substr(0, equals));
+  if (IsSpace(line_before.back())) {  // `a b = 1`: a key of two words, which a bare key cannot be
+    std::string joined = fmt::format("{}_{}", key, more);
+    std::replace(joined.begin(), joined.end(), ' ', '_');
+    return fmt::format("; a bare key has no spaces: write {} = {}", joined, value);
+  }
+  // `ti+tle = 1`: a character no bare key takes.
+  return fmt::format("; a bare key takes letters, digits, '_' and '-' only: quote any other key: "
+                     "\"{}{}\" = {}",
+                     key, more, value);
+}
+
+// "; close the header with ']': [run]" for a table header whose line ends before its ']'; empty
+// otherwise.
+std::string UnclosedHeaderHint(std::string_view description, std::string_view line_before) {
+  if (std::find(std::begin(kHeaderOpen), std::end(kHeaderOpen), description) == std::end(kHeaderOpen)) {
+    return {};
+  }
+  std::string_view header = TrimSpace(line_before);
+  const bool array = StartsWith(header, "[[");
+  if (!StartsWith(header, "[")) return {};
+  header.remove_prefix(array ? 2 : 1);
+  while (!header.empty() && header.back() == ']') header.remove_suffix(1);
+  header = TrimSpace(header);
+  if (header.empty()) return {};
+  return array ? fmt::format("; close the header with ']]': [[{}]]", header)
+               : fmt::format("; close the header with ']': [{}]", header);
+}
+
+// What to do about a string, an array or an inline table that is not closed: toml++ reports
+// where it gave up (the line's end, the file's), not the opening that lacks its closing.
+std::string UnclosedValueHint(std::string_view description, std::string_view line_rest) {
+  for (size_t i = 0; i < 2; ++i) {
+    if (description == kStringLineEnd[i] && line_rest.empty()) {
+      const char quote = i == 0 ? '"' : '\'';
+      return fmt::format(
+          "; the string has no closing {0} on its line: end it with {0} (text of several lines "
+          "goes between {0}{0}{0} and {0}{0}{0})",
+          quote);
+    }
+    if (description == kStringFileEnd[i]) {
+      return "; a string is not closed: end it with the quotes it opens with";
+    }
+    if (description == kInlineLineEnd[i]) {
+      return "; an inline table { ... } stays on one line: close it with '}' before the line ends";
+    }
+  }
+  if (description == kArrayFileEnd) return "; an array is not closed: end it with ']'";
+  return {};
+}
+
+}  // namespace
+
 std::string ExplainTomlError(std::string_view description, std::string_view line_before,
                              std::string_view line_rest) {
   if (const std::string hint = MissingValueHint(description, line_before); !hint.empty()) {
@@ -299,6 +468,12 @@ std::string ExplainTomlError(std::string_view description, std::string_view line
     if (!text.empty() && words == kTooWide) {
       return fmt::format("{} is too large for an integer; the largest is {}", text, INT64_MAX);
     }
+  }
+  for (const std::string& hint : {MalformedNumberHint(description, line_before, line_rest),
+                                  MissingEqualsHint(description, line_before, line_rest),
+                                  UnclosedHeaderHint(description, line_before),
+                                  UnclosedValueHint(description, line_rest)}) {
+    if (!hint.empty()) return std::string(description) + hint;
   }
   return std::string(description) + UnquotedValueHint(description, line_before, line_rest);
 }

@@ -13,8 +13,10 @@ namespace scenario_internal {
 
 // The message to show for toml++'s `description` of a syntax error: for a key set twice, a table
 // header written [x] where [[x]] was meant (or the other way round), an integer out of 64 bits and a
-// number out of range of a double, "<what is wrong>; <what to do>"; for a value written without
-// the quotes it needs, `description` with UnquotedValueHint; for anything else, `description`
+// number out of range of a double, "<what is wrong>; <what to do>"; for a malformed number (1.5.0,
+// .5, 1.), a key without its '=' (title "x", a lone word, title: "x", a key of two words), a table
+// header, string, array or inline table left open, and a value written without the quotes it
+// needs (UnquotedValueHint), `description` with what to do; for anything else, `description`
 // itself. `line_before` is the text of the error's line before its position, if known: toml++
 // quotes a number without its sign and '_', which are taken back from there. `line_rest` is the
 // rest of that line, from the position on.

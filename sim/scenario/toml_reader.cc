@@ -125,6 +125,21 @@ std::optional<std::string> GotBeyondDoubleFromSet(const toml::node& node) {
   return fmt::format("got {}, which is {}", *text, BeyondDoubleText());
 }
 
+// "base_rpm is a number of requests per minute, without a unit: write 60" for a rate with its
+// unit ("1rps", "60rpm": units.h's ParseRate) given to a number whose key names a per-minute unit
+// (base_rpm, ceiling_tpm): the unit is in the key's name, so the number goes alone, converted.
+// Nullopt otherwise.
+std::optional<std::string> PerMinuteNumberFix(std::string_view key, const toml::node& node) {
+  const auto* text = node.as_string();
+  const std::string_view suffix = key.size() > 4 ? key.substr(key.size() - 4) : std::string_view();
+  if (text == nullptr || (suffix != "_rpm" && suffix != "_tpm")) return std::nullopt;
+  const absl::StatusOr<double> per_second = ParseRate(text->get());
+  if (!per_second.ok()) return std::nullopt;
+  // 15 digits: "0.1rps" is 6 per minute, not the 6.000000000000001 that the product is.
+  return fmt::format("{} is a number of {} per minute, without a unit: write {:.15g}", key,
+                     suffix == "_rpm" ? "requests" : "tokens", *per_second * 60.0);
+}
+
 // The text of `text`'s line `at.line` before column `at.column` (both from 1), or empty if there is
 // no such line. Columns count bytes here, as they do in the ASCII lines a number is written on.
 std::string_view LineBefore(std::string_view text, const toml::source_position& at) {
@@ -358,6 +373,9 @@ std::optional<double> TableReader::Number(std::string_view key, Need need, Bound
     value = f->get();
   } else if (const std::optional<std::string> beyond = BeyondDoubleFromSet(*node)) {
     ValueError(key, *beyond);
+    return std::nullopt;
+  } else if (const std::optional<std::string> fix = PerMinuteNumberFix(key, *node)) {
+    ValueError(key, fmt::format("got {}; {}", Written(*node), *fix));
     return std::nullopt;
   } else {
     ValueError(key, fmt::format("got {}; expected {}", TypeName(*node), expected));

@@ -295,6 +295,34 @@ TEST(ExprFormula, ASyntaxErrorIsRefusedWithItsPosition) {
   EXPECT_FALSE(error.message.empty());
 }
 
+TEST(ExprFormula, AnIfThenElseWithoutItsElseIsPlacedAtItsQuestionMark) {
+  // muparser names no position for it: the '?' that no ':' answers is found here.
+  ExprError error = CreateError("ok_rps_1m > 1 ? rate_rps");
+  EXPECT_EQ(error.position, 14);
+  EXPECT_EQ(error.fix, "this '?' has no ':' (an if-then-else needs its else): write cond ? a : b");
+  // The ':' answers the nearer '?', and one inside parentheses answers none outside them.
+  EXPECT_EQ(CreateError("1 ? 2 : 3 ? 4").position, 10);
+  EXPECT_EQ(CreateError("1 ? (2 > 1 ? 3 : 4)").position, 2);
+  EXPECT_EQ(CreateError("(1 ? 2) + (3 ? 4 : 5)").position, 3);
+}
+
+TEST(ExprFormula, AFunctionMuparserLacksGetsItsMuparserForm) {
+  const ExprError error = CreateError("clamp(rate_rps, base_rps, ceiling_rps)");
+  EXPECT_TRUE(error.unknown_name);
+  EXPECT_EQ(error.fix, "muparser has no clamp(): write min(max(x, lo), hi)");
+  EXPECT_EQ(CreateError("pow (rate_rps, 2)").fix, "muparser has no pow(): write a^b");
+  EXPECT_EQ(CreateError("if(rate_rps > 1, 1, 2)").fix, "muparser has no if(): write cond ? a : b");
+  EXPECT_EQ(CreateError("round(rate_rps)").fix, "muparser has no round(): write rint(x)");
+  // Not called, it is a misspelt name: the loader suggests one.
+  EXPECT_EQ(CreateError("round * rate_rps").fix, "");
+  // What is written instead compiles.
+  EXPECT_TRUE(ExprFormula::Create({}, {{"requests_per_s", "min(max(rate_rps, base_rps), ceiling_rps) + "
+                                                          "rate_rps^2 + (rate_rps > 1 ? 1 : 2) + "
+                                                          "rint(rate_rps)"},
+                                       {"tokens_per_s", "base_tps"}})
+                  .ok());
+}
+
 TEST(ExprFormula, ANonFiniteResultOnANewKeyIsRefused) {
   // A new key has no successes yet: 1 / ok_rps_10m is infinite.
   const ExprError error = CreateError("base_rps / ok_rps_10m");

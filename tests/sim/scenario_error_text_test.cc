@@ -305,6 +305,59 @@ TEST(ScenarioErrorText, GivesNoQuotesHintWhereTheCauseIsUnclear) {
             "s.toml:3:8: error: Error while parsing decimal integer: expected digit, saw 'm'");
 }
 
+TEST(ScenarioErrorText, SaysANumberHasOneDecimalPoint) {
+  EXPECT_EQ(ErrorOf("title = 1.5.0\n" + std::string(kExprScenario)),
+            "s.toml:1:12: error: Error while parsing floating-point: expected decimal digit or "
+            "exponent, saw '.'; a number has at most one decimal point; if this is text, put it in "
+            "quotes: title = \"1.5.0\"");
+  // In an array, the number alone.
+  EXPECT_EQ(ErrorOf(Replaced("headroom = 2", "headroom = 2\nk = [1.2.3]")),
+            "s.toml:9:9: error: Error while parsing floating-point: expected decimal digit or "
+            "exponent, saw '.'; a number has at most one decimal point; if this is text, put it in "
+            "quotes: \"1.2.3\"");
+  EXPECT_EQ(ErrorOf(Replaced("headroom = 2", "headroom = .5")),
+            "s.toml:8:12: error: Error while parsing floating-point: expected decimal digit, saw "
+            "'.'; a number starts with a digit: write headroom = 0.5");
+  EXPECT_EQ(ErrorOf(Replaced("headroom = 2", "headroom = 2.")),
+            "s.toml:8:14: error: Error while parsing floating-point: expected decimal digit, saw "
+            "'\\n'; a decimal point needs a digit after it: write headroom = 2.0");
+}
+
+TEST(ScenarioErrorText, SaysAKeyNeedsItsEquals) {
+  EXPECT_EQ(ErrorOf("title \"quickstart\"\n" + std::string(kExprScenario)),
+            "s.toml:1:7: error: Error while parsing key-value pair: expected '=', saw '\"'; write "
+            "'=' between the key and its value: title = \"quickstart\"");
+  // A bare word, dotted or not, alone on its line.
+  EXPECT_EQ(ErrorOf("poisson.rate\n" + std::string(kExprScenario)),
+            "s.toml:1:13: error: Error while parsing key-value pair: expected '=', saw '\\n'; "
+            "'poisson.rate' has no '=' and no value: write poisson.rate = <value> (a number, "
+            "\"text\" in quotes, true or false), write [poisson.rate] if it is a table's header, or "
+            "remove the line");
+  EXPECT_EQ(ErrorOf("title: \"quickstart\"\n" + std::string(kExprScenario)),
+            "s.toml:1:6: error: Error while parsing key-value pair: expected '=', saw ':'; TOML "
+            "writes key = value, not key: value: title = \"quickstart\"");
+  EXPECT_EQ(ErrorOf(Replaced("headroom = 2", "head room = 2")),
+            "s.toml:8:6: error: Error while parsing key-value pair: expected '=', saw 'r'; a bare "
+            "key has no spaces: write head_room = 2");
+}
+
+TEST(ScenarioErrorText, SaysToCloseWhatIsLeftOpen) {
+  EXPECT_EQ(ErrorOf(Replaced("[run]", "[run")),
+            "s.toml:1:5: error: Error while parsing table header: expected ']', saw '\\n'; close "
+            "the header with ']': [run]");
+  EXPECT_EQ(ErrorOf(Replaced("[[orgs]]", "[[orgs]")),
+            "s.toml:18:8: error: Error while parsing table header: expected ']', saw '\\n'; close "
+            "the header with ']]': [[orgs]]");
+  EXPECT_EQ(ErrorOf(Replaced("duration = \"1m\"", "duration = \"1m")),
+            "s.toml:2:15: error: Error while parsing string: unescaped control characters other "
+            "than TAB (U+0009) are explicitly prohibited; the string has no closing \" on its line: "
+            "end it with \" (text of several lines goes between \"\"\" and \"\"\")");
+  EXPECT_EQ(ErrorOf(Replaced("mean = \"1s\" }", "mean = \"1s\"")),
+            "s.toml:13:43: error: Error while parsing inline table: expected key or closing '}', "
+            "saw '\\n'; an inline table { ... } stays on one line: close it with '}' before the "
+            "line ends");
+}
+
 TEST(ScenarioErrorText, SaysABooleanIsLowercase) {
   // toml++ reads a value that begins as true or false would as a boolean: a boolean in capitals
   // is named as one, and a word is text that needs quotes.

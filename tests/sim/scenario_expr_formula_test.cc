@@ -164,6 +164,53 @@ min(rate_rps,
   EXPECT_TRUE(HasError(errors, MisspeltOkRps("6:33", "column 15"))) << Joined(errors);
 }
 
+// The one error of a parse that must fail with exactly one.
+std::string TheError(const std::vector<std::string>& errors) {
+  EXPECT_EQ(errors.size(), 1u) << Joined(errors);
+  return errors.empty() ? "" : errors.front();
+}
+
+TEST(ScenarioLoader, PointsAtTheQuestionMarkOfAnIfThenElseWithoutItsElse) {
+  // "ok_rps_1m > 1 ? rate_rps": the '?' at offset 14, column 19 + 14 = 33. muparser gives none.
+  const std::vector<std::string> errors =
+      ErrorLines(Minimal({{3, ExprLimits("ok_rps_1m > 1 ? rate_rps")}}));
+  EXPECT_EQ(TheError(errors),
+            "s.toml:5:33: error: 'requests_per_s' in [limits]: column 15 of the expression: "
+            "muparser: If-then-else operator is missing an else clause; this '?' has no ':' (an "
+            "if-then-else needs its else): write cond ? a : b");
+  // In a multi-line string, at its line and column of the file.
+  EXPECT_TRUE(HasError(ErrorsOfRequests("\"\"\"min(rate_rps,\n  ok_rps_1m > 1 ? rate_rps)\"\"\""),
+                       "s.toml:7:17: error: 'requests_per_s' in [limits]: line 2, column 17 of the "
+                       "expression: muparser: If-then-else operator is missing an else clause;"));
+}
+
+TEST(ScenarioLoader, SaysANumberOfAnExpressionIsBeyondADouble) {
+  EXPECT_EQ(TheError(ErrorLines(Minimal({{3, ExprLimits("1e400 * rate_rps")}}))),
+            "s.toml:5:19: error: 'requests_per_s' in [limits]: column 1 of the expression: 1e400 is "
+            "beyond ±1.7976931348623157e+308, the range of a double; write a number closer to 0");
+  // muparser reads no capital E: it names "1E" alone, and the message the whole number.
+  EXPECT_EQ(TheError(ErrorLines(Minimal({{3, ExprLimits("base_rps")}}),
+                              {"limits.requests_per_s=\"2 * 1E+400\""})),
+            "<--set limits.requests_per_s=\"2 * 1E+400\">: error: 'requests_per_s' in [limits]: "
+            "column 5 of the expression: 1E+400 is beyond ±1.7976931348623157e+308, the range of a "
+            "double; write a number closer to 0");
+}
+
+TEST(ScenarioLoader, SaysWhatToWriteForAFunctionMuparserLacks) {
+  EXPECT_EQ(TheError(ErrorLines(Minimal({{3, ExprLimits("clamp(rate_rps, base_rps, ceiling_rps)")}}))),
+            "s.toml:5:19: error: 'requests_per_s' in [limits]: column 1 of the expression: "
+            "muparser: Unexpected token \"clamp\" found; muparser has no clamp(): write "
+            "min(max(x, lo), hi)");
+  EXPECT_EQ(TheError(ErrorLines(Minimal({{3, ExprLimits("2 * pow(rate_rps, 2)")}}))),
+            "s.toml:5:23: error: 'requests_per_s' in [limits]: column 5 of the expression: "
+            "muparser: Unexpected token \"pow\" found; muparser has no pow(): write a^b");
+  // A misspelt variable still gets its "did you mean".
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{3, ExprLimits("rate_rsp * 2")}})),
+                       "s.toml:5:19: error: 'requests_per_s' in [limits]: column 1 of the "
+                       "expression: muparser: Unexpected token \"rate_rsp\" found; 'rate_rsp' is "
+                       "neither a variable nor a function; did you mean 'rate_rps'?"));
+}
+
 TEST(ScenarioLoader, RefusesAnExpressionNotFiniteOnANewKey) {
   const std::vector<std::string> errors =
       ErrorLines(Minimal({{3, ExprLimits("base_rps / ok_rps_1m")}}));

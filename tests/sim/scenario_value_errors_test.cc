@@ -84,6 +84,29 @@ TEST(ScenarioLoader, RejectsMalformedAndBareDurations) {
                        "s.toml:2:12: error: 'duration' in [run]: got true; expected a duration"));
 }
 
+TEST(ScenarioLoader, SaysAPerMinuteNumberTakesNoRateUnit) {
+  // The unit is in the key's name: the number goes alone, converted, in [limits], in an org's
+  // overrides and on the command line alike.
+  const std::string text = Minimal({{3, "[limits]\nbase_rpm = \"1rps\""},
+                                    {10, "name = \"acme\"\nlimits = { ceiling_tpm = \"2.5rps\" }"}});
+  EXPECT_EQ(Joined(ErrorLines(text)),
+            "s.toml:4:12: error: 'base_rpm' in [limits]: got \"1rps\"; base_rpm is a number of "
+            "requests per minute, without a unit: write 60\n"
+            "s.toml:12:26: error: 'ceiling_tpm' in 'limits' of [[orgs]]: got \"2.5rps\"; "
+            "ceiling_tpm is a number of tokens per minute, without a unit: write 150\n");
+  EXPECT_EQ(Joined(ErrorLines(Minimal(), {"limits.base_rpm=7rpm"})),
+            "<--set limits.base_rpm=7rpm>: error: 'base_rpm' in [limits]: got \"7rpm\"; base_rpm "
+            "is a number of requests per minute, without a unit: write 7\n");
+  // As the figure would be written, not as the product of the conversion comes out.
+  EXPECT_EQ(Joined(ErrorLines(Minimal(), {"limits.base_rpm=0.1rps"})),
+            "<--set limits.base_rpm=0.1rps>: error: 'base_rpm' in [limits]: got \"0.1rps\"; "
+            "base_rpm is a number of requests per minute, without a unit: write 6\n");
+  // Text that is no rate is still just the wrong type.
+  EXPECT_EQ(Joined(ErrorLines(Minimal(), {"limits.base_rpm=fast"})),
+            "<--set limits.base_rpm=fast>: error: 'base_rpm' in [limits]: got a string; expected a "
+            "number\n");
+}
+
 TEST(ScenarioLoader, RefusesAResolutionThatCutsTheRunIntoTooManyIntervals) {
   // "1ns" for "1s": the run of a minute used to tick through 6e10 intervals, for hours.
   std::vector<std::string> errors = ErrorLines(Minimal({{3, "resolution = \"1ns\""}}));
