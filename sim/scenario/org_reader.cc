@@ -96,6 +96,7 @@ std::vector<OrgSpec> ReadOrgs(TableReader& root, const std::vector<ModelSpec>& m
                 limits_reader.Allow(key);
               }
             }
+            ReportParamsOfOtherFormulas(limits_reader, *formula, "[limits] formula");
             limits_reader.ReportUnknownKeys();
           }
         }

@@ -56,6 +56,19 @@ void ReportParamsOfOthers(TableReader& reader, const std::vector<Info>& infos, c
   }
 }
 
+// The bound to read a duration parameter with. A negative one ("-30s") does not parse, so it is
+// the reader that says what is expected, and it must say the spec's bound, "> 0" where zero is
+// refused too; any other value is read as it is and judged against the spec's range afterwards,
+// whose message names the parameter (OutOfRange).
+Bound NegativeBound(TableReader& reader, const ParamSpec& spec) {
+  const toml::node* node = reader.Find(spec.name);
+  const auto* text = node != nullptr ? node->as_string() : nullptr;
+  if (text == nullptr || text->get().empty() || text->get().front() != '-' || spec.min_value != 0.0) {
+    return Bound::kAny;
+  }
+  return spec.min_exclusive ? Bound::kPositive : Bound::kNonNegative;
+}
+
 bool AboveMaximum(const ParamSpec& spec, double value) {
   return spec.max_exclusive ? value >= spec.max_value : value > spec.max_value;
 }
@@ -131,7 +144,7 @@ ParamValues ReadParams(TableReader& reader, const std::vector<ParamSpec>& specs,
           value = static_cast<double>(*n);
         break;
       case ParamKind::kDuration:
-        if (std::optional<Nanos> d = reader.Duration(spec.name, Need::kOptional, Bound::kAny))
+        if (std::optional<Nanos> d = reader.Duration(spec.name, Need::kOptional, NegativeBound(reader, spec)))
           value = ToSeconds(*d);
         break;
     }
@@ -146,6 +159,11 @@ ParamValues ReadParams(TableReader& reader, const std::vector<ParamSpec>& specs,
     values[spec.name] = *value;
   }
   return values;
+}
+
+void ReportParamsOfOtherFormulas(TableReader& reader, const FormulaInfo& chosen,
+                                 std::string_view selector) {
+  ReportParamsOfOthers(reader, Formulas(), chosen, "limit formula", selector);
 }
 
 bool ReportConflicts(TableReader& reader, const std::vector<ParamSpec>& specs,
@@ -208,7 +226,7 @@ LimitSpec ReadLimits(TableReader& root, const FormulaInfo** formula) {
     spec.params = ReportConflicts(reader, (*formula)->params, values, owner, nullptr)
                       ? values
                       : Resolve(reader, (*formula)->params, values, owner);
-    ReportParamsOfOthers(reader, Formulas(), **formula, "limit formula", "formula");
+    ReportParamsOfOtherFormulas(reader, **formula, "formula");
   }
   reader.ReportUnknownKeys();
   return spec;
@@ -217,7 +235,9 @@ LimitSpec ReadLimits(TableReader& root, const FormulaInfo** formula) {
 PolicySpec ReadPolicy(TableReader& reader) {
   PolicySpec policy;
   policy.pos = reader.pos();
-  const std::optional<std::string> type = reader.String("type", Need::kRequired);
+  const std::optional<std::string> type = reader.String(
+      "type", Need::kRequired,
+      fmt::format("a string, the policy's type: one of {}", fmt::join(NamesOf(Policies()), ", ")));
   const std::optional<std::string> label = reader.String("name", Need::kOptional);
   if (type) {
     policy.type = *type;

@@ -117,6 +117,12 @@ ParamValues ReadParams(TableReader& reader, const std::vector<ParamSpec>& specs,
 bool ReportConflicts(TableReader& reader, const std::vector<ParamSpec>& specs,
                      const ParamValues& values, std::string_view owner, const toml::table* outer);
 
+// Reports each key of `reader` that is no parameter of `chosen` but one of another limit formula
+// (`multiple`, peak_window's, under earned) with the formula it belongs to and the fix, "set
+// <selector> = ...", instead of as an unknown key, and allows it.
+void ReportParamsOfOtherFormulas(TableReader& reader, const FormulaInfo& chosen,
+                                 std::string_view selector);
+
 }  // namespace scenario_internal
 }  // namespace ratesim
 

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "sim/scenario/section_readers.h"
 
 namespace ratesim {
@@ -112,7 +113,8 @@ void ReadClosedLoop(TableReader& reader, TrafficShape& shape) {
 }  // namespace
 
 void ReadShape(TableReader& reader, TrafficShape& shape) {
-  const std::optional<std::string> kind = reader.String("shape", Need::kRequired);
+  const std::optional<std::string> kind = reader.String(
+      "shape", Need::kRequired, fmt::format("a string, one of {}", fmt::join(Shapes(), ", ")));
   if (!kind) {
     for (const std::string& key : ShapeKeys()) reader.Allow(key);
     return;

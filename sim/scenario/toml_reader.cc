@@ -308,10 +308,11 @@ void TableReader::Missing(std::string_view key, std::string_view expected) {
   MissingError(key, location_, fmt::format("missing key '{}' in {}; expected {}", key, context_, expected));
 }
 
-std::optional<std::string> TableReader::String(std::string_view key, Need need) {
+std::optional<std::string> TableReader::String(std::string_view key, Need need,
+                                               std::string_view missing) {
   const toml::node* node = Find(key);
   if (node == nullptr) {
-    if (need == Need::kRequired) Missing(key, "a string");
+    if (need == Need::kRequired) Missing(key, missing);
     return std::nullopt;
   }
   if (const auto* s = node->as_string()) return s->get();

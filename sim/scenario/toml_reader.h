@@ -83,7 +83,9 @@ class TableReader {
   // Makes `key` valid here without reading it.
   void Allow(std::string_view key);
 
-  std::optional<std::string> String(std::string_view key, Need need);
+  // `missing` is what a missing required key's error says is expected ("a string, one of ...").
+  std::optional<std::string> String(std::string_view key, Need need,
+                                    std::string_view missing = "a string");
   std::optional<bool> Bool(std::string_view key, Need need);
   // An integer (a float, even 2.0, is an error) from `min` to `max`.
   std::optional<int64_t> Integer(std::string_view key, Need need, int64_t min = INT64_MIN,

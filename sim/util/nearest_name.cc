@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <vector>
 
 namespace ratesim {
@@ -45,13 +46,16 @@ size_t CommonPrefixLength(std::string_view a, std::string_view b) {
 std::optional<std::string> NearestName(std::string_view name, const std::vector<std::string>& candidates) {
   const int limit = std::max(2, static_cast<int>(name.size()) / 3);
   std::optional<std::string> best;
-  int best_distance = limit + 1;
+  int best_distance = INT_MAX;
   size_t best_prefix = 0;
   for (const std::string& candidate : candidates) {
     const int d = EditDistance(name, candidate);
     const int longer = static_cast<int>(std::max(name.size(), candidate.size()));
-    if (d > limit || d >= longer) continue;
     const size_t prefix = CommonPrefixLength(name, candidate);
+    // A name that is all of the candidate's beginning but its last letter is the other form of one
+    // word (--policy for --policies): three edits apart, yet no typo's distance away.
+    const bool other_form = prefix >= 4 && prefix + 1 >= name.size();
+    if (d > (other_form ? std::max(limit, 3) : limit) || d >= longer) continue;
     // Strictly better only, so that of equals the earlier candidate stays.
     if (d < best_distance || (d == best_distance && prefix > best_prefix)) {
       best = candidate;

@@ -15,7 +15,9 @@ namespace ratesim {
 int EditDistance(std::string_view a, std::string_view b);
 
 // The candidate nearest to `name`, if close enough to be a plausible typo: at most max(2, length / 3)
-// edits, and fewer edits than the longer name has letters. Of candidates equally near, the one
+// edits (3 for a candidate that begins with all of `name` but its last letter, at least 4 letters
+// of it: the other form of the same word, --policy for --policies), and fewer edits than the longer
+// name has letters. Of candidates equally near, the one
 // sharing the longest prefix with `name` (ignoring case) wins, as a name typed short of its end
 // (ok_rps_10 for ok_rps_10m, not ok_rps_1m) is the likelier slip; then the earlier candidate.
 std::optional<std::string> NearestName(std::string_view name, const std::vector<std::string>& candidates);

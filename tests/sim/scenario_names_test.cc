@@ -108,6 +108,11 @@ TEST(ScenarioDiagnostics, SuggestsOnlyNearNames) {
   // distance 4 is within length / 3 for a 12-letter key, but not for an 8-letter one
   EXPECT_EQ(NearestName("growth_per_m", {"growth_per_minute"}), std::nullopt);
   EXPECT_EQ(NearestName("capacity_shar", {"capacity_share"}), "capacity_share");
+  // The other form of one word, three edits apart: the name is the candidate's beginning.
+  EXPECT_EQ(NearestName("--policy", {"--policies", "--out"}), "--policies");
+  EXPECT_EQ(NearestName("--policies", {"--policy", "--out"}), "--policy");
+  EXPECT_EQ(NearestName("--pol", {"--policies"}), std::nullopt);  // more than its last letter short
+  EXPECT_EQ(NearestName("key", {"keyword"}), std::nullopt);      // too short to be a word's form
 }
 
 TEST(ScenarioDiagnostics, BreaksATieTowardTheNameSharingTheLongestPrefix) {

@@ -126,5 +126,27 @@ TEST(ScenarioLoader, RefusesAResolutionThatCutsTheRunIntoTooManyIntervals) {
                "duration of 3000h into 1080000 intervals"));
 }
 
+// A missing policy type or traffic shape lists what may be written; a negative policy duration
+// says the parameter's own bound; a formula parameter in an org's limits that belongs to another
+// formula says which, and where the formula is chosen.
+TEST(ScenarioLoader, MissingChoicesListTheirOptionsAndForeignKeysNameTheirOwner) {
+  EXPECT_EQ(ErrorLines(Minimal({{17, ""}})),
+            std::vector<std::string>{
+                "s.toml:16:1: error: missing key 'type' in [[policies]]; expected a string, the "
+                "policy's type: one of none, fifo, fair, pacing, within_first, codel"});
+  EXPECT_EQ(ErrorLines(Minimal({{13, ""}})),
+            std::vector<std::string>{
+                "s.toml:11:3: error: missing key 'shape' in [[orgs.traffic]]; expected a string, one "
+                "of constant, poisson, bursts, ramp, step, onoff, diurnal, closed"});
+  EXPECT_EQ(ErrorLines(Minimal({}, {"max_wait = \"-30s\""})),
+            std::vector<std::string>{"s.toml:18:12: error: 'max_wait' in [[policies]]: negative "
+                                     "duration \"-30s\"; expected a duration > 0 such as \"30s\""});
+  EXPECT_EQ(ErrorLines(Minimal({{10, "name = \"acme\"\nlimits = { multiple = 3 }"}})),
+            std::vector<std::string>{
+                "s.toml:11:23: error: 'multiple' in 'limits' of [[orgs]]: a parameter of limit "
+                "formula 'peak_window', not of limit formula 'earned'; set [limits] formula = "
+                "\"peak_window\", or remove it"});
+}
+
 }  // namespace
 }  // namespace ratesim
