@@ -23,6 +23,7 @@
 #include "sim/report/folded_copies.h"
 #include "sim/scenario/units.h"
 #include "sim/report/idle_stream_warning.h"
+#include "sim/report/offered_load.h"
 #include "sim/report/replaced_table_warning.h"
 #include "sim/report/non_finite_warning.h"
 #include "sim/report/output_dir.h"
@@ -428,6 +429,7 @@ int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
       Count(streams, "traffic stream", "traffic streams"), TracesSummary(*scenario),
       Count(scenario->policies.size(), "policy", "policies"),
       FormatDuration(scenario->run.duration));
+  context.out << OfferedLoadLines(*scenario);
   // A formula that does not compose still runs, so this is a warning, not an error: the file is
   // valid, but its results would hang on how often keys are touched. So is a stream that sends
   // nothing: the run goes ahead without it.

@@ -19,6 +19,7 @@
 #include "engine/limit_formula.h"
 #include "engine/smoothing_policy.h"
 #include "sim/version.h"
+#include "tests/support/cli_fixture.h"
 #include "tests/support/tiny_scenario.h"
 
 namespace ratesim {
@@ -331,14 +332,17 @@ TEST_F(CliTest, TheHeaderAndThePlotsTitleNameEverySetValue) {
 TEST_F(CliTest, ValidateSummarisesAGoodScenario) {
   const Result r = Cli({"validate", tiny_});
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "OK: " + tiny_ + ": 1 model, 2 orgs, 2 traffic streams, 2 policies, 20s\n");
+  // Then the load: steady's 1 request/s and bursty's 10 every 10 s on 2 slots of 1 s.
+  EXPECT_EQ(r.out, "OK: " + tiny_ + ": 1 model, 2 orgs, 2 traffic streams, 2 policies, 20s\n"
+                   "load: model 'm': about 2.0 requests/s offered on average, against 2.0 requests/s "
+                   "of capacity (2 slots at the start): 100%\n");
   EXPECT_EQ(r.err, "");  // its formula (earned) composes: no warning
 }
 
 TEST_F(CliTest, ValidateSaysHowManyOrgsAreCopies) {
   const Result r = Cli({"validate", tiny_, "--set", "orgs.1.copies=30"});
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "OK: " + tiny_ +
+  EXPECT_EQ(testing::FirstLine(r.out), "OK: " + tiny_ +
                        ": 1 model, 31 orgs (30 of them copies), 31 traffic streams, 2 policies, 20s\n");
 }
 
@@ -363,7 +367,7 @@ TEST_F(CliTest, ValidateWarnsOfAFormulaThatDoesNotComposeAndStillExitsZero) {
             WithExpr("requests_per_s = \"rate_rps + 0.1\"\ntokens_per_s = \"base_tps\""));
   const Result r = Cli({"validate", path});
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "OK: " + path + ": 1 model, 2 orgs, 2 traffic streams, 2 policies, 20s\n");
+  EXPECT_EQ(testing::FirstLine(r.out), "OK: " + path + ": 1 model, 2 orgs, 2 traffic streams, 2 policies, 20s\n");
   EXPECT_EQ(r.err,
             "warning: limit formula 'expr' of [limits] does not compose under lazy updates: at one "
             "point of a test key's life (a new key), its requests_per_s gives 1.10 req/s after one "
@@ -427,7 +431,7 @@ TEST_F(CliTest, ValidateCountsInTheSingularForOne) {
   const std::string one = Write("one.toml", text);
   const Result r = Cli({"validate", one});
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "OK: " + one + ": 1 model, 1 org, 1 traffic stream, 1 policy, 20s\n");
+  EXPECT_EQ(testing::FirstLine(r.out), "OK: " + one + ": 1 model, 1 org, 1 traffic stream, 1 policy, 20s\n");
 }
 
 TEST_F(CliTest, ValidateAppliesOverrides) {

@@ -39,7 +39,7 @@ TEST_F(FloorWarningTest, ValidateRunAndCompareWarnOfANegativeExpression) {
       "at its base on purpose, write base_rps.\n";
   const CliResult validate = RunRatesim({"validate", path});
   EXPECT_EQ(validate.code, 0) << validate.err;
-  EXPECT_EQ(validate.out,
+  EXPECT_EQ(testing::FirstLine(validate.out),
             "OK: " + path + ": 1 model, 2 orgs, 2 traffic streams, 2 policies, 20s\n");
   EXPECT_EQ(validate.err, warning);
   for (const char* command : {"run", "compare"}) {

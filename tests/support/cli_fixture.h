@@ -77,6 +77,9 @@ inline constexpr char kTinyTrace[] = R"(time,org,model,input_tokens,output_token
 2s,a,m,100,20
 )";
 
+// The first line of `text`, its newline included: a command's headline, before what follows it.
+inline std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n') + 1); }
+
 struct CliResult {
   int code;
   std::string out;
