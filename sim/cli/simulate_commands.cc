@@ -302,7 +302,8 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   const OutputFile plots = {kPlotsSvgFileName, [&](std::ostream& out) {
                               out << PlotsSvg(PlotsTitle(scenario, args.Values("--set"), request.replications),
                                               request.labels, overviews,
-                                              ToSeconds(scenario.run.duration));
+                                              ToSeconds(scenario.run.duration),
+                                              CapacityEvents(scenario));
                             }};
   if (absl::Status status = output->Write(plots); !status.ok()) {
     return Fail(context, kExitIoError, status);

@@ -41,8 +41,24 @@ std::vector<FailReason> ReasonsMet(const std::vector<RunOverview>& overviews) {
 
 }  // namespace
 
+std::vector<PlotEvent> CapacityEvents(const Scenario& scenario) {
+  std::vector<PlotEvent> events;
+  for (const ModelSpec& model : scenario.models) {
+    for (const CapacityChange& change : model.schedule) {
+      events.push_back({ToSeconds(change.at),
+                        scenario.models.size() > 1
+                            ? fmt::format("{}: replicas {}", model.name, change.replicas)
+                            : fmt::format("replicas {}", change.replicas)});
+    }
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const PlotEvent& a, const PlotEvent& b) { return a.time_s < b.time_s; });
+  return events;
+}
+
 std::string PlotsSvg(std::string_view title, const std::vector<std::string>& policies,
-                     const std::vector<RunOverview>& overviews, double duration_s) {
+                     const std::vector<RunOverview>& overviews, double duration_s,
+                     const std::vector<PlotEvent>& events) {
   ChartFigure figure;
   figure.title = std::string(title);
   figure.x_label = "time (s)";
@@ -96,10 +112,8 @@ std::string PlotsSvg(std::string_view title, const std::vector<std::string>& pol
   }
   for (ChartPanel& panel : figure.panels) {
     panel.x_max = end_s;
-    if (end_s > duration_s) {
-      panel.x_mark = duration_s;
-      panel.x_mark_label = "traffic stops";
-    }
+    for (const PlotEvent& event : events) panel.marks.push_back({event.time_s, event.label});
+    if (end_s > duration_s) panel.marks.push_back({duration_s, "traffic stops"});
   }
   return RenderSvg(figure);
 }

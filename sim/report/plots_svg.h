@@ -11,16 +11,30 @@
 #include <vector>
 
 #include "sim/metrics/overview_sink.h"
+#include "sim/scenario/scenario.h"
 
 namespace ratesim {
 
 inline constexpr char kPlotsSvgFileName[] = "plots.svg";
 
+// A moment the panels mark with a dashed line: a scheduled capacity change ("replicas 0").
+struct PlotEvent {
+  double time_s = 0.0;
+  std::string label;
+};
+
+// Every scheduled change of a model's replicas in `scenario`, labelled "replicas N" (with the
+// model's name first where the scenario has several models), in time order. Autoscaler changes
+// are not scheduled and are not among them.
+std::vector<PlotEvent> CapacityEvents(const Scenario& scenario);
+
 // `duration_s` is when the scenario's traffic stops: runs that drain go on past it, and a dashed
-// line marks it. Every panel shares one time axis, to the latest end of any run.
-// REQUIRES: overviews.size() == policies.size().
+// line marks it; so does each of `events`, so that a drop in served requests or a full model can
+// be read against the capacity change that caused it. Every panel shares one time axis, to the
+// latest end of any run. REQUIRES: overviews.size() == policies.size().
 std::string PlotsSvg(std::string_view title, const std::vector<std::string>& policies,
-                     const std::vector<RunOverview>& overviews, double duration_s);
+                     const std::vector<RunOverview>& overviews, double duration_s,
+                     const std::vector<PlotEvent>& events = {});
 
 }  // namespace ratesim
 

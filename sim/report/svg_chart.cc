@@ -128,12 +128,13 @@ void RenderPanel(const ChartPanel& panel, const std::string& x_label, double lef
                      XmlEscape(x_label));
   svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"frame\"/>\n",
                      Number(plot_left), Number(plot_top), Number(width), Number(height));
-  if (std::isfinite(panel.x_mark) && panel.x_mark >= x_min && panel.x_mark <= x_max) {
+  for (const ChartMark& mark : panel.marks) {
+    if (!std::isfinite(mark.x) || mark.x < x_min || mark.x > x_max) continue;
     svg += fmt::format(
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" class=\"mark\"/>"
         "<text x=\"{3}\" y=\"{4}\" class=\"marklabel\">{5}</text>\n",
-        Number(px(panel.x_mark)), Number(plot_top), Number(plot_top + height),
-        Number(px(panel.x_mark) - 3), Number(plot_top + height - 4), XmlEscape(panel.x_mark_label));
+        Number(px(mark.x)), Number(plot_top), Number(plot_top + height), Number(px(mark.x) - 3),
+        Number(plot_top + height - 4), XmlEscape(mark.label));
   }
 
   std::vector<std::string> colours;

@@ -19,6 +19,11 @@ struct ChartLine {
   std::vector<double> error;
 };
 
+struct ChartMark {
+  double x = 0.0;
+  std::string label;
+};
+
 struct ChartPanel {
   std::string title;  // e.g. "fifo: outcomes per second"
   // The x of each point, from 0 on a numeric axis. With `categories`, x[i] = i names
@@ -33,9 +38,8 @@ struct ChartPanel {
   std::vector<std::string> legend_tips;
   double y_max = 0.0;  // the y axis covers [0, y_max]; 0: the panel's largest value
   double x_max = 0.0;  // a numeric x axis covers [0, x_max]; 0: the panel's last x
-  // A dashed vertical line at x = x_mark (none if NaN), captioned x_mark_label.
-  double x_mark = NAN;
-  std::string x_mark_label;
+  // Dashed vertical lines, each captioned with its label (marks outside the axis are not drawn).
+  std::vector<ChartMark> marks;
 };
 
 struct ChartFigure {

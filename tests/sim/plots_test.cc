@@ -353,5 +353,38 @@ TEST(PlotsSvg, DrawsAPanelRowPerPolicyWithAColumnsAxisShared) {
   for (const double offset : offsets) EXPECT_NEAR(offset, offsets[0], 0.11);
 }
 
+// Scheduled capacity changes are marked in every panel, so that a drop in served requests or a
+// full model reads against the change that caused it; a model's name comes first where there are
+// several.
+TEST(PlotsSvg, MarksEveryScheduledCapacityChange) {
+  Scenario scenario;
+  ModelSpec m;
+  m.name = "m";
+  m.schedule = {{1320 * kNanosPerSecond, 4, {}}, {1200 * kNanosPerSecond, 0, {}}};
+  scenario.models = {m};
+  std::vector<PlotEvent> events = CapacityEvents(scenario);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].time_s, 1200.0);  // in time order
+  EXPECT_EQ(events[0].label, "replicas 0");
+  EXPECT_EQ(events[1].label, "replicas 4");
+  ModelSpec n = m;
+  n.name = "n";
+  n.schedule = {{60 * kNanosPerSecond, 2, {}}};
+  scenario.models.push_back(n);
+  events = CapacityEvents(scenario);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].label, "n: replicas 2");
+  EXPECT_EQ(events[2].label, "m: replicas 4");
+
+  const Observed run = RunWithOverview(ManyOrgs(3, /*slots=*/64));
+  const std::string svg = PlotsSvg("title", {"only"}, {run.overview}, /*duration_s=*/1800, events);
+  EXPECT_EQ(Count(svg, ">n: replicas 2<"), 4u);  // each of the row's four panels
+  EXPECT_EQ(Count(svg, ">m: replicas 0<"), 4u);
+  // A change past the end of the time axis is not drawn.
+  const std::string late =
+      PlotsSvg("title", {"only"}, {run.overview}, 1800, {PlotEvent{1e6, "replicas 9"}});
+  EXPECT_EQ(Count(late, ">replicas 9<"), 0u);
+}
+
 }  // namespace
 }  // namespace ratesim
