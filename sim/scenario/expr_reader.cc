@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "engine/expr_formula.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
@@ -210,6 +211,7 @@ void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& sp
 
   // Every other key is a constant of the expressions: a number with a name muparser can read.
   std::vector<std::string> names = ExprFormula::VariableNames();
+  absl::flat_hash_set<std::string> refused;  // constants reported here, which an expression names
   for (const auto& [key, node] : table) {
     const std::string name(key.str());
     if (name == "formula" || IsParam(name) || name == ExprFormula::kRequestsParam ||
@@ -217,6 +219,7 @@ void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& sp
       continue;
     }
     reader.Allow(name);
+    refused.insert(name);  // until it is read as a constant, below
     if (const std::optional<std::string> beyond = BeyondDoubleFromSet(node)) {
       reader.ValueError(name, *beyond);
       continue;
@@ -235,6 +238,7 @@ void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& sp
     if (absl::Status status = ExprFormula::CheckConstant(name, value); !status.ok()) {
       reader.ValueError(name, std::string(status.message()));
     } else {
+      refused.erase(name);
       numbers[name] = value;
       names.push_back(name);
     }
@@ -258,7 +262,9 @@ void ReadExprLimits(TableReader& reader, const toml::table& table, LimitSpec& sp
       reader.TableError(fmt::format("{} in {}: {}", kOwner, reader.context(),
                                     std::string(formula.status().message())));
     }
-  } else if (!(error.unknown_name && table.contains(error.token))) {  // else a key reported above
+  } else if (!(error.unknown_name && refused.contains(error.token))) {
+    // A name that is a key of [limits] but no constant (formula, base_rpm, requests_per_s) is the
+    // expression's error, at its column; a constant refused above was reported there.
     ReportExpressionError(reader, error, spec.texts.at(error.param), names);
   }
 }

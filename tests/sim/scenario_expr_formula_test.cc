@@ -58,6 +58,34 @@ TEST(ScenarioLoader, PointsIntoTheExpressionAtAMisspeltVariable) {
   EXPECT_EQ(errors.size(), 1u) << Joined(errors);
 }
 
+// A key of [limits] that is no constant (formula, a bound in RPM, the other expression) named in an
+// expression is the expression's error, at its column: the loader once took it for a constant it
+// had reported, said nothing, and the run failed with an unplaced error (run_fuzzer's finding).
+TEST(ScenarioLoader, AnExpressionNamingAKeyThatIsNoConstantIsRefusedAtTheName) {
+  for (const std::string& name : {std::string("formula"), std::string("requests_per_s")}) {
+    const std::vector<std::string> errors =
+        ErrorLines(Minimal({{3, ExprLimits("2 * " + name)}}));
+    ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+    EXPECT_TRUE(HasError(errors, "s.toml:5:23: error: 'requests_per_s' in [limits]: column 5 of the "
+                                 "expression: muparser: Unexpected token \"" + name + "\" found"))
+        << errors[0];
+  }
+  const std::vector<std::string> errors =
+      ErrorLines(Minimal({{3, ExprLimits("2 * base_rpm", "\nbase_rpm = 60")}}));
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_TRUE(HasError(errors, "s.toml:5:23: error: 'requests_per_s' in [limits]: column 5 of the "
+                               "expression: muparser: Unexpected token \"base_rpm\" found; "
+                               "'base_rpm' is neither a variable nor a function; did you mean "
+                               "'base_rps'?"))
+      << errors[0];
+  // A constant refused for its own value is reported there, once, not again in the expression.
+  const std::vector<std::string> refused =
+      ErrorLines(Minimal({{3, ExprLimits("2 * scale", "\nscale = \"x\"")}}));
+  ASSERT_EQ(refused.size(), 1u) << Joined(refused);
+  EXPECT_TRUE(HasError(refused, "s.toml:8:9: error: 'scale' in [limits]: got a string; expected a number"))
+      << refused[0];
+}
+
 TEST(ScenarioLoader, PointsIntoTheExpressionAtASyntaxError) {
   // "min(rate_rps, * 2)": muparser stops at the '*', offset 14.
   std::vector<std::string> errors = ErrorLines(Minimal({{3, ExprLimits("min(rate_rps, * 2)")}}));
