@@ -8,10 +8,11 @@ std::vector<ParamSpec> CodelPolicy::Params() {
   return {
       MaxDepthParam(),
       MaxWaitParam(60.0),
-      {"target", ParamKind::kDuration, 5.0, 0.0, true,
-       "acceptable standing delay; in overload, the longest a request may wait", "max_wait",
-       "a request leaves the buffer at max_wait, so a standing delay above a longer target never "
-       "forms and CoDel never sheds"},
+      StrictlyBelow({"target", ParamKind::kDuration, 5.0, 0.0, true,
+                     "acceptable standing delay; in overload, the longest a request may wait",
+                     "max_wait",
+                     "a request leaves the buffer at max_wait, so no standing delay reaches a "
+                     "target as long, and CoDel never sheds"}),
       {"interval", ParamKind::kDuration, 30.0, 0.0, true,
        "how long the standing delay must stay above target before the queue counts as overloaded"},
   };

@@ -93,9 +93,9 @@ std::vector<ParamConflict> FindConflicts(const std::vector<ParamSpec>& specs,
     if (spec.at_most.empty()) continue;
     const std::optional<double> value = value_of(spec.name);
     const std::optional<double> limit = value_of(spec.at_most);
-    if (value && limit && *value > *limit) {
-      conflicts.push_back(
-          ParamConflict{spec.name, *value, spec.at_most, *limit, spec.kind, spec.at_most_why});
+    if (value && limit && (spec.below_at_most ? *value >= *limit : *value > *limit)) {
+      conflicts.push_back(ParamConflict{spec.name, *value, spec.at_most, *limit, spec.kind,
+                                        spec.at_most_why, spec.below_at_most});
     }
   }
   return conflicts;
@@ -110,12 +110,18 @@ std::optional<ParamConflict> FindConflict(const std::vector<ParamSpec>& specs,
 
 std::string ConflictText(const ParamConflict& conflict, std::string_view value_note,
                          std::string_view limit_note) {
-  return fmt::format("{} = {}{} is above {} = {}{}", conflict.name,
-                     ValueText(conflict.kind, conflict.value), value_note, conflict.at_most,
+  return fmt::format("{} = {}{} is {} {} = {}{}", conflict.name,
+                     ValueText(conflict.kind, conflict.value), value_note,
+                     conflict.strict ? "not below" : "above", conflict.at_most,
                      ValueText(conflict.kind, conflict.limit), limit_note);
 }
 
 std::string ConflictFix(const ParamConflict& conflict) {
+  if (conflict.strict) {
+    return fmt::format("lower {} below {}, or raise {} above {}", conflict.name,
+                       ValueText(conflict.kind, conflict.limit), conflict.at_most,
+                       ValueText(conflict.kind, conflict.value));
+  }
   return fmt::format("lower {} to at most {}, or raise {} to at least {}", conflict.name,
                      ValueText(conflict.kind, conflict.limit), conflict.at_most,
                      ValueText(conflict.kind, conflict.value));

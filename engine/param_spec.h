@@ -39,7 +39,16 @@ struct ParamSpec {
   // Declared with WithMaximum, as most parameters have no upper bound.
   double max_value = std::numeric_limits<double>::infinity();
   bool max_exclusive = false;  // true: the value must be strictly less than max_value
+  // true: the value must be strictly below at_most, where equal is as useless as above (codel's
+  // target at its max_wait never sees a delay past it). Declared with StrictlyBelow.
+  bool below_at_most = false;
 };
+
+// `spec`, whose at_most it must stay strictly below.
+inline ParamSpec StrictlyBelow(ParamSpec spec) {
+  spec.below_at_most = true;
+  return spec;
+}
 
 // `spec` with an upper bound as well: WithMaximum({"decrease", ...}, 1.0) for a factor in (0, 1].
 // A documented bound that is not declared here is not enforced, and a value past it is taken.
@@ -84,6 +93,7 @@ struct ParamConflict {
   double limit = 0.0;   // that one's value
   ParamKind kind = ParamKind::kNumber;  // of both: a duration's values are shown in seconds
   std::string why;      // the spec's at_most_why: empty for a floor and its ceiling
+  bool strict = false;  // the spec's below_at_most: equal is a conflict too
 };
 
 // Every conflict among `values`, in the order of `specs`, each missing value taken as its spec's

@@ -32,7 +32,7 @@ std::string DefaultText(const ParamSpec& spec) {
 // that is not enforced.
 std::string RangeOf(const ParamSpec& spec) {
   if (spec.at_most.empty()) return RangeText(spec);
-  return fmt::format("{}, <= {}", RangeText(spec), spec.at_most);
+  return fmt::format("{}, {} {}", RangeText(spec), spec.below_at_most ? "<" : "<=", spec.at_most);
 }
 
 // More about an entry after its parameters: a written formula's texts and variables.

@@ -106,22 +106,26 @@ TEST(ParamUpperBoundError, AGradientsShortAverageLongerThanTheLongOneIsRefused) 
 }
 
 // A policy's parameter above the one it may not exceed is reported at its key too: codel's target
-// above its max_wait would never see a standing delay form, and so never shed.
-TEST(ParamUpperBoundError, ACodelTargetAboveItsMaxWaitIsRefusedAtTheTarget) {
+// at or above its max_wait would never see a standing delay reach it, and so never shed.
+TEST(ParamUpperBoundError, ACodelTargetNotBelowItsMaxWaitIsRefusedAtTheTarget) {
   const std::string codel = testing::Minimal({{17, "type = \"codel\""}},
                                              {"target = \"60s\"", "max_wait = \"30s\""});
   EXPECT_EQ(ErrorOf(codel),
-            "s.toml:18:10: error: 'target' in [[policies]]: target = 60s is above max_wait = 30s: a "
-            "request leaves the buffer at max_wait, so a standing delay above a longer target never "
-            "forms and CoDel never sheds; lower target to at most 30s, or raise max_wait to at least "
-            "60s");
+            "s.toml:18:10: error: 'target' in [[policies]]: target = 60s is not below max_wait = "
+            "30s: a request leaves the buffer at max_wait, so no standing delay reaches a target as "
+            "long, and CoDel never sheds; lower target below 30s, or raise max_wait above 60s");
+  // Equal is refused too: the delay is measured on requests that have not yet expired.
+  EXPECT_NE(ErrorOf(testing::Minimal({{17, "type = \"codel\""}},
+                                     {"target = \"30s\"", "max_wait = \"30s\""}))
+                .find("target = 30s is not below max_wait = 30s"),
+            std::string::npos);
   // From --set, at the value just typed, with the default it meets.
   EXPECT_EQ(ErrorOf(testing::Minimal({{17, "type = \"codel\""}}), {"policies.0.target=\"90s\""}),
             "<--set policies.0.target=\"90s\">: error: 'target' in [[policies]]: target = 90s is "
-            "above max_wait = 60s (its default): a request leaves the buffer at max_wait, so a "
-            "standing delay above a longer target never forms and CoDel never sheds; lower target to "
-            "at most 60s, or raise max_wait to at least 90s");
-  EXPECT_TRUE(Parses(testing::Minimal({{17, "type = \"codel\""}}, {"target = \"30s\"", "max_wait = \"30s\""})));
+            "not below max_wait = 60s (its default): a request leaves the buffer at max_wait, so no "
+            "standing delay reaches a target as long, and CoDel never sheds; lower target below "
+            "60s, or raise max_wait above 90s");
+  EXPECT_TRUE(Parses(testing::Minimal({{17, "type = \"codel\""}}, {"target = \"29s\"", "max_wait = \"30s\""})));
 }
 
 }  // namespace

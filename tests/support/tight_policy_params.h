@@ -26,8 +26,8 @@ inline ParamValues TightPolicyParams(const std::string& policy_name, double burs
 }
 
 // Only `max_depth` and `max_wait` (seconds), for whichever of them `policy_name` declares: a
-// buffer that fills and expires, and every other parameter its default, but for one that may not
-// exceed max_wait (codel's target), held to it.
+// buffer that fills and expires, and every other parameter its default, but for one that must stay
+// below max_wait (codel's target), set to half of it.
 inline ParamValues BufferParams(const std::string& policy_name, double max_depth, double max_wait) {
   ParamValues params;
   for (const PolicyInfo& info : Policies()) {
@@ -35,7 +35,7 @@ inline ParamValues BufferParams(const std::string& policy_name, double max_depth
     for (const ParamSpec& spec : info.params) {
       if (spec.name == "max_wait") params[spec.name] = max_wait;
       if (spec.name == "max_depth") params[spec.name] = max_depth;
-      if (spec.at_most == "max_wait" && spec.default_value > max_wait) params[spec.name] = max_wait;
+      if (spec.at_most == "max_wait" && spec.default_value >= max_wait) params[spec.name] = max_wait / 2;
     }
   }
   return params;
