@@ -24,12 +24,11 @@ std::string ReplacedTableWarning(const Scenario& scenario, const ReplacedTable& 
   const std::string_view key = text.substr(0, text.find('='));
   const bool one = table.dropped.size() == 1;
   return fmt::format(
-        "warning: {} replaces the table at {}:{}:{} whole, so the file's {} no longer appl{} and "
-        "take{} {} default{}; to keep {}, write {} in the new table too, or change single keys "
-        "({}.<key>=value) instead of the table\n",
-        text, scenario.path, table.at.line, table.at.column, KeysWithLines(table.dropped),
-        one ? "ies" : "y", one ? "s" : "", one ? "its" : "their", one ? "" : "s", one ? "it" : "them",
-      one ? "it" : "them", key);
+      "warning: {} replaces the table at {}:{}:{} whole, so the file's {} no longer appl{}; to "
+      "keep {}, write {} in the new table too, or change single keys ({}.<key>=value) instead of "
+      "the table\n",
+      text, scenario.path, table.at.line, table.at.column, KeysWithLines(table.dropped),
+      one ? "ies" : "y", one ? "it" : "them", one ? "it" : "them", key);
 }
 
 std::string ReplacedTableWarnings(const Scenario& scenario) {

@@ -1,5 +1,6 @@
 // The warning that a --set or --grid value replaced a table of the scenario whole and left out keys
-// the file set in it, which then take their defaults. Replacing is what such a value asks for
+// the file set in it, which then no longer apply (a default does, or for an org's limits the value
+// of [limits]). Replacing is what such a value asks for
 // (`--grid 'limits={ formula = "earned" },{ formula = "aimd" }'` compares formulas, each with its
 // own parameters), so it is not an error; but a user who meant to change one key, the formula, need
 // not expect the file's base_rpm to go with the table, and the results would not say it went.

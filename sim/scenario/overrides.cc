@@ -171,6 +171,7 @@ class Applier {
       if (Step(parent, path, path.size() - 1) == nullptr) return;
       toml::array& array = *parent.as_array();
       const size_t index = *Index(last);
+      NoteReplacedTable(array.get(index), value);
       std::move(value).visit([&](auto&& v) { array.replace(array.cbegin() + index, std::move(v)); });
       return;
     }

@@ -259,8 +259,8 @@ struct RunSpec {
 };
 
 // A table of the file that a --set (or --grid) value replaced whole (`limits={ formula = "aimd" }`),
-// and the keys the file set in it that the new table leaves out: they take their defaults now,
-// which a user who meant to change one key may not expect (the file's base_rpm, say).
+// and the keys the file set in it that the new table leaves out: they no longer apply, which a user
+// who meant to change one key may not expect (the file's base_rpm, say).
 struct ReplacedTable {
   std::string override_text;  // as given: `limits={ formula = "aimd" }`
   SourcePos at;               // where the file's table began

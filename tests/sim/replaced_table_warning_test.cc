@@ -42,9 +42,9 @@ TEST(ReplacedTable, NotesTheKeysTheFileSetThatTheNewTableLeavesOut) {
   EXPECT_NE(s->limits.params.at("base_rpm"), 120.0);
   EXPECT_EQ(ReplacedTableWarnings(*s),
             "warning: limits={ formula = \"earned\" } replaces the table at s.toml:3:1 whole, so the "
-            "file's base_rpm (line 5) and headroom (line 6) no longer apply and take their defaults; "
-            "to keep them, write them in the new table too, or change single keys "
-            "(limits.<key>=value) instead of the table\n");
+            "file's base_rpm (line 5) and headroom (line 6) no longer apply; to keep them, write "
+            "them in the new table too, or change single keys (limits.<key>=value) instead of the "
+            "table\n");
 }
 
 TEST(ReplacedTable, OneKeyLeftOutIsNamedInTheSingular) {
@@ -52,8 +52,20 @@ TEST(ReplacedTable, OneKeyLeftOutIsNamedInTheSingular) {
       Parse(WithLimits(), {"limits={ formula = \"earned\", headroom = 2 }"});
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_THAT(ReplacedTableWarnings(*s),
-              HasSubstr("so the file's base_rpm (line 5) no longer applies and takes its default; "
-                        "to keep it, write it in the new table too"));
+              HasSubstr("so the file's base_rpm (line 5) no longer applies; to keep it, write it in "
+                        "the new table too"));
+}
+
+TEST(ReplacedTable, AnArrayElementReplacedWholeIsNotedToo) {
+  // Minimal()'s [[policies]] is fifo; the file's max_wait (line 18) goes with the table.
+  const absl::StatusOr<Scenario> s =
+      Parse(Minimal({}, {"max_wait = \"30s\""}), {"policies.0={ type = \"pacing\" }"});
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->replaced_tables.size(), 1u);
+  EXPECT_EQ(s->replaced_tables[0].at.line, 16);
+  ASSERT_EQ(s->replaced_tables[0].dropped.size(), 1u);  // the new table sets type again
+  EXPECT_EQ(s->replaced_tables[0].dropped[0].first, "max_wait");
+  EXPECT_EQ(s->replaced_tables[0].dropped[0].second.line, 18);
 }
 
 TEST(ReplacedTable, NothingIsNotedWhereNoKeyOfTheFileIsLost) {
