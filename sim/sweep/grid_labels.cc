@@ -27,6 +27,20 @@ std::string GridValueLabel(const GridAxis& axis, const std::string& value) {
   return fmt::format("#{}", found - axis.values.begin() + 1);
 }
 
+std::vector<std::string> AxisNames(const std::vector<GridAxis>& grid) {
+  std::vector<std::string> names;
+  for (const GridAxis& axis : grid) names.push_back(axis.key.substr(axis.key.rfind('.') + 1));
+  for (size_t a = 0; a < names.size(); ++a) {
+    if (std::count(names.begin(), names.end(), names[a]) > 1) {
+      for (size_t b = 0; b < names.size(); ++b) {
+        if (b != a && names[b] == names[a]) names[b] = grid[b].key;
+      }
+      names[a] = grid[a].key;
+    }
+  }
+  return names;
+}
+
 std::string GridValueKey(const std::vector<GridAxis>& grid) {
   std::string key;
   for (const GridAxis& axis : grid) {

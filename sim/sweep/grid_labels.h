@@ -23,6 +23,11 @@ std::vector<std::string> GridValueLabels(const GridAxis& axis);
 // The name of `value`, one of axis.values (GridValueLabels); `value` itself when it is not one.
 std::string GridValueLabel(const GridAxis& axis, const std::string& value);
 
+// The axes as a legend or a verdict names them: by their key's last part ("concurrency" for
+// models.0.concurrency), so that the values survive a cut label; by the whole key where two axes
+// end alike (policies.0.max_wait and policies.1.max_wait).
+std::vector<std::string> AxisNames(const std::vector<GridAxis>& grid);
+
 // The key to the numbered values: "limits.requests_per_s #1 = max(base_rps, ...)", a line each,
 // for every axis that numbers its values; "" when none does.
 std::string GridValueKey(const std::vector<GridAxis>& grid);

@@ -16,6 +16,7 @@ struct Metric {
   const char* column;
   const char* title;
   bool outage_only = false;  // NA everywhere without a restored outage: no panel then
+  bool may_exceed_one = false;  // its axis reaches a value above 1 (others are shares, 0 to 1)
 };
 
 // The scores a researcher reads first, as shares (0 to 1).
@@ -27,7 +28,7 @@ constexpr Metric kMetrics[] = {
     {"spiking_429_share", "spiking orgs' 429 share"},
     {"fairness", "fairness (Jain)"},
     {"recovered_share", "recovered within 10 min after the outage", true},
-    {"rate_low_share", "lowest rate in the outage (of the rate before)", true},
+    {"rate_low_share", "lowest rate in the outage (of the rate before)", true, true},
 };
 
 double Cell(const std::string& text) {
@@ -59,21 +60,8 @@ std::string SweepSvg(const SweepDefinition& definition, const std::vector<PointR
     category_names = categories;
   }
 
-  // The other axes as a legend names them: by their key's last part ("concurrency" for
-  // models.0.concurrency), so that the values survive a cut legend; by the whole key where two
-  // axes end alike.
-  std::vector<std::string> axis_names;
-  for (const GridAxis& axis : definition.grid) {
-    axis_names.push_back(axis.key.substr(axis.key.rfind('.') + 1));
-  }
-  for (size_t a = 0; a < axis_names.size(); ++a) {
-    if (std::count(axis_names.begin(), axis_names.end(), axis_names[a]) > 1) {
-      for (size_t b = 0; b < axis_names.size(); ++b) {
-        if (b != a && axis_names[b] == axis_names[a]) axis_names[b] = definition.grid[b].key;
-      }
-      axis_names[a] = definition.grid[a].key;
-    }
-  }
+  // The other axes as a legend names them (grid_labels.h).
+  const std::vector<std::string> axis_names = AxisNames(definition.grid);
   // A series per (scenario, values of the other axes, policy), in the order rows first show them.
   struct Series {
     std::string label;
@@ -148,10 +136,11 @@ std::string SweepSvg(const SweepDefinition& definition, const std::vector<PointR
       }
       panel.lines.push_back(std::move(line));
     }
-    // Shares, on one scale from 0 to 1; but a rate's lowest in an outage is above 1 when the
-    // formula kept raising it, and then the axis reaches it (0: the panel's largest value).
+    // Shares, on one scale from 0 to 1 (an interval past 1 is cut at the frame); but a rate's
+    // lowest in an outage is above 1 when the formula kept raising it, and then the axis reaches
+    // it (0: the panel's largest value).
     for (const ChartLine& line : panel.lines) {
-      for (size_t x = 0; x < line.y.size(); ++x) {
+      for (size_t x = 0; x < line.y.size() && metric.may_exceed_one; ++x) {
         if (line.y[x] + (std::isnan(line.error[x]) ? 0.0 : line.error[x]) > 1.0) panel.y_max = 0.0;
       }
     }

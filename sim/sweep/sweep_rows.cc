@@ -154,6 +154,7 @@ std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis>& grid) {
   columns.push_back({"recovered_share", CellKind::kNumber});
   columns.push_back({"spiral", CellKind::kBool});
   columns.push_back({"spiral_share", CellKind::kNumber});
+  columns.push_back({"rate_returned_share", CellKind::kNumber});
   columns.push_back({kNonFiniteRatesColumn, CellKind::kNumber});
   return columns;
 }
@@ -190,6 +191,16 @@ std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
     row.push_back(judged == 0 ? "" : FormatCell(static_cast<double>(judged - spirals) / judged));
     row.push_back(judged == 0 ? "" : (2 * spirals > judged ? "true" : "false"));
     row.push_back(judged == 0 ? "" : FormatCell(static_cast<double>(spirals) / judged));
+    // Of the replications whose rate was measured in the outage, the share where it came back: the
+    // replications rate_recovery_s is the mean over.
+    int measured = 0;
+    int returned = 0;
+    for (const ScoredRun& run : scored) {
+      if (!run.scores.rate_low_share) continue;
+      ++measured;
+      if (run.scores.rate_recovery_s) ++returned;
+    }
+    row.push_back(measured == 0 ? "" : FormatCell(static_cast<double>(returned) / measured));
     int64_t non_finite = 0;
     for (const RunResult* run : group.runs) non_finite += NonFiniteRateCount(run->metrics);
     row.push_back(fmt::format("{}", non_finite));

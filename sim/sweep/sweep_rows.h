@@ -34,6 +34,9 @@
 //   spiral                     true / false: more than half the replications that could be judged
 //                              spiralled (recovery.h)
 //   spiral_share               the share of those replications that spiralled
+//   rate_returned_share        of the replications whose rate was measured in the outage
+//                              (rate_low_share defined), the share where it came back within 5%
+//                              before the traffic ended: the replications rate_recovery_s is over
 //   non_finite_rates           request and token rates, summed over the replications, that the
 //                              limit formula computed as NaN or infinite and that were set to
 //                              their floor instead (RunMetrics::non_finite_rates): 0 but for a

@@ -45,6 +45,18 @@ bool AnyAbove0(const std::vector<SweepColumn>& columns, const std::vector<PointR
   return false;
 }
 
+// Whether any row's `column` holds a number below 1.
+bool AnyBelow1(const std::vector<SweepColumn>& columns, const std::vector<PointRows>& points,
+               const std::string& column) {
+  const size_t index = ColumnIndex(columns, column);
+  for (const PointRows& point : points) {
+    for (const SweepRow& row : point.rows) {
+      if (!row[index].empty() && std::strtod(row[index].c_str(), nullptr) < 1.0) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string ScoreCell(const std::vector<SweepColumn>& columns, const SweepRow& row,
@@ -92,6 +104,10 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
     const auto spiral = scores.end() - 1;
     scores.insert(spiral, {{"rate low", "rate_low_share", ScoreFormat::kPercent},
                            {"rate back s", "rate_recovery_s", ScoreFormat::kSeconds}});
+    // The time back is over the replications whose rate came back: where some did not, how many.
+    if (AnyBelow1(columns, points, "rate_returned_share")) {
+      scores.insert(scores.end() - 1, {"back", "rate_returned_share", ScoreFormat::kPercent});
+    }
   }
   // Timeouts are a client's: their column shows only in sweeps where some client gave up waiting.
   const bool any_timed_out = AnyAbove0(columns, points, "share_timed_out");

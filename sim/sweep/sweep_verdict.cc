@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <optional>
 
@@ -23,6 +24,9 @@ struct Question {
   bool higher_is_better;
   ScoreFormat format;
   bool about_a_dip = false;  // asked only where some row's rate dipped in the outage
+  // Only of rows whose rate dipped and came back in every replication: a mean over the few that
+  // came back, or a rate that never left, is no time to return.
+  bool of_rates_that_returned = false;
 };
 
 constexpr Question kQuestions[] = {
@@ -33,11 +37,12 @@ constexpr Question kQuestions[] = {
     {"fairest across orgs", "fairness", true, ScoreFormat::kIndex},
     {"lowest p99 (served)", "latency_p99_s", false, ScoreFormat::kSeconds},
     {"smallest rate dip", "rate_low_share", true, ScoreFormat::kPercent, true},
-    {"fastest rate return", "rate_recovery_s", false, ScoreFormat::kSeconds, true},
+    {"fastest rate return", "rate_recovery_s", false, ScoreFormat::kSeconds, true, true},
 };
 
 // One row of the sweep as a candidate answer to one question.
 struct Candidate {
+  size_t order;  // the row's place in the sweep
   const SweepRow* row;
   const std::vector<double>* samples;  // the metric's replications; null where not kept
   double mean;
@@ -77,7 +82,11 @@ class ScenarioVerdict {
  public:
   ScenarioVerdict(const SweepDefinition& definition, const std::vector<PointRows>& points,
                   const std::string& scenario)
-      : definition_(definition), columns_(SweepColumns(definition.grid)) {
+      : definition_(definition),
+        columns_(SweepColumns(definition.grid)),
+        // Replication r of every row ran on the same seed, unless the grid varies the seed.
+        paired_(std::none_of(definition.grid.begin(), definition.grid.end(),
+                             [](const GridAxis& axis) { return axis.key == "run.seed"; })) {
     const size_t policy = 1 + definition.grid.size();
     for (const PointRows& point : points) {
       for (size_t r = 0; r < point.rows.size(); ++r) {
@@ -110,6 +119,14 @@ class ScenarioVerdict {
                          return question.higher_is_better ? a.mean > b.mean : a.mean < b.mean;
                        });
       const size_t tied = TiedWithFirst(question, candidates, 0);
+      // Rows that read the same are one answer, named by the first of them in the sweep.
+      const auto by_order = [](const Candidate& a, const Candidate& b) { return a.order < b.order; };
+      std::sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(tied), by_order);
+      if (tied < candidates.size()) {
+        const size_t next_end = tied + TiedWithFirst(question, candidates, tied);
+        std::sort(candidates.begin() + static_cast<std::ptrdiff_t>(tied),
+                  candidates.begin() + static_cast<std::ptrdiff_t>(next_end), by_order);
+      }
       std::vector<std::string> row = {question.label, Name(candidates, 0, tied),
                                       Figure(question, candidates[0])};
       if (tied == candidates.size()) {
@@ -141,23 +158,31 @@ class ScenarioVerdict {
     for (size_t i = 0; i < rows_.size(); ++i) {
       const SweepRow& row = *rows_[i];
       if (column >= row.size() || row[column].empty()) continue;
+      if (question.of_rates_that_returned && !(Dipped(row) && ReturnedEveryTime(row))) continue;
       const std::vector<double>* samples =
           samples_[i] != nullptr && metric < samples_[i]->size() ? &(*samples_[i])[metric] : nullptr;
-      candidates.push_back(
-          {&row, samples, CellNumber(row[column]), ci < row.size() ? CellNumber(row[ci]) : NAN});
+      candidates.push_back({i, &row, paired_ ? samples : nullptr, CellNumber(row[column]),
+                            ci < row.size() ? CellNumber(row[ci]) : NAN});
     }
     return candidates;
   }
 
   // As the table shows the figure, seconds with their unit: "27.7s ±1.0", "120s ±0".
-  // Whether some row's rate fell below its value before the outage by more than the rule's
-  // tolerance: otherwise the rate questions would crown a dip that never happened.
-  bool AnyRateDipped() const {
+  // Whether the row's rate fell below its value before the outage by more than the rule's
+  // tolerance.
+  bool Dipped(const SweepRow& row) const {
     const size_t column = IndexOf(columns_, "rate_low_share");
     const double back = 1.0 - RecoveryRule().rate_tolerance;
-    return std::any_of(rows_.begin(), rows_.end(), [&](const SweepRow* row) {
-      return column < row->size() && !(*row)[column].empty() && CellNumber((*row)[column]) < back;
-    });
+    return column < row.size() && !row[column].empty() && CellNumber(row[column]) < back;
+  }
+  bool ReturnedEveryTime(const SweepRow& row) const {
+    const size_t column = IndexOf(columns_, "rate_returned_share");
+    return column < row.size() && CellNumber(row[column]) == 1.0;
+  }
+  // Whether some row's rate dipped: otherwise the rate questions would crown a dip that never
+  // happened.
+  bool AnyRateDipped() const {
+    return std::any_of(rows_.begin(), rows_.end(), [&](const SweepRow* row) { return Dipped(*row); });
   }
 
   std::string Figure(const Question& question, const Candidate& candidate, bool with_ci = true) const {
@@ -185,11 +210,10 @@ class ScenarioVerdict {
   std::string Name(const std::vector<Candidate>& candidates, size_t first, size_t end) const {
     const SweepRow& row = *candidates[first].row;
     std::string name;
+    const std::vector<std::string> axis_names = AxisNames(definition_.grid);
     for (size_t a = 0; a < definition_.grid.size(); ++a) {
-      const GridAxis& axis = definition_.grid[a];
       if (!name.empty()) name += ", ";
-      name += fmt::format("{}={}", axis.key.substr(axis.key.rfind('.') + 1),
-                          GridValueLabel(axis, row[1 + a]));
+      name += fmt::format("{}={}", axis_names[a], GridValueLabel(definition_.grid[a], row[1 + a]));
     }
     const std::string& policy = row[1 + definition_.grid.size()];
     if (name.empty()) {
@@ -204,6 +228,7 @@ class ScenarioVerdict {
   const SweepDefinition& definition_;
   std::vector<SweepColumn> columns_;
   std::vector<const SweepRow*> rows_;
+  bool paired_;
   std::vector<const RowSamples*> samples_;  // per row; null where not kept
   std::vector<std::string> policies_;
 };

@@ -15,11 +15,12 @@
 //
 // A row is named by its grid values (numbered as the table numbers them, grid_labels.h) and, when
 // the scenario runs several policies, its policy. Rows whose figures read the same are a tie: the
-// first in sweep order is named, with how many more share it. Told apart, with replications:
-// "clear" when the 95% Student-t interval of the paired differences (replication r of every row ran
-// on the same seed, so the traffic's luck cancels) excludes 0, "within noise" when it does not;
-// where a row's samples are missing or undefined in a replication, on whether the two rows' 95%
-// intervals are disjoint.
+// first in sweep order is named, with how many more share it. "fastest rate return" is asked only
+// of rows whose rate dipped and came back in every replication (rate_returned_share 1). Told
+// apart, with replications: "clear" when the 95% Student-t interval of the paired differences
+// (replication r of every row ran on the same seed, so the traffic's luck cancels) excludes 0,
+// "within noise" when it does not; where the grid varies run.seed, or a row's samples are missing
+// or undefined in a replication, on whether the two rows' 95% intervals are disjoint.
 #ifndef RATESIM_SIM_SWEEP_SWEEP_VERDICT_H_
 #define RATESIM_SIM_SWEEP_SWEEP_VERDICT_H_
 

@@ -120,7 +120,9 @@ TEST_F(SweepCommandTest, WritesOneRowPerPointAndPolicyInGridOrder) {
       EXPECT_EQ(row[3], policy == 0 ? "none" : "fifo-5s");
       EXPECT_EQ(row[4], "3");
       EXPECT_EQ(row[5], "40");  // 20 steady + two bursts of 10, every replication
-      // No outage in this scenario: recovered_share, spiral and spiral_share are NA.
+      // No outage in this scenario: recovered_share, spiral, spiral_share and rate_returned_share
+      // are NA.
+      EXPECT_EQ(row[row.size() - 5], "");
       EXPECT_EQ(row[row.size() - 4], "");
       EXPECT_EQ(row[row.size() - 3], "");
       EXPECT_EQ(row[row.size() - 2], "");

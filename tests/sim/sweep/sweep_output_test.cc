@@ -41,8 +41,9 @@ struct OneRowSweep {
     row[3] = "2";
     row[4] = "100";
     row[5] = "0.5";  // success_rate
-    row[row.size() - 3] = "true";  // spiral
-    row[row.size() - 2] = "1";     // spiral_share
+    row[row.size() - 4] = "true";  // spiral
+    row[row.size() - 3] = "1";     // spiral_share
+    row[row.size() - 2] = "0.5";   // rate_returned_share
     row[row.size() - 1] = "0";     // non_finite_rates
     points.push_back({0, {row}, {}});
   }
@@ -57,8 +58,9 @@ TEST(SweepCsv, QuotesCellsWithCommasOrQuotesAndLeavesNaEmpty) {
   const std::string row = csv.substr(csv.find('\n') + 1);
   const std::string start = R"(s.toml,"{ dist = ""constant"", mean = ""1s"" }",fifo,2,100,0.5,,)";
   EXPECT_EQ(row.substr(0, start.size()), start);
-  // recovery_s_ci95 and recovered_share (NA), spiral, spiral_share, non_finite_rates
-  const std::string end = ",,,true,1,0\n";
+  // recovery_s_ci95 and recovered_share (NA), spiral, spiral_share, rate_returned_share,
+  // non_finite_rates
+  const std::string end = ",,,true,1,0.5,0\n";
   EXPECT_EQ(row.substr(row.size() - end.size()), end);
 }
 
@@ -78,7 +80,7 @@ TEST(SweepJson, WritesTextQuotedNumbersRawNaAsNullAndSpiralAsABoolean) {
                       R"("success_rate": 0.5, "success_rate_ci95": null,)"),
             std::string::npos)
       << json;
-  EXPECT_NE(json.find(R"("spiral": true, "spiral_share": 1, "non_finite_rates": 0})"),
+  EXPECT_NE(json.find(R"("spiral": true, "spiral_share": 1, "rate_returned_share": 0.5, "non_finite_rates": 0})"),
             std::string::npos)
       << json;
   EXPECT_NE(json.find(R"("spiral_rule": {"measure": "share_429", "tolerance": 0.05, )"
@@ -156,11 +158,11 @@ TEST(SweepRows, RecoveredShareCountsTheJudgedReplicationsThatRecoveredWithinTheH
   EXPECT_EQ(cell("recovered_share"), "0.333333");  // 1 of the 3 judged
   EXPECT_EQ(cell("spiral"), "true");               // 2 of 3
   EXPECT_EQ(cell("spiral_share"), "0.666667");
-  // No replication judged: all three NA.
+  // No replication judged: all four NA (the rate's return with them: no rate was measured).
   const std::vector<std::optional<Recovery>> none(4, std::nullopt);
   const SweepRow row = MakePointRows("s.toml", {}, scenario, runs, none, 4)[0];
-  EXPECT_EQ(std::vector<std::string>(row.end() - 4, row.end() - 1),
-            (std::vector<std::string>{"", "", ""}));
+  EXPECT_EQ(std::vector<std::string>(row.end() - 5, row.end() - 1),
+            (std::vector<std::string>{"", "", "", ""}));
   EXPECT_EQ(row.back(), "0");  // non_finite_rates: these runs have none
 }
 

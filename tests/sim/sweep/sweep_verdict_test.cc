@@ -8,6 +8,7 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fmt/format.h"
@@ -109,27 +110,72 @@ TEST(SweepVerdict, NamesATieOnceAndThePolicyOnlyWhereThereAreSeveral) {
 }
 
 // A rate that never dipped is "back" at once everywhere: no rate lines to crown a dip that did not
-// happen. Seconds read with their unit.
-TEST(SweepVerdict, AsksOfTheRatesOnlyWhereOneDipped) {
-  HandSweep sweep({"2", "3"}, 1);
-  sweep.Add("2", {0.9});
-  sweep.Add("3", {0.8});
+// happen. A time to return is asked only of rows that dipped and came back every time (a mean over
+// the one replication that came back is no answer). Seconds read with their unit.
+TEST(SweepVerdict, AsksOfTheRatesOnlyWhereTheyDippedAndCameBack) {
+  HandSweep sweep({"2", "3", "4", "5"}, 1);
+  for (const char* value : {"2", "3", "4", "5"}) sweep.Add(value, {0.9});
   const auto set = [&](size_t row, const char* column, const char* value) {
     sweep.Set(sweep.points[row].rows[0], column, value);
   };
-  set(0, "rate_low_share", "1.007");
-  set(1, "rate_low_share", "0.96");
-  set(0, "rate_recovery_s", "0");
-  set(1, "rate_recovery_s", "0");
+  // Row by row: rate low, time back, share of replications back.
+  const char* rates[4][3] = {{"1.007", "0", "1"}, {"0.96", "0", "1"}, {"0.97", "0", "1"}, {"0.99", "0", "1"}};
+  for (size_t row = 0; row < 4; ++row) {
+    set(row, "rate_low_share", rates[row][0]);
+    set(row, "rate_recovery_s", rates[row][1]);
+    set(row, "rate_returned_share", rates[row][2]);
+  }
   EXPECT_TRUE(Line(SweepVerdict(sweep.definition, sweep.points), "smallest rate dip").empty());
   EXPECT_TRUE(Line(SweepVerdict(sweep.definition, sweep.points), "fastest rate return").empty());
+  // 3 dipped to 25% and was back in 240 s; 4 came back in 120 s, but in half its replications
+  // only; 5 dipped to 50% and was back in 300 s.
   set(1, "rate_low_share", "0.25");
   set(1, "rate_recovery_s", "240");
+  set(2, "rate_low_share", "0.4");
+  set(2, "rate_recovery_s", "120");
+  set(2, "rate_returned_share", "0.5");
+  set(3, "rate_low_share", "0.5");
+  set(3, "rate_recovery_s", "300");
   const std::string verdict = SweepVerdict(sweep.definition, sweep.points);
   EXPECT_EQ(Line(verdict, "smallest rate dip"),
-            (std::vector<std::string>{"smallest rate dip", "headroom=2", "100.7%", "headroom=3", "25.0%"}));
+            (std::vector<std::string>{"smallest rate dip", "headroom=2", "100.7%", "headroom=5", "50.0%"}));
   EXPECT_EQ(Line(verdict, "fastest rate return"),
-            (std::vector<std::string>{"fastest rate return", "headroom=2", "0s", "headroom=3", "240s"}));
+            (std::vector<std::string>{"fastest rate return", "headroom=3", "240s", "headroom=5", "300s"}));
+}
+
+// Two axes that end alike are named by their whole keys; rows that read the same are named by the
+// first of them in the sweep, whichever has the better unrounded figure.
+TEST(SweepVerdict, NamesAxesThatEndAlikeWholeAndATieByItsFirstRow) {
+  HandSweep sweep({"1"}, 1);
+  sweep.definition.grid = {{"policies.0.max_wait", {"5s", "30s"}}, {"policies.1.max_wait", {"5s"}}};
+  sweep.columns = SweepColumns(sweep.definition.grid);
+  for (const auto& [wait, success] : {std::pair{"5s", 0.9001}, std::pair{"30s", 0.9004}}) {
+    SweepRow row(sweep.columns.size(), "");
+    row[0] = "s.toml";
+    row[1] = wait;
+    row[2] = "5s";
+    row[3] = "fifo";
+    sweep.Set(row, "success_rate", fmt::format("{}", success));
+    sweep.points.push_back({sweep.points.size(), {row}, {}});
+  }
+  sweep.Add("x", {0.5});  // a third row, far behind
+  sweep.points.back().rows[0].insert(sweep.points.back().rows[0].begin() + 2, "5s");
+  sweep.points.back().rows[0].pop_back();
+  const std::vector<std::string> line =
+      Line(SweepVerdict(sweep.definition, sweep.points), "most served");
+  ASSERT_GE(line.size(), 2u);
+  EXPECT_EQ(line[1], "policies.0.max_wait=5s, policies.1.max_wait=5s and 1 more");
+}
+
+// Where the grid varies the seed, the rows' replications did not run on the same traffic: no
+// pairing, the intervals decide.
+TEST(SweepVerdict, DoesNotPairReplicationsOfDifferentSeeds) {
+  HandSweep sweep({"2", "3"}, 3);
+  sweep.Add("2", {0.88, 0.77, 0.68});
+  sweep.Add("3", {0.90, 0.80, 0.70});
+  EXPECT_EQ(Line(SweepVerdict(sweep.definition, sweep.points), "most served").at(5), "clear");
+  sweep.definition.grid[0].key = "run.seed";
+  EXPECT_EQ(Line(SweepVerdict(sweep.definition, sweep.points), "most served").at(5), "within noise");
 }
 
 TEST(SweepVerdict, SaysNothingWithOneRow) {
