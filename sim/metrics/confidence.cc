@@ -56,4 +56,15 @@ MeanCi MeanConfidence(const std::vector<double>& values) {
   return out;
 }
 
+std::optional<bool> DifferBeyondChance(const std::optional<std::vector<double>>& paired_differences,
+                                       const MeanCi& a, const MeanCi& b) {
+  if (paired_differences) {
+    const MeanCi paired = MeanConfidence(*paired_differences);
+    if (!std::isfinite(paired.ci95)) return std::nullopt;
+    return std::abs(paired.mean) > paired.ci95;
+  }
+  if (!std::isfinite(a.ci95) || !std::isfinite(b.ci95)) return std::nullopt;
+  return std::abs(a.mean - b.mean) > a.ci95 + b.ci95;
+}
+
 }  // namespace ratesim

@@ -7,6 +7,7 @@
 #ifndef RATESIM_SIM_METRICS_CONFIDENCE_H_
 #define RATESIM_SIM_METRICS_CONFIDENCE_H_
 
+#include <optional>
 #include <vector>
 
 namespace ratesim {
@@ -29,6 +30,14 @@ double StudentT975(int df);
 
 // Mean and 95% half-width of `values`. n = values.size().
 MeanCi MeanConfidence(const std::vector<double>& values);
+
+// Whether two estimates, `a` and `b`, differ by more than chance at 95%; nullopt when it cannot be
+// said (an interval missing). With `paired_differences`, a_r − b_r of replications run on the same
+// seeds (common random numbers), on their mean's interval, which excludes 0 for a difference that
+// keeps its sign though the luck of the traffic, shared by both, spreads each estimate wide;
+// without, on whether the two intervals are disjoint.
+std::optional<bool> DifferBeyondChance(const std::optional<std::vector<double>>& paired_differences,
+                                       const MeanCi& a, const MeanCi& b);
 
 }  // namespace ratesim
 

@@ -219,16 +219,10 @@ std::optional<std::vector<double>> PairedDifferences(const PolicyReplications& a
 // replication (a paired Student-t interval of the mean difference that excludes 0). Where the
 // replications do not pair, on whether the two 95% intervals are disjoint.
 std::optional<bool> Apart(const Question& question, const Standing& a, const Standing& b) {
-  if (const std::optional<std::vector<double>> differences =
-          PairedDifferences(*a.group, *b.group, question.metric)) {
-    const MeanCi paired = MeanConfidence(*differences);
-    if (!std::isfinite(paired.ci95)) return std::nullopt;
-    return std::abs(paired.mean) > paired.ci95;
-  }
   // Every estimate of a replicated run has an interval unless a replication left the metric
   // undefined (no success in it): then nothing can be said.
-  if (!std::isfinite(a.estimate.ci95) || !std::isfinite(b.estimate.ci95)) return std::nullopt;
-  return std::abs(a.estimate.mean - b.estimate.mean) > a.estimate.ci95 + b.estimate.ci95;
+  return DifferBeyondChance(PairedDifferences(*a.group, *b.group, question.metric), a.estimate,
+                            b.estimate);
 }
 
 }  // namespace

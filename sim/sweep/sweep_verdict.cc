@@ -66,15 +66,12 @@ std::optional<bool> Apart(const Candidate& a, const Candidate& b) {
     return values != nullptr && std::all_of(values->begin(), values->end(),
                                             [](double v) { return std::isfinite(v); });
   };
+  std::optional<std::vector<double>> differences;
   if (all_defined(a.samples) && all_defined(b.samples) && a.samples->size() == b.samples->size()) {
-    std::vector<double> differences;
-    for (size_t r = 0; r < a.samples->size(); ++r) differences.push_back((*a.samples)[r] - (*b.samples)[r]);
-    const MeanCi paired = MeanConfidence(differences);
-    if (!std::isfinite(paired.ci95)) return std::nullopt;
-    return std::abs(paired.mean) > paired.ci95;
+    differences.emplace();
+    for (size_t r = 0; r < a.samples->size(); ++r) differences->push_back((*a.samples)[r] - (*b.samples)[r]);
   }
-  if (!std::isfinite(a.ci95) || !std::isfinite(b.ci95)) return std::nullopt;
-  return std::abs(a.mean - b.mean) > a.ci95 + b.ci95;
+  return DifferBeyondChance(differences, MeanCi{0, a.mean, a.ci95}, MeanCi{0, b.mean, b.ci95});
 }
 
 // The verdict table of the rows of one scenario file.
