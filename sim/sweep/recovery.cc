@@ -103,6 +103,10 @@ void RecoveryTracker::Add(const IntervalOutcome& interval) {
 }
 
 void RecoveryTracker::TrackRate(const IntervalOutcome& interval) {
+  // A sample at the drop's own time comes after the capacity changed (events at one time run in
+  // the order they were scheduled, the schedule's first); a formula whose rate follows live
+  // capacity at once would already show the drop there. Taken all the same: the one before is a
+  // whole resolution older, and a rate earned by use moves in that time.
   if (interval.end <= outage_.drop) {
     rate_before_ = interval.rate_rpm;
     return;
@@ -112,9 +116,13 @@ void RecoveryTracker::TrackRate(const IntervalOutcome& interval) {
     rate_low_ = std::min(rate_low_.value_or(interval.rate_rpm), interval.rate_rpm);
   }
   if (interval.end >= horizon_end && !rate_after_) rate_after_ = interval.rate_rpm;
-  if (interval.end >= outage_.restore && !rate_back_at_ && rate_before_ &&
-      interval.rate_rpm >= (1.0 - rule_.rate_tolerance) * *rate_before_) {
-    rate_back_at_ = interval.end;
+  if (interval.end < outage_.restore || !rate_before_) return;
+  // Back is back to stay: a rate that is within tolerance at the restore and falls after it (a
+  // formula whose trailing window still holds the outage) returns when it is back for good.
+  if (interval.rate_rpm >= (1.0 - rule_.rate_tolerance) * *rate_before_) {
+    if (!rate_back_at_) rate_back_at_ = interval.end;
+  } else {
+    rate_back_at_.reset();
   }
 }
 

@@ -19,9 +19,10 @@
 // the drop:
 //   rate_low_share    its lowest from the drop to restore + horizon, over that value: how far the
 //                     formula let the outage pull the orgs' rates down (1: not at all);
-//   rate_recovery_s   from the restore to the first interval end at or after it where the rate is
-//                     back within rate_tolerance of that value (0 when it already is at the
-//                     restore); absent when it is not back by the end of the traffic;
+//   rate_recovery_s   from the restore to the first interval end at or after it from which the
+//                     rate stays back within rate_tolerance of that value to the end of the
+//                     traffic (0 when it already is at the restore and never falls again);
+//                     absent when it is not back by the end of the traffic;
 //   rate_after_share  its value at the first interval end at or after restore + horizon, over that
 //                     value: how much of it had come back 10 minutes after the restore.
 // Intervals without finished requests are skipped, and so are those that start at or after the

@@ -204,18 +204,19 @@ TEST(AssessRecovery, JudgesTheRateByItsLowestItsReturnAndItsShareAfterTheHorizon
   RecoveryRule rule;
   rule.horizon = 40 * kS;  // to 130 s
   // Drop at 60 s, restore at 90 s. The rate before the drop is the one at 60 s: 100. It falls to
-  // 40 by 90 s, is at 94 (below 95) at 100 s and 96 at 110 s, dips to 50 at 120 s (after its
-  // return: the lowest is still 40), and is 110 at the horizon's end, 130 s; 20 after it.
+  // 40 by 90 s,
+  // is at 94 (below 95) at 100 s and 96 at 110 s, dips to 50 at 120 s, is 110 at the horizon's end,
+  // 130 s, falls to 20 at 140 s and is back at 100 from 150 s on: back to stay at 150 s only.
   const std::vector<IntervalOutcome> series =
-      WithRates(Series({0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0, 0, 0, 0, 0, 0, 0}),
-                {120, 110, 100, 100, 100, 100, 70, 55, 40, 94, 96, 50, 110, 20});
+      WithRates(Series({0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0, 0, 0, 0, 0, 0, 0, 0}),
+                {120, 110, 100, 100, 100, 100, 70, 55, 40, 94, 96, 50, 110, 20, 100});
   const Recovery r = AssessRecovery(series, kOutage, rule);
   ASSERT_TRUE(r.rate_low_share.has_value());
   EXPECT_DOUBLE_EQ(*r.rate_low_share, 0.4);
   ASSERT_TRUE(r.rate_recovery_s.has_value());
-  EXPECT_DOUBLE_EQ(*r.rate_recovery_s, 20.0);  // 96 at 110 s: 110 - 90
+  EXPECT_DOUBLE_EQ(*r.rate_recovery_s, 60.0);  // back for good at 150 s: 150 - 90
   ASSERT_TRUE(r.rate_after_share.has_value());
-  EXPECT_DOUBLE_EQ(*r.rate_after_share, 1.1);   // at 130 s, not the 20 after it
+  EXPECT_DOUBLE_EQ(*r.rate_after_share, 1.1);  // at 130 s, not the 20 after it
   // 20 after the horizon is not the lowest: the low is judged up to restore + horizon.
   rule.horizon = 50 * kS;
   EXPECT_DOUBLE_EQ(*AssessRecovery(series, kOutage, rule).rate_low_share, 0.2);
