@@ -3,6 +3,7 @@
 // count, intervals that shrink as replications grow).
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -76,6 +77,23 @@ TEST(MeanConfidence, HasNoIntervalBelowTwoValues) {
   EXPECT_EQ(none.n, 0);
   EXPECT_TRUE(std::isnan(none.mean));
   EXPECT_TRUE(std::isnan(none.ci95));
+}
+
+TEST(DifferBeyondChance, JudgesPairedDifferencesWhereGivenAndDisjointIntervalsOtherwise) {
+  // Two estimates 80 ± 25 and 77.7 ± 25 overlap; their paired differences 2, 3, 2 (mean 2.33,
+  // s 0.577, t(0.975, 2) 4.303: half-width 1.43) exclude 0.
+  const MeanCi a{3, 80.0, 25.0};
+  const MeanCi b{3, 77.7, 25.0};
+  EXPECT_EQ(DifferBeyondChance(std::nullopt, a, b), std::optional<bool>(false));
+  EXPECT_EQ(DifferBeyondChance(std::vector<double>{2, 3, 2}, a, b), std::optional<bool>(true));
+  // Differences that change sign: mean 1, half-width 6.6.
+  EXPECT_EQ(DifferBeyondChance(std::vector<double>{-2, 3, 2}, a, b), std::optional<bool>(false));
+  // Disjoint intervals, no pairs.
+  EXPECT_EQ(DifferBeyondChance(std::nullopt, MeanCi{3, 90, 1}, MeanCi{3, 80, 1}),
+            std::optional<bool>(true));
+  // Nothing to judge on: one pair, or an interval missing.
+  EXPECT_EQ(DifferBeyondChance(std::vector<double>{5}, a, b), std::nullopt);
+  EXPECT_EQ(DifferBeyondChance(std::nullopt, MeanCi{1, 90, NAN}, b), std::nullopt);
 }
 
 TEST(ReplicationSeed, KeepsTheScenarioSeedForTheFirstAndDerivesDistinctOthers) {
