@@ -120,22 +120,25 @@ void MetricsRecorder::Occupancy(ModelId model, Nanos now) {
   level.buffered = engine_.buffered(model);
 }
 
-void MetricsRecorder::SummariseRates(Nanos now) {
-  const Nanos start = last_sample_;
-  last_sample_ = now;
-  if (!rates_until_ || start >= *rates_until_) return;
-  const bool first = rate_samples_ == 0;
-  ++rate_samples_;
-  for (KeyId key = 0; key < rate_sums_.size(); ++key) {
-    const RateState rate = engine_.RateAt(key, now);
-    rate_sums_[key].requests.Add(rate.request_rate * 60.0, first);
-    rate_sums_[key].tokens.Add(rate.token_rate * 60.0, first);
-  }
-}
-
 void MetricsRecorder::Sample(Nanos now) {
-  SummariseRates(now);
+  // The rates' summary takes the samples of intervals that start before rates_until_. Each key's
+  // rate is looked up once, for the summary and the series alike.
+  const bool summarise = rates_until_ && last_sample_ < *rates_until_;
+  const bool first_rate_sample = rate_samples_ == 0;
+  rate_samples_ += summarise ? 1 : 0;
+  last_sample_ = now;
+  const auto rate_of = [&](KeyId key) {
+    const RateState rate = engine_.RateAt(key, now);
+    if (summarise) {
+      rate_sums_[key].requests.Add(rate.request_rate * 60.0, first_rate_sample);
+      rate_sums_[key].tokens.Add(rate.token_rate * 60.0, first_rate_sample);
+    }
+    return rate;
+  };
   if (series_ == nullptr) {
+    if (summarise) {
+      for (KeyId key = 0; key < rate_sums_.size(); ++key) rate_of(key);
+    }
     // No series, but the occupancy integrals are still cut at the interval's end, so that they
     // are summed in the same order (and round the same) as when a series is built.
     for (ModelId model = 0; model < levels_.size(); ++model) {
@@ -149,7 +152,7 @@ void MetricsRecorder::Sample(Nanos now) {
   for (KeyId key = 0; key < interval_.size(); ++key) {
     const KeySlices slices = key_slices_[key];
     const IntervalCounts& counts = interval_[key];
-    const RateState rate = engine_.RateAt(key, now);
+    const RateState rate = rate_of(key);
     auto add = [&](SeriesMetric metric, double value) {
       points_.push_back(SeriesPoint{now, metric, slices.org, slices.model, value});
     };

@@ -96,9 +96,6 @@ class MetricsRecorder {
   void ForEachSlice(KeyId key, Update update);
   // Records `value` into the histogram `member` of the slices of `key` that Finish cannot derive.
   void RecordValue(KeyId key, LogHistogram SliceMetrics::*member, Nanos value);
-  // Adds every key's rates at `now`, the end of an interval, to their summary, if it is kept and
-  // the interval started before rates_until_.
-  void SummariseRates(Nanos now);
 
   // Running sums of one dimension of a key's rate over the samples (RateStats).
   struct RateSums {

@@ -31,17 +31,6 @@ constexpr Metric kMetrics[] = {
     {"rate_low_share", "lowest rate in the outage (of the rate before)", true, true},
 };
 
-double Cell(const std::string& text) {
-  return text.empty() ? NAN : std::strtod(text.c_str(), nullptr);  // empty: NA
-}
-
-size_t ColumnOf(const std::vector<SweepColumn>& columns, const std::string& name) {
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (columns[i].name == name) return i;
-  }
-  return columns.size();
-}
-
 }  // namespace
 
 std::string SweepSvg(const SweepDefinition& definition, const std::vector<PointRows>& points) {
@@ -107,8 +96,8 @@ std::string SweepSvg(const SweepDefinition& definition, const std::vector<PointR
   figure.x_label = axes > 0 ? definition.grid[0].key : "scenario";
   figure.columns = 3;
   for (const Metric& metric : kMetrics) {
-    const size_t value = ColumnOf(columns, metric.column);
-    const size_t ci = ColumnOf(columns, std::string(metric.column) + "_ci95");  // may be none
+    const size_t value = ColumnIndex(columns, metric.column);
+    const size_t ci = ColumnIndex(columns, std::string(metric.column) + "_ci95");  // may be none
     if (metric.outage_only && std::none_of(all.begin(), all.end(),
                                  [&](const SweepRow* row) { return !(*row)[value].empty(); })) {
       continue;
@@ -131,8 +120,8 @@ std::string SweepSvg(const SweepDefinition& definition, const std::vector<PointR
         const size_t x = static_cast<size_t>(
             std::find(categories.begin(), categories.end(), category) - categories.begin());
         if (x >= categories.size()) continue;
-        line.y[x] = Cell(row[value]);
-        if (ci < row.size()) line.error[x] = Cell(row[ci]);
+        line.y[x] = CellNumber(row[value]);
+        if (ci < row.size()) line.error[x] = CellNumber(row[ci]);
       }
       panel.lines.push_back(std::move(line));
     }

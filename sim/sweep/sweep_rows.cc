@@ -128,11 +128,20 @@ const std::vector<std::string>& VerdictMetricNames() {
   return *names;
 }
 
-int64_t NonFiniteRates(const SweepRow& row, const std::vector<SweepColumn>& columns) {
-  for (size_t c = 0; c < columns.size(); ++c) {
-    if (columns[c].name == kNonFiniteRatesColumn) return std::strtoll(row[c].c_str(), nullptr, 10);
+size_t ColumnIndex(const std::vector<SweepColumn>& columns, const std::string& name) {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == name) return i;
   }
-  return 0;
+  return columns.size();
+}
+
+double CellNumber(const std::string& cell) {
+  return cell.empty() ? std::nan("") : std::strtod(cell.c_str(), nullptr);
+}
+
+int64_t NonFiniteRates(const SweepRow& row, const std::vector<SweepColumn>& columns) {
+  const size_t column = ColumnIndex(columns, kNonFiniteRatesColumn);
+  return column < columns.size() ? std::strtoll(row[column].c_str(), nullptr, 10) : 0;
 }
 
 std::string FormatCell(double value) {

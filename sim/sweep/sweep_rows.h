@@ -102,6 +102,12 @@ std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
                                     const std::vector<std::optional<Recovery>>& recoveries,
                                     int replications, std::vector<RowSamples>* samples = nullptr);
 
+// Where the column `name` sits in a row of `columns`; columns.size() when there is none.
+size_t ColumnIndex(const std::vector<SweepColumn>& columns, const std::string& name);
+
+// A number cell read back: NaN for an empty one (NA).
+double CellNumber(const std::string& cell);
+
 // The row's non_finite_rates. REQUIRES: `row` has a cell per column of `columns`.
 int64_t NonFiniteRates(const SweepRow& row, const std::vector<SweepColumn>& columns);
 

@@ -15,14 +15,6 @@ namespace {
 
 using Align = TextTable::Align;
 
-// Where each column of SweepColumns sits in a row.
-size_t ColumnIndex(const std::vector<SweepColumn>& columns, const std::string& name) {
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (columns[i].name == name) return i;
-  }
-  return columns.size();
-}
-
 // Seconds in three significant digits without an exponent, whole seconds as whole numbers: "720
 // ±41", "2.50 ±0.31", "0.400"; the half-width with the value's decimals.
 std::string SecondsCell(double value, double ci95) {
@@ -33,29 +25,21 @@ std::string SecondsCell(double value, double ci95) {
   return fmt::format("{:.{}f} \u00b1{:.{}f}", value, decimals, ci95, decimals);
 }
 
-// Whether any row's `column` holds a number above 0.
-bool AnyAbove0(const std::vector<SweepColumn>& columns, const std::vector<PointRows>& points,
-               const std::string& column) {
+// Whether any row's `column` holds a number (NA never does) for which `test` holds.
+template <typename Test>
+bool AnyRow(const std::vector<SweepColumn>& columns, const std::vector<PointRows>& points,
+            const std::string& column, Test test) {
   const size_t index = ColumnIndex(columns, column);
   for (const PointRows& point : points) {
     for (const SweepRow& row : point.rows) {
-      if (!row[index].empty() && std::strtod(row[index].c_str(), nullptr) > 0.0) return true;
+      if (!row[index].empty() && test(CellNumber(row[index]))) return true;
     }
   }
   return false;
 }
 
-// Whether any row's `column` holds a number below 1.
-bool AnyBelow1(const std::vector<SweepColumn>& columns, const std::vector<PointRows>& points,
-               const std::string& column) {
-  const size_t index = ColumnIndex(columns, column);
-  for (const PointRows& point : points) {
-    for (const SweepRow& row : point.rows) {
-      if (!row[index].empty() && std::strtod(row[index].c_str(), nullptr) < 1.0) return true;
-    }
-  }
-  return false;
-}
+bool Above0(double value) { return value > 0.0; }
+bool Below1(double value) { return value < 1.0; }
 
 }  // namespace
 
@@ -66,8 +50,8 @@ std::string ScoreCell(const std::vector<SweepColumn>& columns, const SweepRow& r
   if (shown == ScoreFormat::kText) return cell;
   const size_t ci_column = ColumnIndex(columns, column + "_ci95");
   const bool has_ci = with_ci && ci_column < columns.size() && !row[ci_column].empty();
-  const double value = std::strtod(cell.c_str(), nullptr);
-  const double ci95 = has_ci ? std::strtod(row[ci_column].c_str(), nullptr) : std::nan("");
+  const double value = CellNumber(cell);
+  const double ci95 = has_ci ? CellNumber(row[ci_column]) : std::nan("");
   switch (shown) {
     case ScoreFormat::kPercent: return has_ci ? FormatPercentCi(value, ci95) : FormatPercent(value);
     case ScoreFormat::kIndex: return FormatIndexCi(value, ci95);
@@ -100,17 +84,17 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
       {"spiral", "spiral", ScoreFormat::kText},
   };
   // The rates' dip and return show only in sweeps with an outage to judge them by.
-  if (AnyAbove0(columns, points, "rate_low_share")) {
+  if (AnyRow(columns, points, "rate_low_share", Above0)) {
     const auto spiral = scores.end() - 1;
     scores.insert(spiral, {{"rate low", "rate_low_share", ScoreFormat::kPercent},
                            {"rate back s", "rate_recovery_s", ScoreFormat::kSeconds}});
     // The time back is over the replications whose rate came back: where some did not, how many.
-    if (AnyBelow1(columns, points, "rate_returned_share")) {
+    if (AnyRow(columns, points, "rate_returned_share", Below1)) {
       scores.insert(scores.end() - 1, {"back", "rate_returned_share", ScoreFormat::kPercent});
     }
   }
   // Timeouts are a client's: their column shows only in sweeps where some client gave up waiting.
-  const bool any_timed_out = AnyAbove0(columns, points, "share_timed_out");
+  const bool any_timed_out = AnyRow(columns, points, "share_timed_out", Above0);
   if (any_timed_out) scores.insert(scores.begin() + 3, {"timed out", "share_timed_out", ScoreFormat::kPercent});
   for (const auto& [header, column, shown] : scores) headers.push_back({header, Align::kRight});
   TextTable table(std::move(headers));

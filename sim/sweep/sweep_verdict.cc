@@ -49,17 +49,6 @@ struct Candidate {
   double ci95;  // NaN without one
 };
 
-size_t IndexOf(const std::vector<SweepColumn>& columns, const std::string& name) {
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (columns[i].name == name) return i;
-  }
-  return columns.size();
-}
-
-double CellNumber(const std::string& cell) {
-  return cell.empty() ? std::nan("") : std::strtod(cell.c_str(), nullptr);
-}
-
 // Whether `a` and `b` differ by more than chance; nullopt when it cannot be said (sweep_verdict.h).
 std::optional<bool> Apart(const Candidate& a, const Candidate& b) {
   const auto all_defined = [](const std::vector<double>* values) {
@@ -115,23 +104,21 @@ class ScenarioVerdict {
                        [&question](const Candidate& a, const Candidate& b) {
                          return question.higher_is_better ? a.mean > b.mean : a.mean < b.mean;
                        });
-      const size_t tied = TiedWithFirst(question, candidates, 0);
       // Rows that read the same are one answer, named by the first of them in the sweep.
+      const size_t tied = TiedWithFirst(question, candidates, 0);
+      const size_t next_end =
+          tied < candidates.size() ? tied + TiedWithFirst(question, candidates, tied) : tied;
       const auto by_order = [](const Candidate& a, const Candidate& b) { return a.order < b.order; };
-      std::sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(tied), by_order);
-      if (tied < candidates.size()) {
-        const size_t next_end = tied + TiedWithFirst(question, candidates, tied);
-        std::sort(candidates.begin() + static_cast<std::ptrdiff_t>(tied),
-                  candidates.begin() + static_cast<std::ptrdiff_t>(next_end), by_order);
-      }
+      const auto at = [&candidates](size_t i) { return candidates.begin() + static_cast<std::ptrdiff_t>(i); };
+      std::sort(at(0), at(tied), by_order);
+      std::sort(at(tied), at(next_end), by_order);
       std::vector<std::string> row = {question.label, Name(candidates, 0, tied),
                                       Figure(question, candidates[0])};
       if (tied == candidates.size()) {
         row.insert(row.end(), {"-", "-"});
         if (with_intervals) row.push_back("-");
       } else {
-        const size_t next_tied = TiedWithFirst(question, candidates, tied);
-        row.push_back(Name(candidates, tied, tied + next_tied));
+        row.push_back(Name(candidates, tied, next_end));
         row.push_back(Figure(question, candidates[tied]));
         if (with_intervals) {
           const std::optional<bool> apart = Apart(candidates[0], candidates[tied]);
@@ -146,8 +133,8 @@ class ScenarioVerdict {
 
  private:
   std::vector<Candidate> Candidates(const Question& question) const {
-    const size_t column = IndexOf(columns_, question.column);
-    const size_t ci = IndexOf(columns_, std::string(question.column) + "_ci95");
+    const size_t column = ColumnIndex(columns_, question.column);
+    const size_t ci = ColumnIndex(columns_, std::string(question.column) + "_ci95");
     const std::vector<std::string>& metrics = VerdictMetricNames();
     const size_t metric = static_cast<size_t>(
         std::find(metrics.begin(), metrics.end(), question.column) - metrics.begin());
@@ -164,16 +151,15 @@ class ScenarioVerdict {
     return candidates;
   }
 
-  // As the table shows the figure, seconds with their unit: "27.7s ±1.0", "120s ±0".
   // Whether the row's rate fell below its value before the outage by more than the rule's
   // tolerance.
   bool Dipped(const SweepRow& row) const {
-    const size_t column = IndexOf(columns_, "rate_low_share");
+    const size_t column = ColumnIndex(columns_, "rate_low_share");
     const double back = 1.0 - RecoveryRule().rate_tolerance;
     return column < row.size() && !row[column].empty() && CellNumber(row[column]) < back;
   }
   bool ReturnedEveryTime(const SweepRow& row) const {
-    const size_t column = IndexOf(columns_, "rate_returned_share");
+    const size_t column = ColumnIndex(columns_, "rate_returned_share");
     return column < row.size() && CellNumber(row[column]) == 1.0;
   }
   // Whether some row's rate dipped: otherwise the rate questions would crown a dip that never
@@ -182,6 +168,7 @@ class ScenarioVerdict {
     return std::any_of(rows_.begin(), rows_.end(), [&](const SweepRow* row) { return Dipped(*row); });
   }
 
+  // As the table shows the figure, seconds with their unit: "27.7s ±1.0", "120s ±0".
   std::string Figure(const Question& question, const Candidate& candidate, bool with_ci = true) const {
     std::string figure = ScoreCell(columns_, *candidate.row, question.column, question.format, with_ci);
     if (question.format == ScoreFormat::kSeconds) {
