@@ -25,6 +25,7 @@
 #include "sim/report/idle_stream_warning.h"
 #include "sim/report/offered_load.h"
 #include "sim/report/replaced_table_warning.h"
+#include "sim/report/warmup_warning.h"
 #include "sim/report/non_finite_warning.h"
 #include "sim/report/output_dir.h"
 #include "sim/report/own_policy_note.h"
@@ -168,6 +169,11 @@ absl::StatusOr<std::vector<std::string>> SplitList(std::string_view flag, std::s
   }
 }
 
+// What a run with a warm-up measures, to follow its duration.
+std::string WarmupNote(const RunSpec& run) {
+  return fmt::format("measured after a warm-up of {}", FormatDuration(run.warmup));
+}
+
 // The runs' header: the file, its title, and what the command line changed in it (`sets`, the
 // --set values), since the title describes the file as written.
 std::string Describe(const Scenario& scenario, const std::vector<std::string>& sets, int replications) {
@@ -177,6 +183,7 @@ std::string Describe(const Scenario& scenario, const std::vector<std::string>& s
                      FormatDuration(scenario.run.duration));
   for (const std::string& set : sets) out += fmt::format(", --set {}", set);
   if (replications > 1) out += fmt::format(", {} replications", replications);
+  if (scenario.run.warmup > 0) out += ", " + WarmupNote(scenario.run);
   return out;
 }
 
@@ -270,7 +277,8 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   // A formula that does not compose still runs, but its results then depend on when keys are
   // touched: said before the results, as `validate` says it.
   context.err << CompositionWarnings(scenario) << FloorWarnings(scenario)
-              << IdleStreamWarnings(scenario) << ReplacedTableWarnings(scenario);
+              << IdleStreamWarnings(scenario) << WarmupWarnings(scenario)
+              << ReplacedTableWarnings(scenario);
   const size_t run_count = request.labels.size() * static_cast<size_t>(request.replications);
   RunProgress progress(run_count,
                        static_cast<double>(run_count) * ToSeconds(scenario.run.duration));
@@ -303,7 +311,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
                               out << PlotsSvg(PlotsTitle(scenario, args.Values("--set"), request.replications),
                                               request.labels, overviews,
                                               ToSeconds(scenario.run.duration),
-                                              CapacityEvents(scenario));
+                                              ScenarioEvents(scenario));
                             }};
   if (absl::Status status = output->Write(plots); !status.ok()) {
     return Fail(context, kExitIoError, status);
@@ -429,13 +437,15 @@ int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
       Count(scenario->models.size(), "model", "models"), orgs,
       Count(streams, "traffic stream", "traffic streams"), TracesSummary(*scenario),
       Count(scenario->policies.size(), "policy", "policies"),
-      FormatDuration(scenario->run.duration));
+      FormatDuration(scenario->run.duration) +
+          (scenario->run.warmup > 0 ? ", " + WarmupNote(scenario->run) : ""));
   context.out << OfferedLoadLines(*scenario);
   // A formula that does not compose still runs, so this is a warning, not an error: the file is
   // valid, but its results would hang on how often keys are touched. So is a stream that sends
   // nothing: the run goes ahead without it.
   context.err << CompositionWarnings(*scenario) << FloorWarnings(*scenario)
-              << IdleStreamWarnings(*scenario) << ReplacedTableWarnings(*scenario);
+              << IdleStreamWarnings(*scenario) << WarmupWarnings(*scenario)
+              << ReplacedTableWarnings(*scenario);
   return kExitOk;
 }
 

@@ -6,12 +6,14 @@
 namespace ratesim {
 
 MetricsRecorder::MetricsRecorder(const Engine& engine, SeriesSink* series,
-                                 std::optional<Nanos> rates_until)
+                                 const RecorderOptions& options)
     : engine_(engine),
       metrics_(engine.registry().org_count(), engine.registry().model_count()),
       series_(series),
-      rates_until_(rates_until),
-      rate_sums_(rates_until ? engine.registry().key_count() : 0),
+      measure_from_(options.measure_from),
+      rates_until_(options.rates_until),
+      run_usage_(engine.registry().model_count()),
+      rate_sums_(options.rates_until ? engine.registry().key_count() : 0),
       interval_(series != nullptr ? engine.registry().key_count() : 0),
       levels_(engine.registry().model_count()),
       org_histograms_(engine.registry().org_count() > 1) {
@@ -26,94 +28,104 @@ MetricsRecorder::MetricsRecorder(const Engine& engine, SeriesSink* series,
   for (KeyId key = 0; key < keys.key_count(); ++key) {
     key_slices_.push_back(KeySlices{keys.key_org(key), keys.key_model(key)});
   }
+  metrics_.measured_from = measure_from_;
 }
 
 template <typename Update>
-void MetricsRecorder::ForEachSlice(KeyId key, Update update) {
+void MetricsRecorder::ForEachSlice(KeyId key, bool measured, Update update) {
+  if (!measured) return;
   const KeySlices slices = key_slices_[key];
   update(metrics_.overall);
   update(metrics_.per_org[slices.org]);
   update(metrics_.per_model[slices.model]);
 }
 
-void MetricsRecorder::RecordValue(KeyId key, LogHistogram SliceMetrics::*member, Nanos value) {
+void MetricsRecorder::RecordValue(KeyId key, bool measured, LogHistogram SliceMetrics::*member,
+                                  Nanos value) {
+  if (!measured) return;
   const KeySlices slices = key_slices_[key];
   (metrics_.per_model[slices.model].*member).Record(value);
   if (org_histograms_) (metrics_.per_org[slices.org].*member).Record(value);
 }
 
-void MetricsRecorder::Offered(KeyId key) {
-  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.offered; });
+void MetricsRecorder::Offered(KeyId key, bool measured) {
+  ForEachSlice(key, measured, [](SliceMetrics& slice) { ++slice.counts.offered; });
   if (series_ != nullptr) ++interval_[key].offered;
 }
 
-void MetricsRecorder::Retried(KeyId key) {
-  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.retries; });
+void MetricsRecorder::Retried(KeyId key, bool measured) {
+  ForEachSlice(key, measured, [](SliceMetrics& slice) { ++slice.counts.retries; });
   if (series_ != nullptr) ++interval_[key].retries;
 }
 
-void MetricsRecorder::OverRate(KeyId key) {
-  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.over_rate_attempts; });
+void MetricsRecorder::OverRate(KeyId key, bool measured) {
+  ForEachSlice(key, measured, [](SliceMetrics& slice) { ++slice.counts.over_rate_attempts; });
 }
 
-void MetricsRecorder::Started(KeyId key, Nanos queue_wait) {
-  RecordValue(key, &SliceMetrics::queue_wait, queue_wait);
-  ++metrics_.model_usage[key_slices_[key].model].started;
+void MetricsRecorder::Started(KeyId key, bool measured, Nanos queue_wait) {
+  RecordValue(key, measured, &SliceMetrics::queue_wait, queue_wait);
+  metrics_.model_usage[key_slices_[key].model].started += measured ? 1 : 0;
 }
 
-void MetricsRecorder::Succeeded(KeyId key, Nanos latency) {
-  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.ok; });
-  RecordValue(key, &SliceMetrics::latency, latency);
+void MetricsRecorder::Succeeded(KeyId key, bool measured, Nanos latency) {
+  ForEachSlice(key, measured, [](SliceMetrics& slice) { ++slice.counts.ok; });
+  RecordValue(key, measured, &SliceMetrics::latency, latency);
   if (series_ != nullptr) ++interval_[key].ok;
 }
 
-void MetricsRecorder::Failed(KeyId key, ErrorType type) {
-  ForEachSlice(key, [&](SliceMetrics& slice) { slice.counts.CountFailure(type); });
+void MetricsRecorder::Failed(KeyId key, bool measured, ErrorType type) {
+  ForEachSlice(key, measured, [&](SliceMetrics& slice) { slice.counts.CountFailure(type); });
   if (series_ != nullptr) {
     ++(type == ErrorType::kModelOverloaded ? interval_[key].r503 : interval_[key].r429);
   }
 }
 
-void MetricsRecorder::AttemptFailed(KeyId key, FailReason reason) {
+void MetricsRecorder::AttemptFailed(KeyId key, bool measured, FailReason reason) {
   const size_t index = static_cast<size_t>(reason);
-  ForEachSlice(key, [index](SliceMetrics& slice) { ++slice.counts.failed_attempts[index]; });
+  ForEachSlice(key, measured, [index](SliceMetrics& slice) { ++slice.counts.failed_attempts[index]; });
   if (series_ != nullptr) ++levels_[key_slices_[key].model].interval_failed[index];
 }
 
-void MetricsRecorder::StillInFlight(KeyId key) {
-  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.in_flight; });
+void MetricsRecorder::StillInFlight(KeyId key, bool measured) {
+  ForEachSlice(key, measured, [](SliceMetrics& slice) { ++slice.counts.in_flight; });
 }
 
-void MetricsRecorder::AttemptTimedOut(KeyId key, bool final) {
-  ForEachSlice(key, [final](SliceMetrics& slice) {
+void MetricsRecorder::AttemptTimedOut(KeyId key, bool measured, bool final) {
+  ForEachSlice(key, measured, [final](SliceMetrics& slice) {
     ++slice.counts.timeouts;
     slice.counts.timed_out += final ? 1 : 0;
   });
   if (series_ != nullptr && final) ++interval_[key].timed_out;
 }
 
-void MetricsRecorder::ServedAfterTimeout(KeyId key) {
-  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.served_after_timeout; });
+void MetricsRecorder::ServedAfterTimeout(KeyId key, bool measured) {
+  ForEachSlice(key, measured, [](SliceMetrics& slice) { ++slice.counts.served_after_timeout; });
 }
 
-void MetricsRecorder::FailedAfterTimeout(KeyId key) {
-  ForEachSlice(key, [](SliceMetrics& slice) { ++slice.counts.failed_after_timeout; });
+void MetricsRecorder::FailedAfterTimeout(KeyId key, bool measured) {
+  ForEachSlice(key, measured, [](SliceMetrics& slice) { ++slice.counts.failed_after_timeout; });
 }
 
 void MetricsRecorder::Occupancy(ModelId model, Nanos now) {
   ModelLevels& level = levels_[model];
-  ModelUsage& usage = metrics_.model_usage[model];
-  const double span = static_cast<double>(now - level.since);
-  const double busy_ns = span * static_cast<double>(level.busy);
   // Replicas taken away (an outage, a drop, a scale-down) finish the requests they are running, so
   // while busy slots outnumber live ones the busy ones are the slots there are: utilisation stays
   // a share, 1 on a model that is down but still finishing its work.
-  const double slot_ns = span * static_cast<double>(std::max(level.slots, level.busy));
-  usage.busy_slot_ns += busy_ns;
-  usage.slot_ns += slot_ns;
-  usage.buffered_ns += span * static_cast<double>(level.buffered);
-  level.interval_busy_ns += busy_ns;
-  level.interval_slot_ns += slot_ns;
+  const double slots = static_cast<double>(std::max(level.slots, level.busy));
+  const auto integrate = [&](ModelUsage& usage, double span) {
+    usage.busy_slot_ns += span * static_cast<double>(level.busy);
+    usage.slot_ns += span * slots;
+    usage.buffered_ns += span * static_cast<double>(level.buffered);
+  };
+  const double span = static_cast<double>(now - level.since);
+  if (measure_from_ > 0) integrate(run_usage_[model], span);
+  // The levels are constant since the last call, so the part after the warm-up is exact.
+  const Nanos measured_since = std::max(level.since, measure_from_);
+  if (now > measured_since) {
+    integrate(metrics_.model_usage[model], static_cast<double>(now - measured_since));
+  }
+  level.interval_busy_ns += span * static_cast<double>(level.busy);
+  level.interval_slot_ns += span * slots;
   level.since = now;
   level.busy = engine_.busy(model);
   level.slots = engine_.slots(model);
@@ -123,7 +135,7 @@ void MetricsRecorder::Occupancy(ModelId model, Nanos now) {
 void MetricsRecorder::Sample(Nanos now) {
   // The rates' summary takes the samples of intervals that start before rates_until_. Each key's
   // rate is looked up once, for the summary and the series alike.
-  const bool summarise = rates_until_ && last_sample_ < *rates_until_;
+  const bool summarise = rates_until_ && last_sample_ < *rates_until_ && now > measure_from_;
   const bool first_rate_sample = rate_samples_ == 0;
   rate_samples_ += summarise ? 1 : 0;
   last_sample_ = now;

@@ -211,6 +211,11 @@ struct RunMetrics {
   // was asked to keep it (SimulationOptions::keep_series), since it grows with the run's duration.
   std::vector<SeriesPoint> series;
   Nanos end_time = 0;  // when the run stopped (after draining, if it drains)
+  // When measurement began: the end of the run's warm-up (RunSpec::warmup), 0 without one. The
+  // counts, distributions and occupancy integrals above cover what came after it.
+  Nanos measured_from = 0;
+  // How long the occupancy integrals ran: the time averages divide by it.
+  Nanos measured_span() const { return end_time - measured_from; }
   std::vector<NonFiniteRate> non_finite_rates;  // in key order; empty for built-in formulas
   // Every key's rates, in key order, taken at the time series' sample times: filled by a run asked
   // to (SimulationOptions::summarise_rates); empty otherwise.

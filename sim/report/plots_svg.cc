@@ -41,8 +41,9 @@ std::vector<FailReason> ReasonsMet(const std::vector<RunOverview>& overviews) {
 
 }  // namespace
 
-std::vector<PlotEvent> CapacityEvents(const Scenario& scenario) {
+std::vector<PlotEvent> ScenarioEvents(const Scenario& scenario) {
   std::vector<PlotEvent> events;
+  if (scenario.run.warmup > 0) events.push_back({ToSeconds(scenario.run.warmup), "warm-up ends"});
   for (const ModelSpec& model : scenario.models) {
     for (const CapacityChange& change : model.schedule) {
       events.push_back({ToSeconds(change.at),

@@ -23,10 +23,11 @@ struct PlotEvent {
   std::string label;
 };
 
-// Every scheduled change of a model's replicas in `scenario`, labelled "replicas N" (with the
-// model's name first where the scenario has several models), in time order. Autoscaler changes
-// are not scheduled and are not among them.
-std::vector<PlotEvent> CapacityEvents(const Scenario& scenario);
+// The moments of `scenario` that its plots mark, in time order: the end of its warm-up ("warm-up
+// ends"), whose results leave out what comes before; and every scheduled change of a model's
+// replicas, labelled "replicas N" (with the model's name first where the scenario has several
+// models). Autoscaler changes are not scheduled and are not among them.
+std::vector<PlotEvent> ScenarioEvents(const Scenario& scenario);
 
 // `duration_s` is when the scenario's traffic stops: runs that drain go on past it, and a dashed
 // line marks it; so does each of `events`, so that a drop in served requests or a full model can

@@ -74,6 +74,7 @@ absl::StatusOr<RunMetadata> DescribeRun(const Scenario& scenario, std::vector<st
   metadata.replications = replications;
   metadata.seeds = ReplicationSeeds(scenario.run.seed, replications);
   metadata.duration = scenario.run.duration;
+  metadata.warmup = scenario.run.warmup;
   metadata.policies = std::move(policies);
   metadata.overrides = std::move(overrides);
   metadata.command_line = std::move(command_line);
@@ -115,6 +116,8 @@ std::string RunJson(const RunMetadata& metadata) {
   json.EndArray();
   json.Key("duration_s");
   json.Double(ToSeconds(metadata.duration));
+  json.Key("warmup_s");
+  json.Double(ToSeconds(metadata.warmup));
   json.Key("policies");
   WriteStrings(metadata.policies, json);
   json.Key("overrides");

@@ -35,6 +35,7 @@ struct RunMetadata {
   int replications = 1;           // runs per policy
   std::vector<uint64_t> seeds;    // of replication 0, 1, ...; seeds[0] == seed
   Nanos duration = 0;             // after overrides
+  Nanos warmup = 0;               // after overrides: RunSpec::warmup
   std::vector<std::string> policies;      // labels, in run order
   std::vector<std::string> overrides;     // the --set key=value pairs, in order
   std::vector<std::string> command_line;  // argv, unmodified
@@ -49,8 +50,8 @@ absl::StatusOr<RunMetadata> DescribeRun(const Scenario& scenario, std::vector<st
                                         int replications = 1);
 
 // The run.json text: {"version", "scenario": {"path", "title", "fnv1a64" (16 hex digits)},
-// "traces": [{"path", "fnv1a64"}], "seed", "replications", "seeds", "duration_s", "policies",
-// "overrides", "command_line"}. "version" is Version().
+// "traces": [{"path", "fnv1a64"}], "seed", "replications", "seeds", "duration_s", "warmup_s",
+// "policies", "overrides", "command_line"}. "version" is Version().
 std::string RunJson(const RunMetadata& metadata);
 
 // Fnv1a64 of the bytes of the file at `path`.

@@ -14,6 +14,12 @@ namespace {
 
 double Seconds(int64_t ns) { return ToSeconds(ns); }
 
+// The time average of the model's buffer over the measured part of the run (after its warm-up).
+double MeanBuffered(const RunMetrics& metrics, const ModelUsage& usage) {
+  const Nanos span = metrics.measured_span();
+  return span > 0 ? usage.buffered_ns / static_cast<double>(span) : 0.0;
+}
+
 constexpr const char* kFailedAttemptsByReason = "failed_attempts_by_reason";
 
 void WriteDistribution(const LogHistogram& histogram, JsonWriter& json) {
@@ -165,8 +171,7 @@ void WriteRun(const RunResult& run, JsonWriter& json) {
       json.Key("started");
       json.Int(usage.started);
       json.Key("mean_buffered");
-      json.Double(metrics.end_time > 0 ? usage.buffered_ns / static_cast<double>(metrics.end_time)
-                                       : 0.0);
+      json.Double(MeanBuffered(metrics, usage));
     }
     json.EndObject();
   }
@@ -351,10 +356,7 @@ void WriteReplications(const PolicyReplications& group, JsonWriter& json) {
            [](const RunMetrics&, const ModelUsage& u) { return static_cast<double>(u.slots); }},
           {"started",
            [](const RunMetrics&, const ModelUsage& u) { return static_cast<double>(u.started); }},
-          {"mean_buffered",
-           [](const RunMetrics& m, const ModelUsage& u) {
-             return m.end_time > 0 ? u.buffered_ns / static_cast<double>(m.end_time) : 0.0;
-           }},
+          {"mean_buffered", MeanBuffered},
       };
       for (const auto& [name, value] : usages) {
         json.Key(name);

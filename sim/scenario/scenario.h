@@ -256,6 +256,11 @@ struct RunSpec {
   uint64_t seed = 1;
   Nanos resolution = 10 * kNanosPerSecond;  // time-series sampling interval
   bool drain = true;  // after `duration`, let buffered and running requests finish
+  // The run's first part, left out of its results (RunMetrics::measured_from): requests that first
+  // arrive before it, and occupancy and rates before it, are not measured, so that the results
+  // are of a platform already warm (rates earned, buffers filled, replicas scaled) rather than of
+  // a cold start. The run itself, and its time series, are the same either way. < duration.
+  Nanos warmup = 0;
 };
 
 // A table of the file that a --set (or --grid) value replaced whole (`limits={ formula = "aimd" }`),

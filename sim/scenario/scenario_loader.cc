@@ -54,6 +54,14 @@ RunSpec ReadRun(TableReader& root) {
   run.seed = static_cast<uint64_t>(reader.Integer("seed", Need::kOptional, 0).value_or(1));
   run.resolution = reader.Duration("resolution", Need::kOptional, Bound::kPositive).value_or(run.resolution);
   run.drain = reader.Bool("drain", Need::kOptional).value_or(true);
+  run.warmup = reader.Duration("warmup", Need::kOptional, Bound::kNonNegative).value_or(0);
+  if (run.duration > 0 && run.warmup >= run.duration) {
+    reader.ValueError("warmup", fmt::format("a warm-up of {} leaves nothing of the run's duration of {} "
+                                            "to measure; expected less than the duration: shorten "
+                                            "warmup or lengthen duration",
+                                            WholeDuration(run.warmup), WholeDuration(run.duration)));
+    run.warmup = 0;
+  }
   if (run.duration > 0 && run.resolution > 0) {
     const int64_t intervals = (run.duration - 1) / run.resolution + 1;  // rounded up
     if (intervals > kMaxIntervals) {

@@ -3,7 +3,8 @@
 //
 // The file format (durations "250us" ... "1h", rates "60rpm" / "2.5rps"):
 //   title = "..."                                  optional
-//   [run]      duration (required), seed = 1, resolution = "10s", drain = true
+//   [run]      duration (required), seed = 1, resolution = "10s", drain = true,
+//              warmup = "0s" (< duration: the first part, left out of the results)
 //   [limits]   formula = "earned", and that formula's parameters (optional table)
 //   [[models]] name, replicas = 1 (0 only if the schedule raises it later), concurrency,
 //              service = { dist = constant|exponential, mean } or { dist = "tokens", overhead,

@@ -51,9 +51,15 @@ enum EventKind : uint32_t {
 struct InFlight {
   InFlight() = default;
   // A new request's first attempt. Every other field keeps its initial value.
-  InFlight(uint64_t id, uint32_t stream, Nanos arrival, KeyId key, ModelId model,
+  InFlight(uint64_t id, uint32_t stream, Nanos arrival, bool measured, KeyId key, ModelId model,
            const RequestDraw& draw)
-      : id(id), stream(stream), first_arrival(arrival), key(key), model(model), draw(draw) {}
+      : id(id),
+        stream(stream),
+        first_arrival(arrival),
+        measured(measured),
+        key(key),
+        model(model),
+        draw(draw) {}
 
   Ticket ticket;  // of the current attempt
   uint64_t id = 0;
@@ -69,6 +75,8 @@ struct InFlight {
   // or lets a running request finish): served or failed, it then ends unseen. The client's request
   // went on in another slot.
   bool abandoned = false;
+  // It first arrived after the run's warm-up, so RunMetrics counts it (MetricsRecorder).
+  bool measured = true;
   KeyId key = 0;
   ModelId model = 0;
   RequestDraw draw{};
@@ -83,8 +91,10 @@ class Simulation {
         platform_(std::move(platform)),
         engine_(platform_->engine),
         recorder_(engine_, series,
-                  options.summarise_rates ? std::optional<Nanos>(scenario.run.duration)
-                                          : std::nullopt),
+                  RecorderOptions{scenario.run.warmup,
+                                  options.summarise_rates
+                                      ? std::optional<Nanos>(scenario.run.duration)
+                                      : std::nullopt}),
         observer_(options.observer),
         progress_(options.progress),
         armed_(engine_.registry().model_count(), kNever) {
@@ -150,7 +160,7 @@ class Simulation {
     for (; next_sample <= end; next_sample += run_.resolution) recorder_.Sample(next_sample);
     if (next_sample - run_.resolution < end) recorder_.Sample(end);
     requests_.ForEachInUse([&](const InFlight& request) {
-      if (!request.abandoned) recorder_.StillInFlight(request.key);
+      if (!request.abandoned) recorder_.StillInFlight(request.key, request.measured);
     });
     RunMetrics metrics = recorder_.Finish(end);
     const KeyRegistry& keys = engine_.registry();
@@ -259,9 +269,10 @@ class Simulation {
     } else {
       draw = stream.sampler->Draw(stream.rng);
     }
-    const uint64_t slot =
-        requests_.Allocate(InFlight(next_request_id_++, stream_index, now, key, model, draw));
-    recorder_.Offered(key);
+    const bool measured = now >= run_.warmup;
+    const uint64_t slot = requests_.Allocate(
+        InFlight(next_request_id_++, stream_index, now, measured, key, model, draw));
+    recorder_.Offered(key, measured);
     Send(slot, now);
     if (spec.traffic == nullptr || spec.traffic->shape.kind != TrafficShape::Kind::kClosedLoop) {
       ScheduleArrival(stream_index);
@@ -327,7 +338,7 @@ class Simulation {
 
   void Attempt(uint64_t slot, Nanos now) {
     InFlight& request = requests_[slot];
-    if (request.attempt > 1) recorder_.Retried(request.key);
+    if (request.attempt > 1) recorder_.Retried(request.key, request.measured);
     request.sent = now;
     request.tag = next_tag_++;
     if (next_tag_ == 0) next_tag_ = 1;
@@ -336,7 +347,7 @@ class Simulation {
         engine_.Arrive(request.key, slot, request.draw.token_estimate(), now, &effects_);
     request.admission = arrival.admission;
     request.ticket.rate_class = arrival.rate_class;  // for an audit of a timeout while buffered
-    if (arrival.rate_class != RateClass::kWithin) recorder_.OverRate(request.key);
+    if (arrival.rate_class != RateClass::kWithin) recorder_.OverRate(request.key, request.measured);
     // A buffered attempt may outwait its client; one served at once is checked as it starts.
     if (request.admission == SmoothingPolicy::Admission::kBuffered) ArmTimeout(slot, kNever);
     Apply(request.model, now);
@@ -399,7 +410,7 @@ class Simulation {
     const Nanos delay = NextAttemptDelay(request, /*reset_s=*/0.0, now);
     const bool final = delay == kNever;
     AuditTimeout(request, now, final);
-    recorder_.AttemptTimedOut(request.key, final);
+    recorder_.AttemptTimedOut(request.key, request.measured, final);
     if (final) {
       EndRequest(slot, now);
     } else {
@@ -432,7 +443,7 @@ class Simulation {
     }
     AttemptEnded(slot, now);
     const InFlight& request = requests_[slot];
-    recorder_.Succeeded(request.key, now - request.first_arrival);
+    recorder_.Succeeded(request.key, request.measured, now - request.first_arrival);
     effects_.Clear();
     engine_.Complete(request.ticket, request.draw.actual_tokens(), now, &effects_);
     // After the engine recorded the success: the response's headers count it.
@@ -446,7 +457,7 @@ class Simulation {
   // (it never knew), the client has long moved on.
   void ServedAfterTimeout(uint64_t slot, Nanos now) {
     const InFlight& request = requests_[slot];
-    recorder_.ServedAfterTimeout(request.key);
+    recorder_.ServedAfterTimeout(request.key, request.measured);
     effects_.Clear();
     engine_.Complete(request.ticket, request.draw.actual_tokens(), now, &effects_);
     const ModelId model = request.model;
@@ -459,7 +470,7 @@ class Simulation {
     const uint64_t slot = failure.ticket.request;
     InFlight& request = requests_[slot];
     if (request.abandoned) {  // a response no one reads
-      recorder_.FailedAfterTimeout(request.key);
+      recorder_.FailedAfterTimeout(request.key, request.measured);
       FreeSlot(slot);
       return;
     }
@@ -477,9 +488,9 @@ class Simulation {
     const bool final = delay == kNever;
     Audit(request, now, failure.attribution.status, failure.attribution.error_type, failure.reason,
           final);
-    recorder_.AttemptFailed(request.key, failure.reason);
+    recorder_.AttemptFailed(request.key, request.measured, failure.reason);
     if (final) {
-      recorder_.Failed(request.key, failure.attribution.error_type);
+      recorder_.Failed(request.key, request.measured, failure.attribution.error_type);
       EndRequest(slot, now);
       return;
     }
@@ -547,7 +558,7 @@ class Simulation {
       InFlight& request = requests_[ticket.request];
       request.ticket = ticket;
       request.started = now;
-      recorder_.Started(ticket.key, now - ticket.arrival);
+      recorder_.Started(ticket.key, request.measured, now - ticket.arrival);
       const Nanos ends = now + request.draw.service;
       events_.Push(ends, kCompletion, request.tag, ticket.request);
       // A buffered attempt's timeout is armed already.

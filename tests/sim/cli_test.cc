@@ -327,6 +327,23 @@ TEST_F(CliTest, TheHeaderAndThePlotsTitleNameEverySetValue) {
   EXPECT_EQ(plain.out.substr(0, plain.out.find('\n')), tiny_ + " (tiny): seed 3, duration 20s");
 }
 
+// A warm-up is said in the header and in validate's summary, kept in run.json and marked in the
+// plots.
+TEST_F(CliTest, AWarmupIsSaidEverywhereItMatters) {
+  const std::string out = dir_ + "/warm_out";
+  const Result warm =
+      Cli({"run", tiny_, "--policy", "none", "--set", "run.warmup=5s", "--out", out});
+  ASSERT_EQ(warm.code, 0) << warm.err;
+  EXPECT_EQ(warm.out.substr(0, warm.out.find('\n')),
+            tiny_ + " (tiny): seed 3, duration 20s, --set run.warmup=5s, measured after a warm-up of 5s");
+  EXPECT_TRUE(Contains(Read(out + "/run.json"), "\"warmup_s\": 5,"));
+  EXPECT_TRUE(Contains(Read(out + "/plots.svg"), ">warm-up ends<"));
+  const Result validate = Cli({"validate", tiny_, "--set", "run.warmup=5s"});
+  EXPECT_EQ(validate.code, 0) << validate.err;
+  EXPECT_TRUE(Contains(testing::FirstLine(validate.out),
+                       "2 policies, 20s, measured after a warm-up of 5s\n"));
+}
+
 // --- validate ----------------------------------------------------------------------------------------
 
 TEST_F(CliTest, ValidateSummarisesAGoodScenario) {

@@ -355,14 +355,14 @@ TEST(PlotsSvg, DrawsAPanelRowPerPolicyWithAColumnsAxisShared) {
 
 // Scheduled capacity changes are marked in every panel, so that a drop in served requests or a
 // full model reads against the change that caused it; a model's name comes first where there are
-// several.
-TEST(PlotsSvg, MarksEveryScheduledCapacityChange) {
+// several. So is the end of a warm-up.
+TEST(PlotsSvg, MarksEveryScheduledCapacityChangeAndTheWarmup) {
   Scenario scenario;
   ModelSpec m;
   m.name = "m";
   m.schedule = {{1320 * kNanosPerSecond, 4, {}}, {1200 * kNanosPerSecond, 0, {}}};
   scenario.models = {m};
-  std::vector<PlotEvent> events = CapacityEvents(scenario);
+  std::vector<PlotEvent> events = ScenarioEvents(scenario);
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].time_s, 1200.0);  // in time order
   EXPECT_EQ(events[0].label, "replicas 0");
@@ -371,10 +371,15 @@ TEST(PlotsSvg, MarksEveryScheduledCapacityChange) {
   n.name = "n";
   n.schedule = {{60 * kNanosPerSecond, 2, {}}};
   scenario.models.push_back(n);
-  events = CapacityEvents(scenario);
+  events = ScenarioEvents(scenario);
   ASSERT_EQ(events.size(), 3u);
   EXPECT_EQ(events[0].label, "n: replicas 2");
   EXPECT_EQ(events[2].label, "m: replicas 4");
+  // The end of a warm-up is marked among them, in its place in time.
+  scenario.run.warmup = 600 * kNanosPerSecond;
+  ASSERT_EQ(ScenarioEvents(scenario).size(), 4u);
+  EXPECT_EQ(ScenarioEvents(scenario)[1].label, "warm-up ends");
+  EXPECT_EQ(ScenarioEvents(scenario)[1].time_s, 600.0);
 
   const Observed run = RunWithOverview(ManyOrgs(3, /*slots=*/64));
   const std::string svg = PlotsSvg("title", {"only"}, {run.overview}, /*duration_s=*/1800, events);

@@ -45,7 +45,7 @@ TEST(ScenarioLoader, ListsValidKeysWhenNoneIsNear) {
   ASSERT_EQ(errors.size(), 1u) << Joined(errors);
   EXPECT_EQ(errors[0],
             "s.toml:3:1: error: unknown key 'colour' in [run]; expected one of: duration, seed, "
-            "resolution, drain");
+            "resolution, drain, warmup");
 }
 
 TEST(ScenarioLoader, ReportsUnknownKeysEverywhere) {

@@ -1,5 +1,5 @@
-// Values of the wrong sign, kind or unit: rates, integers (concurrency, seed) and durations, and a
-// resolution that cuts the run into too many intervals.
+// Values of the wrong sign, kind or unit: rates, integers (concurrency, seed) and durations, a
+// resolution that cuts the run into too many intervals, and a warm-up as long as the run.
 #include <string>
 #include <vector>
 
@@ -124,6 +124,27 @@ TEST(ScenarioLoader, RefusesAResolutionThatCutsTheRunIntoTooManyIntervals) {
       HasError(ErrorLines(Minimal({{2, "duration = \"3000h\""}})),
                "s.toml:2:12: error: 'duration' in [run]: a resolution of 10s cuts the run's "
                "duration of 3000h into 1080000 intervals"));
+}
+
+// A warm-up is part of the run's duration: one that leaves nothing to measure is refused at its
+// value; one a little shorter is read.
+TEST(ScenarioLoader, RefusesAWarmupThatLeavesNothingToMeasure) {
+  std::vector<std::string> errors = ErrorLines(Minimal({{3, "warmup = \"60s\""}}));
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_EQ(errors[0],
+            "s.toml:3:10: error: 'warmup' in [run]: a warm-up of 1m leaves nothing of the run's "
+            "duration of 1m to measure; expected less than the duration: shorten warmup or "
+            "lengthen duration");
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{3, "warmup = \"-1s\""}})),
+                       "s.toml:3:10: error: 'warmup' in [run]: negative duration"));
+  absl::StatusOr<Scenario> scenario = Parse(Minimal({{3, "warmup = \"59s\""}}));
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  EXPECT_EQ(scenario->run.warmup, 59 * kNanosPerSecond);
+  EXPECT_EQ(Parse(Minimal())->run.warmup, 0);  // none unless asked for
+  // Set from the command line, the error names the --set.
+  errors = ErrorLines(Minimal(), {"run.warmup=2m"});
+  ASSERT_EQ(errors.size(), 1u) << Joined(errors);
+  EXPECT_EQ(errors[0].substr(0, 43), "<--set run.warmup=2m>: error: 'warmup' in [");
 }
 
 // A missing policy type or traffic shape lists what may be written; a negative policy duration
