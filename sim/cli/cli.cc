@@ -151,6 +151,9 @@ const std::vector<Command>& Commands() {
        {{"--grid", "KEY=V1,V2", true,
          "a scenario key (as --set takes it) and its values; the grid is the cross product"},
         {"--scenarios", "A,B", false, "more scenario files to sweep the same grid over"},
+        {"--policies", "A,B,C", false,
+         "the policies every point runs: labels of the files or registered policies (default: "
+         "each file's own)"},
         {"--out", "DIR", false,
          "required: write " + kSweepFiles + " (with --shard, the shard file) into DIR", true},
         kSeedFlag, kSetFlag, kReplicationsFlag,

@@ -130,4 +130,26 @@ absl::StatusOr<int> IntFlag(const ParsedArgs& args, const std::string& name, int
   return std::stoi(text);
 }
 
+absl::StatusOr<std::vector<std::string>> SplitFlagList(std::string_view flag, std::string_view text,
+                                                       std::string_view items) {
+  std::vector<std::string> list;
+  for (size_t start = 0;;) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    std::string_view item = text.substr(start, comma - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) {
+      return absl::InvalidArgumentError(
+          fmt::format("flag '{}' needs a comma-separated list of {}, got '{}'", flag, items, text));
+    }
+    if (std::find(list.begin(), list.end(), item) != list.end()) {
+      return absl::InvalidArgumentError(
+          fmt::format("flag '{}' lists '{}' more than once", flag, item));
+    }
+    list.emplace_back(item);
+    if (comma == text.size()) return list;
+    start = comma + 1;
+  }
+}
+
 }  // namespace ratesim

@@ -56,6 +56,12 @@ absl::Status CheckSeedFlag(std::string_view seed);
 
 // The value of flag `name`, a whole number in [min, max], or `fallback` when absent. `min_text`
 // says what the minimum means, for the error message.
+// The value of the flag `flag`, a comma-separated list of `items` ("a,b , c" -> {"a", "b", "c"});
+// fails on an empty or repeated item: --policies runs each policy once, and the reports key
+// results by label; --scenarios sweeps each file once.
+absl::StatusOr<std::vector<std::string>> SplitFlagList(std::string_view flag, std::string_view text,
+                                                       std::string_view items);
+
 absl::StatusOr<int> IntFlag(const ParsedArgs& args, const std::string& name, int min, int max,
                             const std::string& min_text, int fallback);
 

@@ -34,6 +34,7 @@
 #include "sim/report/report_writer.h"
 #include "sim/report/run_metadata.h"
 #include "sim/report/timeseries_csv.h"
+#include "sim/scenario/policy_choice.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/simulate/cancellation.h"
 #include "sim/simulate/platform.h"
@@ -95,78 +96,6 @@ std::optional<Scenario> Load(const ParsedArgs& args, const CommandContext& conte
     Fail(context, kExitUsage, scenario.status());
   }
   return std::nullopt;
-}
-
-std::vector<std::string> Labels(const Scenario& scenario) {
-  std::vector<std::string> labels;
-  for (const PolicySpec& policy : scenario.policies) labels.push_back(policy.label);
-  return labels;
-}
-
-// A label the scenario does not declare but that names a registered policy runs that policy with
-// its defaults, appended to the scenario's: `--policies none,codel` compares a policy the file
-// never mentions without editing it. Labels the file declares keep the file's parameters.
-absl::Status AddRegisteredPolicies(const std::vector<std::string>& labels, Scenario& scenario) {
-  for (const std::string& label : labels) {
-    const std::vector<std::string> known = Labels(scenario);
-    if (std::find(known.begin(), known.end(), label) != known.end()) continue;
-    for (const PolicyInfo& info : Policies()) {
-      if (info.name != label) continue;
-      absl::StatusOr<ParamValues> defaults = ResolveParams(info.params, {});
-      if (!defaults.ok()) return defaults.status();
-      scenario.policies.push_back({label, label, *std::move(defaults), {}});
-    }
-  }
-  return absl::OkStatus();
-}
-
-// Fails unless the scenario declares every label of `labels` (AddRegisteredPolicies has added the
-// registered ones), suggesting the nearest of the labels --policy and --policies accept: the
-// file's and the registered policies' names.
-absl::Status CheckLabels(const Scenario& scenario, const std::vector<std::string>& labels) {
-  const std::vector<std::string> known = Labels(scenario);
-  for (const std::string& label : labels) {
-    if (std::find(known.begin(), known.end(), label) != known.end()) continue;
-    std::vector<std::string> accepted = known;
-    for (const PolicyInfo& info : Policies()) {
-      if (std::find(accepted.begin(), accepted.end(), info.name) == accepted.end()) {
-        accepted.push_back(info.name);
-      }
-    }
-    const std::optional<std::string> nearest = NearestName(label, accepted);
-    std::string list;
-    for (const std::string& name : known) list += (list.empty() ? "" : ", ") + name;
-    return absl::InvalidArgumentError(fmt::format(
-        "unknown policy '{}'{} {} declares the policies {}, and no registered policy has that name "
-        "(`ratesim policies` lists them)",
-        label, nearest ? fmt::format("; did you mean '{}'?", *nearest) : ":", scenario.path,
-        list));
-  }
-  return absl::OkStatus();
-}
-
-// "a,b , c" -> {"a", "b", "c"}; fails on an empty or repeated item (a policy runs once per
-// comparison, and the reports key results by label).
-absl::StatusOr<std::vector<std::string>> SplitList(std::string_view flag, std::string_view text) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = std::min(text.find(',', start), text.size());
-    std::string_view item = text.substr(start, comma - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.empty()) {
-      return absl::InvalidArgumentError(fmt::format(
-          "flag '{}' needs a comma-separated list of policy labels, got '{}'", flag, text));
-    }
-    if (std::find(items.begin(), items.end(), item) != items.end()) {
-      return absl::InvalidArgumentError(
-          fmt::format("flag '{}' lists '{}' more than once", flag, item));
-    }
-    items.emplace_back(item);
-    if (comma == text.size()) return items;
-    start = comma + 1;
-  }
 }
 
 // What a run with a warm-up measures, to follow its duration.
@@ -377,7 +306,7 @@ int CompareCommand(const ParsedArgs& args, const CommandContext& context) {
   RunRequest request;
   if (args.Has("--policies")) {
     absl::StatusOr<std::vector<std::string>> list =
-        SplitList("--policies", args.Value("--policies"));
+        SplitFlagList("--policies", args.Value("--policies"), "policy labels");
     if (!list.ok()) return Fail(context, kExitUsage, list.status());
     request.labels = *std::move(list);
   }

@@ -18,7 +18,9 @@
 #include "sim/report/floor_warning.h"
 #include "sim/report/idle_stream_warning.h"
 #include "sim/report/replaced_table_warning.h"
+#include "sim/report/warmup_warning.h"
 #include "sim/report/output_dir.h"
+#include "sim/scenario/policy_choice.h"
 #include "sim/simulate/cancellation.h"
 #include "sim/sweep/merge.h"
 #include "sim/sweep/shard_file.h"
@@ -131,6 +133,17 @@ void WarnOfIdleStreams(const SweepPlan& plan, const CommandContext& context) {
   }
 }
 
+// A grid over run.warmup (or a --set) may hide a point's capacity change or a stream's stop within
+// its warm-up (warmup_warning.h): each distinct warning is printed once, with the first point.
+void WarnOfWarmups(const SweepPlan& plan, const CommandContext& context) {
+  absl::flat_hash_set<std::string> warned;
+  for (size_t i = 0; i < plan.points.size(); ++i) {
+    std::string warnings = WarmupWarnings(plan.scenarios[i]);
+    if (warnings.empty() || !warned.insert(warnings).second) continue;
+    context.err << warnings << FromPoint(plan, i, "warm-up warnings");
+  }
+}
+
 // A grid value or --set that replaces a table of a scenario whole leaves out the keys the file set
 // in it (replaced_table_warning.h): warned of before the points run, once per table of a file and
 // keys left out, whichever value replaced it (a grid of five formula tables is one warning per
@@ -157,30 +170,12 @@ absl::StatusOr<std::string> OutDir(const ParsedArgs& args, std::string_view comm
   return args.Value("--out");
 }
 
-// "a.toml,b.toml" -> {"a.toml", "b.toml"}.
-absl::StatusOr<std::vector<std::string>> SplitPaths(std::string_view text) {
-  std::vector<std::string> paths;
-  for (size_t start = 0;;) {
-    const size_t comma = std::min(text.find(',', start), text.size());
-    std::string_view item = text.substr(start, comma - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.empty()) {
-      return absl::InvalidArgumentError(fmt::format(
-          "flag '--scenarios' needs a comma-separated list of scenario files, got '{}'", text));
-    }
-    paths.emplace_back(item);
-    if (comma == text.size()) return paths;
-    start = comma + 1;
-  }
-}
-
 // Every flag of `ratesim sweep` but --out, checked, into a request.
 absl::StatusOr<SweepRequest> ParseSweepRequest(const ParsedArgs& args) {
   SweepRequest request;
   request.scenario_paths = {args.positional.front()};
   if (args.Has("--scenarios")) {
-    absl::StatusOr<std::vector<std::string>> more = SplitPaths(args.Value("--scenarios"));
+    absl::StatusOr<std::vector<std::string>> more = SplitFlagList("--scenarios", args.Value("--scenarios"), "scenario files");
     if (!more.ok()) return more.status();
     request.scenario_paths.insert(request.scenario_paths.end(), more->begin(), more->end());
   }
@@ -223,6 +218,12 @@ absl::StatusOr<SweepRequest> ParseSweepRequest(const ParsedArgs& args) {
       return absl::InvalidArgumentError(
           "'--seed' and '--grid run.seed=...' both set the seed; drop one");
     }
+  }
+  if (args.Has("--policies")) {
+    absl::StatusOr<std::vector<std::string>> policies =
+        SplitFlagList("--policies", args.Value("--policies"), "policy labels");
+    if (!policies.ok()) return policies.status();
+    request.policies = *std::move(policies);
   }
   absl::StatusOr<int> replications = IntFlag(args, "--replications", 1, kMaxReplications, "1", 1);
   if (!replications.ok()) return replications.status();
@@ -281,6 +282,7 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
   if (!output.ok()) return Fail(context, kExitIoError, output.status());
   WarnOfFormulaFaults(*plan, context);
   WarnOfIdleStreams(*plan, context);
+  WarnOfWarmups(*plan, context);
   WarnOfReplacedTables(*plan, context);
   RunProgress progress(SweepRuns(*plan), SweepSeconds(*plan));
   RunProgress* const shown = *show_progress ? &progress : nullptr;

@@ -208,6 +208,7 @@ std::string ShardFileText(const ShardFile& file) {
   root.insert("seed", definition.seed);
   root.insert("replications", static_cast<int64_t>(definition.replications));
   root.insert("overrides", Strings(definition.overrides));
+  if (!definition.policies.empty()) root.insert("policies", Strings(definition.policies));
   root.insert("columns", Strings(file.columns));
   root.insert("scenarios", HashedFileTables(definition.scenarios));
   root.insert("traces", HashedFileTables(definition.traces));
@@ -310,6 +311,10 @@ absl::StatusOr<ShardFile> ReadShardFile(const std::string& path) {
   definition.seed = read.String(root, "seed");
   definition.replications = static_cast<int>(read.Int(root, "replications", 1));
   definition.overrides = read.StringArray(root, "overrides");
+  // Absent without --policies, and in a shard file written before the flag.
+  if (const toml::node* policies = root.get("policies")) {
+    definition.policies = read.StringArrayOf(*policies, "policies");
+  }
   file.columns = read.StringArray(root, "columns");
   definition.scenarios = read.HashedFiles(root, "scenarios", "scenario");
   // Absent in a shard file written before traces were hashed: no traces.

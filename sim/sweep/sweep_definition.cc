@@ -48,6 +48,8 @@ std::string CanonicalText(const SweepDefinition& definition) {
   }
   for (const std::string& override : definition.overrides) AddField(text, "set", override);
   AddField(text, "seed", definition.seed);
+  // Nothing without --policies: a shard file written before the flag still matches.
+  for (const std::string& policy : definition.policies) AddField(text, "policy", policy);
   AddField(text, "replications", fmt::format("{}", definition.replications));
   return text;
 }

@@ -33,6 +33,9 @@ struct SweepDefinition {
   std::vector<GridAxis> grid;            // in --grid order
   std::vector<std::string> overrides;    // --set key=value, applied to every point before the grid
   std::string seed;                      // --seed as given; empty: each scenario's own seed
+  // --policies, in order: the policies every point runs (policy_choice.h); empty: each scenario's
+  // own.
+  std::vector<std::string> policies;
   int replications = 1;
 
   size_t grid_points() const { return GridPointCount(grid); }

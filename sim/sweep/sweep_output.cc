@@ -106,6 +106,8 @@ std::string SweepJson(const SweepDefinition& definition, const std::vector<Point
   out += fmt::format("  \"overrides\": {},\n", JsonStrings(definition.overrides));
   out += fmt::format("  \"seed\": {},\n",
                      definition.seed.empty() ? "null" : JsonQuote(definition.seed));
+  out += fmt::format("  \"policies\": {},\n",
+                     definition.policies.empty() ? "null" : JsonStrings(definition.policies));
   out += fmt::format("  \"replications\": {},\n", definition.replications);
   out += fmt::format("  \"points\": {},\n", definition.points());
   out += fmt::format(

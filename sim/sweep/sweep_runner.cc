@@ -9,6 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "fmt/format.h"
 #include "sim/report/run_metadata.h"
+#include "sim/scenario/policy_choice.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/simulate/run_volume.h"
 #include "sim/simulate/runner.h"
@@ -40,6 +41,7 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec
   definition.grid = request.grid;
   definition.overrides = request.overrides;
   definition.seed = request.seed;
+  definition.policies = request.policies;
   definition.replications = request.replications;
   for (const std::string& given : request.scenario_paths) {
     // As written but for "./" and "a/../": shards started as `hold.toml` and `./hold.toml` (from
@@ -63,6 +65,11 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec
     // rate too large to simulate fails at once, naming its point.
     if (scenario.ok()) {
       if (absl::Status volume = CheckRunVolume(*scenario); !volume.ok()) scenario = volume;
+    }
+    if (scenario.ok()) {
+      if (absl::Status chosen = KeepPolicies(definition.policies, *scenario); !chosen.ok()) {
+        scenario = chosen;
+      }
     }
     if (!scenario.ok()) {
       // The loader names an override's origin "<--set key=value>"; say which came from --grid.

@@ -21,6 +21,7 @@ struct SweepRequest {
   std::vector<GridAxis> grid;               // passed CheckGrid
   std::vector<std::string> overrides;       // --set key=value
   std::string seed;                         // --seed, digits; empty: the scenarios' own
+  std::vector<std::string> policies;        // --policies labels; empty: each scenario's own
   int replications = 1;                     // >= 1
 };
 

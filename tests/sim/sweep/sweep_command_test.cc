@@ -346,6 +346,17 @@ TEST_F(SweepCommandTest, WarnsOnceOfEachStreamThatSendsNothingAtAPoint) {
   EXPECT_EQ(RunRatesim(shard).err, warning("10s", 1, 2));
 }
 
+// A warm-up that hides the outage at some point of the grid is warned of once, naming that point.
+TEST_F(SweepCommandTest, WarnsOfAWarmupThatHidesTheOutageAtAPoint) {
+  const CliResult r = RunRatesim({"sweep", outage_, "--grid", "run.warmup=5s,25s,26s", "--out",
+                                  dir_ / "warm"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.err, "changes its replicas at 20s, within the warm-up of 25s")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "(the above from sweep point 1: run.warmup=25s in")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "within the warm-up of 26s")) << "each warm-up says its own length";
+  EXPECT_FALSE(Contains(r.err, "warm-up of 5s")) << r.err;
+}
+
 TEST_F(SweepCommandTest, ShardsPartitionThePointsAndMergeToTheUnshardedBytes) {
   const CliResult full = Sweep(dir_ / "full", {"--replications", "2"});
   ASSERT_EQ(full.code, 0);
@@ -378,6 +389,46 @@ TEST_F(SweepCommandTest, ShardsPartitionThePointsAndMergeToTheUnshardedBytes) {
   EXPECT_TRUE(Contains(r.out, expected)) << r.out << "\n---\n" << expected;
   const CliResult shard = Sweep(dir_ / "shard-again", {"--replications", "2", "--shard", "0/3"});
   EXPECT_FALSE(Contains(shard.out, "which point"));
+}
+
+// --policies: every point runs those policies, in that order, a registered one with its defaults
+// and one of the file with the file's parameters; shards carry the list, and merge to the bytes of
+// the unsharded sweep.
+TEST_F(SweepCommandTest, ThePoliciesFlagChoosesWhatEveryPointRunsInItsOrder) {
+  const CliResult all = Sweep(dir_ / "all");
+  ASSERT_EQ(all.code, 0) << all.err;
+  const CliResult chosen = Sweep(dir_ / "chosen", {"--policies", "codel,fifo-5s"});
+  ASSERT_EQ(chosen.code, 0) << chosen.err;
+  const SweepCsv every(dir_ / "all/sweep.csv");
+  const SweepCsv some(dir_ / "chosen/sweep.csv");
+  ASSERT_EQ(some.lines.size(), 1u + 4 * 2);
+  for (size_t p = 0; p < 4; ++p) {
+    EXPECT_EQ(some.Cell(1 + 2 * p, "policy"), "codel");
+    EXPECT_EQ(some.Cell(2 + 2 * p, "policy"), "fifo-5s");
+    // The file's fifo-5s, with the grid's max_wait, as in the sweep of all the file's policies.
+    EXPECT_EQ(some.lines[2 + 2 * p], every.lines[2 + 2 * p]);
+  }
+  EXPECT_TRUE(Contains(ReadFile(dir_ / "chosen/sweep.json"), R"("policies": ["codel", "fifo-5s"],)"));
+  EXPECT_TRUE(Contains(ReadFile(dir_ / "all/sweep.json"), R"("policies": null,)"));
+
+  const std::vector<std::string> shards = Shards(2, {"--policies", "codel,fifo-5s"});
+  const CliResult merged = Merge(dir_ / "merged", shards);
+  ASSERT_EQ(merged.code, 0) << merged.err;
+  ExpectSameFiles(dir_ / "chosen", dir_ / "merged");
+  // A shard of the sweep without the flag is of another sweep.
+  ASSERT_EQ(Sweep(dir_ / "plain-shard", {"--shard", "1/2"}).code, 0);
+  const CliResult mixed = Merge(dir_ / "mixed", {shards[0], dir_ / "plain-shard"});
+  EXPECT_EQ(mixed.code, 2);
+}
+
+TEST_F(SweepCommandTest, AnUnknownPolicyOfThePoliciesFlagIsAUsageErrorWithTheNearestName) {
+  const CliResult r = Sweep(dir_ / "bad", {"--policies", "none,codle"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(Contains(r.err, "unknown policy 'codle'; did you mean 'codel'?")) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "bad/sweep.csv"));
+  const CliResult twice = Sweep(dir_ / "bad", {"--policies", "none,none"});
+  EXPECT_EQ(twice.code, 2);
+  EXPECT_TRUE(Contains(twice.err, "flag '--policies' lists 'none' more than once")) << twice.err;
 }
 
 TEST_F(SweepCommandTest, ShardsMayShareOneDirectoryAndBeEmpty) {

@@ -196,7 +196,7 @@ TEST(SweepRows, FailedAttemptsByReasonAreTheMeanPerRunWithTheirInterval) {
 TEST(SweepDefinition, FingerprintChangesWithEveryField) {
   OneRowSweep base;
   const std::string fingerprint = Fingerprint(base.definition);
-  std::vector<SweepDefinition> changed(8, base.definition);
+  std::vector<SweepDefinition> changed(10, base.definition);
   changed[0].version = "9.8";
   changed[1].scenarios[0].fnv1a64 = 1;
   changed[2].grid[0].values.push_back("x");
@@ -205,10 +205,13 @@ TEST(SweepDefinition, FingerprintChangesWithEveryField) {
   changed[5].replications = 3;
   changed[6].traces[0].fnv1a64 = 1;
   changed[7].traces.clear();
+  changed[8].policies = {"none", "fifo"};
+  changed[9].policies = {"fifo", "none"};  // the order is the rows' order
   for (const SweepDefinition& definition : changed) {
     EXPECT_NE(Fingerprint(definition), fingerprint);
   }
   EXPECT_EQ(Fingerprint(base.definition), fingerprint);
+  EXPECT_NE(Fingerprint(changed[8]), Fingerprint(changed[9]));
 }
 
 }  // namespace
