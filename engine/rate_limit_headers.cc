@@ -29,8 +29,9 @@ std::string JsonEscape(std::string_view text) {
 // A request that waited in the buffer until it expired is answered when the window may have room
 // again: "retry after 0.000 s" would read as a mistake, so the body says so in words.
 std::string RetryAdvice(double reset_s) {
-  if (reset_s < 0.0005) return "a request fits your limit again now";
-  return fmt::format("retry after {:.3f} s", reset_s);
+  const double sent = ResetAsSent(reset_s);
+  if (sent == 0.0) return "a request fits your limit again now";
+  return fmt::format("retry after {:.3f} s", sent);
 }
 
 std::string FailureMessage(const Attribution& attribution, const RateLimitHeaders& headers,
@@ -62,11 +63,16 @@ double WholeLimit(double per_minute) { return std::floor(per_minute + 1e-6); }
 
 }  // namespace
 
+double ResetAsSent(double reset_s) {
+  if (!(reset_s > 0.0)) return 0.0;
+  return std::ceil(reset_s * 1000.0 - 1e-6) / 1000.0;
+}
+
 std::vector<std::pair<std::string, std::string>> HeaderLines(const RateLimitHeaders& headers) {
   return {
       {"x-ratelimit-limit", fmt::format("{:.0f}", WholeLimit(headers.limit_rpm))},
       {"x-ratelimit-remaining", fmt::format("{}", headers.remaining)},
-      {"x-ratelimit-reset", fmt::format("{:.3f}", headers.reset_s)},
+      {"x-ratelimit-reset", fmt::format("{:.3f}", ResetAsSent(headers.reset_s))},
       {"x-tokenlimit-limit", fmt::format("{:.0f}", WholeLimit(headers.token_limit_tpm))},
       {"x-tokenlimit-remaining", fmt::format("{}", headers.token_remaining)},
   };

@@ -26,6 +26,12 @@ struct RateLimitHeaders {
   int64_t token_remaining = 0;   // x-tokenlimit-remaining, tokens that fit now
 };
 
+// x-ratelimit-reset as a response sends it: in whole milliseconds, rounded up, so that a client
+// waiting what it reads never comes back before a request fits (a "0.000" rounded down from 0.4 ms
+// would tell it to retry now, into another 429). 0 only when a request fits now. A computed value
+// within a nanosecond above whole milliseconds is that whole number: noise of the refill, not a wait.
+double ResetAsSent(double reset_s);
+
 // The header lines in wire order, names lower-case, values as sent.
 std::vector<std::pair<std::string, std::string>> HeaderLines(const RateLimitHeaders& headers);
 

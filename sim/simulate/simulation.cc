@@ -481,9 +481,11 @@ class Simulation {
     const bool reset_applies =
         ClientOf(request).on_failure == ClientSpec::OnFailure::kHonorReset &&
         failure.attribution.status == HttpStatus::kTooManyRequests;
+    // The client acts on the header as sent, in whole milliseconds.
     const double reset_s =
-        reset_applies ? engine_.Headers(request.key, now, request.draw.token_estimate()).reset_s
-                      : 0.0;
+        reset_applies
+            ? ResetAsSent(engine_.Headers(request.key, now, request.draw.token_estimate()).reset_s)
+            : 0.0;
     const Nanos delay = NextAttemptDelay(request, reset_s, now);
     const bool final = delay == kNever;
     Audit(request, now, failure.attribution.status, failure.attribution.error_type, failure.reason,

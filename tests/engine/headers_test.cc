@@ -217,10 +217,33 @@ TEST(Headers, ErrorBodyOfARequestLimited429SaysWhenToRetry) {
   EXPECT_NE(later.find("retry after 0.750 s"), std::string::npos) << later;
 
   // Answered after the window refilled (a request that expired in the buffer): no "after 0.000 s".
-  headers.reset_s = 0.0004;
+  headers.reset_s = 0.0;
   const std::string now = ErrorBody(AttributeFailure(RateClass::kOverRequests), headers, "m");
   EXPECT_EQ(now.find("retry after"), std::string::npos) << now;
   EXPECT_NE(now.find("fits your limit again now"), std::string::npos) << now;
+  // A wait under a millisecond is still a wait: said as the header says it, rounded up.
+  headers.reset_s = 0.0004;
+  const std::string soon = ErrorBody(AttributeFailure(RateClass::kOverRequests), headers, "m");
+  EXPECT_NE(soon.find("retry after 0.001 s"), std::string::npos) << soon;
+}
+
+// x-ratelimit-reset is sent in whole milliseconds rounded up, so that a client waiting what it
+// reads never comes back before a request fits; refill noise a nanosecond past a whole
+// millisecond is not rounded up.
+TEST(Headers, ResetIsSentInMillisecondsRoundedUp) {
+  EXPECT_EQ(ResetAsSent(0.0), 0.0);
+  EXPECT_EQ(ResetAsSent(-1e-12), 0.0);
+  EXPECT_EQ(ResetAsSent(0.0004), 0.001);
+  EXPECT_EQ(ResetAsSent(0.7501), 0.751);
+  EXPECT_EQ(ResetAsSent(0.75), 0.75);
+  EXPECT_EQ(ResetAsSent(1.0 + 1e-10), 1.0);
+  for (const double exact : {0.0001, 0.0123456, 0.999, 1.5, 37.0000004, 3600.25}) {
+    EXPECT_GE(ResetAsSent(exact), exact - 1e-9) << exact;
+    EXPECT_LT(ResetAsSent(exact), exact + 0.001) << exact;
+  }
+  RateLimitHeaders headers = SampleHeaders();
+  headers.reset_s = 0.0004;
+  EXPECT_EQ(HeaderLines(headers)[2], (std::pair<std::string, std::string>{"x-ratelimit-reset", "0.001"}));
 }
 
 TEST(Headers, ErrorBodyOfATokenLimited429) {
