@@ -16,6 +16,7 @@
 #include "sim/cli/progress_line.h"
 #include "sim/metrics/overview_sink.h"
 #include "sim/report/audit_csv.h"
+#include "sim/report/client_holdback_warning.h"
 #include "sim/report/comparison_table.h"
 #include "sim/report/composition_warning.h"
 #include "sim/report/fail_reason_table.h"
@@ -207,6 +208,7 @@ int RunAndReport(const ParsedArgs& args, const CommandContext& context, const Sc
   // touched: said before the results, as `validate` says it.
   context.err << CompositionWarnings(scenario) << FloorWarnings(scenario)
               << IdleStreamWarnings(scenario) << WarmupWarnings(scenario)
+              << ClientHoldbackWarnings(scenario)
               << ReplacedTableWarnings(scenario);
   const size_t run_count = request.labels.size() * static_cast<size_t>(request.replications);
   RunProgress progress(run_count,
@@ -374,6 +376,7 @@ int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
   // nothing: the run goes ahead without it.
   context.err << CompositionWarnings(*scenario) << FloorWarnings(*scenario)
               << IdleStreamWarnings(*scenario) << WarmupWarnings(*scenario)
+              << ClientHoldbackWarnings(*scenario)
               << ReplacedTableWarnings(*scenario);
   return kExitOk;
 }

@@ -9,11 +9,13 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_split.h"
 #include "fmt/format.h"
 #include "sim/cli/command_error.h"
 #include "sim/cli/interrupt.h"
 #include "sim/cli/progress_line.h"
 #include "sim/cli/simulate_commands.h"
+#include "sim/report/client_holdback_warning.h"
 #include "sim/report/composition_warning.h"
 #include "sim/report/floor_warning.h"
 #include "sim/report/idle_stream_warning.h"
@@ -133,14 +135,19 @@ void WarnOfIdleStreams(const SweepPlan& plan, const CommandContext& context) {
   }
 }
 
-// A grid over run.warmup (or a --set) may hide a point's capacity change or a stream's stop within
-// its warm-up (warmup_warning.h): each distinct warning is printed once, with the first point.
-void WarnOfWarmups(const SweepPlan& plan, const CommandContext& context) {
+// Warnings a grid value (or a --set) may bring at some points, `warnings_of` each point's (a
+// warm-up that hides a capacity change, warmup_warning.h; a client that holds back more than it
+// sends, client_holdback_warning.h): each distinct line is printed once, with the first point.
+void WarnOnceEach(const SweepPlan& plan, const CommandContext& context, std::string_view what,
+                  std::string (*warnings_of)(const Scenario&)) {
   absl::flat_hash_set<std::string> warned;
   for (size_t i = 0; i < plan.points.size(); ++i) {
-    std::string warnings = WarmupWarnings(plan.scenarios[i]);
-    if (warnings.empty() || !warned.insert(warnings).second) continue;
-    context.err << warnings << FromPoint(plan, i, "warm-up warnings");
+    std::string fresh;
+    for (const absl::string_view line :
+         absl::StrSplit(warnings_of(plan.scenarios[i]), '\n', absl::SkipEmpty())) {
+      if (warned.insert(std::string(line)).second) fresh += std::string(line) + "\n";
+    }
+    if (!fresh.empty()) context.err << fresh << FromPoint(plan, i, what);
   }
 }
 
@@ -282,7 +289,8 @@ int SweepCommand(const ParsedArgs& args, const CommandContext& context) {
   if (!output.ok()) return Fail(context, kExitIoError, output.status());
   WarnOfFormulaFaults(*plan, context);
   WarnOfIdleStreams(*plan, context);
-  WarnOfWarmups(*plan, context);
+  WarnOnceEach(*plan, context, "warm-up warnings", &WarmupWarnings);
+  WarnOnceEach(*plan, context, "client warnings", &ClientHoldbackWarnings);
   WarnOfReplacedTables(*plan, context);
   RunProgress progress(SweepRuns(*plan), SweepSeconds(*plan));
   RunProgress* const shown = *show_progress ? &progress : nullptr;
