@@ -34,6 +34,7 @@
 #include "sim/report/policy_verdict.h"
 #include "sim/report/report_writer.h"
 #include "sim/report/run_metadata.h"
+#include "sim/report/stream_limits.h"
 #include "sim/report/timeseries_csv.h"
 #include "sim/scenario/policy_choice.h"
 #include "sim/scenario/scenario_loader.h"
@@ -370,7 +371,7 @@ int ValidateCommand(const ParsedArgs& args, const CommandContext& context) {
       Count(scenario->policies.size(), "policy", "policies"),
       FormatDuration(scenario->run.duration) +
           (scenario->run.warmup > 0 ? ", " + WarmupNote(scenario->run) : ""));
-  context.out << OfferedLoadLines(*scenario);
+  context.out << OfferedLoadLines(*scenario) << StreamLimitLines(*scenario);
   // A formula that does not compose still runs, so this is a warning, not an error: the file is
   // valid, but its results would hang on how often keys are touched. So is a stream that sends
   // nothing: the run goes ahead without it.

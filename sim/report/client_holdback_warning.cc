@@ -15,15 +15,6 @@ std::string Rate(double per_s) {
   return per_s >= 1000.0 ? fmt::format("{:.0f}", per_s) : fmt::format("{:.3g}", per_s);
 }
 
-// The stream's mean rate while it sends: its expected requests over the part of the run it spans
-// (a stream that starts late or stops early sends at its own rate, not the run's average).
-double MeanRateWhileSending(const TrafficSpec& traffic, Nanos duration) {
-  const Nanos from = std::min(traffic.shape.start, duration);
-  const Nanos to = std::min(traffic.shape.stop, duration);
-  if (to <= from) return 0.0;
-  return ArrivalProcess(traffic.shape, duration).ExpectedCount() / ToSeconds(to - from);
-}
-
 // What lets the client's requests through, when it is less than `sending` a second: "paces at ..."
 // or "caps ... in flight", with the most it lets through, and what to check.
 struct Bottleneck {
@@ -66,7 +57,7 @@ std::string ClientHoldbackWarnings(const Scenario& scenario) {
     const OrgSpec& org = orgs[first];
     for (const TrafficSpec& traffic : org.traffic) {
       if (traffic.shape.kind == TrafficShape::Kind::kClosedLoop) continue;
-      const double sending = MeanRateWhileSending(traffic, scenario.run.duration);
+      const double sending = MeanRateWhileSending(traffic.shape, scenario.run.duration);
       const Bottleneck bottleneck = FindBottleneck(scenario, traffic, sending);
       if (bottleneck.what.empty()) continue;
       out += fmt::format(

@@ -184,4 +184,11 @@ Nanos ArrivalProcess::Next(Rng& rng) {
   return t < end_ ? t : kNever;
 }
 
+double MeanRateWhileSending(const TrafficShape& shape, Nanos duration) {
+  const Nanos from = std::min(shape.start, duration);
+  const Nanos to = std::min(shape.stop, duration);
+  if (to <= from) return 0.0;
+  return ArrivalProcess(shape, duration).ExpectedCount() / ToSeconds(to - from);
+}
+
 }  // namespace ratesim

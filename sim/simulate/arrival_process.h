@@ -15,6 +15,11 @@
 
 namespace ratesim {
 
+// The mean arrival rate, per second, of a stream of `shape` while it sends: its expected arrivals
+// over the part of a run of `duration` it spans (a stream that starts late or stops early sends at
+// its own rate, not at the run's average). 0 for a closed loop, or a stream that never starts.
+double MeanRateWhileSending(const TrafficShape& shape, Nanos duration);
+
 class ArrivalProcess {
  public:
   // Arrivals of `shape` strictly before `end` (the run's duration or the shape's stop, if earlier).

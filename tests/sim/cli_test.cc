@@ -349,10 +349,17 @@ TEST_F(CliTest, AWarmupIsSaidEverywhereItMatters) {
 TEST_F(CliTest, ValidateSummarisesAGoodScenario) {
   const Result r = Cli({"validate", tiny_});
   EXPECT_EQ(r.code, 0) << r.err;
-  // Then the load: steady's 1 request/s and bursty's 10 every 10 s on 2 slots of 1 s.
+  // Then the load: steady's 1 request/s and bursty's 10 every 10 s on 2 slots of 1 s; and each
+  // stream against its org's starting limit.
   EXPECT_EQ(r.out, "OK: " + tiny_ + ": 1 model, 2 orgs, 2 traffic streams, 2 policies, 20s\n"
                    "load: model 'm': about 2.0 requests/s offered on average, against 2.0 requests/s "
-                   "of capacity (2 slots at the start): 100%\n");
+                   "of capacity (2 slots at the start): 100%\n"
+                   "limits: org 'steady' to 'm' sends about 60 RPM and 45360 TPM (" + tiny_ +
+                   ":16), against a starting limit of 60 RPM and 180000 TPM: within it\n"
+                   "limits: org 'bursty' to 'm' sends about 60 RPM and 45360 TPM in bursts of 10 "
+                   "within 1s (" + tiny_ + ":24), against a starting limit of 60 RPM and 180000 "
+                   "TPM: over it: about 10 of each burst's requests within a second, against a "
+                   "one-second window of 1\n");
   EXPECT_EQ(r.err, "");  // its formula (earned) composes: no warning
 }
 
