@@ -154,6 +154,8 @@ const std::vector<Command>& Commands() {
         {"--policies", "A,B,C", false,
          "the policies every point runs: labels of the files or registered policies (default: "
          "each file's own)"},
+        {"--org", "NAME", false,
+         "judge each row's outcomes (success, 429, 503, latency) on this org's requests alone"},
         {"--out", "DIR", false,
          "required: write " + kSweepFiles + " (with --shard, the shard file) into DIR", true},
         kSeedFlag, kSetFlag, kReplicationsFlag,

@@ -232,6 +232,10 @@ absl::StatusOr<SweepRequest> ParseSweepRequest(const ParsedArgs& args) {
     if (!policies.ok()) return policies.status();
     request.policies = *std::move(policies);
   }
+  if (args.Has("--org")) {
+    request.org = args.Value("--org");
+    if (request.org.empty()) return absl::InvalidArgumentError("flag '--org' needs an org's name");
+  }
   absl::StatusOr<int> replications = IntFlag(args, "--replications", 1, kMaxReplications, "1", 1);
   if (!replications.ok()) return replications.status();
   request.replications = *replications;
@@ -244,6 +248,11 @@ std::string Describe(const SweepDefinition& definition, const ShardSpec& shard, 
     out += fmt::format(" and {} more scenario file(s)", definition.scenarios.size() - 1);
   }
   out += fmt::format(": {} point{}", definition.points(), definition.points() == 1 ? "" : "s");
+  if (!definition.org.empty()) {
+    out += fmt::format(", each row judged on org '{}' (platform-wide: util, steady, spiking, "
+                       "fairness, recovery)",
+                       definition.org);
+  }
   if (shard.count > 1)
     out += fmt::format(", shard {}/{} runs {}", shard.index, shard.count, points_run);
   if (definition.replications > 1) {

@@ -209,6 +209,7 @@ std::string ShardFileText(const ShardFile& file) {
   root.insert("replications", static_cast<int64_t>(definition.replications));
   root.insert("overrides", Strings(definition.overrides));
   if (!definition.policies.empty()) root.insert("policies", Strings(definition.policies));
+  if (!definition.org.empty()) root.insert("org", definition.org);
   root.insert("columns", Strings(file.columns));
   root.insert("scenarios", HashedFileTables(definition.scenarios));
   root.insert("traces", HashedFileTables(definition.traces));
@@ -315,6 +316,7 @@ absl::StatusOr<ShardFile> ReadShardFile(const std::string& path) {
   if (const toml::node* policies = root.get("policies")) {
     definition.policies = read.StringArrayOf(*policies, "policies");
   }
+  if (root.contains("org")) definition.org = read.String(root, "org");  // absent without --org
   file.columns = read.StringArray(root, "columns");
   definition.scenarios = read.HashedFiles(root, "scenarios", "scenario");
   // Absent in a shard file written before traces were hashed: no traces.

@@ -50,6 +50,7 @@ std::string CanonicalText(const SweepDefinition& definition) {
   AddField(text, "seed", definition.seed);
   // Nothing without --policies: a shard file written before the flag still matches.
   for (const std::string& policy : definition.policies) AddField(text, "policy", policy);
+  if (!definition.org.empty()) AddField(text, "org", definition.org);  // likewise
   AddField(text, "replications", fmt::format("{}", definition.replications));
   return text;
 }

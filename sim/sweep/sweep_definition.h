@@ -36,6 +36,8 @@ struct SweepDefinition {
   // --policies, in order: the policies every point runs (policy_choice.h); empty: each scenario's
   // own.
   std::vector<std::string> policies;
+  // --org: the org whose outcomes every row reports (MakePointRows); empty: all traffic's.
+  std::string org;
   int replications = 1;
 
   size_t grid_points() const { return GridPointCount(grid); }

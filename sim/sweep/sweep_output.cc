@@ -108,6 +108,7 @@ std::string SweepJson(const SweepDefinition& definition, const std::vector<Point
                      definition.seed.empty() ? "null" : JsonQuote(definition.seed));
   out += fmt::format("  \"policies\": {},\n",
                      definition.policies.empty() ? "null" : JsonStrings(definition.policies));
+  out += fmt::format("  \"org\": {},\n", definition.org.empty() ? "null" : JsonQuote(definition.org));
   out += fmt::format("  \"replications\": {},\n", definition.replications);
   out += fmt::format("  \"points\": {},\n", definition.points());
   out += fmt::format(

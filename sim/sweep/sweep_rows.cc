@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/fail_reason.h"
 #include "fmt/format.h"
@@ -20,10 +21,12 @@ constexpr char kNonFiniteRatesColumn[] = "non_finite_rates";
 // A half-width this small relative to its mean is floating-point rounding, not spread.
 constexpr double kRoundingNoise = 1e-12;
 
-// One run with its scores, which take a pass over the run's orgs and series: computed once.
+// One run with its scores, which take a pass over the run's orgs and series: computed once; and
+// the slice its row judges: the whole run's, or the one org's a sweep was asked to judge.
 struct ScoredRun {
   const RunResult* run;
   RunScores scores;
+  const SliceMetrics* judged;
 };
 
 using ScoredMetric = std::function<std::optional<double>(const ScoredRun&)>;
@@ -42,22 +45,16 @@ std::optional<double> Seconds(std::optional<double> ns) {
 // attempts per run by the policy's reason.
 std::vector<MetricColumn> MakeMetricColumns() {
   std::vector<MetricColumn> columns = {
-      {"success_rate",
-       [](const ScoredRun& r) { return SuccessShare(r.run->metrics.overall.counts); }},
-      {"share_429", [](const ScoredRun& r) { return Share429(r.run->metrics.overall.counts); }},
-      {"share_503", [](const ScoredRun& r) { return r.scores.share_503; }},
-      {"share_timed_out",
-       [](const ScoredRun& r) { return ShareTimedOut(r.run->metrics.overall.counts); }},
+      {"success_rate", [](const ScoredRun& r) { return SuccessShare(r.judged->counts); }},
+      {"share_429", [](const ScoredRun& r) { return Share429(r.judged->counts); }},
+      {"share_503", [](const ScoredRun& r) { return Share503(r.judged->counts); }},
+      {"share_timed_out", [](const ScoredRun& r) { return ShareTimedOut(r.judged->counts); }},
       {"latency_p50_s",
-       [](const ScoredRun& r) { return Seconds(QuantileNs(r.run->metrics.overall.latency, 0.5)); }},
+       [](const ScoredRun& r) { return Seconds(QuantileNs(r.judged->latency, 0.5)); }},
       {"latency_p99_s",
-       [](const ScoredRun& r) {
-         return Seconds(QuantileNs(r.run->metrics.overall.latency, 0.99));
-       }},
+       [](const ScoredRun& r) { return Seconds(QuantileNs(r.judged->latency, 0.99)); }},
       {"wait_p99_s",
-       [](const ScoredRun& r) {
-         return Seconds(QuantileNs(r.run->metrics.overall.queue_wait, 0.99));
-       }},
+       [](const ScoredRun& r) { return Seconds(QuantileNs(r.judged->queue_wait, 0.99)); }},
       {"utilisation",
        [](const ScoredRun& r) { return std::optional<double>(r.scores.utilisation); }},
       {"steady_success", [](const ScoredRun& r) { return r.scores.steady_success; }},
@@ -72,8 +69,8 @@ std::vector<MetricColumn> MakeMetricColumns() {
   for (size_t reason = 0; reason < kFailReasonCount; ++reason) {
     columns.push_back({fmt::format("failed_{}", FailReasonName(static_cast<FailReason>(reason))),
                        [reason](const ScoredRun& r) {
-                         return std::optional<double>(static_cast<double>(
-                             r.run->metrics.overall.counts.failed_attempts[reason]));
+                         return std::optional<double>(
+                             static_cast<double>(r.judged->counts.failed_attempts[reason]));
                        }});
   }
   return columns;
@@ -90,6 +87,18 @@ const MetricColumn& MetricNamed(const std::string& name) {
     if (column.name == name) return column;
   }
   std::abort();  // VerdictMetricNames names metric columns only
+}
+
+// The slice of `run` a row judges: the org named `org`'s, or the whole run's when `org` is empty.
+// An org the run does not have (its scenario was checked, PlanSweep) judges as one that sent
+// nothing.
+const SliceMetrics* JudgedSlice(const RunResult& run, std::string_view org) {
+  if (org.empty()) return &run.metrics.overall;
+  for (size_t id = 0; id < run.metrics.per_org.size(); ++id) {
+    if (run.org_name(id) == org) return &run.metrics.per_org[id];
+  }
+  static const SliceMetrics* const nothing = new SliceMetrics(LogHistogram::kDefaultSubBucketBits);
+  return nothing;
 }
 
 RowSamples Samples(const std::vector<ScoredRun>& runs) {
@@ -172,13 +181,14 @@ std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
                                     const std::vector<std::string>& values,
                                     const Scenario& scenario, const std::vector<RunResult>& runs,
                                     const std::vector<std::optional<Recovery>>& recoveries,
-                                    int replications, std::vector<RowSamples>* samples) {
+                                    int replications, std::string_view org,
+                                    std::vector<RowSamples>* samples) {
   std::vector<SweepRow> rows;
   for (const PolicyReplications& group : GroupReplications(runs, replications)) {
     std::vector<ScoredRun> scored;
     for (const RunResult* run : group.runs) {
       const size_t index = static_cast<size_t>(run - runs.data());
-      scored.push_back({run, ScoreRun(scenario, *run, recoveries[index])});
+      scored.push_back({run, ScoreRun(scenario, *run, recoveries[index]), JudgedSlice(*run, org)});
     }
 
     SweepRow row = {scenario_path};
@@ -187,7 +197,7 @@ std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
     row.push_back(fmt::format("{}", group.runs.size()));
     row.push_back(FormatCell(Estimate(scored, [](const ScoredRun& r) {
                                return std::optional<double>(
-                                   static_cast<double>(r.run->metrics.overall.counts.offered));
+                                   static_cast<double>(r.judged->counts.offered));
                              }).mean));
     for (const MetricColumn& metric : MetricColumns()) AppendEstimate(scored, metric.metric, row);
     int judged = 0;

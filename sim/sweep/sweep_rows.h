@@ -95,12 +95,16 @@ std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis>& grid);
 // RunComparison returns them) of `scenario` at grid values `values`; `scenario_path` fills the
 // scenario column; `recoveries[i]` is run i's recovery (ScoreRun), judged while it ran.
 // REQUIRES: replications >= 1 divides runs.size(); recoveries.size() == runs.size().
-// `samples`, when not null, receives each row's RowSamples.
+// `samples`, when not null, receives each row's RowSamples. With an `org`, the row's outcomes (offered
+// to wait_p99_s, and the failed attempts) are that org's; the scores of the whole platform
+// (utilisation, the steady and spiking orgs', fairness, recovery and the rate in an outage) stay
+// the run's.
 std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
                                     const std::vector<std::string>& values,
                                     const Scenario& scenario, const std::vector<RunResult>& runs,
                                     const std::vector<std::optional<Recovery>>& recoveries,
-                                    int replications, std::vector<RowSamples>* samples = nullptr);
+                                    int replications, std::string_view org = {},
+                                    std::vector<RowSamples>* samples = nullptr);
 
 // Where the column `name` sits in a row of `columns`; columns.size() when there is none.
 size_t ColumnIndex(const std::vector<SweepColumn>& columns, const std::string& name);

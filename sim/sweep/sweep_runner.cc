@@ -10,6 +10,7 @@
 #include "fmt/format.h"
 #include "sim/report/run_metadata.h"
 #include "sim/scenario/policy_choice.h"
+#include "sim/util/nearest_name.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/simulate/run_volume.h"
 #include "sim/simulate/runner.h"
@@ -31,6 +32,22 @@ class SinkRef : public SeriesSink {
   SeriesSink& target_;
 };
 
+// OK when `scenario` has an org named `org`: one of its [[orgs]] (a copy by its own name, "name-3"),
+// or one its traces' rows name. Else InvalidArgument with the nearest name.
+absl::Status CheckOrgNamed(const Scenario& scenario, const std::string& org) {
+  std::vector<std::string> names;
+  for (const OrgSpec& spec : scenario.orgs) names.push_back(spec.name);
+  for (const TraceSpec& trace : scenario.traces) {
+    if (trace.census == nullptr) continue;
+    for (const OrgModel& key : trace.census->keys) names.push_back(key.org);
+  }
+  if (std::find(names.begin(), names.end(), org) != names.end()) return absl::OkStatus();
+  const std::optional<std::string> nearest = NearestName(org, names);
+  return absl::InvalidArgumentError(
+      fmt::format("flag '--org': the scenario has no org '{}'{}", org,
+                  nearest ? fmt::format("; did you mean '{}'?", *nearest) : ""));
+}
+
 }  // namespace
 
 absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec& shard) {
@@ -42,6 +59,7 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec
   definition.overrides = request.overrides;
   definition.seed = request.seed;
   definition.policies = request.policies;
+  definition.org = request.org;
   definition.replications = request.replications;
   for (const std::string& given : request.scenario_paths) {
     // As written but for "./" and "a/../": shards started as `hold.toml` and `./hold.toml` (from
@@ -70,6 +88,9 @@ absl::StatusOr<SweepPlan> PlanSweep(const SweepRequest& request, const ShardSpec
       if (absl::Status chosen = KeepPolicies(definition.policies, *scenario); !chosen.ok()) {
         scenario = chosen;
       }
+    }
+    if (scenario.ok() && !definition.org.empty()) {
+      if (absl::Status org = CheckOrgNamed(*scenario, definition.org); !org.ok()) scenario = org;
     }
     if (!scenario.ok()) {
       // The loader names an override's origin "<--set key=value>"; say which came from --grid.
@@ -150,7 +171,7 @@ absl::StatusOr<std::vector<PointRows>> RunSweep(const SweepPlan& plan, int jobs,
       PointRows rows{point, {}, {}};
       rows.rows = MakePointRows(definition.scenarios[definition.scenario_of(point)].path,
                                 definition.values_of(point), scenario, *runs, recoveries,
-                                definition.replications, &rows.samples);
+                                definition.replications, definition.org, &rows.samples);
       results[i] = std::move(rows);
     }
   };

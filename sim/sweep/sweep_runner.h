@@ -22,6 +22,7 @@ struct SweepRequest {
   std::vector<std::string> overrides;       // --set key=value
   std::string seed;                         // --seed, digits; empty: the scenarios' own
   std::vector<std::string> policies;        // --policies labels; empty: each scenario's own
+  std::string org;                          // --org; empty: rows judge all traffic
   int replications = 1;                     // >= 1
 };
 

@@ -40,6 +40,18 @@ constexpr Question kQuestions[] = {
     {"fastest rate return", "rate_recovery_s", false, ScoreFormat::kSeconds, true, true},
 };
 
+// The question as the table asks it: with --org, those of the row's own outcomes name the org they
+// are judged on (the platform-wide ones, the steady orgs' and the rates', stay as they are).
+std::string LabelOf(const Question& question, const std::string& org) {
+  const std::string_view column = question.column;
+  const bool judged = column == "success_rate" || column == "share_503" || column == "latency_p99_s";
+  if (org.empty() || !judged) return question.label;
+  const std::string_view label = question.label;
+  // "lowest p99 (served)" becomes "lowest p99 (served, org)".
+  if (label.back() == ')') return fmt::format("{}, {})", label.substr(0, label.size() - 1), org);
+  return fmt::format("{} ({})", label, org);
+}
+
 // One row of the sweep as a candidate answer to one question.
 struct Candidate {
   size_t order;  // the row's place in the sweep
@@ -112,7 +124,7 @@ class ScenarioVerdict {
       const auto at = [&candidates](size_t i) { return candidates.begin() + static_cast<std::ptrdiff_t>(i); };
       std::sort(at(0), at(tied), by_order);
       std::sort(at(tied), at(next_end), by_order);
-      std::vector<std::string> row = {question.label, Name(candidates, 0, tied),
+      std::vector<std::string> row = {LabelOf(question, definition_.org), Name(candidates, 0, tied),
                                       Figure(question, candidates[0])};
       if (tied == candidates.size()) {
         row.insert(row.end(), {"-", "-"});

@@ -145,7 +145,7 @@ TEST(Cli, SweepAndMergeUsageShowOutAsRequired) {
   EXPECT_TRUE(Contains(merge.out, "usage: ratesim merge SHARD_DIR... --out DIR\n"));
   EXPECT_TRUE(Contains(merge.out, "required: write sweep.csv, sweep.json and sweep.svg into DIR"));
   const Result sweep = Cli({"sweep", "--help"});
-  EXPECT_TRUE(Contains(sweep.out, "[--scenarios A,B] [--policies A,B,C] --out DIR [--seed N]"));
+  EXPECT_TRUE(Contains(sweep.out, "[--scenarios A,B] [--policies A,B,C] [--org NAME] --out DIR [--seed N]"));
   EXPECT_TRUE(Contains(sweep.out, "required: write sweep.csv, sweep.json and sweep.svg (with "
                                   "--shard, the shard file) into DIR"));
   // The hint after a usage error shows the same line.

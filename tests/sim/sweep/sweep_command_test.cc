@@ -421,6 +421,34 @@ TEST_F(SweepCommandTest, ThePoliciesFlagChoosesWhatEveryPointRunsInItsOrder) {
   EXPECT_EQ(mixed.code, 2);
 }
 
+// --org: every row reports that org's outcomes, named in the header and the verdict, kept in the
+// definition (so in sweep.json and the shards), and an org the scenario lacks is a usage error
+// with the nearest name.
+TEST_F(SweepCommandTest, AnOrgToJudgeReportsItsOwnOutcomes) {
+  const CliResult all = Sweep(dir_ / "all");
+  ASSERT_EQ(all.code, 0) << all.err;
+  const CliResult steady = Sweep(dir_ / "steady", {"--org", "steady"});
+  ASSERT_EQ(steady.code, 0) << steady.err;
+  EXPECT_TRUE(Contains(steady.out, "4 points, each row judged on org 'steady'")) << steady.out;
+  EXPECT_TRUE(Contains(steady.out, "most served (steady)")) << steady.out;
+  const SweepCsv every(dir_ / "all/sweep.csv");
+  const SweepCsv one(dir_ / "steady/sweep.csv");
+  for (size_t line = 1; line < one.lines.size(); ++line) {
+    EXPECT_EQ(one.Cell(line, "offered"), "20");  // steady's 1 request/s for 20 s; all send 40
+    EXPECT_EQ(every.Cell(line, "offered"), "40");
+    EXPECT_EQ(one.Cell(line, "utilisation"), every.Cell(line, "utilisation"));
+  }
+  EXPECT_TRUE(Contains(ReadFile(dir_ / "steady/sweep.json"), R"("org": "steady",)"));
+  EXPECT_TRUE(Contains(ReadFile(dir_ / "all/sweep.json"), R"("org": null,)"));
+  const std::vector<std::string> shards = Shards(2, {"--org", "steady"});
+  ASSERT_EQ(Merge(dir_ / "merged", shards).code, 0);
+  ExpectSameFiles(dir_ / "steady", dir_ / "merged");
+
+  const CliResult typo = Sweep(dir_ / "typo", {"--org", "stedy"});
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_TRUE(Contains(typo.err, "the scenario has no org 'stedy'; did you mean 'steady'?")) << typo.err;
+}
+
 TEST_F(SweepCommandTest, AnUnknownPolicyOfThePoliciesFlagIsAUsageErrorWithTheNearestName) {
   const CliResult r = Sweep(dir_ / "bad", {"--policies", "none,codle"});
   EXPECT_EQ(r.code, 2);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <string_view>
 #include <string>
 
 #include "engine/fail_reason.h"
@@ -193,10 +194,49 @@ TEST(SweepRows, FailedAttemptsByReasonAreTheMeanPerRunWithTheirInterval) {
   }
 }
 
+// With an org to judge, a row's outcomes are that org's (counts, shares, latency, failed attempts),
+// while the platform-wide scores stay the run's.
+TEST(SweepRows, AnOrgToJudgeGivesItsOwnOutcomesAndKeepsThePlatformsScores) {
+  Scenario scenario;
+  std::vector<RunResult> runs(1, RunResult{"fifo", 1, {"a", "b"}, {"m"}, RunMetrics(2, 1)});
+  RunMetrics& m = runs[0].metrics;
+  m.per_org[0].counts.offered = m.per_org[0].counts.ok = 10;  // a: all served
+  m.per_org[1].counts.offered = 30;                            // b: 10 served, 20 r503
+  m.per_org[1].counts.ok = 10;
+  m.per_org[1].counts.r503 = 20;
+  m.per_org[1].counts.failed_attempts[static_cast<size_t>(FailReason::kNoCapacity)] = 20;
+  m.per_org[1].latency.Record(4 * kNanosPerSecond);
+  for (const SliceMetrics& org : m.per_org) m.overall.counts.Add(org.counts);
+  m.model_usage[0].slot_ns = 4.0;
+  m.model_usage[0].busy_slot_ns = 1.0;
+  const std::vector<std::optional<Recovery>> none(1, std::nullopt);
+  const std::vector<SweepColumn> columns = SweepColumns({});
+  const auto cells = [&](std::string_view org) {
+    const SweepRow row = MakePointRows("s.toml", {}, scenario, runs, none, 1, org)[0];
+    std::map<std::string, std::string> named;
+    for (size_t c = 0; c < columns.size(); ++c) named[columns[c].name] = row[c];
+    return named;
+  };
+  const std::map<std::string, std::string> all = cells("");
+  const std::map<std::string, std::string> b = cells("b");
+  EXPECT_EQ(all.at("offered"), "40");
+  EXPECT_EQ(all.at("success_rate"), "0.5");
+  EXPECT_EQ(b.at("offered"), "30");
+  EXPECT_EQ(b.at("success_rate"), "0.333333");
+  EXPECT_EQ(b.at("share_503"), "0.666667");
+  EXPECT_EQ(b.at("failed_no_capacity"), "20");
+  EXPECT_EQ(cells("a").at("share_503"), "0");
+  EXPECT_NE(b.at("latency_p99_s"), "");
+  EXPECT_EQ(cells("a").at("latency_p99_s"), "");  // a recorded no latency
+  EXPECT_EQ(b.at("utilisation"), all.at("utilisation"));
+  EXPECT_EQ(b.at("utilisation"), "0.25");
+  EXPECT_EQ(b.at("fairness"), all.at("fairness"));
+}
+
 TEST(SweepDefinition, FingerprintChangesWithEveryField) {
   OneRowSweep base;
   const std::string fingerprint = Fingerprint(base.definition);
-  std::vector<SweepDefinition> changed(10, base.definition);
+  std::vector<SweepDefinition> changed(11, base.definition);
   changed[0].version = "9.8";
   changed[1].scenarios[0].fnv1a64 = 1;
   changed[2].grid[0].values.push_back("x");
@@ -207,6 +247,7 @@ TEST(SweepDefinition, FingerprintChangesWithEveryField) {
   changed[7].traces.clear();
   changed[8].policies = {"none", "fifo"};
   changed[9].policies = {"fifo", "none"};  // the order is the rows' order
+  changed[10].org = "acme";
   for (const SweepDefinition& definition : changed) {
     EXPECT_NE(Fingerprint(definition), fingerprint);
   }
