@@ -40,7 +40,6 @@ enum EventKind : uint32_t {
   kTimeout,         // b = request slot, a = its attempt's tag: the client stops waiting
   kClientRelease,   // a = stream, b = its gate's index: a client may send attempts it held back
   kWake,            // a = model: a deadline or pacing release of its policy
-  kSample,          // time-series boundary
   kCapacityChange,  // a = model, b = index in its schedule
   kAutoscale,       // a = model
   kReplicasReady,   // a = model, b = generation << 32 | count
@@ -122,7 +121,6 @@ class Simulation {
   absl::StatusOr<RunMetrics> Run() {
     if (absl::Status status = Start(); !status.ok()) return status;
     Nanos next_sample = run_.resolution;
-    events_.Push(next_sample, kSample, 0, 0);
     Nanos now = 0;
     uint64_t handled = 0;
     // Once no arrival is pending and nothing is in flight, what remains in the queue (samples,
@@ -132,6 +130,12 @@ class Simulation {
       if ((++handled & (kEventsPerCancellationCheck - 1)) == 0) {
         if (CancellationRequested()) return CancelledStatus();
         if (progress_ != nullptr) progress_->store(now, std::memory_order_relaxed);
+      }
+      // A sample at t closes the interval [t - resolution, t): it is taken before the events at t,
+      // so that the levels it reads (slots, buffer, rates) are those the interval ended with, not
+      // those of a capacity change scheduled at t.
+      for (const Nanos next = events_.Top().time; next_sample <= next; next_sample += run_.resolution) {
+        recorder_.Sample(next_sample);
       }
       const Event event = events_.Pop();
       now = event.time;
@@ -144,11 +148,6 @@ class Simulation {
           ReleaseHeldBack(GateId{event.a, static_cast<uint32_t>(event.b)}, now);
           break;
         case kWake: Wake(event.a, now); break;
-        case kSample:
-          recorder_.Sample(now);
-          next_sample = now + run_.resolution;
-          events_.Push(next_sample, kSample, 0, 0);
-          break;
         case kCapacityChange: ScheduledChange(event.a, event.b, now); break;
         case kAutoscale: Autoscale(event.a, now); break;
         case kReplicasReady: ReplicasReady(event.a, event.b, now); break;

@@ -103,10 +103,9 @@ void RecoveryTracker::Add(const IntervalOutcome& interval) {
 }
 
 void RecoveryTracker::TrackRate(const IntervalOutcome& interval) {
-  // A sample at the drop's own time comes after the capacity changed (events at one time run in
-  // the order they were scheduled, the schedule's first); a formula whose rate follows live
-  // capacity at once would already show the drop there. Taken all the same: the one before is a
-  // whole resolution older, and a rate earned by use moves in that time.
+  // A sample at the drop's own time is taken before the events at that time (simulation.cc), so
+  // it is the rate just before the capacity went: the baseline even for a formula whose rate
+  // follows live capacity at once.
   if (interval.end <= outage_.drop) {
     rate_before_ = interval.rate_rpm;
     return;

@@ -266,7 +266,9 @@ TEST(CapacityController, SetCancelsProvisioningInProgress) {
 
 // --- Through Simulate --------------------------------------------------------------------------
 
-// The first sample time at or after `t` in a series, and the values around changes.
+// A change of a per-model level in its series: `time` is the last sample before it, which a
+// sample at t takes before the events at t, so for a change at an instant that is a sample time,
+// that instant (the sample after it, at t + resolution, shows the new value).
 struct Change {
   Nanos time;
   double from;
@@ -276,7 +278,7 @@ std::vector<Change> Changes(const std::vector<std::pair<Nanos, double>>& series)
   std::vector<Change> changes;
   for (size_t i = 1; i < series.size(); ++i) {
     if (series[i].second != series[i - 1].second) {
-      changes.push_back({series[i].first, series[i - 1].second, series[i].second});
+      changes.push_back({series[i - 1].first, series[i - 1].second, series[i].second});
     }
   }
   return changes;
