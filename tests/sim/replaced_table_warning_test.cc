@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/cli_fixture.h"
 #include "tests/support/minimal_scenario.h"
+#include "tests/support/temp_dir.h"
 
 namespace ratesim {
 namespace {
@@ -93,7 +94,7 @@ size_t Occurrences(const std::string& text, const std::string& part) {
 }
 
 TEST(ReplacedTable, RunAndSweepWarnBeforeTheyRunAndASweepOncePerValue) {
-  const std::string dir = ::testing::TempDir() + "replaced_table/";
+  const std::string dir = testing::TempPath("replaced_table/");
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string path = testing::WriteFile(dir + "s.toml", WithLimits());

@@ -15,6 +15,7 @@
 #include "sim/simulate/platform.h"
 #include "tests/support/cli_fixture.h"
 #include "tests/support/minimal_scenario.h"
+#include "tests/support/temp_dir.h"
 
 namespace ratesim {
 namespace {
@@ -98,7 +99,7 @@ TEST(RunVolume, BuildingThePlatformRefusesItAndSoDoesEveryCommand) {
   EXPECT_EQ(platform.status(), CheckRunVolume(scenario));
   EXPECT_TRUE(BuildPlatform(WithRate("1000rps"), scenario.policies.front()).ok());
 
-  const std::string dir = ::testing::TempDir() + "run_volume_validate/";
+  const std::string dir = testing::TempPath("run_volume_validate/");
   std::filesystem::create_directories(dir);
   const std::string path = testing::WriteFile(
       dir + "huge.toml", testing::Minimal({{14, "  rate = \"1e300rps\""}}));

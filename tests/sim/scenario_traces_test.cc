@@ -39,7 +39,7 @@ std::vector<std::string> WithSampleModels(std::vector<std::string> trace_lines) 
 
 // Writes `text` to a file named `name` in the test's temporary folder; returns its path.
 std::string WriteTempFile(const std::string& name, const std::string& text) {
-  return testing::WriteTextFile(::testing::TempDir() + "scenario_loader_" + name, text);
+  return testing::WriteTextFile(testing::TempPath("scenario_loader_" + name), text);
 }
 
 TEST(ScenarioTraces, AScenarioMayReplayATraceInsteadOfOrgs) {

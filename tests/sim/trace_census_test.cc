@@ -35,7 +35,7 @@ TEST(OrgModelMap, KeepsPairsApartThatSpellTheSameTogetherAndFindsThemByView) {
 // A random trace's census, against one worked out with nothing cleverer than a vector search.
 TEST(TraceCensus, KeysInFirstRowOrderAndTokenTotalsMatchANaiveCount) {
   const std::vector<std::string> models = {"m0", "m1", "m2"};
-  const std::string path = ::testing::TempDir() + "trace_census_random.csv";
+  const std::string path = testing::TempPath("trace_census_random.csv");
   std::vector<OrgModel> expected_keys;
   std::vector<TraceTokenTotals> expected_totals(models.size());
   {
@@ -78,7 +78,7 @@ TEST(TraceCensus, KeysInFirstRowOrderAndTokenTotalsMatchANaiveCount) {
 
 // Writes `text` to a file named `name` in the test's temporary folder; returns its path.
 std::string WriteFile(const std::string& name, const std::string& text) {
-  return testing::WriteTextFile(::testing::TempDir() + "trace_census_" + name, text);
+  return testing::WriteTextFile(testing::TempPath("trace_census_" + name), text);
 }
 
 // run.json records the census's hash for the trace, so it must be the hash of every byte of the

@@ -21,7 +21,7 @@ constexpr char kHeaderLine[] = "time,org,model,input_tokens,output_tokens\n";
 
 // Writes `text` to a file named `name` in the test's temporary folder; returns its path.
 std::string WriteTrace(const std::string& name, const std::string& text) {
-  return testing::WriteTextFile(::testing::TempDir() + "trace_reader_" + name, text);
+  return testing::WriteTextFile(testing::TempPath("trace_reader_" + name), text);
 }
 
 // Every row of the trace at `path`, or the first error's message.
@@ -171,13 +171,13 @@ TEST(TraceReader, KeepsReturningTheFirstError) {
 
 TEST(TraceReader, ChecksTheHeader) {
   EXPECT_EQ(Read(WriteTrace("h1.csv", "time,org,model,input,output\n")).error,
-            ::testing::TempDir() +
-                "trace_reader_h1.csv:1:1: error: the header line is "
+            testing::TempPath("trace_reader_h1.csv") +
+                ":1:1: error: the header line is "
                 "\"time,org,model,input,output\"; expected "
                 "exactly \"time,org,model,input_tokens,output_tokens\"");
   EXPECT_EQ(Read(WriteTrace("h2.csv", "")).error,
-            ::testing::TempDir() +
-                "trace_reader_h2.csv:1:1: error: the file is empty; expected the header line "
+            testing::TempPath("trace_reader_h2.csv") +
+                ":1:1: error: the file is empty; expected the header line "
                 "\"time,org,model,input_tokens,output_tokens\"");
   // A byte-order mark and \r\n line endings are accepted; a header alone is an empty trace.
   const ReadAll bom = Read(WriteTrace("h3.csv", "\xEF\xBB\xBFtime,org,model,input_tokens,output_tokens\r\n"));
@@ -189,8 +189,8 @@ TEST(TraceReader, ChecksTheHeader) {
 // return the terminal's cursor and hide the start of the message.
 TEST(TraceReader, EscapesControlCharactersInItsMessages) {
   EXPECT_EQ(Read(WriteTrace("cr_row.csv", std::string(kHeaderLine) + "1\r2,a,b,1,2\n")).error,
-            ::testing::TempDir() +
-                "trace_reader_cr_row.csv:2:1: error: time must be seconds such as \"12.5\" or a "
+            testing::TempPath("trace_reader_cr_row.csv") +
+                ":2:1: error: time must be seconds such as \"12.5\" or a "
                 "duration such as \"12.5s\" or \"250ms\", got \"1\\r2\"");
   const std::string header = Read(WriteTrace("cr_header.csv", "time,org\r,model\x1b\n")).error;
   EXPECT_NE(header.find("\"time,org\\r,model\\x1b\""), std::string::npos) << header;
@@ -212,7 +212,7 @@ TEST(TraceReader, ReportsAFileThatCannotBeOpened) {
 // formula that generated them.
 TEST(TraceReader, StreamsALargeTrace) {
   constexpr int kRows = 200'000;
-  const std::string path = ::testing::TempDir() + "trace_reader_large.csv";
+  const std::string path = testing::TempPath("trace_reader_large.csv");
   {
     std::FILE* file = std::fopen(path.c_str(), "wb");
     ASSERT_NE(file, nullptr);

@@ -24,6 +24,28 @@ inline std::string WriteTextFile(const std::string& path, const std::string& tex
   return path;
 }
 
+// A fresh folder under the test temp dir for this process (with a trailing '/'), made on first use
+// and removed, with everything in it, when the process exits.
+inline const std::string& ProcessTempDir() {
+  static const struct Folder {
+    Folder() {
+      std::string pattern = ::testing::TempDir() + "ratesim_XXXXXX";
+      path = ::mkdtemp(pattern.data()) ? pattern + "/" : ::testing::TempDir();
+    }
+    ~Folder() {
+      std::error_code ignored;
+      if (path != ::testing::TempDir()) std::filesystem::remove_all(path, ignored);
+    }
+    std::string path;
+  } folder;
+  return folder.path;
+}
+
+// The path of a test's file (or folder, with a trailing '/') `name`, in ProcessTempDir: two test
+// runs at once (two checkouts, a CI job beside a developer's) must not write each other's files,
+// and none is left behind.
+inline std::string TempPath(const std::string& name) { return ProcessTempDir() + name; }
+
 class TempDir {
  public:
   TempDir() {
