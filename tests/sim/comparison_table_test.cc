@@ -93,6 +93,19 @@ TEST(ComparisonTable, ColumnsAreAligned) {
   EXPECT_EQ(lines[2].find("150") + 3, lines[3].find("15000") + 5);
 }
 
+TEST(ComparisonTable, ShowsLatenciesOfAnHourOrMoreInHoursAligned) {
+  RunResult slow = MakeRun("slow", 1);
+  for (int i = 0; i < 1000; ++i) slow.metrics.overall.latency.Record(105'278 * kNanosPerSecond);
+  const std::vector<std::string> lines = Lines(ComparisonTable({MakeRun("none", 1), slow}));
+  ASSERT_GE(lines.size(), 4u);
+  const std::vector<std::string> cells = Cells(lines[3]);
+  ASSERT_EQ(cells.size(), 11u);
+  EXPECT_EQ(cells[8], "29.2h") << lines[3];  // p99, not "105278s"
+  // The p99 column ends where it does on the fast policy's line.
+  EXPECT_EQ(lines[2].size(), lines[3].size());
+  EXPECT_EQ(lines[2].rfind("2.00s") + 5, lines[3].rfind("29.2h") + 5);
+}
+
 TEST(ComparisonTable, ShowsInFlightOnlyWhenARunHasSome) {
   std::vector<RunResult> runs = {MakeRun("none", 1), MakeRun("fifo", 1)};
   EXPECT_EQ(ComparisonTable(runs).find("in flight"), std::string::npos);
