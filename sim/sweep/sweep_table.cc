@@ -40,7 +40,7 @@ bool AnyRow(const std::vector<SweepColumn>& columns, const std::vector<PointRows
 
 bool Above0(double value) { return value > 0.0; }
 bool Below1(double value) { return value < 1.0; }
-bool Any(double) { return true; }  // any value at all, text ("true") included
+bool AnyValue(double) { return true; }  // any cell not NA, text ("true") included
 
 }  // namespace
 
@@ -81,11 +81,12 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
       {"spiking 429", "spiking_429_share", ScoreFormat::kPercent},
       {"fairness", "fairness", ScoreFormat::kIndex},
   };
-  // The recovery from an outage shows only in sweeps where some row has one to judge (no outage,
-  // or none restored in time: all three NA); it shows whole, so a spiral has its recovery beside it.
-  const bool any_recovery = AnyRow(columns, points, "recovery_s", Any) ||
-                            AnyRow(columns, points, "recovered_share", Any) ||
-                            AnyRow(columns, points, "spiral", Any);
+  // The recovery from an outage shows only in sweeps where some row has one (without a restored
+  // outage, or with no replication judged, all three are NA); the three show together, so that a
+  // spiral has its recovery beside it.
+  const bool any_recovery = AnyRow(columns, points, "recovery_s", AnyValue) ||
+                            AnyRow(columns, points, "recovered_share", AnyValue) ||
+                            AnyRow(columns, points, "spiral", AnyValue);
   if (any_recovery) {
     scores.insert(scores.end(), {{"recovery s", "recovery_s", ScoreFormat::kSeconds},
                                  {"recovered", "recovered_share", ScoreFormat::kPercent}});
