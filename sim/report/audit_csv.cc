@@ -61,6 +61,8 @@ void AuditCsvObserver::OnAttemptEnd(const AttemptRecord& record, const KeyRegist
       line_ += value;
     }
   }
+  line_ += ',';
+  if (record.stream >= 0) fmt::format_to(std::back_inserter(line_), "{}", record.stream);
   line_ += '\n';
   out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
 }

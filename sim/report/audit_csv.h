@@ -2,9 +2,9 @@
 // fact (what class the attempt was in at arrival, what the policy did with it, how it ended):
 //
 //   policy,replication,request,attempt,final,org,model,arrival_s,rate_class,admission,started_s,
-//   ended_s,status,error_type,reason,input_tokens,output_tokens
+//   ended_s,status,error_type,reason,input_tokens,output_tokens,<the rate-limit headers>,stream
 //   fifo,0,17,1,true,acme,llama-70b,3.250000000,over_requests,buffered,,8.250000000,429,
-//   dynamic_request_limited,expired,812,0
+//   dynamic_request_limited,expired,812,0,60,0,0.250,120000,3188,1
 //
 //   request     the logical request, numbered in arrival order from 0 within its run
 //   attempt     1 for the first attempt, 2 for the first retry, ...
@@ -19,6 +19,10 @@
 //               within-rate request) | shed (codel's delay control): FailReasonName
 //               (engine/fail_reason.h); client_timeout for a timeout
 //   times       seconds from the start of the run, with exactly 9 decimals (nanoseconds)
+//   stream      which of its org's streams sent it: the index in the org's [[orgs.traffic]] list
+//               (0, 1, ...); empty for a request replayed from a [[traces]] file, which belongs to
+//               no such list. Last, so that the columns before it keep the places they had before
+//               it was added (scripts that read columns by position).
 //
 // Rows follow run order (policy, then replication), then the order attempts ended. Names are quoted
 // per RFC 4180 when needed.
@@ -48,7 +52,7 @@ inline constexpr std::string_view kAuditCsvFileName = "audit.csv";
 inline constexpr std::string_view kAuditCsvHeader =
     "policy,replication,request,attempt,final,org,model,arrival_s,rate_class,admission,started_s,"
     "ended_s,status,error_type,reason,input_tokens,output_tokens,x-ratelimit-limit,"
-    "x-ratelimit-remaining,x-ratelimit-reset,x-tokenlimit-limit,x-tokenlimit-remaining";
+    "x-ratelimit-remaining,x-ratelimit-reset,x-tokenlimit-limit,x-tokenlimit-remaining,stream";
 
 // Writes the rows (no header) of one run to `out`. Thread-safety: one run's thread only, as
 // AttemptObserver promises. Write errors show in `out`'s state.

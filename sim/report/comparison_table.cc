@@ -247,8 +247,9 @@ std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, si
   const bool any_retries = AnyRun(groups, &OutcomeCounts::retries);
   const bool any_timed_out = AnyRun(groups, &OutcomeCounts::timed_out);
   const bool rates = !first.metrics.rates.empty();
+  // The counts of the single-run table, 200 beside 429 and 503, each a mean and half-width.
   std::vector<TextTable::Column> columns = {
-      {"org", Align::kLeft}, {"policy", Align::kLeft}, {"offered"}, {"429"}, {"503"}};
+      {"org", Align::kLeft}, {"policy", Align::kLeft}, {"offered"}, {"200"}, {"429"}, {"503"}};
   if (any_timed_out) columns.push_back({"timed out"});
   if (any_retries) columns.push_back({"retries"});
   columns.push_back({"success"});
@@ -260,6 +261,7 @@ std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, si
       std::vector<std::string> row = {
           OrgName(first, org), group.policy,
           MeanCount(group, [](const OutcomeCounts& c) { return c.offered; }, org),
+          MeanCountCi(group, [](const OutcomeCounts& c) { return c.ok; }, org),
           CountCi(group, OfOrg(org, Slice429)), CountCi(group, OfOrg(org, Slice503))};
       if (any_timed_out) {
         row.push_back(MeanCountCi(group, [](const OutcomeCounts& c) { return c.timed_out; }, org));

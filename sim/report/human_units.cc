@@ -15,15 +15,32 @@ std::string ThreeDigits(double value) {
   return fmt::format("{:.0f}", value);
 }
 
+// The unit a latency reads in, chosen by its value rounded as it is shown, so that no value reads
+// "1000ms" or "3600s": ms below one second, s below an hour, h from an hour on.
+struct LatencyUnit {
+  double nanos;
+  const char* suffix;
+};
+
+LatencyUnit UnitOf(double ns) {
+  constexpr double kMs = kNanosPerMillisecond;
+  constexpr double kS = kNanosPerSecond;
+  if (ns < 999.5 * kMs) return {kMs, "ms"};
+  if (ns < 3599.5 * kS) return {kS, "s"};
+  return {3600 * kS, "h"};
+}
+
+// `ns` in `unit`: three significant digits, whole units from a thousand on ("4000s", "1250h").
+std::string InUnit(double ns, const LatencyUnit& unit) {
+  const double value = ns / unit.nanos;
+  return (value < 999.5 ? ThreeDigits(value) : fmt::format("{:.0f}", value)) + unit.suffix;
+}
+
 }  // namespace
 
 std::string FormatLatency(Nanos ns) {
-  const double ms = static_cast<double>(ns) / static_cast<double>(kNanosPerMillisecond);
-  // Rounding at 999.5ms and up would print "1000ms": switch to seconds there instead.
-  if (ms < 999.5) return ThreeDigits(ms) + "ms";
-  const double s = ms / 1000.0;
-  if (s >= 999.5) return fmt::format("{:.0f}s", s);
-  return ThreeDigits(s) + "s";
+  const double value = static_cast<double>(ns);
+  return InUnit(value, UnitOf(value));
 }
 
 std::string FormatPercent(double share) {
@@ -36,16 +53,14 @@ std::string FormatPercent(double share) {
 
 std::string FormatLatencyCi(double mean_ns, double ci95_ns) {
   if (!std::isfinite(mean_ns)) return "-";
-  const std::string mean = FormatLatency(static_cast<Nanos>(std::llround(mean_ns)));
+  const double mean_whole_ns = std::round(mean_ns);  // as FormatLatency would show it
+  const LatencyUnit unit = UnitOf(mean_whole_ns);
+  const std::string mean = InUnit(mean_whole_ns, unit);
   if (!std::isfinite(ci95_ns)) return mean;
-  const bool in_ms = mean.size() >= 2 && mean.compare(mean.size() - 2, 2, "ms") == 0;
-  const size_t unit_size = in_ms ? 2 : 1;
   const size_t point = mean.find('.');
-  const int decimals =
-      point == std::string::npos ? 0 : static_cast<int>(mean.size() - unit_size - point - 1);
-  const double unit = in_ms ? static_cast<double>(kNanosPerMillisecond)
-                            : static_cast<double>(kNanosPerSecond);
-  return fmt::format("{} \u00b1{:.{}f}", mean, ci95_ns / unit, decimals);
+  const size_t digits_end = mean.size() - std::char_traits<char>::length(unit.suffix);
+  const int decimals = point == std::string::npos ? 0 : static_cast<int>(digits_end - point - 1);
+  return fmt::format("{} \u00b1{:.{}f}", mean, ci95_ns / unit.nanos, decimals);
 }
 
 std::string FormatPercentCi(double mean_share, double ci95_share) {

@@ -1,4 +1,4 @@
-// Numbers as a person reads them in a terminal: latencies in ms or s with three significant digits,
+// Numbers as a person reads them in a terminal: latencies in ms, s or h with three significant digits,
 // shares as percentages. Durations are written by FormatDuration (sim/scenario/units.h).
 #ifndef RATESIM_SIM_REPORT_HUMAN_UNITS_H_
 #define RATESIM_SIM_REPORT_HUMAN_UNITS_H_
@@ -9,8 +9,9 @@
 
 namespace ratesim {
 
-// A latency: "0.42ms", "12.5ms", "340ms", "1.25s", "12.5s", "125s". Always ms below one second and s
-// from one second on.
+// A latency: "0.42ms", "12.5ms", "340ms", "1.25s", "12.5s", "125s", "3599s", "1.00h", "29.2h".
+// Always ms below one second, s from one second and h from one hour on (a long run's tail reads
+// "29.2h", not "105278s"); three significant digits, whole units from a thousand on.
 std::string FormatLatency(Nanos ns);
 
 // A share in [0, 1] as "97.3%". One decimal, rounded, except that a share below 1 never shows as
@@ -19,7 +20,8 @@ std::string FormatLatency(Nanos ns);
 std::string FormatPercent(double share);
 
 // An estimate and its 95% confidence half-width, the half-width in the unit and with the decimals of
-// the estimate: "20.0ms ±1.2", "2.00s ±0.05", "340ms ±12"; "97.1% ±0.4" (percentage points).
+// the estimate: "20.0ms ±1.2", "2.00s ±0.05", "340ms ±12", "29.2h ±1.5"; "97.1% ±0.4" (percentage
+// points).
 // Without a half-width (NaN: fewer than two values) just the estimate; "-" without an estimate.
 std::string FormatLatencyCi(double mean_ns, double ci95_ns);
 std::string FormatPercentCi(double mean_share, double ci95_share);

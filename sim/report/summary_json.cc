@@ -22,20 +22,43 @@ double MeanBuffered(const RunMetrics& metrics, const ModelUsage& usage) {
 
 constexpr const char* kFailedAttemptsByReason = "failed_attempts_by_reason";
 
+void WriteOptional(const std::optional<double>& value, JsonWriter& json) {
+  if (value) {
+    json.Double(*value);
+  } else {
+    json.Null();
+  }
+}
+
+// A histogram's quantile, mean and max in seconds; nullopt (null) when it recorded nothing, as
+// the terminal shows "-": a slice where nothing finished has no latency, which 0 would call instant.
+std::optional<double> QuantileSeconds(const LogHistogram& histogram, double q) {
+  const std::optional<double> ns = QuantileNs(histogram, q);
+  return ns ? std::optional<double>(*ns / kNanosPerSecond) : std::nullopt;
+}
+std::optional<double> MeanSeconds(const LogHistogram& histogram) {
+  if (histogram.Count() == 0) return std::nullopt;
+  return histogram.Mean() / kNanosPerSecond;
+}
+std::optional<double> MaxSeconds(const LogHistogram& histogram) {
+  if (histogram.Count() == 0) return std::nullopt;
+  return Seconds(histogram.Max());
+}
+
+constexpr std::pair<const char*, double> kQuantiles[] = {{"p50", 0.5}, {"p90", 0.9}, {"p99", 0.99}};
+
 void WriteDistribution(const LogHistogram& histogram, JsonWriter& json) {
   json.BeginObject();
   json.Key("count");
   json.Uint(histogram.Count());
-  json.Key("p50");
-  json.Double(Seconds(histogram.Quantile(0.5)));
-  json.Key("p90");
-  json.Double(Seconds(histogram.Quantile(0.9)));
-  json.Key("p99");
-  json.Double(Seconds(histogram.Quantile(0.99)));
+  for (const auto& [name, q] : kQuantiles) {
+    json.Key(name);
+    WriteOptional(QuantileSeconds(histogram, q), json);
+  }
   json.Key("mean");
-  json.Double(histogram.Mean() / static_cast<double>(kNanosPerSecond));
+  WriteOptional(MeanSeconds(histogram), json);
   json.Key("max");
-  json.Double(Seconds(histogram.Max()));
+  WriteOptional(MaxSeconds(histogram), json);
   json.EndObject();
 }
 
@@ -71,8 +94,9 @@ void WriteSliceFields(const SliceMetrics& slice, JsonWriter& json) {
     json.Int(counts.failed_attempts[reason]);
   }
   json.EndObject();
+  // Null when nothing finished, as the replications' estimate leaves such a run out.
   json.Key("success_rate");
-  json.Double(counts.success_rate());
+  WriteOptional(SuccessShare(counts), json);
   json.Key("latency");
   WriteDistribution(slice.latency, json);
   json.Key("queue_wait");
@@ -82,14 +106,6 @@ void WriteSliceFields(const SliceMetrics& slice, JsonWriter& json) {
 // Fairness across orgs is written for runs of two orgs or more (with one it is 1 by definition),
 // null where fewer than two finished a request (FairnessAcrossOrgs).
 bool HasFairness(const RunMetrics& metrics) { return metrics.per_org.size() > 1; }
-
-void WriteOptional(const std::optional<double>& value, JsonWriter& json) {
-  if (value) {
-    json.Double(*value);
-  } else {
-    json.Null();
-  }
-}
 
 void WriteRateStats(const RateStats& stats, JsonWriter& json) {
   json.BeginObject();
@@ -231,27 +247,21 @@ void WriteDistributionEstimates(const PolicyReplications& group, const SliceOf& 
                   return std::optional<double>(static_cast<double>((slice.*histogram).Count()));
                 }),
                 json);
-  for (const auto& [name, q] : {std::pair<const char*, double>{"p50", 0.5}, {"p90", 0.9},
-                                {"p99", 0.99}}) {
+  for (const auto& [name, q] : kQuantiles) {
     json.Key(name);
     WriteEstimate(group, OfSlice(slice_of, [histogram, q = q](const SliceMetrics& slice) {
-                    const std::optional<double> ns = QuantileNs(slice.*histogram, q);
-                    return ns ? std::optional<double>(*ns / kNanosPerSecond) : std::nullopt;
+                    return QuantileSeconds(slice.*histogram, q);
                   }),
                   json);
   }
   json.Key("mean");
   WriteEstimate(group, OfSlice(slice_of, [histogram](const SliceMetrics& slice) {
-                  const LogHistogram& h = slice.*histogram;
-                  return h.Count() == 0 ? std::nullopt
-                                        : std::optional<double>(h.Mean() / kNanosPerSecond);
+                  return MeanSeconds(slice.*histogram);
                 }),
                 json);
   json.Key("max");
   WriteEstimate(group, OfSlice(slice_of, [histogram](const SliceMetrics& slice) {
-                  const LogHistogram& h = slice.*histogram;
-                  return h.Count() == 0 ? std::nullopt
-                                        : std::optional<double>(Seconds(h.Max()));
+                  return MaxSeconds(slice.*histogram);
                 }),
                 json);
   json.EndObject();

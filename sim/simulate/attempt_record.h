@@ -25,6 +25,9 @@ struct AttemptRecord {
   KeyId key = 0;
   OrgId org = 0;
   ModelId model = 0;
+  // The org's stream that sent it: its index in the org's [[orgs.traffic]] list (StreamSpec's
+  // org_stream); -1 for a request replayed from a trace.
+  int32_t stream = -1;
   Nanos arrival = 0;     // of this attempt
   Nanos started = -1;    // start of service; -1 if never started
   Nanos ended = 0;       // completion or failure

@@ -136,14 +136,16 @@ absl::StatusOr<std::unique_ptr<Platform>> BuildPlatform(const Scenario& scenario
   for (const OrgSpec& org : scenario.orgs) {
     absl::StatusOr<FormulaId> formula = formulas.For(org.name);
     if (!formula.ok()) return formula.status();
-    for (const TrafficSpec& traffic : org.traffic) {
+    for (size_t index = 0; index < org.traffic.size(); ++index) {
+      const TrafficSpec& traffic = org.traffic[index];
       auto model = model_ids.find(traffic.model);
       if (model == model_ids.end()) {
         return absl::InvalidArgumentError(
             fmt::format("org '{}' sends to unknown model '{}'", org.name, traffic.model));
       }
       const KeyId key = engine.AddKey(org.name, model->second, *formula, 0);
-      platform->streams.push_back(StreamSpec{&traffic, nullptr, &traffic.client, key, model->second});
+      platform->streams.push_back(StreamSpec{&traffic, nullptr, &traffic.client, key, model->second,
+                                             static_cast<int>(index)});
     }
   }
   for (const TraceSpec& trace : scenario.traces) {

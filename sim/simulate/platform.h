@@ -23,6 +23,9 @@ struct StreamSpec {
   const ClientSpec* client = nullptr;
   KeyId key = 0;      // generated traffic only
   ModelId model = 0;  // generated traffic only
+  // Its index in its org's [[orgs.traffic]] list (0, 1, ...), which tells an org's streams apart
+  // in the audit; -1 for a trace, whose rows name their own orgs.
+  int org_stream = -1;
 };
 
 // Everything here points into the Scenario, which outlives the platform.

@@ -543,6 +543,7 @@ class Simulation {
     record.key = request.key;
     record.org = engine_.registry().key_org(request.key);
     record.model = request.model;
+    record.stream = platform_->streams[request.stream].org_stream;
     record.arrival = request.sent;
     record.started = request.started;
     record.ended = now;

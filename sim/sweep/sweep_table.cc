@@ -40,6 +40,7 @@ bool AnyRow(const std::vector<SweepColumn>& columns, const std::vector<PointRows
 
 bool Above0(double value) { return value > 0.0; }
 bool Below1(double value) { return value < 1.0; }
+bool AnyValue(double) { return true; }  // any cell not NA, text ("true") included
 
 }  // namespace
 
@@ -79,20 +80,27 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
       {"steady ok", "steady_success", ScoreFormat::kPercent},
       {"spiking 429", "spiking_429_share", ScoreFormat::kPercent},
       {"fairness", "fairness", ScoreFormat::kIndex},
-      {"recovery s", "recovery_s", ScoreFormat::kSeconds},
-      {"recovered", "recovered_share", ScoreFormat::kPercent},
-      {"spiral", "spiral", ScoreFormat::kText},
   };
+  // The recovery from an outage shows only in sweeps where some row has one (without a restored
+  // outage, or with no replication judged, all three are NA); the three show together, so that a
+  // spiral has its recovery beside it.
+  const bool any_recovery = AnyRow(columns, points, "recovery_s", AnyValue) ||
+                            AnyRow(columns, points, "recovered_share", AnyValue) ||
+                            AnyRow(columns, points, "spiral", AnyValue);
+  if (any_recovery) {
+    scores.insert(scores.end(), {{"recovery s", "recovery_s", ScoreFormat::kSeconds},
+                                 {"recovered", "recovered_share", ScoreFormat::kPercent}});
+  }
   // The rates' dip and return show only in sweeps with an outage to judge them by.
   if (AnyRow(columns, points, "rate_low_share", Above0)) {
-    const auto spiral = scores.end() - 1;
-    scores.insert(spiral, {{"rate low", "rate_low_share", ScoreFormat::kPercent},
-                           {"rate back s", "rate_recovery_s", ScoreFormat::kSeconds}});
+    scores.insert(scores.end(), {{"rate low", "rate_low_share", ScoreFormat::kPercent},
+                                 {"rate back s", "rate_recovery_s", ScoreFormat::kSeconds}});
     // The time back is over the replications whose rate came back: where some did not, how many.
     if (AnyRow(columns, points, "rate_returned_share", Below1)) {
-      scores.insert(scores.end() - 1, {"back", "rate_returned_share", ScoreFormat::kPercent});
+      scores.push_back({"back", "rate_returned_share", ScoreFormat::kPercent});
     }
   }
+  if (any_recovery) scores.push_back({"spiral", "spiral", ScoreFormat::kText});  // the verdict last
   // Timeouts are a client's: their column shows only in sweeps where some client gave up waiting.
   const bool any_timed_out = AnyRow(columns, points, "share_timed_out", Above0);
   if (any_timed_out) scores.insert(scores.begin() + 3, {"timed out", "share_timed_out", ScoreFormat::kPercent});

@@ -50,6 +50,7 @@ AttemptRecord Served() {
   record.final = true;
   record.org = 0;
   record.model = 0;
+  record.stream = 0;
   record.arrival = 1500 * kNanosPerMillisecond;
   record.started = 1500 * kNanosPerMillisecond;
   record.ended = 3 * kS + 250'000'001;
@@ -76,7 +77,7 @@ TEST(AuditCsv, WritesEveryFieldOfAServedAttempt) {
   const std::string row = out.str();
   EXPECT_EQ(row,
             "fifo,0,0,1,true,acme,llama,1.500000000,within,served_now,1.500000000,3.250000001,"
-            "200,,,800,213,120,1,0.000,120000,1500\n");
+            "200,,,800,213,120,1,0.000,120000,1500,0\n");
   EXPECT_EQ(std::count(kAuditCsvHeader.begin(), kAuditCsvHeader.end(), ','),
             std::count(row.begin(), row.end(), ','));
 }
@@ -128,13 +129,13 @@ TEST(AuditCsv, ExplainsA503AndA429) {
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[0],
             "fifo-30s,3,7,1,true,acme,llama,10.000000000,within,buffered,,40.000000000,503,"
-            "model_overloaded,expired,800,0,120,1,0.000,120000,1500");
+            "model_overloaded,expired,800,0,120,1,0.000,120000,1500,0");
   EXPECT_EQ(lines[1],
             "fifo-30s,3,8,1,false,\"beta, inc\",llama,12.000000000,over_tokens,rejected,,"
-            "12.000000000,429,dynamic_token_limited,no_capacity,800,0,120,1,0.250,120000,40");
+            "12.000000000,429,dynamic_token_limited,no_capacity,800,0,120,1,0.250,120000,40,0");
   EXPECT_EQ(lines[2],
             "fifo-30s,3,8,2,true,\"beta, inc\",llama,13.000000001,over_requests,rejected,,"
-            "13.000000001,429,dynamic_request_limited,buffer_full,800,0,60,0,0.250,120000,40");
+            "13.000000001,429,dynamic_request_limited,buffer_full,800,0,60,0,0.250,120000,40,0");
 }
 
 TEST(AuditCsv, SaysWhetherABufferedRequestExpiredWasDisplacedOrWasShed) {
@@ -168,10 +169,10 @@ TEST(AuditCsv, SaysWhetherABufferedRequestExpiredWasDisplacedOrWasShed) {
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0],
             "wf,0,1,1,true,acme,llama,10.000000000,over_requests,buffered,,10.020000000,429,"
-            "dynamic_request_limited,displaced,800,0,120,1,0.000,120000,1500");
+            "dynamic_request_limited,displaced,800,0,120,1,0.000,120000,1500,0");
   EXPECT_EQ(lines[1],
             "wf,0,2,1,true,acme,llama,10.000000000,within,buffered,,16.000000000,503,"
-            "model_overloaded,shed,800,0,120,1,0.000,120000,1500");
+            "model_overloaded,shed,800,0,120,1,0.000,120000,1500,0");
   // Every reason has a name of its own.
   EXPECT_EQ(FailReasonName(FailReason::kNoCapacity), "no_capacity");
   EXPECT_EQ(FailReasonName(FailReason::kBufferFull), "buffer_full");
@@ -179,6 +180,32 @@ TEST(AuditCsv, SaysWhetherABufferedRequestExpiredWasDisplacedOrWasShed) {
   EXPECT_EQ(FailReasonName(FailReason::kExpired), "expired");
   EXPECT_EQ(FailReasonName(FailReason::kDisplaced), "displaced");
   EXPECT_EQ(FailReasonName(FailReason::kShed), "shed");
+}
+
+TEST(AuditCsv, NamesTheOrgsStreamLastAndLeavesItEmptyForATrace) {
+  Names names;
+  std::ostringstream out;
+  AuditCsvObserver observer("fifo", 0, out);
+  AttemptRecord burst = Served();
+  burst.stream = 1;  // the org's second [[orgs.traffic]] entry
+  observer.OnAttemptEnd(burst, names.registry);
+  AttemptRecord replayed = Served();
+  replayed.stream = -1;  // a [[traces]] row
+  observer.OnAttemptEnd(replayed, names.registry);
+  AttemptRecord timed_out = burst;  // no response: the header columns are empty, the stream is not
+  timed_out.timed_out = true;
+  observer.OnAttemptEnd(timed_out, names.registry);
+  const std::vector<std::string> lines = Lines(out.str());
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(kAuditCsvHeader.substr(kAuditCsvHeader.rfind(',') + 1), "stream");
+  EXPECT_EQ(lines[0].substr(lines[0].rfind(',')), ",1") << lines[0];
+  EXPECT_EQ(lines[1].substr(lines[1].rfind(',')), ",") << lines[1];
+  EXPECT_EQ(lines[2].substr(lines[2].rfind(',') - 5), ",,,,,,1") << lines[2];
+  for (const std::string& line : lines) {
+    EXPECT_EQ(std::count(kAuditCsvHeader.begin(), kAuditCsvHeader.end(), ','),
+              std::count(line.begin(), line.end(), ','))
+        << line;
+  }
 }
 
 TEST(AuditCsv, WritesTimesExactlyToTheNanosecond) {
@@ -327,7 +354,7 @@ TEST(AuditEndToEnd, RowsAgreeWithTheSummaryAndExplainEveryFailure) {
   bool explained_503 = false, explained_429 = false, headers_of_a_429 = false;
   for (size_t i = 1; i < lines.size(); ++i) {
     const std::vector<std::string> f = Fields(lines[i]);
-    ASSERT_EQ(f.size(), 22u) << lines[i];
+    ASSERT_EQ(f.size(), 23u) << lines[i];
     const std::string& status = f[12];
     const std::string& rate_class = f[8];
     const std::string& error_type = f[13];
@@ -455,7 +482,7 @@ TEST(AuditEndToEnd, ASuccessCarriesTheHeadersThatCountIt) {
   std::map<std::string, std::string> first_success_limit;  // by org
   for (size_t i = 1; i < lines.size(); ++i) {
     const std::vector<std::string> f = Fields(lines[i]);
-    ASSERT_EQ(f.size(), 22u) << lines[i];
+    ASSERT_EQ(f.size(), 23u) << lines[i];
     if (f[12] == "200" && f[8] == "within") first_success_limit.emplace(f[5], f[17]);
   }
   EXPECT_EQ(first_success_limit, (std::map<std::string, std::string>{{"bursty", "66"},
@@ -504,6 +531,69 @@ TEST(AuditEndToEnd, NumbersReplicationsAndNeedsAnOutputDirectory) {
               std::sort(names.begin(), names.end());
               return names;
             }());
+}
+
+// One org with a steady stream and a burst stream, told apart by their prompts (100 and 900
+// tokens), beside a trace of the same org (500 tokens).
+constexpr char kStreamsScenario[] = R"(title = "streams"
+
+[run]
+duration = "20s"
+seed = 3
+
+[[models]]
+name = "m"
+concurrency = 4
+service = { dist = "constant", mean = "100ms" }
+
+[[orgs]]
+name = "acme"
+  [[orgs.traffic]]
+  model = "m"
+  shape = "constant"
+  rate = "1rps"
+  input_tokens = 100
+
+  [[orgs.traffic]]
+  model = "m"
+  shape = "bursts"
+  count = 5
+  window = "1s"
+  every = "10s"
+  input_tokens = 900
+
+[[traces]]
+path = "trace.csv"
+
+[[policies]]
+type = "none"
+)";
+
+TEST(AuditEndToEnd, EachRowNamesTheStreamOfItsOrgThatSentIt) {
+  TempDir temp;
+  const std::string scenario = temp / "streams.toml";
+  std::ofstream(scenario) << kStreamsScenario;
+  std::ofstream(temp / "trace.csv") << "time,org,model,input_tokens,output_tokens\n"
+                                       "2.5s,acme,m,500,10\n7.5s,acme,m,500,10\n";
+  const std::string out = temp / "out";
+  std::ostringstream stdout_text, stderr_text;
+  ASSERT_EQ(RunCli({"ratesim", "run", scenario, "--audit", "--out", out}, stdout_text, stderr_text),
+            0)
+      << stderr_text.str();
+  const std::vector<std::string> lines = Lines(ReadFile(out + "/audit.csv"));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0], kAuditCsvHeader);
+  std::map<std::string, std::map<std::string, int>> streams_by_prompt;  // input_tokens -> stream
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<std::string> f = Fields(lines[i]);
+    ASSERT_EQ(f.size(), 23u) << lines[i];
+    EXPECT_EQ(f[5], "acme");
+    ++streams_by_prompt[f[15]][f[22]];
+  }
+  using Counts = std::map<std::string, int>;
+  EXPECT_EQ(streams_by_prompt["100"], (Counts{{"0", 20}}));  // one a second for 20 s
+  EXPECT_EQ(streams_by_prompt["900"], (Counts{{"1", 10}}));  // two bursts of 5
+  EXPECT_EQ(streams_by_prompt["500"], (Counts{{"", 2}}));    // the trace's rows
 }
 
 }  // namespace

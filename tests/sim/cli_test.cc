@@ -693,7 +693,7 @@ TEST_F(CliTest, AuditIsWrittenWithTheOtherReports) {
                 "policy,replication,request,attempt,final,org,model,arrival_s,rate_class,"
                 "admission,started_s,ended_s,status,error_type,reason,input_tokens,"
                 "output_tokens,x-ratelimit-limit,x-ratelimit-remaining,x-ratelimit-reset,"
-                "x-tokenlimit-limit,x-tokenlimit-remaining\n",
+                "x-tokenlimit-limit,x-tokenlimit-remaining,stream\n",
                 0),
             0u);
   EXPECT_EQ(Outputs(), std::vector<std::string>{"audited"});  // no part or temporary file left

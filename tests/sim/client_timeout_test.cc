@@ -571,7 +571,7 @@ TEST(ClientTimeout, AuditRowOfATimeout) {
   }
   EXPECT_EQ(lines[0],
             "fifo,0,0,1,false,org,m,0.000000000,within,served_now,0.000000000,"
-            "0.500000000,timeout,,client_timeout,100,100,,,,,");
+            "0.500000000,timeout,,client_timeout,100,100,,,,,,0");
 }
 
 TEST(ClientTimeout, HonorResetWaitsForTheResetAfterA429AndBacksOffAfterA503) {

@@ -93,6 +93,19 @@ TEST(ComparisonTable, ColumnsAreAligned) {
   EXPECT_EQ(lines[2].find("150") + 3, lines[3].find("15000") + 5);
 }
 
+TEST(ComparisonTable, ShowsLatenciesOfAnHourOrMoreInHoursAligned) {
+  RunResult slow = MakeRun("slow", 1);
+  for (int i = 0; i < 1000; ++i) slow.metrics.overall.latency.Record(105'278 * kNanosPerSecond);
+  const std::vector<std::string> lines = Lines(ComparisonTable({MakeRun("none", 1), slow}));
+  ASSERT_GE(lines.size(), 4u);
+  const std::vector<std::string> cells = Cells(lines[3]);
+  ASSERT_EQ(cells.size(), 11u);
+  EXPECT_EQ(cells[8], "29.2h") << lines[3];  // p99, not "105278s"
+  // The p99 column ends where it does on the fast policy's line.
+  EXPECT_EQ(lines[2].size(), lines[3].size());
+  EXPECT_EQ(lines[2].rfind("2.00s") + 5, lines[3].rfind("29.2h") + 5);
+}
+
 TEST(ComparisonTable, ShowsInFlightOnlyWhenARunHasSome) {
   std::vector<RunResult> runs = {MakeRun("none", 1), MakeRun("fifo", 1)};
   EXPECT_EQ(ComparisonTable(runs).find("in flight"), std::string::npos);
@@ -139,10 +152,10 @@ TEST(ComparisonTable, BreaksRetriesDownByOrgWhenARunRetried) {
   options.replications = 2;
   const std::string text = ComparisonTable(replicated, options);
   const std::string replicated_orgs = text.substr(text.find("per org:"));
-  // After offered and the 429 and 503 means with their half-widths (20 ±0 each), with its own
-  // half-width (t of 1 degree of freedom: ±25).
-  EXPECT_EQ(Cells(LineStartingWith(replicated_orgs, "acme ")).at(7), "7");
-  EXPECT_EQ(Cells(LineStartingWith(replicated_orgs, "acme ")).at(8), "\u00b125");
+  // After offered and the 200, 429 and 503 means with their half-widths (160, 20 and 20 ±0), with
+  // its own half-width (t of 1 degree of freedom: ±25).
+  EXPECT_EQ(Cells(LineStartingWith(replicated_orgs, "acme ")).at(9), "7");
+  EXPECT_EQ(Cells(LineStartingWith(replicated_orgs, "acme ")).at(10), "\u00b125");
   EXPECT_NE(Lines(replicated_orgs).at(1).find("retries"), std::string::npos);
 }
 
@@ -249,18 +262,19 @@ TEST(ComparisonTable, BreaksDownByOrgWithReplications) {
   const std::string text = ComparisonTable(runs, options);
   const std::string orgs = text.substr(text.find("per org:"));
   EXPECT_EQ(Cells(Lines(orgs).at(1)),
-            (std::vector<std::string>{"org", "policy", "offered", "429", "503", "success", "p99"}));
-  // t(0.975, 1) = 12.706: 429s 10 and 10, so 10 ±0; 503s 10 and 0, so 5 ± 12.706 * 7.07107 /
-  // sqrt(2) = ± 63.5, shown in whole requests; success 85% ± 12.706 * 0.0707107 / sqrt(2) = ± 63.5
-  // points.
+            (std::vector<std::string>{"org", "policy", "offered", "200", "429", "503", "success",
+                                      "p99"}));
+  // t(0.975, 1) = 12.706: 200s 80 and 90, so 85 ± 12.706 * 7.07107 / sqrt(2) = ± 63.5, shown in
+  // whole requests; 429s 10 and 10, so 10 ±0; 503s 10 and 0, so 5 ±64; success 85% ± 63.5 points.
   EXPECT_EQ(Cells(LineStartingWith(orgs, "acme ")),
-            (std::vector<std::string>{"acme", "fifo", "100", "10", "\u00b10", "5", "\u00b164",
+            (std::vector<std::string>{"acme", "fifo", "100", "85", "\u00b164", "10", "\u00b10",
+                                      "5", "\u00b164",
                                       "85.0%", "\u00b163.5", "2.00s", "\u00b10.00"}));
   // beta recorded no latency in any replication.
   EXPECT_EQ(Cells(LineStartingWith(orgs, "beta, inc ")).back(), "-");
 }
 
-TEST(ComparisonTable, ShowsEachOrgsMean429And503CountsWithReplications) {
+TEST(ComparisonTable, ShowsEachOrgsMean200And429And503CountsWithReplications) {
   // Three replications of two orgs. acme's 429s are request- and token-limited ones together:
   // 4 + 3, 9 + 3 and 14 + 6 = 7, 12, 20; its 503s 10, 20, 33. beta's are the same in each.
   std::vector<RunResult> runs = {MakeRun("fifo", 1), MakeRun("fifo", 1), MakeRun("fifo", 1)};
@@ -283,23 +297,27 @@ TEST(ComparisonTable, ShowsEachOrgsMean429And503CountsWithReplications) {
   // half-width 4.30265 * sqrt(133) / sqrt(3) = 28.6.
   EXPECT_NEAR(HalfWidth3(7, 12, 20), 16.29, 0.01);
   EXPECT_NEAR(HalfWidth3(10, 20, 33), 28.65, 0.01);
+  // Its 200s, 100 less those: 83, 68, 47; mean 66, half-width 4.30265 * sqrt(327) / sqrt(3) = 45.
+  EXPECT_NEAR(HalfWidth3(83, 68, 47), 44.92, 0.01);
   const std::vector<std::string> acme = Cells(LineStartingWith(orgs, "acme "));
-  ASSERT_GE(acme.size(), 7u);
-  EXPECT_EQ(std::vector<std::string>(acme.begin() + 3, acme.begin() + 7),
-            (std::vector<std::string>{"13", "\u00b116", "21", "\u00b129"}));
-  // beta: 20 429s and 5 503s in every replication.
+  ASSERT_GE(acme.size(), 9u);
+  EXPECT_EQ(std::vector<std::string>(acme.begin() + 3, acme.begin() + 9),
+            (std::vector<std::string>{"66", "\u00b145", "13", "\u00b116", "21", "\u00b129"}));
+  // beta: 25 200s, 20 429s and 5 503s in every replication.
   const std::vector<std::string> beta = Cells(LineStartingWith(orgs, "beta, inc "));
-  ASSERT_GE(beta.size(), 8u);
-  EXPECT_EQ(std::vector<std::string>(beta.begin() + 4, beta.begin() + 8),
-            (std::vector<std::string>{"20", "\u00b10", "5", "\u00b10"}));
+  ASSERT_GE(beta.size(), 10u);
+  EXPECT_EQ(std::vector<std::string>(beta.begin() + 4, beta.begin() + 10),
+            (std::vector<std::string>{"25", "\u00b10", "20", "\u00b10", "5", "\u00b10"}));
   // The same estimates as summary.json's.
   const std::optional<Json> summary = ParseJson(SummaryJson(runs, 3));
   ASSERT_TRUE(summary.has_value());
   const Json& acme_json = (*summary)["policies"]["fifo"]["per_org"]["acme"];
-  EXPECT_EQ(acme.at(3), fmt::format("{:.0f}", acme_json["r429"]["mean"].number));
-  EXPECT_EQ(acme.at(4), fmt::format("\u00b1{:.0f}", acme_json["r429"]["ci95"].number));
-  EXPECT_EQ(acme.at(5), fmt::format("{:.0f}", acme_json["r503"]["mean"].number));
-  EXPECT_EQ(acme.at(6), fmt::format("\u00b1{:.0f}", acme_json["r503"]["ci95"].number));
+  EXPECT_EQ(acme.at(3), fmt::format("{:.0f}", acme_json["ok"]["mean"].number));
+  EXPECT_EQ(acme.at(4), fmt::format("\u00b1{:.0f}", acme_json["ok"]["ci95"].number));
+  EXPECT_EQ(acme.at(5), fmt::format("{:.0f}", acme_json["r429"]["mean"].number));
+  EXPECT_EQ(acme.at(6), fmt::format("\u00b1{:.0f}", acme_json["r429"]["ci95"].number));
+  EXPECT_EQ(acme.at(7), fmt::format("{:.0f}", acme_json["r503"]["mean"].number));
+  EXPECT_EQ(acme.at(8), fmt::format("\u00b1{:.0f}", acme_json["r503"]["ci95"].number));
   // Still readable in 100 columns.
   for (const std::string& line : Lines(orgs)) EXPECT_LE(line.size(), 100u) << line;
 }

@@ -13,7 +13,7 @@ namespace {
 
 constexpr Nanos kMs = kNanosPerMillisecond;
 
-TEST(HumanUnits, LatencyInMillisecondsBelowASecondAndSecondsFromOne) {
+TEST(HumanUnits, LatencyInMillisecondsBelowASecondSecondsBelowAnHourAndHoursFromOne) {
   EXPECT_EQ(FormatLatency(0), "0.00ms");
   EXPECT_EQ(FormatLatency(420'000), "0.42ms");
   EXPECT_EQ(FormatLatency(12'500'000), "12.5ms");
@@ -22,7 +22,12 @@ TEST(HumanUnits, LatencyInMillisecondsBelowASecondAndSecondsFromOne) {
   EXPECT_EQ(FormatLatency(1'250 * kMs), "1.25s");
   EXPECT_EQ(FormatLatency(12'500 * kMs), "12.5s");
   EXPECT_EQ(FormatLatency(125 * kNanosPerSecond), "125s");
-  EXPECT_EQ(FormatLatency(4000 * kNanosPerSecond), "4000s");
+  EXPECT_EQ(FormatLatency(3599 * kNanosPerSecond), "3599s");
+  EXPECT_EQ(FormatLatency(3599'700 * kMs), "1.00h");  // not "3600s"
+  EXPECT_EQ(FormatLatency(4000 * kNanosPerSecond), "1.11h");
+  EXPECT_EQ(FormatLatency(105'278 * kNanosPerSecond), "29.2h");  // was "105278s"
+  EXPECT_EQ(FormatLatency(500 * 3600 * kNanosPerSecond), "500h");
+  EXPECT_EQ(FormatLatency(1250 * 3600 * kNanosPerSecond), "1250h");
 }
 
 TEST(HumanUnits, PercentNeverRoundsAFailureAwayOrASuccessToNothing) {
@@ -54,6 +59,8 @@ TEST(HumanUnits, EstimatesKeepTheUnitAndDecimalsOfTheirMean) {
   EXPECT_EQ(FormatLatencyCi(0.42e6, 0.013e6), "0.42ms \u00b10.01");
   EXPECT_EQ(FormatLatencyCi(125e9, 3.3e9), "125s \u00b13");
   EXPECT_EQ(FormatLatencyCi(999.7e6, 6e6), "1.00s \u00b10.01");  // the mean's unit, not the ci's
+  EXPECT_EQ(FormatLatencyCi(105'278e9, 5'400e9), "29.2h \u00b11.5");
+  EXPECT_EQ(FormatLatencyCi(1'800e9, 4'000e9), "1800s \u00b14000");
 }
 
 TEST(HumanUnits, IndexesShowThreeDecimals) {

@@ -98,15 +98,18 @@ TEST(SummaryJson, GivesLatencyAndQueueWaitInSeconds) {
   EXPECT_DOUBLE_EQ(wait["mean"].number, 0.5);
 }
 
-TEST(SummaryJson, HasEveryOrgAndModelByNameAndZerosForEmptySlices) {
+TEST(SummaryJson, HasEveryOrgAndModelByNameAndNullLatenciesForEmptySlices) {
   const Json summary = ParsedSummary({MakeRun("none", 1)});
   const Json& run = summary["policies"]["none"];
   EXPECT_EQ(run["per_org"].Keys(), (std::vector<std::string>{"acme", "beta, inc"}));
   EXPECT_EQ(run["per_org"]["beta, inc"]["r429_request"].number, 20);
   EXPECT_DOUBLE_EQ(run["per_org"]["beta, inc"]["success_rate"].number, 25.0 / 50.0);
-  // beta recorded no latency: zeros, not NaN.
-  EXPECT_EQ(run["per_org"]["beta, inc"]["latency"]["count"].number, 0);
-  EXPECT_EQ(run["per_org"]["beta, inc"]["latency"]["mean"].number, 0);
+  // beta recorded no latency: a count of 0, and no quantile, mean or max (null, not 0 or NaN).
+  const Json& latency = run["per_org"]["beta, inc"]["latency"];
+  EXPECT_EQ(latency["count"].number, 0);
+  for (const char* field : {"p50", "p90", "p99", "mean", "max"}) {
+    EXPECT_EQ(latency[field].type, Json::Type::kNull) << field;
+  }
   EXPECT_EQ(run["per_model"].Keys(), (std::vector<std::string>{"llama", "mistral"}));
   const Json& llama = run["per_model"]["llama"];
   EXPECT_EQ(llama["offered"].number, 100);
@@ -223,13 +226,23 @@ TEST(SummaryJson, GivesFairnessAcrossOrgsOnlyWithTwoOrgsOrMore) {
             Json::Type::kNull);
 }
 
-TEST(SummaryJson, SuccessRateIsZeroNotNaNWhenNothingFinished) {
+TEST(SummaryJson, SuccessRateAndLatencyAreNullWhenNothingFinished) {
+  // Every request still in flight at the end (or none offered, every stream starting after the
+  // end): no success rate and no latency, where 0 would read as total loss and instant answers.
   RunResult run{"none", 1, {"a"}, {"m"}, RunMetrics(1, 1)};
   run.metrics.overall.counts.offered = 3;
   run.metrics.overall.counts.in_flight = 3;
   const Json summary = ParsedSummary({run});
-  EXPECT_EQ(summary["policies"]["none"]["overall"]["success_rate"].number, 0);
-  EXPECT_EQ(summary["policies"]["none"]["overall"]["utilisation"].number, 0);
+  const Json& overall = summary["policies"]["none"]["overall"];
+  EXPECT_EQ(overall["success_rate"].type, Json::Type::kNull);
+  EXPECT_EQ(overall["latency"]["p99"].type, Json::Type::kNull);
+  EXPECT_EQ(overall["queue_wait"]["mean"].type, Json::Type::kNull);
+  EXPECT_EQ(overall["utilisation"].number, 0);
+  EXPECT_EQ(summary["policies"]["none"]["per_org"]["a"]["success_rate"].type, Json::Type::kNull);
+  // All failed is a success rate of 0, not null.
+  run.metrics.overall.counts.in_flight = 0;
+  run.metrics.overall.counts.r503 = 3;
+  EXPECT_EQ(ParsedSummary({run})["policies"]["none"]["overall"]["success_rate"].number, 0);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -333,6 +346,26 @@ TEST(SummaryJson, LeavesUndefinedValuesOutOfTheEstimate) {
   EXPECT_NEAR(overall["latency"]["count"]["mean"].number, 45, 1e-12);
   EXPECT_NEAR(overall["success_rate"]["mean"].number, 0.45, 1e-12);
   EXPECT_NEAR(overall["success_rate"]["ci95"].number, 12.7062047362 * 0.45, 1e-9);
+}
+
+TEST(SummaryJson, LeavesAReplicationWhereNothingFinishedOutOfTheSuccessRate) {
+  // The second replication finished nothing (all 100 in flight): its success rate is undefined,
+  // not 0, so the estimate is the first's alone, as the terminal's table has it; its own entry
+  // under "runs" is null.
+  RunResult stuck = Replica("fifo", 2, 0, 0, 0, 0.5);
+  for (SliceMetrics* slice : {&stuck.metrics.overall, &stuck.metrics.per_org[0]}) {
+    slice->counts.r429_request = 0;
+    slice->counts.in_flight = 100;
+  }
+  const std::vector<RunResult> runs = {Replica("fifo", 1, 90, 5, 100 * kMs, 0.5), stuck};
+  const Json replicated = ParseJson(SummaryJson(runs, 2)).value_or(Json());
+  const Json& fifo = replicated["policies"]["fifo"];
+  EXPECT_NEAR(fifo["overall"]["success_rate"]["mean"].number, 0.9, 1e-12);
+  EXPECT_EQ(fifo["overall"]["success_rate"]["ci95"].type, Json::Type::kNull);  // one value
+  EXPECT_NEAR(fifo["per_org"]["acme"]["success_rate"]["mean"].number, 0.9, 1e-12);
+  EXPECT_EQ(fifo["runs"].array.at(1)["overall"]["success_rate"].type, Json::Type::kNull);
+  EXPECT_EQ(fifo["runs"].array.at(1)["overall"]["latency"]["p50"].type, Json::Type::kNull);
+  EXPECT_DOUBLE_EQ(fifo["runs"].array.at(0)["overall"]["success_rate"].number, 0.9);
 }
 
 }  // namespace

@@ -86,10 +86,30 @@ TEST(SweepTable, ShowsTheTimedOutShareOnlyWhereAClientGaveUpWaiting) {
   EXPECT_EQ(SweepTable(NoGrid(), {{0, {patient}, {}}}, 10).find("timed out"), std::string::npos);
   const std::string table = SweepTable(NoGrid(), {{0, {patient, impatient}, {}}}, 10);
   ASSERT_NE(table.find("timed out"), std::string::npos) << table;
-  // After 503: policy, success, 429, 503, timed out, ...
+  // After 503: policy, success, 429, 503, timed out, ... (no outage, so no recovery columns)
   const std::vector<std::string> cells = DataCells(SweepTable(NoGrid(), {{0, {impatient}, {}}}, 10));
-  ASSERT_EQ(cells.size(), 13u);
+  ASSERT_EQ(cells.size(), 10u);
   EXPECT_EQ(cells[4], "26.9%");
+}
+
+TEST(SweepTable, ShowsTheRecoveryColumnsOnlyWhereSomeRowHasARecoveryToJudge) {
+  // No outage: recovery_s, recovered_share and spiral are NA in every row, so no column of "-".
+  const SweepRow steady = RowWith({{"policy", "fifo"}, {"success_rate", "0.96"}});
+  const std::string without = SweepTable(NoGrid(), {{0, {steady, steady}, {}}}, 10);
+  for (const char* header : {"recovery s", "recovered", "spiral"}) {
+    EXPECT_EQ(without.find(header), std::string::npos) << header << " in:\n" << without;
+  }
+  // policy, success, 429, 503, util, p99 s, steady ok, spiking 429, fairness
+  EXPECT_EQ(DataCells(without).size(), 9u);
+  // One row judged a spiral, with no recovery time: the three columns show, the spiral last.
+  const SweepRow spiralled = RowWith({{"policy", "none"}, {"recovered_share", "0"}, {"spiral", "true"}});
+  const std::string with = SweepTable(NoGrid(), {{0, {steady, spiralled}, {}}}, 10);
+  const std::vector<std::string> cells = DataCells(with);
+  ASSERT_EQ(cells.size(), 12u) << with;
+  EXPECT_EQ(std::vector<std::string>(cells.begin() + 9, cells.end()),
+            (std::vector<std::string>{"-", "-", "-"}));  // the steady row: nothing to judge
+  EXPECT_NE(with.find("recovery s"), std::string::npos) << with;
+  EXPECT_EQ(with.substr(with.rfind(' ', with.size() - 2) + 1), "true\n");
 }
 
 }  // namespace
