@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "fmt/format.h"
 #include "sim/scenario/toml_error_hint.h"
+#include "sim/scenario/unit_spelling.h"
 
 namespace ratesim {
 namespace {
@@ -101,6 +102,14 @@ absl::Status Malformed(std::string_view what, std::string_view text, std::string
       fmt::format("malformed {} \"{}\"; expected {}", what, text, form));
 }
 
+// Malformed, but with what to write where the unit is only spelt another way (unit_spelling.h):
+// then the fix is the one thing to say.
+absl::Status UnknownUnit(std::string_view what, std::string_view text, std::string_view form,
+                         std::string_view fix) {
+  if (fix.empty()) return Malformed(what, text, form);
+  return absl::InvalidArgumentError(fmt::format("malformed {} \"{}\"; {}", what, text, fix));
+}
+
 absl::Status TooLarge(std::string_view text) {
   return absl::OutOfRangeError(
       fmt::format("duration \"{}\" is too large; expected at most about 292 years", text));
@@ -169,7 +178,10 @@ absl::StatusOr<Nanos> ParseDuration(std::string_view text) {
         fmt::format("duration \"{}\" has no unit; {}", text, WriteTheDurationUnit(text)));
   }
   const int64_t unit = NanosPerUnit(d.unit);
-  if (unit == 0) return Malformed("duration", text, kDurationForm);
+  if (unit == 0) {
+    return UnknownUnit("duration", text, kDurationForm,
+                       scenario_internal::DurationUnitFix(d.number, d.unit));
+  }
   if (d.fraction.size() > kMaxFractionDigits) {
     return absl::InvalidArgumentError(
         fmt::format("duration \"{}\" has more than {} decimal places; expected {}", text,
@@ -210,7 +222,7 @@ absl::StatusOr<double> ParseRate(std::string_view text) {
   } else if (unit == "rps") {
     per_unit = 1.0;
   } else {
-    return Malformed("rate", text, kRateForm);
+    return UnknownUnit("rate", text, kRateForm, scenario_internal::RateUnitFix(number, unit));
   }
   double value = 0.0;
   if (!absl::SimpleAtod(std::string(number), &value) || !std::isfinite(value)) {
