@@ -191,6 +191,22 @@ std::optional<std::string> KeyOfBeyondDouble(std::string_view text, std::string_
   return std::nullopt;
 }
 
+// "[[orgs.traffic]]" when `node`, under `key`, is a table that toml made to hold the sections
+// written [[orgs.traffic]] (or [orgs.x]) without an [[orgs]] above them: a table not written
+// inline, of sections only. Nullopt for any other node, [orgs] with keys of its own included.
+std::optional<std::string> OrphanSubsection(const toml::node& node, std::string_view key) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr || table->is_inline() || table->empty()) return std::nullopt;
+  for (const auto& [name, value] : *table) {
+    if (const toml::array* array = value.as_array(); array != nullptr && array->is_array_of_tables()) continue;
+    if (const toml::table* sub = value.as_table(); sub != nullptr && !sub->is_inline()) continue;
+    return std::nullopt;
+  }
+  const auto first = table->begin();  // kept: the pair it points at lives in the iterator
+  return first->second.is_array() ? fmt::format("[[{}.{}]]", key, first->first.str())
+                                  : fmt::format("[{}.{}]", key, first->first.str());
+}
+
 }  // namespace
 
 std::optional<std::string> BeyondDoubleFromSet(const toml::node& node) {
@@ -606,6 +622,14 @@ void ForEachTable(TableReader& parent, std::string_view key, std::string_view el
   const toml::node* node = parent.Find(key);
   const toml::array* array = node == nullptr ? nullptr : node->as_array();
   if (node != nullptr && array == nullptr) {
+    if (const std::optional<std::string> orphan = OrphanSubsection(*node, key)) {
+      // Held as a missing section is: after [[org]] for [[orgs]], the typo's "did you mean 'orgs'?"
+      // is the one mistake, and the [[orgs.traffic]] below it no second one.
+      const Location at = parent.ValueLocation(key);
+      parent.MissingError(key, at, fmt::format("{} at line {} has no {} above it; add {} above line {}",
+                                               *orphan, at.line, element_context, element_context, at.line));
+      return;
+    }
     parent.ValueError(key, fmt::format("got {}; expected an array of tables, written {}", TypeName(*node),
                                        element_context));
     return;

@@ -175,7 +175,9 @@ class TableReader {
 // For each element of the array of tables under `key` in `parent` (written [[key]] or key = [{...}]),
 // calls `read` with a reader named `element_context`. A missing or empty array is reported with
 // `missing_message` when `need` is kRequired (at `parent`, or where the empty array was written); a
-// value that is not an array, or an element that is not a table, is reported and skipped.
+// value that is not an array, or an element that is not a table, is reported and skipped; a table
+// toml made to hold [[orgs.traffic]] written with no [[orgs]] above it is reported as that, held
+// as a missing section is (MissingError), so that a misspelt [[org]] above is the one error.
 void ForEachTable(TableReader& parent, std::string_view key, std::string_view element_context, Need need,
                   std::string_view missing_message, const std::function<void(TableReader&)>& read);
 

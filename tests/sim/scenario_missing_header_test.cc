@@ -48,5 +48,17 @@ TEST(ScenarioMissingHeader, TrafficKeysUnderAnOrgAskForTheTrafficHeaderOnce) {
                   "of [[orgs.traffic]]: is a [[orgs.traffic]] header missing above line 12?"});
 }
 
+TEST(ScenarioMissingHeader, MisspeltOrgsHeaderIsTheOneError) {
+  // [[orgs.traffic]] under [[org]] makes 'orgs' a table of streams; the typo explains that too.
+  EXPECT_EQ(ErrorLines(Minimal({{9, "[[org]]"}})),
+            Lines{"s.toml:9:3: error: unknown key 'org' in the top-level table; did you mean 'orgs'?"});
+}
+
+TEST(ScenarioMissingHeader, StreamsWithoutAnOrgAskForTheOrgsHeader) {
+  EXPECT_EQ(ErrorLines(Minimal({{9, ""}, {10, ""}})),
+            Lines{"s.toml:11:3: error: [[orgs.traffic]] at line 11 has no [[orgs]] above it; add [[orgs]] "
+                  "above line 11"});
+}
+
 }  // namespace
 }  // namespace ratesim
