@@ -151,6 +151,28 @@ std::optional<Nanos> ExactNanos(const Decimal& d, int64_t unit) {
   return static_cast<Nanos>(absl::Uint128Low64(nanos));
 }
 
+bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// The sum of a duration written in parts, as Go and systemd write one: "1m30s", "1h30m", "2m0.5s";
+// nullopt when `text` is not two or more valid durations run together, or their sum is beyond
+// kNever.
+std::optional<Nanos> CompoundNanos(std::string_view text) {
+  size_t split = 1;
+  while (split < text.size() && !(IsLetter(text[split - 1]) && IsDigit(text[split]))) ++split;
+  if (split >= text.size()) return std::nullopt;
+  const absl::StatusOr<Nanos> head = ParseDuration(text.substr(0, split));
+  if (!head.ok()) return std::nullopt;
+  const std::string_view rest = text.substr(split);
+  absl::StatusOr<Nanos> tail = ParseDuration(rest);
+  if (!tail.ok()) {
+    const std::optional<Nanos> parts = CompoundNanos(rest);
+    if (!parts) return std::nullopt;
+    tail = *parts;
+  }
+  if (*head > kNever - *tail) return std::nullopt;
+  return *head + *tail;
+}
+
 }  // namespace
 
 std::string WriteTheDurationUnit(std::string_view number) {
@@ -179,8 +201,13 @@ absl::StatusOr<Nanos> ParseDuration(std::string_view text) {
   }
   const int64_t unit = NanosPerUnit(d.unit);
   if (unit == 0) {
-    return UnknownUnit("duration", text, kDurationForm,
-                       scenario_internal::DurationUnitFix(d.number, d.unit));
+    std::string fix = scenario_internal::DurationUnitFix(d.number, d.unit);
+    if (fix.empty()) {
+      if (const std::optional<Nanos> sum = CompoundNanos(text)) {
+        fix = fmt::format("write \"{}\" (one number and one unit)", FormatDuration(*sum));
+      }
+    }
+    return UnknownUnit("duration", text, kDurationForm, fix);
   }
   if (d.fraction.size() > kMaxFractionDigits) {
     return absl::InvalidArgumentError(

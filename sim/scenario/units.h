@@ -19,7 +19,8 @@ namespace ratesim {
 // nanosecond is rounded to the nearest one, halves away from zero, however small: "1e-400s" is 0
 // as "0.4ns" is (a caller that needs a positive duration says so, as it does for "0s").
 // Fails with InvalidArgument, the message saying what is wrong and the expected form (or, for a
-// unit spelt another way, "10 S", "5min", "2d", what to write: unit_spelling.h), on a
+// unit spelt another way, "10 S", "5min", "2d", what to write: unit_spelling.h; for one
+// written in parts, "1m30s", the sum in one unit, "90s"), on a
 // malformed or negative string or one with more fraction digits; with OutOfRange on one longer
 // than Nanos can hold (about 292 years), "1e400s" and "1e99999999h" included.
 absl::StatusOr<Nanos> ParseDuration(std::string_view text);

@@ -51,5 +51,11 @@ TEST(ScenarioUnitSpelling, DurationOfAnotherSpellingIsToldItsUnit) {
                                                              "(units: ns, us, ms, s, m, h)"});
 }
 
+TEST(ScenarioUnitSpelling, DurationInPartsIsGivenInOneUnit) {
+  EXPECT_EQ(DurationErrors("1m30s"), std::vector<std::string>{"s.toml:2:12: error: 'duration' in [run]: "
+                                                              "malformed duration \"1m30s\"; write \"90s\" "
+                                                              "(one number and one unit)"});
+}
+
 }  // namespace
 }  // namespace ratesim

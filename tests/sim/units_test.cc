@@ -97,6 +97,19 @@ TEST(ParseDuration, SaysWhatToWriteForAUnitSpeltAnotherWay) {
             "m, h)");
 }
 
+TEST(ParseDuration, SumsADurationWrittenInParts) {
+  EXPECT_EQ(Message(ParseDuration("1m30s").status()),
+            "malformed duration \"1m30s\"; write \"90s\" (one number and one unit)");
+  EXPECT_EQ(Message(ParseDuration("1h30m").status()),
+            "malformed duration \"1h30m\"; write \"90m\" (one number and one unit)");
+  EXPECT_EQ(Message(ParseDuration("1h2m3.5s").status()),
+            "malformed duration \"1h2m3.5s\"; write \"3723.5s\" (one number and one unit)");
+  // A part that is no duration leaves the whole malformed, with the expected form.
+  for (const char* text : {"1m30", "1m30x", "1mm30s"}) {
+    EXPECT_TRUE(Contains(Message(ParseDuration(text).status()), "expected a number and a unit")) << text;
+  }
+}
+
 TEST(ParseDuration, ExplainsEmptyNegativeAndUnitless) {
   EXPECT_TRUE(Contains(Message(ParseDuration("").status()), "empty duration"));
   EXPECT_TRUE(Contains(Message(ParseDuration("-5s").status()), "negative duration \"-5s\""));
