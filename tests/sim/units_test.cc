@@ -72,38 +72,34 @@ TEST(ParseDuration, RejectsMalformedForms) {
   }
 }
 
-TEST(ParseDuration, SaysWhatToWriteForAUnitSpeltAnotherWay) {
-  EXPECT_EQ(Message(ParseDuration("10S").status()),
-            "malformed duration \"10S\"; write \"10s\" (units are lowercase)");
-  EXPECT_EQ(Message(ParseDuration("10 s").status()),
-            "malformed duration \"10 s\"; write \"10s\" (without spaces)");
-  EXPECT_EQ(Message(ParseDuration("10s ").status()),
-            "malformed duration \"10s \"; write \"10s\" (without spaces)");
-  EXPECT_EQ(Message(ParseDuration("10 MS").status()),
-            "malformed duration \"10 MS\"; write \"10ms\" (units are lowercase, without spaces)");
-  EXPECT_EQ(Message(ParseDuration("1hr").status()),
-            "malformed duration \"1hr\"; write \"1h\" (units: ns, us, ms, s, m, h)");
-  EXPECT_EQ(Message(ParseDuration("5min").status()),
-            "malformed duration \"5min\"; write \"5m\" (units: ns, us, ms, s, m, h)");
-  EXPECT_EQ(Message(ParseDuration("10 sec").status()),
-            "malformed duration \"10 sec\"; write \"10s\" (units: ns, us, ms, s, m, h)");
-  EXPECT_EQ(Message(ParseDuration("250 msec").status()),
-            "malformed duration \"250 msec\"; write \"250ms\" (units: ns, us, ms, s, m, h)");
-  // No unit of days: the number is converted to hours, exponent and fraction included.
-  EXPECT_EQ(Message(ParseDuration("1.5d").status()),
-            "malformed duration \"1.5d\"; write \"36h\" (no unit of days; units: ns, us, ms, s, m, h)");
-  EXPECT_EQ(Message(ParseDuration("1e3 days").status()),
-            "malformed duration \"1e3 days\"; write \"24000h\" (no unit of days; units: ns, us, ms, s, "
-            "m, h)");
-}
+// A text and the message it is refused with.
+struct Refusal {
+  const char* text;
+  const char* message;
+};
 
-TEST(ParseDuration, SumsADurationWrittenInParts) {
-  EXPECT_EQ(Message(ParseDuration("1m30s").status()),
-            "malformed duration \"1m30s\"; write \"90s\" (one number and one unit)");
-  EXPECT_EQ(Message(ParseDuration("1h30m").status()),
-            "malformed duration \"1h30m\"; write \"90m\" (one number and one unit)");
-  EXPECT_EQ(Message(ParseDuration("1h2m3.5s").status()),
-            "malformed duration \"1h2m3.5s\"; write \"3723.5s\" (one number and one unit)");
+TEST(ParseDuration, SaysWhatToWriteForAUnitSpeltAnotherWay) {
+  const Refusal refusals[] = {
+      {"10S", "write \"10s\" (units are lowercase)"},
+      {"10 s", "write \"10s\" (without spaces)"},
+      {"10s ", "write \"10s\" (without spaces)"},
+      {"10 MS", "write \"10ms\" (units are lowercase, without spaces)"},
+      {"1hr", "write \"1h\" (units: ns, us, ms, s, m, h)"},
+      {"5min", "write \"5m\" (units: ns, us, ms, s, m, h)"},
+      {"10 sec", "write \"10s\" (units: ns, us, ms, s, m, h)"},
+      {"250 msec", "write \"250ms\" (units: ns, us, ms, s, m, h)"},
+      // No unit of days: the number is converted to hours, exponent and fraction included.
+      {"1.5d", "write \"36h\" (no unit of days; units: ns, us, ms, s, m, h)"},
+      {"1e3 days", "write \"24000h\" (no unit of days; units: ns, us, ms, s, m, h)"},
+      // Written in parts, as Go writes a duration: the sum.
+      {"1m30s", "write \"90s\" (one number and one unit)"},
+      {"1h30m", "write \"90m\" (one number and one unit)"},
+      {"1h2m3.5s", "write \"3723.5s\" (one number and one unit)"},
+  };
+  for (const Refusal& r : refusals) {
+    EXPECT_EQ(Message(ParseDuration(r.text).status()),
+              std::string("malformed duration \"") + r.text + "\"; " + r.message);
+  }
   // A part that is no duration leaves the whole malformed, with the expected form.
   for (const char* text : {"1m30", "1m30x", "1mm30s"}) {
     EXPECT_TRUE(Contains(Message(ParseDuration(text).status()), "expected a number and a unit")) << text;
@@ -138,23 +134,21 @@ TEST(ParseRate, RejectsMalformedForms) {
 }
 
 TEST(ParseRate, SaysWhatToWriteForAUnitSpeltAnotherWay) {
-  EXPECT_EQ(Message(ParseRate("2RPS").status()), "malformed rate \"2RPS\"; write \"2rps\" (units are lowercase)");
-  EXPECT_EQ(Message(ParseRate("2 rps").status()), "malformed rate \"2 rps\"; write \"2rps\" (without spaces)");
-  EXPECT_EQ(Message(ParseRate("60 RPM").status()),
-            "malformed rate \"60 RPM\"; write \"60rpm\" (units are lowercase, without spaces)");
-  EXPECT_EQ(Message(ParseRate("60/s").status()), "malformed rate \"60/s\"; write \"60rps\" (units: rpm, rps)");
-  EXPECT_EQ(Message(ParseRate("5 QPS").status()), "malformed rate \"5 QPS\"; write \"5rps\" (units: rpm, rps)");
-  EXPECT_EQ(Message(ParseRate("60/min").status()),
-            "malformed rate \"60/min\"; write \"60rpm\" (units: rpm, rps)");
-}
-
-TEST(ParseRate, ConvertsARatePerHourToThosePerMinuteAndPerSecond) {
-  EXPECT_EQ(Message(ParseRate("7200rph").status()),
-            "malformed rate \"7200rph\"; write \"120rpm\" or \"2rps\" (no unit of requests per hour; "
-            "units: rpm, rps)");
-  EXPECT_EQ(Message(ParseRate("1e2 /h").status()),
-            "malformed rate \"1e2 /h\"; write \"1.66667rpm\" or \"0.0277778rps\" (no unit of requests "
-            "per hour; units: rpm, rps)");
+  const Refusal refusals[] = {
+      {"2RPS", "write \"2rps\" (units are lowercase)"},
+      {"2 rps", "write \"2rps\" (without spaces)"},
+      {"60 RPM", "write \"60rpm\" (units are lowercase, without spaces)"},
+      {"60/s", "write \"60rps\" (units: rpm, rps)"},
+      {"5 QPS", "write \"5rps\" (units: rpm, rps)"},
+      {"60/min", "write \"60rpm\" (units: rpm, rps)"},
+      // No unit per hour: both others, rounded to 6 digits where they do not come out whole.
+      {"7200rph", "write \"120rpm\" or \"2rps\" (no unit of requests per hour; units: rpm, rps)"},
+      {"1e2 /h",
+       "write \"1.66667rpm\" or \"0.0277778rps\" (no unit of requests per hour; units: rpm, rps)"},
+  };
+  for (const Refusal& r : refusals) {
+    EXPECT_EQ(Message(ParseRate(r.text).status()), std::string("malformed rate \"") + r.text + "\"; " + r.message);
+  }
 }
 
 TEST(ParseRate, ReadsAnExponentAsAnyNumberDoes) {
