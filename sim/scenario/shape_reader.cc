@@ -4,6 +4,7 @@
 
 #include "fmt/format.h"
 #include "fmt/ranges.h"
+#include "sim/scenario/section_keys.h"
 #include "sim/scenario/section_readers.h"
 
 namespace ratesim {
@@ -14,14 +15,6 @@ const std::vector<std::string>& Shapes() {
   static const std::vector<std::string>* const shapes = new std::vector<std::string>{
       "constant", "poisson", "bursts", "ramp", "step", "onoff", "diurnal", "closed"};
   return *shapes;
-}
-
-// Every key some shape uses; made valid when the shape itself is unknown, so only real typos remain.
-const std::vector<std::string>& ShapeKeys() {
-  static const std::vector<std::string>* const keys = new std::vector<std::string>{
-      "rate", "count", "window", "every",  "from",   "to",      "over", "arrivals", "at",
-      "on",   "off",   "amplitude", "period", "phase", "workers", "think"};
-  return *keys;
 }
 
 // `arrivals = "poisson" | "even"`: true for Poisson; `fallback` when absent or invalid (reported).
@@ -116,6 +109,7 @@ void ReadShape(TableReader& reader, TrafficShape& shape) {
   const std::optional<std::string> kind = reader.String(
       "shape", Need::kRequired, fmt::format("a string, one of {}", fmt::join(Shapes(), ", ")));
   if (!kind) {
+    // Every key some shape takes, so that only real typos remain.
     for (const std::string& key : ShapeKeys()) reader.Allow(key);
     return;
   }

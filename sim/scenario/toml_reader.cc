@@ -11,6 +11,7 @@
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "sim/scenario/dotted_key_depth.h"
+#include "sim/scenario/section_keys.h"
 #include "sim/scenario/toml_error_hint.h"
 #include "sim/scenario/units.h"
 #include "sim/scenario/value_key.h"
@@ -190,6 +191,22 @@ std::optional<std::string> KeyOfBeyondDouble(std::string_view text, std::string_
   return std::nullopt;
 }
 
+// "[[orgs.traffic]]" when `node`, under `key`, is a table that toml made to hold the sections
+// written [[orgs.traffic]] (or [orgs.x]) without an [[orgs]] above them: a table not written
+// inline, of sections only. Nullopt for any other node, [orgs] with keys of its own included.
+std::optional<std::string> OrphanSubsection(const toml::node& node, std::string_view key) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr || table->is_inline() || table->empty()) return std::nullopt;
+  for (const auto& [name, value] : *table) {
+    if (const toml::array* array = value.as_array(); array != nullptr && array->is_array_of_tables()) continue;
+    if (const toml::table* sub = value.as_table(); sub != nullptr && !sub->is_inline()) continue;
+    return std::nullopt;
+  }
+  const auto first = table->begin();  // kept: the pair it points at lives in the iterator
+  return first->second.is_array() ? fmt::format("[[{}.{}]]", key, first->first.str())
+                                  : fmt::format("[{}.{}]", key, first->first.str());
+}
+
 }  // namespace
 
 std::optional<std::string> BeyondDoubleFromSet(const toml::node& node) {
@@ -290,7 +307,9 @@ TableReader::TableReader(const toml::table& table, std::string context, Diagnost
       location_(LocationOf(table.source(), fallback)) {}
 
 TableReader TableReader::Child(const toml::table& table, std::string context) const {
-  return TableReader(table, std::move(context), *diags_, location_);
+  TableReader child(table, std::move(context), *diags_, location_);
+  child.headerless_sections_ = headerless_sections_;
+  return child;
 }
 
 const toml::node* TableReader::Find(std::string_view key) {
@@ -527,10 +546,49 @@ std::vector<std::string> TableReader::UnknownKeys() const {
   return unknown;
 }
 
+bool TableReader::ReportMissingHeader(std::vector<std::string>& explained) {
+  if (accept_all_ || table_->is_inline()) return false;
+  struct Unknown {
+    std::string key;
+    Location at;
+  };
+  std::vector<Unknown> unknown;
+  for (const auto& [key, node] : *table_) {
+    if (std::find(valid_.begin(), valid_.end(), key.str()) != valid_.end()) continue;
+    if (IsFromSet(node)) return false;  // typed on the command line: no header was lost
+    unknown.push_back({std::string(key.str()), LocationOf(key.source(), location_)});
+  }
+  if (unknown.empty()) return false;
+  // The table holds its keys in name order; the header goes above the first as written.
+  std::sort(unknown.begin(), unknown.end(), [](const Unknown& a, const Unknown& b) {
+    return std::pair(a.at.line, a.at.column) < std::pair(b.at.line, b.at.column);
+  });
+  std::vector<std::string> keys;
+  for (const Unknown& u : unknown) keys.push_back(u.key);
+  if (keys.size() == 1) {
+    const bool explains = std::any_of(explanations_.begin(), explanations_.end(),
+                                      [&](const Explanation& e) { return e.key == keys[0]; });
+    if (explains || MeantName(keys[0], valid_)) return false;
+  }
+  const SectionKeys* section = SectionOfKeys(keys, context_);
+  if (section == nullptr) return false;
+  // One error for the group: the keys are one mistake, a line missing above them, and an error per
+  // key would each repeat the same question (or, shortened, send the reader back to the first).
+  const std::string what =
+      keys.size() == 1
+          ? fmt::format("unknown key '{}' in {}; it is a key of", keys[0], context_)
+          : fmt::format("unknown keys '{}' in {}; they are keys of", fmt::join(keys, "', '"), context_);
+  Report(unknown.front().at, fmt::format("{} {}: is a {} header missing above line {}?", what,
+                                         section->header, section->header, unknown.front().at.line));
+  (section->top_level ? *headerless_sections_ : explained).push_back(section->key);
+  return true;
+}
+
 void TableReader::ReportUnknownKeys() {
   std::vector<std::string> explained;  // missing keys that an unknown key is a near miss of
+  const bool header_missing = ReportMissingHeader(explained);
   for (const auto& [key, node] : *table_) {
-    if (accept_all_) break;
+    if (accept_all_ || header_missing) break;
     const std::string_view name = key.str();
     if (std::find(valid_.begin(), valid_.end(), name) != valid_.end()) continue;
     // A key added by --set has no position of its own; its value's origin names the override.
@@ -547,8 +605,13 @@ void TableReader::ReportUnknownKeys() {
     if (const std::optional<std::string> nearest = MeantName(name, valid_))
       explained.push_back(*nearest);
   }
+  const auto is_explained = [&](const std::string& key) {
+    return std::find(explained.begin(), explained.end(), key) != explained.end() ||
+           std::find(headerless_sections_->begin(), headerless_sections_->end(), key) !=
+               headerless_sections_->end();
+  };
   for (MissingSection& missing : missing_) {
-    if (std::find(explained.begin(), explained.end(), missing.key) != explained.end()) continue;
+    if (is_explained(missing.key)) continue;
     Report(missing.at, std::move(missing.message));
   }
   missing_.clear();
@@ -559,6 +622,14 @@ void ForEachTable(TableReader& parent, std::string_view key, std::string_view el
   const toml::node* node = parent.Find(key);
   const toml::array* array = node == nullptr ? nullptr : node->as_array();
   if (node != nullptr && array == nullptr) {
+    if (const std::optional<std::string> orphan = OrphanSubsection(*node, key)) {
+      // Held as a missing section is: after [[org]] for [[orgs]], the typo's "did you mean 'orgs'?"
+      // is the one mistake, and the [[orgs.traffic]] below it no second one.
+      const Location at = parent.ValueLocation(key);
+      parent.MissingError(key, at, fmt::format("{} at line {} has no {} above it; add {} above line {}",
+                                               *orphan, at.line, element_context, element_context, at.line));
+      return;
+    }
     parent.ValueError(key, fmt::format("got {}; expected an array of tables, written {}", TypeName(*node),
                                        element_context));
     return;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -115,7 +116,11 @@ class TableReader {
   void MissingError(std::string_view key, const Location& at, std::string message);
 
   // Reports every key present that was never made valid, suggesting the nearest valid key; then
-  // the errors of MissingError that no such key explains.
+  // the errors of MissingError that no such key explains. Keys that all belong to one other
+  // section (SectionOfKeys: name, concurrency and service of [[models]] in [run]) are one error, at
+  // the first of them, asking whether that section's header is missing above it; that section's
+  // missing-section error is then left out, here or, for a top-level section, in whichever reader
+  // of this one's tree holds it.
   void ReportUnknownKeys();
   // Has ReportUnknownKeys, should it find `key` unknown, say `explanation` ("a closed loop has no
   // rate: ...") in place of the nearest valid key: for a key that is valid elsewhere, where the
@@ -129,6 +134,12 @@ class TableReader {
 
  private:
   void Missing(std::string_view key, std::string_view expected);
+  // The one error of ReportUnknownKeys for keys of another section whose header seems missing,
+  // with the section's key added to `explained` (or to headerless_sections_ if top-level); false,
+  // reporting nothing, where the unknown keys are not all of one other section, or come from
+  // --set, or are in an inline table (which no header could have ended), or are one key that is a
+  // near miss of a valid one here or that ExplainUnknown explains.
+  bool ReportMissingHeader(std::vector<std::string>& explained);
   // Records an error about this table, with OverridesNote.
   void Report(const Location& at, std::string message) const;
   // " (after --set orgs.0.traffic.0.shape=closed)" for an error at `at` in the file when --set
@@ -154,12 +165,19 @@ class TableReader {
   };
   std::vector<Explanation> explanations_;  // for ReportUnknownKeys, from ExplainUnknown
   bool accept_all_ = false;
+  // The top-level sections (their keys: "models") a reader of this tree found the header of missing:
+  // shared by the top-level reader and every Child, as [run] finds the keys of [[models]] while the
+  // top-level reader holds "no [[models]]".
+  std::shared_ptr<std::vector<std::string>> headerless_sections_ =
+      std::make_shared<std::vector<std::string>>();
 };
 
 // For each element of the array of tables under `key` in `parent` (written [[key]] or key = [{...}]),
 // calls `read` with a reader named `element_context`. A missing or empty array is reported with
 // `missing_message` when `need` is kRequired (at `parent`, or where the empty array was written); a
-// value that is not an array, or an element that is not a table, is reported and skipped.
+// value that is not an array, or an element that is not a table, is reported and skipped; a table
+// toml made to hold [[orgs.traffic]] written with no [[orgs]] above it is reported as that, held
+// as a missing section is (MissingError), so that a misspelt [[org]] above is the one error.
 void ForEachTable(TableReader& parent, std::string_view key, std::string_view element_context, Need need,
                   std::string_view missing_message, const std::function<void(TableReader&)>& read);
 

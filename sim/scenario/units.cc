@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "fmt/format.h"
 #include "sim/scenario/toml_error_hint.h"
+#include "sim/scenario/unit_spelling.h"
 
 namespace ratesim {
 namespace {
@@ -101,6 +102,14 @@ absl::Status Malformed(std::string_view what, std::string_view text, std::string
       fmt::format("malformed {} \"{}\"; expected {}", what, text, form));
 }
 
+// Malformed, but with what to write where the unit is only spelt another way (unit_spelling.h):
+// then the fix is the one thing to say.
+absl::Status UnknownUnit(std::string_view what, std::string_view text, std::string_view form,
+                         std::string_view fix) {
+  if (fix.empty()) return Malformed(what, text, form);
+  return absl::InvalidArgumentError(fmt::format("malformed {} \"{}\"; {}", what, text, fix));
+}
+
 absl::Status TooLarge(std::string_view text) {
   return absl::OutOfRangeError(
       fmt::format("duration \"{}\" is too large; expected at most about 292 years", text));
@@ -142,6 +151,28 @@ std::optional<Nanos> ExactNanos(const Decimal& d, int64_t unit) {
   return static_cast<Nanos>(absl::Uint128Low64(nanos));
 }
 
+bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// The sum of a duration written in parts, as Go and systemd write one: "1m30s", "1h30m", "2m0.5s";
+// nullopt when `text` is not two or more valid durations run together, or their sum is beyond
+// kNever.
+std::optional<Nanos> CompoundNanos(std::string_view text) {
+  size_t split = 1;
+  while (split < text.size() && !(IsLetter(text[split - 1]) && IsDigit(text[split]))) ++split;
+  if (split >= text.size()) return std::nullopt;
+  const absl::StatusOr<Nanos> head = ParseDuration(text.substr(0, split));
+  if (!head.ok()) return std::nullopt;
+  const std::string_view rest = text.substr(split);
+  absl::StatusOr<Nanos> tail = ParseDuration(rest);
+  if (!tail.ok()) {
+    const std::optional<Nanos> parts = CompoundNanos(rest);
+    if (!parts) return std::nullopt;
+    tail = *parts;
+  }
+  if (*head > kNever - *tail) return std::nullopt;
+  return *head + *tail;
+}
+
 }  // namespace
 
 std::string WriteTheDurationUnit(std::string_view number) {
@@ -169,7 +200,15 @@ absl::StatusOr<Nanos> ParseDuration(std::string_view text) {
         fmt::format("duration \"{}\" has no unit; {}", text, WriteTheDurationUnit(text)));
   }
   const int64_t unit = NanosPerUnit(d.unit);
-  if (unit == 0) return Malformed("duration", text, kDurationForm);
+  if (unit == 0) {
+    std::string fix = scenario_internal::DurationUnitFix(d.number, d.unit);
+    if (fix.empty()) {
+      if (const std::optional<Nanos> sum = CompoundNanos(text)) {
+        fix = fmt::format("write \"{}\" (one number and one unit)", FormatDuration(*sum));
+      }
+    }
+    return UnknownUnit("duration", text, kDurationForm, fix);
+  }
   if (d.fraction.size() > kMaxFractionDigits) {
     return absl::InvalidArgumentError(
         fmt::format("duration \"{}\" has more than {} decimal places; expected {}", text,
@@ -210,7 +249,7 @@ absl::StatusOr<double> ParseRate(std::string_view text) {
   } else if (unit == "rps") {
     per_unit = 1.0;
   } else {
-    return Malformed("rate", text, kRateForm);
+    return UnknownUnit("rate", text, kRateForm, scenario_internal::RateUnitFix(number, unit));
   }
   double value = 0.0;
   if (!absl::SimpleAtod(std::string(number), &value) || !std::isfinite(value)) {

@@ -18,7 +18,9 @@ namespace ratesim {
 // "9.007199254740993e15ns" is 2^53 + 1 ns, which a double would not hold. A value finer than a
 // nanosecond is rounded to the nearest one, halves away from zero, however small: "1e-400s" is 0
 // as "0.4ns" is (a caller that needs a positive duration says so, as it does for "0s").
-// Fails with InvalidArgument, the message saying what is wrong and the expected form, on a
+// Fails with InvalidArgument, the message saying what is wrong and the expected form (or, for a
+// unit spelt another way, "10 S", "5min", "2d", what to write: unit_spelling.h; for one
+// written in parts, "1m30s", the sum in one unit, "90s"), on a
 // malformed or negative string or one with more fraction digits; with OutOfRange on one longer
 // than Nanos can hold (about 292 years), "1e400s" and "1e99999999h" included.
 absl::StatusOr<Nanos> ParseDuration(std::string_view text);
@@ -30,8 +32,9 @@ std::string FormatDuration(Nanos ns);
 
 // Parses `<decimal><unit>` with unit rpm (requests per minute) or rps (requests per second), e.g.
 // "60rpm", "1rps", "2.5rps". Returns requests per second; zero is accepted (callers decide).
-// Fails with InvalidArgument on a malformed or negative string, or one whose number is beyond the
-// range of a double.
+// Fails with InvalidArgument on a malformed or negative string (for a unit spelt another way,
+// "2RPS", "2 rps", "60/s", "7200rph", saying what to write: unit_spelling.h), or one whose number
+// is beyond the range of a double.
 absl::StatusOr<double> ParseRate(std::string_view text);
 
 // What to write for a duration given as a number without a unit, 500 or "500": `write the unit:

@@ -43,8 +43,8 @@ TEST(ScenarioLoader, RejectsZeroAndNegativeRates) {
   EXPECT_TRUE(HasError(ErrorLines(Minimal({{14, "  rate = 60"}})),
                        "s.toml:14:10: error: 'rate' in [[orgs.traffic]]: got the bare number 60",
                        {"write \"60rpm\" or \"60rps\""}));
-  EXPECT_TRUE(HasError(ErrorLines(Minimal({{14, "  rate = \"60/min\""}})),
-                       "s.toml:14:10: error: 'rate' in [[orgs.traffic]]: malformed rate \"60/min\"",
+  EXPECT_TRUE(HasError(ErrorLines(Minimal({{14, "  rate = \"60/hz\""}})),
+                       "s.toml:14:10: error: 'rate' in [[orgs.traffic]]: malformed rate \"60/hz\"",
                        {"\"60rpm\" or \"1rps\""}));
 }
 
@@ -70,9 +70,9 @@ TEST(ScenarioLoader, RejectsZeroNegativeAndFractionalConcurrency) {
 
 TEST(ScenarioLoader, RejectsMalformedAndBareDurations) {
   EXPECT_EQ(
-      ErrorLines(Minimal({{2, "duration = \"10 sec\""}})),
+      ErrorLines(Minimal({{2, "duration = \"10 jiffies\""}})),
       std::vector<std::string>{
-          "s.toml:2:12: error: 'duration' in [run]: malformed duration \"10 sec\"; "
+          "s.toml:2:12: error: 'duration' in [run]: malformed duration \"10 jiffies\"; "
           "expected a number and a unit, e.g. \"30s\" or \"1.5s\" (units: ns, us, ms, s, m, h)"});
   EXPECT_TRUE(HasError(ErrorLines(Minimal({{2, "duration = 30"}})),
                        "s.toml:2:12: error: 'duration' in [run]: got the bare number 30; write the "

@@ -63,13 +63,46 @@ TEST(ParseDuration, AcceptsTheLongestThatFitsAndRejectsLonger) {
 }
 
 TEST(ParseDuration, RejectsMalformedForms) {
-  for (const char* text : {"s", "10 sec", "1e3d", "10S", " 10s", "10s ", ".5s", "5.s", "+5s", "1.5.2s",
-                           "10ms5", "10sec", "1,5s", "ten s", "10d"}) {
+  for (const char* text : {"s", " 10s", ".5s", "5.s", "+5s", "1.5.2s", "10ms5", "1,5s", "ten s", "10 x"}) {
     absl::StatusOr<Nanos> d = ParseDuration(text);
     ASSERT_FALSE(d.ok()) << text;
     EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument) << text;
     EXPECT_TRUE(Contains(Message(d.status()), "malformed duration")) << text;
     EXPECT_TRUE(Contains(Message(d.status()), "\"30s\"")) << text;
+  }
+}
+
+// A text and the message it is refused with.
+struct Refusal {
+  const char* text;
+  const char* message;
+};
+
+TEST(ParseDuration, SaysWhatToWriteForAUnitSpeltAnotherWay) {
+  const Refusal refusals[] = {
+      {"10S", "write \"10s\" (units are lowercase)"},
+      {"10 s", "write \"10s\" (without spaces)"},
+      {"10s ", "write \"10s\" (without spaces)"},
+      {"10 MS", "write \"10ms\" (units are lowercase, without spaces)"},
+      {"1hr", "write \"1h\" (units: ns, us, ms, s, m, h)"},
+      {"5min", "write \"5m\" (units: ns, us, ms, s, m, h)"},
+      {"10 sec", "write \"10s\" (units: ns, us, ms, s, m, h)"},
+      {"250 msec", "write \"250ms\" (units: ns, us, ms, s, m, h)"},
+      // No unit of days: the number is converted to hours, exponent and fraction included.
+      {"1.5d", "write \"36h\" (no unit of days; units: ns, us, ms, s, m, h)"},
+      {"1e3 days", "write \"24000h\" (no unit of days; units: ns, us, ms, s, m, h)"},
+      // Written in parts, as Go writes a duration: the sum.
+      {"1m30s", "write \"90s\" (one number and one unit)"},
+      {"1h30m", "write \"90m\" (one number and one unit)"},
+      {"1h2m3.5s", "write \"3723.5s\" (one number and one unit)"},
+  };
+  for (const Refusal& r : refusals) {
+    EXPECT_EQ(Message(ParseDuration(r.text).status()),
+              std::string("malformed duration \"") + r.text + "\"; " + r.message);
+  }
+  // A part that is no duration leaves the whole malformed, with the expected form.
+  for (const char* text : {"1m30", "1m30x", "1mm30s"}) {
+    EXPECT_TRUE(Contains(Message(ParseDuration(text).status()), "expected a number and a unit")) << text;
   }
 }
 
@@ -92,12 +125,29 @@ TEST(ParseRate, ReadsPerMinuteAndPerSecond) {
 }
 
 TEST(ParseRate, RejectsMalformedForms) {
-  for (const char* text : {"rps", "60 rpm", "60rph", "1e2rph", "60RPM", "60/s", " 1rps", "1.rps",
-                           "60r", "1e+rps", "1eerps"}) {
+  for (const char* text : {"rps", " 1rps", "1.rps", "60r", "1e+rps", "1eerps", "60 rpd"}) {
     absl::StatusOr<double> r = ParseRate(text);
     ASSERT_FALSE(r.ok()) << text;
     EXPECT_TRUE(Contains(Message(r.status()), "malformed rate")) << text;
     EXPECT_TRUE(Contains(Message(r.status()), "\"60rpm\" or \"1rps\"")) << text;
+  }
+}
+
+TEST(ParseRate, SaysWhatToWriteForAUnitSpeltAnotherWay) {
+  const Refusal refusals[] = {
+      {"2RPS", "write \"2rps\" (units are lowercase)"},
+      {"2 rps", "write \"2rps\" (without spaces)"},
+      {"60 RPM", "write \"60rpm\" (units are lowercase, without spaces)"},
+      {"60/s", "write \"60rps\" (units: rpm, rps)"},
+      {"5 QPS", "write \"5rps\" (units: rpm, rps)"},
+      {"60/min", "write \"60rpm\" (units: rpm, rps)"},
+      // No unit per hour: both others, rounded to 6 digits where they do not come out whole.
+      {"7200rph", "write \"120rpm\" or \"2rps\" (no unit of requests per hour; units: rpm, rps)"},
+      {"1e2 /h",
+       "write \"1.66667rpm\" or \"0.0277778rps\" (no unit of requests per hour; units: rpm, rps)"},
+  };
+  for (const Refusal& r : refusals) {
+    EXPECT_EQ(Message(ParseRate(r.text).status()), std::string("malformed rate \"") + r.text + "\"; " + r.message);
   }
 }
 
