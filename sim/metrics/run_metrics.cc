@@ -49,10 +49,11 @@ RunMetrics::RunMetrics(size_t orgs, size_t models)
       per_model(models, SliceMetrics(kFineBits)),
       model_usage(models) {}
 
-std::optional<double> OrgMeanRateRpm(const RunMetrics& metrics, uint32_t org) {
+std::optional<double> OrgRateRpm(const RunMetrics& metrics, uint32_t org,
+                                 double RateStats::*stat) {
   std::optional<double> sum;
   for (const KeyRates& key : metrics.rates) {
-    if (key.org == org) sum = sum.value_or(0.0) + key.requests_per_min.mean;
+    if (key.org == org) sum = sum.value_or(0.0) + key.requests_per_min.*stat;
   }
   return sum;
 }

@@ -222,9 +222,11 @@ struct RunMetrics {
   std::vector<KeyRates> rates;
 };
 
-// The mean dynamic request rate of `org` over the run, per minute, summed over its models (the
-// RateStats::mean of its keys); nullopt when the run summarised no rates or has no key of `org`.
-std::optional<double> OrgMeanRateRpm(const RunMetrics& metrics, uint32_t org);
+// A statistic of the dynamic request rate of `org` over the run, per minute, summed over its
+// models: the `stat` of its keys' RateStats (&RateStats::mean, &RateStats::last); nullopt when the
+// run summarised no rates or has no key of `org`.
+std::optional<double> OrgRateRpm(const RunMetrics& metrics, uint32_t org,
+                                 double RateStats::*stat);
 
 // Every rate of the run that fell back to its floor, request and token rates alike.
 inline int64_t NonFiniteRateCount(const RunMetrics& metrics) {

@@ -89,9 +89,15 @@ std::string OrgName(const RunResult& run, size_t org) {
   return org < run.org_names.size() ? run.org_names[org] : fmt::format("org#{}", org);
 }
 
-// The org table's column of the org's mean dynamic rate (OrgMeanRateRpm), where the runs summarised
-// rates: what the formula gave it, beside what it got.
-constexpr char kRateColumn[] = "mean rate";
+// The org table's columns of the org's dynamic rate (OrgRateRpm), where the runs summarised rates:
+// what the formula gave it, beside what it got; its mean over the traffic, and where it ended (a
+// rate earned by use climbs through the run, so the mean alone reads low).
+struct RateColumn {
+  const char* name;
+  double RateStats::*stat;
+};
+constexpr RateColumn kRateColumns[] = {{"mean rate", &RateStats::mean},
+                                       {"rate at end", &RateStats::last}};
 
 std::string RateCell(std::optional<double> rpm) {
   return rpm ? fmt::format("{:.0f} rpm", *rpm) : "-";
@@ -111,7 +117,9 @@ std::string OrgTable(const std::vector<RunResult>& runs, size_t max_orgs) {
   if (any_retries) columns.push_back({"retries"});
   columns.push_back({"success"});
   columns.push_back({"p99"});
-  if (rates) columns.push_back({kRateColumn});
+  if (rates) {
+    for (const RateColumn& rate : kRateColumns) columns.push_back({rate.name});
+  }
   TextTable table(std::move(columns));
   for (const size_t org : orgs) {
     for (const RunResult& run : runs) {
@@ -124,7 +132,11 @@ std::string OrgTable(const std::vector<RunResult>& runs, size_t max_orgs) {
       if (any_retries) row.push_back(Count(slice.counts.retries));
       row.push_back(Success(slice.counts));
       row.push_back(Quantile(slice.latency, 0.99));
-      if (rates) row.push_back(RateCell(OrgMeanRateRpm(run.metrics, static_cast<uint32_t>(org))));
+      if (rates) {
+        for (const RateColumn& rate : kRateColumns) {
+          row.push_back(RateCell(OrgRateRpm(run.metrics, static_cast<uint32_t>(org), rate.stat)));
+        }
+      }
       table.AddRow(std::move(row));
     }
   }
@@ -254,7 +266,9 @@ std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, si
   if (any_retries) columns.push_back({"retries"});
   columns.push_back({"success"});
   columns.push_back({"p99"});
-  if (rates) columns.push_back({kRateColumn});
+  if (rates) {
+    for (const RateColumn& rate : kRateColumns) columns.push_back({rate.name});
+  }
   TextTable table(std::move(columns));
   for (const size_t org : orgs) {
     for (const PolicyReplications& group : groups) {
@@ -272,10 +286,13 @@ std::string ReplicatedOrgTable(const std::vector<PolicyReplications>& groups, si
       row.push_back(PercentCi(group, OfOrg(org, SliceSuccess)));
       row.push_back(LatencyCi(group, OfOrg(org, SliceP99)));
       if (rates) {
-        const MeanCi rate = Estimate(group, [org](const RunResult& run) {
-          return OrgMeanRateRpm(run.metrics, static_cast<uint32_t>(org));
-        });
-        row.push_back(std::isfinite(rate.mean) ? FormatCountCi(rate.mean, rate.ci95) + " rpm" : "-");
+        for (const RateColumn& column : kRateColumns) {
+          const MeanCi rate = Estimate(group, [org, &column](const RunResult& run) {
+            return OrgRateRpm(run.metrics, static_cast<uint32_t>(org), column.stat);
+          });
+          row.push_back(std::isfinite(rate.mean) ? FormatCountCi(rate.mean, rate.ci95) + " rpm"
+                                                 : "-");
+        }
       }
       table.AddRow(std::move(row));
     }
