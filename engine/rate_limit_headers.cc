@@ -64,8 +64,9 @@ double WholeLimit(double per_minute) { return std::floor(per_minute + 1e-6); }
 }  // namespace
 
 double ResetAsSent(double reset_s) {
-  if (!(reset_s > 0.0)) return 0.0;
-  return std::ceil(reset_s * 1000.0 - 1e-6) / 1000.0;
+  // Below a nanosecond the rounding down gives -0, which would be sent as "-0.000".
+  const double milliseconds = reset_s > 0.0 ? std::ceil(reset_s * 1000.0 - 1e-6) : 0.0;
+  return milliseconds > 0.0 ? milliseconds / 1000.0 : 0.0;
 }
 
 std::vector<std::pair<std::string, std::string>> HeaderLines(const RateLimitHeaders& headers) {

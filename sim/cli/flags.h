@@ -54,14 +54,14 @@ inline constexpr uint64_t kMaxSeed = INT64_MAX;
 // that range: "flag '--seed' needs a whole number from 0 to 9223372036854775807, got '-1'".
 absl::Status CheckSeedFlag(std::string_view seed);
 
-// The value of flag `name`, a whole number in [min, max], or `fallback` when absent. `min_text`
-// says what the minimum means, for the error message.
 // The value of the flag `flag`, a comma-separated list of `items` ("a,b , c" -> {"a", "b", "c"});
 // fails on an empty or repeated item: --policies runs each policy once, and the reports key
 // results by label; --scenarios sweeps each file once.
 absl::StatusOr<std::vector<std::string>> SplitFlagList(std::string_view flag, std::string_view text,
                                                        std::string_view items);
 
+// The value of flag `name`, a whole number in [min, max], or `fallback` when absent. `min_text`
+// says what the minimum means, for the error message.
 absl::StatusOr<int> IntFlag(const ParsedArgs& args, const std::string& name, int min, int max,
                             const std::string& min_text, int fallback);
 

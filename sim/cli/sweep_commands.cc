@@ -250,7 +250,7 @@ std::string Describe(const SweepDefinition& definition, const ShardSpec& shard, 
   out += fmt::format(": {} point{}", definition.points(), definition.points() == 1 ? "" : "s");
   if (!definition.org.empty()) {
     out += fmt::format(", each row judged on org '{}' (platform-wide: util, steady, spiking, "
-                       "fairness, recovery)",
+                       "fairness, recovery and rates)",
                        definition.org);
   }
   if (shard.count > 1)

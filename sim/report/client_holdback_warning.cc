@@ -61,11 +61,10 @@ std::string ClientHoldbackWarnings(const Scenario& scenario) {
       const Bottleneck bottleneck = FindBottleneck(scenario, traffic, sending);
       if (bottleneck.what.empty()) continue;
       out += fmt::format(
-          "warning: the client of {} '{}' to model '{}' ({}:{}) {}, but the stream sends about {} "
+          "warning: the client of {} to model '{}' ({}:{}) {}, but the stream sends about {} "
           "requests/s: the client's own queue grows all run long, its requests wait there before "
           "they are sent (their latency counts it), {}{}\n",
-          org.copy_of.empty() ? "org" : "each copy of org", org.copy_of.empty() ? org.name : org.copy_of,
-          traffic.model, scenario.path, traffic.pos.line, bottleneck.what, Rate(sending),
+          OrgEntryName(orgs, first), traffic.model, scenario.path, traffic.pos.line, bottleneck.what, Rate(sending),
           scenario.run.drain ? "and the run drains them long after its traffic ends"
                              : "and those still waiting when the run stops count as in flight",
           bottleneck.hint);

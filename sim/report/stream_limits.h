@@ -13,15 +13,16 @@
 
 namespace ratesim {
 
-// The most streams StreamLimitLines lists one by one; past it, only those over their limit.
+// The most lines StreamLimitLines prints one by one; past it, only those over their limit.
 inline constexpr size_t kStreamLimitLinesListed = 12;
 
-// One "limits: ...\n" line per [[orgs.traffic]] (once for a group of copies): its mean rate in RPM
-// and TPM (input + max output tokens, as the window judges a request at arrival), its bursts, and
-// the org's starting limit for its model, with what exceeds it. With more than
-// kStreamLimitLinesListed streams, only the first of those over their limit, and how many are
-// within. Closed loops (paced by their replies) and traces are left out. "" when the platform
-// cannot be built (the run would say why).
+// One "limits: ...\n" line per [[orgs]] entry (once for its copies) and model it sends to: the
+// mean rate in RPM and TPM (input + max output tokens, as the window judges a request at arrival)
+// of its [[orgs.traffic]] to that model, summed over those that send at the same time, since they
+// share the org's limit and window; its bursts; and the org's starting limit for the model, with
+// what exceeds it. With more than kStreamLimitLinesListed lines, only the first of those over
+// their limit, and how many are within. Closed loops (paced by their replies) and traces are left
+// out. "" when the platform cannot be built (the run would say why).
 std::string StreamLimitLines(const Scenario& scenario);
 
 }  // namespace ratesim

@@ -27,10 +27,9 @@ std::string WarmupWarnings(const Scenario& scenario) {
     const OrgSpec& org = orgs[first];
     for (const TrafficSpec& traffic : org.traffic) {
       if (traffic.shape.stop > warmup) continue;
-      out += fmt::format("warning: the traffic of {} '{}' to model '{}' ({}:{}) stops at {}, {}\n",
-                         org.copy_of.empty() ? "org" : "the copies of org",
-                         org.copy_of.empty() ? org.name : org.copy_of, traffic.model, scenario.path,
-                         traffic.pos.line, FormatDuration(traffic.shape.stop), hidden);
+      out += fmt::format("warning: the traffic of {} to model '{}' ({}:{}) stops at {}, {}\n",
+                         OrgEntryName(orgs, first), traffic.model, scenario.path, traffic.pos.line,
+                         FormatDuration(traffic.shape.stop), hidden);
     }
   }
   return out;

@@ -229,6 +229,15 @@ inline size_t OrgsOfOneEntry(const std::vector<OrgSpec>& orgs, size_t first) {
   return group;
 }
 
+// How a message names the orgs one [[orgs]] made, from orgs[first]: "org 'acme'", or "each of the
+// 400 copies of org 'tenant'" for an [[orgs]] with copies (OrgsOfOneEntry of them).
+inline std::string OrgEntryName(const std::vector<OrgSpec>& orgs, size_t first) {
+  const OrgSpec& org = orgs[first];
+  if (org.copy_of.empty()) return "org '" + org.name + "'";
+  return "each of the " + std::to_string(OrgsOfOneEntry(orgs, first)) + " copies of org '" +
+         org.copy_of + "'";
+}
+
 struct LimitSpec {
   std::string formula = "earned";
   // Complete: defaults filled in, validated against the formula's spec. For a written formula

@@ -50,7 +50,6 @@ RunScores ScoreRun(const Scenario& scenario, const RunResult& run,
   }
   if (!steady.empty()) scores.steady_success = SuccessShare(Pooled(steady));
   if (!spiking.empty()) scores.spiking_429_share = Share429(Pooled(spiking));
-  scores.share_503 = Share503(run.metrics.overall.counts);
   scores.utilisation = OverallUtilisation(run.metrics);
   scores.fairness = OrgFairness(run.metrics);
   if (recovery) {

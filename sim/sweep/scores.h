@@ -7,7 +7,6 @@
 //                      one of them left behind while the pool looks well served?
 //   spiking_429_share  429 / finished pooled over the spiking orgs: are bursts pushed back as the
 //                      org's fault rather than the platform's?
-//   share_503          503 / finished over all traffic: failures blamed on the platform;
 //   utilisation        busy share of all slots over the run;
 //   fairness           Jain's index over the per-org success ratios ok / finished, over the orgs
 //                      with at least one finished request (OrgFairness, sim/metrics/fairness.h): 1
@@ -41,7 +40,6 @@ struct RunScores {
   std::optional<double> steady_success;
   std::optional<double> steady_worst_success;
   std::optional<double> spiking_429_share;
-  std::optional<double> share_503;
   double utilisation = 0.0;
   std::optional<double> fairness;
   std::optional<double> recovery_s;

@@ -3,10 +3,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_set.h"
 #include "engine/fail_reason.h"
 #include "fmt/format.h"
 #include "sim/metrics/confidence.h"
@@ -22,11 +24,11 @@ constexpr char kNonFiniteRatesColumn[] = "non_finite_rates";
 constexpr double kRoundingNoise = 1e-12;
 
 // One run with its scores, which take a pass over the run's orgs and series: computed once; and
-// the slice its row judges: the whole run's, or the one org's a sweep was asked to judge.
+// the slice its row judges: the whole run's, or the org's a sweep was asked to judge (JudgedSlice).
 struct ScoredRun {
   const RunResult* run;
   RunScores scores;
-  const SliceMetrics* judged;
+  std::shared_ptr<const SliceMetrics> judged;
 };
 
 using ScoredMetric = std::function<std::optional<double>(const ScoredRun&)>;
@@ -34,6 +36,7 @@ using ScoredMetric = std::function<std::optional<double>(const ScoredRun&)>;
 struct MetricColumn {
   std::string name;
   ScoredMetric metric;
+  bool of_judged_slice = false;  // of the slice the row judges (--org), not the whole platform
 };
 
 std::optional<double> Seconds(std::optional<double> ns) {
@@ -45,16 +48,17 @@ std::optional<double> Seconds(std::optional<double> ns) {
 // attempts per run by the policy's reason.
 std::vector<MetricColumn> MakeMetricColumns() {
   std::vector<MetricColumn> columns = {
-      {"success_rate", [](const ScoredRun& r) { return SuccessShare(r.judged->counts); }},
-      {"share_429", [](const ScoredRun& r) { return Share429(r.judged->counts); }},
-      {"share_503", [](const ScoredRun& r) { return Share503(r.judged->counts); }},
-      {"share_timed_out", [](const ScoredRun& r) { return ShareTimedOut(r.judged->counts); }},
+      {"success_rate", [](const ScoredRun& r) { return SuccessShare(r.judged->counts); }, true},
+      {"share_429", [](const ScoredRun& r) { return Share429(r.judged->counts); }, true},
+      {"share_503", [](const ScoredRun& r) { return Share503(r.judged->counts); }, true},
+      {"share_timed_out", [](const ScoredRun& r) { return ShareTimedOut(r.judged->counts); },
+       true},
       {"latency_p50_s",
-       [](const ScoredRun& r) { return Seconds(QuantileNs(r.judged->latency, 0.5)); }},
+       [](const ScoredRun& r) { return Seconds(QuantileNs(r.judged->latency, 0.5)); }, true},
       {"latency_p99_s",
-       [](const ScoredRun& r) { return Seconds(QuantileNs(r.judged->latency, 0.99)); }},
+       [](const ScoredRun& r) { return Seconds(QuantileNs(r.judged->latency, 0.99)); }, true},
       {"wait_p99_s",
-       [](const ScoredRun& r) { return Seconds(QuantileNs(r.judged->queue_wait, 0.99)); }},
+       [](const ScoredRun& r) { return Seconds(QuantileNs(r.judged->queue_wait, 0.99)); }, true},
       {"utilisation",
        [](const ScoredRun& r) { return std::optional<double>(r.scores.utilisation); }},
       {"steady_success", [](const ScoredRun& r) { return r.scores.steady_success; }},
@@ -71,7 +75,8 @@ std::vector<MetricColumn> MakeMetricColumns() {
                        [reason](const ScoredRun& r) {
                          return std::optional<double>(
                              static_cast<double>(r.judged->counts.failed_attempts[reason]));
-                       }});
+                       },
+                       true});
   }
   return columns;
 }
@@ -89,16 +94,31 @@ const MetricColumn& MetricNamed(const std::string& name) {
   std::abort();  // VerdictMetricNames names metric columns only
 }
 
-// The slice of `run` a row judges: the org named `org`'s, or the whole run's when `org` is empty.
-// An org the run does not have (its scenario was checked, PlanSweep) judges as one that sent
-// nothing.
-const SliceMetrics* JudgedSlice(const RunResult& run, std::string_view org) {
-  if (org.empty()) return &run.metrics.overall;
-  for (size_t id = 0; id < run.metrics.per_org.size(); ++id) {
-    if (run.org_name(id) == org) return &run.metrics.per_org[id];
+// The slice of `run` a row judges: the whole run's when `org` is empty, else the traffic of the
+// scenario's org named `org` or of all the copies of it (`copies`, a name as its [[orgs]] wrote
+// it), merged. An org the run does not have (its scenario was checked, PlanSweep) judges as one
+// that sent nothing.
+std::shared_ptr<const SliceMetrics> JudgedSlice(const Scenario& scenario, const RunResult& run,
+                                                std::string_view org) {
+  if (org.empty()) return {std::shared_ptr<void>(), &run.metrics.overall};  // not owned
+  absl::flat_hash_set<std::string_view> names = {org};
+  for (const OrgSpec& spec : scenario.orgs) {
+    if (spec.copy_of == org) names.insert(spec.name);
   }
-  static const SliceMetrics* const nothing = new SliceMetrics(LogHistogram::kDefaultSubBucketBits);
-  return nothing;
+  std::shared_ptr<SliceMetrics> judged;
+  for (size_t id = 0; id < run.metrics.per_org.size(); ++id) {
+    if (!names.contains(run.org_name(id))) continue;
+    const SliceMetrics& slice = run.metrics.per_org[id];
+    if (judged == nullptr) {
+      judged = std::make_shared<SliceMetrics>(slice);
+      continue;
+    }
+    judged->counts.Add(slice.counts);
+    judged->latency.Merge(slice.latency);
+    judged->queue_wait.Merge(slice.queue_wait);
+  }
+  return judged != nullptr ? judged
+                           : std::make_shared<SliceMetrics>(LogHistogram::kDefaultSubBucketBits);
 }
 
 RowSamples Samples(const std::vector<ScoredRun>& runs) {
@@ -129,6 +149,13 @@ void AppendEstimate(const std::vector<ScoredRun>& runs, const ScoredMetric& metr
 }
 
 }  // namespace
+
+bool IsOfJudgedSlice(const std::string& column) {
+  for (const MetricColumn& metric : MetricColumns()) {
+    if (metric.name == column) return metric.of_judged_slice;
+  }
+  return false;
+}
 
 const std::vector<std::string>& VerdictMetricNames() {
   static const std::vector<std::string>* const names = new std::vector<std::string>{
@@ -188,7 +215,8 @@ std::vector<SweepRow> MakePointRows(const std::string& scenario_path,
     std::vector<ScoredRun> scored;
     for (const RunResult* run : group.runs) {
       const size_t index = static_cast<size_t>(run - runs.data());
-      scored.push_back({run, ScoreRun(scenario, *run, recoveries[index]), JudgedSlice(*run, org)});
+      scored.push_back(
+          {run, ScoreRun(scenario, *run, recoveries[index]), JudgedSlice(scenario, *run, org)});
     }
 
     SweepRow row = {scenario_path};

@@ -85,6 +85,10 @@ struct PointRows {
   std::vector<RowSamples> samples;
 };
 
+// Whether the metric column `column` is of the slice a row judges (the org of --org: offered to
+// wait_p99_s and the failed attempts), not of the whole platform.
+bool IsOfJudgedSlice(const std::string& column);
+
 // The metric columns the verdict weighs, whose samples a row keeps, in RowSamples order.
 const std::vector<std::string>& VerdictMetricNames();
 
@@ -96,7 +100,8 @@ std::vector<SweepColumn> SweepColumns(const std::vector<GridAxis>& grid);
 // scenario column; `recoveries[i]` is run i's recovery (ScoreRun), judged while it ran.
 // REQUIRES: replications >= 1 divides runs.size(); recoveries.size() == runs.size().
 // `samples`, when not null, receives each row's RowSamples. With an `org`, the row's outcomes (offered
-// to wait_p99_s, and the failed attempts) are that org's; the scores of the whole platform
+// to wait_p99_s, and the failed attempts) are that org's, or its copies' together when `org` is
+// the name an [[orgs]] with `copies` wrote; the scores of the whole platform
 // (utilisation, the steady and spiking orgs', fairness, recovery and the rate in an outage) stay
 // the run's.
 std::vector<SweepRow> MakePointRows(const std::string& scenario_path,

@@ -32,11 +32,15 @@ class SinkRef : public SeriesSink {
   SeriesSink& target_;
 };
 
-// OK when `scenario` has an org named `org`: one of its [[orgs]] (a copy by its own name, "name-3"),
-// or one its traces' rows name. Else InvalidArgument with the nearest name.
+// OK when `scenario` has an org named `org`: one of its [[orgs]] (a copy by its own name, "name-3",
+// or all of them by the name their [[orgs]] wrote), or one its traces' rows name. Else
+// InvalidArgument with the nearest name.
 absl::Status CheckOrgNamed(const Scenario& scenario, const std::string& org) {
   std::vector<std::string> names;
-  for (const OrgSpec& spec : scenario.orgs) names.push_back(spec.name);
+  for (const OrgSpec& spec : scenario.orgs) {
+    names.push_back(spec.name);
+    if (!spec.copy_of.empty()) names.push_back(spec.copy_of);
+  }
   for (const TraceSpec& trace : scenario.traces) {
     if (trace.census == nullptr) continue;
     for (const OrgModel& key : trace.census->keys) names.push_back(key.org);

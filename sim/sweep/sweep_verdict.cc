@@ -43,9 +43,7 @@ constexpr Question kQuestions[] = {
 // The question as the table asks it: with --org, those of the row's own outcomes name the org they
 // are judged on (the platform-wide ones, the steady orgs' and the rates', stay as they are).
 std::string LabelOf(const Question& question, const std::string& org) {
-  const std::string_view column = question.column;
-  const bool judged = column == "success_rate" || column == "share_503" || column == "latency_p99_s";
-  if (org.empty() || !judged) return question.label;
+  if (org.empty() || !IsOfJudgedSlice(question.column)) return question.label;
   const std::string_view label = question.label;
   // "lowest p99 (served)" becomes "lowest p99 (served, org)".
   if (label.back() == ')') return fmt::format("{}, {})", label.substr(0, label.size() - 1), org);

@@ -3,6 +3,7 @@
 // request fits, and the JSON bodies of 429 and 503.
 #include <cstdint>
 #include <memory>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -237,6 +238,7 @@ TEST(Headers, ResetIsSentInMillisecondsRoundedUp) {
   EXPECT_EQ(ResetAsSent(0.7501), 0.751);
   EXPECT_EQ(ResetAsSent(0.75), 0.75);
   EXPECT_EQ(ResetAsSent(1.0 + 1e-10), 1.0);
+  EXPECT_FALSE(std::signbit(ResetAsSent(5e-10))) << "sent as -0.000";
   for (const double exact : {0.0001, 0.0123456, 0.999, 1.5, 37.0000004, 3600.25}) {
     EXPECT_GE(ResetAsSent(exact), exact - 1e-9) << exact;
     EXPECT_LT(ResetAsSent(exact), exact + 0.001) << exact;
@@ -244,6 +246,8 @@ TEST(Headers, ResetIsSentInMillisecondsRoundedUp) {
   RateLimitHeaders headers = SampleHeaders();
   headers.reset_s = 0.0004;
   EXPECT_EQ(HeaderLines(headers)[2], (std::pair<std::string, std::string>{"x-ratelimit-reset", "0.001"}));
+  headers.reset_s = 5e-10;
+  EXPECT_EQ(HeaderLines(headers)[2].second, "0.000");
 }
 
 TEST(Headers, ErrorBodyOfATokenLimited429) {

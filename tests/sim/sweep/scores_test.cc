@@ -92,9 +92,6 @@ TEST(ScoreRun, ComputesEveryScoreAsWorkedByHand) {
   EXPECT_DOUBLE_EQ(*scores.steady_worst_success, 0.8);
   ASSERT_TRUE(scores.spiking_429_share.has_value());
   EXPECT_DOUBLE_EQ(*scores.spiking_429_share, 30.0 / 50.0);
-  // 503: 10 + 10 of 100 + 50 + 50 + 10 finished.
-  ASSERT_TRUE(scores.share_503.has_value());
-  EXPECT_DOUBLE_EQ(*scores.share_503, 20.0 / 210.0);
   EXPECT_DOUBLE_EQ(scores.utilisation, 0.3);
   // Jain over 0.9, 0.8, 0.4, 0.0 (idle finished nothing and is left out): 2.1² / (4 × 1.61).
   ASSERT_TRUE(scores.fairness.has_value());

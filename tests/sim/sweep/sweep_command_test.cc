@@ -433,16 +433,32 @@ TEST_F(SweepCommandTest, AnOrgToJudgeReportsItsOwnOutcomes) {
   EXPECT_TRUE(Contains(steady.out, "most served (steady)")) << steady.out;
   const SweepCsv every(dir_ / "all/sweep.csv");
   const SweepCsv one(dir_ / "steady/sweep.csv");
+  bool bursty_refused = false;
   for (size_t line = 1; line < one.lines.size(); ++line) {
     EXPECT_EQ(one.Cell(line, "offered"), "20");  // steady's 1 request/s for 20 s; all send 40
     EXPECT_EQ(every.Cell(line, "offered"), "40");
     EXPECT_EQ(one.Cell(line, "utilisation"), every.Cell(line, "utilisation"));
+    // steady is within its rate: no 429 of its own, whatever bursty's.
+    EXPECT_EQ(one.Cell(line, "share_429"), "0");
+    bursty_refused = bursty_refused || std::stod(every.Cell(line, "share_429")) > 0;
   }
+  EXPECT_TRUE(bursty_refused) << "the check needs 429s in the whole traffic";
   EXPECT_TRUE(Contains(ReadFile(dir_ / "steady/sweep.json"), R"("org": "steady",)"));
   EXPECT_TRUE(Contains(ReadFile(dir_ / "all/sweep.json"), R"("org": null,)"));
   const std::vector<std::string> shards = Shards(2, {"--org", "steady"});
   ASSERT_EQ(Merge(dir_ / "merged", shards).code, 0);
   ExpectSameFiles(dir_ / "steady", dir_ / "merged");
+
+  // The name an [[orgs]] with copies wrote judges all its copies together.
+  const CliResult copies =
+      Sweep(dir_ / "copies", {"--set", "orgs.0.copies=3", "--org", "steady"});
+  ASSERT_EQ(copies.code, 0) << copies.err;
+  const SweepCsv three(dir_ / "copies/sweep.csv");
+  EXPECT_EQ(three.Cell(1, "offered"), "60");
+  const CliResult copy =
+      Sweep(dir_ / "copy", {"--set", "orgs.0.copies=3", "--org", "steady-2"});
+  ASSERT_EQ(copy.code, 0) << copy.err;
+  EXPECT_EQ(SweepCsv(dir_ / "copy/sweep.csv").Cell(1, "offered"), "20");
 
   const CliResult typo = Sweep(dir_ / "typo", {"--org", "stedy"});
   EXPECT_EQ(typo.code, 2);
