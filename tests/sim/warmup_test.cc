@@ -93,6 +93,29 @@ TEST(Warmup, MeasuresExactlyTheRequestsThatArriveAfterIt) {
   }
 }
 
+// A request is measured when its first attempt arrives at or after the warm-up's end, wherever
+// that falls: here exactly on an arrival and in the middle of a time-series interval. Every
+// attempt's record (the audit) is the oracle.
+TEST(Warmup, MeasuresARequestArrivingAtItsEndExactly) {
+  Scenario scenario = testing::BareScenario(600, 1, 4, testing::ConstantService(1.0),
+                                            testing::Policy("none"));
+  scenario.run.resolution = 10 * kNanosPerSecond;
+  scenario.orgs.push_back(testing::Org("org", {testing::Stream(testing::ConstantShape(1))}));
+  testing::RecordingObserver observer;
+  const Nanos warmup = 305 * kNanosPerSecond;
+  const RunResult run = testing::RunScenario(WithWarmup(scenario, ToSeconds(warmup)), &observer);
+  int64_t first_attempts_after = 0;
+  bool one_at_the_end = false;
+  for (const auto& entry : observer.entries) {
+    if (entry.record.attempt != 1) continue;
+    first_attempts_after += entry.record.arrival >= warmup ? 1 : 0;
+    one_at_the_end = one_at_the_end || entry.record.arrival == warmup;
+  }
+  ASSERT_TRUE(one_at_the_end) << "the check needs an arrival at the warm-up's end";
+  EXPECT_EQ(run.metrics.overall.counts.offered, first_attempts_after);
+  EXPECT_EQ(run.metrics.overall.counts.ok, first_attempts_after);  // capacity to spare
+}
+
 // Occupancy is integrated from the warm-up on, exactly: what the warm-up leaves out is what the
 // series' intervals before it hold.
 TEST(Warmup, OccupancyIsIntegratedFromItsEnd) {

@@ -1,11 +1,14 @@
-// A fresh empty directory under the test temp dir, removed with everything in it at the end of the
-// test; and writing a file for a test.
+// Where tests write files: a fresh empty directory under the test temp dir, removed with
+// everything in it at the end of the test (TempDir); a path in a folder of the test process's own,
+// removed when it exits (TempPath), so that two test runs at once never share a file; and writing
+// a file for a test.
 #ifndef RATESIM_TESTS_SUPPORT_TEMP_DIR_H_
 #define RATESIM_TESTS_SUPPORT_TEMP_DIR_H_
 
 #include <stdlib.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -30,11 +33,16 @@ inline const std::string& ProcessTempDir() {
   static const struct Folder {
     Folder() {
       std::string pattern = ::testing::TempDir() + "ratesim_XXXXXX";
-      path = ::mkdtemp(pattern.data()) ? pattern + "/" : ::testing::TempDir();
+      // Without a folder of its own a test would write where another run may too: stop here.
+      if (::mkdtemp(pattern.data()) == nullptr) {
+        std::perror(("mkdtemp " + pattern).c_str());
+        std::abort();
+      }
+      path = pattern + "/";
     }
     ~Folder() {
       std::error_code ignored;
-      if (path != ::testing::TempDir()) std::filesystem::remove_all(path, ignored);
+      std::filesystem::remove_all(path, ignored);
     }
     std::string path;
   } folder;
