@@ -5,6 +5,8 @@
 // and >= 0, min <= max, ...), since the simulator relies on them without checking again; its
 // streams' expected counts are numbers >= 0 (+inf at most), and the volume check every run makes
 // (run_volume.h) passes it or refuses it as the loader would, located.
+// The warnings `ratesim validate` prints for a scenario that loads (client hold-back, per-stream
+// limit lines) come out of it without a crash and without a "nan" or "inf" figure.
 // The input's form, and where a trace it names is read: scenario_input.h.
 #include <cmath>
 #include <cstddef>
@@ -19,6 +21,8 @@
 #include "absl/strings/str_split.h"
 #include "fuzz/fuzz_check.h"
 #include "fuzz/scenario_input.h"
+#include "sim/report/client_holdback_warning.h"
+#include "sim/report/stream_limits.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/scenario_loader.h"
 #include "sim/scenario/toml_reader.h"
@@ -154,6 +158,33 @@ void CheckScenario(const Scenario& s) {
   for (const PolicySpec& policy : s.policies) CheckParams(policy.params, policy.label.c_str());
 }
 
+// Whether `text` shows a figure that is not a number: "nan" or "inf" as fmt writes them, not part
+// of a word ("info", "infinite") nor of a name in quotes (org 'nan').
+bool HasNonFiniteFigure(std::string_view quoted) {
+  std::string text;
+  bool in_quotes = false;
+  for (const char c : quoted) {
+    if (c == '\'') in_quotes = !in_quotes;
+    if (!in_quotes) text += c;
+  }
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  for (const std::string_view word : {"nan", "inf"}) {
+    for (size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
+      const bool before = at > 0 && letter(text[at - 1]);
+      const bool after = at + word.size() < text.size() && letter(text[at + word.size()]) &&
+                         text[at + word.size()] != 'x';  // "infx its request limit"
+      if (!before && !after) return true;
+    }
+  }
+  return false;
+}
+
+void CheckMessages(const Scenario& s) {
+  for (const std::string& text : {ClientHoldbackWarnings(s), StreamLimitLines(s)}) {
+    FUZZ_CHECK(!HasNonFiniteFigure(text), "a non-finite figure in: %s", text.c_str());
+  }
+}
+
 }  // namespace
 }  // namespace ratesim
 
@@ -170,6 +201,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   ratesim::CheckScenario(*scenario);
+  ratesim::CheckMessages(*scenario);
   const absl::Status volume = ratesim::CheckRunVolume(*scenario);
   if (!volume.ok()) {
     FUZZ_CHECK(volume.code() == absl::StatusCode::kInvalidArgument, "%s", volume.ToString().c_str());

@@ -422,8 +422,9 @@ std::optional<Nanos> TableReader::Duration(std::string_view key, Need need, Boun
   const auto* s = node->as_string();
   if (s == nullptr) {
     const std::string bare = BareNumber(*node);
-    if (!bare.empty()) {
-      ValueError(key, fmt::format("got the bare number {}; {}", bare, WriteTheDurationUnit(bare)));
+    const std::string fix = bare.empty() ? "" : WriteTheDurationUnit(bare);
+    if (!fix.empty()) {
+      ValueError(key, fmt::format("got the bare number {}; {}", bare, fix));
     } else {
       ValueError(key, fmt::format("got {}; expected {}", Written(*node), expected));
     }

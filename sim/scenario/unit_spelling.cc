@@ -78,19 +78,30 @@ std::string_view CaseOrSpaceReason(const Normalized& n) {
 template <size_t kUnits, size_t kSpellings>
 std::string Respelt(std::string_view number, const Normalized& n,
                     const std::string_view (&units)[kUnits], const Spelling (&spellings)[kSpellings],
-                    std::string_view unit_list) {
+                    std::string_view unit_list, std::string* written) {
+  std::string text;
+  std::string fix;
   for (const std::string_view unit : units) {
-    if (n.unit == unit) return fmt::format("write \"{}{}\" ({})", number, unit, CaseOrSpaceReason(n));
+    if (n.unit != unit) continue;
+    text = fmt::format("{}{}", number, unit);
+    fix = fmt::format("write \"{}\" ({})", text, CaseOrSpaceReason(n));
+    break;
   }
   for (const Spelling& s : spellings) {
-    if (n.unit != s.written) continue;
-    if (s.times == 1) return fmt::format("write \"{}{}\" ({})", number, s.unit, unit_list);
+    if (!fix.empty() || n.unit != s.written) continue;
+    if (s.times == 1) {
+      text = fmt::format("{}{}", number, s.unit);
+      fix = fmt::format("write \"{}\" ({})", text, unit_list);
+      break;
+    }
     double value = 0.0;
     if (!absl::SimpleAtod(std::string(number), &value) || !std::isfinite(value * s.times)) return "";
-    return fmt::format("write \"{:.15g}{}\" (no unit of {}; {})", value * s.times, s.unit, s.missing,
-                       unit_list);
+    text = fmt::format("{:.15g}{}", value * s.times, s.unit);
+    fix = fmt::format("write \"{}\" (no unit of {}; {})", text, s.missing, unit_list);
+    break;
   }
-  return "";
+  if (written != nullptr) *written = text;
+  return fix;
 }
 
 bool IsPerHour(const Normalized& n) {
@@ -102,8 +113,9 @@ bool IsPerHour(const Normalized& n) {
 
 }  // namespace
 
-std::string DurationUnitFix(std::string_view number, std::string_view unit) {
-  return Respelt(number, Normalize(unit), kDurationUnitNames, kDurationSpellings, kDurationUnits);
+std::string DurationUnitFix(std::string_view number, std::string_view unit, std::string* written) {
+  return Respelt(number, Normalize(unit), kDurationUnitNames, kDurationSpellings, kDurationUnits,
+                 written);
 }
 
 std::string RateUnitFix(std::string_view number, std::string_view unit) {
@@ -114,7 +126,7 @@ std::string RateUnitFix(std::string_view number, std::string_view unit) {
     return fmt::format("write \"{:.6g}rpm\" or \"{:.6g}rps\" (no unit of requests per hour; {})",
                        per_hour / 60, per_hour / 3600, kRateUnits);
   }
-  return Respelt(number, n, kRateUnitNames, kRateSpellings, kRateUnits);
+  return Respelt(number, n, kRateUnitNames, kRateSpellings, kRateUnits, nullptr);
 }
 
 }  // namespace scenario_internal

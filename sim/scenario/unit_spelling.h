@@ -15,7 +15,10 @@ namespace scenario_internal {
 // For a duration `number` (as written, a valid decimal) followed by the unknown `unit`: `write
 // "10s" (units are lowercase, with no space before them)`, `write "5m" (units: ns, us, ms, s, m,
 // h)`, `write "48h" (no unit of days; units: ...)`. Empty when `unit` is no known spelling.
-std::string DurationUnitFix(std::string_view number, std::string_view unit);
+// `written`, when given, is set to the duration it says to write ("10s", "48h"), which the caller
+// reads to check that it is one (a number too large for its unit is not: "1e40usec").
+std::string DurationUnitFix(std::string_view number, std::string_view unit,
+                            std::string* written = nullptr);
 
 // For a rate `number` followed by the unknown `unit`: `write "2rps" (units are lowercase)`, `write
 // "60rpm" (units: rpm, rps)`, and for a rate per hour `write "120rpm" or "2rps" (no unit of

@@ -153,37 +153,73 @@ std::optional<Nanos> ExactNanos(const Decimal& d, int64_t unit) {
 
 bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
+// ParseDuration, which with `in_parts` also reads a duration written in parts to say what to write
+// for it (CompoundNanos); without, only one number and its unit.
+absl::StatusOr<Nanos> ParseDurationOf(std::string_view text, bool in_parts);
+
 // The sum of a duration written in parts, as Go and systemd write one: "1m30s", "1h30m", "2m0.5s";
 // nullopt when `text` is not two or more valid durations run together, or their sum is beyond
-// kNever.
+// kNever. Each part is the text up to where a letter meets a digit; the last is the rest of the
+// text if that reads as one duration ("1m1e5s"). A loop, each part read without parts: reading the
+// rest both as a whole and in parts at every split took time doubling with each part (a
+// 46-character "1s1s1s...6s31s2s3s1s1s1s0s" ran for seconds).
 std::optional<Nanos> CompoundNanos(std::string_view text) {
-  size_t split = 1;
-  while (split < text.size() && !(IsLetter(text[split - 1]) && IsDigit(text[split]))) ++split;
-  if (split >= text.size()) return std::nullopt;
-  const absl::StatusOr<Nanos> head = ParseDuration(text.substr(0, split));
-  if (!head.ok()) return std::nullopt;
-  const std::string_view rest = text.substr(split);
-  absl::StatusOr<Nanos> tail = ParseDuration(rest);
-  if (!tail.ok()) {
-    const std::optional<Nanos> parts = CompoundNanos(rest);
-    if (!parts) return std::nullopt;
-    tail = *parts;
+  Nanos sum = 0;
+  bool split_once = false;
+  while (true) {
+    if (split_once) {
+      if (const absl::StatusOr<Nanos> last = ParseDurationOf(text, false); last.ok()) {
+        if (*last > kNever - sum) return std::nullopt;
+        return sum + *last;
+      }
+    }
+    size_t split = 1;
+    while (split < text.size() && !(IsLetter(text[split - 1]) && IsDigit(text[split]))) ++split;
+    if (split >= text.size()) return std::nullopt;
+    const absl::StatusOr<Nanos> head = ParseDurationOf(text.substr(0, split), false);
+    if (!head.ok() || *head > kNever - sum) return std::nullopt;
+    sum += *head;
+    text = text.substr(split);
+    split_once = true;
   }
-  if (*head > kNever - *tail) return std::nullopt;
-  return *head + *tail;
+}
+
+// The refusal of `text`, whose unit was missing or spelt another way, for the reason its
+// respelling `written` ("1e40us" for "1e40usec") was refused: too large, or too many decimal places.
+absl::Status RefusedAsWritten(std::string_view text, const absl::Status& written) {
+  if (written.code() == absl::StatusCode::kOutOfRange) return TooLarge(text);
+  return absl::InvalidArgumentError(fmt::format(
+      "duration \"{}\" has more than {} decimal places; expected {}", text, kMaxFractionDigits,
+      kDurationForm));
 }
 
 }  // namespace
 
 std::string WriteTheDurationUnit(std::string_view number) {
+  const bool in_ms = ParseDuration(fmt::format("{}ms", number)).ok();
+  const bool in_s = ParseDuration(fmt::format("{}s", number)).ok();
+  if (!in_ms) return "";
+  if (!in_s) {
+    return fmt::format("write the unit: \"{}ms\" (or another: ns, us; in seconds it is too large)",
+                       number);
+  }
   return fmt::format("write the unit: \"{}ms\" or \"{}s\" (or another: ns, us, m, h)", number,
                      number);
 }
 
-absl::StatusOr<Nanos> ParseDuration(std::string_view text) {
+absl::StatusOr<Nanos> ParseDuration(std::string_view text) { return ParseDurationOf(text, true); }
+
+namespace {
+
+absl::StatusOr<Nanos> ParseDurationOf(std::string_view text, bool in_parts) {
   if (text.empty())
     return absl::InvalidArgumentError(fmt::format("empty duration; expected {}", kDurationForm));
   if (text[0] == '-') {
+    // The example is the text without its sign, when that is a duration ("-5s": "5s").
+    if (text.size() < 2 || text[1] == '-' || !ParseDuration(text.substr(1)).ok()) {
+      return absl::InvalidArgumentError(
+          fmt::format("negative duration \"{}\"; expected a duration >= 0", text));
+    }
     return absl::InvalidArgumentError(fmt::format(
         "negative duration \"{}\"; expected a duration >= 0 such as \"{}\"", text, text.substr(1)));
   }
@@ -196,13 +232,25 @@ absl::StatusOr<Nanos> ParseDuration(std::string_view text) {
   const Decimal d = SplitDecimal(text);
   if (!d.ok) return Malformed("duration", text, kDurationForm);
   if (d.unit.empty()) {
+    // Too large or too finely written in any unit it could mean: that, not which unit to write.
+    const std::string in_ms = fmt::format("{}ms", text);
+    if (const absl::StatusOr<Nanos> ms = ParseDuration(in_ms); !ms.ok()) {
+      return RefusedAsWritten(text, ms.status());
+    }
     return absl::InvalidArgumentError(
         fmt::format("duration \"{}\" has no unit; {}", text, WriteTheDurationUnit(text)));
   }
   const int64_t unit = NanosPerUnit(d.unit);
   if (unit == 0) {
-    std::string fix = scenario_internal::DurationUnitFix(d.number, d.unit);
-    if (fix.empty()) {
+    std::string written;
+    std::string fix = scenario_internal::DurationUnitFix(d.number, d.unit, &written);
+    if (!fix.empty()) {
+      // What it says to write is what the text means: refused, so is the text, for its reason.
+      if (const absl::StatusOr<Nanos> meant = ParseDuration(written); !meant.ok()) {
+        return RefusedAsWritten(text, meant.status());
+      }
+    }
+    if (fix.empty() && in_parts) {
       if (const std::optional<Nanos> sum = CompoundNanos(text)) {
         fix = fmt::format("write \"{}\" (one number and one unit)", FormatDuration(*sum));
       }
@@ -219,9 +267,16 @@ absl::StatusOr<Nanos> ParseDuration(std::string_view text) {
   return *nanos;
 }
 
+}  // namespace
+
 absl::StatusOr<double> ParseRate(std::string_view text) {
   if (text.empty()) return absl::InvalidArgumentError(fmt::format("empty rate; expected {}", kRateForm));
   if (text[0] == '-') {
+    // The example is the text without its sign, when that is a rate ("-2rps": "2rps").
+    if (text.size() < 2 || text[1] == '-' || !ParseRate(text.substr(1)).ok()) {
+      return absl::InvalidArgumentError(
+          fmt::format("negative rate \"{}\"; expected a rate >= 0", text));
+    }
     return absl::InvalidArgumentError(
         fmt::format("negative rate \"{}\"; expected a rate >= 0 such as \"{}\"", text, text.substr(1)));
   }
@@ -264,10 +319,18 @@ std::string FormatDuration(Nanos ns) {
   if (ns == 0) return "0s";
   if (ns % kHour == 0) return fmt::format("{}h", ns / kHour);
   if (ns % kMinute == 0) return fmt::format("{}m", ns / kMinute);
-  const double value = static_cast<double>(ns);
-  if (ns >= kNanosPerSecond) return fmt::format("{}s", value / 1e9);
-  if (ns >= kNanosPerMillisecond) return fmt::format("{}ms", value / 1e6);
-  if (ns >= 1000) return fmt::format("{}us", value / 1e3);
+  // In integers, not as a double: a double holds only 53 bits, and "9074094.099340992s" is not
+  // the 9074094099340993 ns it was made from.
+  const auto in_unit = [ns](Nanos per_unit, int places, std::string_view unit) {
+    const Nanos fraction = ns % per_unit;
+    if (fraction == 0) return fmt::format("{}{}", ns / per_unit, unit);
+    std::string digits = fmt::format("{:0{}}", fraction, places);
+    digits.erase(digits.find_last_not_of('0') + 1);
+    return fmt::format("{}.{}{}", ns / per_unit, digits, unit);
+  };
+  if (ns >= kNanosPerSecond) return in_unit(kNanosPerSecond, 9, "s");
+  if (ns >= kNanosPerMillisecond) return in_unit(kNanosPerMillisecond, 6, "ms");
+  if (ns >= 1000) return in_unit(1000, 3, "us");
   return fmt::format("{}ns", ns);
 }
 

@@ -40,7 +40,9 @@ absl::StatusOr<double> ParseRate(std::string_view text);
 // What to write for a duration given as a number without a unit, 500 or "500": `write the unit:
 // "500ms" or "500s" (or another: ns, us, m, h)`. Both readings are named: a bare number is as
 // likely milliseconds (a backoff) as seconds (a run), and a guess of one would pass the wrong one
-// on silently when followed (a backoff of 500 s).
+// on silently when followed (a backoff of 500 s). Only readings that are durations are named:
+// `write the unit: "1e10ms" (or another: ns, us; in seconds it is too large)`; "" when neither is
+// (too large, too many decimal places).
 std::string WriteTheDurationUnit(std::string_view number);
 
 // The expected forms, for messages: `a number and a unit, e.g. "30s" or "1.5s" (units: ns, ...)`.

@@ -1,5 +1,6 @@
 #include "sim/scenario/units.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -270,9 +271,10 @@ TEST(ParseDuration, CallsANumberBeyondADoubleTooLargeBeforeItsUnit) {
     EXPECT_EQ(ParseDuration(text).status().code(), absl::StatusCode::kOutOfRange) << text;
   }
   EXPECT_TRUE(Contains(Message(ParseDuration(nines + "-s").status()), "malformed duration"));
-  // 308 digits are within a double: the unit is checked, then the size.
+  // 308 digits are within a double, but too large in every unit: too large, not told a unit to
+  // write that would be refused again (units_fuzzer).
   const std::string shorter(308, '9');
-  EXPECT_TRUE(Contains(Message(ParseDuration(shorter).status()), "has no unit"));
+  EXPECT_EQ(ParseDuration(shorter).status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_EQ(ParseDuration(shorter + "s").status().code(), absl::StatusCode::kOutOfRange);
 }
 
@@ -325,6 +327,73 @@ TEST(FormatDuration, ParsesBackToTheSameNanoseconds) {
     ASSERT_TRUE(parsed.ok()) << ns << " ns was written \"" << text << "\": " << parsed.status();
     ASSERT_EQ(*parsed, ns) << "written \"" << text << "\"";
   }
+}
+
+}  // namespace
+}  // namespace ratesim
+
+namespace ratesim {
+namespace {
+
+// Found by units_fuzzer: above 2^53 ns (about 104 days) a double no longer holds every
+// nanosecond, and "9074094.099340992s" read back 1 ns short of the duration it was made from.
+TEST(FormatDuration, ParsesBackBeyondWhatADoubleHolds) {
+  for (const Nanos ns : {Nanos{9'074'094'099'340'993}, Nanos{9'007'199'254'740'993}, kNever,
+                         kNever - 1, Nanos{(Nanos{1} << 53) + 1}}) {
+    const std::string text = FormatDuration(ns);
+    const absl::StatusOr<Nanos> parsed = ParseDuration(text);
+    ASSERT_TRUE(parsed.ok()) << ns << " ns was written \"" << text << "\": " << parsed.status();
+    EXPECT_EQ(*parsed, ns) << "written \"" << text << "\"";
+  }
+  EXPECT_EQ(FormatDuration(9'074'094'099'340'993), "9074094.099340993s");
+  EXPECT_EQ(FormatDuration(1'000'000'001), "1.000000001s");
+  EXPECT_EQ(FormatDuration(1'050'000), "1.05ms");
+}
+
+// Found by units_fuzzer: what a refusal says to write must itself be a duration. "1e40usec" was
+// told to write "1e40us", "1e11" to write "1e11s" and "-s" to write "s", each of which is refused
+// again; a number too large in the unit it is meant in is now called too large, a reading that
+// does not fit is not offered, and a negative one is shown without its sign only when that reads.
+TEST(ParseDuration, SuggestsOnlyWhatParses) {
+  for (const char* text : {"1e40usec", "66666666666H", "1e821hrs", "1e300d", "1e400", "1E+21"}) {
+    const absl::Status status = ParseDuration(text).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kOutOfRange) << text << ": " << status;
+    EXPECT_TRUE(Contains(Message(status), "is too large")) << text;
+    EXPECT_FALSE(Contains(Message(status), "write")) << text;
+  }
+  EXPECT_TRUE(Contains(Message(ParseDuration("1.0000000000000000001").status()), "decimal places"));
+  EXPECT_EQ(Message(ParseDuration("1e11").status()),
+            "duration \"1e11\" has no unit; write the unit: \"1e11ms\" (or another: ns, us; in "
+            "seconds it is too large)");
+  EXPECT_EQ(Message(ParseDuration("-s").status()), "negative duration \"-s\"; expected a duration >= 0");
+  EXPECT_EQ(Message(ParseDuration("--5s").status()),
+            "negative duration \"--5s\"; expected a duration >= 0");
+  EXPECT_EQ(Message(ParseDuration("-5").status()), "negative duration \"-5\"; expected a duration >= 0");
+  EXPECT_EQ(Message(ParseRate("-0s").status()), "negative rate \"-0s\"; expected a rate >= 0");
+  EXPECT_EQ(Message(ParseRate("-2rps").status()),
+            "negative rate \"-2rps\"; expected a rate >= 0 such as \"2rps\"");
+  // What still parses is still said.
+  EXPECT_TRUE(Contains(Message(ParseDuration("5min").status()), "write \"5m\""));
+  EXPECT_TRUE(Contains(Message(ParseDuration("2d").status()), "write \"48h\""));
+}
+
+// Found by units_fuzzer (a timeout): reading a duration in parts read the rest of the text both as a
+// whole and in parts at every split, so the time doubled with each part, and the 46 characters
+// "1s1s1s6s31s2s3s1s1s1s0s0s1s1s6s31s2s3s1s1s1s0s" took seconds. Now linear in the parts.
+TEST(ParseDuration, ReadsADurationInManyPartsQuickly) {
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += "1s";
+  text += "6r0";  // no duration, in parts or not
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(Contains(Message(ParseDuration(text).status()), "expected a number and a unit"));
+  EXPECT_TRUE(Contains(Message(ParseDuration("1s1s1s6s31s2s3s1s1s1s0s0s1s1s6s31s2s3s1s1s1s0s6r0").status()),
+                       "expected a number and a unit"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  // What it read before, it reads as before: the last part may carry an exponent.
+  EXPECT_TRUE(Contains(Message(ParseDuration("1m30s").status()), "write \"90s\""));
+  EXPECT_TRUE(Contains(Message(ParseDuration("1h1m1s").status()), "write \"3661s\""));
+  EXPECT_TRUE(Contains(Message(ParseDuration("1m1e1s").status()), "write \"70s\""));
+  EXPECT_TRUE(Contains(Message(ParseDuration(text.substr(0, 4000)).status()), "write \"2000s\""));
 }
 
 }  // namespace
