@@ -82,11 +82,11 @@ std::string SweepTable(const SweepDefinition& definition, const std::vector<Poin
       {"fairness", "fairness", ScoreFormat::kIndex},
   };
   // The recovery from an outage shows only in sweeps where some row has one (without a restored
-  // outage, or with no replication judged, all three are NA); the three show together, so that a
-  // spiral has its recovery beside it.
+  // outage, or with no replication judged, all three are NA; spiral is NA exactly where
+  // recovered_share is, sweep_rows.h); the three show together, so that a spiral has its recovery
+  // beside it.
   const bool any_recovery = AnyRow(columns, points, "recovery_s", AnyValue) ||
-                            AnyRow(columns, points, "recovered_share", AnyValue) ||
-                            AnyRow(columns, points, "spiral", AnyValue);
+                            AnyRow(columns, points, "recovered_share", AnyValue);
   if (any_recovery) {
     scores.insert(scores.end(), {{"recovery s", "recovery_s", ScoreFormat::kSeconds},
                                  {"recovered", "recovered_share", ScoreFormat::kPercent}});
